@@ -1,0 +1,3 @@
+//! Textual formats: JSON and Node console dumps.
+
+pub mod literal;

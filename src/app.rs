@@ -1,0 +1,23 @@
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::top_bar::TopBar;
+use crate::pages::{desk::Desk, inspector::Inspector, not_found::NotFound};
+
+/// The whole console: top bar, then the page the URL names.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <TopBar/>
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/desk"/> }/>
+                    <Route path=path!("/desk") view=Desk/>
+                    <Route path=path!("/inspect") view=Inspector/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,2 @@
+pub mod empty_state;
+pub mod top_bar;

@@ -1,0 +1,8 @@
+//! Switchboard's browser app: the Desk (conversations, live) and the Inspector (any payload,
+//! down to the byte). It renders; all decoding comes from `switchboard-payload`.
+
+mod app;
+pub mod components;
+pub mod pages;
+
+pub use app::App;

@@ -1,0 +1,3 @@
+pub mod desk;
+pub mod inspector;
+pub mod not_found;

@@ -1,0 +1,45 @@
+// End-to-end tests: the release build served by the real `switchboard serve`, in Debian's
+// headless Chromium. `./x test` builds both first and passes the binary in SWITCHBOARD_BIN.
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const port = Number(process.env.E2E_PORT ?? 18080);
+const binary = process.env.SWITCHBOARD_BIN ?? join(root, 'target/release/switchboard');
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
+
+export default defineConfig({
+  testDir: './specs',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `"${binary}" serve --listen 127.0.0.1:${port} --data-dir "${dataDir}" --dist "${join(root, 'dist')}"`,
+    url: `http://127.0.0.1:${port}/`,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    timeout: 30_000,
+  },
+});
