@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
 use switchboard_app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -61,23 +60,36 @@ fn go_to(path: &str) {
         .unwrap();
 }
 
+/// One Router per page: leptos_router listens for link clicks on the whole document, and a
+/// second mounted Router would see the same clicks. So one test walks the whole navigation.
 #[wasm_bindgen_test]
-async fn navigation_switches_between_desk_and_inspector() {
-    go_to("/");
+async fn navigation_walks_from_404_to_desk_to_inspector_and_back() {
+    go_to("/no/such/page");
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), App);
 
-    wait_until("the root redirects to the desk", || {
+    wait_until("the 404 page shows", || {
+        heading(&root).as_deref() == Some("Page not found")
+    })
+    .await;
+    let back_to_desk: HtmlElement = root
+        .query_selector(".empty-state a[href='/desk']")
+        .unwrap()
+        .expect("the 404 page links back to the desk")
+        .unchecked_into();
+    back_to_desk.click();
+    wait_until("the desk shows", || {
         heading(&root).as_deref() == Some("Desk")
     })
     .await;
 
-    let inspector_link: HtmlElement = root
-        .query_selector("nav a[href='/inspect']")
-        .unwrap()
-        .expect("the top bar links to the inspector")
-        .unchecked_into();
-    inspector_link.click();
+    let link = |href: &str| -> HtmlElement {
+        root.query_selector(&format!("nav a[href='{href}']"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("the top bar links to {href}"))
+            .unchecked_into()
+    };
+    link("/inspect").click();
     wait_until("the inspector shows", || {
         heading(&root).as_deref() == Some("Inspector")
     })
@@ -87,38 +99,16 @@ async fn navigation_switches_between_desk_and_inspector() {
         "/inspect"
     );
     assert_eq!(
-        inspector_link.get_attribute("aria-current").as_deref(),
+        link("/inspect").get_attribute("aria-current").as_deref(),
         Some("page"),
         "the active link is marked for assistive technology and styling"
     );
+    assert_eq!(link("/desk").get_attribute("aria-current"), None);
 
-    let desk_link: HtmlElement = root
-        .query_selector("nav a[href='/desk']")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    desk_link.click();
+    link("/desk").click();
     wait_until("the desk shows again", || {
         heading(&root).as_deref() == Some("Desk")
     })
     .await;
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn unknown_path_shows_not_found() {
-    go_to("/no/such/page");
-    let root = container();
-    let _mounted = leptos::mount::mount_to(root.clone(), App);
-    wait_until("the 404 page shows", || {
-        heading(&root).as_deref() == Some("Page not found")
-    })
-    .await;
-    assert!(
-        root.query_selector(".empty-state a[href='/desk']")
-            .unwrap()
-            .is_some(),
-        "the 404 page links back to the desk"
-    );
     root.remove();
 }
