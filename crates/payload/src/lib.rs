@@ -1,8 +1,17 @@
 //! Switchboard's payload core: turns the bytes a user pastes, drops, or the server receives into
 //! a decoded tree and normalized events. Pure Rust, no I/O: the browser app (wasm32) and the
 //! terminal inspector (native) share it.
+//!
+//! Entry point: [`inspect::inspect`].
 
+pub mod event;
 pub mod hexdump;
+pub mod inspect;
+pub mod platforms;
 pub mod protobuf;
 pub mod text;
+pub mod tree;
 pub mod unwrap;
+
+pub use event::{Event, Platform};
+pub use inspect::{Inspection, Options, inspect};

@@ -13,7 +13,9 @@ use crate::text::literal::{self, Dialect, Literal};
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Json,
+    Jsonc,
     NodeDump,
+    TextProto,
     Xml,
     Hex,
     Base64,
@@ -24,9 +26,11 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 11] = [
         Format::Json,
+        Format::Jsonc,
         Format::NodeDump,
+        Format::TextProto,
         Format::Xml,
         Format::Hex,
         Format::Base64,
@@ -39,7 +43,9 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "JSON",
+            Format::Jsonc => "JSON with comments",
             Format::NodeDump => "Node console dump",
+            Format::TextProto => "protobuf text format",
             Format::Xml => "XML",
             Format::Hex => "hex",
             Format::Base64 => "base64",
@@ -54,7 +60,9 @@ impl Format {
     pub fn id(self) -> &'static str {
         match self {
             Format::Json => "json",
+            Format::Jsonc => "jsonc",
             Format::NodeDump => "node_dump",
+            Format::TextProto => "textproto",
             Format::Xml => "xml",
             Format::Hex => "hex",
             Format::Base64 => "base64",
@@ -81,8 +89,10 @@ impl Format {
 /// The decoded final form of a payload.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
-    /// JSON or a Node dump (see the chain's last step for which).
+    /// JSON, JSON with comments or a Node dump (the chain's last step says which).
     Literal(Literal),
+    /// Protobuf text format, as `protoc --decode` and API documentation print it.
+    TextProto(Literal),
     Xml(String),
     Protobuf(RawMessage),
     Text(String),
@@ -221,12 +231,23 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
         Format::Base64 | Format::Base64Url => decode_base64(bytes)
             .map(Step::Inner)
             .map_err(|(offset, message)| fail(offset, message)),
-        Format::Json | Format::NodeDump => {
+        Format::TextProto => {
             let text = utf8(bytes).map_err(|(offset, message)| fail(offset, message))?;
-            let dialect = if format == Format::Json {
-                Dialect::Json
-            } else {
-                Dialect::NodeDump
+            crate::text::textproto::parse(text)
+                .map(|value| Step::Final(Body::TextProto(value)))
+                .map_err(|error| {
+                    fail(
+                        error.offset,
+                        format!("expected {}, found {}", error.expected, error.found),
+                    )
+                })
+        }
+        Format::Json | Format::Jsonc | Format::NodeDump => {
+            let text = utf8(bytes).map_err(|(offset, message)| fail(offset, message))?;
+            let dialect = match format {
+                Format::Json => Dialect::Json,
+                Format::Jsonc => Dialect::Jsonc,
+                _ => Dialect::NodeDump,
             };
             literal::parse(text, dialect)
                 .map(|value| Step::Final(Body::Literal(value)))
@@ -276,9 +297,11 @@ pub fn detect(bytes: &[u8], limits: Limits) -> Format {
         if trimmed.starts_with('{') || trimmed.starts_with('[') {
             return if literal::parse(trimmed, Dialect::Json).is_ok() {
                 Format::Json
-            } else if literal::parse(trimmed, Dialect::NodeDump).is_ok() {
-                Format::NodeDump
-            } else if looks_like_node_dump(trimmed) {
+            } else if literal::parse(trimmed, Dialect::Jsonc).is_ok() {
+                Format::Jsonc
+            } else if literal::parse(trimmed, Dialect::NodeDump).is_ok()
+                || looks_like_node_dump(trimmed)
+            {
                 Format::NodeDump
             } else {
                 Format::Json
@@ -290,15 +313,19 @@ pub fn detect(bytes: &[u8], limits: Limits) -> Format {
         if trimmed.is_empty() {
             return Format::Text;
         }
+        if crate::text::textproto::looks_like(trimmed)
+            && crate::text::textproto::parse(trimmed).is_ok()
+        {
+            return Format::TextProto;
+        }
         if is_hex(trimmed) {
             return Format::Hex;
         }
-        if let Some(format) = base64_kind(trimmed) {
-            if let Ok(decoded) = decode_base64(trimmed.as_bytes()) {
-                if plausible_payload(&decoded, limits) {
-                    return format;
-                }
-            }
+        if let Some(format) = base64_kind(trimmed)
+            && decode_base64(trimmed.as_bytes())
+                .is_ok_and(|decoded| plausible_payload(&decoded, limits))
+        {
+            return format;
         }
         if raw::is_printable(text) {
             return Format::Text;
@@ -335,7 +362,7 @@ fn is_hex(text: &str) -> bool {
             return false;
         }
     }
-    digits >= 2 && digits % 2 == 0
+    digits >= 2 && digits.is_multiple_of(2)
 }
 
 /// Which base64 alphabet `text` uses, if it is base64 at all (padding optional).
@@ -469,6 +496,11 @@ mod tests {
     fn detects_each_format() {
         assert_eq!(chain(br#"{"a":1}"#), [Format::Json]);
         assert_eq!(chain(b"{ a: 'x' }"), [Format::NodeDump]);
+        assert_eq!(chain(b"{ \"a\": 1 // note\n}"), [Format::Jsonc]);
+        assert_eq!(
+            chain(b"status { code: 1 msg: \"ok\" }"),
+            [Format::TextProto]
+        );
         assert_eq!(chain(b"<msg><img/></msg>"), [Format::Xml]);
         assert_eq!(chain(b"08 96 01"), [Format::Hex, Format::Protobuf]);
         assert_eq!(chain(b"CAIQAw=="), [Format::Base64, Format::Protobuf]);

@@ -42,6 +42,40 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
+    /// Print `{"platform", "schema", "chain", "events", "tree"}` as JSON instead of a readable tree.
+    #[arg(long)]
+    pub json: bool,
+    /// Only consider this platform's shapes: yunhu, douyin, wecom, mixin, wechat.
+    #[arg(long, value_parser = parse_platform)]
+    pub platform: Option<switchboard_payload::Platform>,
+    /// Force the outermost format: json, node_dump, xml, hex, base64, base64url, gzip, protobuf, text.
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<switchboard_payload::unwrap::Format>,
+    /// Decode a protobuf payload as this message, e.g. yunhu.PushMessage.
+    #[arg(long)]
+    pub schema: Option<String>,
+    /// Also print a hex dump of the decoded bytes.
+    #[arg(long)]
+    pub hex: bool,
     /// The payload file, or `-` to read standard input.
     pub file: PathBuf,
+}
+
+fn parse_platform(id: &str) -> Result<switchboard_payload::Platform, String> {
+    switchboard_payload::Platform::from_id(id).ok_or_else(|| {
+        format!("unknown platform {id:?}; expected yunhu, douyin, wecom, mixin or wechat")
+    })
+}
+
+fn parse_format(id: &str) -> Result<switchboard_payload::unwrap::Format, String> {
+    switchboard_payload::unwrap::Format::from_id(id).ok_or_else(|| {
+        let known: Vec<&str> = switchboard_payload::unwrap::Format::ALL
+            .iter()
+            .map(|format| format.id())
+            .collect();
+        format!(
+            "unknown format {id:?}; expected one of {}",
+            known.join(", ")
+        )
+    })
 }

@@ -1,16 +1,48 @@
-//! `switchboard inspect`: the terminal view of a payload.
+//! `switchboard inspect`: the terminal view of a payload, from the same core the browser uses.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use switchboard_payload::tree::{Node, NodeKind};
+use switchboard_payload::{Inspection, Options, inspect};
 
 use crate::cli::InspectArgs;
 
 pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     let bytes = read_input(&args.file)?;
+    if let Some(schema) = &args.schema
+        && switchboard_payload::protobuf::schema::Schemas::builtin()
+            .message(schema)
+            .is_none()
+    {
+        bail!("unknown schema {schema:?}");
+    }
+    let options = Options {
+        format: args.format,
+        platform: args.platform,
+        schema: args.schema.clone(),
+        ..Options::default()
+    };
+    let inspection = inspect(&bytes, &options);
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(switchboard_payload::hexdump::hexdump(&bytes).as_bytes())?;
-    Ok(())
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &inspection)?;
+        stdout.write_all(b"\n")?;
+    } else {
+        stdout.write_all(render(&inspection).as_bytes())?;
+        if args.hex {
+            stdout.write_all(b"\nbytes:\n")?;
+            stdout
+                .write_all(switchboard_payload::hexdump::hexdump(&inspection.bytes).as_bytes())?;
+        }
+    }
+    stdout.flush()?;
+    match &inspection.error {
+        // Everything decoded before the fault was printed; the fault makes the run fail.
+        Some(error) => bail!("{error}"),
+        None => Ok(()),
+    }
 }
 
 /// Reads the whole payload from a file, or from standard input when the path is `-`.
@@ -23,5 +55,115 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
         Ok(bytes)
     } else {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// The readable report: chain, platform and schema, the tree, then the events.
+pub fn render(inspection: &Inspection) -> String {
+    let mut out = String::new();
+    let chain: Vec<&str> = inspection
+        .chain
+        .iter()
+        .map(|format| format.name())
+        .collect();
+    let _ = writeln!(out, "chain:    {}", chain.join(" → "));
+    let _ = writeln!(
+        out,
+        "platform: {}",
+        inspection
+            .platform
+            .map_or("unknown", |platform| platform.name())
+    );
+    let _ = match &inspection.schema {
+        Some(schema) => writeln!(
+            out,
+            "schema:   {} (confidence {:.2})",
+            schema.name, schema.confidence
+        ),
+        None => writeln!(out, "schema:   unknown schema"),
+    };
+    out.push_str("\ntree:\n");
+    render_node(&mut out, &inspection.tree, 1);
+    out.push_str("\nevents:\n");
+    if inspection.events.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for event in &inspection.events {
+        let _ = writeln!(
+            out,
+            "  {}",
+            serde_json::to_string(event).unwrap_or_default()
+        );
+    }
+    out
+}
+
+fn render_node(out: &mut String, node: &Node, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let label = match (node.field_number, node.label.as_str()) {
+        (Some(number), label) if label != number.to_string() => format!("{label} ({number})"),
+        (_, "") => "(root)".to_owned(),
+        (_, label) => label.to_owned(),
+    };
+    let mut line = format!("{indent}{label}");
+    if let Some(wire_type) = node.wire_type {
+        let _ = write!(line, " [{}]", wire_type.name());
+    }
+    let kind = match node.kind {
+        NodeKind::Object
+        | NodeKind::Array
+        | NodeKind::Message
+        | NodeKind::Group
+        | NodeKind::Element => None,
+        other => Some(format!("{other:?}").to_lowercase()),
+    };
+    if let Some(type_name) = &node.type_name {
+        let _ = write!(line, " {type_name}");
+    } else if let Some(kind) = kind {
+        let _ = write!(line, " {kind}");
+    }
+    if let Some(value) = &node.value {
+        let shown: String = value.chars().take(200).collect();
+        let ellipsis = if value.chars().count() > 200 {
+            "…"
+        } else {
+            ""
+        };
+        let _ = write!(line, " = {shown:?}{ellipsis}");
+    }
+    for interpretation in &node.interpretations {
+        let _ = write!(line, " {}={}", interpretation.name, interpretation.value);
+    }
+    if node.readings.len() > 1 {
+        let _ = write!(
+            line,
+            " (as {}; also {})",
+            node.readings[node.reading.unwrap_or(0)],
+            node.readings
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| Some(*index) != node.reading)
+                .map(|(_, name)| *name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some([start, end]) = node.range {
+        let _ = write!(line, " @{start}..{end}");
+    }
+    out.push_str(&line);
+    out.push('\n');
+    if let Some(nested) = &node.nested {
+        let chain: Vec<&str> = nested.chain.iter().map(|format| format.name()).collect();
+        let schema = nested
+            .schema
+            .as_deref()
+            .map(|s| format!(" as {s}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{indent}  ↳ nested {}{schema}:", chain.join(" → "));
+        render_node(out, &nested.tree, depth + 2);
+    }
+    for child in &node.children {
+        render_node(out, child, depth + 1);
     }
 }

@@ -1,42 +1,243 @@
-//! `switchboard inspect` as a user runs it.
+//! `switchboard inspect` as a user runs it: the contract is
+//! `switchboard inspect --json FILE` → `{"platform", "schema", "chain", "events", "tree"}`.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 
 fn switchboard() -> Command {
     Command::new(env!("CARGO_BIN_EXE_switchboard"))
 }
 
-#[test]
-fn prints_a_hex_dump_of_a_file() {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), b"\x08\x96\x01hello").unwrap();
-    let output = switchboard()
-        .arg("inspect")
-        .arg(file.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        stdout.starts_with("00000000  08 96 01 68 65 6c 6c 6f "),
-        "{stdout}"
-    );
-    assert!(stdout.trim_end().ends_with("|...hello|"), "{stdout}");
+fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../payload/tests/fixtures")
+        .join(path)
+}
+
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
 #[test]
-fn reads_standard_input_for_dash() {
+fn json_output_has_exactly_the_contract_keys() {
+    let output = switchboard()
+        .args(["inspect", "--json"])
+        .arg(fixture("wecom/message_text.json"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = json_of(&output);
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["chain", "events", "platform", "schema", "tree"]);
+    assert_eq!(json["platform"], "wecom");
+    assert_eq!(json["chain"], serde_json::json!(["json"]));
+    assert_eq!(json["events"][0]["type"], "message");
+    assert_eq!(json["events"][0]["content"]["text"], "文本");
+}
+
+#[test]
+fn sixty_four_bit_ids_are_decimal_strings_in_json() {
+    let output = switchboard()
+        .args(["inspect", "--json"])
+        .arg(fixture("douyin/im_message_body_followed.dump.txt"))
+        .output()
+        .unwrap();
+    let json = json_of(&output);
+    assert_eq!(json["events"][0]["sender_id"], "7028939348067795974");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("\"7028939348067795974\""));
+}
+
+#[test]
+fn the_readable_report_shows_chain_platform_schema_tree_and_events() {
+    let output = switchboard()
+        .arg("inspect")
+        .arg(fixture("wechat/syncFinder_response.json"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(report.contains("chain:    JSON"), "{report}");
+    assert!(report.contains("platform: WeChat"), "{report}");
+    assert!(
+        report.contains("schema:   wechat.syncFinder.response"),
+        "{report}"
+    );
+    assert!(
+        report.contains("↳ nested base64 → protobuf"),
+        "keyBuff is expanded: {report}"
+    );
+    assert!(
+        report.contains("\"NewMsgId\"")
+            || report.contains("NewMsgId number = \"3876235366388279544\""),
+        "{report}"
+    );
+    assert!(
+        report.contains("events:\n  {\"type\":\"system\""),
+        "{report}"
+    );
+}
+
+#[test]
+fn hex_base64_and_gzip_forms_of_a_seed_give_the_same_events() {
+    use base64::Engine;
+    let original = std::fs::read(fixture("mixin/message_view_plain_text.json")).unwrap();
+    let reference = json_of(
+        &switchboard()
+            .args(["inspect", "--json"])
+            .arg(fixture("mixin/message_view_plain_text.json"))
+            .output()
+            .unwrap(),
+    )["events"]
+        .clone();
+    let mut gzipped = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzipped.write_all(&original).unwrap();
+    let gzipped = gzipped.finish().unwrap();
+    let forms: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "hex",
+            original
+                .iter()
+                .map(|b| format!("{b:02x} "))
+                .collect::<String>()
+                .into_bytes(),
+        ),
+        (
+            "base64",
+            base64::engine::general_purpose::STANDARD
+                .encode(&original)
+                .into_bytes(),
+        ),
+        (
+            "base64url",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(&original)
+                .into_bytes(),
+        ),
+        ("gzip", gzipped.clone()),
+        (
+            "base64 gzip",
+            base64::engine::general_purpose::STANDARD
+                .encode(&gzipped)
+                .into_bytes(),
+        ),
+    ];
+    for (name, bytes) in forms {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &bytes).unwrap();
+        let output = switchboard()
+            .args(["inspect", "--json"])
+            .arg(file.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(json_of(&output)["events"], reference, "{name}");
+    }
+}
+
+#[test]
+fn reads_standard_input_for_dash_and_prints_a_hex_dump_on_request() {
     let mut child = switchboard()
-        .args(["inspect", "-"])
+        .args(["inspect", "--hex", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"AB").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&[0x08, 0x96, 0x01])
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
-    assert!(String::from_utf8(output.stdout).unwrap().contains("41 42"));
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(report.contains("chain:    protobuf"), "{report}");
+    assert!(report.contains("1 [varint] varint = \"150\""), "{report}");
+    assert!(report.contains("00000000  08 96 01"), "{report}");
+}
+
+#[test]
+fn malformed_input_prints_the_partial_tree_and_fails_with_the_offset() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    // field 1 = 1, then field 2 announces 9 bytes but only 1 follows.
+    std::fs::write(file.path(), [0x08, 0x01, 0x12, 0x09, 0x41]).unwrap();
+    let output = switchboard()
+        .args(["inspect", "--json"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let json = json_of(&output);
+    assert_eq!(
+        json["tree"]["children"][0]["value"], "1",
+        "the field before the fault"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("protobuf at byte 3"), "{stderr}");
+    assert!(
+        stderr.contains("a length that fits in the input"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn forcing_platform_format_and_schema() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "0a0568656c6c6f").unwrap();
+    let output = switchboard()
+        .args([
+            "inspect",
+            "--json",
+            "--format",
+            "hex",
+            "--schema",
+            "yunhu.StreamMessage",
+        ])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json = json_of(&output);
+    assert_eq!(json["schema"]["name"], "yunhu.StreamMessage");
+    assert_eq!(json["tree"]["children"][0]["label"], "msg_id");
+
+    let bad = switchboard()
+        .args(["inspect", "--platform", "icq", "-"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("unknown platform \"icq\"")
+    );
+    let bad = switchboard()
+        .args(["inspect", "--schema", "nope.Nope"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("unknown schema \"nope.Nope\"")
+    );
 }
 
 #[test]

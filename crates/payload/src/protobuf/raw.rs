@@ -251,14 +251,14 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
                 Reading::PackedVarint { values },
             ));
         }
-        if bytes.len() % 4 == 0 {
+        if bytes.len().is_multiple_of(4) {
             let values = bytes
                 .chunks_exact(4)
                 .map(|chunk| u32::from_le_bytes(chunk.try_into().unwrap()))
                 .collect();
             ranked.push((15, Reading::PackedFixed32 { values }));
         }
-        if bytes.len() % 8 == 0 {
+        if bytes.len().is_multiple_of(8) {
             let values = bytes
                 .chunks_exact(8)
                 .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap()))
@@ -267,7 +267,7 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
         }
     }
     ranked.push((30, Reading::Bytes));
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     ranked.into_iter().map(|(_, reading)| reading).collect()
 }
 

@@ -11,7 +11,9 @@ use serde::Serialize;
 pub enum Dialect {
     /// RFC 8259 JSON, nothing else.
     Json,
-    /// What Node's `console.log`/`util.inspect` prints.
+    /// JSON with `//` and `/* */` comments and trailing commas, as API documentation writes it.
+    Jsonc,
+    /// What Node's `console.log`/`util.inspect` prints (comments allowed too).
     NodeDump,
 }
 
@@ -109,6 +111,17 @@ impl<'a> Parser<'a> {
         while let Some(byte) = self.peek() {
             if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
                 self.position += 1;
+            } else if byte == b'/' && self.dialect != Dialect::Json {
+                match self.bytes.get(self.position + 1) {
+                    Some(b'/') => self.position = line_comment_end(self.bytes, self.position),
+                    Some(b'*') => {
+                        self.position = match self.text[self.position + 2..].find("*/") {
+                            Some(end) => self.position + 2 + end + 2,
+                            None => self.bytes.len(),
+                        }
+                    }
+                    _ => break,
+                }
             } else {
                 break;
             }
@@ -328,7 +341,7 @@ impl<'a> Parser<'a> {
                 run_start = self.position;
                 continue;
             }
-            if byte < 0x20 && self.dialect == Dialect::Json {
+            if byte < 0x20 && self.dialect != Dialect::NodeDump {
                 return Err(self.error("a string character (control characters must be escaped)"));
             }
             self.position += 1;
@@ -385,6 +398,29 @@ impl<'a> Parser<'a> {
         self.position += 4;
         Ok(u32::from_str_radix(digits, 16).unwrap())
     }
+}
+
+/// Where a `//` comment starting at `start` ends. Documentation pasted from the web often lost
+/// its line breaks, leaving `{ "a": 1, // note "b": 2 }` on one line: a comment with no line break
+/// after it then ends before the next quote or bracket instead of swallowing the document.
+pub(crate) fn line_comment_end(bytes: &[u8], start: usize) -> usize {
+    let rest = &bytes[start..];
+    match rest.iter().position(|&b| b == b'\n') {
+        Some(newline) if !is_flattened(&rest[newline..]) => start + newline + 1,
+        _ => {
+            start
+                + 2
+                + rest[2..]
+                    .iter()
+                    .position(|&b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'))
+                    .unwrap_or(rest.len() - 2)
+        }
+    }
+}
+
+/// A comment is on a flattened line when nothing but whitespace follows its line.
+pub(crate) fn is_flattened(after_newline: &[u8]) -> bool {
+    after_newline.iter().all(u8::is_ascii_whitespace)
 }
 
 /// protobufjs prints 64-bit integers as `Long { low, high, unsigned }`: value = high·2³² + (low as u32).
@@ -518,6 +554,18 @@ mod tests {
         );
         let ext = value.get("ext").unwrap().as_array().unwrap();
         assert_eq!(ext[0].get("key").unwrap().as_str(), Some("s:mode"));
+    }
+
+    #[test]
+    fn jsonc_allows_comments_even_when_line_breaks_were_lost() {
+        let text = r#"{ "msgId": "123", // 信息ID "size": 10, // 获取的数 "page": 1 // 页面数}"#;
+        let value = parse(text, Dialect::Jsonc).unwrap();
+        assert_eq!(value.get("size").unwrap().as_i64(), Some(10));
+        assert_eq!(value.get("page").unwrap().as_i64(), Some(1));
+        let multiline = "{\n  \"a\": 1, // the \"a\" field\n  /* block */ \"b\": [2,],\n}";
+        let value = parse(multiline, Dialect::Jsonc).unwrap();
+        assert_eq!(value.get("b").unwrap().as_array().unwrap().len(), 1);
+        assert!(parse(text, Dialect::Json).is_err());
     }
 
     #[test]

@@ -1,0 +1,209 @@
+//! WeChat through wkteam E云管家: syncFinder pages, callbacks, and API bodies (JSON).
+
+use crate::event::{
+    Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
+};
+use crate::text::literal::Literal;
+
+use super::{has_keys, id, string};
+
+pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
+    // E云 codes are strings ("1000"); Yunhu's JSON endpoints use numbers.
+    let string_code = value.get("code").and_then(Literal::as_str).is_some();
+    if let Some(list) = value.at(&["data", "list"]).and_then(Literal::as_array)
+        && string_code
+    {
+        let events = list.iter().filter_map(sync_item_event).collect();
+        return Some(("wechat.syncFinder.response".into(), events));
+    }
+    if has_keys(value, &["code", "message", "data"])
+        && matches!(
+            value.get("code").and_then(Literal::as_str),
+            Some("1000" | "1001")
+        )
+    {
+        return Some(("wechat.api_response".into(), Vec::new()));
+    }
+    if has_keys(value, &["messageType", "data"]) && value.get("wcId").is_some() {
+        let message_type = id(value, "messageType").unwrap_or_default();
+        let events = value.get("data").map(callback_event).into_iter().collect();
+        return Some((format!("wechat.callback.{message_type}"), events));
+    }
+    if value.get("wId").is_some() {
+        return request_events(value);
+    }
+    None
+}
+
+/// One `data.list[]` item of a syncFinder page.
+fn sync_item_event(item: &Literal) -> Option<Event> {
+    let content = item.get("content")?;
+    let msg = content.get("msg")?;
+    let wrapped = |key: &str| {
+        msg.at(&[key, "string"])
+            .and_then(Literal::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let from = wrapped("FromUserName");
+    let to = wrapped("ToUserName");
+    let outgoing = content.get("isSender").and_then(Literal::as_i64) == Some(1);
+    let msg_type = msg.get("MsgType").and_then(Literal::as_i64).unwrap_or(0);
+    let body = wrapped("Content").unwrap_or_default();
+    let mut event = message_like(msg_type, &body);
+    event.message_id = id(msg, "NewMsgId").or_else(|| id(msg, "MsgId"));
+    event.sender_id = from.clone();
+    event.at_ms = msg
+        .get("CreateTime")
+        .and_then(Literal::as_i64)
+        .map(|seconds| seconds * 1000);
+    event.outgoing = Some(outgoing);
+    // The peer's wxid keys a direct conversation.
+    event.conversation_id = if outgoing { to } else { from };
+    if event.conversation_id.is_some() {
+        event.conversation_kind = Some(ConversationKind::Direct);
+    }
+    Some(event)
+}
+
+/// A callback `{wcId, account, messageType, data:{fromUser, fromGroup?, toUser, ...}}`.
+fn callback_event(data: &Literal) -> Event {
+    let msg_type = data.get("msgType").and_then(Literal::as_i64).unwrap_or(1);
+    let body = string(data, "content").unwrap_or_default();
+    let mut event = message_like(msg_type, &body);
+    event.message_id = id(data, "newMsgId").or_else(|| id(data, "msgId"));
+    event.sender_id = id(data, "fromUser");
+    event.at_ms = data
+        .get("timestamp")
+        .and_then(Literal::as_i64)
+        .map(epoch_to_ms);
+    let outgoing = matches!(
+        data.get("self").map(|v| &v.value),
+        Some(crate::text::literal::LiteralValue::Bool(true))
+    );
+    event.outgoing = Some(outgoing);
+    match id(data, "fromGroup") {
+        Some(group) => {
+            event.conversation_id = Some(group);
+            event.conversation_kind = Some(ConversationKind::Group);
+        }
+        None => {
+            event.conversation_id = if outgoing {
+                id(data, "toUser")
+            } else {
+                event.sender_id.clone()
+            };
+            event.conversation_kind = Some(ConversationKind::Direct);
+        }
+    }
+    event
+}
+
+/// WeChat message types: 1 text, 3 image (XML), 34 voice, 43 video, 47 emoji, 49 app/link/file,
+/// 10000/10002 system (XML `<sysmsg>`; `revokemsg` is a recall).
+fn message_like(msg_type: i64, body: &str) -> Event {
+    let (kind, content) = match msg_type {
+        1 => (EventType::Message, Content::text(ContentKind::Text, body)),
+        3 => (EventType::Message, image_content(body)),
+        34 => (EventType::Message, Content::new(ContentKind::Audio)),
+        43 => (EventType::Message, Content::new(ContentKind::Video)),
+        47 => (EventType::Message, Content::new(ContentKind::Sticker)),
+        49 => (EventType::Message, Content::text(ContentKind::Card, body)),
+        10000 | 10002 => {
+            if let Some(target) = revoked_message_id(body) {
+                let mut event = Event::new(EventType::Recall, Platform::Wechat);
+                event.target_message_id = Some(target);
+                event.content = Some(Content::text(ContentKind::System, body));
+                return event;
+            }
+            (
+                EventType::System,
+                Content::text(ContentKind::System, sysmsg_type(body).unwrap_or(body)),
+            )
+        }
+        _ => (
+            EventType::Message,
+            Content::text(ContentKind::Unknown, body),
+        ),
+    };
+    let mut event = Event::new(kind, Platform::Wechat);
+    event.content = Some(content);
+    event
+}
+
+fn image_content(xml: &str) -> Content {
+    let mut content = Content::new(ContentKind::Image);
+    if let Ok(document) = roxmltree::Document::parse(xml)
+        && let Some(img) = document.descendants().find(|node| node.has_tag_name("img"))
+    {
+        let attribute = |name: &str| {
+            img.attribute(name)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let number = |name: &str| {
+            attribute(name)
+                .and_then(|v| v.parse::<i64>().ok())
+                .filter(|&v| v > 0)
+        };
+        // cdn*url attributes are CDN file ids (hex), fetched with the aeskey, not URLs.
+        content.key = attribute("cdnmidimgurl").or_else(|| attribute("cdnbigimgurl"));
+        content.size = number("length");
+        content.width = number("cdnmidwidth").or_else(|| number("cdnthumbwidth"));
+        content.height = number("cdnmidheight").or_else(|| number("cdnthumbheight"));
+    }
+    content
+}
+
+fn sysmsg_type(xml: &str) -> Option<&str> {
+    let start = xml.find("<sysmsg type=\"")? + "<sysmsg type=\"".len();
+    let end = xml[start..].find('"')?;
+    Some(&xml[start..start + end])
+}
+
+fn revoked_message_id(xml: &str) -> Option<String> {
+    if sysmsg_type(xml) != Some("revokemsg") {
+        return None;
+    }
+    let document = roxmltree::Document::parse(xml).ok()?;
+    document
+        .descendants()
+        .find(|node| node.has_tag_name("newmsgid"))
+        .and_then(|node| node.text())
+        .map(|text| text.trim().to_owned())
+}
+
+/// Request bodies we send: sendText, sendImage2, sendFile, revokeMsg, syncFinder.
+fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
+    let mut event = Event::new(EventType::Message, Platform::Wechat);
+    event.conversation_id = id(value, "wcId");
+    event.conversation_kind = Some(ConversationKind::Direct);
+    event.outgoing = Some(true);
+    let schema = if has_keys(value, &["msgId", "newMsgId", "createTime"]) {
+        event.kind = EventType::Recall;
+        event.target_message_id = id(value, "newMsgId");
+        "wechat.revokeMsg.request"
+    } else if has_keys(value, &["path", "fileName"]) {
+        let mut content = Content::new(ContentKind::File);
+        content.url = string(value, "path");
+        content.name = string(value, "fileName");
+        event.content = Some(content);
+        "wechat.sendFile.request"
+    } else if value.get("keyBuff").is_some() {
+        return Some(("wechat.syncFinder.request".into(), Vec::new()));
+    } else if let Some(content) = string(value, "content") {
+        let looks_like_url = content.starts_with("http://") || content.starts_with("https://");
+        if looks_like_url {
+            let mut image = Content::new(ContentKind::Image);
+            image.url = Some(content);
+            event.content = Some(image);
+            "wechat.sendImage2.request"
+        } else {
+            event.content = Some(Content::text(ContentKind::Text, content));
+            "wechat.sendText.request"
+        }
+    } else {
+        return None;
+    };
+    Some((schema.into(), vec![event]))
+}

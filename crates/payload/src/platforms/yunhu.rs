@@ -1,0 +1,460 @@
+//! Yunhu (云湖): the user API and push protocol (protobuf), and the bot API and webhooks (JSON).
+//! Every Yunhu time is in milliseconds.
+
+use prost::Message;
+
+use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
+use crate::protobuf::yunhu::{
+    ListMessageResponse, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest,
+    Sender, StreamMessage, WsWrapper,
+};
+use crate::text::literal::Literal;
+
+use super::{has_keys, id, string};
+
+/// The message inside a push frame's `data.value`, chosen by `info.cmd`.
+pub fn push_payload_schema(cmd: &str) -> Option<&'static str> {
+    match cmd {
+        "push_message" | "edit_message" | "blocked_message" => Some("yunhu.PushMessage"),
+        "stream_message" => Some("yunhu.StreamMessage"),
+        _ => None,
+    }
+}
+
+/// Events from a protobuf blob already recognized as `schema`.
+pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
+    match schema {
+        "yunhu.WsWrapper" => WsWrapper::decode(bytes)
+            .map(|frame| frame_events(&frame))
+            .unwrap_or_default(),
+        "yunhu.PushMessage" => PushMessage::decode(bytes)
+            .map(|push| push_events(&push, false))
+            .unwrap_or_default(),
+        "yunhu.StreamMessage" => StreamMessage::decode(bytes)
+            .map(|s| vec![stream_event(&s)])
+            .unwrap_or_default(),
+        "yunhu.ListMessageResponse" => ListMessageResponse::decode(bytes)
+            .map(|list| list.msg.iter().flat_map(listed_events).collect())
+            .unwrap_or_default(),
+        "yunhu.SendMessageRequest" => SendMessageRequest::decode(bytes)
+            .map(|send| vec![send_event(&send)])
+            .unwrap_or_default(),
+        "yunhu.RecallMsgRequest" => RecallMsgRequest::decode(bytes)
+            .map(|recall| recall_events(&recall))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn frame_events(frame: &WsWrapper) -> Vec<Event> {
+    let cmd = frame
+        .info
+        .as_ref()
+        .map(|info| info.cmd.as_str())
+        .unwrap_or_default();
+    let Some(data) = &frame.data else {
+        return Vec::new();
+    };
+    match push_payload_schema(cmd) {
+        Some("yunhu.PushMessage") => PushMessage::decode(data.value.as_slice())
+            .map(|push| push_events(&push, cmd == "edit_message"))
+            .unwrap_or_default(),
+        Some(schema) => proto_events(schema, &data.value),
+        None => Vec::new(),
+    }
+}
+
+fn conversation_kind(chat_type: u64) -> Option<ConversationKind> {
+    match chat_type {
+        1 => Some(ConversationKind::Direct),
+        2 => Some(ConversationKind::Group),
+        3 => Some(ConversationKind::Bot),
+        _ => None,
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn push_events(push: &PushMessage, edited: bool) -> Vec<Event> {
+    let mut event = Event::new(
+        if edited {
+            EventType::Edit
+        } else {
+            EventType::Message
+        },
+        Platform::Yunhu,
+    );
+    event.conversation_id = non_empty(&push.chat_id);
+    event.conversation_kind = conversation_kind(push.chat_type);
+    if edited {
+        event.target_message_id = non_empty(&push.msg_id);
+        event.at_ms = (push.edit_time != 0).then_some(push.edit_time as i64);
+    } else {
+        event.message_id = non_empty(&push.msg_id);
+        event.at_ms = (push.timestamp != 0).then_some(push.timestamp as i64);
+    }
+    apply_sender(&mut event, push.sender.as_ref());
+    event.quote_message_id = non_empty(&push.quote_msg_id);
+    event.content = push
+        .content
+        .as_ref()
+        .map(|content| message_content(push.content_type, content));
+    let mut events = vec![event];
+    if push.delete_timestamp != 0 {
+        events.push(recall_of(&events[0], push.delete_timestamp));
+    }
+    events
+}
+
+fn listed_events(msg: &Msg) -> Vec<Event> {
+    let mut event = Event::new(EventType::Message, Platform::Yunhu);
+    event.message_id = non_empty(&msg.msg_id);
+    event.at_ms = (msg.send_time != 0).then_some(msg.send_time as i64);
+    apply_sender(&mut event, msg.sender.as_ref());
+    event.outgoing = match msg.direction.as_str() {
+        "right" => Some(true),
+        "left" => Some(false),
+        _ => None,
+    };
+    event.quote_message_id = non_empty(&msg.quote_msg_id);
+    event.content = msg
+        .content
+        .as_ref()
+        .map(|content| message_content(msg.content_type, content));
+    let mut events = vec![event];
+    if msg.msg_delete_time != 0 {
+        events.push(recall_of(&events[0], msg.msg_delete_time));
+    }
+    events
+}
+
+fn recall_of(message: &Event, at: u64) -> Event {
+    let mut recall = Event::new(EventType::Recall, Platform::Yunhu);
+    recall.conversation_id = message.conversation_id.clone();
+    recall.conversation_kind = message.conversation_kind;
+    recall.target_message_id = message.message_id.clone();
+    recall.at_ms = Some(at as i64);
+    recall
+}
+
+fn apply_sender(event: &mut Event, sender: Option<&Sender>) {
+    if let Some(sender) = sender {
+        event.sender_id = non_empty(&sender.chat_id);
+        event.sender_name = non_empty(&sender.name);
+    }
+}
+
+fn stream_event(stream: &StreamMessage) -> Event {
+    let mut event = Event::new(EventType::Edit, Platform::Yunhu);
+    event.conversation_id = non_empty(&stream.chat_id);
+    event.target_message_id = non_empty(&stream.msg_id);
+    event.content = Some(Content::text(ContentKind::Text, stream.content.clone()));
+    event
+}
+
+fn send_event(send: &SendMessageRequest) -> Event {
+    let mut event = Event::new(EventType::Message, Platform::Yunhu);
+    event.message_id = non_empty(&send.msg_id);
+    event.conversation_id = non_empty(&send.chat_id);
+    event.conversation_kind = conversation_kind(send.chat_type);
+    event.quote_message_id = non_empty(&send.quote_msg_id);
+    event.outgoing = Some(true);
+    let mut content = send
+        .content
+        .as_ref()
+        .map(|content| message_content(send.content_type, content))
+        .unwrap_or_else(|| Content::new(ContentKind::Unknown));
+    if let Some(media) = &send.media {
+        content.key = content.key.or_else(|| non_empty(&media.file_key));
+        content.width = content
+            .width
+            .or((media.image_width != 0).then_some(media.image_width as i64));
+        content.height = content
+            .height
+            .or((media.image_height != 0).then_some(media.image_height as i64));
+        content.size = content
+            .size
+            .or((media.file_size != 0).then_some(media.file_size as i64));
+        content.mime_type = non_empty(&media.file_type);
+    }
+    event.content = Some(content);
+    event
+}
+
+fn recall_events(recall: &RecallMsgRequest) -> Vec<Event> {
+    recall
+        .msg_id
+        .iter()
+        .map(|msg_id| {
+            let mut event = Event::new(EventType::Recall, Platform::Yunhu);
+            event.conversation_id = non_empty(&recall.chat_id);
+            event.conversation_kind = conversation_kind(recall.chat_type);
+            event.target_message_id = non_empty(msg_id);
+            event.outgoing = Some(true);
+            event
+        })
+        .collect()
+}
+
+/// content_type: 1 text, 2 image, 3 markdown, 4 file, 5 form, 6 post, 7 sticker, 8 html,
+/// 10 video, 11 audio, 13 call, 14 a2ui.
+fn message_content(content_type: u64, content: &MsgContent) -> Content {
+    let kind = match content_type {
+        1 => ContentKind::Text,
+        2 => ContentKind::Image,
+        3 => ContentKind::Markdown,
+        4 => ContentKind::File,
+        5 => ContentKind::Form,
+        6 => ContentKind::Post,
+        7 => ContentKind::Sticker,
+        8 => ContentKind::Html,
+        10 => ContentKind::Video,
+        11 => ContentKind::Audio,
+        13 => ContentKind::System,
+        _ => ContentKind::Unknown,
+    };
+    let mut out = Content::new(kind);
+    out.text = non_empty(&content.text)
+        .or_else(|| non_empty(&content.post_content))
+        .or_else(|| non_empty(&content.call_status_text))
+        .or_else(|| non_empty(&content.tip));
+    out.buttons = non_empty(&content.buttons);
+    out.title = non_empty(&content.post_title);
+    let positive = |value: u64| (value != 0).then_some(value as i64);
+    match kind {
+        // The image key is in field 9 on send and the URL in 3 when listed; accept both.
+        ContentKind::Image | ContentKind::Sticker => {
+            out.url = non_empty(&content.image_url).or_else(|| non_empty(&content.image));
+            out.key = non_empty(&content.image);
+        }
+        ContentKind::File => {
+            out.url = non_empty(&content.file_url);
+            out.name = non_empty(&content.file_name);
+        }
+        ContentKind::Video => {
+            out.url = non_empty(&content.video_url);
+            out.duration_ms = positive(content.video_time).map(|seconds| seconds * 1000);
+        }
+        ContentKind::Audio => {
+            out.url = non_empty(&content.audio_url);
+            out.duration_ms = positive(content.audio_time).map(|seconds| seconds * 1000);
+        }
+        ContentKind::Form => out.buttons = non_empty(&content.form),
+        _ => {}
+    }
+    out.size = positive(content.file_size);
+    out.width = positive(content.width);
+    out.height = positive(content.height);
+    out
+}
+
+pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
+    if let Some(event_type) = value.at(&["header", "eventType"]).and_then(Literal::as_str) {
+        let events = value
+            .get("event")
+            .map(|event| webhook_event(value, event, event_type));
+        return Some((
+            format!("yunhu.webhook.{event_type}"),
+            events.into_iter().collect(),
+        ));
+    }
+    if has_keys(value, &["recvId", "recvType", "contentType", "content"]) {
+        return Some(("yunhu.bot.send.request".into(), vec![bot_send_event(value)]));
+    }
+    if let Some(list) = value.at(&["data", "list"]).and_then(Literal::as_array)
+        && list.iter().all(|item| item.get("contentOld").is_some())
+    {
+        return Some((
+            "yunhu.list-message-edit-record.response".into(),
+            list.iter().map(edit_record_event).collect(),
+        ));
+    }
+    if has_keys(value, &["msgId", "size", "page"]) {
+        return Some(("yunhu.list-message-edit-record.request".into(), Vec::new()));
+    }
+    if has_keys(value, &["msgId", "downloadPath"]) {
+        return Some(("yunhu.file-download-record.request".into(), Vec::new()));
+    }
+    if has_keys(value, &["msgId", "chatType", "receive"]) {
+        return Some(("yunhu.msg-forward.request".into(), Vec::new()));
+    }
+    if has_keys(value, &["chatId", "msgId", "chatType"]) {
+        // Both /v1/msg/delete (hides locally) and bot/recall take this shape; only a recall
+        // removes the message for everyone, so it is reported without claiming either.
+        return Some(("yunhu.msg.delete_or_recall.request".into(), Vec::new()));
+    }
+    if let Some(info) = value.at(&["data", "messageInfo"]) {
+        let mut event = Event::new(EventType::Message, Platform::Yunhu);
+        event.message_id = id(info, "msgId");
+        event.conversation_id = id(info, "recvId");
+        event.conversation_kind = info
+            .get("recvType")
+            .and_then(Literal::as_str)
+            .and_then(recv_kind);
+        event.outgoing = Some(true);
+        return Some(("yunhu.bot.send.response".into(), vec![event]));
+    }
+    if value.at(&["data", "token"]).is_some() && value.get("code").is_some() {
+        return Some(("yunhu.qiniu-token.response".into(), Vec::new()));
+    }
+    if has_keys(value, &["key", "hash", "fsize"]) {
+        let mut event = Event::new(EventType::Upload, Platform::Yunhu);
+        let mut content = Content::new(ContentKind::File);
+        content.key = id(value, "key");
+        content.size = value.get("fsize").and_then(Literal::as_i64);
+        event.content = Some(content);
+        event.outgoing = Some(true);
+        return Some(("yunhu.qiniu.upload.response".into(), vec![event]));
+    }
+    if let Some(data) = value.get("data")
+        && let Some((kind, key)) = [
+            ("imageKey", ContentKind::Image),
+            ("videoKey", ContentKind::Video),
+            ("fileKey", ContentKind::File),
+        ]
+        .into_iter()
+        .find_map(|(key, kind)| id(data, key).map(|value| (kind, value)))
+    {
+        let mut event = Event::new(EventType::Upload, Platform::Yunhu);
+        let mut content = Content::new(kind);
+        content.key = Some(key);
+        event.content = Some(content);
+        event.outgoing = Some(true);
+        return Some(("yunhu.bot.upload.response".into(), vec![event]));
+    }
+    if has_keys(value, &["code", "msg"]) && value.get("code").and_then(Literal::as_i64).is_some() {
+        return Some(("yunhu.json.response".into(), Vec::new()));
+    }
+    None
+}
+
+fn recv_kind(recv_type: &str) -> Option<ConversationKind> {
+    match recv_type {
+        "user" => Some(ConversationKind::Direct),
+        "group" => Some(ConversationKind::Group),
+        "bot" => Some(ConversationKind::Bot),
+        _ => None,
+    }
+}
+
+fn webhook_event(envelope: &Literal, event: &Literal, event_type: &str) -> Event {
+    let kind = match event_type {
+        "message.receive.normal" => EventType::Message,
+        "message.receive.instruction" | "button.report.inline" => EventType::Command,
+        "group.join" | "bot.followed" => EventType::Join,
+        "group.leave" | "bot.unfollowed" => EventType::Leave,
+        _ => EventType::System,
+    };
+    let mut out = Event::new(kind, Platform::Yunhu);
+    let sender = event.get("sender");
+    out.sender_id = sender
+        .and_then(|s| id(s, "senderId"))
+        .or_else(|| id(event, "userId"));
+    out.sender_name = sender
+        .and_then(|s| string(s, "senderNickname"))
+        .or_else(|| string(event, "nickname"));
+    let chat = event.get("chat");
+    let chat_type = chat
+        .and_then(|c| string(c, "chatType"))
+        .or_else(|| string(event, "chatType"))
+        .unwrap_or_default();
+    out.conversation_kind = recv_kind(&chat_type);
+    out.conversation_id = if chat_type == "group" {
+        chat.and_then(|c| id(c, "chatId"))
+            .or_else(|| id(event, "chatId"))
+    } else {
+        // A bot's private chat is keyed by the user talking to it.
+        out.sender_id
+            .clone()
+            .or_else(|| chat.and_then(|c| id(c, "chatId")))
+    };
+    out.at_ms = event
+        .at(&["message", "sendTime"])
+        .or_else(|| event.get("time"))
+        .or_else(|| envelope.at(&["header", "eventTime"]))
+        .and_then(Literal::as_i64);
+    out.outgoing = Some(false);
+    if let Some(message) = event.get("message") {
+        out.message_id = id(message, "msgId");
+        out.quote_message_id = id(message, "parentId");
+        let content_type = string(message, "contentType").unwrap_or_else(|| "text".into());
+        out.content = message
+            .get("content")
+            .map(|content| json_content(&content_type, content));
+    } else if kind == EventType::System {
+        out.content = Some(Content::text(ContentKind::System, event_type));
+    }
+    out
+}
+
+fn json_content(content_type: &str, content: &Literal) -> Content {
+    let kind = match content_type {
+        "text" => ContentKind::Text,
+        "image" => ContentKind::Image,
+        "markdown" => ContentKind::Markdown,
+        "html" => ContentKind::Html,
+        "file" => ContentKind::File,
+        "video" => ContentKind::Video,
+        "audio" => ContentKind::Audio,
+        "form" => ContentKind::Form,
+        "post" => ContentKind::Post,
+        "sticker" | "expression" => ContentKind::Sticker,
+        _ => ContentKind::Unknown,
+    };
+    let mut out = Content::new(kind);
+    out.text = string(content, "text");
+    out.url = string(content, "imageUrl")
+        .or_else(|| string(content, "fileUrl"))
+        .or_else(|| string(content, "videoUrl"));
+    out.key = string(content, "imageKey")
+        .or_else(|| string(content, "fileKey"))
+        .or_else(|| string(content, "videoKey"));
+    out.name = string(content, "fileName");
+    out.size = content.get("fileSize").and_then(Literal::as_i64);
+    out.buttons = content
+        .get("buttons")
+        .map(|buttons| match buttons.as_str() {
+            Some(text) => text.to_owned(),
+            None => String::from("[buttons]"),
+        });
+    out
+}
+
+fn bot_send_event(value: &Literal) -> Event {
+    let mut event = Event::new(EventType::Message, Platform::Yunhu);
+    event.conversation_id = id(value, "recvId");
+    event.conversation_kind = value
+        .get("recvType")
+        .and_then(Literal::as_str)
+        .and_then(recv_kind);
+    event.quote_message_id = id(value, "parentId");
+    event.outgoing = Some(true);
+    let content_type = string(value, "contentType").unwrap_or_else(|| "text".into());
+    event.content = value
+        .get("content")
+        .map(|content| json_content(&content_type, content));
+    event
+}
+
+fn edit_record_event(record: &Literal) -> Event {
+    let mut event = Event::new(EventType::Edit, Platform::Yunhu);
+    event.target_message_id = id(record, "msgId");
+    event.message_id = id(record, "id");
+    event.at_ms = record.get("msgTime").and_then(Literal::as_i64);
+    let content_type = record
+        .get("contentType")
+        .and_then(Literal::as_i64)
+        .unwrap_or(1);
+    // contentOld is the previous content, as a JSON string.
+    let old = string(record, "contentOld").and_then(|text| super::nested_json(&text));
+    let mut content = Content::new(match content_type {
+        3 => ContentKind::Markdown,
+        8 => ContentKind::Html,
+        _ => ContentKind::Text,
+    });
+    content.text = old.as_ref().and_then(|old| string(old, "text"));
+    event.content = Some(content);
+    event
+}

@@ -1,0 +1,176 @@
+//! Which message is this blob? Scores a schema-less parse against candidate schemas.
+
+use serde::Serialize;
+
+use super::raw::{RawContent, RawField, RawMessage, Reading};
+use super::schema::{FieldKind, FieldSchema, Schemas};
+use super::wire::WireType;
+
+/// Root messages a blob may be, per platform, in the order a tie is broken.
+pub const CANDIDATES: &[&str] = &[
+    "yunhu.WsWrapper",
+    "yunhu.PushMessage",
+    "yunhu.StreamMessage",
+    "yunhu.ListMessageResponse",
+    "yunhu.SendMessageRequest",
+    "yunhu.RecallMsgRequest",
+    "yunhu.ListMessageRequest",
+    "yunhu.ListMessageBySeqRequest",
+    "yunhu.ListMessageByMidSeqRequest",
+    "yunhu.ButtonReportRequest",
+    "yunhu.StatusResponse",
+    "douyin_im.Response",
+    "douyin_im.NewMessageNotify",
+    "douyin_im.MessageBody",
+    "douyin_im.SendMessageRequestBody",
+    "douyin_im.RecallMessageRequestBody",
+];
+
+/// Below this confidence a blob is reported as of unknown schema. A perfect fit needs at least
+/// two fields of evidence to reach it (see `Fit::confidence`).
+pub const MIN_CONFIDENCE: f64 = 0.75;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchemaMatch {
+    pub name: String,
+    /// 0..1: the share of fields (weighted, recursively) that fit the schema.
+    pub confidence: f64,
+}
+
+/// The best-fitting candidate, if any fits well enough.
+pub fn recognize(message: &RawMessage, schemas: &Schemas) -> Option<SchemaMatch> {
+    rank(message, schemas).into_iter().next()
+}
+
+/// All candidates that fit at least [`MIN_CONFIDENCE`], best first.
+pub fn rank(message: &RawMessage, schemas: &Schemas) -> Vec<SchemaMatch> {
+    if message.fields.is_empty() || message.error.is_some() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, usize, usize, &str)> = CANDIDATES
+        .iter()
+        .enumerate()
+        .filter_map(|(order, name)| {
+            let confidence = fit(message, name, schemas, 8).confidence();
+            let size = schemas
+                .message(name)
+                .map_or(0, |schema| schema.fields.len());
+            (confidence >= MIN_CONFIDENCE).then_some((confidence, size, order, *name))
+        })
+        .collect();
+    // Best fit first; on a tie, the smallest schema that explains everything, then list order.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    scored
+        .into_iter()
+        .map(|(confidence, _, _, name)| SchemaMatch {
+            name: name.to_owned(),
+            confidence: (confidence * 100.0).round() / 100.0,
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Fit {
+    matched: f64,
+    total: f64,
+    /// How many fields, at any depth, the schema explained: one varint fits almost any schema,
+    /// so a fit backed by little evidence is worth less.
+    evidence: usize,
+}
+
+impl Fit {
+    fn confidence(&self) -> f64 {
+        if self.total == 0.0 {
+            0.0
+        } else {
+            self.matched / self.total * (1.0 - 1.0 / (self.evidence as f64 + 2.0))
+        }
+    }
+
+    fn share(&self) -> f64 {
+        if self.total == 0.0 {
+            0.0
+        } else {
+            self.matched / self.total
+        }
+    }
+}
+
+fn fit(message: &RawMessage, name: &str, schemas: &Schemas, depth: usize) -> Fit {
+    let Some(schema) = schemas.message(name) else {
+        return Fit::default();
+    };
+    let mut fit = Fit::default();
+    let mut seen: Vec<u32> = Vec::new();
+    for field in &message.fields {
+        fit.total += 1.0;
+        let Some(field_schema) = schema.field(field.number) else {
+            continue;
+        };
+        let repeated_twice = seen.contains(&field.number);
+        seen.push(field.number);
+        if repeated_twice && !field_schema.repeated {
+            continue;
+        }
+        let (score, inner_evidence) = field_fit(field, field_schema, schemas, depth);
+        fit.matched += score;
+        if score > 0.0 {
+            fit.evidence += 1 + inner_evidence;
+        }
+    }
+    fit
+}
+
+/// How well one field fits its schema (0..1), and the evidence found inside it.
+fn field_fit(
+    field: &RawField,
+    schema: &FieldSchema,
+    schemas: &Schemas,
+    depth: usize,
+) -> (f64, usize) {
+    if let (FieldKind::Message(inner), RawContent::Len { readings }) =
+        (&schema.kind, &field.content)
+    {
+        let message = readings.iter().find_map(|reading| match reading {
+            Reading::Message { message } => Some(message),
+            _ => None,
+        });
+        return match message {
+            Some(message) if depth > 0 => {
+                let inner_fit = fit(message, inner, schemas, depth - 1);
+                // An empty nested message is legal and says nothing either way.
+                if inner_fit.total == 0.0 {
+                    (0.75, 0)
+                } else {
+                    (0.5 + 0.5 * inner_fit.share(), inner_fit.evidence)
+                }
+            }
+            Some(_) => (1.0, 0),
+            None if field.value.is_empty() => (0.75, 0),
+            None => (0.0, 0),
+        };
+    }
+    let score = match (&schema.kind, &field.content) {
+        (FieldKind::String, RawContent::Len { readings })
+            if readings.iter().any(|r| matches!(r, Reading::Text { .. })) =>
+        {
+            1.0
+        }
+        (FieldKind::String, RawContent::Len { .. }) => 0.0,
+        (FieldKind::Bytes, RawContent::Len { .. }) => 1.0,
+        (FieldKind::Bool, RawContent::Varint { value }) => {
+            if *value <= 1 {
+                1.0
+            } else {
+                0.5
+            }
+        }
+        (kind, RawContent::Len { .. }) if schema.repeated && kind.wire_type() != WireType::Len => {
+            // Packed repeated scalars.
+            1.0
+        }
+        (kind, _) if kind.wire_type() == field.wire_type => 1.0,
+        _ => 0.0,
+    };
+    (score, 0)
+}

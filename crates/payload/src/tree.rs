@@ -1,0 +1,594 @@
+//! The decoded tree the inspector shows: one node type for JSON, Node dumps, XML and protobuf,
+//! with byte ranges, exact scalar text, alternative readings, and payloads found inside strings.
+
+use serde::Serialize;
+
+use crate::protobuf::raw::{RawContent, RawField, RawMessage, Reading, rank_readings};
+use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
+use crate::protobuf::wire::WireType;
+use crate::text::literal::{Literal, LiteralValue};
+use crate::unwrap::{self, Format, Limits};
+
+/// Payloads inside strings are decoded this many levels deep.
+pub const MAX_NESTING: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// Member name, array index, or field name (schema) / number.
+    pub label: String,
+    /// Stable address of the node, used to pick an alternative reading.
+    pub path: String,
+    pub kind: NodeKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_number: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wire_type: Option<WireType>,
+    /// The schema's type for this field (`string`, `yunhu.Sender`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// The value exactly (64-bit integers as decimal text; bytes as hex).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Other ways to read a scalar: `signed`, `zigzag`, `bool`, `float`, `double`...
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interpretations: Vec<Interpretation>,
+    /// Byte range of the value in this layer's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<[usize; 2]>,
+    /// Byte range of a protobuf tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_range: Option<[usize; 2]>,
+    /// For an ambiguous length-delimited field: every reading, best first, and the one shown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<usize>,
+    /// A payload found inside this string, decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested: Option<Box<Nested>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Object,
+    Array,
+    Message,
+    Group,
+    String,
+    Number,
+    Bool,
+    Null,
+    Varint,
+    Fixed32,
+    Fixed64,
+    Bytes,
+    Packed,
+    Element,
+    Attribute,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interpretation {
+    pub name: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Nested {
+    /// How it was found: the encodings peeled off the string.
+    pub chain: Vec<Format>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    pub tree: Node,
+}
+
+/// Choices the user made: which reading to show at a path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadingChoices(pub Vec<(String, usize)>);
+
+impl ReadingChoices {
+    fn get(&self, path: &str) -> Option<usize> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(candidate, _)| candidate == path)
+            .map(|(_, index)| *index)
+    }
+}
+
+pub struct Builder<'a> {
+    pub bytes: &'a [u8],
+    pub schemas: &'a Schemas,
+    pub choices: &'a ReadingChoices,
+    pub limits: Limits,
+    /// How many string-nested levels deep this builder is.
+    pub nesting: usize,
+}
+
+fn leaf(label: String, path: String, kind: NodeKind, value: Option<String>) -> Node {
+    Node {
+        label,
+        path,
+        kind,
+        field_number: None,
+        wire_type: None,
+        type_name: None,
+        value,
+        interpretations: Vec::new(),
+        range: None,
+        tag_range: None,
+        readings: Vec::new(),
+        reading: None,
+        nested: None,
+        children: Vec::new(),
+    }
+}
+
+impl Builder<'_> {
+    pub fn literal(&self, label: String, path: String, literal: &Literal) -> Node {
+        let range = Some([literal.span.start, literal.span.end]);
+        let mut node = match &literal.value {
+            LiteralValue::Null => leaf(label, path, NodeKind::Null, Some("null".into())),
+            LiteralValue::Bool(value) => leaf(label, path, NodeKind::Bool, Some(value.to_string())),
+            LiteralValue::Number(text) => leaf(label, path, NodeKind::Number, Some(text.clone())),
+            LiteralValue::String(text) => {
+                let mut node = leaf(label, path, NodeKind::String, Some(text.clone()));
+                node.nested = self.nested(text);
+                node
+            }
+            LiteralValue::Array(items) => {
+                let mut node = leaf(label, path.clone(), NodeKind::Array, None);
+                node.children = items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| {
+                        self.literal(format!("[{index}]"), format!("{path}/{index}"), item)
+                    })
+                    .collect();
+                node
+            }
+            LiteralValue::Object(members) => {
+                let mut node = leaf(label, path.clone(), NodeKind::Object, None);
+                node.children = members
+                    .iter()
+                    .map(|member| {
+                        self.literal(
+                            member.key.clone(),
+                            format!("{path}/{}", member.key.replace('/', "~1")),
+                            &member.value,
+                        )
+                    })
+                    .collect();
+                node
+            }
+        };
+        node.range = range;
+        node
+    }
+
+    pub fn xml(&self, label: String, path: String, text: &str) -> Node {
+        let mut node = leaf(label, path.clone(), NodeKind::Element, None);
+        if let Ok(document) = roxmltree::Document::parse(text) {
+            node = self.xml_element(document.root_element(), path);
+        }
+        node
+    }
+
+    fn xml_element(&self, element: roxmltree::Node<'_, '_>, path: String) -> Node {
+        let name = element.tag_name().name().to_owned();
+        let mut node = leaf(name, path.clone(), NodeKind::Element, None);
+        let range = element.range();
+        node.range = Some([range.start, range.end]);
+        for attribute in element.attributes() {
+            let mut child = leaf(
+                format!("@{}", attribute.name()),
+                format!("{path}/@{}", attribute.name()),
+                NodeKind::Attribute,
+                Some(attribute.value().to_owned()),
+            );
+            let range = attribute.range_value();
+            child.range = Some([range.start, range.end]);
+            child.nested = self.nested(attribute.value());
+            node.children.push(child);
+        }
+        for (index, child) in element.children().enumerate() {
+            if child.is_element() {
+                node.children
+                    .push(self.xml_element(child, format!("{path}/{index}")));
+            } else if let Some(text) = child.text().filter(|t| !t.trim().is_empty()) {
+                let mut text_node = leaf(
+                    "#text".into(),
+                    format!("{path}/{index}"),
+                    NodeKind::Text,
+                    Some(text.to_owned()),
+                );
+                let range = child.range();
+                text_node.range = Some([range.start, range.end]);
+                text_node.nested = self.nested(text.trim());
+                node.children.push(text_node);
+            }
+        }
+        node
+    }
+
+    /// A protobuf message, named by `schema` where it knows a field.
+    pub fn message(
+        &self,
+        label: String,
+        path: String,
+        message: &RawMessage,
+        schema: Option<&str>,
+    ) -> Node {
+        self.message_inner(label, path, message, schema, None)
+    }
+
+    /// `any_value`: when this message is a `google.protobuf.Any`, the schema of its value.
+    fn message_inner(
+        &self,
+        label: String,
+        path: String,
+        message: &RawMessage,
+        schema: Option<&str>,
+        any_value: Option<&'static str>,
+    ) -> Node {
+        let schema = schema.and_then(|name| self.schemas.message(name));
+        let mut node = leaf(label, path.clone(), NodeKind::Message, None);
+        node.type_name = schema.map(|s| s.name.clone());
+        // A Yunhu push frame names the message in `data.value` by `info.cmd`.
+        let children_any = match schema {
+            Some(s) if s.name == "yunhu.WsWrapper" => wrapper_cmd(message, self.bytes)
+                .and_then(crate::platforms::yunhu::push_payload_schema),
+            _ => None,
+        };
+        node.children = message
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(position, field)| {
+                let path = format!("{path}/{}@{position}", field.number);
+                self.field(path, field, schema, any_value, children_any)
+            })
+            .collect();
+        if let (Some(first), Some(last)) = (message.fields.first(), message.fields.last()) {
+            node.range = Some([first.tag.start, last.value.end]);
+        }
+        node
+    }
+
+    fn field(
+        &self,
+        path: String,
+        field: &RawField,
+        schema: Option<&MessageSchema>,
+        any_value: Option<&'static str>,
+        children_any: Option<&'static str>,
+    ) -> Node {
+        let field_schema = schema.and_then(|s| s.field(field.number));
+        let label = match field_schema {
+            Some(f) => f.name.clone(),
+            None => field.number.to_string(),
+        };
+        let mut node = match &field.content {
+            RawContent::Varint { value } => {
+                let mut node = leaf(
+                    label,
+                    path.clone(),
+                    NodeKind::Varint,
+                    Some(value.to_string()),
+                );
+                node.interpretations =
+                    varint_interpretations(*value, field_schema.map(|f| &f.kind));
+                node
+            }
+            RawContent::Fixed32 { bits } => {
+                let mut node = leaf(
+                    label,
+                    path.clone(),
+                    NodeKind::Fixed32,
+                    Some(bits.to_string()),
+                );
+                node.interpretations = vec![
+                    Interpretation {
+                        name: "signed",
+                        value: (*bits as i32).to_string(),
+                    },
+                    Interpretation {
+                        name: "float",
+                        value: f32::from_bits(*bits).to_string(),
+                    },
+                ];
+                node
+            }
+            RawContent::Fixed64 { bits } => {
+                let mut node = leaf(
+                    label,
+                    path.clone(),
+                    NodeKind::Fixed64,
+                    Some(bits.to_string()),
+                );
+                node.interpretations = vec![
+                    Interpretation {
+                        name: "signed",
+                        value: (*bits as i64).to_string(),
+                    },
+                    Interpretation {
+                        name: "double",
+                        value: f64::from_bits(*bits).to_string(),
+                    },
+                ];
+                node
+            }
+            RawContent::Group { message } => {
+                let mut node = self.message(label, path.clone(), message, None);
+                node.kind = NodeKind::Group;
+                node
+            }
+            RawContent::Len { readings } => {
+                let value_bytes = &self.bytes[field.value.clone()];
+                // A schema can name what the bytes are: prefer that reading.
+                let wanted = match field_schema.map(|f| &f.kind) {
+                    Some(FieldKind::Message(name)) => Some(("message", Some(name.as_str()))),
+                    Some(FieldKind::String) => Some(("string", None)),
+                    Some(FieldKind::Bytes) if any_value.is_some() && field.number == 2 => {
+                        Some(("message", any_value))
+                    }
+                    Some(FieldKind::Bytes) => Some(("bytes", None)),
+                    Some(kind)
+                        if field_schema.is_some_and(|f| f.repeated)
+                            && kind.wire_type() != WireType::Len =>
+                    {
+                        Some(("packed varint", None))
+                    }
+                    _ => None,
+                };
+                // The schema's reading of an Any value may not have been ranked (e.g. depth).
+                let readings: Vec<Reading> = if readings.is_empty() {
+                    rank_readings(value_bytes, field.value.start, self.limits.max_depth)
+                } else {
+                    readings.clone()
+                };
+                let schema_index =
+                    wanted.and_then(|(name, _)| readings.iter().position(|r| r.name() == name));
+                let index = self
+                    .choices
+                    .get(&path)
+                    .filter(|&i| i < readings.len())
+                    .or(schema_index)
+                    .unwrap_or(0);
+                let nested_schema = wanted.and_then(|(_, schema)| schema);
+                let mut node = self.reading(
+                    label,
+                    path.clone(),
+                    field,
+                    &readings[index],
+                    value_bytes,
+                    (nested_schema, children_any),
+                );
+                node.readings = readings.iter().map(Reading::name).collect();
+                node.reading = Some(index);
+                node
+            }
+        };
+        node.field_number = Some(field.number);
+        node.wire_type = Some(field.wire_type);
+        node.range = Some([field.value.start, field.value.end]);
+        node.tag_range = Some([field.tag.start, field.tag.end]);
+        if let Some(field_schema) = field_schema {
+            node.type_name = Some(field_schema.type_name.clone());
+        }
+        node
+    }
+
+    fn reading(
+        &self,
+        label: String,
+        path: String,
+        field: &RawField,
+        reading: &Reading,
+        bytes: &[u8],
+        (schema, any_value): (Option<&str>, Option<&'static str>),
+    ) -> Node {
+        match reading {
+            Reading::Message { message } => {
+                self.message_inner(label, path, message, schema, any_value)
+            }
+            Reading::Text { printable } => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                if *printable {
+                    let mut node = leaf(label, path, NodeKind::String, Some(text.clone()));
+                    node.nested = self.nested(&text);
+                    node
+                } else {
+                    // Control characters are shown as hex, with the text alongside.
+                    let mut node = leaf(label, path, NodeKind::Bytes, Some(hex(bytes)));
+                    node.interpretations = vec![Interpretation {
+                        name: "utf8",
+                        value: text,
+                    }];
+                    node
+                }
+            }
+            Reading::PackedVarint { values } => {
+                self.packed(label, path, values.iter().map(u64::to_string), field)
+            }
+            Reading::PackedFixed32 { values } => {
+                self.packed(label, path, values.iter().map(u32::to_string), field)
+            }
+            Reading::PackedFixed64 { values } => {
+                self.packed(label, path, values.iter().map(u64::to_string), field)
+            }
+            Reading::Bytes => {
+                let mut node = leaf(label, path, NodeKind::Bytes, Some(hex(bytes)));
+                node.nested = self.nested_bytes(bytes);
+                node
+            }
+        }
+    }
+
+    fn packed(
+        &self,
+        label: String,
+        path: String,
+        values: impl Iterator<Item = String>,
+        field: &RawField,
+    ) -> Node {
+        let values: Vec<String> = values.collect();
+        let mut node = leaf(
+            label,
+            path.clone(),
+            NodeKind::Packed,
+            Some(format!("[{}]", values.join(", "))),
+        );
+        node.children = values
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| {
+                let mut child = leaf(
+                    format!("[{index}]"),
+                    format!("{path}/{index}"),
+                    NodeKind::Number,
+                    Some(value),
+                );
+                child.range = Some([field.value.start, field.value.end]);
+                child
+            })
+            .collect();
+        node
+    }
+
+    /// A payload hidden in a string: JSON, XML, hex or base64 protobuf, base64(url) JSON or text.
+    pub fn nested(&self, text: &str) -> Option<Box<Nested>> {
+        if self.nesting >= MAX_NESTING || text.len() < 4 {
+            return None;
+        }
+        let trimmed = text.trim();
+        let format = unwrap::detect(trimmed.as_bytes(), self.limits);
+        let worth_it = match format {
+            Format::Json | Format::Xml => true,
+            Format::NodeDump
+            | Format::Jsonc
+            | Format::TextProto
+            | Format::Text
+            | Format::Protobuf
+            | Format::Gzip => false,
+            Format::Hex => trimmed.len() >= 8,
+            Format::Base64 | Format::Base64Url => trimmed.len() >= 4,
+        };
+        if !worth_it {
+            return None;
+        }
+        let unwrapped = unwrap::unwrap(trimmed.as_bytes(), Some(format), self.limits);
+        if unwrapped.error.is_some() {
+            return None;
+        }
+        let body = unwrapped.body?;
+        // Hex and base64 strings are only worth expanding when they hide structure or text.
+        if let unwrap::Body::Protobuf(message) = &body
+            && (message.fields.is_empty() || unwrapped.chain.len() < 2)
+        {
+            return None;
+        }
+        self.nested_from(unwrapped.chain, &unwrapped.bytes, &body)
+    }
+
+    /// Bytes that are themselves a gzip stream or a JSON document.
+    fn nested_bytes(&self, bytes: &[u8]) -> Option<Box<Nested>> {
+        if self.nesting >= MAX_NESTING || !bytes.starts_with(&[0x1f, 0x8b]) {
+            return None;
+        }
+        let unwrapped = unwrap::unwrap(bytes, Some(Format::Gzip), self.limits);
+        let body = unwrapped.body?;
+        self.nested_from(unwrapped.chain, &unwrapped.bytes, &body)
+    }
+
+    fn nested_from(
+        &self,
+        chain: Vec<Format>,
+        bytes: &[u8],
+        body: &unwrap::Body,
+    ) -> Option<Box<Nested>> {
+        let inner = Builder {
+            bytes,
+            schemas: self.schemas,
+            choices: self.choices,
+            limits: self.limits,
+            nesting: self.nesting + 1,
+        };
+        let (tree, schema) = match body {
+            unwrap::Body::Literal(literal) | unwrap::Body::TextProto(literal) => {
+                (inner.literal(String::new(), String::new(), literal), None)
+            }
+            unwrap::Body::Xml(text) => (inner.xml(String::new(), String::new(), text), None),
+            unwrap::Body::Protobuf(message) => {
+                let schema =
+                    crate::protobuf::recognize::recognize(message, self.schemas).map(|m| m.name);
+                (
+                    inner.message(String::new(), String::new(), message, schema.as_deref()),
+                    schema,
+                )
+            }
+            unwrap::Body::Text(text) => {
+                if chain.len() < 2 || !crate::protobuf::raw::is_printable(text) {
+                    return None;
+                }
+                let mut node = leaf(
+                    String::new(),
+                    String::new(),
+                    NodeKind::Text,
+                    Some(text.clone()),
+                );
+                node.range = Some([0, bytes.len()]);
+                (node, None)
+            }
+        };
+        Some(Box::new(Nested {
+            chain,
+            schema,
+            tree,
+        }))
+    }
+}
+
+/// `info.cmd` of a Yunhu push frame (`WsWrapper`), from the schema-less parse.
+fn wrapper_cmd<'b>(message: &RawMessage, bytes: &'b [u8]) -> Option<&'b str> {
+    let info = message.field(1)?.as_message()?;
+    let cmd = info.field(2)?;
+    std::str::from_utf8(bytes.get(cmd.value.clone())?).ok()
+}
+
+fn varint_interpretations(value: u64, kind: Option<&FieldKind>) -> Vec<Interpretation> {
+    let mut out = Vec::new();
+    let signed = value as i64;
+    if signed < 0 {
+        out.push(Interpretation {
+            name: "signed",
+            value: signed.to_string(),
+        });
+    }
+    let zigzag = ((value >> 1) as i64) ^ -((value & 1) as i64);
+    if matches!(kind, None | Some(FieldKind::Varint { zigzag: true })) {
+        out.push(Interpretation {
+            name: "zigzag",
+            value: zigzag.to_string(),
+        });
+    }
+    if value <= 1 {
+        out.push(Interpretation {
+            name: "bool",
+            value: (value == 1).to_string(),
+        });
+    }
+    out
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
