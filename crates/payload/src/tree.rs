@@ -3,7 +3,10 @@
 
 use serde::Serialize;
 
-use crate::protobuf::raw::{RawContent, RawField, RawMessage, Reading, rank_readings};
+use crate::protobuf::raw::{
+    RawContent, RawField, RawMessage, Reading, packed_fixed32, packed_fixed64, packed_varints,
+    rank_readings,
+};
 use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
 use crate::protobuf::wire::WireType;
 use crate::text::literal::{Literal, LiteralValue};
@@ -377,7 +380,8 @@ impl Builder<'_> {
         node.wire_type = Some(field.wire_type);
         node.range = Some([field.value.start, field.value.end]);
         node.tag_range = Some([field.tag.start, field.tag.end]);
-        if let Some(field_schema) = field_schema {
+        // A message reading already carries its own type (for an Any value, the one it holds).
+        if let (Some(field_schema), None) = (field_schema, &node.type_name) {
             node.type_name = Some(field_schema.type_name.clone());
         }
         node
@@ -412,13 +416,16 @@ impl Builder<'_> {
                     node
                 }
             }
-            Reading::PackedVarint { values } => {
+            Reading::PackedVarint { .. } => {
+                let values = packed_varints(bytes);
                 self.packed(label, path, values.iter().map(u64::to_string), field)
             }
-            Reading::PackedFixed32 { values } => {
+            Reading::PackedFixed32 { .. } => {
+                let values = packed_fixed32(bytes);
                 self.packed(label, path, values.iter().map(u32::to_string), field)
             }
-            Reading::PackedFixed64 { values } => {
+            Reading::PackedFixed64 { .. } => {
+                let values = packed_fixed64(bytes);
                 self.packed(label, path, values.iter().map(u64::to_string), field)
             }
             Reading::Bytes => {

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::wire::{Reader, WireError, WireType};
+use super::wire::{Found, Reader, WireError, WireType};
 
 /// Nesting deeper than this is shown as bytes rather than decoded further.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
@@ -15,8 +15,9 @@ pub const DEFAULT_MAX_DEPTH: usize = 64;
 pub struct RawMessage {
     pub fields: Vec<RawField>,
     /// Where decoding stopped, when the input is malformed; `fields` holds what came before.
+    /// Boxed: almost every message has none, and every nested reading holds a message.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<WireError>,
+    pub error: Option<Box<WireError>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,14 +62,16 @@ pub enum Reading {
     Text {
         printable: bool,
     },
+    /// Values are read from the bytes when shown (see [`packed_varints`]): ranking every
+    /// length-delimited field must not allocate them.
     PackedVarint {
-        values: Vec<u64>,
+        count: usize,
     },
     PackedFixed32 {
-        values: Vec<u32>,
+        count: usize,
     },
     PackedFixed64 {
-        values: Vec<u64>,
+        count: usize,
     },
     Bytes,
 }
@@ -103,7 +106,7 @@ pub fn decode_at(bytes: &[u8], base: usize, max_depth: usize) -> RawMessage {
         },
         Err(error) => RawMessage {
             fields,
-            error: Some(error),
+            error: Some(Box::new(error)),
         },
     }
 }
@@ -165,7 +168,7 @@ fn read_fields(
                     return Err(WireError {
                         offset: tag_start,
                         expected: "nesting within the depth limit",
-                        found: "a group nested too deep".into(),
+                        found: Found::GroupTooDeep,
                     });
                 }
                 let mut inner = Vec::new();
@@ -187,7 +190,7 @@ fn read_fields(
                         Some(_) => "the end-group tag of the open group",
                         None => "a field tag (no group is open)",
                     },
-                    found: format!("end-group tag for field {number}"),
+                    found: Found::EndGroup(number),
                 });
             }
         };
@@ -203,7 +206,7 @@ fn read_fields(
         Some(number) => Err(WireError {
             offset: reader.offset(),
             expected: "the end-group tag of the open group",
-            found: format!("end of input inside group {number}"),
+            found: Found::EndInsideGroup(number),
         }),
         None => Ok(()),
     }
@@ -221,7 +224,7 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
         None
     };
 
-    let mut ranked: Vec<(u32, Reading)> = Vec::with_capacity(4);
+    let mut ranked = Ranked::default();
     if let Some(message) = message {
         let score = match printable {
             // Printable text that also parses as a message: only a leading \t, \n or \r (field 1's
@@ -230,7 +233,7 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
             Some(true) => 85,
             _ => 90,
         };
-        ranked.push((score, Reading::Message { message }));
+        ranked.insert(score, Reading::Message { message });
     }
     if let Some(printable) = printable {
         let score = if bytes.is_empty() {
@@ -240,50 +243,112 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
         } else {
             40
         };
-        ranked.push((score, Reading::Text { printable }));
+        ranked.insert(score, Reading::Text { printable });
     }
     if !bytes.is_empty() {
-        if let Some(values) = packed_varints(bytes) {
+        if let Some((count, largest)) = scan_varints(bytes) {
             // Packed small integers (all under 2^14) are common; long varints in random bytes are not.
-            let small = values.iter().all(|&v| v < 1 << 14);
-            ranked.push((
-                if small { 50 } else { 20 },
-                Reading::PackedVarint { values },
-            ));
+            let score = if largest < 1 << 14 { 50 } else { 20 };
+            ranked.insert(score, Reading::PackedVarint { count });
         }
         if bytes.len().is_multiple_of(4) {
-            let values = bytes
-                .chunks_exact(4)
-                .map(|chunk| u32::from_le_bytes(chunk.try_into().unwrap()))
-                .collect();
-            ranked.push((15, Reading::PackedFixed32 { values }));
+            ranked.insert(
+                15,
+                Reading::PackedFixed32 {
+                    count: bytes.len() / 4,
+                },
+            );
         }
         if bytes.len().is_multiple_of(8) {
-            let values = bytes
-                .chunks_exact(8)
-                .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap()))
-                .collect();
-            ranked.push((14, Reading::PackedFixed64 { values }));
+            ranked.insert(
+                14,
+                Reading::PackedFixed64 {
+                    count: bytes.len() / 8,
+                },
+            );
         }
     }
-    ranked.push((30, Reading::Bytes));
-    ranked.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    ranked.into_iter().map(|(_, reading)| reading).collect()
+    ranked.insert(30, Reading::Bytes);
+    ranked.readings
+}
+
+/// Readings kept in descending score order as they are inserted (at most six kinds).
+struct Ranked {
+    scores: [u32; 6],
+    readings: Vec<Reading>,
+}
+
+impl Default for Ranked {
+    fn default() -> Self {
+        Ranked {
+            scores: [0; 6],
+            readings: Vec::with_capacity(4),
+        }
+    }
+}
+
+impl Ranked {
+    fn insert(&mut self, score: u32, reading: Reading) {
+        let len = self.readings.len();
+        let position = self.scores[..len]
+            .iter()
+            .position(|&other| other < score)
+            .unwrap_or(len);
+        self.scores.copy_within(position..len, position + 1);
+        self.scores[position] = score;
+        self.readings.insert(position, reading);
+    }
 }
 
 /// Text a person would type: no control characters except tab, newline and carriage return.
 pub fn is_printable(text: &str) -> bool {
-    text.chars()
-        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+    let bytes = text.as_bytes();
+    // ASCII is checked byte by byte; only the rest needs decoding into chars.
+    let ascii_end = bytes.iter().position(|&b| b >= 0x80).unwrap_or(bytes.len());
+    let ascii_ok = bytes[..ascii_end]
+        .iter()
+        .all(|&b| (b >= 0x20 && b != 0x7f) || matches!(b, b'\t' | b'\n' | b'\r'));
+    ascii_ok
+        && text[ascii_end..]
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
 }
 
-fn packed_varints(bytes: &[u8]) -> Option<Vec<u64>> {
+/// Count and largest value when `bytes` is a whole run of varints.
+fn scan_varints(bytes: &[u8]) -> Option<(usize, u64)> {
+    let mut reader = Reader::new(bytes, 0);
+    let (mut count, mut largest) = (0, 0);
+    while !reader.is_at_end() {
+        largest = largest.max(reader.read_varint().ok()?);
+        count += 1;
+    }
+    Some((count, largest))
+}
+
+/// The values of a packed varint field.
+pub fn packed_varints(bytes: &[u8]) -> Vec<u64> {
     let mut reader = Reader::new(bytes, 0);
     let mut values = Vec::new();
-    while !reader.is_at_end() {
-        values.push(reader.read_varint().ok()?);
+    while let Ok(value) = reader.read_varint() {
+        values.push(value);
     }
-    Some(values)
+    values
+}
+
+/// The values of a packed fixed32 field.
+pub fn packed_fixed32(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|chunk| u32::from_le_bytes(chunk.try_into().unwrap()))
+        .collect()
+}
+
+/// The values of a packed fixed64 field.
+pub fn packed_fixed64(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap()))
+        .collect()
 }
 
 impl RawMessage {
@@ -375,10 +440,9 @@ mod tests {
         let message = decode(&bytes);
         assert_eq!(
             message.fields[0].chosen().unwrap(),
-            &Reading::PackedVarint {
-                values: vec![1, 2, 3]
-            }
+            &Reading::PackedVarint { count: 3 }
         );
+        assert_eq!(packed_varints(&bytes[2..]), [1, 2, 3]);
     }
 
     #[test]

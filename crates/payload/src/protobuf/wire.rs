@@ -11,7 +11,49 @@ use serde::Serialize;
 pub struct WireError {
     pub offset: usize,
     pub expected: &'static str,
-    pub found: String,
+    #[serde(serialize_with = "serialize_display")]
+    pub found: Found,
+}
+
+/// What stood where something else was expected. Structured rather than formatted: failed
+/// trial parses (is this string a message?) happen for every length-delimited field and must
+/// not allocate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    EndOfInput,
+    TenthByteAboveOne,
+    LongerVarint,
+    WireType(u8),
+    FieldNumber(u64),
+    Length { length: u64, left: usize },
+    BytesLeft(usize),
+    GroupTooDeep,
+    EndGroup(u32),
+    EndInsideGroup(u32),
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Found::EndOfInput => write!(f, "end of input"),
+            Found::TenthByteAboveOne => write!(f, "a 10th byte above 1"),
+            Found::LongerVarint => write!(f, "a longer one"),
+            Found::WireType(bits) => write!(f, "wire type {bits}"),
+            Found::FieldNumber(number) => write!(f, "field number {number}"),
+            Found::Length { length, left } => write!(f, "length {length} with {left} bytes left"),
+            Found::BytesLeft(left) => write!(f, "{left} bytes before the end"),
+            Found::GroupTooDeep => write!(f, "a group nested too deep"),
+            Found::EndGroup(number) => write!(f, "end-group tag for field {number}"),
+            Found::EndInsideGroup(number) => write!(f, "end of input inside group {number}"),
+        }
+    }
+}
+
+fn serialize_display<S: serde::Serializer>(
+    found: &Found,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(found)
 }
 
 impl fmt::Display for WireError {
@@ -105,7 +147,7 @@ impl<'a> Reader<'a> {
         self.bytes.len() - self.position
     }
 
-    fn error(&self, expected: &'static str, found: String) -> WireError {
+    fn error(&self, expected: &'static str, found: Found) -> WireError {
         WireError {
             offset: self.offset(),
             expected,
@@ -114,6 +156,13 @@ impl<'a> Reader<'a> {
     }
 
     pub fn read_varint(&mut self) -> Result<u64, WireError> {
+        // Most varints (tags, small numbers, lengths) are one byte.
+        if let Some(&byte) = self.bytes.get(self.position)
+            && byte < 0x80
+        {
+            self.position += 1;
+            return Ok(u64::from(byte));
+        }
         let start = self.offset();
         let mut value: u64 = 0;
         for index in 0..10 {
@@ -121,7 +170,7 @@ impl<'a> Reader<'a> {
                 return Err(WireError {
                     offset: self.offset(),
                     expected: "another varint byte",
-                    found: "end of input".into(),
+                    found: Found::EndOfInput,
                 });
             };
             self.position += 1;
@@ -129,7 +178,7 @@ impl<'a> Reader<'a> {
                 return Err(WireError {
                     offset: start,
                     expected: "a varint of at most 64 bits",
-                    found: "a 10th byte above 1".into(),
+                    found: Found::TenthByteAboveOne,
                 });
             }
             value |= u64::from(byte & 0x7f) << (7 * index);
@@ -140,7 +189,7 @@ impl<'a> Reader<'a> {
         Err(WireError {
             offset: start,
             expected: "a varint of at most 10 bytes",
-            found: "a longer one".into(),
+            found: Found::LongerVarint,
         })
     }
 
@@ -149,16 +198,16 @@ impl<'a> Reader<'a> {
         let start = self.offset();
         let key = self.read_varint()?;
         let number = key >> 3;
-        let wire_type = WireType::from_bits(key & 7).ok_or_else(|| WireError {
+        let wire_type = WireType::from_bits(key & 7).ok_or(WireError {
             offset: start,
             expected: "a wire type 0-5",
-            found: format!("wire type {}", key & 7),
+            found: Found::WireType((key & 7) as u8),
         })?;
         if number == 0 || number > MAX_FIELD_NUMBER {
             return Err(WireError {
                 offset: start,
                 expected: "a field number between 1 and 536870911",
-                found: format!("field number {number}"),
+                found: Found::FieldNumber(number),
             });
         }
         Ok((number as u32, wire_type))
@@ -172,7 +221,7 @@ impl<'a> Reader<'a> {
                 } else {
                     "8 bytes of fixed64"
                 },
-                format!("{} bytes before the end", self.remaining()),
+                Found::BytesLeft(self.remaining()),
             ));
         }
         let mut out = [0; N];
@@ -189,7 +238,10 @@ impl<'a> Reader<'a> {
             return Err(WireError {
                 offset: prefix_offset,
                 expected: "a length that fits in the input",
-                found: format!("length {length} with {} bytes left", self.remaining()),
+                found: Found::Length {
+                    length,
+                    left: self.remaining(),
+                },
             });
         }
         let start = self.position;
@@ -239,6 +291,6 @@ mod tests {
         reader.read_tag().unwrap();
         let error = reader.read_len().unwrap_err();
         assert_eq!(error.offset, 1);
-        assert!(error.found.contains("length 5 with 1 bytes left"));
+        assert_eq!(error.found.to_string(), "length 5 with 1 bytes left");
     }
 }

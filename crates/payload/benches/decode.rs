@@ -1,0 +1,84 @@
+//! Throughput of the payload core: schema-less protobuf decoding of 1 KB and 1 MB messages, and
+//! the whole pipeline (unwrap → decode → recognise → events → tree) on the seed mix.
+//! Run: `cargo bench -p switchboard-payload --bench decode`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use prost::Message;
+use switchboard_payload::protobuf::{raw, yunhu};
+use switchboard_payload::{Options, inspect};
+
+/// A Yunhu list response grown to about `size` bytes: nested messages, strings, varints.
+fn list_response(size: usize) -> Vec<u8> {
+    let mut response = yunhu::ListMessageResponse {
+        status: Some(yunhu::Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+        ..Default::default()
+    };
+    let mut index = 0u64;
+    while response.encoded_len() < size {
+        response.msg.push(yunhu::Msg {
+            msg_id: format!("{index:032x}"),
+            sender: Some(yunhu::Sender {
+                chat_id: (7_356_666 + index).to_string(),
+                chat_type: 1,
+                name: "客户".into(),
+                avatar_url: "https://chat-img.jwznb.com/a.jpg".into(),
+                ..Default::default()
+            }),
+            direction: "left".into(),
+            content_type: 1,
+            content: Some(yunhu::MsgContent {
+                text: "你好，请问这个商品还有货吗？".into(),
+                ..Default::default()
+            }),
+            send_time: 1_700_000_000_000 + index,
+            msg_seq: index,
+            ..Default::default()
+        });
+        index += 1;
+    }
+    response.encode_to_vec()
+}
+
+fn seed_mix() -> Vec<Vec<u8>> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let mut payloads = Vec::new();
+    for platform in ["douyin", "wecom", "mixin", "wechat", "yunhu", "proto"] {
+        for entry in std::fs::read_dir(format!("{root}/{platform}")).unwrap() {
+            payloads.push(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+    }
+    payloads
+}
+
+fn schema_less(c: &mut Criterion) {
+    let mut group = c.benchmark_group("schema-less decode");
+    for (name, size) in [("1 KB", 1024), ("1 MB", 1024 * 1024)] {
+        let bytes = list_response(size);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(name, |b| b.iter(|| raw::decode(black_box(&bytes))));
+    }
+    group.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let payloads = seed_mix();
+    let mut group = c.benchmark_group("full pipeline");
+    group.throughput(Throughput::Elements(payloads.len() as u64));
+    group.bench_function("seed mix", |b| {
+        b.iter(|| {
+            for payload in &payloads {
+                black_box(inspect(black_box(payload), &Options::default()));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, schema_less, pipeline);
+criterion_main!(benches);
