@@ -20,8 +20,9 @@ fn list_response(size: usize) -> Vec<u8> {
         ..Default::default()
     };
     let mut index = 0u64;
-    while response.encoded_len() < size {
-        response.msg.push(yunhu::Msg {
+    let mut length = response.encoded_len();
+    while length < size {
+        let msg = yunhu::Msg {
             msg_id: format!("{index:032x}"),
             sender: Some(yunhu::Sender {
                 chat_id: (7_356_666 + index).to_string(),
@@ -39,7 +40,10 @@ fn list_response(size: usize) -> Vec<u8> {
             send_time: 1_700_000_000_000 + index,
             msg_seq: index,
             ..Default::default()
-        });
+        };
+        // Tag, length prefix and body of one repeated field.
+        length += 1 + prost::length_delimiter_len(msg.encoded_len()) + msg.encoded_len();
+        response.msg.push(msg);
         index += 1;
     }
     response.encode_to_vec()

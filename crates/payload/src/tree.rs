@@ -400,6 +400,16 @@ impl Builder<'_> {
             Reading::Message { message } => {
                 self.message_inner(label, path, message, schema, any_value)
             }
+            Reading::UnbuiltMessage => {
+                match crate::protobuf::raw::decode_strict(
+                    bytes,
+                    field.value.start,
+                    self.limits.max_depth,
+                ) {
+                    Some(message) => self.message_inner(label, path, &message, schema, any_value),
+                    None => leaf(label, path, NodeKind::Bytes, Some(hex(bytes))),
+                }
+            }
             Reading::Text { printable } => {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 if *printable {
@@ -473,23 +483,14 @@ impl Builder<'_> {
             return None;
         }
         let trimmed = text.trim();
-        let format = unwrap::detect(trimmed.as_bytes(), self.limits);
-        let worth_it = match format {
-            Format::Json | Format::Xml => true,
-            Format::NodeDump
-            | Format::Jsonc
-            | Format::TextProto
-            | Format::Text
-            | Format::Protobuf
-            | Format::Gzip => false,
-            Format::Hex => trimmed.len() >= 8,
-            Format::Base64 | Format::Base64Url => trimmed.len() >= 4,
+        let unwrapped = unwrap::unwrap(trimmed.as_bytes(), None, self.limits);
+        let worth_it = match unwrapped.chain.first() {
+            Some(Format::Json | Format::Xml) => true,
+            Some(Format::Hex) => trimmed.len() >= 8,
+            Some(Format::Base64 | Format::Base64Url) => true,
+            _ => false,
         };
-        if !worth_it {
-            return None;
-        }
-        let unwrapped = unwrap::unwrap(trimmed.as_bytes(), Some(format), self.limits);
-        if unwrapped.error.is_some() {
+        if !worth_it || unwrapped.error.is_some() {
             return None;
         }
         let body = unwrapped.body?;

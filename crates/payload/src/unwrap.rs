@@ -169,9 +169,12 @@ pub fn unwrap(input: &[u8], forced: Option<Format>, limits: Limits) -> Unwrapped
     let mut next = forced;
     // Each encoding step shrinks or inflates a layer; eight steps is more than any real payload.
     for _ in 0..8 {
-        let format = next.take().unwrap_or_else(|| detect(&bytes, limits));
+        let (format, outcome) = match next.take() {
+            Some(format) => (format, apply(format, &bytes, limits)),
+            None => detect_and_apply(&bytes, limits),
+        };
         chain.push(format);
-        match apply(format, &bytes, limits) {
+        match outcome {
             Ok(Step::Inner(inner)) => bytes = inner,
             Ok(Step::Final(body)) => {
                 return Unwrapped {
@@ -289,49 +292,62 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
 
 /// Guesses the outermost format of `bytes`.
 pub fn detect(bytes: &[u8], limits: Limits) -> Format {
+    detect_and_apply(bytes, limits).0
+}
+
+/// Guesses the outermost format and peels it in the same pass: the parse or decode that
+/// confirms a guess is the one whose result is kept.
+fn detect_and_apply(bytes: &[u8], limits: Limits) -> (Format, Result<Step, UnwrapError>) {
+    let with = |format: Format| (format, apply(format, bytes, limits));
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        return Format::Gzip;
+        return with(Format::Gzip);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        let trimmed = text.trim();
-        if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            return if literal::parse(trimmed, Dialect::Json).is_ok() {
-                Format::Json
-            } else if literal::parse(trimmed, Dialect::Jsonc).is_ok() {
-                Format::Jsonc
-            } else if literal::parse(trimmed, Dialect::NodeDump).is_ok()
-                || looks_like_node_dump(trimmed)
-            {
-                Format::NodeDump
-            } else {
-                Format::Json
-            };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return with(Format::Protobuf);
+    };
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let json = with(Format::Json);
+        if json.1.is_ok() {
+            return json;
         }
-        if trimmed.starts_with('<') {
-            return Format::Xml;
+        for dialect in [Format::Jsonc, Format::NodeDump] {
+            let attempt = with(dialect);
+            if attempt.1.is_ok() {
+                return attempt;
+            }
         }
-        if trimmed.is_empty() {
-            return Format::Text;
-        }
-        if crate::text::textproto::looks_like(trimmed)
-            && crate::text::textproto::parse(trimmed).is_ok()
-        {
-            return Format::TextProto;
-        }
-        if is_hex(trimmed) {
-            return Format::Hex;
-        }
-        if let Some(format) = base64_kind(trimmed)
-            && decode_base64(trimmed.as_bytes())
-                .is_ok_and(|decoded| plausible_payload(&decoded, limits))
-        {
-            return format;
-        }
-        if raw::is_printable(text) {
-            return Format::Text;
+        return if looks_like_node_dump(trimmed) {
+            with(Format::NodeDump)
+        } else {
+            json
+        };
+    }
+    if trimmed.starts_with('<') {
+        return with(Format::Xml);
+    }
+    if trimmed.is_empty() {
+        return with(Format::Text);
+    }
+    if crate::text::textproto::looks_like(trimmed) {
+        let attempt = with(Format::TextProto);
+        if attempt.1.is_ok() {
+            return attempt;
         }
     }
-    Format::Protobuf
+    if is_hex(trimmed) {
+        return with(Format::Hex);
+    }
+    if let Some(format) = base64_kind(trimmed)
+        && let Ok(decoded) = decode_base64(trimmed.as_bytes())
+        && plausible_payload(&decoded, limits)
+    {
+        return (format, Ok(Step::Inner(decoded)));
+    }
+    if raw::is_printable(text) {
+        return with(Format::Text);
+    }
+    with(Format::Protobuf)
 }
 
 fn looks_like_node_dump(text: &str) -> bool {

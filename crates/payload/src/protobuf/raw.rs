@@ -58,6 +58,9 @@ pub enum Reading {
     Message {
         message: RawMessage,
     },
+    /// The bytes are a well-formed message, but another reading ranks higher: decoded only
+    /// when asked for (it would cost as much as the rest of the parse).
+    UnbuiltMessage,
     /// Valid UTF-8; `printable` is false when it holds control characters.
     Text {
         printable: bool,
@@ -79,7 +82,7 @@ pub enum Reading {
 impl Reading {
     pub fn name(&self) -> &'static str {
         match self {
-            Reading::Message { .. } => "message",
+            Reading::Message { .. } | Reading::UnbuiltMessage => "message",
             Reading::Text { .. } => "string",
             Reading::PackedVarint { .. } => "packed varint",
             Reading::PackedFixed32 { .. } => "packed fixed32",
@@ -218,14 +221,8 @@ fn read_fields(
 pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Reading> {
     let text = std::str::from_utf8(bytes).ok();
     let printable = text.map(is_printable);
-    let message = if depth_left > 0 && !bytes.is_empty() {
-        decode_strict(bytes, base, depth_left - 1)
-    } else {
-        None
-    };
-
     let mut ranked = Ranked::default();
-    if let Some(message) = message {
+    if depth_left > 0 && !bytes.is_empty() && is_message(bytes) {
         let score = match printable {
             // Printable text that also parses as a message: only a leading \t, \n or \r (field 1's
             // tag for fixed64, len or fixed32) makes the message reading the likelier one.
@@ -233,7 +230,12 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
             Some(true) => 85,
             _ => 90,
         };
-        ranked.insert(score, Reading::Message { message });
+        // Only a reading that wins is built now; a losing one is built if the user picks it.
+        if score < 80 {
+            ranked.insert(score, Reading::UnbuiltMessage);
+        } else if let Some(message) = decode_strict(bytes, base, depth_left - 1) {
+            ranked.insert(score, Reading::Message { message });
+        }
     }
     if let Some(printable) = printable {
         let score = if bytes.is_empty() {
@@ -298,6 +300,44 @@ impl Ranked {
         self.scores[position] = score;
         self.readings.insert(position, reading);
     }
+}
+
+/// Whether `bytes` is exactly one well-formed message at its own level (nested values are not
+/// looked into): the allocation-free check behind ranking.
+pub fn is_message(bytes: &[u8]) -> bool {
+    let mut reader = Reader::new(bytes, 0);
+    let mut open_groups: u32 = 0;
+    let mut group_stack = [0u32; 16];
+    while !reader.is_at_end() {
+        let Ok((number, wire_type)) = reader.read_tag() else {
+            return false;
+        };
+        let ok = match wire_type {
+            WireType::Varint => reader.read_varint().is_ok(),
+            WireType::Fixed64 => reader.read_fixed::<8>().is_ok(),
+            WireType::Fixed32 => reader.read_fixed::<4>().is_ok(),
+            WireType::Len => reader.read_len().is_ok(),
+            WireType::StartGroup => {
+                if open_groups as usize >= group_stack.len() {
+                    return false;
+                }
+                group_stack[open_groups as usize] = number;
+                open_groups += 1;
+                true
+            }
+            WireType::EndGroup => {
+                if open_groups == 0 || group_stack[open_groups as usize - 1] != number {
+                    return false;
+                }
+                open_groups -= 1;
+                true
+            }
+        };
+        if !ok {
+            return false;
+        }
+    }
+    open_groups == 0
 }
 
 /// Text a person would type: no control characters except tab, newline and carriage return.
@@ -412,9 +452,7 @@ mod tests {
         };
         assert_eq!(readings[0], Reading::Text { printable: true });
         assert!(
-            readings
-                .iter()
-                .any(|reading| matches!(reading, Reading::Message { .. })),
+            readings.iter().any(|reading| reading.name() == "message"),
             "the message reading is kept as an alternative"
         );
     }

@@ -147,6 +147,8 @@ fn field_fit(
             }
             Some(_) => (1.0, 0),
             None if field.value.is_empty() => (0.75, 0),
+            // Well-formed, but text read better: possible, not evidence.
+            None if readings.contains(&Reading::UnbuiltMessage) => (0.5, 0),
             None => (0.0, 0),
         };
     }
