@@ -1,2 +1,3 @@
 pub mod empty_state;
+pub mod inspector;
 pub mod top_bar;

@@ -38,6 +38,14 @@ pub struct Inspection {
     pub bytes: Vec<u8>,
 }
 
+impl Inspection {
+    /// `{"platform", "schema", "chain", "events", "tree"}`: what `switchboard inspect --json`
+    /// prints and the inspector's "Copy JSON" copies.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
 pub fn inspect(input: &[u8], options: &Options) -> Inspection {
     let schemas = Schemas::builtin();
     let unwrapped = unwrap::unwrap(input, options.format, options.limits);

@@ -9,6 +9,7 @@ pub mod hexdump;
 pub mod inspect;
 pub mod platforms;
 pub mod protobuf;
+pub mod share;
 pub mod text;
 pub mod tree;
 pub mod unwrap;

@@ -15,10 +15,13 @@ pub enum Format {
     Json,
     Jsonc,
     NodeDump,
+    // The same spelling as `Format::id`, the CLI's --format and the URL.
+    #[serde(rename = "textproto")]
     TextProto,
     Xml,
     Hex,
     Base64,
+    #[serde(rename = "base64url")]
     Base64Url,
     Gzip,
     Protobuf,
@@ -545,6 +548,13 @@ mod tests {
             chain(b64.as_bytes()),
             [Format::Base64, Format::Gzip, Format::Json]
         );
+    }
+
+    #[test]
+    fn serialized_names_are_the_ids() {
+        for format in Format::ALL {
+            assert_eq!(serde_json::to_value(format).unwrap(), format.id());
+        }
     }
 
     #[test]

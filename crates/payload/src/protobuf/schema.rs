@@ -4,12 +4,39 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use prost::Message;
-use prost_types::field_descriptor_proto::{Label, Type};
-
 use super::wire::WireType;
 
-const DESCRIPTORS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/descriptors.bin"));
+/// Build-time tables of our schemas (see build.rs): names by number, no descriptor decoder.
+mod tables {
+    pub struct MessageTable {
+        pub name: &'static str,
+        pub fields: &'static [FieldTable],
+    }
+
+    pub struct FieldTable {
+        pub number: u32,
+        pub name: &'static str,
+        pub kind: FieldKindTable,
+        pub repeated: bool,
+        pub type_name: &'static str,
+    }
+
+    // Every protobuf kind has a variant, whether or not today's protos use it.
+    #[allow(dead_code)]
+    pub enum FieldKindTable {
+        Message(&'static str),
+        String,
+        Bytes,
+        Bool,
+        Varint { zigzag: bool },
+        Fixed32,
+        Fixed64,
+        Float,
+        Double,
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/schema_tables.rs"));
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
@@ -68,73 +95,44 @@ pub struct Schemas {
 }
 
 impl Schemas {
-    /// The schemas compiled from `proto/` (parsed once).
+    /// The schemas compiled from `proto/` (built once from the build-time tables).
     pub fn builtin() -> &'static Schemas {
         static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
         SCHEMAS.get_or_init(|| {
-            let set = prost_types::FileDescriptorSet::decode(DESCRIPTORS)
-                .expect("the build script wrote a valid descriptor set");
-            Schemas::from_descriptors(&set)
+            use tables::FieldKindTable as K;
+            let messages = tables::MESSAGES
+                .iter()
+                .map(|message| {
+                    let fields = message
+                        .fields
+                        .iter()
+                        .map(|field| FieldSchema {
+                            number: field.number,
+                            name: field.name.to_owned(),
+                            kind: match field.kind {
+                                K::Message(name) => FieldKind::Message(name.to_owned()),
+                                K::String => FieldKind::String,
+                                K::Bytes => FieldKind::Bytes,
+                                K::Bool => FieldKind::Bool,
+                                K::Varint { zigzag } => FieldKind::Varint { zigzag },
+                                K::Fixed32 => FieldKind::Fixed32,
+                                K::Fixed64 => FieldKind::Fixed64,
+                                K::Float => FieldKind::Float,
+                                K::Double => FieldKind::Double,
+                            },
+                            repeated: field.repeated,
+                            type_name: field.type_name.to_owned(),
+                        })
+                        .collect();
+                    let schema = MessageSchema {
+                        name: message.name.to_owned(),
+                        fields,
+                    };
+                    (schema.name.clone(), schema)
+                })
+                .collect();
+            Schemas { messages }
         })
-    }
-
-    pub fn from_descriptors(set: &prost_types::FileDescriptorSet) -> Schemas {
-        let mut schemas = Schemas::default();
-        for file in &set.file {
-            let package = file.package();
-            for message in &file.message_type {
-                schemas.add(package, message);
-            }
-        }
-        schemas
-    }
-
-    fn add(&mut self, scope: &str, message: &prost_types::DescriptorProto) {
-        let name = if scope.is_empty() {
-            message.name().to_owned()
-        } else {
-            format!("{scope}.{}", message.name())
-        };
-        for nested in &message.nested_type {
-            self.add(&name, nested);
-        }
-        let fields = message
-            .field
-            .iter()
-            .map(|field| {
-                let kind = match field.r#type() {
-                    Type::Message | Type::Group => {
-                        FieldKind::Message(field.type_name().trim_start_matches('.').to_owned())
-                    }
-                    Type::String => FieldKind::String,
-                    Type::Bytes => FieldKind::Bytes,
-                    Type::Bool => FieldKind::Bool,
-                    Type::Sint32 | Type::Sint64 => FieldKind::Varint { zigzag: true },
-                    Type::Int32 | Type::Int64 | Type::Uint32 | Type::Uint64 | Type::Enum => {
-                        FieldKind::Varint { zigzag: false }
-                    }
-                    Type::Fixed32 | Type::Sfixed32 => FieldKind::Fixed32,
-                    Type::Fixed64 | Type::Sfixed64 => FieldKind::Fixed64,
-                    Type::Float => FieldKind::Float,
-                    Type::Double => FieldKind::Double,
-                };
-                let type_name = match field.r#type() {
-                    Type::Message | Type::Group | Type::Enum => {
-                        field.type_name().trim_start_matches('.').to_owned()
-                    }
-                    other => format!("{other:?}").to_lowercase(),
-                };
-                FieldSchema {
-                    number: field.number() as u32,
-                    name: field.name().to_owned(),
-                    kind,
-                    repeated: field.label() == Label::Repeated,
-                    type_name,
-                }
-            })
-            .collect();
-        self.messages
-            .insert(name.clone(), MessageSchema { name, fields });
     }
 
     pub fn message(&self, name: &str) -> Option<&MessageSchema> {

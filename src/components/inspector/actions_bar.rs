@@ -1,0 +1,114 @@
+//! Copy the tree as JSON, a node's path or value; download the JSON; a share link carrying the
+//! payload compressed in the URL fragment (never sent to a server); clear.
+
+use leptos::prelude::*;
+use switchboard_payload::share;
+use wasm_bindgen::JsCast;
+
+use super::rows::node_at;
+use super::state::InspectorState;
+
+/// The fragment key carrying the payload.
+pub const SHARE_KEY: &str = "p=";
+
+pub fn copy_to_clipboard(state: InspectorState, text: String, what: &str) {
+    let clipboard = window().navigator().clipboard();
+    let promise = clipboard.write_text(&text);
+    let what = what.to_owned();
+    leptos::task::spawn_local(async move {
+        let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
+        state.notice.set(Some(match outcome {
+            Ok(_) => format!("Copied {what}"),
+            Err(_) => {
+                format!("The browser refused the clipboard; select and copy the {what} by hand")
+            }
+        }));
+    });
+}
+
+fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
+/// The payload of a share link in the current URL, if any.
+pub fn shared_payload() -> Option<Result<Vec<u8>, String>> {
+    let hash = window().location().hash().ok()?;
+    let fragment = hash.strip_prefix('#')?.strip_prefix(SHARE_KEY)?;
+    Some(share::decode(fragment, 16 * 1024 * 1024))
+}
+
+#[component]
+pub fn ActionsBar() -> impl IntoView {
+    let state = expect_context::<InspectorState>();
+    let share_link = RwSignal::new(None::<String>);
+    let selected_node = move |pick: fn(&switchboard_payload::tree::Node) -> Option<String>| {
+        let shared = state.inspection.get_untracked();
+        let key = state.selected.get_untracked()?;
+        let rows = state
+            .expanded
+            .with_untracked(|expanded| super::rows::flatten(&shared.0.tree, expanded));
+        let row = rows.into_iter().find(|row| row.key == key)?;
+        node_at(&shared.0.tree, &row.steps).and_then(pick)
+    };
+    let has_input = move || state.input.with(|bytes| !bytes.is_empty());
+    let has_selection = move || state.selected.get().is_some();
+    view! {
+        <section class="actions-bar" aria-label="Actions">
+            <button disabled=move || !has_input() on:click=move |_| {
+                let json = state.inspection.with_untracked(|shared| shared.0.to_json_pretty());
+                copy_to_clipboard(state, json, "decoded JSON");
+            }>"Copy JSON"</button>
+            <button disabled=move || !has_input() on:click=move |_| {
+                let json = state.inspection.with_untracked(|shared| shared.0.to_json_pretty());
+                if download("switchboard-inspection.json", &json).is_err() {
+                    state.notice.set(Some("The browser refused the download".into()));
+                }
+            }>"Download JSON"</button>
+            <button disabled=move || !has_selection() on:click=move |_| {
+                if let Some(path) = selected_node(|node| Some(if node.path.is_empty() { "/".into() } else { node.path.clone() })) {
+                    copy_to_clipboard(state, path, "path");
+                }
+            }>"Copy path"</button>
+            <button disabled=move || !has_selection() on:click=move |_| {
+                if let Some(value) = selected_node(|node| node.value.clone()) {
+                    copy_to_clipboard(state, value, "value");
+                }
+            }>"Copy value"</button>
+            <button disabled=move || !has_input() on:click=move |_| {
+                let fragment = state.input.with_untracked(|bytes| share::encode(bytes));
+                let location = window().location();
+                let base = format!(
+                    "{}{}",
+                    location.origin().unwrap_or_default(),
+                    location.pathname().unwrap_or_default()
+                );
+                let link = format!("{base}#{SHARE_KEY}{fragment}");
+                let _ = window().history().map(|history| {
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link))
+                });
+                share_link.set(Some(link.clone()));
+                copy_to_clipboard(state, link, "share link");
+            }>"Share link"</button>
+            <button disabled=move || !has_input() on:click=move |_| {
+                share_link.set(None);
+                let _ = window().history().map(|history| {
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/inspect"))
+                });
+                state.clear();
+            }>"Clear"</button>
+            {move || share_link.get().map(|link| view! {
+                <input class="share-link" readonly aria-label="Share link" prop:value=link/>
+            })}
+            <span class="notice" role="status">{move || state.notice.get()}</span>
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+//! The inspector's pieces, one concern per file; `pages::inspector` lays them out.
+
+pub mod actions_bar;
+pub mod bytes_view;
+pub mod events_view;
+pub mod input_panel;
+pub mod rows;
+pub mod state;
+pub mod summary_bar;
+pub mod tree_view;

@@ -1,0 +1,96 @@
+//! The inspector's state: the input, the user's overrides, and the inspection derived from them.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use switchboard_payload::tree::ReadingChoices;
+use switchboard_payload::unwrap::Format;
+use switchboard_payload::{Inspection, Options, Platform, inspect};
+
+/// An inspection shared between views; compared by identity so a new one always re-renders.
+#[derive(Clone)]
+pub struct Shared(pub Arc<Inspection>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct InspectorState {
+    /// The payload exactly as pasted or dropped.
+    pub input: RwSignal<Arc<Vec<u8>>>,
+    /// Where it came from: "pasted", a file name, "shared link".
+    pub source: RwSignal<String>,
+    pub format: RwSignal<Option<Format>>,
+    pub platform: RwSignal<Option<Platform>>,
+    pub schema: RwSignal<Option<String>>,
+    pub choices: RwSignal<ReadingChoices>,
+    pub inspection: Memo<Shared>,
+    /// The tree row the user selected (its key), highlighted in the bytes view too.
+    pub selected: RwSignal<Option<String>>,
+    pub expanded: RwSignal<HashSet<String>>,
+    /// A short message for the user: "Copied", "Link copied", a share-link error.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl InspectorState {
+    pub fn new() -> Self {
+        let input = RwSignal::new(Arc::new(Vec::new()));
+        let format = RwSignal::new(None);
+        let platform = RwSignal::new(None);
+        let schema = RwSignal::new(None::<String>);
+        let choices = RwSignal::new(ReadingChoices::default());
+        let inspection = Memo::new(move |_| {
+            let options = Options {
+                format: format.get(),
+                platform: platform.get(),
+                schema: schema.get(),
+                choices: choices.get(),
+                ..Options::default()
+            };
+            Shared(Arc::new(input.with(|bytes| inspect(bytes, &options))))
+        });
+        InspectorState {
+            input,
+            source: RwSignal::new(String::new()),
+            format,
+            platform,
+            schema,
+            choices,
+            inspection,
+            selected: RwSignal::new(None),
+            expanded: RwSignal::new(HashSet::from([
+                crate::components::inspector::rows::ROOT.to_owned()
+            ])),
+            notice: RwSignal::new(None),
+        }
+    }
+
+    /// Replaces the payload, keeping the overrides but not the per-field choices.
+    pub fn load(&self, bytes: Vec<u8>, source: impl Into<String>) {
+        self.choices.set(ReadingChoices::default());
+        self.selected.set(None);
+        self.expanded.set(HashSet::from([
+            crate::components::inspector::rows::ROOT.to_owned()
+        ]));
+        self.source.set(source.into());
+        self.input.set(Arc::new(bytes));
+    }
+
+    pub fn clear(&self) {
+        self.format.set(None);
+        self.platform.set(None);
+        self.schema.set(None);
+        self.load(Vec::new(), "");
+        self.notice.set(None);
+    }
+}
+
+impl Default for InspectorState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
