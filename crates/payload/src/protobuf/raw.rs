@@ -222,19 +222,22 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
     let text = std::str::from_utf8(bytes).ok();
     let printable = text.map(is_printable);
     let mut ranked = Ranked::default();
-    if depth_left > 0 && !bytes.is_empty() && is_message(bytes) {
-        let score = match printable {
+    if depth_left > 0 && !bytes.is_empty() {
+        match printable {
             // Printable text that also parses as a message: only a leading \t, \n or \r (field 1's
             // tag for fixed64, len or fixed32) makes the message reading the likelier one.
-            Some(true) if !matches!(bytes[0], b'\t' | b'\n' | b'\r') => 60,
-            Some(true) => 85,
-            _ => 90,
-        };
-        // Only a reading that wins is built now; a losing one is built if the user picks it.
-        if score < 80 {
-            ranked.insert(score, Reading::UnbuiltMessage);
-        } else if let Some(message) = decode_strict(bytes, base, depth_left - 1) {
-            ranked.insert(score, Reading::Message { message });
+            // Otherwise the text wins, and the message is only checked, built if the user asks.
+            Some(true) if !matches!(bytes[0], b'\t' | b'\n' | b'\r') => {
+                if is_message(bytes) {
+                    ranked.insert(60, Reading::UnbuiltMessage);
+                }
+            }
+            _ => {
+                let score = if printable == Some(true) { 85 } else { 90 };
+                if let Some(message) = decode_strict(bytes, base, depth_left - 1) {
+                    ranked.insert(score, Reading::Message { message });
+                }
+            }
         }
     }
     if let Some(printable) = printable {
