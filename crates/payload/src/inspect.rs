@@ -7,7 +7,7 @@ use crate::platforms::{self, douyin, yunhu};
 use crate::protobuf::raw::RawMessage;
 use crate::protobuf::recognize::{self, SchemaMatch};
 use crate::protobuf::schema::Schemas;
-use crate::tree::{Builder, Node, NodeKind, ReadingChoices};
+use crate::tree::{Builder, Node, NodeKind, ReadingChoices, leaf};
 use crate::unwrap::{self, Body, Format, Limits, UnwrapError};
 
 #[derive(Debug, Clone, Default)]
@@ -107,41 +107,22 @@ pub fn inspect(input: &[u8], options: &Options) -> Inspection {
             )
         }
         Some(Body::Text(text)) => {
-            let mut node = Node {
-                label: String::new(),
-                path: String::new(),
-                kind: NodeKind::Text,
-                field_number: None,
-                wire_type: None,
-                type_name: None,
-                value: Some(text.clone()),
-                interpretations: Vec::new(),
-                range: Some([0, unwrapped.bytes.len()]),
-                tag_range: None,
-                readings: Vec::new(),
-                reading: None,
-                nested: None,
-                children: Vec::new(),
-            };
+            let mut node = leaf(
+                String::new(),
+                String::new(),
+                NodeKind::Text,
+                Some(text.clone()),
+            );
+            node.range = Some([0, unwrapped.bytes.len()]);
             node.nested = builder.nested(text);
             node
         }
-        None => Node {
-            label: String::new(),
-            path: String::new(),
-            kind: NodeKind::Bytes,
-            field_number: None,
-            wire_type: None,
-            type_name: None,
-            value: None,
-            interpretations: Vec::new(),
-            range: Some([0, unwrapped.bytes.len()]),
-            tag_range: None,
-            readings: Vec::new(),
-            reading: None,
-            nested: None,
-            children: Vec::new(),
-        },
+        // Nothing decoded: the bytes as they are.
+        None => {
+            let mut node = leaf(String::new(), String::new(), NodeKind::Bytes, None);
+            node.range = Some([0, unwrapped.bytes.len()]);
+            node
+        }
     };
     Inspection {
         platform,

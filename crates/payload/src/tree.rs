@@ -112,7 +112,8 @@ pub struct Builder<'a> {
     pub nesting: usize,
 }
 
-fn leaf(label: String, path: String, kind: NodeKind, value: Option<String>) -> Node {
+/// A node with no children, ranges or readings yet.
+pub(crate) fn leaf(label: String, path: String, kind: NodeKind, value: Option<String>) -> Node {
     Node {
         label,
         path,

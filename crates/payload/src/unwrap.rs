@@ -43,37 +43,30 @@ impl Format {
         Format::Text,
     ];
 
-    pub fn name(self) -> &'static str {
+    /// (identifier used on the command line and in URLs, name shown to people)
+    fn labels(self) -> (&'static str, &'static str) {
         match self {
-            Format::Json => "JSON",
-            Format::Jsonc => "JSON with comments",
-            Format::NodeDump => "Node console dump",
-            Format::TextProto => "protobuf text format",
-            Format::Xml => "XML",
-            Format::Hex => "hex",
-            Format::Base64 => "base64",
-            Format::Base64Url => "base64url",
-            Format::Gzip => "gzip",
-            Format::Protobuf => "protobuf",
-            Format::Text => "text",
+            Format::Json => ("json", "JSON"),
+            Format::Jsonc => ("jsonc", "JSON with comments"),
+            Format::NodeDump => ("node_dump", "Node console dump"),
+            Format::TextProto => ("textproto", "protobuf text format"),
+            Format::Xml => ("xml", "XML"),
+            Format::Hex => ("hex", "hex"),
+            Format::Base64 => ("base64", "base64"),
+            Format::Base64Url => ("base64url", "base64url"),
+            Format::Gzip => ("gzip", "gzip"),
+            Format::Protobuf => ("protobuf", "protobuf"),
+            Format::Text => ("text", "text"),
         }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.labels().1
     }
 
     /// The identifier used on the command line and in URLs.
     pub fn id(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Jsonc => "jsonc",
-            Format::NodeDump => "node_dump",
-            Format::TextProto => "textproto",
-            Format::Xml => "xml",
-            Format::Hex => "hex",
-            Format::Base64 => "base64",
-            Format::Base64Url => "base64url",
-            Format::Gzip => "gzip",
-            Format::Protobuf => "protobuf",
-            Format::Text => "text",
-        }
+        self.labels().0
     }
 
     pub fn from_id(id: &str) -> Option<Format> {

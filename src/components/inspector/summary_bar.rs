@@ -41,54 +41,60 @@ pub fn SummaryBar() -> impl IntoView {
                 <span class="badge schema" data-testid="schema">{schema}</span>
             </div>
             <div class="overrides">
-                <label>
-                    "Format "
-                    <select
-                        aria-label="Format"
-                        on:change=move |event| state.format.set(Format::from_id(&event_target_value(&event)))
-                        prop:value=move || state.format.get().map_or("auto", |f| f.id())
-                    >
-                        <option value="auto">"auto"</option>
-                        {Format::ALL
-                            .iter()
-                            .map(|format| view! { <option value=format.id()>{format.name()}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Platform "
-                    <select
-                        aria-label="Platform"
-                        on:change=move |event| state.platform.set(Platform::from_id(&event_target_value(&event)))
-                        prop:value=move || state.platform.get().map_or("auto", |p| p.id())
-                    >
-                        <option value="auto">"auto"</option>
-                        {Platform::ALL
-                            .iter()
-                            .map(|platform| view! { <option value=platform.id()>{platform.name()}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Schema "
-                    <select
-                        aria-label="Schema"
-                        on:change=move |event| {
-                            let value = event_target_value(&event);
-                            state.schema.set((value != "auto").then_some(value));
-                        }
-                        prop:value=move || state.schema.get().unwrap_or_else(|| "auto".to_owned())
-                    >
-                        <option value="auto">"auto"</option>
-                        {Schemas::builtin()
-                            .names()
-                            .into_iter()
-                            .filter(|name| !name.starts_with("google."))
-                            .map(|name| view! { <option value=name>{name}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
+                <OverrideSelect
+                    label="Format"
+                    choices=Format::ALL.iter().map(|f| (f.id().to_owned(), f.name().to_owned())).collect()
+                    current=Signal::derive(move || state.format.get().map(|f| f.id().to_owned()))
+                    on_pick=Callback::new(move |id: Option<String>| state.format.set(id.as_deref().and_then(Format::from_id)))
+                />
+                <OverrideSelect
+                    label="Platform"
+                    choices=Platform::ALL.iter().map(|p| (p.id().to_owned(), p.name().to_owned())).collect()
+                    current=Signal::derive(move || state.platform.get().map(|p| p.id().to_owned()))
+                    on_pick=Callback::new(move |id: Option<String>| state.platform.set(id.as_deref().and_then(Platform::from_id)))
+                />
+                <OverrideSelect
+                    label="Schema"
+                    choices=Schemas::builtin()
+                        .names()
+                        .into_iter()
+                        .filter(|name| !name.starts_with("google."))
+                        .map(|name| (name.to_owned(), name.to_owned()))
+                        .collect()
+                    current=Signal::derive(move || state.schema.get())
+                    on_pick=Callback::new(move |id: Option<String>| state.schema.set(id))
+                />
             </div>
         </section>
+    }
+}
+
+/// One override: "auto" (the detected value) or a forced choice.
+#[component]
+fn OverrideSelect(
+    label: &'static str,
+    /// (id, name shown)
+    choices: Vec<(String, String)>,
+    current: Signal<Option<String>>,
+    on_pick: Callback<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}" "
+            <select
+                aria-label=label
+                on:change=move |event| {
+                    let value = event_target_value(&event);
+                    on_pick.run((value != "auto").then_some(value));
+                }
+                prop:value=move || current.get().unwrap_or_else(|| "auto".to_owned())
+            >
+                <option value="auto">"auto"</option>
+                {choices
+                    .into_iter()
+                    .map(|(id, name)| view! { <option value=id>{name}</option> })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
