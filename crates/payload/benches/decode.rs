@@ -1,5 +1,6 @@
 //! Throughput of the payload core: schema-less protobuf decoding of 1 KB and 1 MB messages, and
-//! the whole pipeline (unwrap → decode → recognise → events → tree) on the seed mix.
+//! the whole pipeline on the seed mix — with the inspector's tree, and events only as the desk
+//! decodes its event log.
 //! Run: `cargo bench -p switchboard-payload --bench decode`.
 
 use std::hint::black_box;
@@ -74,10 +75,21 @@ fn pipeline(c: &mut Criterion) {
     let payloads = seed_mix();
     let mut group = c.benchmark_group("full pipeline");
     group.throughput(Throughput::Elements(payloads.len() as u64));
-    group.bench_function("seed mix", |b| {
+    group.bench_function("seed mix, events and tree (inspector)", |b| {
         b.iter(|| {
             for payload in &payloads {
                 black_box(inspect(black_box(payload), &Options::default()));
+            }
+        })
+    });
+    let events_only = Options {
+        skip_tree: true,
+        ..Options::default()
+    };
+    group.bench_function("seed mix, events only (desk)", |b| {
+        b.iter(|| {
+            for payload in &payloads {
+                black_box(inspect(black_box(payload), &events_only));
             }
         })
     });

@@ -20,6 +20,8 @@ pub struct Options {
     pub schema: Option<String>,
     pub choices: ReadingChoices,
     pub limits: Limits,
+    /// Events only (what the desk needs): skip building the inspector's tree.
+    pub skip_tree: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,80 +51,11 @@ impl Inspection {
 pub fn inspect(input: &[u8], options: &Options) -> Inspection {
     let schemas = Schemas::builtin();
     let unwrapped = unwrap::unwrap(input, options.format, options.limits);
-    let builder = Builder {
-        bytes: &unwrapped.bytes,
-        schemas,
-        choices: &options.choices,
-        limits: options.limits,
-        nesting: 0,
-    };
-    let mut platform = None;
-    let mut schema = None;
-    let mut events = Vec::new();
-    let tree = match &unwrapped.body {
-        Some(Body::Literal(literal)) => {
-            if let Some(recognized) = platforms::recognize_literal(literal, options.platform) {
-                platform = Some(recognized.platform);
-                schema = Some(SchemaMatch {
-                    name: recognized.schema,
-                    confidence: 1.0,
-                });
-                events = recognized.events;
-            }
-            builder.literal(String::new(), String::new(), literal)
-        }
-        Some(Body::TextProto(literal)) => {
-            schema = match &options.schema {
-                Some(forced) => schemas.message(forced).map(|_| SchemaMatch {
-                    name: forced.clone(),
-                    confidence: 1.0,
-                }),
-                None => crate::protobuf::textproto::recognize(literal, schemas).filter(|m| {
-                    options
-                        .platform
-                        .is_none_or(|p| platform_of_schema(&m.name) == Some(p))
-                }),
-            };
-            if let Some(matched) = &schema {
-                platform = platform_of_schema(&matched.name);
-                let bytes = crate::protobuf::textproto::encode(literal, &matched.name, schemas);
-                events = proto_events(&matched.name, &bytes);
-            }
-            builder.literal(String::new(), String::new(), literal)
-        }
-        Some(Body::Xml(text)) => builder.xml(String::new(), String::new(), text),
-        Some(Body::Protobuf(message)) => {
-            schema = choose_schema(message, options, schemas);
-            if let Some(matched) = &schema {
-                platform = platform_of_schema(&matched.name);
-                if unwrapped.error.is_none() {
-                    events = proto_events(&matched.name, &unwrapped.bytes);
-                }
-            }
-            builder.message(
-                String::new(),
-                String::new(),
-                message,
-                schema.as_ref().map(|m| m.name.as_str()),
-            )
-        }
-        Some(Body::Text(text)) => {
-            let mut node = leaf(
-                String::new(),
-                String::new(),
-                NodeKind::Text,
-                Some(text.clone()),
-            );
-            node.range = Some([0, unwrapped.bytes.len()]);
-            node.nested = builder.nested(text);
-            node
-        }
-        // Nothing decoded: the bytes as they are.
-        None => {
-            let mut node = leaf(String::new(), String::new(), NodeKind::Bytes, None);
-            node.range = Some([0, unwrapped.bytes.len()]);
-            node
-        }
+    let (platform, schema, events) = recognize(&unwrapped, options, schemas);
+    let tree = if options.skip_tree {
+        leaf(String::new(), String::new(), NodeKind::Bytes, None)
+    } else {
+        build_tree(&unwrapped, options, schemas, schema.as_ref())
     };
     Inspection {
         platform,
@@ -135,17 +68,119 @@ pub fn inspect(input: &[u8], options: &Options) -> Inspection {
     }
 }
 
+/// Which platform and schema the payload is, and its events.
+fn recognize(
+    unwrapped: &unwrap::Unwrapped,
+    options: &Options,
+    schemas: &Schemas,
+) -> (Option<Platform>, Option<SchemaMatch>, Vec<Event>) {
+    let forced = || {
+        options.schema.as_ref().and_then(|forced| {
+            schemas.message(forced).map(|_| SchemaMatch {
+                name: forced.clone(),
+                confidence: 1.0,
+            })
+        })
+    };
+    match &unwrapped.body {
+        Some(Body::Literal(literal)) => {
+            match platforms::recognize_literal(literal, options.platform) {
+                Some(recognized) => (
+                    Some(recognized.platform),
+                    Some(SchemaMatch {
+                        name: recognized.schema,
+                        confidence: 1.0,
+                    }),
+                    recognized.events,
+                ),
+                None => (None, None, Vec::new()),
+            }
+        }
+        Some(Body::TextProto(literal)) => {
+            let schema = forced().or_else(|| {
+                crate::protobuf::textproto::recognize(literal, schemas).filter(|m| {
+                    options
+                        .platform
+                        .is_none_or(|p| platform_of_schema(&m.name) == Some(p))
+                })
+            });
+            let events = schema.as_ref().map_or_else(Vec::new, |matched| {
+                let bytes = crate::protobuf::textproto::encode(literal, &matched.name, schemas);
+                proto_events(&matched.name, &bytes)
+            });
+            (
+                schema.as_ref().and_then(|m| platform_of_schema(&m.name)),
+                schema,
+                events,
+            )
+        }
+        Some(Body::Protobuf(message)) => {
+            let schema = forced().or_else(|| choose_schema(message, options, schemas));
+            let events = match (&schema, &unwrapped.error) {
+                (Some(matched), None) => proto_events(&matched.name, &unwrapped.bytes),
+                _ => Vec::new(),
+            };
+            (
+                schema.as_ref().and_then(|m| platform_of_schema(&m.name)),
+                schema,
+                events,
+            )
+        }
+        Some(Body::Xml(_) | Body::Text(_)) | None => (None, None, Vec::new()),
+    }
+}
+
+/// The decoded tree the inspector shows.
+fn build_tree(
+    unwrapped: &unwrap::Unwrapped,
+    options: &Options,
+    schemas: &Schemas,
+    schema: Option<&SchemaMatch>,
+) -> Node {
+    let builder = Builder {
+        bytes: &unwrapped.bytes,
+        schemas,
+        choices: &options.choices,
+        limits: options.limits,
+        nesting: 0,
+    };
+    let whole = Some([0, unwrapped.bytes.len()]);
+    match &unwrapped.body {
+        Some(Body::Literal(literal) | Body::TextProto(literal)) => {
+            builder.literal(String::new(), String::new(), literal)
+        }
+        Some(Body::Xml(text)) => builder.xml(String::new(), String::new(), text),
+        Some(Body::Protobuf(message)) => builder.message(
+            String::new(),
+            String::new(),
+            message,
+            schema.map(|m| m.name.as_str()),
+        ),
+        Some(Body::Text(text)) => {
+            let mut node = leaf(
+                String::new(),
+                String::new(),
+                NodeKind::Text,
+                Some(text.clone()),
+            );
+            node.range = whole;
+            node.nested = builder.nested(text);
+            node
+        }
+        // Nothing decoded: the bytes as they are.
+        None => {
+            let mut node = leaf(String::new(), String::new(), NodeKind::Bytes, None);
+            node.range = whole;
+            node
+        }
+    }
+}
+
 fn choose_schema(
     message: &RawMessage,
     options: &Options,
     schemas: &Schemas,
 ) -> Option<SchemaMatch> {
-    if let Some(forced) = &options.schema {
-        return schemas.message(forced).map(|_| SchemaMatch {
-            name: forced.clone(),
-            confidence: 1.0,
-        });
-    }
     let mut ranked = recognize::rank(message, schemas);
     if let Some(platform) = options.platform {
         ranked.retain(|matched| platform_of_schema(&matched.name) == Some(platform));

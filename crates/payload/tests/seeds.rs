@@ -566,3 +566,24 @@ fn yunhu_json_endpoints_with_documentation_comments() {
         Format::Jsonc,
     );
 }
+
+#[test]
+fn the_events_only_path_gives_the_same_events_for_every_fixture() {
+    let root = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    for platform in ["douyin", "wecom", "mixin", "wechat", "yunhu", "proto"] {
+        for entry in std::fs::read_dir(format!("{root}/{platform}")).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let full = inspect(&bytes, &Options::default());
+            let events_only = inspect(
+                &bytes,
+                &Options {
+                    skip_tree: true,
+                    ..Options::default()
+                },
+            );
+            assert_eq!(events_only.events, full.events);
+            assert_eq!(events_only.schema, full.schema);
+            assert_eq!(events_only.platform, full.platform);
+        }
+    }
+}
