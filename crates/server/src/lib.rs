@@ -2,6 +2,7 @@
 //! `switchboard inspect` is the terminal inspector over the shared payload core.
 
 pub mod cli;
+pub mod event_log;
 pub mod inspect;
 pub mod serve;
 pub mod static_app;

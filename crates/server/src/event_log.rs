@@ -1,0 +1,368 @@
+//! The append-only event log: every webhook, proxied request and upstream response, stored in
+//! SQLite (WAL) before anything is acknowledged. Rows are never updated or deleted — triggers
+//! refuse it — and credentials never reach a row: header values that carry them are redacted on
+//! the way in, so no caller can forget.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Header names whose values are credentials (lower case).
+pub const REDACTED_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "token",
+    "access-token",
+    "x-api-key",
+    "proxy-authorization",
+];
+
+pub const REDACTED: &str = "[redacted]";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// A webhook a platform posted to us.
+    Inbound,
+    /// A request we forwarded to a platform.
+    Outbound,
+    /// A platform's answer to an outbound request.
+    Response,
+    /// Something we fetched on our own (history, syncFinder pages).
+    Pulled,
+    /// A webhook refused (bad signature, unknown secret): kept for the inspector, never a message.
+    Rejected,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Response => "response",
+            Direction::Pulled => "pulled",
+            Direction::Rejected => "rejected",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Direction> {
+        [
+            Direction::Inbound,
+            Direction::Outbound,
+            Direction::Response,
+            Direction::Pulled,
+            Direction::Rejected,
+        ]
+        .into_iter()
+        .find(|direction| direction.as_str() == text)
+    }
+}
+
+/// What to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub platform: &'a str,
+    pub direction: Direction,
+    pub content_type: Option<&'a str>,
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+    /// For a response: the seq of the request it answers.
+    pub request_seq: Option<i64>,
+    /// A platform's id for the delivery (Douyin `Msg-Id`, E云 `newMsgId`): a retry is not stored twice.
+    pub dedupe_key: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub platform: String,
+    pub direction: Direction,
+    pub received_at_ms: i64,
+    pub content_type: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub request_seq: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// Stored and durable, at this seq.
+    Stored(i64),
+    /// Already stored (same platform and dedupe key) at this seq.
+    Duplicate(i64),
+}
+
+impl Appended {
+    pub fn seq(self) -> i64 {
+        match self {
+            Appended::Stored(seq) | Appended::Duplicate(seq) => seq,
+        }
+    }
+}
+
+pub struct EventLog {
+    connection: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    platform TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound', 'response', 'pulled', 'rejected')),
+    received_at_ms INTEGER NOT NULL,
+    content_type TEXT,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    request_seq INTEGER REFERENCES events(seq),
+    dedupe_key TEXT,
+    UNIQUE (platform, dedupe_key)
+);
+CREATE TRIGGER IF NOT EXISTS events_are_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_are_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+";
+
+impl EventLog {
+    /// Opens (creating if needed) the log at `path`: WAL, and every commit synced to disk, so a
+    /// row that `append` returned survives a crash of the process or the machine.
+    pub fn open(path: &Path) -> rusqlite::Result<EventLog> {
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.execute_batch(SCHEMA)?;
+        Ok(EventLog {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-written row: SQLite rolls back.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Appends one event and returns once it is durable.
+    pub fn append(&self, event: &NewEvent<'_>) -> rusqlite::Result<Appended> {
+        let headers = serde_json::to_string(&redact(event.headers)).expect("headers serialize");
+        let connection = self.connection();
+        if let Some(key) = event.dedupe_key {
+            let existing: Option<i64> = connection
+                .query_row(
+                    "SELECT seq FROM events WHERE platform = ?1 AND dedupe_key = ?2",
+                    params![event.platform, key],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(seq) = existing {
+                return Ok(Appended::Duplicate(seq));
+            }
+        }
+        connection.execute(
+            "INSERT INTO events (platform, direction, received_at_ms, content_type, headers, body, request_seq, dedupe_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                event.platform,
+                event.direction.as_str(),
+                now_ms(),
+                event.content_type,
+                headers,
+                event.body,
+                event.request_seq,
+                event.dedupe_key,
+            ],
+        )?;
+        Ok(Appended::Stored(connection.last_insert_rowid()))
+    }
+
+    /// Up to `limit` events with seq greater than `after`, oldest first.
+    pub fn after(&self, after: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
+        let connection = self.connection();
+        let mut statement = connection.prepare_cached(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![after, limit as i64], |row| {
+            let direction: String = row.get(2)?;
+            let headers: String = row.get(5)?;
+            Ok(StoredEvent {
+                seq: row.get(0)?,
+                platform: row.get(1)?,
+                direction: Direction::parse(&direction).unwrap_or(Direction::Inbound),
+                received_at_ms: row.get(3)?,
+                content_type: row.get(4)?,
+                headers: serde_json::from_str(&headers).unwrap_or_default(),
+                body: row.get(6)?,
+                request_seq: row.get(7)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// The newest seq, 0 when empty.
+    pub fn last_seq(&self) -> rusqlite::Result<i64> {
+        self.connection()
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |row| {
+                row.get(0)
+            })
+    }
+}
+
+fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            if REDACTED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                (name.clone(), REDACTED.to_owned())
+            } else {
+                (name.clone(), value.clone())
+            }
+        })
+        .collect()
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn webhook<'a>(
+        headers: &'a [(String, String)],
+        body: &'a [u8],
+        key: Option<&'a str>,
+    ) -> NewEvent<'a> {
+        NewEvent {
+            platform: "douyin",
+            direction: Direction::Inbound,
+            content_type: Some("application/json"),
+            headers,
+            body,
+            request_seq: None,
+            dedupe_key: key,
+        }
+    }
+
+    #[test]
+    fn appends_read_back_in_order_and_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.sqlite");
+        let headers = vec![("X-Douyin-Signature".to_owned(), "abc".to_owned())];
+        {
+            let log = EventLog::open(&path).unwrap();
+            assert_eq!(log.last_seq().unwrap(), 0);
+            assert_eq!(
+                log.append(&webhook(&headers, b"{\"a\":1}", None)).unwrap(),
+                Appended::Stored(1)
+            );
+            assert_eq!(
+                log.append(&webhook(&headers, b"\x00\xff", None)).unwrap(),
+                Appended::Stored(2)
+            );
+        }
+        let log = EventLog::open(&path).unwrap();
+        let events = log.after(0, 10).unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].body, b"{\"a\":1}");
+        assert_eq!(events[1].body, b"\x00\xff", "bodies are bytes, not text");
+        assert_eq!(events[0].headers, headers);
+        assert_eq!(log.after(1, 10).unwrap()[0].seq, 2);
+        assert_eq!(log.after(0, 1).unwrap().len(), 1);
+        let mode: String = log
+            .connection()
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_retried_delivery_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let first = log.append(&webhook(&[], b"x", Some("msg-1"))).unwrap();
+        let again = log.append(&webhook(&[], b"x", Some("msg-1"))).unwrap();
+        assert_eq!(first, Appended::Stored(1));
+        assert_eq!(again, Appended::Duplicate(1));
+        let other_platform = NewEvent {
+            platform: "wechat",
+            ..webhook(&[], b"x", Some("msg-1"))
+        };
+        assert_eq!(log.append(&other_platform).unwrap(), Appended::Stored(2));
+    }
+
+    #[test]
+    fn rows_cannot_be_changed_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        log.append(&webhook(&[], b"x", None)).unwrap();
+        let connection = log.connection();
+        let update = connection.execute("UPDATE events SET body = x'00'", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        let delete = connection.execute("DELETE FROM events", []);
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[test]
+    fn credentials_in_headers_never_reach_a_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let headers: Vec<(String, String)> = [
+            ("Authorization", "Bearer secret-jwt"),
+            ("token", "yunhu-user-token"),
+            ("access-token", "douyin-access-token"),
+            ("Content-Type", "application/json"),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+        log.append(&NewEvent {
+            direction: Direction::Outbound,
+            ..webhook(&headers, b"{}", None)
+        })
+        .unwrap();
+        let raw: String = log
+            .connection()
+            .query_row("SELECT headers FROM events", [], |row| row.get(0))
+            .unwrap();
+        for secret in ["secret-jwt", "yunhu-user-token", "douyin-access-token"] {
+            assert!(!raw.contains(secret), "{raw}");
+        }
+        assert!(raw.contains("application/json"));
+    }
+
+    #[test]
+    fn a_response_links_to_its_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let request = log
+            .append(&NewEvent {
+                direction: Direction::Outbound,
+                ..webhook(&[], b"req", None)
+            })
+            .unwrap()
+            .seq();
+        log.append(&NewEvent {
+            direction: Direction::Response,
+            request_seq: Some(request),
+            ..webhook(&[], b"resp", None)
+        })
+        .unwrap();
+        let events = log.after(0, 10).unwrap();
+        assert_eq!(events[1].request_seq, Some(request));
+        assert_eq!(events[1].direction, Direction::Response);
+        let dangling = log.append(&NewEvent {
+            direction: Direction::Response,
+            request_seq: Some(999),
+            ..webhook(&[], b"resp", None)
+        });
+        assert!(dangling.is_err(), "a response must answer a stored request");
+    }
+}
