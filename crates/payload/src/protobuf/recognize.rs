@@ -27,8 +27,9 @@ pub const CANDIDATES: &[&str] = &[
 ];
 
 /// Below this confidence a blob is reported as of unknown schema. A perfect fit needs at least
-/// two fields of evidence to reach it (see `Fit::confidence`).
-pub const MIN_CONFIDENCE: f64 = 0.75;
+/// three fields of evidence to reach it (see `Fit::confidence`): two small fields fit half the
+/// candidates by accident.
+pub const MIN_CONFIDENCE: f64 = 0.8;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemaMatch {
@@ -175,4 +176,19 @@ fn field_fit(
         _ => 0.0,
     };
     (score, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protobuf::raw::decode;
+
+    #[test]
+    fn too_little_evidence_is_an_unknown_schema() {
+        // {1: {1: 5}, 2: 7} fits Douyin's MessageBody field for field, but proves nothing.
+        let message = decode(&[0x0a, 0x02, 0x08, 0x05, 0x10, 0x07]);
+        assert_eq!(recognize(&message, Schemas::builtin()), None);
+        let single = decode(&[0x08, 0x96, 0x01]);
+        assert_eq!(recognize(&single, Schemas::builtin()), None);
+    }
 }
