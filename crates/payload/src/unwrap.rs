@@ -286,11 +286,6 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
     }
 }
 
-/// Guesses the outermost format of `bytes`.
-pub fn detect(bytes: &[u8], limits: Limits) -> Format {
-    detect_and_apply(bytes, limits).0
-}
-
 /// Guesses the outermost format and peels it in the same pass: the parse or decode that
 /// confirms a guess is the one whose result is kept.
 fn detect_and_apply(bytes: &[u8], limits: Limits) -> (Format, Result<Step, UnwrapError>) {

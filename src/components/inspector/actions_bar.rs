@@ -52,12 +52,8 @@ pub fn ActionsBar() -> impl IntoView {
     let share_link = RwSignal::new(None::<String>);
     let selected_node = move |pick: fn(&switchboard_payload::tree::Node) -> Option<String>| {
         let shared = state.inspection.get_untracked();
-        let key = state.selected.get_untracked()?;
-        let rows = state
-            .expanded
-            .with_untracked(|expanded| super::rows::flatten(&shared.0.tree, expanded));
-        let row = rows.into_iter().find(|row| row.key == key)?;
-        node_at(&shared.0.tree, &row.steps).and_then(pick)
+        let steps = super::rows::steps_of(&state.selected.get_untracked()?)?;
+        node_at(&shared.0.tree, &steps).and_then(pick)
     };
     let has_input = move || state.input.with(|bytes| !bytes.is_empty());
     let has_selection = move || state.selected.get().is_some();

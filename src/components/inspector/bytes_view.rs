@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::rows::{self, node_at};
+use super::rows::{self, Step, node_at};
 use super::state::InspectorState;
 
 const BYTES_PER_ROW: usize = 16;
@@ -23,16 +23,11 @@ pub enum Mark {
 pub fn marks(state: InspectorState) -> (Option<[usize; 2]>, Option<[usize; 2]>, Option<usize>) {
     let shared = state.inspection.get();
     let error = shared.0.error.as_ref().map(|error| error.offset);
-    let selected = state.selected.get().and_then(|key| {
-        state.expanded.with(|expanded| {
-            rows::flatten(&shared.0.tree, expanded)
-                .into_iter()
-                .find(|row| row.key == key)
-        })
-    });
-    match selected {
-        Some(row) if !row.in_nested => {
-            let node = node_at(&shared.0.tree, &row.steps);
+    let steps = state.selected.get().as_deref().and_then(rows::steps_of);
+    match steps {
+        // A node inside a nested payload has ranges in that payload's bytes, not the input's.
+        Some(steps) if !steps.contains(&Step::Nested) => {
+            let node = node_at(&shared.0.tree, &steps);
             (
                 node.and_then(|n| n.tag_range),
                 node.and_then(|n| n.range),

@@ -33,6 +33,26 @@ pub fn node_at<'a>(root: &'a Node, steps: &[Step]) -> Option<&'a Node> {
     })
 }
 
+/// The steps a row key names (`r.0.n.3`): a key is derived from its steps, so no listing of the
+/// visible rows is needed to find the node it points at.
+pub fn steps_of(key: &str) -> Option<Vec<Step>> {
+    let mut parts = key.split('.');
+    if parts.next() != Some(ROOT) {
+        return None;
+    }
+    parts
+        .map(|part| match part {
+            "n" => Some(Step::Nested),
+            index => index.parse().ok().map(Step::Child),
+        })
+        .collect()
+}
+
+/// Only the root open: how a new payload starts.
+pub fn initially_expanded() -> HashSet<String> {
+    HashSet::from([ROOT.to_owned()])
+}
+
 fn child_key(parent: &str, step: Step) -> String {
     match step {
         Step::Child(index) => format!("{parent}.{index}"),
@@ -176,5 +196,13 @@ mod tests {
         );
         assert_eq!(key_at_offset(&inspection.tree, 3), ["r", "r.0", "r.0.0"]);
         assert_eq!(key_at_offset(&inspection.tree, 5), ["r", "r.1"]);
+        for row in &rows {
+            assert_eq!(steps_of(&row.key).as_ref(), Some(&row.steps));
+        }
+        assert_eq!(
+            steps_of("r.2.n.0"),
+            Some(vec![Step::Child(2), Step::Nested, Step::Child(0)])
+        );
+        assert_eq!(steps_of("x.1"), None);
     }
 }

@@ -8,6 +8,8 @@ use switchboard_payload::tree::ReadingChoices;
 use switchboard_payload::unwrap::Format;
 use switchboard_payload::{Inspection, Options, Platform, inspect};
 
+use super::rows;
+
 /// An inspection shared between views; compared by identity so a new one always re-renders.
 #[derive(Clone)]
 pub struct Shared(pub Arc<Inspection>);
@@ -62,9 +64,7 @@ impl InspectorState {
             choices,
             inspection,
             selected: RwSignal::new(None),
-            expanded: RwSignal::new(HashSet::from([
-                crate::components::inspector::rows::ROOT.to_owned()
-            ])),
+            expanded: RwSignal::new(rows::initially_expanded()),
             notice: RwSignal::new(None),
         }
     }
@@ -73,9 +73,7 @@ impl InspectorState {
     pub fn load(&self, bytes: Vec<u8>, source: impl Into<String>) {
         self.choices.set(ReadingChoices::default());
         self.selected.set(None);
-        self.expanded.set(HashSet::from([
-            crate::components::inspector::rows::ROOT.to_owned()
-        ]));
+        self.expanded.set(rows::initially_expanded());
         self.source.set(source.into());
         self.input.set(Arc::new(bytes));
     }
