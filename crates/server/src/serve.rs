@@ -1,31 +1,156 @@
-//! `switchboard serve`: builds the router and runs it until Ctrl-C.
+//! `switchboard serve`: loads the configuration (or starts the sandbox), opens the event log,
+//! and serves the app, the API, the login page and the webhook intake until Ctrl-C.
+
+use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use axum::routing::{get, post};
+use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
-use crate::static_app;
+use crate::config::Config;
+use crate::event_log::EventLog;
+use crate::platforms::Platforms;
+use crate::sandbox::{Sandbox, lock, seed};
+use crate::secrets::Secrets;
+use crate::state::AppState;
+use crate::{api, auth, hooks, security, static_app};
 
 /// Everything the console serves, ready to be bound to a listener.
-pub fn router(args: &ServeArgs) -> Router {
-    static_app::routes(&args.dist).layer(TraceLayer::new_for_http())
+pub fn router(state: AppState, args: &ServeArgs) -> Router {
+    let body_limit = DefaultBodyLimit::max(state.config.body_limit);
+    let api = Router::new()
+        .route("/config", get(api::config::show))
+        .route("/webhooks", get(api::config::webhooks))
+        .route("/events", get(api::events::page))
+        .route("/events/stream", get(api::events::stream))
+        .route(
+            "/proxy/{platform}/{*path}",
+            axum::routing::any(api::proxy::forward),
+        )
+        .route("/media/{platform}", get(api::media::fetch))
+        .route("/upload/{platform}", post(api::upload::upload))
+        .route(
+            "/sandbox/{platform}/customer-message",
+            post(api::sandbox::customer_message),
+        )
+        .route("/logout", post(auth::logout))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_session,
+        ))
+        .route(
+            "/login",
+            post(auth::api_login).route_layer(axum::middleware::from_fn(auth::require_same_origin)),
+        )
+        .fallback(|| async {
+            api::ApiError::new(axum::http::StatusCode::NOT_FOUND, "no such API route")
+        });
+    let login = Router::new()
+        .route("/login", get(auth::page).post(auth::submit))
+        .route_layer(axum::middleware::from_fn(auth::require_same_origin))
+        .route("/login.css", get(auth::login_css));
+    let mut router = Router::new()
+        .nest("/api", api)
+        .route("/hooks/{platform}/{secret}", post(hooks::receive))
+        .merge(login)
+        .with_state(state)
+        .merge(static_app::routes(&args.dist))
+        .layer(body_limit);
+    for layer in security::layers(&security::content_security_policy(&args.dist)) {
+        router = router.layer(layer);
+    }
+    router.layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        // The path without its query, and with the webhook secret masked: log lines never
+        // carry a credential.
+        tracing::info_span!("http", method = %request.method(), path = %loggable_path(request.uri().path()))
+    }))
+}
+
+/// `/hooks/{platform}/{secret}` → `/hooks/{platform}/…`.
+pub fn loggable_path(path: &str) -> String {
+    match path
+        .strip_prefix("/hooks/")
+        .and_then(|rest| rest.split_once('/'))
+    {
+        Some((platform, _)) => format!("/hooks/{platform}/…"),
+        None => path.to_owned(),
+    }
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     init_tracing();
+    let config = Config::load(args.config.as_deref())?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
+    let secrets = Secrets::load_or_create(&args.data_dir)?;
+    let log_path = args.data_dir.join("events.sqlite");
+    let log = EventLog::open(&log_path)
+        .with_context(|| format!("opening the event log {}", log_path.display()))?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
+        let (shutdown_sender, shutting_down) = watch::channel(false);
+        let sandbox = if config.is_sandbox() {
+            Some(Arc::new(Sandbox::start().await?))
+        } else {
+            None
+        };
+        let config = match &sandbox {
+            Some(sandbox) => Config {
+                body_limit: config.body_limit,
+                upstream_timeout_secs: config.upstream_timeout_secs,
+                ..sandbox.config()
+            },
+            None => config,
+        };
+        let platforms = Platforms::from_config(&config)?;
+        let mut state = AppState::new(log, platforms, secrets, config, shutting_down)?;
+        state.sandbox = sandbox.clone();
+        if state.sandbox.is_some() {
+            let seeded = seed::seed_if_empty(&state).await?;
+            if seeded > 0 {
+                tracing::info!("seeded the event log with {seeded} payloads");
+            }
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let address = listener.local_addr()?;
-        // Tests and the run script read this line to learn the port.
+        if let Some(sandbox) = &sandbox {
+            *lock(&sandbox.state.intake) = Some(format!("http://{address}"));
+        }
+        // Tests and the run script read the first line to learn the port.
         println!("Switchboard is running at http://{address}/");
-        axum::serve(listener, router(&args))
-            .with_graceful_shutdown(shutdown_signal())
+        println!(
+            "Log in with: http://{address}/login?token={}",
+            state.secrets.access_token
+        );
+        match &sandbox {
+            Some(sandbox) => println!(
+                "Sandbox mode: every platform is emulated at {}",
+                sandbox.base_url
+            ),
+            None => println!(
+                "Live mode: {} configured",
+                state
+                    .platforms
+                    .iter()
+                    .map(|rules| rules.platform().id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+        let app = router(state, &args);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                let _ = shutdown_sender.send(true);
+            })
             .await
             .context("serving")
     })

@@ -9,44 +9,97 @@ use std::process::{Child, Command, Stdio};
 pub struct RunningServer {
     child: Child,
     pub base_url: String,
+    /// The access token printed in the login link.
+    pub access_token: String,
+}
+
+pub struct Options<'a> {
+    pub data_dir: &'a Path,
+    pub dist: &'a Path,
+    pub config: Option<&'a Path>,
+    pub env: Vec<(&'a str, String)>,
+    /// Where the server's stderr goes (a file to search), or inherited.
+    pub stderr: Option<&'a Path>,
+}
+
+impl<'a> Options<'a> {
+    pub fn new(data_dir: &'a Path, dist: &'a Path) -> Options<'a> {
+        Options { data_dir, dist, config: None, env: Vec::new(), stderr: None }
+    }
 }
 
 impl RunningServer {
     /// Runs `switchboard serve` on a free loopback port with the given data and dist directories,
     /// and waits until it prints the address it listens on.
     pub fn start(data_dir: &Path, dist: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        Self::start_with(Options::new(data_dir, dist))
+    }
+
+    pub fn start_with(options: Options<'_>) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
+            .arg(options.data_dir)
             .arg("--dist")
-            .arg(dist)
+            .arg(options.dist)
             .env("SWITCHBOARD_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the switchboard binary starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut first_line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut first_line)
-            .expect("the server prints its address");
+            .stdout(Stdio::piped());
+        if let Some(config) = options.config {
+            command.arg("--config").arg(config);
+        }
+        for (name, value) in &options.env {
+            command.env(name, value);
+        }
+        match options.stderr {
+            Some(path) => command.stderr(std::fs::File::create(path).unwrap()),
+            None => command.stderr(Stdio::inherit()),
+        };
+        let mut child = command.spawn().expect("the switchboard binary starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first_line = lines.next().expect("the server prints its address").unwrap();
         let base_url = first_line
             .trim()
             .strip_prefix("Switchboard is running at ")
             .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        RunningServer { child, base_url }
+        let login_line = lines.next().expect("the server prints its login link").unwrap();
+        let access_token = login_line.rsplit_once("token=").map(|(_, token)| token.trim().to_owned()).unwrap_or_default();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        RunningServer { child, base_url, access_token }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+
+    /// A client holding a session cookie.
+    pub async fn logged_in_client(&self) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = client
+            .post(self.url("/api/login"))
+            .json(&serde_json::json!({ "token": self.access_token }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204, "logging in");
+        client
+    }
+
+    /// Kills the process without letting it clean up (a crash).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }

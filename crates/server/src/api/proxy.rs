@@ -1,0 +1,316 @@
+//! `/api/proxy/{platform}/{path}`: forwards one allowed call to that platform's configured
+//! upstream with its credentials, logs the request and the response (linked), and turns every
+//! upstream failure into a JSON error with 502 or 504.
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+
+use super::{ApiError, configured};
+use crate::event_log::Direction;
+use crate::platforms::{Outgoing, PlatformRules};
+use crate::state::{AppState, Append};
+
+/// Request headers the browser may pass upstream; everything else (cookies first) stays here.
+const FORWARDED_REQUEST_HEADERS: &[&str] = &["content-type", "accept"];
+/// Longest upstream body quoted back in an error.
+const QUOTED_BODY_LIMIT: usize = 4096;
+
+pub async fn forward(
+    State(state): State<AppState>,
+    Path((platform, _)): Path<(String, String)>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let rules = configured(&state, &platform)?;
+    // The raw path (still percent-encoded): an encoded `/` or `..` can never match a route.
+    let prefix = format!("/api/proxy/{platform}");
+    let path = uri
+        .path()
+        .strip_prefix(&prefix)
+        .unwrap_or_default()
+        .to_owned();
+    if !rules.allows(&method, &path) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("{method} {path} is not an allowed {platform} call"),
+        ));
+    }
+    let query = uri
+        .query()
+        .map(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let forwarded_headers = headers
+        .iter()
+        .filter(|(name, _)| FORWARDED_REQUEST_HEADERS.contains(&name.as_str()))
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let outgoing = Outgoing {
+        method,
+        path,
+        query,
+        headers: forwarded_headers,
+        body: body.to_vec(),
+    };
+    let exchange = send(&state, rules.as_ref(), outgoing).await?;
+    Ok(exchange.into_response())
+}
+
+/// What came back from one upstream call that reached the platform.
+pub struct Exchange {
+    pub request_seq: i64,
+    pub response_seq: i64,
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl IntoResponse for Exchange {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        let headers = response.headers_mut();
+        if let Some(value) = self
+            .content_type
+            .and_then(|value| HeaderValue::from_str(&value).ok())
+        {
+            headers.insert("content-type", value);
+        }
+        headers.insert("x-switchboard-request-seq", self.request_seq.into());
+        headers.insert("x-switchboard-response-seq", self.response_seq.into());
+        response
+    }
+}
+
+/// Authorizes, logs, sends, logs the answer. Upstream errors (unreachable, timeout, non-2xx,
+/// redirect, oversized) come back as `ApiError`s with 502/504 and the upstream's own words.
+pub async fn send(
+    state: &AppState,
+    rules: &dyn PlatformRules,
+    mut outgoing: Outgoing,
+) -> Result<Exchange, ApiError> {
+    rules
+        .authorize(&mut outgoing)
+        .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("{error:#}")))?;
+    let mut url = rules.base_url().clone();
+    url.set_path(&format!(
+        "{}{}",
+        url.path().trim_end_matches('/'),
+        outgoing.path
+    ));
+    if !outgoing.query.is_empty() {
+        url.query_pairs_mut().extend_pairs(&outgoing.query);
+    }
+    send_to(state, rules, url, outgoing).await
+}
+
+/// Sends an already authorized request to `url` (a platform's API, or the storage host its
+/// upload flow names), logging both sides.
+pub async fn send_to(
+    state: &AppState,
+    rules: &dyn PlatformRules,
+    url: reqwest::Url,
+    outgoing: Outgoing,
+) -> Result<Exchange, ApiError> {
+    let platform = rules.platform().id();
+    let request_seq = state
+        .append(Append {
+            platform: platform.to_owned(),
+            direction: Direction::Outbound,
+            content_type: header_value(&outgoing.headers, "content-type"),
+            headers: log_headers(rules, &outgoing.method, &url, &outgoing.headers),
+            body: outgoing.body.clone(),
+            request_seq: None,
+            dedupe_key: None,
+        })
+        .await?
+        .seq();
+
+    let mut request = state.client.request(outgoing.method.clone(), url.clone());
+    for (name, value) in &outgoing.headers {
+        request = request.header(name, value);
+    }
+    let result = request.body(outgoing.body).send().await;
+    let response = match result {
+        Ok(response) => response,
+        Err(error) => {
+            let (status, message) = if error.is_timeout() {
+                (
+                    StatusCode::GATEWAY_TIMEOUT,
+                    format!("{platform} did not answer in time"),
+                )
+            } else {
+                (
+                    StatusCode::BAD_GATEWAY,
+                    format!("{platform} could not be reached: {}", describe(&error)),
+                )
+            };
+            log_failure(state, platform, request_seq, &message).await?;
+            return Err(
+                ApiError::new(status, message).with("upstream_status", serde_json::Value::Null)
+            );
+        }
+    };
+    let status = response.status();
+    let response_headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let content_type = header_value(&response_headers, "content-type");
+    let body = match read_limited(response, state.config.body_limit).await {
+        Ok(body) => body,
+        Err(message) => {
+            let message = format!("{platform}: {message}");
+            log_failure(state, platform, request_seq, &message).await?;
+            let status_code = if message.contains("in time") {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::BAD_GATEWAY
+            };
+            return Err(
+                ApiError::new(status_code, message).with("upstream_status", status.as_u16())
+            );
+        }
+    };
+    let mut logged_headers = vec![(":status".to_owned(), status.as_u16().to_string())];
+    logged_headers.extend(response_headers);
+    let response_seq = state
+        .append(Append {
+            platform: platform.to_owned(),
+            direction: Direction::Response,
+            content_type: content_type.clone(),
+            headers: logged_headers,
+            body: body.clone(),
+            request_seq: Some(request_seq),
+            dedupe_key: None,
+        })
+        .await?
+        .seq();
+    if !status.is_success() {
+        let message = if status.is_redirection() {
+            format!("{platform} answered with a redirect ({status}), which is not followed")
+        } else {
+            format!("{platform} answered {status}")
+        };
+        let quoted =
+            String::from_utf8_lossy(&body[..body.len().min(QUOTED_BODY_LIMIT)]).into_owned();
+        return Err(ApiError::new(StatusCode::BAD_GATEWAY, message)
+            .with("upstream_status", status.as_u16())
+            .with("upstream_body", quoted)
+            .with("request_seq", request_seq)
+            .with("response_seq", response_seq));
+    }
+    Ok(Exchange {
+        request_seq,
+        response_seq,
+        status,
+        content_type,
+        body,
+    })
+}
+
+async fn read_limited(response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|error| {
+            if error.is_timeout() {
+                "did not answer in time".to_owned()
+            } else {
+                format!("the answer broke off: {}", describe(&error))
+            }
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(format!("the answer is larger than the {limit}-byte limit"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A failed call is logged as a response row carrying our error, linked to its request.
+async fn log_failure(
+    state: &AppState,
+    platform: &str,
+    request_seq: i64,
+    message: &str,
+) -> anyhow::Result<()> {
+    state
+        .append(Append {
+            platform: platform.to_owned(),
+            direction: Direction::Response,
+            content_type: Some("application/json".into()),
+            headers: vec![(":error".to_owned(), message.to_owned())],
+            body: serde_json::to_vec(&serde_json::json!({ "error": message }))?,
+            request_seq: Some(request_seq),
+            dedupe_key: None,
+        })
+        .await?;
+    Ok(())
+}
+
+/// The request as logged: pseudo-headers for method and URL, with credential query values
+/// redacted (the log's own redaction covers header values).
+pub fn log_headers(
+    rules: &dyn PlatformRules,
+    method: &Method,
+    url: &reqwest::Url,
+    headers: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut shown = url.clone();
+    let secret_keys = rules.credential_query_keys();
+    if url.query().is_some() {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if secret_keys.contains(&key.as_ref()) {
+                    crate::event_log::REDACTED.to_owned()
+                } else {
+                    value.into_owned()
+                };
+                (key.into_owned(), value)
+            })
+            .collect();
+        shown.query_pairs_mut().clear().extend_pairs(&pairs);
+    }
+    let mut logged = vec![
+        (":method".to_owned(), method.to_string()),
+        (":url".to_owned(), shown.to_string()),
+    ];
+    logged.extend(headers.iter().cloned());
+    logged
+}
+
+fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|(existing, _)| existing.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.clone())
+}
+
+/// reqwest's error with its causes, without the URL (which may carry a credential).
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = if error.is_connect() {
+        "connection failed".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "the body could not be read".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    // The first source is reqwest's own wrapper; its causes carry no URL.
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,88 @@
+//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?}`: the simulated customer
+//! writes in. The webhook goes over real HTTP into our own intake, exactly as the platform's would.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use super::ApiError;
+use crate::sandbox::customer::CustomerMessage;
+use crate::sandbox::lock;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct Delivered {
+    pub platform: String,
+    pub message_id: String,
+    /// The intake's answer.
+    pub status: u16,
+    /// Where the webhook landed in the log.
+    pub seq: Option<i64>,
+}
+
+pub async fn customer_message(
+    State(state): State<AppState>,
+    Path(platform): Path<String>,
+    body: Bytes,
+) -> Result<Json<Delivered>, ApiError> {
+    let Some(sandbox) = state.sandbox.clone() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "the sandbox is off: platforms are configured for real",
+        ));
+    };
+    let request: CustomerMessage = if body.is_empty() {
+        CustomerMessage::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|error| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the request is not {{text?, customer?}}: {error}"),
+            )
+        })?
+    };
+    let delivery = sandbox
+        .customer_message(&platform, &request)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no such platform: {platform:?}"),
+            )
+        })?;
+    let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the intake is not listening yet",
+        )
+    })?;
+    let mut post = state
+        .client
+        .post(format!(
+            "{intake}/hooks/{platform}/{}",
+            state.secrets.webhook_secret
+        ))
+        .body(delivery.body);
+    for (name, value) in &delivery.headers {
+        post = post.header(name, value);
+    }
+    let response = post.send().await.map_err(|error| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("posting the webhook failed: {}", error.without_url()),
+        )
+    })?;
+    let status = response.status().as_u16();
+    let seq = response
+        .headers()
+        .get("x-switchboard-seq")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok());
+    Ok(Json(Delivered {
+        platform,
+        message_id: delivery.message_id,
+        status,
+        seq,
+    }))
+}

@@ -1,0 +1,451 @@
+//! What `switchboard serve` knows about each platform: upstream addresses and credentials, from a
+//! TOML file and `SWITCHBOARD_<PLATFORM>_<KEY>` environment variables (the variables win). With
+//! no platform configured at all, every platform runs against the built-in sandbox.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use serde::Deserialize;
+
+/// Every platform's settings; `None` = not configured.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub yunhu: Option<Yunhu>,
+    pub douyin: Option<Douyin>,
+    pub wecom: Option<Wecom>,
+    pub mixin: Option<Mixin>,
+    pub wechat: Option<Wechat>,
+    /// Largest request or response body forwarded, stored or uploaded, in bytes.
+    #[serde(default = "default_body_limit")]
+    pub body_limit: usize,
+    /// How long an upstream may take to answer, in seconds.
+    #[serde(default = "default_upstream_timeout")]
+    pub upstream_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::default_limits()
+    }
+}
+
+impl Config {
+    /// No platform, default limits.
+    pub fn default_limits() -> Config {
+        Config {
+            yunhu: None,
+            douyin: None,
+            wecom: None,
+            mixin: None,
+            wechat: None,
+            body_limit: default_body_limit(),
+            upstream_timeout_secs: default_upstream_timeout(),
+        }
+    }
+}
+
+fn default_body_limit() -> usize {
+    8 * 1024 * 1024
+}
+
+fn default_upstream_timeout() -> u64 {
+    15
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Yunhu {
+    #[serde(default = "yunhu_base")]
+    pub base_url: String,
+    /// Qiniu's form-upload host.
+    #[serde(default = "yunhu_upload")]
+    pub upload_url: String,
+    pub user_token: Option<String>,
+    pub bot_token: Option<String>,
+    /// Hosts the desk may load media from through `/api/media` (`*.` = any subdomain).
+    #[serde(default = "yunhu_media")]
+    pub media_hosts: Vec<String>,
+}
+
+fn yunhu_media() -> Vec<String> {
+    vec!["*.jwznb.com".into()]
+}
+
+fn yunhu_base() -> String {
+    "https://chat-go.jwzhd.com".into()
+}
+
+fn yunhu_upload() -> String {
+    "https://upload-z2.qiniup.com".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Douyin {
+    #[serde(default = "douyin_base")]
+    pub base_url: String,
+    pub access_token: String,
+    /// Signs webhooks: `X-Douyin-Signature` = sha1(client_secret + body).
+    pub client_secret: String,
+    /// Our own account's open_id (the `?open_id=` of send and recall).
+    pub open_id: String,
+    #[serde(default = "douyin_media")]
+    pub media_hosts: Vec<String>,
+}
+
+fn douyin_media() -> Vec<String> {
+    vec!["*.douyinpic.com".into(), "*.douyinvod.com".into()]
+}
+
+fn douyin_base() -> String {
+    "https://open.douyin.com".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wecom {
+    /// The wkteam enterprise API host.
+    pub base_url: String,
+    /// Login token, sent as `Authorization: Bearer …`.
+    pub token: String,
+    pub session_id: String,
+    /// The service's send and upload endpoints are not documented anywhere we can check: they
+    /// are configuration, modelled on E云's.
+    #[serde(default = "wecom_send_text")]
+    pub send_text_path: String,
+    #[serde(default = "wecom_send_image")]
+    pub send_image_path: String,
+    #[serde(default = "wecom_send_file")]
+    pub send_file_path: String,
+    #[serde(default = "wecom_upload")]
+    pub upload_path: String,
+    #[serde(default)]
+    pub media_hosts: Vec<String>,
+}
+
+fn wecom_send_text() -> String {
+    "/message/sendText".into()
+}
+
+fn wecom_send_image() -> String {
+    "/message/sendImage".into()
+}
+
+fn wecom_send_file() -> String {
+    "/message/sendFile".into()
+}
+
+fn wecom_upload() -> String {
+    "/message/upload".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mixin {
+    #[serde(default = "mixin_base")]
+    pub base_url: String,
+    pub user_id: String,
+    pub session_id: String,
+    /// Ed25519 session private key: base64 (standard or URL-safe) of the 32-byte seed or of the
+    /// 64-byte seed‖public key, as Mixin's dashboard exports it.
+    pub private_key: String,
+    /// Attachment storage: where `PUT upload_url` may go and where `view_url` media come from.
+    #[serde(default = "mixin_upload_hosts")]
+    pub upload_hosts: Vec<String>,
+}
+
+fn mixin_base() -> String {
+    "https://api.mixin.one".into()
+}
+
+fn mixin_upload_hosts() -> Vec<String> {
+    vec![
+        "*.amazonaws.com".into(),
+        "*.amazonaws.com.cn".into(),
+        "*.zeromesh.net".into(),
+    ]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wechat {
+    /// The vendor-assigned `http://host:port`.
+    pub base_url: String,
+    /// The key from `/member/login`, sent as `Authorization` (no "Bearer").
+    pub authorization: String,
+    pub w_id: String,
+    #[serde(default)]
+    pub media_hosts: Vec<String>,
+}
+
+impl Mixin {
+    /// The 32-byte Ed25519 seed.
+    pub fn signing_seed(&self) -> anyhow::Result<[u8; 32]> {
+        let text = self.private_key.trim();
+        // 64 or 128 hex digits are also valid base64, so hex is tried first.
+        let bytes = hex::decode(text)
+            .ok()
+            .filter(|bytes| matches!(bytes.len(), 32 | 64))
+            .map_or_else(
+                || {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text))
+                        .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(text))
+                        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text))
+                },
+                Ok,
+            )
+            .context("mixin.private_key is neither base64 nor hex")?;
+        match bytes.len() {
+            32 | 64 => Ok(bytes[..32].try_into().expect("32 bytes")),
+            other => bail!("mixin.private_key holds {other} bytes; an Ed25519 key has 32 or 64"),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the file (if any), overlays the environment, and checks every value.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let mut table = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the configuration {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("{} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        overlay_environment(&mut table, std::env::vars());
+        Config::from_table(table)
+    }
+
+    pub fn from_table(table: toml::Table) -> anyhow::Result<Config> {
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|error: toml::de::Error| anyhow::anyhow!("invalid configuration: {error}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// True when no platform is configured: the sandbox stands in for all of them.
+    pub fn is_sandbox(&self) -> bool {
+        self.yunhu.is_none()
+            && self.douyin.is_none()
+            && self.wecom.is_none()
+            && self.mixin.is_none()
+            && self.wechat.is_none()
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let mut urls: Vec<(&str, &str)> = Vec::new();
+        if let Some(yunhu) = &self.yunhu {
+            if yunhu.user_token.is_none() && yunhu.bot_token.is_none() {
+                bail!("yunhu: set yunhu.user_token, yunhu.bot_token or both");
+            }
+            urls.push(("yunhu.base_url", &yunhu.base_url));
+            urls.push(("yunhu.upload_url", &yunhu.upload_url));
+        }
+        if let Some(douyin) = &self.douyin {
+            urls.push(("douyin.base_url", &douyin.base_url));
+            for (key, value) in [
+                ("douyin.access_token", &douyin.access_token),
+                ("douyin.client_secret", &douyin.client_secret),
+                ("douyin.open_id", &douyin.open_id),
+            ] {
+                require_non_empty(key, value)?;
+            }
+        }
+        if let Some(wecom) = &self.wecom {
+            urls.push(("wecom.base_url", &wecom.base_url));
+            require_non_empty("wecom.token", &wecom.token)?;
+            require_non_empty("wecom.session_id", &wecom.session_id)?;
+            for (key, value) in [
+                ("wecom.send_text_path", &wecom.send_text_path),
+                ("wecom.send_image_path", &wecom.send_image_path),
+                ("wecom.send_file_path", &wecom.send_file_path),
+                ("wecom.upload_path", &wecom.upload_path),
+            ] {
+                if !value.starts_with('/') || value.contains("..") || value.contains('?') {
+                    bail!("{key} must be a plain path starting with '/', got {value:?}");
+                }
+            }
+        }
+        if let Some(mixin) = &self.mixin {
+            urls.push(("mixin.base_url", &mixin.base_url));
+            require_non_empty("mixin.user_id", &mixin.user_id)?;
+            require_non_empty("mixin.session_id", &mixin.session_id)?;
+            mixin.signing_seed()?;
+        }
+        if let Some(wechat) = &self.wechat {
+            urls.push(("wechat.base_url", &wechat.base_url));
+            require_non_empty("wechat.authorization", &wechat.authorization)?;
+            require_non_empty("wechat.w_id", &wechat.w_id)?;
+        }
+        for (key, url) in urls {
+            check_base_url(key, url)?;
+        }
+        if self.body_limit < 1024 {
+            bail!("body_limit must be at least 1024 bytes");
+        }
+        if self.upstream_timeout_secs == 0 {
+            bail!("upstream_timeout_secs must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+fn require_non_empty(key: &str, value: &str) -> anyhow::Result<()> {
+    if value.trim().is_empty() {
+        bail!("{key} is empty");
+    }
+    Ok(())
+}
+
+fn check_base_url(key: &str, url: &str) -> anyhow::Result<()> {
+    let parsed =
+        reqwest::Url::parse(url).with_context(|| format!("{key} is not a URL: {url:?}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        bail!("{key} must be an http:// or https:// URL with a host, got {url:?}");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        bail!("{key} must not carry a query or fragment, got {url:?}");
+    }
+    Ok(())
+}
+
+const PLATFORMS: [&str; 5] = ["yunhu", "douyin", "wecom", "mixin", "wechat"];
+
+/// `SWITCHBOARD_DOUYIN_ACCESS_TOKEN=x` sets `douyin.access_token`; `SWITCHBOARD_BODY_LIMIT`
+/// sets `body_limit`. Variables of the CLI itself (`SWITCHBOARD_LISTEN`, …) are not settings.
+fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = (String, String)>) {
+    for (name, value) in variables {
+        let Some(rest) = name.strip_prefix("SWITCHBOARD_") else {
+            continue;
+        };
+        let rest = rest.to_ascii_lowercase();
+        if let Some((platform, key)) = rest.split_once('_')
+            && PLATFORMS.contains(&platform)
+        {
+            let section = table
+                .entry(platform)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(section) = section {
+                section.insert(key.to_owned(), typed_value(key, value));
+            }
+        } else if rest == "body_limit" || rest == "upstream_timeout_secs" {
+            table.insert(rest.clone(), typed_value(&rest, value));
+        }
+    }
+}
+
+fn typed_value(key: &str, value: String) -> toml::Value {
+    if key == "upload_hosts" || key == "media_hosts" {
+        return toml::Value::Array(
+            value
+                .split(',')
+                .map(|host| toml::Value::String(host.trim().to_owned()))
+                .collect(),
+        );
+    }
+    match value.parse::<i64>() {
+        Ok(number) if key == "body_limit" || key == "upstream_timeout_secs" => {
+            toml::Value::Integer(number)
+        }
+        _ => toml::Value::String(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> anyhow::Result<Config> {
+        Config::from_table(text.parse().unwrap())
+    }
+
+    #[test]
+    fn nothing_configured_means_sandbox() {
+        let config = parse("").unwrap();
+        assert!(config.is_sandbox());
+        assert_eq!(config.body_limit, 8 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_configured_platform_turns_the_sandbox_off() {
+        let config =
+            parse("[douyin]\naccess_token = \"a\"\nclient_secret = \"s\"\nopen_id = \"o\"\n")
+                .unwrap();
+        assert!(!config.is_sandbox());
+        assert_eq!(config.douyin.unwrap().base_url, "https://open.douyin.com");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let unknown = parse("[douyin]\naccess_tokn = \"a\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("access_tokn"), "{unknown}");
+        let missing = parse("[wechat]\nbase_url = \"http://h:1\"\nw_id = \"w\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("authorization"), "{missing}");
+        let url = parse("[wechat]\nbase_url = \"ftp://h\"\nauthorization = \"k\"\nw_id = \"w\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(url.contains("wechat.base_url"), "{url}");
+        let key = parse("[mixin]\nuser_id = \"u\"\nsession_id = \"s\"\nprivate_key = \"AAAA\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(key.contains("mixin.private_key"), "{key}");
+        let yunhu = parse("[yunhu]\n").unwrap_err().to_string();
+        assert!(yunhu.contains("yunhu.user_token"), "{yunhu}");
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        let mut table: toml::Table =
+            "[wechat]\nbase_url = \"http://h:1\"\nauthorization = \"file\"\nw_id = \"w\"\n"
+                .parse()
+                .unwrap();
+        overlay_environment(
+            &mut table,
+            [
+                (
+                    "SWITCHBOARD_WECHAT_AUTHORIZATION".to_owned(),
+                    "env".to_owned(),
+                ),
+                ("SWITCHBOARD_BODY_LIMIT".to_owned(), "4096".to_owned()),
+                ("SWITCHBOARD_LISTEN".to_owned(), "0.0.0.0:1".to_owned()),
+                ("PATH".to_owned(), "/bin".to_owned()),
+            ]
+            .into_iter(),
+        );
+        let config = Config::from_table(table).unwrap();
+        assert_eq!(config.wechat.unwrap().authorization, "env");
+        assert_eq!(config.body_limit, 4096);
+    }
+
+    #[test]
+    fn mixin_keys_in_every_export_form() {
+        let seed = [7u8; 32];
+        let mut full = seed.to_vec();
+        full.extend([9u8; 32]);
+        for key in [
+            base64::engine::general_purpose::STANDARD.encode(seed),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&full),
+            hex::encode(seed),
+        ] {
+            let mixin = Mixin {
+                base_url: mixin_base(),
+                user_id: "u".into(),
+                session_id: "s".into(),
+                private_key: key,
+                upload_hosts: vec![],
+            };
+            assert_eq!(mixin.signing_seed().unwrap(), seed);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `POST /hooks/{platform}/{secret}`: webhook intake. A delivery is stored before it is
+//! acknowledged — malformed bodies too, since that is what the inspector is for. Refused
+//! deliveries (wrong secret, bad signature) are stored as `rejected` and never become messages.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::ApiError;
+use crate::event_log::{Appended, Direction};
+use crate::platforms::Verdict;
+use crate::state::{AppState, Append};
+
+/// Request headers kept with a delivery (the log redacts credential-bearing ones anyway).
+fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "host" | "connection" | "content-length"))
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect()
+}
+
+pub async fn receive(
+    State(state): State<AppState>,
+    Path((platform, secret)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let Some(rules) = state.platforms.get(&platform).cloned() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("platform {platform:?} is not configured"),
+        ));
+    };
+    let content_type = headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let verdict = if state.secrets.is_webhook_secret(&secret) {
+        rules.verify_webhook(&headers, &body)
+    } else {
+        Verdict::Reject("the webhook path's secret is wrong".into())
+    };
+    if let Verdict::Reject(reason) = verdict {
+        let mut logged = kept_headers(&headers);
+        logged.push((":rejected".to_owned(), reason.clone()));
+        let seq = state
+            .append(Append {
+                platform: platform.clone(),
+                direction: Direction::Rejected,
+                content_type,
+                headers: logged,
+                body: body.to_vec(),
+                request_seq: None,
+                dedupe_key: None,
+            })
+            .await?
+            .seq();
+        tracing::warn!(platform, seq, "webhook rejected: {reason}");
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, reason));
+    }
+    let appended = state
+        .append(Append {
+            platform: platform.clone(),
+            direction: Direction::Inbound,
+            content_type,
+            headers: kept_headers(&headers),
+            body: body.to_vec(),
+            request_seq: None,
+            dedupe_key: rules.dedupe_key(&headers, &body),
+        })
+        .await?;
+    let acknowledgement = rules.acknowledge(&body);
+    let mut response = (StatusCode::OK, acknowledgement.body).into_response();
+    response.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static(acknowledgement.content_type),
+    );
+    let (seq, duplicate) = match appended {
+        Appended::Stored(seq) => (seq, "false"),
+        Appended::Duplicate(seq) => (seq, "true"),
+    };
+    response
+        .headers_mut()
+        .insert("x-switchboard-seq", seq.into());
+    response.headers_mut().insert(
+        "x-switchboard-duplicate",
+        HeaderValue::from_static(duplicate),
+    );
+    Ok(response)
+}

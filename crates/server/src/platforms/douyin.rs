@@ -1,0 +1,185 @@
+//! Douyin Open Platform: `access-token` header, our own `?open_id=` on send and recall, webhooks
+//! signed with sha1(client_secret + body), retried by `Msg-Id`, and the `verify_webhook` challenge.
+
+use axum::http::{HeaderMap, Method};
+use reqwest::Url;
+use sha1::{Digest, Sha1};
+use switchboard_payload::Platform;
+
+use super::{
+    Acknowledgement, Capabilities, Outgoing, PlatformRules, Route, Verdict, set_header, set_query,
+};
+use crate::config;
+use crate::secrets::constant_time_eq;
+
+pub const SIGNATURE_HEADER: &str = "x-douyin-signature";
+pub const DELIVERY_HEADER: &str = "msg-id";
+
+pub struct Douyin {
+    base_url: Url,
+    access_token: String,
+    client_secret: String,
+    open_id: String,
+    media_hosts: Vec<String>,
+    routes: Vec<Route>,
+}
+
+impl Douyin {
+    pub fn new(settings: &config::Douyin) -> anyhow::Result<Douyin> {
+        Ok(Douyin {
+            base_url: super::parse_base_url(&settings.base_url)?,
+            access_token: settings.access_token.clone(),
+            client_secret: settings.client_secret.clone(),
+            open_id: settings.open_id.clone(),
+            media_hosts: settings.media_hosts.clone(),
+            routes: vec![
+                Route::new(Method::POST, "/im/send/msg/"),
+                Route::new(Method::POST, "/im/recall/msg/"),
+                Route::new(Method::POST, "/tool/imagex/client_upload/"),
+            ],
+        })
+    }
+}
+
+/// hex(sha1(client_secret + body)), as Douyin signs its webhooks.
+pub fn signature(client_secret: &str, body: &[u8]) -> String {
+    let mut hasher = Sha1::new();
+    hasher.update(client_secret.as_bytes());
+    hasher.update(body);
+    hex::encode(hasher.finalize())
+}
+
+impl PlatformRules for Douyin {
+    fn platform(&self) -> Platform {
+        Platform::Douyin
+    }
+
+    fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
+        set_header(
+            &mut request.headers,
+            "access-token",
+            self.access_token.clone(),
+        );
+        if request.path.starts_with("/im/") {
+            set_query(&mut request.query, "open_id", self.open_id.clone());
+        }
+        Ok(())
+    }
+
+    fn credentials(&self) -> Vec<String> {
+        vec![self.access_token.clone(), self.client_secret.clone()]
+    }
+
+    fn verify_webhook(&self, headers: &HeaderMap, body: &[u8]) -> Verdict {
+        let Some(given) = headers
+            .get(SIGNATURE_HEADER)
+            .and_then(|value| value.to_str().ok())
+        else {
+            return Verdict::Reject("no X-Douyin-Signature header".into());
+        };
+        let expected = signature(&self.client_secret, body);
+        if constant_time_eq(&given.trim().to_ascii_lowercase(), &expected) {
+            Verdict::Accept
+        } else {
+            Verdict::Reject("X-Douyin-Signature does not match the body".into())
+        }
+    }
+
+    fn dedupe_key(&self, headers: &HeaderMap, _body: &[u8]) -> Option<String> {
+        headers
+            .get(DELIVERY_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// `verify_webhook` must be answered with its challenge, number for number.
+    fn acknowledge(&self, body: &[u8]) -> Acknowledgement {
+        #[derive(serde::Deserialize)]
+        struct Verify<'a> {
+            event: &'a str,
+            content: Option<Challenge>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Challenge {
+            challenge: Box<serde_json::value::RawValue>,
+        }
+        if let Ok(Verify {
+            event: "verify_webhook",
+            content: Some(content),
+        }) = serde_json::from_slice::<Verify>(body)
+        {
+            return Acknowledgement::json(format!("{{\"challenge\":{}}}", content.challenge.get()));
+        }
+        Acknowledgement::json(&b"{\"ok\":true}"[..])
+    }
+
+    fn media_hosts(&self) -> Vec<String> {
+        self.media_hosts.clone()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            send_text: true,
+            send_image: true,
+            send_file: false,
+            upload: true,
+            recall: true,
+            recall_window_secs: None,
+            edit: false,
+            read_receipts: false,
+            history: false,
+            quote_reply: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn douyin() -> Douyin {
+        Douyin::new(&config::Douyin {
+            base_url: "https://open.douyin.com".into(),
+            access_token: "act".into(),
+            client_secret: "secret".into(),
+            open_id: "me".into(),
+            media_hosts: vec![],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn signatures_are_checked_against_the_exact_body() {
+        let body = br#"{"event":"im_receive_msg"}"#;
+        let mut headers = HeaderMap::new();
+        headers.insert(SIGNATURE_HEADER, signature("secret", body).parse().unwrap());
+        assert_eq!(douyin().verify_webhook(&headers, body), Verdict::Accept);
+        assert!(matches!(
+            douyin().verify_webhook(&headers, b"{}"),
+            Verdict::Reject(_)
+        ));
+        assert!(matches!(
+            douyin().verify_webhook(&HeaderMap::new(), body),
+            Verdict::Reject(_)
+        ));
+    }
+
+    #[test]
+    fn the_challenge_is_echoed_exactly() {
+        let ack = douyin().acknowledge(
+            br#"{"event":"verify_webhook","content":{"challenge":12345678901234567890}}"#,
+        );
+        assert_eq!(ack.body, br#"{"challenge":12345678901234567890}"#);
+        let ordinary = douyin().acknowledge(br#"{"event":"im_receive_msg","content":"{}"}"#);
+        assert_eq!(ordinary.body, br#"{"ok":true}"#);
+    }
+}

@@ -1,0 +1,98 @@
+//! WeChat through wkteam E云: `Authorization: <key>` (no "Bearer"), the instance's `wId` in every
+//! body, callbacks de-duplicated on `newMsgId`.
+
+use axum::http::{HeaderMap, Method};
+use reqwest::Url;
+use switchboard_payload::Platform;
+
+use super::{
+    Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
+};
+use crate::config;
+
+const ROUTES: &[&str] = &[
+    "/sendText",
+    "/sendImage2",
+    "/sendFile",
+    "/revokeMsg",
+    "/syncFinder",
+];
+
+pub struct Wechat {
+    base_url: Url,
+    authorization: String,
+    w_id: String,
+    media_hosts: Vec<String>,
+    routes: Vec<Route>,
+}
+
+impl Wechat {
+    pub fn new(settings: &config::Wechat) -> anyhow::Result<Wechat> {
+        Ok(Wechat {
+            base_url: super::parse_base_url(&settings.base_url)?,
+            authorization: settings.authorization.clone(),
+            w_id: settings.w_id.clone(),
+            media_hosts: settings.media_hosts.clone(),
+            routes: ROUTES
+                .iter()
+                .map(|path| Route::new(Method::POST, *path))
+                .collect(),
+        })
+    }
+}
+
+impl PlatformRules for Wechat {
+    fn platform(&self) -> Platform {
+        Platform::Wechat
+    }
+
+    fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
+        set_header(
+            &mut request.headers,
+            "Authorization",
+            self.authorization.clone(),
+        );
+        set_json_field(&mut request.body, "wId", &self.w_id)?;
+        set_header(
+            &mut request.headers,
+            "Content-Type",
+            "application/json".into(),
+        );
+        Ok(())
+    }
+
+    fn credentials(&self) -> Vec<String> {
+        vec![self.authorization.clone()]
+    }
+
+    fn dedupe_key(&self, _headers: &HeaderMap, body: &[u8]) -> Option<String> {
+        json_text_at(body, &["data", "newMsgId"])
+    }
+
+    fn media_hosts(&self) -> Vec<String> {
+        self.media_hosts.clone()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            send_text: true,
+            send_image: true,
+            send_file: true,
+            upload: false,
+            recall: true,
+            recall_window_secs: Some(120),
+            edit: false,
+            read_receipts: false,
+            history: true,
+            quote_reply: false,
+        }
+    }
+}

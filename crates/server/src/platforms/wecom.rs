@@ -1,0 +1,111 @@
+//! WeCom through wkteam: `Authorization: Bearer <login token>`, the session id in every body, and
+//! send/upload paths from configuration (the service does not document them publicly).
+
+use axum::http::{HeaderMap, Method};
+use reqwest::Url;
+use switchboard_payload::Platform;
+
+use super::{
+    Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
+};
+use crate::config;
+
+pub const RECALL_PATH: &str = "/message/cancelMsg";
+
+pub struct Wecom {
+    base_url: Url,
+    token: String,
+    session_id: String,
+    media_hosts: Vec<String>,
+    upload_path: String,
+    routes: Vec<Route>,
+}
+
+impl Wecom {
+    pub fn new(settings: &config::Wecom) -> anyhow::Result<Wecom> {
+        let routes = [
+            settings.send_text_path.as_str(),
+            settings.send_image_path.as_str(),
+            settings.send_file_path.as_str(),
+            settings.upload_path.as_str(),
+            RECALL_PATH,
+        ]
+        .into_iter()
+        .map(|path| Route::new(Method::POST, path))
+        .collect();
+        Ok(Wecom {
+            base_url: super::parse_base_url(&settings.base_url)?,
+            token: settings.token.clone(),
+            session_id: settings.session_id.clone(),
+            media_hosts: settings.media_hosts.clone(),
+            upload_path: settings.upload_path.clone(),
+            routes,
+        })
+    }
+}
+
+impl PlatformRules for Wecom {
+    fn platform(&self) -> Platform {
+        Platform::Wecom
+    }
+
+    fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
+        set_header(
+            &mut request.headers,
+            "Authorization",
+            format!("Bearer {}", self.token),
+        );
+        let is_json = request.headers.iter().any(|(name, value)| {
+            name.eq_ignore_ascii_case("content-type") && value.contains("json")
+        });
+        if is_json || request.body.is_empty() {
+            set_json_field(&mut request.body, "sessionId", &self.session_id)?;
+            set_header(
+                &mut request.headers,
+                "Content-Type",
+                "application/json".into(),
+            );
+        }
+        Ok(())
+    }
+
+    fn credentials(&self) -> Vec<String> {
+        vec![self.token.clone()]
+    }
+
+    /// Callbacks carry the message's id.
+    fn dedupe_key(&self, _headers: &HeaderMap, body: &[u8]) -> Option<String> {
+        json_text_at(body, &["message", "id"])
+    }
+
+    fn upload_path(&self) -> Option<&str> {
+        Some(&self.upload_path)
+    }
+
+    fn media_hosts(&self) -> Vec<String> {
+        self.media_hosts.clone()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            send_text: true,
+            send_image: true,
+            send_file: true,
+            upload: true,
+            recall: true,
+            recall_window_secs: Some(120),
+            edit: false,
+            read_receipts: false,
+            history: false,
+            quote_reply: false,
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! Mixin emulator: `POST /messages`, `POST /attachments` + storage `PUT`, `GET /attachments/:id`,
+//! `POST /acknowledgements`, `GET /me` — every API call's EdDSA JWT verified for real against the
+//! session key (signature, expiry, and `sig` over method + URI + exact body), errors in Mixin's
+//! `{error:{status, code, description}}` shape.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State as AxumState};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use base64::Engine;
+
+use super::credentials::{MIXIN_SESSION_ID, MIXIN_USER_ID};
+use super::{Refused, State, lock, now_ms};
+use crate::platforms::mixin::{now_secs, verify};
+
+#[derive(Debug, Clone)]
+pub struct StoredMessage {
+    pub conversation_id: String,
+    pub recipient_id: String,
+    pub category: String,
+    pub data: Vec<u8>,
+    pub quote_message_id: Option<String>,
+    pub recalled: bool,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub messages: HashMap<String, StoredMessage>,
+    /// Attachment id → uploaded bytes (None until the PUT arrives).
+    pub attachments: HashMap<String, Option<Vec<u8>>>,
+    /// Message ids acknowledged as READ.
+    pub read: Vec<String>,
+    /// The request ids (`jti`) seen, to refuse a replay.
+    seen_request_ids: std::collections::HashSet<String>,
+}
+
+type Shared = Arc<State>;
+
+struct Context {
+    state: Shared,
+    base_url: String,
+}
+
+pub fn routes(state: Shared, base_url: String) -> Router {
+    let context = Arc::new(Context { state, base_url });
+    Router::new()
+        .route("/messages", post(messages))
+        .route("/attachments", post(create_attachment))
+        .route("/attachments/{id}", get(show_attachment))
+        .route("/acknowledgements", post(acknowledgements))
+        .route("/me", get(me))
+        .with_state(context)
+}
+
+fn error(code: u16, description: &str) -> Response {
+    // Mixin answers errors with HTTP 202 and the real code inside.
+    (StatusCode::ACCEPTED, Json(serde_json::json!({ "error": { "status": 202, "code": code, "description": description } })))
+        .into_response()
+}
+
+fn data(value: serde_json::Value) -> Response {
+    Json(serde_json::json!({ "data": value })).into_response()
+}
+
+/// The real check: a Bearer EdDSA token from our session, for exactly this request.
+fn authenticate(
+    store: &mut Store,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Refused> {
+    let token = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or_else(|| error(401, "Unauthorized, maybe invalid token."))?;
+    let path_and_query = uri
+        .path_and_query()
+        .map_or(uri.path(), |value| value.as_str());
+    let key = super::mixin_signing_key().verifying_key();
+    let claims = verify(
+        token,
+        &key,
+        method.as_str(),
+        path_and_query,
+        body,
+        now_secs(),
+    )
+    .map_err(|reason| {
+        error(
+            401,
+            &format!("Unauthorized, maybe invalid token. ({reason:?})"),
+        )
+    })?;
+    if claims.uid != MIXIN_USER_ID || claims.sid != MIXIN_SESSION_ID || claims.scp != "FULL" {
+        return Err(Refused::from(error(
+            401,
+            "Unauthorized, maybe invalid token. (uid/sid/scp)",
+        )));
+    }
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok());
+    if request_id != Some(claims.jti.as_str()) {
+        return Err(Refused::from(error(
+            401,
+            "Unauthorized, maybe invalid token. (jti ≠ X-Request-Id)",
+        )));
+    }
+    if !store.seen_request_ids.insert(claims.jti) {
+        return Err(Refused::from(error(
+            401,
+            "Unauthorized, maybe invalid token. (replayed)",
+        )));
+    }
+    Ok(())
+}
+
+async fn messages(
+    AxumState(context): AxumState<Arc<Context>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&context.state.mixin);
+    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
+        return refused.into_response();
+    }
+    let Ok(batch) = serde_json::from_slice::<Vec<serde_json::Value>>(&body) else {
+        return error(400, "The request body can’t be parsed as valid data.");
+    };
+    if batch.is_empty() || batch.len() > 100 || body.len() > 128 * 1024 {
+        return error(400, "The request data has invalid field.");
+    }
+    for message in &batch {
+        let text = |key: &str| message[key].as_str().map(str::to_owned);
+        let (Some(conversation_id), Some(message_id), Some(category)) = (
+            text("conversation_id"),
+            text("message_id"),
+            text("category"),
+        ) else {
+            return error(400, "The request data has invalid field.");
+        };
+        if uuid::Uuid::parse_str(&message_id).is_err() {
+            return error(400, "The request data has invalid field. (message_id)");
+        }
+        let payload = match message["data_base64"].as_str() {
+            Some(encoded) => base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded),
+            None => match message["data"].as_str() {
+                Some(encoded) => base64::engine::general_purpose::STANDARD.decode(encoded),
+                None => return error(400, "The request data has invalid field. (data_base64)"),
+            },
+        };
+        let Ok(payload) = payload else {
+            return error(
+                400,
+                "The request data has invalid field. (data_base64 is not base64url)",
+            );
+        };
+        if category == "MESSAGE_RECALL" {
+            let target = serde_json::from_slice::<serde_json::Value>(&payload)
+                .ok()
+                .and_then(|value| value["message_id"].as_str().map(str::to_owned));
+            match target.and_then(|id| store.messages.get_mut(&id)) {
+                Some(original) => original.recalled = true,
+                None => return error(404, "The endpoint is not found. (recalled message)"),
+            }
+        }
+        store.messages.insert(
+            message_id,
+            StoredMessage {
+                conversation_id,
+                recipient_id: text("recipient_id").unwrap_or_default(),
+                category,
+                data: payload,
+                quote_message_id: text("quote_message_id"),
+                recalled: false,
+            },
+        );
+    }
+    data(serde_json::json!([]))
+}
+
+async fn create_attachment(
+    AxumState(context): AxumState<Arc<Context>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&context.state.mixin);
+    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
+        return refused.into_response();
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    store.attachments.insert(id.clone(), None);
+    let url = format!("{}/mixin-storage/{id}", context.base_url);
+    data(
+        serde_json::json!({ "type": "attachment", "attachment_id": id, "upload_url": url, "view_url": url, "created_at": now_ms() }),
+    )
+}
+
+async fn show_attachment(
+    AxumState(context): AxumState<Arc<Context>>,
+    Path(id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut store = lock(&context.state.mixin);
+    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, b"") {
+        return refused.into_response();
+    }
+    if !store.attachments.contains_key(&id) {
+        return error(404, "The endpoint is not found.");
+    }
+    let url = format!("{}/mixin-storage/{id}", context.base_url);
+    data(serde_json::json!({ "type": "attachment", "attachment_id": id, "view_url": url }))
+}
+
+async fn acknowledgements(
+    AxumState(context): AxumState<Arc<Context>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&context.state.mixin);
+    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
+        return refused.into_response();
+    }
+    let Ok(batch) = serde_json::from_slice::<Vec<serde_json::Value>>(&body) else {
+        return error(400, "The request body can’t be parsed as valid data.");
+    };
+    if batch.len() > 100
+        || batch
+            .iter()
+            .any(|ack| ack["status"] != "READ" || ack["message_id"].as_str().is_none())
+    {
+        return error(400, "The request data has invalid field.");
+    }
+    store.read.extend(
+        batch
+            .iter()
+            .filter_map(|ack| ack["message_id"].as_str().map(str::to_owned)),
+    );
+    data(serde_json::json!([]))
+}
+
+async fn me(
+    AxumState(context): AxumState<Arc<Context>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut store = lock(&context.state.mixin);
+    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, b"") {
+        return refused.into_response();
+    }
+    data(
+        serde_json::json!({ "type": "user", "user_id": MIXIN_USER_ID, "identity_number": "7000104111", "full_name": "Sandbox Bot" }),
+    )
+}
+
+pub fn storage_routes(state: Shared) -> Router {
+    Router::new()
+        .route("/{id}", put(store_attachment).get(fetch_attachment))
+        .with_state(state)
+}
+
+/// The S3-style storage: `PUT` with `x-amz-acl: public-read`, then public `GET`.
+async fn store_attachment(
+    AxumState(state): AxumState<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if headers
+        .get("x-amz-acl")
+        .and_then(|value| value.to_str().ok())
+        != Some("public-read")
+    {
+        return (StatusCode::FORBIDDEN, "AccessDenied").into_response();
+    }
+    let mut store = lock(&state.mixin);
+    match store.attachments.get_mut(&id) {
+        Some(slot) => {
+            *slot = Some(body.to_vec());
+            StatusCode::OK.into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "NoSuchUpload").into_response(),
+    }
+}
+
+async fn fetch_attachment(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Response {
+    match lock(&state.mixin).attachments.get(&id) {
+        Some(Some(bytes)) => ([("content-type", sniff(bytes))], bytes.clone()).into_response(),
+        _ => (StatusCode::NOT_FOUND, "NoSuchKey").into_response(),
+    }
+}
+
+/// Storage serves what was uploaded as octet-stream; images are recognised by magic number.
+pub fn sniff(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "image/jpeg"
+    } else if bytes.starts_with(b"GIF8") {
+        "image/gif"
+    } else {
+        "application/octet-stream"
+    }
+}

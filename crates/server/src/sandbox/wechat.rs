@@ -1,0 +1,256 @@
+//! E云 emulator: `sendText`, `sendImage2`, `sendFile`, `revokeMsg` (needs the send's msgId,
+//! newMsgId and createTime) and `syncFinder` paged by `keyBuff` (base64 protobuf, like the real
+//! one), with `Authorization` and `wId` checked; answers `{code:"1000"|"1001", message, data}`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State as AxumState;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::Engine;
+use prost::Message;
+
+use super::credentials::{WECHAT_AUTHORIZATION, WECHAT_OWN_WXID, WECHAT_W_ID};
+use super::{Refused, State, lock, now_ms};
+
+const PAGE: usize = 10;
+
+#[derive(Debug, Clone)]
+pub struct SentMessage {
+    pub wc_id: String,
+    pub kind: u32,
+    pub content: String,
+    pub msg_id: u64,
+    pub new_msg_id: u64,
+    pub create_time: u64,
+    pub revoked: bool,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub sent: Vec<SentMessage>,
+    /// syncFinder's items, oldest first; an item's seq is its index + 1.
+    pub items: Vec<serde_json::Value>,
+    next_msg_id: u64,
+}
+
+impl Store {
+    pub fn next_ids(&mut self) -> (u64, u64) {
+        self.next_msg_id += 1;
+        // NewMsgId is a 64-bit number past 2^53 in real traffic: keep it so.
+        let new_msg_id = 3_876_235_366_388_000_000 + self.next_msg_id * 7919 + now_ms() % 1000;
+        (self.next_msg_id + 1_000_000, new_msg_id)
+    }
+
+    /// Adds a message to what syncFinder will return.
+    pub fn push_item(&mut self, item: SyncItem<'_>) {
+        let SyncItem {
+            from,
+            to,
+            msg_type,
+            content,
+            is_sender,
+            new_msg_id,
+            msg_id,
+        } = item;
+        let seq = self.items.len() as u64 + 1;
+        self.items.push(serde_json::json!({
+            "syncKeyType": 1, "itemType": 1, "subType": 0,
+            "content": {
+                "msg": {
+                    "MsgId": msg_id, "FromUserName": { "string": from }, "ToUserName": { "string": to },
+                    "MsgType": msg_type, "Content": { "string": content }, "Status": 3, "ImgStatus": 1,
+                    "ImgBuf": { "iLen": 0 }, "CreateTime": now_ms() / 1000, "MsgSeq": seq, "NewMsgId": new_msg_id,
+                    "MsgSource": "<msgsource></msgsource>"
+                },
+                "isSender": if is_sender { 1 } else { 0 }, "msgSessionId": "", "seq": seq
+            }
+        }));
+    }
+}
+
+/// One message as syncFinder lists it.
+pub struct SyncItem<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub msg_type: u32,
+    pub content: &'a str,
+    pub is_sender: bool,
+    pub new_msg_id: u64,
+    pub msg_id: u64,
+}
+
+/// keyBuff: `{1: {1: key type, 2: seq}, 2: 0}`, base64.
+#[derive(Clone, PartialEq, prost::Message)]
+struct KeyBuff {
+    #[prost(message, repeated, tag = "1")]
+    keys: Vec<SyncKey>,
+    #[prost(uint32, tag = "2")]
+    flag: u32,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct SyncKey {
+    #[prost(uint32, tag = "1")]
+    key_type: u32,
+    #[prost(uint64, tag = "2")]
+    seq: u64,
+}
+
+type Shared = Arc<State>;
+
+pub fn routes(state: Shared) -> Router {
+    Router::new()
+        .route(
+            "/sendText",
+            post(|state, headers, body| send(state, headers, body, 1)),
+        )
+        .route(
+            "/sendImage2",
+            post(|state, headers, body| send(state, headers, body, 3)),
+        )
+        .route(
+            "/sendFile",
+            post(|state, headers, body| send(state, headers, body, 6)),
+        )
+        .route("/revokeMsg", post(revoke))
+        .route("/syncFinder", post(sync_finder))
+        .with_state(state)
+}
+
+fn ok(data: serde_json::Value) -> Response {
+    Json(serde_json::json!({ "code": "1000", "message": "处理成功", "data": data })).into_response()
+}
+
+fn fail(message: &str) -> Response {
+    Json(serde_json::json!({ "code": "1001", "message": message, "data": null })).into_response()
+}
+
+fn parse(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Refused> {
+    if headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        != Some(WECHAT_AUTHORIZATION)
+    {
+        return Err(Refused::from(fail("授权失败")));
+    }
+    let request: serde_json::Value = serde_json::from_slice(body).map_err(|_| fail("失败"))?;
+    if request["wId"] != WECHAT_W_ID {
+        return Err(Refused::from(fail("wId 不存在")));
+    }
+    Ok(request)
+}
+
+async fn send(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+    kind: u32,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let wc_id = request["wcId"].as_str().unwrap_or_default();
+    let content = match kind {
+        6 => request["path"]
+            .as_str()
+            .filter(|_| request["fileName"].as_str().is_some()),
+        3 => request["content"]
+            .as_str()
+            .filter(|url| url.starts_with("http://") || url.starts_with("https://")),
+        _ => request["content"].as_str(),
+    }
+    .unwrap_or_default();
+    if wc_id.is_empty() || content.is_empty() {
+        return fail("失败");
+    }
+    let mut store = lock(&state.wechat);
+    let (msg_id, new_msg_id) = store.next_ids();
+    let create_time = now_ms() / 1000;
+    store.sent.push(SentMessage {
+        wc_id: wc_id.to_owned(),
+        kind,
+        content: content.to_owned(),
+        msg_id,
+        new_msg_id,
+        create_time,
+        revoked: false,
+    });
+    store.push_item(SyncItem {
+        from: WECHAT_OWN_WXID,
+        to: wc_id,
+        msg_type: kind,
+        content,
+        is_sender: true,
+        new_msg_id,
+        msg_id,
+    });
+    ok(
+        serde_json::json!({ "type": kind, "msgId": msg_id, "newMsgId": new_msg_id, "createTime": create_time, "wcId": wc_id }),
+    )
+}
+
+async fn revoke(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let mut store = lock(&state.wechat);
+    let found = store.sent.iter_mut().find(|sent| {
+        request["wcId"] == sent.wc_id.as_str()
+            && request["msgId"].as_u64() == Some(sent.msg_id)
+            && request["newMsgId"].as_u64() == Some(sent.new_msg_id)
+            && request["createTime"].as_u64() == Some(sent.create_time)
+    });
+    match found {
+        Some(sent) if !sent.revoked => {
+            sent.revoked = true;
+            ok(serde_json::Value::Null)
+        }
+        _ => fail("撤回失败"),
+    }
+}
+
+async fn sync_finder(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let after = match request["keyBuff"].as_str().unwrap_or_default() {
+        "" => 0,
+        text => match base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .ok()
+            .and_then(|bytes| KeyBuff::decode(bytes.as_slice()).ok())
+        {
+            Some(key) => key
+                .keys
+                .iter()
+                .find(|key| key.key_type == 1)
+                .map_or(0, |key| key.seq) as usize,
+            None => return fail("keyBuff 无效"),
+        },
+    };
+    let store = lock(&state.wechat);
+    let page: Vec<serde_json::Value> = store.items.iter().skip(after).take(PAGE).cloned().collect();
+    let next = (after + page.len()) as u64;
+    let key_buff = KeyBuff {
+        keys: vec![SyncKey {
+            key_type: 1,
+            seq: next,
+        }],
+        flag: 0,
+    }
+    .encode_to_vec();
+    ok(
+        serde_json::json!({ "list": page, "keyBuff": base64::engine::general_purpose::STANDARD.encode(key_buff) }),
+    )
+}

@@ -1,0 +1,159 @@
+//! wkteam WeCom emulator: send text/image/file, upload, `message/cancelMsg`, with
+//! `Authorization: Bearer` and the session id checked; wkteam's `{code, msg, data}` answers
+//! (200 ok, 1001 refused, 500 failed).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, State as AxumState};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+
+use super::credentials::{WECOM_SESSION_ID, WECOM_TOKEN};
+use super::{Refused, State, lock, now_ms};
+
+#[derive(Debug, Clone)]
+pub struct SentMessage {
+    pub to: String,
+    pub kind: &'static str,
+    pub content: String,
+    pub sent_ms: u64,
+    pub cancelled_ms: Option<u64>,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub sent: HashMap<String, SentMessage>,
+    pub files: HashMap<String, Vec<u8>>,
+}
+
+type Shared = Arc<State>;
+
+pub fn routes(state: Shared) -> Router {
+    Router::new()
+        .route(
+            "/message/sendText",
+            post(|state, headers, body| send(state, headers, body, "text")),
+        )
+        .route(
+            "/message/sendImage",
+            post(|state, headers, body| send(state, headers, body, "image")),
+        )
+        .route(
+            "/message/sendFile",
+            post(|state, headers, body| send(state, headers, body, "file")),
+        )
+        .route("/message/upload", post(upload))
+        .route("/message/cancelMsg", post(cancel))
+        .with_state(state)
+}
+
+fn answer(code: i64, msg: &str, data: serde_json::Value) -> Response {
+    Json(serde_json::json!({ "code": code, "msg": msg, "data": data })).into_response()
+}
+
+fn authorized(headers: &HeaderMap) -> bool {
+    headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        == Some(&format!("Bearer {WECOM_TOKEN}"))
+}
+
+fn parse(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Refused> {
+    if !authorized(headers) {
+        return Err(Refused::from(answer(
+            1001,
+            "登录已失效",
+            serde_json::Value::Null,
+        )));
+    }
+    let request: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| answer(500, "参数错误", serde_json::Value::Null))?;
+    if request["sessionId"] != WECOM_SESSION_ID {
+        return Err(Refused::from(answer(
+            1001,
+            "sessionId 无效",
+            serde_json::Value::Null,
+        )));
+    }
+    Ok(request)
+}
+
+async fn send(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+    kind: &'static str,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let to = request["toId"]
+        .as_str()
+        .or(request["wxId"].as_str())
+        .or(request["roomId"].as_str())
+        .unwrap_or_default();
+    let content = match kind {
+        "text" => request["content"].as_str(),
+        _ => request["fileId"]
+            .as_str()
+            .or(request["url"].as_str())
+            .or(request["content"].as_str()),
+    }
+    .unwrap_or_default();
+    if to.is_empty() || content.is_empty() {
+        return answer(500, "接收者与内容必填", serde_json::Value::Null);
+    }
+    let message_id = super::numeric_id(19);
+    lock(&state.wecom).sent.insert(
+        message_id.clone(),
+        SentMessage {
+            to: to.to_owned(),
+            kind,
+            content: content.to_owned(),
+            sent_ms: now_ms(),
+            cancelled_ms: None,
+        },
+    );
+    answer(
+        200,
+        "success",
+        serde_json::json!({ "messageId": message_id, "timestamp": (now_ms() / 1000).to_string() }),
+    )
+}
+
+async fn upload(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    if !authorized(&headers) {
+        return answer(1001, "登录已失效", serde_json::Value::Null);
+    }
+    let Some((_, _, bytes)) = super::yunhu::first_file(multipart).await else {
+        return answer(500, "缺少文件", serde_json::Value::Null);
+    };
+    let file_id = format!("sandbox-file-{}", super::numeric_id(12));
+    lock(&state.wecom).files.insert(file_id.clone(), bytes);
+    answer(200, "success", serde_json::json!({ "fileId": file_id }))
+}
+
+async fn cancel(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let message_id = request["messageId"].as_str().unwrap_or_default();
+    let mut store = lock(&state.wecom);
+    match store.sent.get_mut(message_id) {
+        Some(sent) if Some(sent.to.as_str()) == request["wxId"].as_str() => {
+            sent.cancelled_ms = Some(now_ms());
+            answer(200, "success", serde_json::Value::Null)
+        }
+        _ => answer(500, "消息不存在", serde_json::Value::Null),
+    }
+}

@@ -1,0 +1,532 @@
+//! Yunhu emulator: the user API (protobuf bodies, `Status` first in every answer, wrong method =
+//! 404), the bot open API (JSON, `?token=`), Qiniu upload tokens and form upload, and a media host
+//! that refuses requests without Yunhu's Referer.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State as AxumState};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use md5::{Digest, Md5};
+use prost::Message;
+use switchboard_payload::protobuf::yunhu::{
+    ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
+    Msg, MsgContent, RecallMsgRequest, SendMessageRequest, Sender, Status, StatusResponse,
+};
+
+use super::credentials::{YUNHU_BOT_TOKEN, YUNHU_USER_TOKEN};
+use super::{Refused, State, lock, now_ms};
+use crate::platforms::yunhu::MEDIA_REFERER;
+
+/// Our own account in the sandbox.
+pub const AGENT_ID: &str = "7058262";
+pub const AGENT_NAME: &str = "Sandbox Agent";
+/// Yunhu's Status code for success.
+const OK: i32 = 1;
+/// Not documented publicly; the shape (a Status with code ≠ 1) is.
+const BAD_TOKEN: i32 = -1;
+const BAD_REQUEST: i32 = 2;
+const PAGE: usize = 30;
+
+#[derive(Default)]
+pub struct Store {
+    /// Messages per (chat_type, chat_id), oldest first.
+    pub chats: BTreeMap<(u64, String), Vec<Msg>>,
+    next_seq: u64,
+    next_request_id: i64,
+    qiniu_tokens: HashSet<String>,
+    /// Uploaded files by Qiniu key: (content type, bytes).
+    pub files: HashMap<String, (String, Vec<u8>)>,
+    /// Bot-API sends, by msgId: (recvId, recvType).
+    pub bot_messages: HashMap<String, (String, String, bool)>,
+}
+
+impl Store {
+    fn request_id(&mut self) -> i64 {
+        self.next_request_id += 1;
+        self.next_request_id
+    }
+
+    /// Stores a message in its chat, giving it the chat's next seq.
+    pub fn push(&mut self, chat_type: u64, chat_id: &str, mut msg: Msg) -> Msg {
+        self.next_seq += 1;
+        msg.msg_seq = self.next_seq;
+        self.chats
+            .entry((chat_type, chat_id.to_owned()))
+            .or_default()
+            .push(msg.clone());
+        msg
+    }
+
+    fn find(&mut self, msg_id: &str) -> Option<&mut Msg> {
+        self.chats
+            .values_mut()
+            .flat_map(|messages| messages.iter_mut())
+            .find(|msg| msg.msg_id == msg_id)
+    }
+}
+
+fn status(code: i32, msg: &str, request_id: i64) -> Status {
+    Status {
+        request_id,
+        code,
+        msg: msg.to_owned(),
+    }
+}
+
+fn protobuf(message: &impl Message) -> Response {
+    (
+        [("content-type", "application/x-protobuf")],
+        message.encode_to_vec(),
+    )
+        .into_response()
+}
+
+fn status_only(store: &mut Store, code: i32, msg: &str) -> Response {
+    protobuf(&StatusResponse {
+        status: Some(status(code, msg, store.request_id())),
+    })
+}
+
+fn user_token_ok(headers: &HeaderMap) -> bool {
+    headers.get("token").and_then(|value| value.to_str().ok()) == Some(YUNHU_USER_TOKEN)
+}
+
+type Shared = Arc<State>;
+
+pub fn routes(state: Shared, base_url: String) -> Router {
+    let _ = base_url;
+    Router::new()
+        .route("/v1/msg/send-message", post(send_message))
+        .route("/v1/msg/edit-message", post(edit_message))
+        .route("/v1/msg/recall-msg", post(recall))
+        .route("/v1/msg/recall-msg-batch", post(recall))
+        .route("/v1/msg/list-message-by-seq", post(list_by_seq))
+        .route("/v1/msg/list-message", post(list_before))
+        .route("/v1/msg/list-message-by-mid-seq", post(list_by_mid_seq))
+        .route("/v1/misc/qiniu-token", get(qiniu_token))
+        .route("/v1/misc/qiniu-token2", get(qiniu_token))
+        .route("/v1/misc/qiniu-token-video", get(qiniu_token))
+        .route("/v1/misc/qiniu-token-audio", get(qiniu_token))
+        .route("/open-apis/v1/bot/send", post(bot_send))
+        .route("/open-apis/v1/bot/recall", post(bot_recall))
+        .route("/open-apis/v1/bot/edit", post(bot_send))
+        .route("/open-apis/v1/image/upload", post(bot_upload))
+        .route("/open-apis/v1/video/upload", post(bot_upload))
+        .route("/open-apis/v1/file/upload", post(bot_upload))
+        // Yunhu answers a wrong method with 404.
+        .method_not_allowed_fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(state)
+}
+
+/// Decodes a protobuf request, or answers with Yunhu's Status for a bad one.
+fn decode<T: Message + Default>(
+    store: &mut Store,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Refused> {
+    if !user_token_ok(headers) {
+        return Err(Refused::from(status_only(store, BAD_TOKEN, "token 无效")));
+    }
+    T::decode(body).map_err(|error| {
+        Refused::from(status_only(
+            store,
+            BAD_REQUEST,
+            &format!("请求格式错误: {error}"),
+        ))
+    })
+}
+
+async fn send_message(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&state.yunhu);
+    let request: SendMessageRequest = match decode(&mut store, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    if request.chat_id.is_empty() || request.msg_id.is_empty() || request.content.is_none() {
+        return status_only(
+            &mut store,
+            BAD_REQUEST,
+            "chat_id, msg_id and content are required",
+        );
+    }
+    let msg = Msg {
+        msg_id: request.msg_id.clone(),
+        sender: Some(Sender {
+            chat_id: AGENT_ID.into(),
+            chat_type: 1,
+            name: AGENT_NAME.into(),
+            ..Default::default()
+        }),
+        direction: "right".into(),
+        content_type: request.content_type,
+        content: request.content.clone(),
+        send_time: now_ms(),
+        quote_msg_id: request.quote_msg_id.clone(),
+        ..Default::default()
+    };
+    store.push(request.chat_type, &request.chat_id, msg);
+    status_only(&mut store, OK, "success")
+}
+
+async fn edit_message(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&state.yunhu);
+    let request: SendMessageRequest = match decode(&mut store, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    match store.find(&request.msg_id) {
+        Some(msg) if msg.msg_delete_time == 0 => {
+            msg.content = request.content;
+            msg.content_type = request.content_type;
+            msg.edit_time = now_ms();
+            status_only(&mut store, OK, "success")
+        }
+        Some(_) => status_only(&mut store, BAD_REQUEST, "消息已撤回"),
+        None => status_only(&mut store, BAD_REQUEST, "消息不存在"),
+    }
+}
+
+async fn recall(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut store = lock(&state.yunhu);
+    let request: RecallMsgRequest = match decode(&mut store, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let now = now_ms();
+    for msg_id in &request.msg_id {
+        match store.find(msg_id) {
+            Some(msg)
+                if msg
+                    .sender
+                    .as_ref()
+                    .is_some_and(|sender| sender.chat_id == AGENT_ID) =>
+            {
+                msg.msg_delete_time = now
+            }
+            Some(_) => return status_only(&mut store, BAD_REQUEST, "只能撤回自己的消息"),
+            None => return status_only(&mut store, BAD_REQUEST, "消息不存在"),
+        }
+    }
+    status_only(&mut store, OK, "success")
+}
+
+fn listing(store: &mut Store, messages: Vec<Msg>) -> Response {
+    let total = messages.len() as u64;
+    let request_id = store.request_id();
+    protobuf(&ListMessageResponse {
+        status: Some(status(OK, "success", request_id)),
+        msg: messages,
+        total,
+    })
+}
+
+fn chat(store: &Store, chat_type: u64, chat_id: &str) -> Vec<Msg> {
+    store
+        .chats
+        .get(&(chat_type, chat_id.to_owned()))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Newest first, as the app lists them.
+fn newest_first(mut messages: Vec<Msg>) -> Vec<Msg> {
+    messages.reverse();
+    messages
+}
+
+async fn list_by_seq(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&state.yunhu);
+    let request: ListMessageBySeqRequest = match decode(&mut store, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let messages: Vec<Msg> = chat(&store, request.chat_type, &request.chat_id)
+        .into_iter()
+        .filter(|msg| msg.msg_seq >= request.msg_start)
+        .take(PAGE)
+        .collect();
+    listing(&mut store, newest_first(messages))
+}
+
+async fn list_before(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&state.yunhu);
+    let request: ListMessageRequest = match decode(&mut store, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let all = chat(&store, request.chat_type, &request.chat_id);
+    let end = if request.msg_id.is_empty() {
+        all.len()
+    } else {
+        all.iter()
+            .position(|msg| msg.msg_id == request.msg_id)
+            .unwrap_or(0)
+    };
+    let count = if request.msg_count == 0 {
+        PAGE
+    } else {
+        request.msg_count as usize
+    };
+    let start = end.saturating_sub(count);
+    listing(&mut store, newest_first(all[start..end].to_vec()))
+}
+
+async fn list_by_mid_seq(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&state.yunhu);
+    let request: ListMessageByMidSeqRequest = match decode(&mut store, &headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let all = chat(&store, request.chat_type, &request.chat_id);
+    let end = all
+        .iter()
+        .position(|msg| {
+            msg.msg_id == request.msg_id
+                || (request.msg_id.is_empty() && msg.msg_seq >= request.msg_seq)
+        })
+        .map_or(all.len(), |index| index + 1);
+    let count = if request.msg_count == 0 {
+        PAGE
+    } else {
+        request.msg_count as usize
+    };
+    listing(
+        &mut store,
+        newest_first(all[end.saturating_sub(count)..end].to_vec()),
+    )
+}
+
+async fn qiniu_token(AxumState(state): AxumState<Shared>, headers: HeaderMap) -> Response {
+    if !user_token_ok(&headers) {
+        return Json(serde_json::json!({ "code": BAD_TOKEN, "msg": "token 无效" })).into_response();
+    }
+    let token = format!(
+        "sandboxAK:{}:{}",
+        super::numeric_id(12),
+        super::numeric_id(10)
+    );
+    lock(&state.yunhu).qiniu_tokens.insert(token.clone());
+    Json(serde_json::json!({ "code": OK, "data": { "token": token }, "msg": "success" }))
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct BotQuery {
+    token: Option<String>,
+}
+
+fn bot_error(message: &str) -> Response {
+    Json(serde_json::json!({ "code": 1002, "msg": message })).into_response()
+}
+
+async fn bot_send(
+    AxumState(state): AxumState<Shared>,
+    Query(query): Query<BotQuery>,
+    body: Bytes,
+) -> Response {
+    if query.token.as_deref() != Some(YUNHU_BOT_TOKEN) {
+        return bot_error("token 无效");
+    }
+    let Ok(request) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return bot_error("请求体不是 JSON");
+    };
+    let (Some(recv_id), Some(recv_type)) =
+        (request["recvId"].as_str(), request["recvType"].as_str())
+    else {
+        return bot_error("recvId and recvType are required");
+    };
+    if !matches!(
+        request["contentType"].as_str(),
+        Some("text" | "image" | "video" | "file" | "markdown" | "html")
+    ) {
+        return bot_error("contentType 不支持");
+    }
+    let msg_id = request["msgId"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    lock(&state.yunhu).bot_messages.insert(
+        msg_id.clone(),
+        (recv_id.to_owned(), recv_type.to_owned(), false),
+    );
+    Json(serde_json::json!({
+        "code": OK,
+        "data": { "messageInfo": { "msgId": msg_id, "recvId": recv_id, "recvType": recv_type } },
+        "msg": "success"
+    }))
+    .into_response()
+}
+
+async fn bot_recall(
+    AxumState(state): AxumState<Shared>,
+    Query(query): Query<BotQuery>,
+    body: Bytes,
+) -> Response {
+    if query.token.as_deref() != Some(YUNHU_BOT_TOKEN) {
+        return bot_error("token 无效");
+    }
+    let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let msg_id = request["msgId"].as_str().unwrap_or_default();
+    match lock(&state.yunhu).bot_messages.get_mut(msg_id) {
+        Some(entry) => {
+            entry.2 = true;
+            Json(serde_json::json!({ "code": OK, "msg": "success" })).into_response()
+        }
+        None => bot_error("消息不存在"),
+    }
+}
+
+async fn bot_upload(
+    AxumState(state): AxumState<Shared>,
+    Query(query): Query<BotQuery>,
+    multipart: Multipart,
+) -> Response {
+    if query.token.as_deref() != Some(YUNHU_BOT_TOKEN) {
+        return bot_error("token 无效");
+    }
+    let Some((field, content_type, bytes)) = first_file(multipart).await else {
+        return bot_error("no file");
+    };
+    let key = hex::encode(Md5::digest(&bytes));
+    lock(&state.yunhu)
+        .files
+        .insert(key.clone(), (content_type, bytes));
+    Json(
+        serde_json::json!({ "code": OK, "data": { format!("{field}Key"): key }, "msg": "success" }),
+    )
+    .into_response()
+}
+
+/// The first file field of a form: (field name, content type, bytes).
+pub async fn first_file(mut multipart: Multipart) -> Option<(String, String, Vec<u8>)> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.file_name().is_some() {
+            let name = field.name().unwrap_or_default().to_owned();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let bytes = field.bytes().await.ok()?.to_vec();
+            return Some((name, content_type, bytes));
+        }
+    }
+    None
+}
+
+pub fn qiniu_routes(state: Shared) -> Router {
+    Router::new()
+        .route("/", post(qiniu_upload))
+        .with_state(state)
+}
+
+/// Qiniu form upload: `token`, `key`, `file` → `{key, hash, fsize}`; a bad token is 401 `{error}`.
+async fn qiniu_upload(AxumState(state): AxumState<Shared>, mut multipart: Multipart) -> Response {
+    let (mut token, mut key, mut file) = (None, None, None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "token" => token = field.text().await.ok(),
+            "key" => key = field.text().await.ok(),
+            "file" => {
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                file = field
+                    .bytes()
+                    .await
+                    .ok()
+                    .map(|bytes| (content_type, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let mut store = lock(&state.yunhu);
+    if !token
+        .as_ref()
+        .is_some_and(|token| store.qiniu_tokens.contains(token))
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(serde_json::json!({ "error": "bad token" })),
+        )
+            .into_response();
+    }
+    let (Some(key), Some((content_type, bytes))) = (key, file) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({ "error": "key and file are required" })),
+        )
+            .into_response();
+    };
+    let hash = hex::encode(Md5::digest(&bytes));
+    let size = bytes.len();
+    store.files.insert(key.clone(), (content_type, bytes));
+    Json(serde_json::json!({ "key": key, "hash": hash, "fsize": size })).into_response()
+}
+
+pub fn media_routes(state: Shared) -> Router {
+    Router::new().route("/{key}", get(media)).with_state(state)
+}
+
+/// Like chat-img.jwznb.com: 403 without the app's Referer.
+async fn media(
+    AxumState(state): AxumState<Shared>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if headers.get("referer").and_then(|value| value.to_str().ok()) != Some(MEDIA_REFERER) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    match lock(&state.yunhu).files.get(&key) {
+        Some((content_type, bytes)) => {
+            ([("content-type", content_type.clone())], bytes.clone()).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A customer's message as the emulator stores it (so history lists it).
+pub fn customer_msg(msg_id: &str, user_id: &str, name: &str, text: &str) -> Msg {
+    Msg {
+        msg_id: msg_id.to_owned(),
+        sender: Some(Sender {
+            chat_id: user_id.to_owned(),
+            chat_type: 1,
+            name: name.to_owned(),
+            ..Default::default()
+        }),
+        direction: "left".into(),
+        content_type: 1,
+        content: Some(MsgContent {
+            text: text.to_owned(),
+            ..Default::default()
+        }),
+        send_time: now_ms(),
+        ..Default::default()
+    }
+}
