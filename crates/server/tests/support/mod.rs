@@ -11,6 +11,8 @@ pub struct RunningServer {
     pub base_url: String,
     /// The access token printed in the login link.
     pub access_token: String,
+    /// Where the sandbox's emulators listen (sandbox mode only).
+    pub sandbox_url: Option<String>,
 }
 
 pub struct Options<'a> {
@@ -24,7 +26,13 @@ pub struct Options<'a> {
 
 impl<'a> Options<'a> {
     pub fn new(data_dir: &'a Path, dist: &'a Path) -> Options<'a> {
-        Options { data_dir, dist, config: None, env: Vec::new(), stderr: None }
+        Options {
+            data_dir,
+            dist,
+            config: None,
+            env: Vec::new(),
+            stderr: None,
+        }
     }
 }
 
@@ -56,18 +64,36 @@ impl RunningServer {
         };
         let mut child = command.spawn().expect("the switchboard binary starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first_line = lines.next().expect("the server prints its address").unwrap();
+        let first_line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
         let base_url = first_line
             .trim()
             .strip_prefix("Switchboard is running at ")
             .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        let login_line = lines.next().expect("the server prints its login link").unwrap();
-        let access_token = login_line.rsplit_once("token=").map(|(_, token)| token.trim().to_owned()).unwrap_or_default();
+        let login_line = lines
+            .next()
+            .expect("the server prints its login link")
+            .unwrap();
+        let access_token = login_line
+            .rsplit_once("token=")
+            .map(|(_, token)| token.trim().to_owned())
+            .unwrap_or_default();
+        let mode_line = lines.next().expect("the server prints its mode").unwrap();
+        let sandbox_url = mode_line
+            .strip_prefix("Sandbox mode: every platform is emulated at ")
+            .map(str::to_owned);
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        RunningServer { child, base_url, access_token }
+        RunningServer {
+            child,
+            base_url,
+            access_token,
+            sandbox_url,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -102,4 +128,44 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Every event in the log, via the API.
+pub async fn all_events(
+    client: &reqwest::Client,
+    server: &RunningServer,
+) -> Vec<serde_json::Value> {
+    let mut events = Vec::new();
+    let mut after = 0;
+    loop {
+        let page: serde_json::Value = client
+            .get(server.url(&format!("/api/events?after={after}&limit=1000")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        events.extend(page["events"].as_array().unwrap().iter().cloned());
+        after = page["next_after"].as_i64().unwrap();
+        if !page["more"].as_bool().unwrap() {
+            return events;
+        }
+    }
+}
+
+/// An event's body bytes.
+pub fn body_of(event: &serde_json::Value) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(event["body_base64"].as_str().unwrap())
+        .unwrap()
+}
+
+/// The webhook secret, from the data directory.
+pub fn webhook_secret(data_dir: &Path) -> String {
+    std::fs::read_to_string(data_dir.join("webhook-secret"))
+        .unwrap()
+        .trim()
+        .to_owned()
 }

@@ -1,0 +1,283 @@
+//! Login, the session cookie on every API route, closed CORS, security headers, `/api/config`.
+
+mod support;
+
+use support::RunningServer;
+
+fn dist_with_loader() -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>Switchboard</title><script type=\"module\">import init from '/app.js';</script>",
+    )
+    .unwrap();
+    dist
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_api_route_needs_the_session_cookie() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    let anonymous = client();
+    for (method, path) in [
+        ("GET", "/api/config"),
+        ("GET", "/api/webhooks"),
+        ("GET", "/api/events"),
+        ("GET", "/api/events/stream"),
+        ("POST", "/api/proxy/yunhu/v1/msg/send-message"),
+        ("GET", "/api/media/yunhu?url=http://x/"),
+        ("POST", "/api/upload/yunhu"),
+        ("POST", "/api/sandbox/douyin/customer-message"),
+    ] {
+        let response = anonymous
+            .request(method.parse().unwrap(), server.url(path))
+            .header("cookie", "switchboard_session=forged")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{method} {path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["error"].as_str().unwrap().contains("log in"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn the_access_token_buys_an_http_only_strict_cookie() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    assert_eq!(
+        server.access_token,
+        std::fs::read_to_string(data.path().join("access-token"))
+            .unwrap()
+            .trim(),
+        "the printed token is the stored one"
+    );
+
+    let form = client().get(server.url("/login")).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    let html = form.text().await.unwrap();
+    assert!(
+        html.contains("<form method=\"post\" action=\"/login\">"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "the login page runs no script");
+
+    let wrong = client()
+        .post(server.url("/login"))
+        .form(&[("token", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+
+    let right = client()
+        .post(server.url("/login"))
+        .form(&[("token", server.access_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 303);
+    assert_eq!(right.headers()["location"], "/");
+    let cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("switchboard_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        !cookie.contains(&server.access_token),
+        "the cookie is not the token itself"
+    );
+
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let config = client()
+        .get(server.url("/api/config"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(config.status(), 200);
+
+    // The printed link logs in too.
+    let link = client()
+        .get(server.url(&format!("/login?token={}", server.access_token)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 303);
+    assert!(
+        link.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly")
+    );
+}
+
+#[tokio::test]
+async fn cross_origin_requests_are_refused_and_cors_stays_closed() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let foreign = client
+        .post(server.url("/api/sandbox/douyin/customer-message"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    assert!(
+        foreign
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    let login = reqwest::Client::new()
+        .post(server.url("/api/login"))
+        .header("origin", "https://evil.example")
+        .json(&serde_json::json!({ "token": server.access_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 403, "no login from another site either");
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, server.url("/api/config"))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    let same_origin = client
+        .get(server.url("/api/config"))
+        .header("origin", server.base_url.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), 200);
+}
+
+#[tokio::test]
+async fn security_headers_allow_wasm_and_only_the_loader_script() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    for path in ["/", "/inspect", "/login", "/api/config"] {
+        let response = client().get(server.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("'unsafe-inline'"), "{path}: {csp}");
+        assert_eq!(
+            csp.matches("'sha256-").count(),
+            1,
+            "exactly the loader is allowed: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+    }
+}
+
+#[tokio::test]
+async fn config_names_platforms_and_capabilities_but_no_secret() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let config = client
+        .get(server.url("/api/config"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&config).unwrap();
+    assert_eq!(value["mode"], "sandbox");
+    let ids: Vec<&str> = value["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["douyin", "mixin", "wechat", "wecom", "yunhu"]);
+    let yunhu = value["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "yunhu")
+        .unwrap();
+    assert_eq!(yunhu["capabilities"]["edit"], true);
+    let wechat = value["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "wechat")
+        .unwrap();
+    assert_eq!(wechat["capabilities"]["upload"], false);
+    let secret = support::webhook_secret(data.path());
+    for needle in [
+        secret.as_str(),
+        server.access_token.as_str(),
+        "sandbox-douyin-client-secret",
+        "sandbox-wechat-key",
+    ] {
+        assert!(!config.contains(needle), "{needle} leaked into /api/config");
+    }
+    let webhooks = client
+        .get(server.url("/api/webhooks"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        webhooks.contains(&format!("/hooks/douyin/{secret}")),
+        "{webhooks}"
+    );
+}
+
+#[test]
+fn an_invalid_configuration_names_the_key_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("switchboard.toml");
+    std::fs::write(&config, "[douyin]\naccess_token = \"a\"\nclient_secret = \"s\"\nopen_id = \"o\"\nbase_url = \"not a url\"\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("douyin.base_url"), "{stderr}");
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("SWITCHBOARD_MIXIN_USER_ID", "u")
+        .env("SWITCHBOARD_MIXIN_SESSION_ID", "s")
+        .env("SWITCHBOARD_MIXIN_PRIVATE_KEY", "dG9vIHNob3J0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("mixin.private_key"), "{stderr}");
+}

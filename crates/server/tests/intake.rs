@@ -1,0 +1,339 @@
+//! Webhook intake over real HTTP: signatures, challenges, de-duplication, rejected and malformed
+//! deliveries kept, oversized ones refused; and the live stream's resume without gap or repeat.
+
+mod support;
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use support::{RunningServer, all_events, body_of, webhook_secret};
+use switchboard_server::platforms::douyin::signature;
+use switchboard_server::sandbox::credentials::DOUYIN_CLIENT_SECRET;
+
+fn dist() -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>Switchboard</title>",
+    )
+    .unwrap();
+    dist
+}
+
+async fn events_beyond_seed(
+    client: &reqwest::Client,
+    server: &RunningServer,
+) -> Vec<serde_json::Value> {
+    all_events(client, server)
+        .await
+        .into_iter()
+        .filter(|event| {
+            !event["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|header| header[0] == ":seed")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn douyin_webhooks_are_verified_challenged_and_deduplicated() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let hook = server.url(&format!("/hooks/douyin/{}", webhook_secret(data.path())));
+    let http = reqwest::Client::new();
+
+    let body = br#"{"event":"im_receive_msg","from_user_id":"a","to_user_id":"b","content":{"text":"hi"}}"#;
+    let forged = http
+        .post(&hook)
+        .header("X-Douyin-Signature", signature("not-the-secret", body))
+        .header("Msg-Id", "m-1")
+        .body(&body[..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+
+    for _ in 0..3 {
+        // Douyin retries up to three times: stored once.
+        let delivered = http
+            .post(&hook)
+            .header("X-Douyin-Signature", signature(DOUYIN_CLIENT_SECRET, body))
+            .header("Msg-Id", "m-1")
+            .header("content-type", "application/json")
+            .body(&body[..])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(delivered.status(), 200);
+    }
+
+    let challenge =
+        br#"{"event":"verify_webhook","client_key":"k","content":{"challenge":12345678901234567}}"#;
+    let answered = http
+        .post(&hook)
+        .header(
+            "X-Douyin-Signature",
+            signature(DOUYIN_CLIENT_SECRET, challenge),
+        )
+        .body(&challenge[..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    assert_eq!(
+        answered.text().await.unwrap(),
+        r#"{"challenge":12345678901234567}"#
+    );
+
+    let events = events_beyond_seed(&client, &server).await;
+    let directions: Vec<&str> = events
+        .iter()
+        .map(|event| event["direction"].as_str().unwrap())
+        .collect();
+    assert_eq!(directions, ["rejected", "inbound", "inbound"]);
+    assert_eq!(
+        body_of(&events[0]),
+        body,
+        "a rejected delivery is kept for the inspector"
+    );
+    assert!(
+        events[0]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|header| header[0] == ":rejected")
+    );
+    assert_eq!(body_of(&events[1]), body);
+}
+
+#[tokio::test]
+async fn wrong_secrets_are_rejected_and_bodies_kept_even_when_malformed() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let secret = webhook_secret(data.path());
+    let http = reqwest::Client::new();
+
+    let wrong = http
+        .post(server.url("/hooks/wecom/guess"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+
+    let malformed = b"\x00\x01not json at all\xff";
+    let kept = http
+        .post(server.url(&format!("/hooks/wecom/{secret}")))
+        .body(&malformed[..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.status(),
+        200,
+        "acknowledged, so the platform stops retrying"
+    );
+
+    let wechat = |new_msg_id: u64| {
+        serde_json::to_vec(&serde_json::json!({
+            "wcId": "wxid_me", "messageType": 60001,
+            "data": { "fromUser": "wxid_a", "toUser": "wxid_me", "msgId": 1, "newMsgId": new_msg_id, "msgType": 1, "content": "hi", "self": false }
+        }))
+        .unwrap()
+    };
+    for body in [
+        wechat(3876235366388279544),
+        wechat(3876235366388279544),
+        wechat(3876235366388279545),
+    ] {
+        let response = http
+            .post(server.url(&format!("/hooks/wechat/{secret}")))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+
+    let unknown = http
+        .post(server.url(&format!("/hooks/telegram/{secret}")))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    let events = events_beyond_seed(&client, &server).await;
+    let summary: Vec<(String, String)> = events
+        .iter()
+        .map(|event| {
+            (
+                event["platform"].as_str().unwrap().to_owned(),
+                event["direction"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("wecom", "rejected"),
+            ("wecom", "inbound"),
+            ("wechat", "inbound"),
+            ("wechat", "inbound")
+        ]
+        .map(|(platform, direction)| (platform.to_owned(), direction.to_owned()))
+    );
+    assert_eq!(body_of(&events[1]), malformed, "bytes kept exactly");
+}
+
+#[tokio::test]
+async fn an_oversized_webhook_is_refused_and_nothing_is_stored() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let mut options = support::Options::new(data.path(), dist.path());
+    options.env.push(("SWITCHBOARD_BODY_LIMIT", "4096".into()));
+    let server = RunningServer::start_with(options);
+    let client = server.logged_in_client().await;
+    let before = all_events(&client, &server).await.len();
+    let response = reqwest::Client::new()
+        .post(server.url(&format!("/hooks/wecom/{}", webhook_secret(data.path()))))
+        .body(vec![b'x'; 5000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(all_events(&client, &server).await.len(), before);
+}
+
+#[tokio::test]
+async fn the_log_starts_with_the_seed_payloads_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let seeded = {
+        let server = RunningServer::start(data.path(), dist.path());
+        let client = server.logged_in_client().await;
+        all_events(&client, &server).await
+    };
+    assert!(seeded.len() >= 20, "{}", seeded.len());
+    for platform in ["yunhu", "douyin", "wecom", "mixin", "wechat"] {
+        assert!(
+            seeded.iter().any(|event| event["platform"] == platform),
+            "{platform} has seed traffic"
+        );
+    }
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    assert_eq!(
+        all_events(&client, &server).await.len(),
+        seeded.len(),
+        "a restart does not seed again"
+    );
+}
+
+/// Reads SSE events (`id`, `data`) until `count` have arrived.
+async fn read_sse(response: reqwest::Response, count: usize) -> Vec<(i64, serde_json::Value)> {
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    while events.len() < count {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream stays open")
+            .unwrap();
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let mut id = None;
+            let mut data = None;
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("id:") {
+                    id = Some(value.trim().parse::<i64>().unwrap());
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data = Some(serde_json::from_str(value.trim()).unwrap());
+                }
+            }
+            if let (Some(id), Some(data)) = (id, data) {
+                events.push((id, data));
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn the_live_stream_resumes_with_no_gap_and_no_repeat() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let seeded = all_events(&client, &server).await.len() as i64;
+
+    let customer = |n: usize| {
+        let client = client.clone();
+        let url = server.url(&format!(
+            "/api/sandbox/{}/customer-message",
+            ["douyin", "wechat", "yunhu", "mixin", "wecom"][n % 5]
+        ));
+        async move {
+            let response = client
+                .post(url)
+                .json(&serde_json::json!({ "text": format!("message {n}") }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+        }
+    };
+
+    // From the start: the seed, then three live messages.
+    let first = client
+        .get(server.url("/api/events/stream"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()["content-type"], "text/event-stream");
+    for n in 0..3 {
+        customer(n).await;
+    }
+    let received = read_sse(first, seeded as usize + 3).await;
+    let last_seen = received.last().unwrap().0;
+
+    // Disconnected (the response is dropped); meanwhile four more arrive.
+    for n in 3..7 {
+        customer(n).await;
+    }
+    let resumed = client
+        .get(server.url("/api/events/stream"))
+        .header("Last-Event-ID", last_seen.to_string())
+        .send()
+        .await
+        .unwrap();
+    let tail = tokio::spawn(read_sse(resumed, 6));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for n in 7..9 {
+        customer(n).await;
+    }
+    let tail = tail.await.unwrap();
+
+    let seqs: Vec<i64> = received.iter().chain(&tail).map(|(id, _)| *id).collect();
+    let expected: Vec<i64> = (1..=seeded + 9).collect();
+    assert_eq!(seqs, expected, "every event exactly once, in order");
+    for (id, event) in received.iter().chain(&tail) {
+        assert_eq!(event["seq"], *id);
+    }
+    let texts: Vec<String> = tail
+        .iter()
+        .map(|(_, event)| String::from_utf8_lossy(&body_of(event)).into_owned())
+        .collect();
+    assert!(
+        texts.iter().any(|text| text.contains("message 7")),
+        "{texts:?}"
+    );
+}
