@@ -124,18 +124,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if let Some(sandbox) = &sandbox {
             *lock(&sandbox.state.intake) = Some(format!("http://{address}"));
         }
-        // Tests and the run script read the first line to learn the port.
-        println!("Switchboard is running at http://{address}/");
-        println!(
-            "Log in with: http://{address}/login?token={}",
-            state.secrets.access_token
-        );
-        match &sandbox {
-            Some(sandbox) => println!(
+        let mode = match &sandbox {
+            Some(sandbox) => format!(
                 "Sandbox mode: every platform is emulated at {}",
                 sandbox.base_url
             ),
-            None => println!(
+            None => format!(
                 "Live mode: {} configured",
                 state
                     .platforms
@@ -144,7 +138,19 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-        }
+        };
+        // Tests and the run script read the first line to learn the port. Whoever started us
+        // may stop reading: a closed stdout is no reason to stop serving.
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "Switchboard is running at http://{address}/");
+        let _ = writeln!(
+            stdout,
+            "Log in with: http://{address}/login?token={}",
+            state.secrets.access_token
+        );
+        let _ = writeln!(stdout, "{mode}");
+        let _ = stdout.flush();
+        drop(stdout);
         let app = router(state, &args);
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
