@@ -106,6 +106,21 @@ async fn the_access_token_buys_an_http_only_strict_cookie() {
         .unwrap();
     assert_eq!(config.status(), 200);
 
+    // Logging out ends the session in this browser.
+    let logout = client()
+        .post(server.url("/api/logout"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 204);
+    assert!(
+        logout.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+
     // The printed link logs in too.
     let link = client()
         .get(server.url(&format!("/login?token={}", server.access_token)))

@@ -734,3 +734,85 @@ async fn credentials_never_appear_in_responses_log_rows_or_log_lines() {
         "no JWT in the log either"
     );
 }
+
+#[tokio::test]
+async fn wrong_credentials_get_each_platforms_own_error_shape() {
+    // A sandbox-mode server lends us its emulators; a live-mode server points at them with
+    // credentials they do not know.
+    let sandbox_data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let sandbox_server = RunningServer::start(sandbox_data.path(), dist.path());
+    let sandbox = sandbox_server.sandbox_url.clone().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("switchboard.toml");
+    let mixin_key = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode([9u8; 32])
+    };
+    std::fs::write(
+        &config,
+        format!(
+            "[yunhu]\nbase_url = \"{sandbox}/yunhu\"\nuser_token = \"wrong\"\n\
+             [douyin]\nbase_url = \"{sandbox}/douyin\"\naccess_token = \"wrong\"\nclient_secret = \"s\"\nopen_id = \"o\"\n\
+             [wecom]\nbase_url = \"{sandbox}/wecom\"\ntoken = \"wrong\"\nsession_id = \"s\"\n\
+             [mixin]\nbase_url = \"{sandbox}/mixin\"\nuser_id = \"u\"\nsession_id = \"s\"\nprivate_key = \"{mixin_key}\"\n\
+             [wechat]\nbase_url = \"{sandbox}/wechat\"\nauthorization = \"wrong\"\nw_id = \"w\"\n"
+        ),
+    )
+    .unwrap();
+    let mut options = Options::new(data.path(), dist.path());
+    options.config = Some(&config);
+    let server = RunningServer::start_with(options);
+    let client = server.logged_in_client().await;
+
+    let yunhu = client
+        .post(server.url("/api/proxy/yunhu/v1/msg/send-message"))
+        .body(Vec::new())
+        .send()
+        .await
+        .unwrap();
+    let status = StatusResponse::decode(yunhu.bytes().await.unwrap())
+        .unwrap()
+        .status
+        .unwrap();
+    assert_ne!(status.code, 1, "Yunhu: a Status with code ≠ 1");
+    let (_, douyin) = json_post(
+        &client,
+        &server,
+        "/api/proxy/douyin/im/send/msg/",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_ne!(
+        douyin["data"]["error_code"], 0,
+        "Douyin: data.error_code: {douyin}"
+    );
+    assert!(douyin["extra"]["logid"].is_string());
+    let (_, wecom) = json_post(
+        &client,
+        &server,
+        "/api/proxy/wecom/message/sendText",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(wecom["code"], 1001, "wkteam: code 1001: {wecom}");
+    let (_, mixin) = json_post(
+        &client,
+        &server,
+        "/api/proxy/mixin/messages",
+        serde_json::json!([]),
+    )
+    .await;
+    assert_eq!(
+        mixin["error"]["code"], 401,
+        "Mixin: a JWT from another key is refused: {mixin}"
+    );
+    let (_, wechat) = json_post(
+        &client,
+        &server,
+        "/api/proxy/wechat/sendText",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(wechat["code"], "1001", "E云: code \"1001\": {wechat}");
+}

@@ -170,35 +170,33 @@ pub struct Capabilities {
     pub quote_reply: bool,
 }
 
-/// The configured platforms, by id.
+/// The configured platforms, by id. Cheap to clone (every request's state holds one).
 #[derive(Clone, Default)]
 pub struct Platforms {
-    by_id: BTreeMap<&'static str, Arc<dyn PlatformRules>>,
+    by_id: Arc<BTreeMap<&'static str, Arc<dyn PlatformRules>>>,
 }
 
 impl Platforms {
     pub fn from_config(config: &Config) -> anyhow::Result<Platforms> {
-        let mut platforms = Platforms::default();
+        let mut platforms = BTreeMap::new();
         if let Some(settings) = &config.yunhu {
-            platforms.insert(Arc::new(yunhu::Yunhu::new(settings)?));
+            insert(&mut platforms, Arc::new(yunhu::Yunhu::new(settings)?));
         }
         if let Some(settings) = &config.douyin {
-            platforms.insert(Arc::new(douyin::Douyin::new(settings)?));
+            insert(&mut platforms, Arc::new(douyin::Douyin::new(settings)?));
         }
         if let Some(settings) = &config.wecom {
-            platforms.insert(Arc::new(wecom::Wecom::new(settings)?));
+            insert(&mut platforms, Arc::new(wecom::Wecom::new(settings)?));
         }
         if let Some(settings) = &config.mixin {
-            platforms.insert(Arc::new(mixin::Mixin::new(settings)?));
+            insert(&mut platforms, Arc::new(mixin::Mixin::new(settings)?));
         }
         if let Some(settings) = &config.wechat {
-            platforms.insert(Arc::new(wechat::Wechat::new(settings)?));
+            insert(&mut platforms, Arc::new(wechat::Wechat::new(settings)?));
         }
-        Ok(platforms)
-    }
-
-    fn insert(&mut self, rules: Arc<dyn PlatformRules>) {
-        self.by_id.insert(rules.platform().id(), rules);
+        Ok(Platforms {
+            by_id: Arc::new(platforms),
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Arc<dyn PlatformRules>> {
@@ -217,6 +215,13 @@ impl Platforms {
 
 /// Whether `host` (with its port, if any) is one of `allowed`; `*.example.com` allows any
 /// subdomain of example.com but not example.com itself.
+fn insert(
+    platforms: &mut BTreeMap<&'static str, Arc<dyn PlatformRules>>,
+    rules: Arc<dyn PlatformRules>,
+) {
+    platforms.insert(rules.platform().id(), rules);
+}
+
 pub fn host_allowed(allowed: &[String], host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     allowed.iter().any(|pattern| {

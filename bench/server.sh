@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Server benchmark, loopback only, bounded in time:
+#   1. webhook intake: acknowledged webhooks/s and p50/p99 latency, durability on
+#      (SQLite WAL, synchronous=FULL: a 2xx means the row is on disk);
+#   2. proxy forwarding req/s, beside nginx forwarding the same requests to the same sandbox.
+# Needs Debian's wrk and nginx (installed if missing). Usage: bench/server.sh [seconds per run]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SECONDS_PER_RUN="${1:-10}"
+CONNECTIONS="${CONNECTIONS:-64}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx
+fi
+cargo build --release -q -p switchboard-server
+
+WORK="$(mktemp -d)"
+SERVER_PID=""; NGINX_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/dist" && echo '<!DOCTYPE html><title>Switchboard</title>' > "$WORK/dist/index.html"
+SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 \
+  --data-dir "$WORK/data" --dist "$WORK/dist" > "$WORK/stdout" &
+SERVER_PID=$!
+for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.1; done
+BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
+TOKEN="$(sed -n 's/.*login?token=//p' "$WORK/stdout")"
+SANDBOX="$(sed -n 's/^Sandbox mode: every platform is emulated at //p' "$WORK/stdout")"
+SECRET="$(tr -d '\n' < "$WORK/data/webhook-secret")"
+COOKIE="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d "{\"token\":\"$TOKEN\"}" "$BASE/api/login" \
+  | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+
+# wrk script: POST a fixed body with headers taken from the environment.
+cat > "$WORK/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = os.getenv("BODY")
+wrk.headers["Content-Type"] = "application/json"
+local cookie = os.getenv("COOKIE")
+if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+LUA
+
+run() { # name url body cookie
+  BODY="$3" COOKIE="$4" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/post.lua" "$2" > "$WORK/$1.txt"
+  local rps p50 p99 errors
+  rps="$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt")"
+  p50="$(awk '$1=="50%" {print $2}' "$WORK/$1.txt")"
+  p99="$(awk '$1=="99%" {print $2}' "$WORK/$1.txt")"
+  errors="$(awk '/Non-2xx/ {print $5}' "$WORK/$1.txt")"
+  printf '%-34s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  echo "$rps" > "$WORK/$1.rps"
+}
+
+echo "loopback, ${SECONDS_PER_RUN}s per run, $CONNECTIONS connections, wrk -t2, $(nproc) cores"
+# A wkteam event has no delivery id, so every request is a new row (nothing de-duplicated away).
+run "webhook intake (durable)" "$BASE/hooks/wecom/$SECRET" \
+  '{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}' ""
+STORED="$(sqlite3 "$WORK/data/events.sqlite" 'select count(*) from events' 2>/dev/null || echo '?')"
+
+run "switchboard proxy (logs both sides)" "$BASE/api/proxy/wechat/syncFinder" '{"keyBuff":""}' "$COOKIE"
+
+NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+error_log $WORK/nginx/logs/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi; uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+  upstream sandbox { server ${SANDBOX#http://}; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location /api/proxy/wechat/ {
+      proxy_pass http://sandbox/wechat/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "sandbox-wechat-key-2d8b";
+    }
+  }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+sleep 0.5
+# nginx cannot add wId to the body, so the client sends it.
+run "nginx proxy (same upstream)" "http://127.0.0.1:$NGINX_PORT/api/proxy/wechat/syncFinder" \
+  '{"keyBuff":"","wId":"sandbox-wid-0001"}' ""
+python3 - "$WORK" <<'PY'
+import sys, pathlib
+work = pathlib.Path(sys.argv[1])
+ours = float((work / "switchboard proxy (logs both sides).rps").read_text())
+nginx = float((work / "nginx proxy (same upstream).rps").read_text())
+print(f"forwarding: switchboard / nginx = {ours / nginx:.2f}")
+PY
+echo "rows in the event log after the intake run: $STORED"
