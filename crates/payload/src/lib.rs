@@ -7,6 +7,7 @@
 pub mod event;
 pub mod hexdump;
 pub mod inspect;
+pub mod outcome;
 pub mod platforms;
 pub mod protobuf;
 pub mod share;

@@ -352,3 +352,30 @@ pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
         _ => Vec::new(),
     }
 }
+
+/// Open Platform answers: `data.error_code` 0 = OK, else `data.description`; `data.msg_id` kept.
+pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
+    use crate::outcome::{Outcome, id_text, json, not_json};
+    let Some(value) = json(body) else {
+        return not_json(body);
+    };
+    let data = &value["data"];
+    let code = id_text(&data["error_code"]).or_else(|| id_text(&value["extra"]["error_code"]));
+    let mut outcome = match code.as_deref() {
+        Some("0") | None if data.is_object() || value.get("image_id").is_some() => Outcome::ok(),
+        _ => Outcome::failed(
+            code,
+            data["description"]
+                .as_str()
+                .or(value["extra"]["description"].as_str())
+                .filter(|text| !text.is_empty())
+                .unwrap_or("the platform refused the call"),
+        ),
+    };
+    for key in ["msg_id", "image_id"] {
+        if let Some(id) = id_text(&data[key]).or_else(|| id_text(&value[key])) {
+            outcome.ids.insert(key.into(), id);
+        }
+    }
+    outcome
+}

@@ -263,6 +263,30 @@ pub fn unique_conversation_id(user_a: &str, user_b: &str) -> String {
     )
 }
 
+/// Mixin answers `{data}` or `{error: {status, code, description}}` (often with HTTP 202).
+pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
+    use crate::outcome::{Outcome, id_text, json, not_json};
+    let Some(value) = json(body) else {
+        return not_json(body);
+    };
+    let error = &value["error"];
+    if error.is_object() {
+        return Outcome::failed(
+            id_text(&error["code"]),
+            error["description"]
+                .as_str()
+                .unwrap_or("the platform refused the call"),
+        );
+    }
+    let mut outcome = Outcome::ok();
+    for key in ["attachment_id", "view_url", "message_id"] {
+        if let Some(id) = id_text(&value["data"][key]) {
+            outcome.ids.insert(key.into(), id);
+        }
+    }
+    outcome
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

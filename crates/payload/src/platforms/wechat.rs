@@ -207,3 +207,29 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
     };
     Some((schema.into(), vec![event]))
 }
+
+/// E云 answers `{code: "1000" ok | "1001" fail, message, data}`; a send's `msgId`, `newMsgId` and
+/// `createTime` are kept (revokeMsg needs all three), and syncFinder's `keyBuff`.
+pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
+    use crate::outcome::{Outcome, id_text, json, not_json};
+    let Some(value) = json(body) else {
+        return not_json(body);
+    };
+    let code = id_text(&value["code"]);
+    let mut outcome = if code.as_deref() == Some("1000") {
+        Outcome::ok()
+    } else {
+        Outcome::failed(
+            code,
+            value["message"]
+                .as_str()
+                .unwrap_or("the platform refused the call"),
+        )
+    };
+    for key in ["msgId", "newMsgId", "createTime", "wcId", "keyBuff"] {
+        if let Some(id) = id_text(&value["data"][key]) {
+            outcome.ids.insert(key.into(), id);
+        }
+    }
+    outcome
+}

@@ -6,7 +6,7 @@ use prost::Message;
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
     ListMessageResponse, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest,
-    Sender, StreamMessage, WsWrapper,
+    Sender, StatusResponse, StreamMessage, WsWrapper,
 };
 use crate::text::literal::Literal;
 
@@ -457,4 +457,72 @@ fn edit_record_event(record: &Literal) -> Event {
     content.text = old.as_ref().and_then(|old| string(old, "text"));
     event.content = Some(content);
     event
+}
+
+/// The protobuf messages of a user-API call's request and answer, by path.
+pub fn endpoint_schemas(path: &str) -> Option<(&'static str, &'static str)> {
+    let path = path.split('?').next().unwrap_or(path);
+    Some(match path.rsplit_once("/v1/msg/").map(|(_, name)| name)? {
+        "send-message" | "edit-message" => ("yunhu.SendMessageRequest", "yunhu.StatusResponse"),
+        "recall-msg" | "recall-msg-batch" => ("yunhu.RecallMsgRequest", "yunhu.StatusResponse"),
+        "list-message-by-seq" => ("yunhu.ListMessageBySeqRequest", "yunhu.ListMessageResponse"),
+        "list-message" => ("yunhu.ListMessageRequest", "yunhu.ListMessageResponse"),
+        "list-message-by-mid-seq" => (
+            "yunhu.ListMessageByMidSeqRequest",
+            "yunhu.ListMessageResponse",
+        ),
+        "button-report" => ("yunhu.ButtonReportRequest", "yunhu.StatusResponse"),
+        _ => return None,
+    })
+}
+
+/// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
+/// qiniu-token, the JSON `/v1/msg/*` calls) answer `{code: 1, msg, data}`.
+pub fn outcome(path: &str, body: &[u8]) -> crate::outcome::Outcome {
+    use crate::outcome::{Outcome, id_text, json};
+    if endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {
+        return match StatusResponse::decode(body) {
+            Ok(StatusResponse {
+                status: Some(status),
+            }) if status.code == 1 => Outcome::ok(),
+            Ok(StatusResponse {
+                status: Some(status),
+            }) => Outcome::failed(
+                Some(status.code.to_string()),
+                if status.msg.is_empty() {
+                    "the platform refused the call".to_owned()
+                } else {
+                    status.msg
+                },
+            ),
+            _ => Outcome::failed(None, "the answer has no Status"),
+        };
+    }
+    let Some(value) = json(body) else {
+        return crate::outcome::not_json(body);
+    };
+    let code = id_text(&value["code"]);
+    let mut outcome = if code.as_deref() == Some("1") {
+        Outcome::ok()
+    } else {
+        Outcome::failed(
+            code,
+            value["msg"]
+                .as_str()
+                .unwrap_or("the platform refused the call"),
+        )
+    };
+    let data = &value["data"];
+    for (key, id) in [
+        ("msgId", &data["messageInfo"]["msgId"]),
+        ("imageKey", &data["imageKey"]),
+        ("fileKey", &data["fileKey"]),
+        ("videoKey", &data["videoKey"]),
+        ("token", &data["token"]),
+    ] {
+        if let Some(id) = id_text(id) {
+            outcome.ids.insert(key.into(), id);
+        }
+    }
+    outcome
 }

@@ -1,0 +1,9 @@
+//! The desk's model. Rows of the server's event log (as `/api/events` serves them) are decoded by
+//! the payload core and projected into conversations: a pure function of the rows, so it is
+//! tested natively and the browser only renders it.
+
+pub mod projection;
+pub mod row;
+
+pub use projection::{Conversation, ConversationKey, Desk, Message, MessageStatus};
+pub use row::{Direction, Row};

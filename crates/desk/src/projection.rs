@@ -1,0 +1,473 @@
+//! Rows → conversations. `Desk::apply` takes rows in log order (a row it has seen is ignored, so
+//! a replayed page or a resumed stream never duplicates anything) and keeps, per (platform,
+//! conversation id): the messages in time order, the title, the last activity and the unread count.
+
+use std::collections::{BTreeMap, HashMap};
+
+use switchboard_payload::event::{Content, ContentKind, ConversationKind, Event, EventType};
+use switchboard_payload::outcome::{Outcome, outcome};
+use switchboard_payload::{Options, Platform, inspect};
+
+use crate::row::{Direction, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConversationKey {
+    pub platform: Platform,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageStatus {
+    /// From the customer (or another member).
+    Received,
+    /// Our request is logged; no answer yet.
+    Sending,
+    /// The platform acknowledged it.
+    Sent,
+    /// The platform (or the network) refused it: its words.
+    Failed(String),
+    /// An outbound request from the seed documents: never sent by us.
+    Logged,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The platform's message id, or `seq:N` when the payload carries none.
+    pub id: String,
+    /// The log row it came from (the bubble's "inspect" opens it).
+    pub seq: i64,
+    pub kind: EventType,
+    pub at_ms: i64,
+    pub sender_id: Option<String>,
+    pub sender_name: Option<String>,
+    pub outgoing: bool,
+    pub content: Content,
+    pub status: MessageStatus,
+    pub recalled_at_ms: Option<i64>,
+    /// The content before the first edit.
+    pub original: Option<Content>,
+    pub edited_at_ms: Option<i64>,
+    pub quote_message_id: Option<String>,
+    /// Ids from the platform's answer that later calls need (E云 newMsgId, Douyin msg_id…).
+    pub platform_ids: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub key: ConversationKey,
+    pub kind: Option<ConversationKind>,
+    pub title: String,
+    /// Whether the title came from a person's name (a better one is not looked for).
+    titled_by_name: bool,
+    /// In time order (then log order).
+    pub messages: Vec<Message>,
+    pub last_activity_ms: i64,
+    pub last_seq: i64,
+    pub unread: usize,
+    read_upto_seq: i64,
+}
+
+impl Conversation {
+    fn new(key: ConversationKey) -> Conversation {
+        Conversation {
+            title: key.id.clone(),
+            key,
+            kind: None,
+            titled_by_name: false,
+            messages: Vec::new(),
+            last_activity_ms: 0,
+            last_seq: 0,
+            unread: 0,
+            read_upto_seq: 0,
+        }
+    }
+
+    /// The newest message, for the list's preview.
+    pub fn last_message(&self) -> Option<&Message> {
+        self.messages.last()
+    }
+
+    fn insert(&mut self, message: Message) -> usize {
+        let position = self.messages.partition_point(|existing| {
+            (existing.at_ms, existing.seq) <= (message.at_ms, message.seq)
+        });
+        self.last_activity_ms = self.last_activity_ms.max(message.at_ms);
+        self.last_seq = self.last_seq.max(message.seq);
+        if !message.outgoing
+            && message.kind == EventType::Message
+            && message.seq > self.read_upto_seq
+        {
+            self.unread += 1;
+        }
+        self.messages.insert(position, message);
+        position
+    }
+}
+
+/// What an outbound request carried, waiting for its answer.
+#[derive(Debug, Clone)]
+struct Pending {
+    platform: Platform,
+    path: String,
+    /// Messages it sent: their conversation and id.
+    sent: Vec<(ConversationKey, String)>,
+    /// Messages it recalls.
+    recalls: Vec<String>,
+    seed: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Desk {
+    conversations: HashMap<ConversationKey, Conversation>,
+    /// (platform, message id or platform id) → conversation.
+    messages: HashMap<(Platform, String), ConversationKey>,
+    pending: HashMap<i64, Pending>,
+    /// Recalls and edits that arrived before their message.
+    early: HashMap<(Platform, String), Vec<Event>>,
+    last_seq: i64,
+}
+
+impl Desk {
+    pub fn new() -> Desk {
+        Desk::default()
+    }
+
+    /// The newest row applied: resume the stream after it.
+    pub fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
+    /// Conversations, most recent activity first.
+    pub fn conversations(&self) -> Vec<&Conversation> {
+        let mut list: Vec<&Conversation> = self.conversations.values().collect();
+        list.sort_by(|a, b| {
+            (b.last_activity_ms, b.last_seq, &b.key).cmp(&(a.last_activity_ms, a.last_seq, &a.key))
+        });
+        list
+    }
+
+    pub fn conversation(&self, key: &ConversationKey) -> Option<&Conversation> {
+        self.conversations.get(key)
+    }
+
+    /// Unread messages per platform.
+    pub fn unread_by_platform(&self) -> BTreeMap<Platform, usize> {
+        let mut counts = BTreeMap::new();
+        for conversation in self.conversations.values() {
+            *counts.entry(conversation.key.platform).or_insert(0) += conversation.unread;
+        }
+        counts
+    }
+
+    /// The agent has seen everything in this conversation so far.
+    pub fn mark_read(&mut self, key: &ConversationKey) {
+        if let Some(conversation) = self.conversations.get_mut(key) {
+            conversation.read_upto_seq = conversation.last_seq;
+            conversation.unread = 0;
+        }
+    }
+
+    /// Applies one row; returns whether anything changed. Rows at or before the last applied
+    /// seq are ignored.
+    pub fn apply(&mut self, row: &Row) -> bool {
+        if row.seq <= self.last_seq {
+            return false;
+        }
+        self.last_seq = row.seq;
+        let Some(platform) = Platform::from_id(&row.platform) else {
+            return false;
+        };
+        match row.direction {
+            // Refused deliveries are kept for the inspector, never shown as messages.
+            Direction::Rejected => false,
+            Direction::Response => self.apply_response(platform, row),
+            Direction::Inbound | Direction::Pulled | Direction::Outbound => {
+                let path = row.upstream_path();
+                let schema = (platform == Platform::Yunhu)
+                    .then(|| {
+                        path.as_deref()
+                            .and_then(switchboard_payload::platforms::yunhu::endpoint_schemas)
+                    })
+                    .flatten()
+                    .map(|(request, _)| request.to_owned());
+                let events = decode(platform, &row.body, schema);
+                if row.direction == Direction::Outbound {
+                    self.apply_request(platform, row, path.unwrap_or_default(), events)
+                } else {
+                    self.apply_events(platform, row, &events, MessageStatus::Received)
+                }
+            }
+        }
+    }
+
+    fn apply_request(
+        &mut self,
+        platform: Platform,
+        row: &Row,
+        path: String,
+        events: Vec<Event>,
+    ) -> bool {
+        let mut pending = Pending {
+            platform,
+            path,
+            sent: Vec::new(),
+            recalls: Vec::new(),
+            seed: row.is_seed(),
+        };
+        let status = if pending.seed {
+            MessageStatus::Logged
+        } else {
+            MessageStatus::Sending
+        };
+        let mut messages = Vec::new();
+        for mut event in events {
+            match event.kind {
+                EventType::Recall => pending.recalls.extend(event.target_message_id.clone()),
+                _ => {
+                    event.outgoing = Some(true);
+                    messages.push(event);
+                }
+            }
+        }
+        let changed =
+            self.apply_events_collecting(platform, row, &messages, status, Some(&mut pending.sent));
+        self.pending.insert(row.seq, pending);
+        changed
+    }
+
+    fn apply_response(&mut self, platform: Platform, row: &Row) -> bool {
+        let Some(pending) = row.request_seq.and_then(|seq| self.pending.remove(&seq)) else {
+            return false;
+        };
+        let result = if let Some(error) = row.header(":error") {
+            Outcome::failed(None, error)
+        } else if row
+            .status()
+            .is_some_and(|status| !(200..300).contains(&status))
+        {
+            Outcome::failed(
+                row.status().map(|status| format!("HTTP {status}")),
+                String::from_utf8_lossy(&row.body[..row.body.len().min(200)]),
+            )
+        } else {
+            outcome(platform, &pending.path, &row.body)
+        };
+        let mut changed = false;
+        for (key, id) in &pending.sent {
+            let platform_ids: Vec<String> = result.ids.values().cloned().collect();
+            if let Some(message) = self.message_mut(key, id) {
+                message.status = if result.ok {
+                    MessageStatus::Sent
+                } else {
+                    MessageStatus::Failed(result.describe())
+                };
+                message.platform_ids.extend(result.ids.clone());
+                changed = true;
+            }
+            if result.ok {
+                for platform_id in platform_ids {
+                    self.messages
+                        .insert((pending.platform, platform_id), key.clone());
+                }
+            }
+        }
+        if result.ok {
+            for target in &pending.recalls {
+                let at = row.received_at_ms;
+                if let Some(message) = self.find_mut(platform, target) {
+                    message.recalled_at_ms.get_or_insert(at);
+                    changed = true;
+                }
+            }
+        }
+        // A Yunhu history page answers with messages.
+        if result.ok
+            && platform == Platform::Yunhu
+            && let Some((_, response_schema)) =
+                switchboard_payload::platforms::yunhu::endpoint_schemas(&pending.path)
+            && response_schema == "yunhu.ListMessageResponse"
+        {
+            let events = decode(platform, &row.body, Some(response_schema.to_owned()));
+            changed |= self.apply_events(platform, row, &events, MessageStatus::Received);
+        }
+        changed
+    }
+
+    fn apply_events(
+        &mut self,
+        platform: Platform,
+        row: &Row,
+        events: &[Event],
+        status: MessageStatus,
+    ) -> bool {
+        self.apply_events_collecting(platform, row, events, status, None)
+    }
+
+    fn apply_events_collecting(
+        &mut self,
+        platform: Platform,
+        row: &Row,
+        events: &[Event],
+        status: MessageStatus,
+        mut sent: Option<&mut Vec<(ConversationKey, String)>>,
+    ) -> bool {
+        let mut changed = false;
+        for (index, event) in events.iter().enumerate() {
+            match event.kind {
+                EventType::Recall | EventType::Edit => {
+                    changed |= self.apply_change(platform, row, event)
+                }
+                EventType::Read | EventType::Upload | EventType::Command => {}
+                _ => {
+                    let Some(conversation_id) = event.conversation_id.clone() else {
+                        continue;
+                    };
+                    let key = ConversationKey {
+                        platform,
+                        id: conversation_id,
+                    };
+                    let id = event
+                        .message_id
+                        .clone()
+                        .unwrap_or_else(|| format!("seq:{}:{index}", row.seq));
+                    if self.messages.contains_key(&(platform, id.clone())) {
+                        // Already shown (a webhook and a history page, say): keep the first.
+                        continue;
+                    }
+                    let outgoing = event.outgoing == Some(true);
+                    let message = Message {
+                        id: id.clone(),
+                        seq: row.seq,
+                        kind: event.kind,
+                        at_ms: event.at_ms.unwrap_or(row.received_at_ms),
+                        sender_id: event.sender_id.clone(),
+                        sender_name: event.sender_name.clone(),
+                        outgoing,
+                        content: event
+                            .content
+                            .clone()
+                            .unwrap_or_else(|| Content::new(ContentKind::Unknown)),
+                        status: if outgoing {
+                            status.clone()
+                        } else {
+                            MessageStatus::Received
+                        },
+                        recalled_at_ms: None,
+                        original: None,
+                        edited_at_ms: None,
+                        quote_message_id: event.quote_message_id.clone(),
+                        platform_ids: BTreeMap::new(),
+                    };
+                    let conversation = self
+                        .conversations
+                        .entry(key.clone())
+                        .or_insert_with(|| Conversation::new(key.clone()));
+                    conversation.kind = conversation.kind.or(event.conversation_kind);
+                    if !outgoing
+                        && !conversation.titled_by_name
+                        && let Some(name) =
+                            event.sender_name.clone().filter(|name| !name.is_empty())
+                        && conversation.kind != Some(ConversationKind::Group)
+                    {
+                        conversation.title = name;
+                        conversation.titled_by_name = true;
+                    }
+                    conversation.insert(message);
+                    self.messages.insert((platform, id.clone()), key.clone());
+                    if let Some(sent) = sent.as_deref_mut() {
+                        sent.push((key.clone(), id.clone()));
+                    }
+                    if let Some(changes) = self.early.remove(&(platform, id)) {
+                        for change in changes {
+                            self.apply_change(platform, row, &change);
+                        }
+                    }
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// A recall or an edit of a message we may or may not have seen yet.
+    fn apply_change(&mut self, platform: Platform, row: &Row, event: &Event) -> bool {
+        let Some(target) = event
+            .target_message_id
+            .clone()
+            .or_else(|| event.message_id.clone())
+        else {
+            return false;
+        };
+        let at = event.at_ms.unwrap_or(row.received_at_ms);
+        let Some(message) = self.find_mut(platform, &target) else {
+            self.early
+                .entry((platform, target))
+                .or_default()
+                .push(event.clone());
+            return false;
+        };
+        match event.kind {
+            EventType::Recall => {
+                message.recalled_at_ms.get_or_insert(at);
+            }
+            _ => {
+                if let Some(content) = event.content.clone() {
+                    if message.original.is_none() {
+                        message.original = Some(message.content.clone());
+                    }
+                    message.content = content;
+                }
+                message.edited_at_ms = Some(at);
+            }
+        }
+        true
+    }
+
+    fn find_mut(&mut self, platform: Platform, id: &str) -> Option<&mut Message> {
+        let key = self.messages.get(&(platform, id.to_owned()))?.clone();
+        let conversation = self.conversations.get_mut(&key)?;
+        conversation.messages.iter_mut().find(|message| {
+            message.id == id || message.platform_ids.values().any(|value| value == id)
+        })
+    }
+
+    fn message_mut(&mut self, key: &ConversationKey, id: &str) -> Option<&mut Message> {
+        self.conversations
+            .get_mut(key)?
+            .messages
+            .iter_mut()
+            .find(|message| message.id == id)
+    }
+
+    /// Conversations whose title, id or any message text contains `query` (case-insensitive).
+    pub fn search(&self, query: &str) -> Vec<&Conversation> {
+        let needle = query.trim().to_lowercase();
+        if needle.is_empty() {
+            return self.conversations();
+        }
+        self.conversations()
+            .into_iter()
+            .filter(|conversation| {
+                conversation.title.to_lowercase().contains(&needle)
+                    || conversation.key.id.to_lowercase().contains(&needle)
+                    || conversation.messages.iter().any(|message| {
+                        message
+                            .content
+                            .text
+                            .as_deref()
+                            .is_some_and(|text| text.to_lowercase().contains(&needle))
+                    })
+            })
+            .collect()
+    }
+}
+
+fn decode(platform: Platform, body: &[u8], schema: Option<String>) -> Vec<Event> {
+    let options = Options {
+        platform: Some(platform),
+        schema,
+        skip_tree: true,
+        ..Options::default()
+    };
+    inspect(body, &options).events
+}

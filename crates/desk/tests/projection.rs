@@ -1,0 +1,353 @@
+//! The desk's projection, from log rows shaped exactly as the server writes them.
+
+use prost::Message as _;
+use switchboard_desk::{ConversationKey, Desk, Direction, MessageStatus, Row};
+use switchboard_payload::Platform;
+use switchboard_payload::protobuf::yunhu::{
+    MsgContent, RecallMsgRequest, SendMessageRequest, Status, StatusResponse,
+};
+
+fn row(seq: i64, platform: &str, direction: Direction, body: &[u8]) -> Row {
+    Row {
+        seq,
+        platform: platform.into(),
+        direction,
+        received_at_ms: 1_700_000_000_000 + seq,
+        content_type: None,
+        headers: Vec::new(),
+        body: body.to_vec(),
+        request_seq: None,
+    }
+}
+
+fn outbound(seq: i64, platform: &str, url: &str, body: &[u8]) -> Row {
+    let mut row = row(seq, platform, Direction::Outbound, body);
+    row.headers = vec![
+        (":method".into(), "POST".into()),
+        (":url".into(), url.into()),
+    ];
+    row
+}
+
+fn answer(seq: i64, platform: &str, request: i64, body: &[u8]) -> Row {
+    let mut row = row(seq, platform, Direction::Response, body);
+    row.headers = vec![(":status".into(), "200".into())];
+    row.request_seq = Some(request);
+    row
+}
+
+fn wechat_customer(new_msg_id: u64, from: &str, text: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "wcId": "wxid_me", "account": "me", "messageType": 60001,
+        "data": { "fromUser": from, "toUser": "wxid_me", "msgId": 1, "newMsgId": new_msg_id, "msgType": 1,
+                  "timestamp": 1_700_000_000u64 + new_msg_id % 1000, "content": text, "self": false }
+    }))
+    .unwrap()
+}
+
+fn douyin_customer(message_id: &str, from: &str, name: &str, text: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "event": "im_receive_msg", "client_key": "k", "from_user_id": from, "to_user_id": "me",
+        "content": { "conversation_short_id": format!("@conv-{from}"), "server_message_id": message_id,
+                     "conversation_type": 1, "create_time": 1_700_000_100_000u64, "message_type": "text", "text": text,
+                     "user_infos": [{ "open_id": from, "nick_name": name, "avatar": "" }] },
+        "log_id": "1"
+    }))
+    .unwrap()
+}
+
+fn key(platform: Platform, id: &str) -> ConversationKey {
+    ConversationKey {
+        platform,
+        id: id.into(),
+    }
+}
+
+#[test]
+fn customer_messages_land_in_their_conversation_with_unread_counts_and_names() {
+    let mut desk = Desk::new();
+    assert!(desk.apply(&row(
+        1,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(3876235366388279544, "wxid_a", "在吗")
+    )));
+    assert!(desk.apply(&row(
+        2,
+        "douyin",
+        Direction::Inbound,
+        &douyin_customer("@m1", "open_b", "写新数字人欣欣", "你好")
+    )));
+    assert!(desk.apply(&row(
+        3,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(3876235366388279545, "wxid_a", "订单号 42")
+    )));
+
+    let wechat = desk.conversation(&key(Platform::Wechat, "wxid_a")).unwrap();
+    assert_eq!(wechat.messages.len(), 2);
+    assert_eq!(wechat.unread, 2);
+    assert_eq!(
+        wechat.messages[1].content.text.as_deref(),
+        Some("订单号 42")
+    );
+    assert_eq!(
+        wechat.messages[0].id, "3876235366388279544",
+        "exact 64-bit ids"
+    );
+    let douyin = desk
+        .conversation(&key(Platform::Douyin, "@conv-open_b"))
+        .unwrap();
+    assert_eq!(
+        douyin.title, "写新数字人欣欣",
+        "titled by the customer's name"
+    );
+    assert_eq!(desk.unread_by_platform()[&Platform::Wechat], 2);
+
+    desk.mark_read(&key(Platform::Wechat, "wxid_a"));
+    assert_eq!(
+        desk.conversation(&key(Platform::Wechat, "wxid_a"))
+            .unwrap()
+            .unread,
+        0
+    );
+    desk.apply(&row(
+        4,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(3876235366388279546, "wxid_a", "还在吗"),
+    ));
+    assert_eq!(
+        desk.conversation(&key(Platform::Wechat, "wxid_a"))
+            .unwrap()
+            .unread,
+        1
+    );
+}
+
+#[test]
+fn replayed_rows_and_retried_deliveries_never_duplicate() {
+    let mut desk = Desk::new();
+    let first = row(
+        1,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(10, "wxid_a", "a"),
+    );
+    assert!(desk.apply(&first));
+    assert!(
+        !desk.apply(&first),
+        "the same row again (a resumed stream) is ignored"
+    );
+    // The same message delivered again under a new seq (a platform retry that got through).
+    assert!(!desk.apply(&row(
+        2,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(10, "wxid_a", "a")
+    )));
+    assert_eq!(
+        desk.conversation(&key(Platform::Wechat, "wxid_a"))
+            .unwrap()
+            .messages
+            .len(),
+        1
+    );
+    assert_eq!(desk.last_seq(), 2);
+}
+
+#[test]
+fn our_messages_go_sending_then_sent_or_failed_with_the_platforms_words() {
+    let mut desk = Desk::new();
+    let send = |id: &str| {
+        SendMessageRequest {
+            msg_id: id.into(),
+            chat_id: "5180273".into(),
+            chat_type: 1,
+            content: Some(MsgContent {
+                text: "您好".into(),
+                ..Default::default()
+            }),
+            content_type: 1,
+            ..Default::default()
+        }
+        .encode_to_vec()
+    };
+    let status = |code: i32, msg: &str| {
+        StatusResponse {
+            status: Some(Status {
+                request_id: 1,
+                code,
+                msg: msg.into(),
+            }),
+        }
+        .encode_to_vec()
+    };
+    desk.apply(&outbound(
+        1,
+        "yunhu",
+        "http://sandbox/yunhu/v1/msg/send-message",
+        &send("m1"),
+    ));
+    desk.apply(&outbound(
+        2,
+        "yunhu",
+        "http://sandbox/yunhu/v1/msg/send-message",
+        &send("m2"),
+    ));
+    let conversation = desk.conversation(&key(Platform::Yunhu, "5180273")).unwrap();
+    assert_eq!(conversation.messages.len(), 2);
+    assert!(
+        conversation
+            .messages
+            .iter()
+            .all(|message| message.outgoing && message.status == MessageStatus::Sending)
+    );
+    assert_eq!(conversation.unread, 0, "our own messages are not unread");
+
+    desk.apply(&answer(3, "yunhu", 1, &status(1, "success")));
+    desk.apply(&answer(4, "yunhu", 2, &status(-1, "token 无效")));
+    let conversation = desk.conversation(&key(Platform::Yunhu, "5180273")).unwrap();
+    assert_eq!(conversation.messages[0].status, MessageStatus::Sent);
+    assert_eq!(
+        conversation.messages[1].status,
+        MessageStatus::Failed("code -1: token 无效".into())
+    );
+
+    // Recalling m1: marked once the platform says yes.
+    let recall = RecallMsgRequest {
+        msg_id: vec!["m1".into()],
+        chat_id: "5180273".into(),
+        chat_type: 1,
+    }
+    .encode_to_vec();
+    desk.apply(&outbound(
+        5,
+        "yunhu",
+        "http://sandbox/yunhu/v1/msg/recall-msg",
+        &recall,
+    ));
+    assert!(
+        desk.conversation(&key(Platform::Yunhu, "5180273"))
+            .unwrap()
+            .messages[0]
+            .recalled_at_ms
+            .is_none()
+    );
+    desk.apply(&answer(6, "yunhu", 5, &status(1, "success")));
+    let recalled = &desk
+        .conversation(&key(Platform::Yunhu, "5180273"))
+        .unwrap()
+        .messages[0];
+    assert_eq!(recalled.recalled_at_ms, Some(1_700_000_000_006));
+    assert_eq!(
+        recalled.content.text.as_deref(),
+        Some("您好"),
+        "the original stays viewable"
+    );
+}
+
+#[test]
+fn a_failed_call_without_an_answer_from_the_platform_fails_the_bubble() {
+    let mut desk = Desk::new();
+    let body = br#"{"msg_id":"@m","conversation_id":"@c","to_user_id":"u","content":{"msg_type":1,"text":{"text":"hi"}}}"#;
+    desk.apply(&outbound(
+        1,
+        "douyin",
+        "https://open.douyin.com/im/send/msg/?open_id=me",
+        body,
+    ));
+    let mut failure = row(
+        2,
+        "douyin",
+        Direction::Response,
+        br#"{"error":"douyin did not answer in time"}"#,
+    );
+    failure.headers = vec![(":error".into(), "douyin did not answer in time".into())];
+    failure.request_seq = Some(1);
+    desk.apply(&failure);
+    let conversation = desk.conversations()[0];
+    assert_eq!(
+        conversation.messages[0].status,
+        MessageStatus::Failed("douyin did not answer in time".into())
+    );
+}
+
+#[test]
+fn conversations_sort_by_last_activity_and_search_by_name_and_text() {
+    let mut desk = Desk::new();
+    desk.apply(&row(
+        1,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(100, "wxid_old", "first"),
+    ));
+    desk.apply(&row(
+        2,
+        "douyin",
+        Direction::Inbound,
+        &douyin_customer("@m1", "open_b", "Ming Zhao", "refund please"),
+    ));
+    desk.apply(&row(
+        3,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(900, "wxid_new", "latest"),
+    ));
+    let order: Vec<&str> = desk
+        .conversations()
+        .iter()
+        .map(|conversation| conversation.key.id.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["wxid_new", "@conv-open_b", "wxid_old"],
+        "by message time, newest first (then log order)"
+    );
+    let by_name: Vec<&str> = desk
+        .search("ming")
+        .iter()
+        .map(|conversation| conversation.key.id.as_str())
+        .collect();
+    assert_eq!(by_name, ["@conv-open_b"]);
+    let by_text: Vec<&str> = desk
+        .search("LATEST")
+        .iter()
+        .map(|conversation| conversation.key.id.as_str())
+        .collect();
+    assert_eq!(by_text, ["wxid_new"]);
+    assert_eq!(desk.search("  ").len(), 3);
+}
+
+#[test]
+fn rejected_deliveries_never_become_messages() {
+    let mut desk = Desk::new();
+    assert!(!desk.apply(&row(
+        1,
+        "douyin",
+        Direction::Rejected,
+        &douyin_customer("@m1", "open_b", "X", "forged")
+    )));
+    assert!(desk.conversations().is_empty());
+}
+
+#[test]
+fn every_seed_payload_can_be_applied() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../payload/tests/fixtures");
+    let mut desk = Desk::new();
+    let mut seq = 0;
+    for platform in ["douyin", "wecom", "mixin", "wechat"] {
+        for entry in std::fs::read_dir(fixtures.join(platform)).unwrap() {
+            seq += 1;
+            let body = std::fs::read(entry.unwrap().path()).unwrap();
+            desk.apply(&row(seq, platform, Direction::Inbound, &body));
+        }
+    }
+    assert!(
+        desk.conversations().len() >= 5,
+        "{}",
+        desk.conversations().len()
+    );
+}
