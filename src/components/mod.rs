@@ -1,3 +1,4 @@
+pub mod desk;
 pub mod empty_state;
 pub mod inspector;
 pub mod top_bar;

@@ -1,13 +1,99 @@
+//! The desk: platforms | conversations | the open thread, live. Keyboard: Alt+J / Alt+K next /
+//! previous conversation, `/` focuses search, Esc leaves the search box.
+
 use leptos::prelude::*;
 
-use crate::components::empty_state::EmptyState;
+use crate::components::desk::conversation_list::ConversationList;
+use crate::components::desk::login::Login;
+use crate::components::desk::platform_list::PlatformList;
+use crate::components::desk::state::{Connection, DeskState};
+use crate::components::desk::status_line::StatusLine;
+use crate::components::desk::thread::Thread;
 
-/// Conversations per platform, live.
 #[component]
 pub fn Desk() -> impl IntoView {
+    let state = DeskState::new();
+    provide_context(state);
+    state.start();
+    let search_input = NodeRef::<leptos::html::Input>::new();
+
+    let handle = window_event_listener(leptos::ev::keydown, move |event| {
+        let typing = event
+            .target()
+            .and_then(|target| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target).ok())
+            .is_some_and(|element| {
+                matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            });
+        match (event.key().as_str(), event.alt_key()) {
+            ("j" | "J" | "∆", true) | ("ArrowDown", true) => {
+                move_selection(state, 1);
+                event.prevent_default();
+            }
+            ("k" | "K" | "˚", true) | ("ArrowUp", true) => {
+                move_selection(state, -1);
+                event.prevent_default();
+            }
+            ("/", false) if !typing => {
+                if let Some(input) = search_input.get_untracked() {
+                    let _ = input.focus();
+                }
+                event.prevent_default();
+            }
+            ("Escape", _) => {
+                if let Some(input) = search_input.get_untracked() {
+                    let _ = input.blur();
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+
     view! {
-        <EmptyState title="Desk">
-            <p>"No conversations yet. Messages from Yunhu, Douyin, WeCom, Mixin and WeChat appear here as they arrive."</p>
-        </EmptyState>
+        <h1 class="visually-hidden">"Desk"</h1>
+        {move || match state.connection.get() {
+            Connection::LoggedOut => view! {
+                <div class="desk-login"><Login on_success=move |_| state.start()/></div>
+            }
+            .into_any(),
+            _ => view! {
+                <div class="desk">
+                    <aside class="desk-side">
+                        <PlatformList/>
+                        <StatusLine/>
+                    </aside>
+                    <ConversationList search_input/>
+                    <Thread/>
+                </div>
+            }
+            .into_any(),
+        }}
     }
+}
+
+/// Alt+J / Alt+K: the next or previous conversation in the list as shown.
+fn move_selection(state: DeskState, step: isize) {
+    let query = state.search.get_untracked();
+    let filter = state.platform_filter.get_untracked();
+    let keys: Vec<_> = state.desk.with_value(|desk| {
+        desk.search(&query)
+            .into_iter()
+            .filter(|conversation| {
+                filter.is_none_or(|platform| conversation.key.platform == platform)
+            })
+            .map(|conversation| conversation.key.clone())
+            .collect()
+    });
+    if keys.is_empty() {
+        return;
+    }
+    let current = state
+        .selected
+        .get_untracked()
+        .and_then(|selected| keys.iter().position(|key| *key == selected));
+    let next = match current {
+        Some(index) => (index as isize + step).clamp(0, keys.len() as isize - 1) as usize,
+        None => 0,
+    };
+    state.select(keys[next].clone());
 }

@@ -18,6 +18,18 @@ pub fn Inspector() -> impl IntoView {
         Some(Err(error)) => state.notice.set(Some(error)),
         None => {}
     }
+    // `/inspect#log=SEQ`: the router sets the fragment as it navigates, so follow it.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if let Some(seq) = location
+            .hash
+            .get()
+            .strip_prefix("#log=")
+            .and_then(|seq| seq.parse::<i64>().ok())
+        {
+            load_from_log(state, seq);
+        }
+    });
     let has_input = move || state.input.with(|bytes| !bytes.is_empty());
     let error = move || {
         state.inspection.with(|shared| {
@@ -65,4 +77,41 @@ pub fn Inspector() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// `/inspect#log=SEQ` (the desk's "inspect" on a bubble): that row of the event log, as stored.
+fn load_from_log(state: InspectorState, seq: i64) {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        events: Vec<switchboard_desk::Row>,
+    }
+    leptos::task::spawn_local(async move {
+        let url = format!("/api/events?after={}&limit=1", seq - 1);
+        match crate::components::desk::api::get_json::<Page>(&url).await {
+            Ok(page) => match page.events.into_iter().next().filter(|row| row.seq == seq) {
+                Some(row) => {
+                    let direction = serde_json::to_value(row.direction)
+                        .ok()
+                        .and_then(|value| value.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    if row.platform == "yunhu" && direction == "outbound" {
+                        let schema = row
+                            .upstream_path()
+                            .as_deref()
+                            .and_then(switchboard_payload::platforms::yunhu::endpoint_schemas)
+                            .map(|(request, _)| request.to_owned());
+                        state.schema.set(schema);
+                    }
+                    let source = format!("event log #{seq} ({} {direction})", row.platform);
+                    state.load(row.body, &source);
+                }
+                None => state
+                    .notice
+                    .set(Some(format!("The event log has no row {seq}."))),
+            },
+            Err(error) => state.notice.set(Some(format!(
+                "Could not read row {seq} of the event log: {error}"
+            ))),
+        }
+    });
 }

@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 const port = Number(process.env.E2E_PORT ?? 18080);
 const binary = process.env.SWITCHBOARD_BIN ?? join(root, 'target/release/switchboard');
-const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
+// Specs read the access token the server writes here. Workers evaluate this file again, with the
+// environment they inherit: they reuse the directory instead of making another.
+const dataDir = process.env.SWITCHBOARD_E2E_DATA ?? mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
+process.env.SWITCHBOARD_E2E_DATA = dataDir;
 
 export default defineConfig({
   testDir: './specs',

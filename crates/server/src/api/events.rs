@@ -127,6 +127,8 @@ impl Cursor {
                 self.after = event.seq;
                 let view = EventView::from(event);
                 let sse = SseEvent::default()
+                    // Reconnect quickly after a drop: the resume makes it cheap.
+                    .retry(std::time::Duration::from_secs(1))
                     .id(view.seq.to_string())
                     .event("event")
                     .json_data(&view)

@@ -1,0 +1,247 @@
+//! One message as the agent sees it: a bubble per content kind, system lines for the rest,
+//! with its status (sending → sent / failed), "recalled" (original on demand), "edited",
+//! the quoted message, and "inspect" (the raw payload in the inspector).
+
+use leptos::prelude::*;
+use switchboard_desk::{Message, MessageStatus};
+use switchboard_payload::Platform;
+use switchboard_payload::event::{Content, ContentKind, EventType};
+
+use super::time::clock_time;
+
+/// One line for the conversation list.
+pub fn preview_text(message: &Message) -> String {
+    if message.recalled_at_ms.is_some() {
+        return "(recalled)".into();
+    }
+    let content = &message.content;
+    let text = content
+        .text
+        .clone()
+        .or_else(|| content.title.clone())
+        .or_else(|| content.name.clone());
+    let label = match content.kind.unwrap_or(ContentKind::Unknown) {
+        ContentKind::Text | ContentKind::Markdown | ContentKind::Html | ContentKind::System => None,
+        ContentKind::Image => Some("[image]"),
+        ContentKind::Video => Some("[video]"),
+        ContentKind::Audio => Some("[audio]"),
+        ContentKind::File => Some("[file]"),
+        ContentKind::Location => Some("[location]"),
+        ContentKind::Contact => Some("[contact]"),
+        ContentKind::Card | ContentKind::Post => Some("[card]"),
+        ContentKind::Sticker => Some("[sticker]"),
+        ContentKind::Buttons | ContentKind::Form => Some("[buttons]"),
+        ContentKind::Unknown => Some("[message]"),
+    };
+    let prefix = if message.outgoing { "You: " } else { "" };
+    match (label, text) {
+        (Some(label), Some(text)) => format!("{prefix}{label} {text}"),
+        (Some(label), None) => format!("{prefix}{label}"),
+        (None, text) => format!("{prefix}{}", text.unwrap_or_default()),
+    }
+}
+
+/// Media go through the server's media route (Yunhu's hosts insist on a Referer).
+pub fn media_src(platform: Platform, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        let encoded: String = js_sys::encode_uri_component(url).into();
+        format!("/api/media/{}?url={encoded}", platform.id())
+    } else {
+        String::new()
+    }
+}
+
+fn size_text(bytes: i64) -> String {
+    match bytes {
+        size if size >= 1 << 20 => format!("{:.1} MB", size as f64 / (1 << 20) as f64),
+        size if size >= 1 << 10 => format!("{:.1} KB", size as f64 / (1 << 10) as f64),
+        size => format!("{size} B"),
+    }
+}
+
+fn content_view(platform: Platform, content: Content) -> AnyView {
+    let text = content.text.clone().unwrap_or_default();
+    match content.kind.unwrap_or(ContentKind::Unknown) {
+        ContentKind::Text | ContentKind::System => view! { <div class="bubble-text">{text}</div> }.into_any(),
+        // Shown as their source until rendered (sanitized) views land; never as live HTML.
+        kind @ (ContentKind::Markdown | ContentKind::Html) => {
+            let label = if kind == ContentKind::Markdown { "Markdown" } else { "HTML" };
+            view! { <div class="bubble-text"><span class="content-kind">{label}</span>" "{text}</div> }.into_any()
+        }
+        ContentKind::Image => {
+            let src = content.url.as_deref().map(|url| media_src(platform, url)).unwrap_or_default();
+            let alt = content.name.clone().or(content.key.clone()).unwrap_or_else(|| "image".into());
+            if src.is_empty() {
+                view! { <div class="bubble-media muted">"[image] "{alt}</div> }.into_any()
+            } else {
+                let enlarged = RwSignal::new(false);
+                view! {
+                    <button class="image-button" on:click=move |_| enlarged.update(|open| *open = !*open) aria-label="Enlarge image">
+                        <img class="bubble-image" class:enlarged=enlarged src=src alt=alt loading="lazy"/>
+                    </button>
+                }
+                .into_any()
+            }
+        }
+        kind @ (ContentKind::Video | ContentKind::Audio | ContentKind::File) => {
+            let label = match kind {
+                ContentKind::Video => "Video",
+                ContentKind::Audio => "Audio",
+                _ => "File",
+            };
+            let name = content.name.clone().or(content.key.clone()).unwrap_or_else(|| label.to_lowercase());
+            let size = content.size.map(size_text);
+            let duration = content.duration_ms.map(|ms| format!("{}s", ms / 1000));
+            let href = content.url.as_deref().map(|url| media_src(platform, url)).filter(|src| !src.is_empty());
+            view! {
+                <div class="bubble-file">
+                    <span class="content-kind">{label}</span>" "<strong>{name.clone()}</strong>
+                    {size.map(|size| view! { " · " {size} })}
+                    {duration.map(|duration| view! { " · " {duration} })}
+                    {href.map(|href| view! { " · " <a href=href download=name>"download"</a> })}
+                </div>
+            }
+            .into_any()
+        }
+        ContentKind::Location => {
+            let place = content.title.clone().or(content.name.clone()).or(content.text.clone()).unwrap_or_default();
+            let coordinates = match (content.lat, content.lon) {
+                (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
+                _ => String::new(),
+            };
+            view! { <div class="bubble-location"><span class="content-kind">"Location"</span>" "{place}" "<span class="muted">{coordinates}</span></div> }.into_any()
+        }
+        ContentKind::Contact => {
+            let who = content.name.clone().or(content.text.clone()).unwrap_or_default();
+            view! { <div class="bubble-contact"><span class="content-kind">"Contact"</span>" "{who}</div> }.into_any()
+        }
+        ContentKind::Card | ContentKind::Post => {
+            let title = content.title.clone().unwrap_or_default();
+            let description = content.description.clone().or(content.text.clone()).unwrap_or_default();
+            let link = content.url.clone().filter(|url| url.starts_with("http://") || url.starts_with("https://"));
+            view! {
+                <div class="bubble-card">
+                    <strong>{title}</strong>
+                    <p>{description}</p>
+                    {link.map(|url| { let shown = url.clone(); view! { <a href=url rel="noopener noreferrer" target="_blank">{shown}</a> } })}
+                </div>
+            }
+            .into_any()
+        }
+        ContentKind::Sticker => {
+            let name = content.name.clone().or(content.text.clone()).or(content.key.clone()).unwrap_or_default();
+            view! { <div class="bubble-sticker"><span class="content-kind">"Sticker"</span>" "{name}</div> }.into_any()
+        }
+        ContentKind::Buttons | ContentKind::Form => {
+            let labels: Vec<String> = content
+                .buttons
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+                .map(|value| button_labels(&value))
+                .unwrap_or_default();
+            view! {
+                <div class="bubble-buttons">
+                    {(!text.is_empty()).then(|| view! { <div class="bubble-text">{text.clone()}</div> })}
+                    <div class="button-row">
+                        {labels.into_iter().map(|label| view! { <button disabled=true>{label}</button> }).collect_view()}
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        ContentKind::Unknown => view! { <div class="bubble-text muted">{if text.is_empty() { "[unsupported message]".to_owned() } else { text }}</div> }.into_any(),
+    }
+}
+
+/// Button labels from any of the platforms' button JSON (arrays of `{label|text}`, nested rows).
+fn button_labels(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Array(items) => items.iter().flat_map(button_labels).collect(),
+        serde_json::Value::Object(object) => object
+            .get("label")
+            .or_else(|| object.get("text"))
+            .and_then(|label| label.as_str())
+            .map(|label| vec![label.to_owned()])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn status_view(status: &MessageStatus) -> AnyView {
+    match status {
+        MessageStatus::Received => ().into_any(),
+        MessageStatus::Sending => view! { <span class="status sending">"sending…"</span> }.into_any(),
+        MessageStatus::Sent => view! { <span class="status sent">"sent"</span> }.into_any(),
+        MessageStatus::Failed(reason) => view! { <span class="status failed" title=reason.clone()>{format!("failed — {reason}")}</span> }.into_any(),
+        MessageStatus::Logged => view! { <span class="status logged">"logged"</span> }.into_any(),
+    }
+}
+
+#[component]
+pub fn Bubble(
+    message: Message,
+    platform: Platform,
+    #[prop(optional_no_strip)] quoted: Option<String>,
+) -> impl IntoView {
+    if message.kind != EventType::Message {
+        let text = message.content.text.clone().unwrap_or_default();
+        let who = message
+            .sender_name
+            .clone()
+            .or(message.sender_id.clone())
+            .unwrap_or_default();
+        let kind = serde_json::to_value(message.kind)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return view! {
+            <li class="system-line" data-type=kind.clone()>
+                <span class="line-kind">{kind.clone()}</span>" "{who}" "{text}" "<time>{clock_time(message.at_ms)}</time>
+            </li>
+        }
+        .into_any();
+    }
+    let show_original = RwSignal::new(false);
+    let recalled = message.recalled_at_ms.is_some();
+    let edited = message.edited_at_ms.is_some();
+    let who = if message.outgoing {
+        "You".to_owned()
+    } else {
+        message
+            .sender_name
+            .clone()
+            .or(message.sender_id.clone())
+            .unwrap_or_default()
+    };
+    let content = message.content.clone();
+    let original = message.original.clone();
+    let seq = message.seq;
+    view! {
+        <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled data-message=message.id.clone() data-status=format!("{:?}", message.status)>
+            <div class="bubble-meta">
+                <strong>{who}</strong>" · "<time>{clock_time(message.at_ms)}</time>
+                {edited.then(|| view! { " · " <span class="edited">"edited"</span> })}
+                {recalled.then(|| view! { " · " <span class="recalled-mark">"recalled"</span> })}
+                " "{status_view(&message.status)}
+            </div>
+            {quoted.map(|text| view! { <blockquote class="quote">{text}</blockquote> })}
+            {if recalled {
+                let content = content.clone();
+                view! {
+                    <button class="link-button" on:click=move |_| show_original.update(|open| *open = !*open)>
+                        {move || if show_original.get() { "hide original" } else { "show original" }}
+                    </button>
+                    {move || show_original.get().then(|| content_view(platform, content.clone()))}
+                }
+                .into_any()
+            } else {
+                content_view(platform, content.clone())
+            }}
+            {original.filter(|_| edited).map(|original| view! {
+                <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original)}</details>
+            })}
+            <a class="inspect-link" href=format!("/inspect#log={seq}") title="Open the raw payload in the inspector">"inspect"</a>
+        </li>
+    }
+    .into_any()
+}

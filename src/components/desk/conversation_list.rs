@@ -1,0 +1,165 @@
+//! Middle column: the conversations, most recent first, filtered by platform and search text,
+//! virtualized (only the rows in view are in the DOM, so 10k conversations stay smooth).
+
+use leptos::prelude::*;
+use switchboard_desk::ConversationKey;
+use switchboard_payload::Platform;
+
+use super::bubble::preview_text;
+use super::state::DeskState;
+use super::time::relative_time;
+
+const ROW_HEIGHT: f64 = 64.0;
+const OVERSCAN: usize = 6;
+
+#[derive(Clone, PartialEq)]
+struct Summary {
+    key: ConversationKey,
+    title: String,
+    preview: String,
+    at_ms: i64,
+    unread: usize,
+}
+
+#[component]
+pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl IntoView {
+    let state = expect_context::<DeskState>();
+    let summaries = Memo::new(move |_| {
+        let query = state.search.get();
+        let filter = state.platform_filter.get();
+        state.with_desk(|desk| {
+            desk.search(&query)
+                .into_iter()
+                .filter(|conversation| {
+                    filter.is_none_or(|platform| conversation.key.platform == platform)
+                })
+                .map(|conversation| Summary {
+                    key: conversation.key.clone(),
+                    title: conversation.title.clone(),
+                    preview: conversation
+                        .last_message()
+                        .map(preview_text)
+                        .unwrap_or_default(),
+                    at_ms: conversation.last_activity_ms,
+                    unread: conversation.unread,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let container = NodeRef::<leptos::html::Div>::new();
+    let scroll_top = RwSignal::new(0.0);
+    let viewport = RwSignal::new(800.0);
+    let window = move || {
+        summaries.with(|all| {
+            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+            let count = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+            let end = (first + count).min(all.len());
+            (
+                first,
+                all.get(first.min(end)..end).unwrap_or_default().to_vec(),
+            )
+        })
+    };
+    // Keep the selected conversation in view when Alt+J/K moves it.
+    Effect::new(move |_| {
+        let Some(selected) = state.selected.get() else {
+            return;
+        };
+        let Some(index) =
+            summaries.with_untracked(|all| all.iter().position(|summary| summary.key == selected))
+        else {
+            return;
+        };
+        if let Some(element) = container.get_untracked() {
+            let top = index as f64 * ROW_HEIGHT;
+            let height = element.client_height() as f64;
+            let scrolled = element.scroll_top() as f64;
+            if top < scrolled {
+                element.set_scroll_top(top as i32);
+            } else if top + ROW_HEIGHT > scrolled + height {
+                element.set_scroll_top((top + ROW_HEIGHT - height) as i32);
+            }
+        }
+    });
+    let total = move || format!("{}px", summaries.with(Vec::len) as f64 * ROW_HEIGHT);
+    view! {
+        <section class="conversation-column" aria-label="Conversations">
+            <input
+                class="conversation-search"
+                type="search"
+                placeholder="Search names and messages  ( / )"
+                aria-label="Search conversations"
+                node_ref=search_input
+                prop:value=move || state.search.get()
+                on:input=move |event| state.search.set(event_target_value(&event))
+            />
+            <div
+                class="conversation-list"
+                role="listbox"
+                aria-label="Conversation list"
+                node_ref=container
+                on:scroll=move |_| {
+                    if let Some(element) = container.get() {
+                        scroll_top.set(element.scroll_top() as f64);
+                        viewport.set(element.client_height() as f64);
+                    }
+                }
+            >
+                {move || (summaries.with(Vec::len) == 0).then(|| view! {
+                    <p class="muted empty-list">"No conversations match."</p>
+                })}
+                <div class="conversation-spacer" style:height=total>
+                    {move || {
+                        let (first, rows) = window();
+                        let offset = format!("translateY({}px)", first as f64 * ROW_HEIGHT);
+                        view! {
+                            <div class="conversation-window" style:transform=offset>
+                                {rows.into_iter().map(|summary| view! { <ConversationRow summary/> }).collect_view()}
+                            </div>
+                        }
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ConversationRow(summary: Summary) -> impl IntoView {
+    let state = expect_context::<DeskState>();
+    let key = summary.key.clone();
+    let selected = Memo::new({
+        let key = key.clone();
+        move |_| state.selected.get().as_ref() == Some(&key)
+    });
+    let initial = summary
+        .title
+        .chars()
+        .next()
+        .map(|letter| letter.to_uppercase().to_string())
+        .unwrap_or_default();
+    let platform: Platform = summary.key.platform;
+    let when = relative_time(summary.at_ms);
+    view! {
+        <div
+            class="conversation-row"
+            role="option"
+            aria-selected=move || selected.get().to_string()
+            class:selected=selected
+            data-platform=platform.id()
+            data-conversation=summary.key.id.clone()
+            on:click=move |_| state.select(key.clone())
+        >
+            <span class="avatar" aria-hidden="true">{initial}</span>
+            <span class="conversation-text">
+                <span class="conversation-title">{summary.title.clone()}</span>
+                <span class="conversation-preview">{summary.preview.clone()}</span>
+            </span>
+            <span class="conversation-meta">
+                <time>{when}</time>
+                <span class="platform-badge">{platform.name()}</span>
+                {(summary.unread > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{summary.unread}</span> })}
+            </span>
+        </div>
+    }
+}

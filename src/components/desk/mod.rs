@@ -1,0 +1,11 @@
+//! The desk: platforms, conversations, the open thread, and the connection's state.
+
+pub mod api;
+pub mod bubble;
+pub mod conversation_list;
+pub mod login;
+pub mod platform_list;
+pub mod state;
+pub mod status_line;
+pub mod thread;
+pub mod time;

@@ -1,0 +1,56 @@
+//! Left column: "All" and each configured platform, with unread counts.
+
+use leptos::prelude::*;
+use switchboard_payload::Platform;
+
+use super::state::DeskState;
+
+#[component]
+pub fn PlatformList() -> impl IntoView {
+    let state = expect_context::<DeskState>();
+    let counts = Memo::new(move |_| state.with_desk(|desk| desk.unread_by_platform()));
+    let platforms = move || {
+        state
+            .config
+            .get()
+            .map(|config| {
+                config
+                    .platforms
+                    .iter()
+                    .filter_map(|platform| Platform::from_id(&platform.id))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let entry = move |platform: Option<Platform>| {
+        let label = platform.map_or("All", Platform::name);
+        let unread = move || {
+            counts.with(|counts| match platform {
+                Some(platform) => counts.get(&platform).copied().unwrap_or(0),
+                None => counts.values().sum(),
+            })
+        };
+        let id = platform.map_or("all", Platform::id);
+        view! {
+            <li>
+                <button
+                    class="platform-entry"
+                    data-platform=id
+                    aria-pressed=move || (state.platform_filter.get() == platform).to_string()
+                    on:click=move |_| state.platform_filter.set(platform)
+                >
+                    <span>{label}</span>
+                    {move || (unread() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread()}</span> })}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <nav class="platform-list" aria-label="Platforms">
+            <ul>
+                {entry(None)}
+                {move || platforms().into_iter().map(|platform| entry(Some(platform))).collect_view()}
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,34 @@
+//! "live", "reconnecting…", "offline since …": whether what the agent sees is current.
+
+use leptos::prelude::*;
+
+use super::state::{Connection, DeskState};
+
+fn clock(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}
+
+#[component]
+pub fn StatusLine() -> impl IntoView {
+    let state = expect_context::<DeskState>();
+    let text = move || match state.connection.get() {
+        Connection::Loading { rows } => format!("loading the log… {rows} rows"),
+        Connection::Live => "live".to_owned(),
+        Connection::Reconnecting { .. } => "reconnecting…".to_owned(),
+        Connection::Offline { since_ms } => format!("offline since {}", clock(since_ms)),
+        Connection::LoggedOut => "logged out".to_owned(),
+        Connection::Failed(message) => message,
+    };
+    let class = move || match state.connection.get() {
+        Connection::Live => "status-line live",
+        Connection::Offline { .. } | Connection::Failed(_) => "status-line offline",
+        _ => "status-line pending",
+    };
+    view! { <div class=class role="status" aria-live="polite" data-testid="connection">{text}</div> }
+}

@@ -1,0 +1,117 @@
+// The desk against the release build and the sandbox: live customer messages on every platform,
+// unread badges, login, and a dropped live stream that loses and repeats nothing.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
+const accessToken = () => readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'access-token'), 'utf8').trim();
+
+async function logIn(page) {
+  await page.goto(`/login?token=${accessToken()}`);
+  await expect(page).toHaveURL(/\/desk$/);
+  await expect(page.getByTestId('connection')).toHaveText('live');
+}
+
+async function customerSays(page, platform, text, customer = 1) {
+  const response = await page.request.post(`/api/sandbox/${platform}/customer-message`, { data: { text, customer } });
+  expect(response.ok()).toBeTruthy();
+  const delivered = await response.json();
+  expect(delivered.status).toBe(200);
+  return delivered;
+}
+
+test('the desk asks for the access token, then shows the log', async ({ page }) => {
+  await page.goto('/desk');
+  const form = page.getByRole('form', { name: 'Log in' });
+  await expect(form).toBeVisible();
+  await form.getByLabel('Access token').fill('wrong');
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await expect(form.getByRole('alert')).toHaveText('That access token is not right.');
+  await form.getByLabel('Access token').fill(accessToken());
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('connection')).toHaveText('live');
+  // The seed payloads are already in the log.
+  await expect(page.locator('.conversation-row').first()).toBeVisible();
+});
+
+for (const platform of PLATFORMS) {
+  test(`a ${platform} customer message appears live with an unread badge`, async ({ page }) => {
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await logIn(page);
+    const text = `${platform} asks about order ${Date.now()}`;
+    await customerSays(page, platform, text);
+    const row = page.locator(`.conversation-row[data-platform="${platform}"]`, { hasText: text });
+    await expect(row).toBeVisible();
+    await expect(row.locator('.unread-badge')).toHaveText(/^[1-9]\d*$/);
+    await expect(page.locator(`.platform-entry[data-platform="${platform}"] .unread-badge`)).toBeVisible();
+    await expect(page.locator('.conversation-row').first()).toHaveAttribute('data-platform', platform);
+
+    await row.click();
+    await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
+    await expect(row.locator('.unread-badge')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('Alt+J / Alt+K move through conversations and / focuses search', async ({ page }) => {
+  await logIn(page);
+  await customerSays(page, 'wechat', `first ${Date.now()}`, 0);
+  await customerSays(page, 'douyin', `second ${Date.now()}`, 0);
+  await page.locator('body').press('Alt+j');
+  await expect(page.locator('.conversation-row').nth(0)).toHaveAttribute('aria-selected', 'true');
+  await page.locator('body').press('Alt+j');
+  await expect(page.locator('.conversation-row').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.locator('body').press('Alt+k');
+  await expect(page.locator('.conversation-row').nth(0)).toHaveAttribute('aria-selected', 'true');
+  await page.locator('body').press('/');
+  await expect(page.getByLabel('Search conversations')).toBeFocused();
+  await page.keyboard.type('second');
+  await expect(page.locator('.conversation-row')).toHaveCount(1);
+});
+
+test('a dropped live stream resumes with nothing lost and nothing repeated', async ({ page }) => {
+  await logIn(page);
+  const stamp = Date.now();
+  const texts = [];
+  const say = async (n) => {
+    const text = `stream ${stamp} #${n}`;
+    texts.push(text);
+    await customerSays(page, 'wechat', text, 0);
+  };
+  await say(1);
+  const row = page.locator('.conversation-row[data-platform="wechat"]', { hasText: `#1` });
+  await row.click();
+  await expect(page.locator('.message-list .bubble', { hasText: texts[0] })).toHaveCount(1);
+
+  // Cut the stream (window.stop() drops the open EventSource connection) and keep it cut while
+  // four messages arrive; then let it back.
+  let blocked = true;
+  await page.route('**/api/events/stream**', (route) => (blocked ? route.abort() : route.continue()));
+  await page.evaluate(() => window.stop());
+  await expect(page.getByTestId('connection')).toHaveText('reconnecting…');
+  for (let n = 2; n <= 5; n++) await say(n);
+  await expect(page.locator('.message-list .bubble', { hasText: texts[1] })).toHaveCount(0);
+  blocked = false;
+  await expect(page.getByTestId('connection')).toHaveText('live');
+  await say(6);
+
+  for (const text of texts) {
+    await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
+  }
+  // In order, each exactly once.
+  const shown = await page.locator('.message-list .bubble .bubble-text').allTextContents();
+  const ours = shown.filter((text) => text.startsWith(`stream ${stamp}`));
+  expect(ours).toEqual(texts);
+});
+
+test('a bubble opens its raw payload in the inspector', async ({ page }) => {
+  await logIn(page);
+  const text = `inspect me ${Date.now()}`;
+  await customerSays(page, 'douyin', text, 0);
+  await page.locator('.conversation-row', { hasText: text }).click();
+  await page.locator('.message-list .bubble', { hasText: text }).getByRole('link', { name: 'inspect' }).click();
+  await expect(page).toHaveURL(/\/inspect#log=\d+$/);
+  await expect(page.locator('.events')).toContainText(text);
+});
