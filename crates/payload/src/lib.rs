@@ -4,6 +4,7 @@
 //!
 //! Entry point: [`inspect::inspect`].
 
+pub mod compose;
 pub mod event;
 pub mod hexdump;
 pub mod inspect;

@@ -302,3 +302,48 @@ mod tests {
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "variant bits");
     }
 }
+
+/// `POST /messages` with one PLAIN_TEXT message (payload base64url, unpadded).
+pub fn send_text(
+    target: &crate::compose::Target,
+    text: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    Ok(post_message(target, "PLAIN_TEXT", text.as_bytes(), quote, fresh_id))
+}
+
+/// A recall is a new MESSAGE_RECALL message naming the old one.
+pub fn recall(
+    target: &crate::compose::Target,
+    message_id: &str,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    let payload = serde_json::json!({ "message_id": message_id }).to_string();
+    let mut call = post_message(target, "MESSAGE_RECALL", payload.as_bytes(), None, fresh_id);
+    call.message_id = None;
+    Ok(call)
+}
+
+fn post_message(
+    target: &crate::compose::Target,
+    category: &str,
+    payload: &[u8],
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> crate::compose::Call {
+    use base64::Engine;
+    let mut message = serde_json::json!({
+        "conversation_id": target.conversation_id,
+        "message_id": fresh_id,
+        "category": category,
+        "data_base64": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload),
+    });
+    if let Some(peer) = &target.peer_id {
+        message["recipient_id"] = peer.clone().into();
+    }
+    if let Some(quote) = quote {
+        message["quote_message_id"] = quote.into();
+    }
+    crate::compose::Call::json("/messages", &serde_json::json!([message]), Some(fresh_id.to_owned()))
+}

@@ -29,7 +29,8 @@ pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
         let events = value.get("data").map(callback_event).into_iter().collect();
         return Some((format!("wechat.callback.{message_type}"), events));
     }
-    if value.get("wId").is_some() {
+    // Our requests: the server adds `wId`; as composed they carry `wcId` (and no messageType).
+    if value.get("wId").is_some() || value.get("wcId").is_some() {
         return request_events(value);
     }
     None
@@ -232,4 +233,30 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
         }
     }
     outcome
+}
+
+/// `sendText {wcId, content}`; the server adds `wId`.
+pub fn send_text(target: &crate::compose::Target, text: &str) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    let body = serde_json::json!({ "wcId": target.conversation_id, "content": text });
+    Ok(crate::compose::Call::json("/sendText", &body, None))
+}
+
+/// `revokeMsg` needs all three ids the send answered.
+pub fn recall(
+    target: &crate::compose::Target,
+    platform_ids: &std::collections::BTreeMap<String, String>,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::{Call, ComposeError};
+    let number = |key: &'static str| -> Result<serde_json::Value, ComposeError> {
+        let text = platform_ids.get(key).ok_or(ComposeError::Missing(key))?;
+        // Exact: a 64-bit id stays the number it was.
+        serde_json::from_str::<serde_json::Number>(text).map(serde_json::Value::Number).map_err(|_| ComposeError::Missing(key))
+    };
+    let body = serde_json::json!({
+        "wcId": target.conversation_id,
+        "msgId": number("msgId")?,
+        "newMsgId": number("newMsgId")?,
+        "createTime": number("createTime")?,
+    });
+    Ok(Call::json("/revokeMsg", &body, None))
 }

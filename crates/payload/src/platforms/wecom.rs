@@ -8,6 +8,13 @@ use crate::text::literal::Literal;
 use super::{has_keys, id, nested_json, string};
 
 pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
+    let is_request = value.get("sessionId").is_some()
+        || has_keys(value, &["toId", "content"])
+        || has_keys(value, &["roomId", "content"])
+        || has_keys(value, &["wxId", "messageId"]);
+    if is_request {
+        return request_events(value);
+    }
     if !has_keys(value, &["seq", "token"]) {
         return None;
     }
@@ -209,4 +216,53 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
         }
     }
     outcome
+}
+
+/// The configured send-text path (modelled on E云: `toId` or `roomId`, `content`); the server
+/// adds `sessionId`.
+pub fn send_text(target: &crate::compose::Target, text: &str) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::{Call, ComposeError};
+    let body = if target.kind == Some(ConversationKind::Group) {
+        serde_json::json!({ "roomId": target.conversation_id, "content": text })
+    } else {
+        let to = target.peer_id.clone().ok_or(ComposeError::Missing("the customer's user id"))?;
+        serde_json::json!({ "toId": to, "content": text })
+    };
+    Ok(Call::json("/message/sendText", &body, None))
+}
+
+/// `message/cancelMsg` with the messageId the send answered.
+pub fn recall(
+    target: &crate::compose::Target,
+    platform_ids: &std::collections::BTreeMap<String, String>,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::{Call, ComposeError};
+    let message_id = platform_ids.get("messageId").ok_or(ComposeError::Missing("the messageId wkteam gave the message"))?;
+    let wx_id = target.peer_id.clone().unwrap_or_else(|| target.conversation_id.clone());
+    Ok(Call::json("/message/cancelMsg", &serde_json::json!({ "wxId": wx_id, "messageId": message_id }), None))
+}
+
+/// Our own requests: a send (`toId`/`roomId` + `content`) or a cancel (`messageId`).
+fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
+    if let Some(message_id) = id(value, "messageId") {
+        let mut event = Event::new(EventType::Recall, Platform::Wecom);
+        event.target_message_id = Some(message_id);
+        event.outgoing = Some(true);
+        return Some(("wecom.cancelMsg.request".into(), vec![event]));
+    }
+    let content = string(value, "content")?;
+    let mut event = Event::new(EventType::Message, Platform::Wecom);
+    event.outgoing = Some(true);
+    match id(value, "roomId") {
+        Some(room) => {
+            event.conversation_id = Some(room);
+            event.conversation_kind = Some(ConversationKind::Group);
+        }
+        None => {
+            event.conversation_id = id(value, "toId").or_else(|| id(value, "wxId"));
+            event.conversation_kind = Some(ConversationKind::Direct);
+        }
+    }
+    event.content = Some(Content::text(ContentKind::Text, content));
+    Some(("wecom.sendText.request".into(), vec![event]))
 }

@@ -526,3 +526,74 @@ pub fn outcome(path: &str, body: &[u8]) -> crate::outcome::Outcome {
     }
     outcome
 }
+
+/// A text message: the user API (protobuf `send-message`) for user and group chats; the bot API
+/// (`bot/send`) for a conversation that came through the bot.
+pub fn send_text(
+    target: &crate::compose::Target,
+    text: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::Call;
+    if target.kind == Some(ConversationKind::Bot) {
+        let recv_id = target.peer_id.clone().unwrap_or_else(|| target.conversation_id.clone());
+        let mut body = serde_json::json!({
+            "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
+        });
+        if let Some(quote) = quote {
+            body["parentId"] = quote.into();
+        }
+        return Ok(Call::json("/open-apis/v1/bot/send", &body, None));
+    }
+    let request = SendMessageRequest {
+        msg_id: fresh_id.replace('-', ""),
+        chat_id: target.conversation_id.clone(),
+        chat_type: chat_type_of(target.kind),
+        content: Some(MsgContent { text: text.to_owned(), ..MsgContent::default() }),
+        content_type: 1,
+        quote_msg_id: quote.unwrap_or_default().to_owned(),
+        ..SendMessageRequest::default()
+    };
+    Ok(Call {
+        method: "POST",
+        path: "/v1/msg/send-message".into(),
+        content_type: "application/x-protobuf",
+        body: request.encode_to_vec(),
+        message_id: Some(request.msg_id),
+    })
+}
+
+fn chat_type_of(kind: Option<ConversationKind>) -> u64 {
+    match kind {
+        Some(ConversationKind::Group) => 2,
+        Some(ConversationKind::Bot) => 3,
+        _ => 1,
+    }
+}
+
+/// `recall-msg` (protobuf) for our user-API messages; `bot/recall` for the bot's.
+pub fn recall(
+    target: &crate::compose::Target,
+    message_id: &str,
+    platform_ids: &std::collections::BTreeMap<String, String>,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::Call;
+    if let Some(bot_msg_id) = platform_ids.get("msgId") {
+        let chat_id = target.peer_id.clone().unwrap_or_else(|| target.conversation_id.clone());
+        let body = serde_json::json!({ "msgId": bot_msg_id, "chatId": chat_id, "chatType": "user" });
+        return Ok(Call::json("/open-apis/v1/bot/recall", &body, None));
+    }
+    let request = RecallMsgRequest {
+        msg_id: vec![message_id.to_owned()],
+        chat_id: target.conversation_id.clone(),
+        chat_type: chat_type_of(target.kind),
+    };
+    Ok(Call {
+        method: "POST",
+        path: "/v1/msg/recall-msg".into(),
+        content_type: "application/x-protobuf",
+        body: request.encode_to_vec(),
+        message_id: None,
+    })
+}

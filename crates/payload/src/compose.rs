@@ -1,0 +1,91 @@
+//! Requests the desk sends, encoded in each platform's own wire format (the platform modules
+//! hold the rules; this is the one entry point). Pure: the caller supplies fresh ids.
+
+use std::collections::BTreeMap;
+
+use crate::event::{ConversationKind, Platform};
+
+/// Where a message goes, as the desk knows it from the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Target {
+    pub conversation_id: String,
+    pub kind: Option<ConversationKind>,
+    /// The customer's id on the platform (Douyin open_id, Mixin user_id, WeCom user id…).
+    pub peer_id: Option<String>,
+    /// The customer's latest message id (Douyin answers a message, within 24 h).
+    pub reply_to: Option<String>,
+}
+
+/// One upstream call: what goes to `/api/proxy/{platform}{path}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub method: &'static str,
+    pub path: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// The id the message will have, when the client chooses it (Yunhu, Mixin).
+    pub message_id: Option<String>,
+}
+
+impl Call {
+    pub fn json(path: impl Into<String>, value: &serde_json::Value, message_id: Option<String>) -> Call {
+        Call {
+            method: "POST",
+            path: path.into(),
+            content_type: "application/json",
+            body: serde_json::to_vec(value).expect("JSON values serialize"),
+            message_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComposeError {
+    /// The platform has no such action.
+    Unsupported(&'static str),
+    /// The conversation lacks something the platform needs.
+    Missing(&'static str),
+}
+
+impl std::fmt::Display for ComposeError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ComposeError::Unsupported(what) => write!(formatter, "not supported: {what}"),
+            ComposeError::Missing(what) => write!(formatter, "missing: {what}"),
+        }
+    }
+}
+
+/// A text message; `fresh_id` is a new UUID (used where the client names the message).
+pub fn send_text(
+    platform: Platform,
+    target: &Target,
+    text: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => crate::platforms::yunhu::send_text(target, text, quote, fresh_id),
+        Platform::Douyin => crate::platforms::douyin::send_text(target, text),
+        Platform::Wecom => crate::platforms::wecom::send_text(target, text),
+        Platform::Mixin => crate::platforms::mixin::send_text(target, text, quote, fresh_id),
+        Platform::Wechat => crate::platforms::wechat::send_text(target, text),
+    }
+}
+
+/// Recalls one of our messages: its id, and the ids the platform's answer gave it.
+pub fn recall(
+    platform: Platform,
+    target: &Target,
+    message_id: &str,
+    platform_ids: &BTreeMap<String, String>,
+    fresh_id: &str,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => crate::platforms::yunhu::recall(target, message_id, platform_ids),
+        Platform::Douyin => crate::platforms::douyin::recall(target, platform_ids),
+        Platform::Wecom => crate::platforms::wecom::recall(target, platform_ids),
+        Platform::Mixin => crate::platforms::mixin::recall(target, message_id, fresh_id),
+        Platform::Wechat => crate::platforms::wechat::recall(target, platform_ids),
+    }
+}
