@@ -50,6 +50,8 @@ pub struct Message {
     pub quote_message_id: Option<String>,
     /// Ids from the platform's answer that later calls need (E云 newMsgId, Douyin msg_id…).
     pub platform_ids: BTreeMap<String, String>,
+    /// The desk's id for a message it sent (its optimistic bubble becomes this one).
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +67,10 @@ pub struct Conversation {
     pub last_seq: i64,
     pub unread: usize,
     read_upto_seq: i64,
+    /// The customer's id on the platform (the latest sender who is not us).
+    pub peer_id: Option<String>,
+    /// The customer's latest message (Douyin replies answer one).
+    pub last_inbound_id: Option<String>,
 }
 
 impl Conversation {
@@ -79,6 +85,18 @@ impl Conversation {
             last_seq: 0,
             unread: 0,
             read_upto_seq: 0,
+            peer_id: None,
+            last_inbound_id: None,
+        }
+    }
+
+    /// Where a reply goes, for the payload core's composers.
+    pub fn target(&self) -> switchboard_payload::compose::Target {
+        switchboard_payload::compose::Target {
+            conversation_id: self.key.id.clone(),
+            kind: self.kind,
+            peer_id: self.peer_id.clone(),
+            reply_to: self.last_inbound_id.clone(),
         }
     }
 
@@ -190,7 +208,14 @@ impl Desk {
                     })
                     .flatten()
                     .map(|(request, _)| request.to_owned());
-                let events = decode(platform, &row.body, schema);
+                let by_path = (platform == Platform::Yunhu)
+                    .then(|| {
+                        path.as_deref().and_then(|path| {
+                            switchboard_payload::platforms::yunhu::path_events(path, &row.body)
+                        })
+                    })
+                    .flatten();
+                let events = by_path.unwrap_or_else(|| decode(platform, &row.body, schema));
                 if row.direction == Direction::Outbound {
                     self.apply_request(platform, row, path.unwrap_or_default(), events)
                 } else {
@@ -219,12 +244,18 @@ impl Desk {
         } else {
             MessageStatus::Sending
         };
+        // The desk says which conversation a send belongs to (a wkteam send names only the
+        // customer); the row carries it.
+        let conversation = row.header("x-switchboard-conversation").map(str::to_owned);
         let mut messages = Vec::new();
         for mut event in events {
             match event.kind {
                 EventType::Recall => pending.recalls.extend(event.target_message_id.clone()),
                 _ => {
                     event.outgoing = Some(true);
+                    if let Some(conversation) = &conversation {
+                        event.conversation_id = Some(conversation.clone());
+                    }
                     messages.push(event);
                 }
             }
@@ -357,12 +388,25 @@ impl Desk {
                         edited_at_ms: None,
                         quote_message_id: event.quote_message_id.clone(),
                         platform_ids: BTreeMap::new(),
+                        client_id: if outgoing {
+                            row.header("x-switchboard-client-id").map(str::to_owned)
+                        } else {
+                            None
+                        },
                     };
                     let conversation = self
                         .conversations
                         .entry(key.clone())
                         .or_insert_with(|| Conversation::new(key.clone()));
                     conversation.kind = conversation.kind.or(event.conversation_kind);
+                    if !outgoing && event.kind == EventType::Message {
+                        if event.sender_id.is_some() {
+                            conversation.peer_id = event.sender_id.clone();
+                        }
+                        if event.message_id.is_some() {
+                            conversation.last_inbound_id = event.message_id.clone();
+                        }
+                    }
                     if !outgoing
                         && !conversation.titled_by_name
                         && let Some(name) =

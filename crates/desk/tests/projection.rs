@@ -351,3 +351,65 @@ fn every_seed_payload_can_be_applied() {
         desk.conversations().len()
     );
 }
+
+#[test]
+fn a_send_lands_in_the_conversation_the_desk_named_and_its_recall_uses_the_platforms_id() {
+    let mut desk = Desk::new();
+    let inbound = serde_json::to_vec(&serde_json::json!({
+        "seq": "1", "token": "s",
+        "message": { "id": 1000423, "remote_id": "1", "text": "文本", "timestamp": "1697612364", "type": "Text",
+                     "from_id": "7881", "to_id": "1688" }
+    }))
+    .unwrap();
+    desk.apply(&row(1, "wecom", Direction::Inbound, &inbound));
+    let pair = key(Platform::Wecom, "1688:7881");
+    let conversation = desk.conversation(&pair).unwrap();
+    assert_eq!(conversation.peer_id.as_deref(), Some("7881"));
+    assert_eq!(conversation.target().peer_id.as_deref(), Some("7881"));
+
+    // wkteam's send names only the customer: the desk's note on the row says where it belongs.
+    let mut send = outbound(
+        2,
+        "wecom",
+        "http://h/message/sendText",
+        br#"{"content":"hi","sessionId":"s","toId":"7881"}"#,
+    );
+    send.headers
+        .push(("x-switchboard-conversation".into(), "1688:7881".into()));
+    send.headers
+        .push(("x-switchboard-client-id".into(), "draft-1".into()));
+    desk.apply(&send);
+    desk.apply(&answer(
+        3,
+        "wecom",
+        2,
+        br#"{"code":200,"msg":"success","data":{"messageId":"7402180424960121811"}}"#,
+    ));
+    let sent = desk
+        .conversation(&pair)
+        .unwrap()
+        .messages
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(sent.client_id.as_deref(), Some("draft-1"));
+    assert_eq!(sent.status, MessageStatus::Sent);
+    assert_eq!(sent.platform_ids["messageId"], "7402180424960121811");
+
+    desk.apply(&outbound(
+        4,
+        "wecom",
+        "http://h/message/cancelMsg",
+        br#"{"messageId":"7402180424960121811","sessionId":"s","wxId":"7881"}"#,
+    ));
+    desk.apply(&answer(5, "wecom", 4, br#"{"code":200,"msg":"success"}"#));
+    assert!(
+        desk.conversation(&pair)
+            .unwrap()
+            .messages
+            .last()
+            .unwrap()
+            .recalled_at_ms
+            .is_some()
+    );
+}

@@ -28,7 +28,11 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn json(path: impl Into<String>, value: &serde_json::Value, message_id: Option<String>) -> Call {
+    pub fn json(
+        path: impl Into<String>,
+        value: &serde_json::Value,
+        message_id: Option<String>,
+    ) -> Call {
         Call {
             method: "POST",
             path: path.into(),

@@ -11,7 +11,12 @@ fn decode(platform: Platform, call: &compose::Call) -> Vec<Event> {
         .then(|| switchboard_payload::platforms::yunhu::endpoint_schemas(&call.path))
         .flatten()
         .map(|(request, _)| request.to_owned());
-    let options = Options { platform: Some(platform), schema, skip_tree: true, ..Options::default() };
+    let options = Options {
+        platform: Some(platform),
+        schema,
+        skip_tree: true,
+        ..Options::default()
+    };
     inspect(&call.body, &options).events
 }
 
@@ -29,72 +34,198 @@ const FRESH: &str = "6f1d1c2e-0b7a-4a51-9f1e-1c2d3e4f5a6b";
 #[test]
 fn text_messages_round_trip_on_every_platform() {
     let cases = [
-        (Platform::Yunhu, target("5180273", ConversationKind::Direct, None, None), "/v1/msg/send-message", "5180273"),
-        (Platform::Yunhu, target("5180273", ConversationKind::Bot, Some("5180273"), None), "/open-apis/v1/bot/send", "5180273"),
-        (Platform::Douyin, target("@conv", ConversationKind::Direct, Some("open_b"), Some("@m1")), "/im/send/msg/", "@conv"),
-        (Platform::Wecom, target("1688:7881", ConversationKind::Direct, Some("7881"), None), "/message/sendText", "7881"),
-        (Platform::Wecom, target("room-9", ConversationKind::Group, None, None), "/message/sendText", "room-9"),
-        (Platform::Mixin, target("c354135b", ConversationKind::Direct, Some("11efbb75"), None), "/messages", "c354135b"),
-        (Platform::Wechat, target("wxid_a", ConversationKind::Direct, None, None), "/sendText", "wxid_a"),
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Direct, None, None),
+            "/v1/msg/send-message",
+            "5180273",
+        ),
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+            "/open-apis/v1/bot/send",
+            "5180273",
+        ),
+        (
+            Platform::Douyin,
+            target(
+                "@conv",
+                ConversationKind::Direct,
+                Some("open_b"),
+                Some("@m1"),
+            ),
+            "/im/send/msg/",
+            "@conv",
+        ),
+        (
+            Platform::Wecom,
+            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            "/message/sendText",
+            "7881",
+        ),
+        (
+            Platform::Wecom,
+            target("room-9", ConversationKind::Group, None, None),
+            "/message/sendText",
+            "room-9",
+        ),
+        (
+            Platform::Mixin,
+            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            "/messages",
+            "c354135b",
+        ),
+        (
+            Platform::Wechat,
+            target("wxid_a", ConversationKind::Direct, None, None),
+            "/sendText",
+            "wxid_a",
+        ),
     ];
     for (platform, target, path, conversation) in cases {
-        let call = compose::send_text(platform, &target, "您好，订单已发出 ✓", None, FRESH).unwrap();
+        let call =
+            compose::send_text(platform, &target, "您好，订单已发出 ✓", None, FRESH).unwrap();
         assert_eq!(call.path, path, "{platform:?}");
         let events = decode(platform, &call);
         assert_eq!(events.len(), 1, "{platform:?} {path}: {events:?}");
         let event = &events[0];
         assert_eq!(event.kind, EventType::Message);
         assert_eq!(event.outgoing, Some(true), "{platform:?}");
-        assert_eq!(event.conversation_id.as_deref(), Some(conversation), "{platform:?} {path}");
+        assert_eq!(
+            event.conversation_id.as_deref(),
+            Some(conversation),
+            "{platform:?} {path}"
+        );
         let content = event.content.as_ref().unwrap();
         assert_eq!(content.kind, Some(ContentKind::Text));
-        assert_eq!(content.text.as_deref(), Some("您好，订单已发出 ✓"), "{platform:?}");
+        assert_eq!(
+            content.text.as_deref(),
+            Some("您好，订单已发出 ✓"),
+            "{platform:?}"
+        );
         if let Some(id) = &call.message_id {
-            assert_eq!(event.message_id.as_ref(), Some(id), "{platform:?}: the client-chosen id survives");
+            assert_eq!(
+                event.message_id.as_ref(),
+                Some(id),
+                "{platform:?}: the client-chosen id survives"
+            );
         }
     }
 }
 
 #[test]
 fn recalls_round_trip_naming_the_right_message() {
-    let ids = |pairs: &[(&str, &str)]| pairs.iter().map(|(key, value)| (key.to_string(), value.to_string())).collect::<BTreeMap<_, _>>();
+    let ids = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect::<BTreeMap<_, _>>()
+    };
     let cases = [
-        (Platform::Yunhu, target("5180273", ConversationKind::Direct, None, None), "m1", ids(&[]), "m1"),
-        (Platform::Douyin, target("@conv", ConversationKind::Direct, Some("open_b"), None), "seq:9:0", ids(&[("msg_id", "5909614008769604401")]), "5909614008769604401"),
-        (Platform::Wecom, target("1688:7881", ConversationKind::Direct, Some("7881"), None), "seq:9:0", ids(&[("messageId", "7402180424960121811")]), "7402180424960121811"),
-        (Platform::Mixin, target("c354135b", ConversationKind::Direct, Some("11efbb75"), None), "0f6c7898-060d-4f43-9fb9-d6786fc5be62", ids(&[]), "0f6c7898-060d-4f43-9fb9-d6786fc5be62"),
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Direct, None, None),
+            "m1",
+            ids(&[]),
+            "m1",
+        ),
+        (
+            Platform::Douyin,
+            target("@conv", ConversationKind::Direct, Some("open_b"), None),
+            "seq:9:0",
+            ids(&[("msg_id", "5909614008769604401")]),
+            "5909614008769604401",
+        ),
+        (
+            Platform::Wecom,
+            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            "seq:9:0",
+            ids(&[("messageId", "7402180424960121811")]),
+            "7402180424960121811",
+        ),
+        (
+            Platform::Mixin,
+            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            "0f6c7898-060d-4f43-9fb9-d6786fc5be62",
+            ids(&[]),
+            "0f6c7898-060d-4f43-9fb9-d6786fc5be62",
+        ),
         (
             Platform::Wechat,
             target("wxid_a", ConversationKind::Direct, None, None),
             "seq:9:0",
-            ids(&[("msgId", "1000001"), ("newMsgId", "3876235366388279544"), ("createTime", "1795329858")]),
+            ids(&[
+                ("msgId", "1000001"),
+                ("newMsgId", "3876235366388279544"),
+                ("createTime", "1795329858"),
+            ]),
             "3876235366388279544",
         ),
     ];
     for (platform, target, message_id, platform_ids, expected_target) in cases {
         let call = compose::recall(platform, &target, message_id, &platform_ids, FRESH).unwrap();
         let events = decode(platform, &call);
-        let recall = events.iter().find(|event| event.kind == EventType::Recall).unwrap_or_else(|| panic!("{platform:?}: {events:?}"));
-        assert_eq!(recall.target_message_id.as_deref(), Some(expected_target), "{platform:?}");
+        let recall = events
+            .iter()
+            .find(|event| event.kind == EventType::Recall)
+            .unwrap_or_else(|| panic!("{platform:?}: {events:?}"));
+        assert_eq!(
+            recall.target_message_id.as_deref(),
+            Some(expected_target),
+            "{platform:?}"
+        );
     }
     // E云's newMsgId goes out as the exact number, not a rounded float.
     let wechat = compose::recall(
         Platform::Wechat,
         &target("wxid_a", ConversationKind::Direct, None, None),
         "x",
-        &ids(&[("msgId", "1"), ("newMsgId", "3876235366388279544"), ("createTime", "2")]),
+        &ids(&[
+            ("msgId", "1"),
+            ("newMsgId", "3876235366388279544"),
+            ("createTime", "2"),
+        ]),
         FRESH,
     )
     .unwrap();
-    assert!(String::from_utf8(wechat.body).unwrap().contains("\"newMsgId\":3876235366388279544"));
+    assert!(
+        String::from_utf8(wechat.body)
+            .unwrap()
+            .contains("\"newMsgId\":3876235366388279544")
+    );
 }
 
 #[test]
 fn what_a_platform_cannot_do_is_said_not_guessed() {
     let no_peer = target("@conv", ConversationKind::Direct, None, Some("@m1"));
-    assert_eq!(compose::send_text(Platform::Douyin, &no_peer, "x", None, FRESH), Err(ComposeError::Missing("the customer's open_id")));
+    assert_eq!(
+        compose::send_text(Platform::Douyin, &no_peer, "x", None, FRESH),
+        Err(ComposeError::Missing("the customer's open_id"))
+    );
     let no_answer = target("@conv", ConversationKind::Direct, Some("open_b"), None);
-    assert!(matches!(compose::send_text(Platform::Douyin, &no_answer, "x", None, FRESH), Err(ComposeError::Missing(_))));
+    assert!(matches!(
+        compose::send_text(Platform::Douyin, &no_answer, "x", None, FRESH),
+        Err(ComposeError::Missing(_))
+    ));
     let wechat = target("wxid_a", ConversationKind::Direct, None, None);
-    assert!(matches!(compose::recall(Platform::Wechat, &wechat, "x", &BTreeMap::new(), FRESH), Err(ComposeError::Missing("msgId"))));
+    assert!(matches!(
+        compose::recall(Platform::Wechat, &wechat, "x", &BTreeMap::new(), FRESH),
+        Err(ComposeError::Missing("msgId"))
+    ));
+}
+
+#[test]
+fn a_bot_recall_is_a_recall_by_its_path() {
+    let ids: BTreeMap<String, String> = [("msgId".to_owned(), "bot-msg-1".to_owned())].into();
+    let target = target("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let call = compose::recall(Platform::Yunhu, &target, "seq:1:0", &ids, FRESH).unwrap();
+    assert_eq!(call.path, "/open-apis/v1/bot/recall");
+    assert!(
+        decode(Platform::Yunhu, &call).is_empty(),
+        "the body alone does not say recall or delete"
+    );
+    let events =
+        switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
+    assert_eq!(events[0].kind, EventType::Recall);
+    assert_eq!(events[0].target_message_id.as_deref(), Some("bot-msg-1"));
 }

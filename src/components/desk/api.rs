@@ -99,3 +99,70 @@ pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<(u16, Stri
     }
     Ok((status, text))
 }
+
+/// POSTs raw bytes with extra headers; returns the status and body text whatever the status
+/// (a 502 from the proxy still means the call was logged).
+pub async fn post_bytes(
+    url: &str,
+    content_type: &str,
+    body: &[u8],
+    headers: &[(&str, &str)],
+) -> Result<(u16, String), ApiError> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let bytes = js_sys::Uint8Array::from(body);
+    init.set_body(&bytes);
+    let request = Request::new_with_str_and_init(url, &init)
+        .map_err(|error| ApiError::Network(js_text(error)))?;
+    let request_headers = request.headers();
+    request_headers
+        .set("content-type", content_type)
+        .map_err(|error| ApiError::Network(js_text(error)))?;
+    for (name, value) in headers {
+        request_headers
+            .set(name, value)
+            .map_err(|error| ApiError::Network(js_text(error)))?;
+    }
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|error| ApiError::Network(js_text(error)))?
+        .unchecked_into();
+    let text = JsFuture::from(
+        response
+            .text()
+            .map_err(|error| ApiError::Network(js_text(error)))?,
+    )
+    .await
+    .map_err(|error| ApiError::Network(js_text(error)))?
+    .as_string()
+    .unwrap_or_default();
+    if response.status() == 401 {
+        return Err(ApiError::LoggedOut);
+    }
+    Ok((response.status(), text))
+}
+
+/// The error text of a JSON error body (`{"error": …}`), else the body itself.
+pub fn error_text(status: u16, text: &str) -> String {
+    error_of(status, text).to_string()
+}
+
+/// A fresh random UUID (v4), from the browser's CSPRNG (also on plain-http origins).
+pub fn fresh_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|window| window.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

@@ -7,6 +7,7 @@ use switchboard_desk::{Message, MessageStatus};
 use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind, EventType};
 
+use super::state::{DeskState, Draft};
 use super::time::clock_time;
 
 /// One line for the conversation list.
@@ -216,6 +217,23 @@ pub fn Bubble(
     let content = message.content.clone();
     let original = message.original.clone();
     let seq = message.seq;
+    let state = expect_context::<DeskState>();
+    let capabilities = state.capabilities(platform);
+    let within_window = capabilities
+        .recall_window_secs
+        .is_none_or(|window| js_sys::Date::now() - (message.at_ms as f64) < window as f64 * 1000.0);
+    let can_recall = message.outgoing
+        && !recalled
+        && message.status == MessageStatus::Sent
+        && capabilities.recall
+        && within_window;
+    let copy_text = message.content.text.clone();
+    let retry_text = message
+        .content
+        .text
+        .clone()
+        .filter(|_| message.outgoing && matches!(message.status, MessageStatus::Failed(_)));
+    let recall_target = message.clone();
     view! {
         <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled data-message=message.id.clone() data-status=format!("{:?}", message.status)>
             <div class="bubble-meta">
@@ -240,8 +258,61 @@ pub fn Bubble(
             {original.filter(|_| edited).map(|original| view! {
                 <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original)}</details>
             })}
-            <a class="inspect-link" href=format!("/inspect#log={seq}") title="Open the raw payload in the inspector">"inspect"</a>
+            <div class="bubble-actions">
+                {can_recall.then(|| {
+                    let message = recall_target.clone();
+                    view! {
+                        <button class="link-button" on:click=move |_| {
+                            if let Some(key) = state.selected.get_untracked() {
+                                state.recall(key, message.clone());
+                            }
+                        }>"recall"</button>
+                    }
+                })}
+                {retry_text.map(|text| view! {
+                    <button class="link-button" on:click=move |_| {
+                        if let Some(key) = state.selected.get_untracked() {
+                            state.send_text(key, text.clone());
+                        }
+                    }>"retry"</button>
+                })}
+                {copy_text.map(|text| view! {
+                    <button class="link-button" on:click=move |_| copy(&text)>"copy"</button>
+                })}
+                <a class="inspect-link" href=format!("/inspect#log={seq}") title="Open the raw payload in the inspector">"inspect"</a>
+            </div>
         </li>
     }
     .into_any()
+}
+
+fn copy(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The optimistic bubble: "sending…" until the log shows the request, or why it never left.
+#[component]
+pub fn DraftBubble(draft: Draft) -> impl IntoView {
+    let state = expect_context::<DeskState>();
+    let error = draft.error.clone();
+    let retry = draft.clone();
+    view! {
+        <li class="bubble outgoing draft" data-client-id=draft.client_id.clone()>
+            <div class="bubble-meta">
+                <strong>"You"</strong>" · "<time>{clock_time(draft.at_ms as i64)}</time>" "
+                {match error.clone() {
+                    None => view! { <span class="status sending">"sending…"</span> }.into_any(),
+                    Some(reason) => view! { <span class="status failed">{format!("failed — {reason}")}</span> }.into_any(),
+                }}
+            </div>
+            <div class="bubble-text">{draft.text.clone()}</div>
+            {error.map(|_| view! {
+                <div class="bubble-actions">
+                    <button class="link-button" on:click=move |_| state.retry(retry.clone())>"retry"</button>
+                </div>
+            })}
+        </li>
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod bubble;
+pub mod composer;
 pub mod conversation_list;
 pub mod login;
 pub mod platform_list;

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 use serde::Deserialize;
-use switchboard_desk::{ConversationKey, Desk, Row};
+use switchboard_desk::{ConversationKey, Desk, Message, Row};
 use switchboard_payload::Platform;
+use switchboard_payload::compose;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -39,6 +40,33 @@ pub enum Connection {
 pub struct PlatformConfig {
     pub id: String,
     pub name: String,
+    pub capabilities: Capabilities,
+}
+
+/// What the desk may offer per platform: the server's one capability table.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+pub struct Capabilities {
+    pub send_text: bool,
+    pub send_image: bool,
+    pub send_file: bool,
+    pub upload: bool,
+    pub recall: bool,
+    pub recall_window_secs: Option<u64>,
+    pub edit: bool,
+    pub read_receipts: bool,
+    pub history: bool,
+    pub quote_reply: bool,
+}
+
+/// A message the agent sent that the log has not shown yet (the optimistic bubble).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub client_id: String,
+    pub key: ConversationKey,
+    pub text: String,
+    pub at_ms: f64,
+    /// Set when the call never reached the log (refused here or by our server).
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -64,6 +92,9 @@ pub struct DeskState {
     pub platform_filter: RwSignal<Option<Platform>>,
     pub search: RwSignal<String>,
     pub selected: RwSignal<Option<ConversationKey>>,
+    pub drafts: RwSignal<Vec<Draft>>,
+    /// A short message for the agent ("recall failed: …").
+    pub notice: RwSignal<Option<String>>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
     owner: StoredValue<Option<Owner>>,
@@ -79,6 +110,8 @@ impl DeskState {
             platform_filter: RwSignal::new(None),
             search: RwSignal::new(String::new()),
             selected: RwSignal::new(None),
+            drafts: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
             owner: StoredValue::new(Owner::current()),
         }
     }
@@ -246,6 +279,115 @@ impl DeskState {
                 window.clear_interval_with_handle(interval);
             }
             drop(closures);
+        });
+    }
+}
+
+impl DeskState {
+    pub fn capabilities(&self, platform: Platform) -> Capabilities {
+        self.config
+            .with(|config| {
+                config.as_ref().and_then(|config| {
+                    config
+                        .platforms
+                        .iter()
+                        .find(|entry| entry.id == platform.id())
+                        .map(|entry| entry.capabilities)
+                })
+            })
+            .unwrap_or_default()
+    }
+
+    /// Sends a text message: an optimistic bubble at once, then the platform's request through
+    /// the proxy. The log's rows take over the bubble (matched by its client id).
+    pub fn send_text(self, key: ConversationKey, text: String) {
+        let client_id = api::fresh_uuid();
+        let draft = Draft {
+            client_id: client_id.clone(),
+            key: key.clone(),
+            text: text.clone(),
+            at_ms: js_sys::Date::now(),
+            error: None,
+        };
+        self.drafts.update(|drafts| drafts.push(draft));
+        let target = self.desk.with_value(|desk| {
+            desk.conversation(&key)
+                .map(|conversation| conversation.target())
+        });
+        let call = target
+            .ok_or_else(|| "the conversation is gone".to_owned())
+            .and_then(|target| {
+                compose::send_text(key.platform, &target, &text, None, &client_id)
+                    .map_err(|error| error.to_string())
+            });
+        match call {
+            Ok(call) => self.call(key, call, Some(client_id)),
+            Err(error) => self.fail_draft(&client_id, error),
+        }
+    }
+
+    /// Resends a failed draft's text as a new message.
+    pub fn retry(self, draft: Draft) {
+        self.drafts
+            .update(|drafts| drafts.retain(|existing| existing.client_id != draft.client_id));
+        self.send_text(draft.key, draft.text);
+    }
+
+    pub fn recall(self, key: ConversationKey, message: Message) {
+        let target = self.desk.with_value(|desk| {
+            desk.conversation(&key)
+                .map(|conversation| conversation.target())
+        });
+        let Some(target) = target else { return };
+        match compose::recall(
+            key.platform,
+            &target,
+            &message.id,
+            &message.platform_ids,
+            &api::fresh_uuid(),
+        ) {
+            Ok(call) => self.call(key, call, None),
+            Err(error) => self.notice.set(Some(format!("Cannot recall: {error}"))),
+        }
+    }
+
+    fn fail_draft(self, client_id: &str, error: String) {
+        self.drafts.update(|drafts| {
+            if let Some(draft) = drafts.iter_mut().find(|draft| draft.client_id == client_id) {
+                draft.error = Some(error);
+            }
+        });
+    }
+
+    /// Posts a composed call through the proxy, annotated with its conversation (and bubble).
+    fn call(self, key: ConversationKey, call: compose::Call, client_id: Option<String>) {
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/proxy/{}{}", key.platform.id(), call.path);
+            let mut headers = vec![("x-switchboard-conversation", key.id.as_str())];
+            if let Some(client_id) = &client_id {
+                headers.push(("x-switchboard-client-id", client_id.as_str()));
+            }
+            let outcome = api::post_bytes(&url, call.content_type, &call.body, &headers).await;
+            // 2xx and 502/504 were logged: the log tells the rest. Anything else never left.
+            let error = match outcome {
+                Ok((status, _))
+                    if (200..300).contains(&status) || status == 502 || status == 504 =>
+                {
+                    None
+                }
+                Ok((status, text)) => Some(api::error_text(status, &text)),
+                Err(ApiError::LoggedOut) => {
+                    self.connection.set(Connection::LoggedOut);
+                    Some("log in again".to_owned())
+                }
+                Err(error) => Some(error.to_string()),
+            };
+            if let Some(error) = error {
+                match &client_id {
+                    Some(client_id) => self.fail_draft(client_id, error),
+                    None => self.notice.set(Some(error)),
+                }
+            }
         });
     }
 }

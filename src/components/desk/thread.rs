@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::bubble::{Bubble, preview_text};
+use super::bubble::{Bubble, DraftBubble, preview_text};
+use super::composer::Composer;
 use super::state::DeskState;
 
 /// Messages rendered at once; older ones come with "show earlier".
@@ -21,6 +22,19 @@ pub fn Thread() -> impl IntoView {
         let key = state.selected.get()?;
         state.with_desk(|desk| desk.conversation(&key).cloned())
     });
+    let conversation_client_ids = move || {
+        conversation.with(|conversation| {
+            conversation
+                .iter()
+                .flat_map(|conversation| {
+                    conversation
+                        .messages
+                        .iter()
+                        .filter_map(|message| message.client_id.clone())
+                })
+                .collect()
+        })
+    };
     // New messages scroll into view.
     Effect::new(move |_| {
         conversation.track();
@@ -59,7 +73,24 @@ pub fn Thread() -> impl IntoView {
                                 {format!("show earlier ({start} more)")}
                             </button>
                         })}
-                        <ol class="message-list" node_ref=list>{bubbles}</ol>
+                        <ol class="message-list" node_ref=list>
+                            {bubbles}
+                            {move || {
+                                // Bubbles the log has not shown yet: they give way to its rows.
+                                let key = state.selected.get();
+                                let shown: std::collections::HashSet<String> = conversation_client_ids();
+                                state.drafts.get().into_iter()
+                                    .filter(|draft| Some(&draft.key) == key.as_ref() && !shown.contains(&draft.client_id))
+                                    .map(|draft| view! { <DraftBubble draft/> })
+                                    .collect_view()
+                            }}
+                        </ol>
+                        {move || state.notice.get().map(|notice| view! {
+                            <p class="notice" role="alert">{notice}" "
+                                <button class="link-button" on:click=move |_| state.notice.set(None)>"dismiss"</button>
+                            </p>
+                        })}
+                        <Composer key=conversation.key.clone()/>
                     }
                     .into_any()
                 }

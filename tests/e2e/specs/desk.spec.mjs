@@ -115,3 +115,46 @@ test('a bubble opens its raw payload in the inspector', async ({ page }) => {
   await expect(page).toHaveURL(/\/inspect#log=\d+$/);
   await expect(page.locator('.events')).toContainText(text);
 });
+
+for (const platform of PLATFORMS) {
+  test(`on ${platform} the agent replies (sending → sent) and recalls it`, async ({ page }) => {
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await logIn(page);
+    const question = `${platform} question ${Date.now()}`;
+    await customerSays(page, platform, question, 1);
+    await page.locator('.conversation-row', { hasText: question }).click();
+
+    const reply = `${platform} answer ${Date.now()}`;
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill(reply);
+    await box.press('Enter');
+    await expect(box).toHaveValue('');
+    const sent = page.locator('.message-list .bubble.outgoing', { hasText: reply });
+    await expect(sent.locator('.status')).toHaveText('sent');
+    await expect(sent).toHaveCount(1);
+    // Once recalled its text is hidden: follow the bubble by its message id.
+    const bubble = page.locator(`.message-list .bubble[data-message="${await sent.getAttribute('data-message')}"]`);
+
+    await bubble.getByRole('button', { name: 'recall' }).click();
+    await expect(bubble.locator('.recalled-mark')).toHaveText('recalled');
+    await bubble.getByRole('button', { name: 'show original' }).click();
+    await expect(bubble.locator('.bubble-text')).toHaveText(reply);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('Shift+Enter starts a new line and Ctrl+Enter sends', async ({ page }) => {
+  await logIn(page);
+  const question = `douyin multi-line ${Date.now()}`;
+  await customerSays(page, 'douyin', question, 0);
+  await page.locator('.conversation-row', { hasText: question }).click();
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('line one');
+  await box.press('Shift+Enter');
+  await box.type('line two');
+  await expect(box).toHaveValue('line one\nline two');
+  await box.press('Control+Enter');
+  const bubble = page.locator('.message-list .bubble.outgoing', { hasText: 'line two' });
+  await expect(bubble.locator('.status')).toHaveText('sent');
+});

@@ -381,10 +381,19 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 }
 
 /// `im/send/msg`: answers the customer's latest message (Douyin allows replies within 24 h).
-pub fn send_text(target: &crate::compose::Target, text: &str) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+pub fn send_text(
+    target: &crate::compose::Target,
+    text: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::{Call, ComposeError};
-    let to_user_id = target.peer_id.clone().ok_or(ComposeError::Missing("the customer's open_id"))?;
-    let msg_id = target.reply_to.clone().ok_or(ComposeError::Missing("a customer message to answer"))?;
+    let to_user_id = target
+        .peer_id
+        .clone()
+        .ok_or(ComposeError::Missing("the customer's open_id"))?;
+    let msg_id = target
+        .reply_to
+        .clone()
+        .ok_or(ComposeError::Missing("a customer message to answer"))?;
     let body = serde_json::json!({
         "msg_id": msg_id,
         "conversation_id": target.conversation_id,
@@ -400,7 +409,9 @@ pub fn recall(
     platform_ids: &std::collections::BTreeMap<String, String>,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::{Call, ComposeError};
-    let msg_id = platform_ids.get("msg_id").ok_or(ComposeError::Missing("the msg_id Douyin gave the message"))?;
+    let msg_id = platform_ids
+        .get("msg_id")
+        .ok_or(ComposeError::Missing("the msg_id Douyin gave the message"))?;
     let body = serde_json::json!({ "msg_id": msg_id, "conversation_id": target.conversation_id, "conversation_type": 1 });
     Ok(Call::json("/im/recall/msg/", &body, None))
 }

@@ -287,22 +287,6 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
     outcome
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn conversation_id_rule_is_symmetric_and_versioned() {
-        let a = "11efbb75-e7fe-44d7-a14f-698535289310";
-        let b = "e8e8cd79-cd40-4796-8c54-3a13cfe50115";
-        let id = unique_conversation_id(a, b);
-        assert_eq!(id, unique_conversation_id(b, a));
-        assert_eq!(id.len(), 36);
-        assert_eq!(&id[14..15], "3", "version nibble");
-        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "variant bits");
-    }
-}
-
 /// `POST /messages` with one PLAIN_TEXT message (payload base64url, unpadded).
 pub fn send_text(
     target: &crate::compose::Target,
@@ -310,7 +294,13 @@ pub fn send_text(
     quote: Option<&str>,
     fresh_id: &str,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    Ok(post_message(target, "PLAIN_TEXT", text.as_bytes(), quote, fresh_id))
+    Ok(post_message(
+        target,
+        "PLAIN_TEXT",
+        text.as_bytes(),
+        quote,
+        fresh_id,
+    ))
 }
 
 /// A recall is a new MESSAGE_RECALL message naming the old one.
@@ -345,5 +335,25 @@ fn post_message(
     if let Some(quote) = quote {
         message["quote_message_id"] = quote.into();
     }
-    crate::compose::Call::json("/messages", &serde_json::json!([message]), Some(fresh_id.to_owned()))
+    crate::compose::Call::json(
+        "/messages",
+        &serde_json::json!([message]),
+        Some(fresh_id.to_owned()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversation_id_rule_is_symmetric_and_versioned() {
+        let a = "11efbb75-e7fe-44d7-a14f-698535289310";
+        let b = "e8e8cd79-cd40-4796-8c54-3a13cfe50115";
+        let id = unique_conversation_id(a, b);
+        assert_eq!(id, unique_conversation_id(b, a));
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "3", "version nibble");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "variant bits");
+    }
 }

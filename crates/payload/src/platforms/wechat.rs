@@ -236,7 +236,10 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 }
 
 /// `sendText {wcId, content}`; the server adds `wId`.
-pub fn send_text(target: &crate::compose::Target, text: &str) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+pub fn send_text(
+    target: &crate::compose::Target,
+    text: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     let body = serde_json::json!({ "wcId": target.conversation_id, "content": text });
     Ok(crate::compose::Call::json("/sendText", &body, None))
 }
@@ -250,7 +253,9 @@ pub fn recall(
     let number = |key: &'static str| -> Result<serde_json::Value, ComposeError> {
         let text = platform_ids.get(key).ok_or(ComposeError::Missing(key))?;
         // Exact: a 64-bit id stays the number it was.
-        serde_json::from_str::<serde_json::Number>(text).map(serde_json::Value::Number).map_err(|_| ComposeError::Missing(key))
+        serde_json::from_str::<serde_json::Number>(text)
+            .map(serde_json::Value::Number)
+            .map_err(|_| ComposeError::Missing(key))
     };
     let body = serde_json::json!({
         "wcId": target.conversation_id,

@@ -220,12 +220,18 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 
 /// The configured send-text path (modelled on E云: `toId` or `roomId`, `content`); the server
 /// adds `sessionId`.
-pub fn send_text(target: &crate::compose::Target, text: &str) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+pub fn send_text(
+    target: &crate::compose::Target,
+    text: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::{Call, ComposeError};
     let body = if target.kind == Some(ConversationKind::Group) {
         serde_json::json!({ "roomId": target.conversation_id, "content": text })
     } else {
-        let to = target.peer_id.clone().ok_or(ComposeError::Missing("the customer's user id"))?;
+        let to = target
+            .peer_id
+            .clone()
+            .ok_or(ComposeError::Missing("the customer's user id"))?;
         serde_json::json!({ "toId": to, "content": text })
     };
     Ok(Call::json("/message/sendText", &body, None))
@@ -237,9 +243,18 @@ pub fn recall(
     platform_ids: &std::collections::BTreeMap<String, String>,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::{Call, ComposeError};
-    let message_id = platform_ids.get("messageId").ok_or(ComposeError::Missing("the messageId wkteam gave the message"))?;
-    let wx_id = target.peer_id.clone().unwrap_or_else(|| target.conversation_id.clone());
-    Ok(Call::json("/message/cancelMsg", &serde_json::json!({ "wxId": wx_id, "messageId": message_id }), None))
+    let message_id = platform_ids.get("messageId").ok_or(ComposeError::Missing(
+        "the messageId wkteam gave the message",
+    ))?;
+    let wx_id = target
+        .peer_id
+        .clone()
+        .unwrap_or_else(|| target.conversation_id.clone());
+    Ok(Call::json(
+        "/message/cancelMsg",
+        &serde_json::json!({ "wxId": wx_id, "messageId": message_id }),
+        None,
+    ))
 }
 
 /// Our own requests: a send (`toId`/`roomId` + `content`) or a cancel (`messageId`).

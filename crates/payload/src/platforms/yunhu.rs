@@ -537,7 +537,10 @@ pub fn send_text(
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::Call;
     if target.kind == Some(ConversationKind::Bot) {
-        let recv_id = target.peer_id.clone().unwrap_or_else(|| target.conversation_id.clone());
+        let recv_id = target
+            .peer_id
+            .clone()
+            .unwrap_or_else(|| target.conversation_id.clone());
         let mut body = serde_json::json!({
             "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
         });
@@ -550,7 +553,10 @@ pub fn send_text(
         msg_id: fresh_id.replace('-', ""),
         chat_id: target.conversation_id.clone(),
         chat_type: chat_type_of(target.kind),
-        content: Some(MsgContent { text: text.to_owned(), ..MsgContent::default() }),
+        content: Some(MsgContent {
+            text: text.to_owned(),
+            ..MsgContent::default()
+        }),
         content_type: 1,
         quote_msg_id: quote.unwrap_or_default().to_owned(),
         ..SendMessageRequest::default()
@@ -580,8 +586,12 @@ pub fn recall(
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::Call;
     if let Some(bot_msg_id) = platform_ids.get("msgId") {
-        let chat_id = target.peer_id.clone().unwrap_or_else(|| target.conversation_id.clone());
-        let body = serde_json::json!({ "msgId": bot_msg_id, "chatId": chat_id, "chatType": "user" });
+        let chat_id = target
+            .peer_id
+            .clone()
+            .unwrap_or_else(|| target.conversation_id.clone());
+        let body =
+            serde_json::json!({ "msgId": bot_msg_id, "chatId": chat_id, "chatType": "user" });
         return Ok(Call::json("/open-apis/v1/bot/recall", &body, None));
     }
     let request = RecallMsgRequest {
@@ -596,4 +606,19 @@ pub fn recall(
         body: request.encode_to_vec(),
         message_id: None,
     })
+}
+
+/// Events of a JSON request whose meaning is in its path: `bot/recall` and `/v1/msg/delete`
+/// share a body shape, and only the recall removes the message for everyone.
+pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
+    let path = path.split('?').next().unwrap_or(path);
+    if !path.ends_with("/open-apis/v1/bot/recall") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut event = Event::new(EventType::Recall, Platform::Yunhu);
+    event.target_message_id = crate::outcome::id_text(&value["msgId"]);
+    event.conversation_id = crate::outcome::id_text(&value["chatId"]);
+    event.outgoing = Some(true);
+    Some(vec![event])
 }

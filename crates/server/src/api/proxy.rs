@@ -15,6 +15,9 @@ use crate::state::{AppState, Append};
 
 /// Request headers the browser may pass upstream; everything else (cookies first) stays here.
 const FORWARDED_REQUEST_HEADERS: &[&str] = &["content-type", "accept"];
+/// The desk's notes on a call, kept in the log row only: which conversation a send belongs to
+/// (some platforms' requests do not say), and the bubble it answers.
+const ANNOTATION_HEADERS: &[&str] = &["x-switchboard-conversation", "x-switchboard-client-id"];
 /// Longest upstream body quoted back in an error.
 const QUOTED_BODY_LIMIT: usize = 4096;
 
@@ -53,12 +56,18 @@ pub async fn forward(
         .filter(|(name, _)| FORWARDED_REQUEST_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
         .collect();
+    let annotations = headers
+        .iter()
+        .filter(|(name, _)| ANNOTATION_HEADERS.contains(&name.as_str()))
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
     let outgoing = Outgoing {
         method,
         path,
         query,
         headers: forwarded_headers,
         body: body.to_vec(),
+        annotations,
     };
     let exchange = send(&state, rules.as_ref(), outgoing).await?;
     Ok(exchange.into_response())
@@ -125,7 +134,10 @@ pub async fn send_to(
             platform: platform.to_owned(),
             direction: Direction::Outbound,
             content_type: header_value(&outgoing.headers, "content-type"),
-            headers: log_headers(rules, &outgoing.method, &url, &outgoing.headers),
+            headers: log_headers(rules, &outgoing.method, &url, &outgoing.headers)
+                .into_iter()
+                .chain(outgoing.annotations.iter().cloned())
+                .collect(),
             body: outgoing.body.clone(),
             request_seq: None,
             dedupe_key: None,

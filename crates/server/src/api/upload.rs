@@ -181,6 +181,7 @@ fn post(path: String, content_type: String, body: Vec<u8>) -> Outgoing {
         query: Vec::new(),
         headers: vec![("Content-Type".into(), content_type)],
         body,
+        annotations: Vec::new(),
     }
 }
 
@@ -226,6 +227,7 @@ async fn yunhu(
             query: Vec::new(),
             headers: Vec::new(),
             body: Vec::new(),
+            annotations: Vec::new(),
         },
     )
     .await?;
@@ -323,6 +325,7 @@ async fn mixin(
             ("x-amz-acl".into(), "public-read".into()),
         ],
         body: file.bytes,
+        annotations: Vec::new(),
     };
     send_to(state, rules, upload_url, put).await?;
     Ok((attachment_id, view_url, json(&created)))

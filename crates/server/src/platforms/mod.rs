@@ -28,6 +28,9 @@ pub struct Outgoing {
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The desk's notes on the call (`x-switchboard-conversation`, …): logged with the request,
+    /// never sent upstream.
+    pub annotations: Vec<(String, String)>,
 }
 
 /// An allowed upstream call: a method and a path pattern whose `{…}` segments match one plain

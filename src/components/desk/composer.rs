@@ -1,0 +1,61 @@
+//! The reply box: Enter (or Ctrl+Enter) sends, Shift+Enter starts a new line. Shown only where
+//! the platform can send text (the capability table decides, not the click).
+
+use leptos::prelude::*;
+use switchboard_desk::ConversationKey;
+
+use super::state::DeskState;
+
+#[component]
+pub fn Composer(key: ConversationKey) -> impl IntoView {
+    let state = expect_context::<DeskState>();
+    let text = RwSignal::new(String::new());
+    let platform = key.platform;
+    let can_send = move || state.capabilities(platform).send_text;
+    let send = {
+        let key = key.clone();
+        move || {
+            let message = text.get_untracked();
+            if message.trim().is_empty() {
+                return;
+            }
+            state.send_text(key.clone(), message);
+            text.set(String::new());
+        }
+    };
+    let send_on_key = send.clone();
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Enter"
+            && (!event.shift_key() || event.ctrl_key())
+            && !event.is_composing()
+        {
+            event.prevent_default();
+            send_on_key();
+        }
+    };
+    view! {
+        <Show
+            when=can_send
+            fallback=move || view! { <p class="composer muted">{format!("{} cannot send messages from here.", platform.name())}</p> }
+        >
+            <form class="composer" aria-label="Reply" on:submit={
+                let send = send.clone();
+                move |event: leptos::ev::SubmitEvent| {
+                    event.prevent_default();
+                    send();
+                }
+            }>
+                <textarea
+                    class="composer-text"
+                    aria-label="Message"
+                    placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
+                    rows="2"
+                    prop:value=move || text.get()
+                    on:input=move |event| text.set(event_target_value(&event))
+                    on:keydown=on_keydown.clone()
+                ></textarea>
+                <button class="button" type="submit" disabled=move || text.with(|text| text.trim().is_empty())>"Send"</button>
+            </form>
+        </Show>
+    }
+}
