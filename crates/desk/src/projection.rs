@@ -247,6 +247,7 @@ impl Desk {
         // The desk says which conversation a send belongs to (a wkteam send names only the
         // customer); the row carries it.
         let conversation = row.header("x-switchboard-conversation").map(str::to_owned);
+        let media_url = row.header("x-switchboard-media-url").map(str::to_owned);
         let mut messages = Vec::new();
         for mut event in events {
             match event.kind {
@@ -255,6 +256,15 @@ impl Desk {
                     event.outgoing = Some(true);
                     if let Some(conversation) = &conversation {
                         event.conversation_id = Some(conversation.clone());
+                    }
+                    // An upload's viewable URL, which the send request itself does not carry.
+                    if let (Some(url), Some(content)) = (media_url.as_ref(), event.content.as_mut())
+                        && !content
+                            .url
+                            .as_deref()
+                            .is_some_and(|url| url.starts_with("http"))
+                    {
+                        content.url = Some(url.clone());
                     }
                     messages.push(event);
                 }

@@ -77,6 +77,36 @@ pub fn send_text(
     }
 }
 
+/// An uploaded image, as `/api/upload` answered for it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Image {
+    /// The platform's key or id (Yunhu Qiniu key / bot imageKey, Douyin image_id, Mixin attachment_id).
+    pub id: String,
+    /// Where it can be seen (E云 sends by URL only).
+    pub url: Option<String>,
+    pub mime_type: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub size: u64,
+    pub name: String,
+}
+
+/// An image message carrying an uploaded image.
+pub fn send_image(
+    platform: Platform,
+    target: &Target,
+    image: &Image,
+    fresh_id: &str,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => crate::platforms::yunhu::send_image(target, image, fresh_id),
+        Platform::Douyin => crate::platforms::douyin::send_image(target, image),
+        Platform::Wecom => crate::platforms::wecom::send_image(target, image),
+        Platform::Mixin => crate::platforms::mixin::send_image(target, image, fresh_id),
+        Platform::Wechat => crate::platforms::wechat::send_image(target, image),
+    }
+}
+
 /// Recalls one of our messages: its id, and the ids the platform's answer gave it.
 pub fn recall(
     platform: Platform,

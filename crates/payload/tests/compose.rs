@@ -229,3 +229,81 @@ fn a_bot_recall_is_a_recall_by_its_path() {
     assert_eq!(events[0].kind, EventType::Recall);
     assert_eq!(events[0].target_message_id.as_deref(), Some("bot-msg-1"));
 }
+
+#[test]
+fn image_messages_round_trip_carrying_the_uploaded_id() {
+    let image = compose::Image {
+        id: "0333477d9aa4b11192781eb9d48d9c49.png".into(),
+        url: Some("https://chat-img.jwznb.com/0333477d9aa4b11192781eb9d48d9c49.png".into()),
+        mime_type: "image/png".into(),
+        width: Some(881),
+        height: Some(863),
+        size: 1805,
+        name: "red.png".into(),
+    };
+    let cases = [
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Direct, None, None),
+        ),
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+        ),
+        (
+            Platform::Douyin,
+            target(
+                "@conv",
+                ConversationKind::Direct,
+                Some("open_b"),
+                Some("@m1"),
+            ),
+        ),
+        (
+            Platform::Wecom,
+            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+        ),
+        (
+            Platform::Mixin,
+            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+        ),
+        (
+            Platform::Wechat,
+            target("wxid_a", ConversationKind::Direct, None, None),
+        ),
+    ];
+    for (platform, target) in cases {
+        let call = compose::send_image(platform, &target, &image, FRESH).unwrap();
+        let events = if call.path.ends_with("bot/send") {
+            decode(Platform::Yunhu, &call)
+        } else {
+            decode(platform, &call)
+        };
+        let content = events
+            .first()
+            .and_then(|event| event.content.clone())
+            .unwrap_or_else(|| panic!("{platform:?} {}: {events:?}", call.path));
+        assert_eq!(
+            content.kind,
+            Some(ContentKind::Image),
+            "{platform:?} {}",
+            call.path
+        );
+        let carried = content.key.or(content.url).unwrap_or_default();
+        assert!(
+            carried.contains("0333477d9aa4b11192781eb9d48d9c49"),
+            "{platform:?} {}: {carried}",
+            call.path
+        );
+    }
+    let no_url = compose::Image { url: None, ..image };
+    assert!(matches!(
+        compose::send_image(
+            Platform::Wechat,
+            &target("wxid_a", ConversationKind::Direct, None, None),
+            &no_url,
+            FRESH
+        ),
+        Err(ComposeError::Missing(_))
+    ));
+}

@@ -67,6 +67,13 @@ pub struct Yunhu {
     /// Hosts the desk may load media from through `/api/media` (`*.` = any subdomain).
     #[serde(default = "yunhu_media")]
     pub media_hosts: Vec<String>,
+    /// Where an uploaded image key can be seen: `{image_base_url}/{key}`.
+    #[serde(default = "yunhu_image_base")]
+    pub image_base_url: String,
+}
+
+fn yunhu_image_base() -> String {
+    "https://chat-img.jwznb.com".into()
 }
 
 fn yunhu_media() -> Vec<String> {
@@ -247,6 +254,7 @@ impl Config {
             }
             urls.push(("yunhu.base_url", &yunhu.base_url));
             urls.push(("yunhu.upload_url", &yunhu.upload_url));
+            urls.push(("yunhu.image_base_url", &yunhu.image_base_url));
         }
         if let Some(douyin) = &self.douyin {
             urls.push(("douyin.base_url", &douyin.base_url));

@@ -60,7 +60,7 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-fn content_view(platform: Platform, content: Content) -> AnyView {
+fn content_view(platform: Platform, content: Content, local_preview: Option<String>) -> AnyView {
     let text = content.text.clone().unwrap_or_default();
     match content.kind.unwrap_or(ContentKind::Unknown) {
         ContentKind::Text | ContentKind::System => view! { <div class="bubble-text">{text}</div> }.into_any(),
@@ -70,7 +70,13 @@ fn content_view(platform: Platform, content: Content) -> AnyView {
             view! { <div class="bubble-text"><span class="content-kind">{label}</span>" "{text}</div> }.into_any()
         }
         ContentKind::Image => {
-            let src = content.url.as_deref().map(|url| media_src(platform, url)).unwrap_or_default();
+            let src = content
+                .url
+                .as_deref()
+                .map(|url| media_src(platform, url))
+                .filter(|src| !src.is_empty())
+                .or(local_preview)
+                .unwrap_or_default();
             let alt = content.name.clone().or(content.key.clone()).unwrap_or_else(|| "image".into());
             if src.is_empty() {
                 view! { <div class="bubble-media muted">"[image] "{alt}</div> }.into_any()
@@ -219,6 +225,11 @@ pub fn Bubble(
     let seq = message.seq;
     let state = expect_context::<DeskState>();
     let capabilities = state.capabilities(platform);
+    let local_preview = message.client_id.as_ref().and_then(|id| {
+        state
+            .previews
+            .with_value(|previews| previews.get(id).cloned())
+    });
     let within_window = capabilities
         .recall_window_secs
         .is_none_or(|window| js_sys::Date::now() - (message.at_ms as f64) < window as f64 * 1000.0);
@@ -249,14 +260,14 @@ pub fn Bubble(
                     <button class="link-button" on:click=move |_| show_original.update(|open| *open = !*open)>
                         {move || if show_original.get() { "hide original" } else { "show original" }}
                     </button>
-                    {move || show_original.get().then(|| content_view(platform, content.clone()))}
+                    {move || show_original.get().then(|| content_view(platform, content.clone(), None))}
                 }
                 .into_any()
             } else {
-                content_view(platform, content.clone())
+                content_view(platform, content.clone(), local_preview.clone())
             }}
             {original.filter(|_| edited).map(|original| view! {
-                <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original)}</details>
+                <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original, None)}</details>
             })}
             <div class="bubble-actions">
                 {can_recall.then(|| {
@@ -298,6 +309,8 @@ pub fn DraftBubble(draft: Draft) -> impl IntoView {
     let state = expect_context::<DeskState>();
     let error = draft.error.clone();
     let retry = draft.clone();
+    let is_image = draft.image_preview.is_some();
+    let progress = draft.progress.filter(|_| draft.error.is_none());
     view! {
         <li class="bubble outgoing draft" data-client-id=draft.client_id.clone()>
             <div class="bubble-meta">
@@ -307,8 +320,14 @@ pub fn DraftBubble(draft: Draft) -> impl IntoView {
                     Some(reason) => view! { <span class="status failed">{format!("failed — {reason}")}</span> }.into_any(),
                 }}
             </div>
-            <div class="bubble-text">{draft.text.clone()}</div>
-            {error.map(|_| view! {
+            {match draft.image_preview.clone() {
+                Some(preview) => view! { <img class="bubble-image" src=preview alt=draft.text.clone()/> }.into_any(),
+                None => view! { <div class="bubble-text">{draft.text.clone()}</div> }.into_any(),
+            }}
+            {progress.map(|fraction| view! {
+                <progress class="upload-progress" max="1" value=fraction aria-label="Upload progress">{format!("{:.0}%", fraction * 100.0)}</progress>
+            })}
+            {error.filter(|_| !is_image).map(|_| view! {
                 <div class="bubble-actions">
                     <button class="link-button" on:click=move |_| state.retry(retry.clone())>"retry"</button>
                 </div>

@@ -67,6 +67,9 @@ pub struct Draft {
     pub at_ms: f64,
     /// Set when the call never reached the log (refused here or by our server).
     pub error: Option<String>,
+    /// An image being sent: its local preview (an object URL) and upload progress (0–1).
+    pub image_preview: Option<String>,
+    pub progress: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -93,6 +96,9 @@ pub struct DeskState {
     pub search: RwSignal<String>,
     pub selected: RwSignal<Option<ConversationKey>>,
     pub drafts: RwSignal<Vec<Draft>>,
+    /// Local previews of images sent from this tab, by client id: some platforms (Douyin) give
+    /// no URL for an upload, so this is the only picture of it the agent can have.
+    pub previews: StoredValue<std::collections::HashMap<String, String>>,
     /// A short message for the agent ("recall failed: …").
     pub notice: RwSignal<Option<String>>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
@@ -111,6 +117,7 @@ impl DeskState {
             search: RwSignal::new(String::new()),
             selected: RwSignal::new(None),
             drafts: RwSignal::new(Vec::new()),
+            previews: StoredValue::new(std::collections::HashMap::new()),
             notice: RwSignal::new(None),
             owner: StoredValue::new(Owner::current()),
         }
@@ -308,6 +315,8 @@ impl DeskState {
             text: text.clone(),
             at_ms: js_sys::Date::now(),
             error: None,
+            image_preview: None,
+            progress: None,
         };
         self.drafts.update(|drafts| drafts.push(draft));
         let target = self.desk.with_value(|desk| {
@@ -331,6 +340,71 @@ impl DeskState {
         self.drafts
             .update(|drafts| drafts.retain(|existing| existing.client_id != draft.client_id));
         self.send_text(draft.key, draft.text);
+    }
+
+    /// Sends an image: uploads it through `/api/upload` (the bubble shows the progress and the
+    /// local preview), then sends the platform's image message with the id it got.
+    pub fn send_image(self, key: ConversationKey, file: web_sys::File) {
+        let client_id = api::fresh_uuid();
+        let preview = web_sys::Url::create_object_url_with_blob(&file).ok();
+        if let Some(preview) = &preview {
+            self.previews.update_value(|previews| {
+                previews.insert(client_id.clone(), preview.clone());
+            });
+        }
+        self.drafts.update(|drafts| {
+            drafts.push(Draft {
+                client_id: client_id.clone(),
+                key: key.clone(),
+                text: file.name(),
+                at_ms: js_sys::Date::now(),
+                error: None,
+                image_preview: preview,
+                progress: Some(0.0),
+            })
+        });
+        let progress_id = client_id.clone();
+        let on_progress = move |fraction: f64| {
+            self.drafts.update(|drafts| {
+                if let Some(draft) = drafts
+                    .iter_mut()
+                    .find(|draft| draft.client_id == progress_id)
+                {
+                    draft.progress = Some(fraction);
+                }
+            });
+        };
+        let file = send_wrapper::SendWrapper::new(file);
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/upload/{}", key.platform.id());
+            let uploaded = match api::upload(&url, &file, on_progress).await {
+                Ok(uploaded) => uploaded,
+                Err(error) => return self.fail_draft(&client_id, error),
+            };
+            let image = compose::Image {
+                id: uploaded.id,
+                url: uploaded.url.clone(),
+                mime_type: file.type_(),
+                width: None,
+                height: None,
+                size: uploaded.size,
+                name: file.name(),
+            };
+            let target = self.desk.with_value(|desk| {
+                desk.conversation(&key)
+                    .map(|conversation| conversation.target())
+            });
+            let call = target
+                .ok_or_else(|| "the conversation is gone".to_owned())
+                .and_then(|target| {
+                    compose::send_image(key.platform, &target, &image, &client_id)
+                        .map_err(|error| error.to_string())
+                });
+            match call {
+                Ok(call) => self.call_annotated(key, call, Some(client_id), uploaded.url),
+                Err(error) => self.fail_draft(&client_id, error),
+            }
+        });
     }
 
     pub fn recall(self, key: ConversationKey, message: Message) {
@@ -359,13 +433,27 @@ impl DeskState {
         });
     }
 
-    /// Posts a composed call through the proxy, annotated with its conversation (and bubble).
     fn call(self, key: ConversationKey, call: compose::Call, client_id: Option<String>) {
+        self.call_annotated(key, call, client_id, None);
+    }
+
+    /// Posts a composed call through the proxy, annotated with its conversation (and bubble,
+    /// and an uploaded image's URL).
+    fn call_annotated(
+        self,
+        key: ConversationKey,
+        call: compose::Call,
+        client_id: Option<String>,
+        media_url: Option<String>,
+    ) {
         leptos::task::spawn_local(async move {
             let url = format!("/api/proxy/{}{}", key.platform.id(), call.path);
             let mut headers = vec![("x-switchboard-conversation", key.id.as_str())];
             if let Some(client_id) = &client_id {
                 headers.push(("x-switchboard-client-id", client_id.as_str()));
+            }
+            if let Some(media_url) = &media_url {
+                headers.push(("x-switchboard-media-url", media_url.as_str()));
             }
             let outcome = api::post_bytes(&url, call.content_type, &call.body, &headers).await;
             // 2xx and 502/504 were logged: the log tells the rest. Anything else never left.

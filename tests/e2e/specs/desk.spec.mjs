@@ -158,3 +158,49 @@ test('Shift+Enter starts a new line and Ctrl+Enter sends', async ({ page }) => {
   const bubble = page.locator('.message-list .bubble.outgoing', { hasText: 'line two' });
   await expect(bubble.locator('.status')).toHaveText('sent');
 });
+
+// A real PNG (red, 1×1) padded past its end to 1 MiB, so the upload takes long enough to watch.
+function paddedPng() {
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
+    'base64',
+  );
+  return Buffer.concat([png, Buffer.alloc(1024 * 1024)]);
+}
+
+for (const platform of ['yunhu', 'douyin', 'wecom', 'mixin']) {
+  test(`on ${platform} an image upload shows its progress, then the image`, async ({ page }) => {
+    await logIn(page);
+    const question = `${platform} wants a photo ${Date.now()}`;
+    await customerSays(page, platform, question, 1);
+    await page.locator('.conversation-row', { hasText: question }).click();
+
+    // Throttle uploads (Chromium's own network emulation) so the progress is visible.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024,
+    });
+    await page.getByLabel('Attach an image').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: paddedPng() });
+    const progress = page.locator('.bubble.draft .upload-progress');
+    await expect(progress).toBeVisible();
+    await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    const sent = page.locator('.message-list .bubble.outgoing:not(.draft)').last();
+    await expect(sent.locator('.status')).toHaveText('sent', { timeout: 15_000 });
+    const image = sent.locator('img.bubble-image');
+    await expect(image).toBeVisible();
+    await expect.poll(() => image.evaluate((element) => element.complete && element.naturalWidth)).toBe(1);
+    await expect(page.locator('.bubble.draft')).toHaveCount(0);
+  });
+}
+
+test('E云 offers no upload: the attach button is not there', async ({ page }) => {
+  await logIn(page);
+  const question = `wechat no upload ${Date.now()}`;
+  await customerSays(page, 'wechat', question, 1);
+  await page.locator('.conversation-row', { hasText: question }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await expect(page.getByLabel('Attach an image')).toHaveCount(0);
+});

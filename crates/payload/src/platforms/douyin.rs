@@ -415,3 +415,26 @@ pub fn recall(
     let body = serde_json::json!({ "msg_id": msg_id, "conversation_id": target.conversation_id, "conversation_type": 1 });
     Ok(Call::json("/im/recall/msg/", &body, None))
 }
+
+/// `im/send/msg` with `msg_type 2` and the uploaded `image_id` as `media_id`.
+pub fn send_image(
+    target: &crate::compose::Target,
+    image: &crate::compose::Image,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::{Call, ComposeError};
+    let to_user_id = target
+        .peer_id
+        .clone()
+        .ok_or(ComposeError::Missing("the customer's open_id"))?;
+    let msg_id = target
+        .reply_to
+        .clone()
+        .ok_or(ComposeError::Missing("a customer message to answer"))?;
+    let body = serde_json::json!({
+        "msg_id": msg_id,
+        "conversation_id": target.conversation_id,
+        "to_user_id": to_user_id,
+        "content": { "msg_type": 2, "image": { "media_id": image.id } }
+    });
+    Ok(Call::json("/im/send/msg/", &body, None))
+}

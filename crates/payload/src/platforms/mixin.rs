@@ -342,6 +342,29 @@ fn post_message(
     )
 }
 
+/// `PLAIN_IMAGE`: the payload is `{attachment_id, mime_type, width, height, size}` as JSON.
+pub fn send_image(
+    target: &crate::compose::Target,
+    image: &crate::compose::Image,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    let payload = serde_json::json!({
+        "attachment_id": image.id,
+        "mime_type": image.mime_type,
+        "width": image.width.unwrap_or(0),
+        "height": image.height.unwrap_or(0),
+        "size": image.size,
+    })
+    .to_string();
+    Ok(post_message(
+        target,
+        "PLAIN_IMAGE",
+        payload.as_bytes(),
+        None,
+        fresh_id,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,3 +265,23 @@ pub fn recall(
     });
     Ok(Call::json("/revokeMsg", &body, None))
 }
+
+/// `sendImage2 {wcId, content: image URL}`: E云 takes a URL, not an upload.
+pub fn send_image(
+    target: &crate::compose::Target,
+    image: &crate::compose::Image,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::{Call, ComposeError};
+    let url = image
+        .url
+        .clone()
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+        .ok_or(ComposeError::Missing(
+            "a public image URL (E云 sends images by URL)",
+        ))?;
+    Ok(Call::json(
+        "/sendImage2",
+        &serde_json::json!({ "wcId": target.conversation_id, "content": url }),
+        None,
+    ))
+}

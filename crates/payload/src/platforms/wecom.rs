@@ -11,6 +11,8 @@ pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
     let is_request = value.get("sessionId").is_some()
         || has_keys(value, &["toId", "content"])
         || has_keys(value, &["roomId", "content"])
+        || has_keys(value, &["toId", "fileId"])
+        || has_keys(value, &["roomId", "fileId"])
         || has_keys(value, &["wxId", "messageId"]);
     if is_request {
         return request_events(value);
@@ -265,7 +267,15 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
         event.outgoing = Some(true);
         return Some(("wecom.cancelMsg.request".into(), vec![event]));
     }
-    let content = string(value, "content")?;
+    let content = match (string(value, "content"), string(value, "fileId")) {
+        (Some(text), _) => Content::text(ContentKind::Text, text),
+        (None, Some(file_id)) => {
+            let mut image = Content::new(ContentKind::Image);
+            image.key = Some(file_id);
+            image
+        }
+        (None, None) => return None,
+    };
     let mut event = Event::new(EventType::Message, Platform::Wecom);
     event.outgoing = Some(true);
     match id(value, "roomId") {
@@ -278,6 +288,30 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
             event.conversation_kind = Some(ConversationKind::Direct);
         }
     }
-    event.content = Some(Content::text(ContentKind::Text, content));
-    Some(("wecom.sendText.request".into(), vec![event]))
+    let schema = if content.kind == Some(ContentKind::Image) {
+        "wecom.sendImage.request"
+    } else {
+        "wecom.sendText.request"
+    };
+    event.content = Some(content);
+    Some((schema.into(), vec![event]))
+}
+
+/// The configured send-image path with the uploaded file's id.
+pub fn send_image(
+    target: &crate::compose::Target,
+    image: &crate::compose::Image,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::{Call, ComposeError};
+    let mut body = if target.kind == Some(ConversationKind::Group) {
+        serde_json::json!({ "roomId": target.conversation_id })
+    } else {
+        let to = target
+            .peer_id
+            .clone()
+            .ok_or(ComposeError::Missing("the customer's user id"))?;
+        serde_json::json!({ "toId": to })
+    };
+    body["fileId"] = image.id.clone().into();
+    Ok(Call::json("/message/sendImage", &body, None))
 }

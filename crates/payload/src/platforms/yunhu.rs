@@ -622,3 +622,44 @@ pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
     event.outgoing = Some(true);
     Some(vec![event])
 }
+
+/// An image: user API `send-message` with content_type 2 and the key in field 9 (`image`, as
+/// the seed and a real client send it); through the bot, `bot/send` with `imageKey`.
+pub fn send_image(
+    target: &crate::compose::Target,
+    image: &crate::compose::Image,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::Call;
+    if target.kind == Some(ConversationKind::Bot) {
+        let recv_id = target
+            .peer_id
+            .clone()
+            .unwrap_or_else(|| target.conversation_id.clone());
+        let body = serde_json::json!({
+            "recvId": recv_id, "recvType": "user", "contentType": "image", "content": { "imageKey": image.id }
+        });
+        return Ok(Call::json("/open-apis/v1/bot/send", &body, None));
+    }
+    let request = SendMessageRequest {
+        msg_id: fresh_id.replace('-', ""),
+        chat_id: target.conversation_id.clone(),
+        chat_type: chat_type_of(target.kind),
+        content: Some(MsgContent {
+            image: image.id.clone(),
+            width: image.width.map_or(0, u64::from),
+            height: image.height.map_or(0, u64::from),
+            file_size: image.size,
+            ..MsgContent::default()
+        }),
+        content_type: 2,
+        ..SendMessageRequest::default()
+    };
+    Ok(Call {
+        method: "POST",
+        path: "/v1/msg/send-message".into(),
+        content_type: "application/x-protobuf",
+        body: request.encode_to_vec(),
+        message_id: Some(request.msg_id),
+    })
+}

@@ -17,7 +17,11 @@ use crate::state::{AppState, Append};
 const FORWARDED_REQUEST_HEADERS: &[&str] = &["content-type", "accept"];
 /// The desk's notes on a call, kept in the log row only: which conversation a send belongs to
 /// (some platforms' requests do not say), and the bubble it answers.
-const ANNOTATION_HEADERS: &[&str] = &["x-switchboard-conversation", "x-switchboard-client-id"];
+const ANNOTATION_HEADERS: &[&str] = &[
+    "x-switchboard-conversation",
+    "x-switchboard-client-id",
+    "x-switchboard-media-url",
+];
 /// Longest upstream body quoted back in an error.
 const QUOTED_BODY_LIMIT: usize = 4096;
 

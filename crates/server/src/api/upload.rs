@@ -253,7 +253,8 @@ async fn yunhu(
     .await?;
     let id =
         first_text(&exchange, &[&["key"]]).ok_or_else(|| missing("Qiniu", "key", &exchange))?;
-    Ok((id, None, json(&exchange)))
+    let url = rules.media_url_for(&id);
+    Ok((id, url, json(&exchange)))
 }
 
 async fn douyin(

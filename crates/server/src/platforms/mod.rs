@@ -143,6 +143,10 @@ pub trait PlatformRules: Send + Sync {
     fn storage_url(&self) -> Option<&Url> {
         None
     }
+    /// Where an uploaded file's key can be seen, when the platform says (Yunhu).
+    fn media_url_for(&self, _key: &str) -> Option<String> {
+        None
+    }
     /// The upload endpoint below the base URL, where it is configuration (wkteam WeCom).
     fn upload_path(&self) -> Option<&str> {
         None

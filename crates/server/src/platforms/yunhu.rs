@@ -47,6 +47,7 @@ pub struct Yunhu {
     user_token: Option<String>,
     bot_token: Option<String>,
     media_hosts: Vec<String>,
+    image_base_url: String,
     routes: Vec<Route>,
 }
 
@@ -74,6 +75,7 @@ impl Yunhu {
             user_token: settings.user_token.clone(),
             bot_token: settings.bot_token.clone(),
             media_hosts: settings.media_hosts.clone(),
+            image_base_url: settings.image_base_url.trim_end_matches('/').to_owned(),
             routes,
         })
     }
@@ -128,6 +130,10 @@ impl PlatformRules for Yunhu {
 
     fn media_hosts(&self) -> Vec<String> {
         self.media_hosts.clone()
+    }
+
+    fn media_url_for(&self, key: &str) -> Option<String> {
+        Some(format!("{}/{key}", self.image_base_url))
     }
 
     fn storage_url(&self) -> Option<&Url> {

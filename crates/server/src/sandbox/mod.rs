@@ -124,6 +124,7 @@ impl Sandbox {
                 user_token: Some(YUNHU_USER_TOKEN.into()),
                 bot_token: Some(YUNHU_BOT_TOKEN.into()),
                 media_hosts: vec![host.clone()],
+                image_base_url: format!("{base}/yunhu-media"),
             }),
             douyin: Some(config::Douyin {
                 base_url: format!("{base}/douyin"),
