@@ -505,7 +505,13 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
         "md5 hex + extension: {yunhu}"
     );
     assert_eq!(yunhu["size"], png.len());
-    assert!(yunhu["url"].as_str().unwrap().ends_with(&format!("/yunhu-media/{key}")), "where the key can be seen: {yunhu}");
+    assert!(
+        yunhu["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/yunhu-media/{key}")),
+        "where the key can be seen: {yunhu}"
+    );
 
     let media_url = format!("{sandbox}/yunhu-media/{key}");
     let direct = reqwest::get(&media_url).await.unwrap();
