@@ -64,11 +64,13 @@ fn content_view(platform: Platform, content: Content, local_preview: Option<Stri
     let text = content.text.clone().unwrap_or_default();
     match content.kind.unwrap_or(ContentKind::Unknown) {
         ContentKind::Text | ContentKind::System => view! { <div class="bubble-text">{text}</div> }.into_any(),
-        // Shown as their source until rendered (sanitized) views land; never as live HTML.
-        kind @ (ContentKind::Markdown | ContentKind::Html) => {
-            let label = if kind == ContentKind::Markdown { "Markdown" } else { "HTML" };
-            view! { <div class="bubble-text"><span class="content-kind">{label}</span>" "{text}</div> }.into_any()
+        ContentKind::Markdown => super::markdown::render(&text),
+        // HTML runs in a sandboxed frame: no scripts, no same-origin access, and the page's own
+        // CSP (which the frame inherits) blocks scripts, inline styles and outside fetches too.
+        ContentKind::Html => view! {
+            <iframe class="bubble-html" sandbox="" referrerpolicy="no-referrer" title="HTML message" srcdoc=text></iframe>
         }
+        .into_any(),
         ContentKind::Image => {
             let src = content
                 .url
@@ -224,7 +226,7 @@ pub fn Bubble(
     let original = message.original.clone();
     let seq = message.seq;
     let state = expect_context::<DeskState>();
-    let capabilities = state.capabilities(platform);
+    let capabilities = state.capabilities_untracked(platform);
     let local_preview = message.client_id.as_ref().and_then(|id| {
         state
             .previews

@@ -5,6 +5,7 @@ pub mod bubble;
 pub mod composer;
 pub mod conversation_list;
 pub mod login;
+pub mod markdown;
 pub mod platform_list;
 pub mod state;
 pub mod status_line;

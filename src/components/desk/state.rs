@@ -291,9 +291,15 @@ impl DeskState {
 }
 
 impl DeskState {
+    /// What `platform` can do, tracked (views that ask re-render when the config arrives).
     pub fn capabilities(&self, platform: Platform) -> Capabilities {
+        self.config.track();
+        self.capabilities_untracked(platform)
+    }
+
+    pub fn capabilities_untracked(&self, platform: Platform) -> Capabilities {
         self.config
-            .with(|config| {
+            .with_untracked(|config| {
                 config.as_ref().and_then(|config| {
                     config
                         .platforms
