@@ -33,6 +33,7 @@ fn message(content: Content) -> Message {
         quote_message_id: None,
         platform_ids: BTreeMap::new(),
         client_id: None,
+        acknowledged: false,
     }
 }
 

@@ -18,18 +18,20 @@ pub fn Inspector() -> impl IntoView {
         Some(Err(error)) => state.notice.set(Some(error)),
         None => {}
     }
-    // `/inspect#log=SEQ`: the router sets the fragment as it navigates, so follow it.
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        if let Some(seq) = location
-            .hash
-            .get()
-            .strip_prefix("#log=")
-            .and_then(|seq| seq.parse::<i64>().ok())
-        {
-            load_from_log(state, seq);
-        }
-    });
+    // `/inspect#log=SEQ` (the desk's "inspect"): read once the navigation has settled — the
+    // router writes the URL after it renders the page.
+    set_timeout(
+        move || {
+            let seq = window().location().hash().ok().and_then(|hash| {
+                hash.strip_prefix("#log=")
+                    .and_then(|seq| seq.parse::<i64>().ok())
+            });
+            if let Some(seq) = seq {
+                load_from_log(state, seq);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
     let has_input = move || state.input.with(|bytes| !bytes.is_empty());
     let error = move || {
         state.inspection.with(|shared| {

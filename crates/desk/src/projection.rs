@@ -52,6 +52,8 @@ pub struct Message {
     pub platform_ids: BTreeMap<String, String>,
     /// The desk's id for a message it sent (its optimistic bubble becomes this one).
     pub client_id: Option<String>,
+    /// We told the platform we read it (a read receipt we sent).
+    pub acknowledged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +100,18 @@ impl Conversation {
             peer_id: self.peer_id.clone(),
             reply_to: self.last_inbound_id.clone(),
         }
+    }
+
+    /// The customer's messages we have not acknowledged yet, oldest first.
+    pub fn unacknowledged(&self) -> Vec<String> {
+        self.messages
+            .iter()
+            .filter(|message| {
+                !message.outgoing && !message.acknowledged && message.kind == EventType::Message
+            })
+            .filter(|message| !message.id.starts_with("seq:"))
+            .map(|message| message.id.clone())
+            .collect()
     }
 
     /// The newest message, for the list's preview.
@@ -358,7 +372,15 @@ impl Desk {
                 EventType::Recall | EventType::Edit => {
                     changed |= self.apply_change(platform, row, event)
                 }
-                EventType::Read | EventType::Upload | EventType::Command => {}
+                EventType::Read => {
+                    if let Some(target) = &event.target_message_id
+                        && let Some(message) = self.find_mut(platform, target)
+                    {
+                        message.acknowledged = true;
+                        changed = true;
+                    }
+                }
+                EventType::Upload | EventType::Command => {}
                 _ => {
                     let Some(conversation_id) = event.conversation_id.clone() else {
                         continue;
@@ -398,6 +420,7 @@ impl Desk {
                         edited_at_ms: None,
                         quote_message_id: event.quote_message_id.clone(),
                         platform_ids: BTreeMap::new(),
+                        acknowledged: false,
                         client_id: if outgoing {
                             row.header("x-switchboard-client-id").map(str::to_owned)
                         } else {

@@ -413,3 +413,40 @@ fn a_send_lands_in_the_conversation_the_desk_named_and_its_recall_uses_the_platf
             .is_some()
     );
 }
+
+#[test]
+fn read_receipts_we_sent_mark_the_customers_messages() {
+    let mut desk = Desk::new();
+    let view = |id: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "type": "message", "conversation_id": "c354135b", "user_id": "11efbb75", "message_id": id,
+            "category": "PLAIN_TEXT", "data_base64": "aGk", "created_at": "2026-11-22T03:06:17.363Z"
+        }))
+        .unwrap()
+    };
+    desk.apply(&row(
+        1,
+        "mixin",
+        Direction::Inbound,
+        &view("0f6c7898-0000-4000-8000-000000000001"),
+    ));
+    desk.apply(&row(
+        2,
+        "mixin",
+        Direction::Inbound,
+        &view("0f6c7898-0000-4000-8000-000000000002"),
+    ));
+    let key = key(Platform::Mixin, "c354135b");
+    assert_eq!(desk.conversation(&key).unwrap().unacknowledged().len(), 2);
+    let ack = br#"[{"message_id":"0f6c7898-0000-4000-8000-000000000001","status":"READ"}]"#;
+    desk.apply(&outbound(
+        3,
+        "mixin",
+        "https://api.mixin.one/acknowledgements",
+        ack,
+    ));
+    assert_eq!(
+        desk.conversation(&key).unwrap().unacknowledged(),
+        ["0f6c7898-0000-4000-8000-000000000002"]
+    );
+}

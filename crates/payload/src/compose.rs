@@ -107,6 +107,14 @@ pub fn send_image(
     }
 }
 
+/// Read receipts for the customer's messages (Mixin only; at most 100 per call).
+pub fn read_receipts(platform: Platform, message_ids: &[String]) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Mixin => crate::platforms::mixin::acknowledge(message_ids),
+        _ => Err(ComposeError::Unsupported("read receipts")),
+    }
+}
+
 /// Recalls one of our messages: its id, and the ids the platform's answer gave it.
 pub fn recall(
     platform: Platform,

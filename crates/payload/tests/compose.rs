@@ -307,3 +307,23 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
         Err(ComposeError::Missing(_))
     ));
 }
+
+#[test]
+fn read_receipts_round_trip_and_exist_only_on_mixin() {
+    let ids: Vec<String> = (0..150)
+        .map(|n| format!("0f6c7898-060d-4f43-9fb9-{n:012}"))
+        .collect();
+    let call = compose::read_receipts(Platform::Mixin, &ids).unwrap();
+    assert_eq!(call.path, "/acknowledgements");
+    let events = decode(Platform::Mixin, &call);
+    assert_eq!(events.len(), 100, "Mixin takes at most 100: the newest");
+    assert!(events.iter().all(|event| event.kind == EventType::Read));
+    assert_eq!(
+        events[99].target_message_id.as_deref(),
+        Some(ids[149].as_str())
+    );
+    assert_eq!(
+        compose::read_receipts(Platform::Douyin, &ids),
+        Err(ComposeError::Unsupported("read receipts"))
+    );
+}

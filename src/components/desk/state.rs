@@ -149,8 +149,26 @@ impl DeskState {
 
     pub fn select(&self, key: ConversationKey) {
         self.desk.update_value(|desk| desk.mark_read(&key));
-        self.selected.set(Some(key));
+        self.selected.set(Some(key.clone()));
         self.version.update(|version| *version += 1);
+        self.send_read_receipts(key);
+    }
+
+    /// Where the platform takes read receipts (Mixin), opening a conversation acknowledges the
+    /// customer's messages in it.
+    fn send_read_receipts(&self, key: ConversationKey) {
+        if !self.capabilities_untracked(key.platform).read_receipts {
+            return;
+        }
+        let unread = self.desk.with_value(|desk| {
+            desk.conversation(&key)
+                .map(|conversation| conversation.unacknowledged())
+        });
+        if let Some(ids) = unread.filter(|ids| !ids.is_empty())
+            && let Ok(call) = compose::read_receipts(key.platform, &ids)
+        {
+            self.call(key, call, None);
+        }
     }
 
     /// Loads the configuration and the whole log, then follows the stream.

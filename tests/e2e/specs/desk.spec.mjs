@@ -241,3 +241,25 @@ test('hostile Markdown and HTML from a customer render without running anything'
   expect(await page.evaluate(() => window.__xss)).toBeUndefined();
   expect(errors).toEqual([]);
 });
+
+test('opening a Mixin conversation sends read receipts for the customer\'s messages', async ({ page }) => {
+  await logIn(page);
+  const text = `mixin read me ${Date.now()}`;
+  const delivered = await customerSays(page, 'mixin', text, 0);
+  await page.locator('.conversation-row', { hasText: text }).click();
+  await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
+  await expect.poll(async () => {
+    let after = 0;
+    for (;;) {
+      const response = await page.request.get(`/api/events?after=${after}&limit=1000`);
+      const log = await response.json();
+      for (const event of log.events) {
+        if (event.platform !== 'mixin' || event.direction !== 'outbound') continue;
+        const body = Buffer.from(event.body_base64, 'base64').toString('utf8');
+        if (body.includes(delivered.message_id) && body.includes('"READ"')) return true;
+      }
+      if (!log.more) return false;
+      after = log.next_after;
+    }
+  }).toBe(true);
+});

@@ -365,6 +365,27 @@ pub fn send_image(
     ))
 }
 
+/// `POST /acknowledgements [{message_id, status: "READ"}]`, at most 100 (Mixin's limit).
+pub fn acknowledge(
+    message_ids: &[String],
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    if message_ids.is_empty() {
+        return Err(crate::compose::ComposeError::Missing(
+            "a message to acknowledge",
+        ));
+    }
+    let start = message_ids.len().saturating_sub(100);
+    let acks: Vec<serde_json::Value> = message_ids[start..]
+        .iter()
+        .map(|id| serde_json::json!({ "message_id": id, "status": "READ" }))
+        .collect();
+    Ok(crate::compose::Call::json(
+        "/acknowledgements",
+        &serde_json::Value::Array(acks),
+        None,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
