@@ -145,6 +145,8 @@ struct Pending {
     sent: Vec<(ConversationKey, String)>,
     /// Messages it recalls.
     recalls: Vec<String>,
+    /// Edits it makes (applied when the platform says yes).
+    edits: Vec<Event>,
     seed: bool,
 }
 
@@ -251,6 +253,7 @@ impl Desk {
             path,
             sent: Vec::new(),
             recalls: Vec::new(),
+            edits: Vec::new(),
             seed: row.is_seed(),
         };
         let status = if pending.seed {
@@ -266,6 +269,7 @@ impl Desk {
         for mut event in events {
             match event.kind {
                 EventType::Recall => pending.recalls.extend(event.target_message_id.clone()),
+                EventType::Edit => pending.edits.push(event),
                 _ => {
                     event.outgoing = Some(true);
                     if let Some(conversation) = &conversation {
@@ -333,6 +337,11 @@ impl Desk {
                     message.recalled_at_ms.get_or_insert(at);
                     changed = true;
                 }
+            }
+        }
+        if result.ok {
+            for edit in &pending.edits {
+                changed |= self.apply_change(platform, row, edit);
             }
         }
         // A Yunhu history page answers with messages.

@@ -450,3 +450,75 @@ fn read_receipts_we_sent_mark_the_customers_messages() {
         ["0f6c7898-0000-4000-8000-000000000002"]
     );
 }
+
+#[test]
+fn an_edit_shows_once_the_platform_accepts_it_and_keeps_the_original() {
+    let mut desk = Desk::new();
+    let send = SendMessageRequest {
+        msg_id: "m1".into(),
+        chat_id: "5180273".into(),
+        chat_type: 1,
+        content: Some(MsgContent {
+            text: "旧".into(),
+            ..Default::default()
+        }),
+        content_type: 1,
+        ..Default::default()
+    };
+    let ok = StatusResponse {
+        status: Some(Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+    }
+    .encode_to_vec();
+    desk.apply(&outbound(
+        1,
+        "yunhu",
+        "http://h/yunhu/v1/msg/send-message",
+        &send.encode_to_vec(),
+    ));
+    desk.apply(&answer(2, "yunhu", 1, &ok));
+    let edit = SendMessageRequest {
+        content: Some(MsgContent {
+            text: "新".into(),
+            ..Default::default()
+        }),
+        ..send
+    };
+    desk.apply(&outbound(
+        3,
+        "yunhu",
+        "http://h/yunhu/v1/msg/edit-message",
+        &edit.encode_to_vec(),
+    ));
+    let message = &desk
+        .conversation(&key(Platform::Yunhu, "5180273"))
+        .unwrap()
+        .messages[0];
+    assert_eq!(
+        message.content.text.as_deref(),
+        Some("旧"),
+        "not before the platform says yes"
+    );
+    assert_eq!(
+        desk.conversation(&key(Platform::Yunhu, "5180273"))
+            .unwrap()
+            .messages
+            .len(),
+        1,
+        "an edit is not a new message"
+    );
+    desk.apply(&answer(4, "yunhu", 3, &ok));
+    let message = &desk
+        .conversation(&key(Platform::Yunhu, "5180273"))
+        .unwrap()
+        .messages[0];
+    assert_eq!(message.content.text.as_deref(), Some("新"));
+    assert_eq!(
+        message.original.as_ref().unwrap().text.as_deref(),
+        Some("旧")
+    );
+    assert!(message.edited_at_ms.is_some());
+}

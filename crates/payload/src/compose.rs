@@ -107,6 +107,20 @@ pub fn send_image(
     }
 }
 
+/// Replaces the text of one of our messages (Yunhu only).
+pub fn edit(
+    platform: Platform,
+    target: &Target,
+    message_id: &str,
+    platform_ids: &BTreeMap<String, String>,
+    text: &str,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => crate::platforms::yunhu::edit(target, message_id, platform_ids, text),
+        _ => Err(ComposeError::Unsupported("editing a sent message")),
+    }
+}
+
 /// Read receipts for the customer's messages (Mixin only; at most 100 per call).
 pub fn read_receipts(platform: Platform, message_ids: &[String]) -> Result<Call, ComposeError> {
     match platform {

@@ -327,3 +327,31 @@ fn read_receipts_round_trip_and_exist_only_on_mixin() {
         Err(ComposeError::Unsupported("read receipts"))
     );
 }
+
+#[test]
+fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
+    let user = target("5180273", ConversationKind::Direct, None, None);
+    let call = compose::edit(Platform::Yunhu, &user, "m1", &BTreeMap::new(), "改好了").unwrap();
+    assert_eq!(call.path, "/v1/msg/edit-message");
+    let events =
+        switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
+    assert_eq!(events[0].kind, EventType::Edit);
+    assert_eq!(events[0].target_message_id.as_deref(), Some("m1"));
+    assert_eq!(
+        events[0].content.as_ref().unwrap().text.as_deref(),
+        Some("改好了")
+    );
+
+    let ids: BTreeMap<String, String> = [("msgId".to_owned(), "bot-1".to_owned())].into();
+    let bot = target("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let call = compose::edit(Platform::Yunhu, &bot, "seq:1:0", &ids, "改好了").unwrap();
+    assert_eq!(call.path, "/open-apis/v1/bot/edit");
+    let events =
+        switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
+    assert_eq!(events[0].target_message_id.as_deref(), Some("bot-1"));
+
+    assert_eq!(
+        compose::edit(Platform::Mixin, &user, "m1", &BTreeMap::new(), "x"),
+        Err(ComposeError::Unsupported("editing a sent message"))
+    );
+}

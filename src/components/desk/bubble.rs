@@ -241,6 +241,13 @@ pub fn Bubble(
         && capabilities.recall
         && within_window;
     let copy_text = message.content.text.clone();
+    let can_edit = message.outgoing
+        && !recalled
+        && message.status == MessageStatus::Sent
+        && capabilities.edit
+        && message.content.kind == Some(ContentKind::Text);
+    let editing = RwSignal::new(None::<String>);
+    let edit_target = message.clone();
     let retry_text = message
         .content
         .text
@@ -268,6 +275,38 @@ pub fn Bubble(
             } else {
                 content_view(platform, content.clone(), local_preview.clone())
             }}
+            {move || editing.get().map(|draft| {
+                let target = edit_target.clone();
+                let save = move || {
+                    let text = editing.get_untracked().unwrap_or_default();
+                    if let Some(key) = state.selected.get_untracked()
+                        && !text.trim().is_empty()
+                    {
+                        state.edit(key, target.clone(), text);
+                    }
+                    editing.set(None);
+                };
+                let save_on_key = save.clone();
+                view! {
+                    <div class="edit-box">
+                        <textarea
+                            aria-label="Edit message"
+                            prop:value=draft
+                            on:input=move |event| editing.set(Some(event_target_value(&event)))
+                            on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                                if event.key() == "Escape" {
+                                    editing.set(None);
+                                } else if event.key() == "Enter" && !event.shift_key() {
+                                    event.prevent_default();
+                                    save_on_key();
+                                }
+                            }
+                        ></textarea>
+                        <button class="link-button" on:click=move |_| save()>"save"</button>
+                        <button class="link-button" on:click=move |_| editing.set(None)>"cancel"</button>
+                    </div>
+                }
+            })}
             {original.filter(|_| edited).map(|original| view! {
                 <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original, None)}</details>
             })}
@@ -280,6 +319,12 @@ pub fn Bubble(
                                 state.recall(key, message.clone());
                             }
                         }>"recall"</button>
+                    }
+                })}
+                {can_edit.then(|| {
+                    let current = message.content.text.clone().unwrap_or_default();
+                    view! {
+                        <button class="link-button" on:click=move |_| editing.set(Some(current.clone()))>"edit"</button>
                     }
                 })}
                 {retry_text.map(|text| view! {

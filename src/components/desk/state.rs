@@ -449,6 +449,25 @@ impl DeskState {
         }
     }
 
+    /// Replaces the text of one of our messages (where the platform allows it).
+    pub fn edit(self, key: ConversationKey, message: Message, text: String) {
+        let target = self.desk.with_value(|desk| {
+            desk.conversation(&key)
+                .map(|conversation| conversation.target())
+        });
+        let Some(target) = target else { return };
+        match compose::edit(
+            key.platform,
+            &target,
+            &message.id,
+            &message.platform_ids,
+            &text,
+        ) {
+            Ok(call) => self.call(key, call, None),
+            Err(error) => self.notice.set(Some(format!("Cannot edit: {error}"))),
+        }
+    }
+
     fn fail_draft(self, client_id: &str, error: String) {
         self.drafts.update(|drafts| {
             if let Some(draft) = drafts.iter_mut().find(|draft| draft.client_id == client_id) {

@@ -263,3 +263,38 @@ test('opening a Mixin conversation sends read receipts for the customer\'s messa
     }
   }).toBe(true);
 });
+
+test('on Yunhu the agent edits a sent message; Esc cancels an edit; other platforms offer no edit', async ({ page }) => {
+  await logIn(page);
+  const question = `yunhu edit ${Date.now()}`;
+  await customerSays(page, 'yunhu', question, 0);
+  await page.locator('.conversation-row', { hasText: question }).click();
+  const reply = `first words ${Date.now()}`;
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(reply);
+  await box.press('Enter');
+  const sent = page.locator('.message-list .bubble.outgoing', { hasText: reply });
+  await expect(sent.locator('.status')).toHaveText('sent');
+  const bubble = page.locator(`.message-list .bubble[data-message="${await sent.getAttribute('data-message')}"]`);
+
+  await bubble.getByRole('button', { name: 'edit' }).click();
+  await bubble.getByRole('textbox', { name: 'Edit message' }).press('Escape');
+  await expect(bubble.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
+
+  await bubble.getByRole('button', { name: 'edit' }).click();
+  const editor = bubble.getByRole('textbox', { name: 'Edit message' });
+  await editor.fill('better words');
+  await editor.press('Enter');
+  await expect(bubble.locator('.edited')).toHaveText('edited');
+  await expect(bubble.locator('> .bubble-text')).toHaveText('better words');
+  await expect(bubble.locator('details.before-edit')).toContainText(reply);
+
+  const other = `wechat no edit ${Date.now()}`;
+  await customerSays(page, 'wechat', other, 0);
+  await page.locator('.conversation-row', { hasText: other }).click();
+  await box.fill('no edit here');
+  await box.press('Enter');
+  const wechat = page.locator('.message-list .bubble.outgoing', { hasText: 'no edit here' });
+  await expect(wechat.locator('.status')).toHaveText('sent');
+  await expect(wechat.getByRole('button', { name: 'edit' })).toHaveCount(0);
+});

@@ -612,6 +612,25 @@ pub fn recall(
 /// share a body shape, and only the recall removes the message for everyone.
 pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
     let path = path.split('?').next().unwrap_or(path);
+    if path.ends_with("/v1/msg/edit-message") {
+        // The send shape, naming the message it replaces.
+        let request = SendMessageRequest::decode(body).ok()?;
+        let mut event = send_event(&request);
+        event.kind = EventType::Edit;
+        event.target_message_id = event.message_id.take();
+        return Some(vec![event]);
+    }
+    if path.ends_with("/open-apis/v1/bot/edit") {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let mut event = Event::new(EventType::Edit, Platform::Yunhu);
+        event.target_message_id = crate::outcome::id_text(&value["msgId"]);
+        event.conversation_id = crate::outcome::id_text(&value["recvId"]);
+        event.content = value["content"]["text"]
+            .as_str()
+            .map(|text| Content::text(ContentKind::Text, text));
+        event.outgoing = Some(true);
+        return Some(vec![event]);
+    }
     if !path.ends_with("/open-apis/v1/bot/recall") {
         return None;
     }
@@ -661,5 +680,44 @@ pub fn send_image(
         content_type: "application/x-protobuf",
         body: request.encode_to_vec(),
         message_id: Some(request.msg_id),
+    })
+}
+
+/// `edit-message` (the send shape, with the message's own id) for user-API messages; `bot/edit`
+/// for the bot's.
+pub fn edit(
+    target: &crate::compose::Target,
+    message_id: &str,
+    platform_ids: &std::collections::BTreeMap<String, String>,
+    text: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::Call;
+    if let Some(bot_msg_id) = platform_ids.get("msgId") {
+        let recv_id = target
+            .peer_id
+            .clone()
+            .unwrap_or_else(|| target.conversation_id.clone());
+        let body = serde_json::json!({
+            "msgId": bot_msg_id, "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
+        });
+        return Ok(Call::json("/open-apis/v1/bot/edit", &body, None));
+    }
+    let request = SendMessageRequest {
+        msg_id: message_id.to_owned(),
+        chat_id: target.conversation_id.clone(),
+        chat_type: chat_type_of(target.kind),
+        content: Some(MsgContent {
+            text: text.to_owned(),
+            ..MsgContent::default()
+        }),
+        content_type: 1,
+        ..SendMessageRequest::default()
+    };
+    Ok(Call {
+        method: "POST",
+        path: "/v1/msg/edit-message".into(),
+        content_type: "application/x-protobuf",
+        body: request.encode_to_vec(),
+        message_id: None,
     })
 }
