@@ -28,6 +28,17 @@ pub struct Call {
 }
 
 impl Call {
+    /// A protobuf POST (Yunhu's user API).
+    pub fn protobuf(path: impl Into<String>, body: Vec<u8>, message_id: Option<String>) -> Call {
+        Call {
+            method: "POST",
+            path: path.into(),
+            content_type: "application/x-protobuf",
+            body,
+            message_id,
+        }
+    }
+
     pub fn json(
         path: impl Into<String>,
         value: &serde_json::Value,

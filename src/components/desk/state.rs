@@ -343,10 +343,7 @@ impl DeskState {
             progress: None,
         };
         self.drafts.update(|drafts| drafts.push(draft));
-        let target = self.desk.with_value(|desk| {
-            desk.conversation(&key)
-                .map(|conversation| conversation.target())
-        });
+        let target = self.target_of(&key);
         let call = target
             .ok_or_else(|| "the conversation is gone".to_owned())
             .and_then(|target| {
@@ -414,11 +411,8 @@ impl DeskState {
                 size: uploaded.size,
                 name: file.name(),
             };
-            let target = self.desk.with_value(|desk| {
-                desk.conversation(&key)
-                    .map(|conversation| conversation.target())
-            });
-            let call = target
+            let call = self
+                .target_of(&key)
                 .ok_or_else(|| "the conversation is gone".to_owned())
                 .and_then(|target| {
                     compose::send_image(key.platform, &target, &image, &client_id)
@@ -431,41 +425,53 @@ impl DeskState {
         });
     }
 
-    pub fn recall(self, key: ConversationKey, message: Message) {
-        let target = self.desk.with_value(|desk| {
-            desk.conversation(&key)
+    /// Where a reply in this conversation goes.
+    fn target_of(&self, key: &ConversationKey) -> Option<compose::Target> {
+        self.desk.with_value(|desk| {
+            desk.conversation(key)
                 .map(|conversation| conversation.target())
-        });
-        let Some(target) = target else { return };
-        match compose::recall(
-            key.platform,
-            &target,
-            &message.id,
-            &message.platform_ids,
-            &api::fresh_uuid(),
-        ) {
-            Ok(call) => self.call(key, call, None),
-            Err(error) => self.notice.set(Some(format!("Cannot recall: {error}"))),
+        })
+    }
+
+    /// Sends an action composed for one of our messages, or says why it cannot be.
+    fn act(
+        self,
+        key: ConversationKey,
+        what: &str,
+        composed: Option<Result<compose::Call, compose::ComposeError>>,
+    ) {
+        match composed {
+            Some(Ok(call)) => self.call(key, call, None),
+            Some(Err(error)) => self.notice.set(Some(format!("Cannot {what}: {error}"))),
+            None => {}
         }
+    }
+
+    pub fn recall(self, key: ConversationKey, message: Message) {
+        let composed = self.target_of(&key).map(|target| {
+            compose::recall(
+                key.platform,
+                &target,
+                &message.id,
+                &message.platform_ids,
+                &api::fresh_uuid(),
+            )
+        });
+        self.act(key, "recall", composed);
     }
 
     /// Replaces the text of one of our messages (where the platform allows it).
     pub fn edit(self, key: ConversationKey, message: Message, text: String) {
-        let target = self.desk.with_value(|desk| {
-            desk.conversation(&key)
-                .map(|conversation| conversation.target())
+        let composed = self.target_of(&key).map(|target| {
+            compose::edit(
+                key.platform,
+                &target,
+                &message.id,
+                &message.platform_ids,
+                &text,
+            )
         });
-        let Some(target) = target else { return };
-        match compose::edit(
-            key.platform,
-            &target,
-            &message.id,
-            &message.platform_ids,
-            &text,
-        ) {
-            Ok(call) => self.call(key, call, None),
-            Err(error) => self.notice.set(Some(format!("Cannot edit: {error}"))),
-        }
+        self.act(key, "edit", composed);
     }
 
     fn fail_draft(self, client_id: &str, error: String) {

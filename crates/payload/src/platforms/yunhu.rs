@@ -561,13 +561,11 @@ pub fn send_text(
         quote_msg_id: quote.unwrap_or_default().to_owned(),
         ..SendMessageRequest::default()
     };
-    Ok(Call {
-        method: "POST",
-        path: "/v1/msg/send-message".into(),
-        content_type: "application/x-protobuf",
-        body: request.encode_to_vec(),
-        message_id: Some(request.msg_id),
-    })
+    Ok(Call::protobuf(
+        "/v1/msg/send-message",
+        request.encode_to_vec(),
+        Some(request.msg_id),
+    ))
 }
 
 fn chat_type_of(kind: Option<ConversationKind>) -> u64 {
@@ -599,13 +597,11 @@ pub fn recall(
         chat_id: target.conversation_id.clone(),
         chat_type: chat_type_of(target.kind),
     };
-    Ok(Call {
-        method: "POST",
-        path: "/v1/msg/recall-msg".into(),
-        content_type: "application/x-protobuf",
-        body: request.encode_to_vec(),
-        message_id: None,
-    })
+    Ok(Call::protobuf(
+        "/v1/msg/recall-msg",
+        request.encode_to_vec(),
+        None,
+    ))
 }
 
 /// Events of a JSON request whose meaning is in its path: `bot/recall` and `/v1/msg/delete`
@@ -674,13 +670,11 @@ pub fn send_image(
         content_type: 2,
         ..SendMessageRequest::default()
     };
-    Ok(Call {
-        method: "POST",
-        path: "/v1/msg/send-message".into(),
-        content_type: "application/x-protobuf",
-        body: request.encode_to_vec(),
-        message_id: Some(request.msg_id),
-    })
+    Ok(Call::protobuf(
+        "/v1/msg/send-message",
+        request.encode_to_vec(),
+        Some(request.msg_id),
+    ))
 }
 
 /// `edit-message` (the send shape, with the message's own id) for user-API messages; `bot/edit`
@@ -713,11 +707,9 @@ pub fn edit(
         content_type: 1,
         ..SendMessageRequest::default()
     };
-    Ok(Call {
-        method: "POST",
-        path: "/v1/msg/edit-message".into(),
-        content_type: "application/x-protobuf",
-        body: request.encode_to_vec(),
-        message_id: None,
-    })
+    Ok(Call::protobuf(
+        "/v1/msg/edit-message",
+        request.encode_to_vec(),
+        None,
+    ))
 }
