@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Desk load benchmark: fills a fresh server's log with ~10k E云 conversations through the real
+# webhook intake (wrk, loopback, bounded in time), then measures in headless Chromium how long
+# the desk takes to be live, to switch conversation, and its JS heap.
+# Usage: bench/desk.sh [seconds of webhook load, default 12]   (needs ./x test's setup: dist/, Playwright)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+LOAD_SECONDS="${1:-12}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+command -v wrk >/dev/null || { echo "needs Debian's wrk (apt-get install wrk)" >&2; exit 1; }
+[ -f dist/index.html ] || { echo "build the app first (./x run or trunk build --release)" >&2; exit 1; }
+cargo build --release -q -p switchboard-server
+
+WORK="$(mktemp -d)"; PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 \
+  --data-dir "$WORK/data" --dist dist > "$WORK/stdout" &
+PID=$!
+for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.1; done
+BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
+SECRET="$(tr -d '\n' < "$WORK/data/webhook-secret")"
+
+# Each request is a new message from one of 10 000 customers (a new newMsgId every time).
+cat > "$WORK/load.lua" <<'LUA'
+local counter = 0
+local thread_number = 0
+setup = function(thread) thread_number = thread_number + 1; thread:set("offset", thread_number * 100000000) end
+request = function()
+  counter = counter + 1
+  local id = offset + counter
+  local customer = id % 10000
+  local body = string.format('{"wcId":"wxid_me","account":"me","messageType":60001,"data":{"fromUser":"wxid_c%d","toUser":"wxid_me","msgId":%d,"newMsgId":%d,"msgType":1,"timestamp":%d,"content":"message %d for customer %d","self":false}}', customer, id, 900000000000 + id, 1795000000 + counter, id, customer)
+  return wrk.format("POST", nil, {["Content-Type"]="application/json"}, body)
+end
+LUA
+wrk -t2 -c32 -d"${LOAD_SECONDS}s" -s "$WORK/load.lua" "$BASE/hooks/wechat/$SECRET" | grep -E "requests in"
+BASE_URL="$BASE" DATA_DIR="$WORK/data" node tests/e2e/bench/desk.mjs
