@@ -5,13 +5,9 @@ mod support;
 use support::RunningServer;
 
 fn dist_with_loader() -> tempfile::TempDir {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
+    support::dist_with_index(
         "<!DOCTYPE html><title>Switchboard</title><script type=\"module\">import init from '/app.js';</script>",
     )
-    .unwrap();
-    dist
 }
 
 fn client() -> reqwest::Client {

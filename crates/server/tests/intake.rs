@@ -6,19 +6,9 @@ mod support;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::{RunningServer, all_events, body_of, webhook_secret};
+use support::{RunningServer, all_events, body_of, dist, webhook_secret};
 use switchboard_server::platforms::douyin::signature;
 use switchboard_server::sandbox::credentials::DOUYIN_CLIENT_SECRET;
-
-fn dist() -> tempfile::TempDir {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!DOCTYPE html><title>Switchboard</title>",
-    )
-    .unwrap();
-    dist
-}
 
 async fn events_beyond_seed(
     client: &reqwest::Client,

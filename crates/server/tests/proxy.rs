@@ -9,20 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prost::Message;
-use support::{Options, RunningServer, all_events, body_of};
+use support::{Options, RunningServer, all_events, body_of, dist};
 use switchboard_payload::protobuf::yunhu::{
     MsgContent, RecallMsgRequest, SendMessageRequest, StatusResponse,
 };
-
-fn dist() -> tempfile::TempDir {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!DOCTYPE html><title>Switchboard</title>",
-    )
-    .unwrap();
-    dist
-}
 
 /// Requests we forwarded (the seed's example requests aside).
 fn outbound_count(events: &[serde_json::Value]) -> usize {

@@ -169,3 +169,15 @@ pub fn webhook_secret(data_dir: &Path) -> String {
         .trim()
         .to_owned()
 }
+
+/// A built-app directory holding just an `index.html` with this body.
+pub fn dist_with_index(html: &str) -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), html).unwrap();
+    dist
+}
+
+/// The smallest built app: an `index.html` titled Switchboard.
+pub fn dist() -> tempfile::TempDir {
+    dist_with_index("<!DOCTYPE html><title>Switchboard</title>")
+}
