@@ -115,7 +115,8 @@ fn recognize(
             )
         }
         Some(Body::Protobuf(message)) => {
-            let schema = forced().or_else(|| choose_schema(message, options, schemas));
+            let schema =
+                forced().or_else(|| choose_schema(message, &unwrapped.bytes, options, schemas));
             let events = match (&schema, &unwrapped.error) {
                 (Some(matched), None) => proto_events(&matched.name, &unwrapped.bytes),
                 _ => Vec::new(),
@@ -153,7 +154,7 @@ fn build_tree(
         Some(Body::Protobuf(message)) => builder.message(
             String::new(),
             String::new(),
-            message,
+            message.root(),
             schema.map(|m| m.name.as_str()),
         ),
         Some(Body::Text(text)) => {
@@ -178,10 +179,11 @@ fn build_tree(
 
 fn choose_schema(
     message: &RawMessage,
+    bytes: &[u8],
     options: &Options,
     schemas: &Schemas,
 ) -> Option<SchemaMatch> {
-    let mut ranked = recognize::rank(message, schemas);
+    let mut ranked = recognize::rank(message, bytes, schemas);
     if let Some(platform) = options.platform {
         ranked.retain(|matched| platform_of_schema(&matched.name) == Some(platform));
     }

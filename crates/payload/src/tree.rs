@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::protobuf::raw::{
-    RawContent, RawField, RawMessage, Reading, packed_fixed32, packed_fixed64, packed_varints,
-    rank_readings,
+    self, Field, Message, RawContent, RawField, Reading, packed_fixed32, packed_fixed64,
+    packed_varints,
 };
 use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
 use crate::protobuf::wire::WireType;
@@ -224,7 +224,7 @@ impl Builder<'_> {
         &self,
         label: String,
         path: String,
-        message: &RawMessage,
+        message: Message<'_>,
         schema: Option<&str>,
     ) -> Node {
         self.message_inner(label, path, message, schema, None)
@@ -235,7 +235,7 @@ impl Builder<'_> {
         &self,
         label: String,
         path: String,
-        message: &RawMessage,
+        message: Message<'_>,
         schema: Option<&str>,
         any_value: Option<&'static str>,
     ) -> Node {
@@ -249,16 +249,15 @@ impl Builder<'_> {
             _ => None,
         };
         node.children = message
-            .fields
-            .iter()
+            .fields()
             .enumerate()
             .map(|(position, field)| {
                 let path = format!("{path}/{}@{position}", field.number);
                 self.field(path, field, schema, any_value, children_any)
             })
             .collect();
-        if let (Some(first), Some(last)) = (message.fields.first(), message.fields.last()) {
-            node.range = Some([first.tag.start, last.value.end]);
+        if let Some(range) = message.range() {
+            node.range = Some([range.start, range.end]);
         }
         node
     }
@@ -266,7 +265,7 @@ impl Builder<'_> {
     fn field(
         &self,
         path: String,
-        field: &RawField,
+        field: Field<'_>,
         schema: Option<&MessageSchema>,
         any_value: Option<&'static str>,
         children_any: Option<&'static str>,
@@ -326,12 +325,13 @@ impl Builder<'_> {
                 ];
                 node
             }
-            RawContent::Group { message } => {
+            RawContent::Group => {
+                let message = field.message().unwrap_or_default();
                 let mut node = self.message(label, path.clone(), message, None);
                 node.kind = NodeKind::Group;
                 node
             }
-            RawContent::Len { readings } => {
+            RawContent::Len { reading: chosen } => {
                 let value_bytes = &self.bytes[field.value.clone()];
                 // A schema can name what the bytes are: prefer that reading.
                 let wanted = match field_schema.map(|f| &f.kind) {
@@ -349,12 +349,13 @@ impl Builder<'_> {
                     }
                     _ => None,
                 };
-                // The schema's reading of an Any value may not have been ranked (e.g. depth).
-                let readings: Vec<Reading> = if readings.is_empty() {
-                    rank_readings(value_bytes, field.value.start, self.limits.max_depth)
-                } else {
-                    readings.clone()
-                };
+                // The alternatives are ranked here, for the UI; the decode only built the best.
+                let mut readings = raw::readings(value_bytes, self.limits.max_depth);
+                if readings.first() != Some(chosen) {
+                    // Only the depth limit can make them differ: the decode's choice is shown.
+                    readings.retain(|reading| reading != chosen);
+                    readings.insert(0, *chosen);
+                }
                 let schema_index =
                     wanted.and_then(|(name, _)| readings.iter().position(|r| r.name() == name));
                 let index = self
@@ -368,7 +369,7 @@ impl Builder<'_> {
                     label,
                     path.clone(),
                     field,
-                    &readings[index],
+                    readings[index],
                     value_bytes,
                     (nested_schema, children_any),
                 );
@@ -392,28 +393,26 @@ impl Builder<'_> {
         &self,
         label: String,
         path: String,
-        field: &RawField,
-        reading: &Reading,
+        field: Field<'_>,
+        reading: Reading,
         bytes: &[u8],
         (schema, any_value): (Option<&str>, Option<&'static str>),
     ) -> Node {
         match reading {
-            Reading::Message { message } => {
-                self.message_inner(label, path, message, schema, any_value)
-            }
-            Reading::UnbuiltMessage => {
-                match crate::protobuf::raw::decode_strict(
-                    bytes,
-                    field.value.start,
-                    self.limits.max_depth,
-                ) {
-                    Some(message) => self.message_inner(label, path, &message, schema, any_value),
+            // The decode built the message when it was the best reading; an alternative chosen
+            // in the UI is decoded now.
+            Reading::Message => match field.message() {
+                Some(message) => self.message_inner(label, path, message, schema, any_value),
+                None => match raw::decode_strict(bytes, field.value.start, self.limits.max_depth) {
+                    Some(message) => {
+                        self.message_inner(label, path, message.root(), schema, any_value)
+                    }
                     None => leaf(label, path, NodeKind::Bytes, Some(hex(bytes))),
-                }
-            }
+                },
+            },
             Reading::Text { printable } => {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                if *printable {
+                if printable {
                     let mut node = leaf(label, path, NodeKind::String, Some(text.clone()));
                     node.nested = self.nested(&text);
                     node
@@ -429,15 +428,15 @@ impl Builder<'_> {
             }
             Reading::PackedVarint { .. } => {
                 let values = packed_varints(bytes);
-                self.packed(label, path, values.iter().map(u64::to_string), field)
+                self.packed(label, path, values.iter().map(u64::to_string), &field)
             }
             Reading::PackedFixed32 { .. } => {
                 let values = packed_fixed32(bytes);
-                self.packed(label, path, values.iter().map(u32::to_string), field)
+                self.packed(label, path, values.iter().map(u32::to_string), &field)
             }
             Reading::PackedFixed64 { .. } => {
                 let values = packed_fixed64(bytes);
-                self.packed(label, path, values.iter().map(u64::to_string), field)
+                self.packed(label, path, values.iter().map(u64::to_string), &field)
             }
             Reading::Bytes => {
                 let mut node = leaf(label, path, NodeKind::Bytes, Some(hex(bytes)));
@@ -497,7 +496,7 @@ impl Builder<'_> {
         let body = unwrapped.body?;
         // Hex and base64 strings are only worth expanding when they hide structure or text.
         if let unwrap::Body::Protobuf(message) = &body
-            && (message.fields.is_empty() || unwrapped.chain.len() < 2)
+            && (message.is_empty() || unwrapped.chain.len() < 2)
         {
             return None;
         }
@@ -533,10 +532,15 @@ impl Builder<'_> {
             }
             unwrap::Body::Xml(text) => (inner.xml(String::new(), String::new(), text), None),
             unwrap::Body::Protobuf(message) => {
-                let schema =
-                    crate::protobuf::recognize::recognize(message, self.schemas).map(|m| m.name);
+                let schema = crate::protobuf::recognize::recognize(message, bytes, self.schemas)
+                    .map(|m| m.name);
                 (
-                    inner.message(String::new(), String::new(), message, schema.as_deref()),
+                    inner.message(
+                        String::new(),
+                        String::new(),
+                        message.root(),
+                        schema.as_deref(),
+                    ),
                     schema,
                 )
             }
@@ -563,8 +567,8 @@ impl Builder<'_> {
 }
 
 /// `info.cmd` of a Yunhu push frame (`WsWrapper`), from the schema-less parse.
-fn wrapper_cmd<'b>(message: &RawMessage, bytes: &'b [u8]) -> Option<&'b str> {
-    let info = message.field(1)?.as_message()?;
+fn wrapper_cmd<'b>(message: Message<'_>, bytes: &'b [u8]) -> Option<&'b str> {
+    let info = message.field(1)?.message()?;
     let cmd = info.field(2)?;
     std::str::from_utf8(bytes.get(cmd.value.clone())?).ok()
 }

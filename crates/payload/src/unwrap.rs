@@ -357,7 +357,7 @@ fn plausible_payload(bytes: &[u8], limits: Limits) -> bool {
     if std::str::from_utf8(bytes).is_ok_and(raw::is_printable) {
         return true;
     }
-    raw::decode_strict(bytes, 0, limits.max_depth).is_some_and(|m| !m.fields.is_empty())
+    limits.max_depth > 0 && raw::is_message(bytes)
 }
 
 fn is_hex(text: &str) -> bool {
@@ -560,7 +560,7 @@ mod tests {
         assert_eq!(error.format, Format::Protobuf);
         assert_eq!(error.offset, 3);
         match result.body {
-            Some(Body::Protobuf(message)) => assert_eq!(message.fields.len(), 1),
+            Some(Body::Protobuf(message)) => assert_eq!(message.fields().count(), 1),
             other => panic!("{other:?}"),
         }
         let bad_json = unwrap(br#"{"a": }"#, Some(Format::Json), Limits::default());

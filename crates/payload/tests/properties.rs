@@ -12,6 +12,23 @@ use switchboard_payload::{Options, inspect};
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    /// The decode picks a length-delimited value's reading without ranking the others; it must
+    /// pick what the full ranking (the inspector's list of alternatives) puts first.
+    #[test]
+    fn the_decoded_reading_is_the_best_ranked(value in prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..64),
+        "[ -~]{0,40}".prop_map(String::into_bytes),
+        proptest::collection::vec(0u8..0x90, 0..64),
+    ]) {
+        let mut bytes = vec![0x0a];
+        bytes.push(value.len() as u8);
+        bytes.extend_from_slice(&value);
+        let message = raw::decode(&bytes);
+        let chosen = message.field(1).and_then(|field| field.reading());
+        let ranked = raw::readings(&value, raw::DEFAULT_MAX_DEPTH);
+        prop_assert_eq!(chosen, ranked.first().copied());
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic_and_errors_point_inside(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let message = raw::decode(&bytes);
@@ -25,6 +42,14 @@ proptest! {
             }
             let _ = serde_json::to_string(&inspection).unwrap();
         }
+    }
+
+    /// The byte scan behind ranking agrees with the definition: no Unicode control characters
+    /// but tab, newline and carriage return.
+    #[test]
+    fn printable_means_no_control_characters(text in "(\\PC|\\p{Cc}){0,80}") {
+        let expected = text.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'));
+        prop_assert_eq!(raw::is_printable(&text), expected);
     }
 
     #[test]

@@ -1,26 +1,29 @@
 //! Schema-less protobuf decoding, better than `protoc --decode_raw`: every field keeps its byte
-//! ranges, every length-delimited value keeps all its plausible readings (ranked, best first), and
-//! malformed input yields everything decoded before the error plus the error's offset.
+//! ranges, every length-delimited value gets its most plausible reading (the others are ranked on
+//! demand, see [`readings`]), and malformed input yields everything decoded before the error plus
+//! the error's offset.
+//!
+//! All fields of one decode live in one flat arena in document order: a field is followed by the
+//! fields nested in it, and knows how many there are. Decoding allocates once per input rather
+//! than once per nested message, and choosing a reading never builds the losing ones.
 
-use std::ops::Range;
-
-use serde::Serialize;
+use std::ops::{Deref, Range};
 
 use super::wire::{Found, Reader, WireError, WireType};
 
 /// Nesting deeper than this is shown as bytes rather than decoded further.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One decoded protobuf message with everything nested in it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawMessage {
-    pub fields: Vec<RawField>,
-    /// Where decoding stopped, when the input is malformed; `fields` holds what came before.
-    /// Boxed: almost every message has none, and every nested reading holds a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The top-level fields, each followed by its descendants.
+    arena: Vec<RawField>,
+    /// Where decoding stopped, when the input is malformed; the fields hold what came before.
     pub error: Option<Box<WireError>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RawField {
     pub number: u32,
     pub wire_type: WireType,
@@ -29,10 +32,11 @@ pub struct RawField {
     /// Absolute byte range of the value (for `len`, without the length prefix).
     pub value: Range<usize>,
     pub content: RawContent,
+    /// How many arena entries after this one are nested inside it.
+    descendants: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RawContent {
     Varint {
         value: u64,
@@ -43,30 +47,24 @@ pub enum RawContent {
     Fixed32 {
         bits: u32,
     },
-    /// Readings ranked by plausibility; the first is the chosen one.
+    /// The most plausible reading; its nested fields (for a message) follow in the arena.
     Len {
-        readings: Vec<Reading>,
+        reading: Reading,
     },
-    Group {
-        message: RawMessage,
-    },
+    /// A (deprecated) group; its fields follow in the arena.
+    Group,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "as", rename_all = "snake_case")]
+/// One way to read a length-delimited value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
-    Message {
-        message: RawMessage,
-    },
-    /// The bytes are a well-formed message, but another reading ranks higher: decoded only
-    /// when asked for (it would cost as much as the rest of the parse).
-    UnbuiltMessage,
+    /// A well-formed nested message.
+    Message,
     /// Valid UTF-8; `printable` is false when it holds control characters.
     Text {
         printable: bool,
     },
-    /// Values are read from the bytes when shown (see [`packed_varints`]): ranking every
-    /// length-delimited field must not allocate them.
+    /// Values are read from the bytes when shown (see [`packed_varints`]).
     PackedVarint {
         count: usize,
     },
@@ -82,13 +80,119 @@ pub enum Reading {
 impl Reading {
     pub fn name(&self) -> &'static str {
         match self {
-            Reading::Message { .. } | Reading::UnbuiltMessage => "message",
+            Reading::Message => "message",
             Reading::Text { .. } => "string",
             Reading::PackedVarint { .. } => "packed varint",
             Reading::PackedFixed32 { .. } => "packed fixed32",
             Reading::PackedFixed64 { .. } => "packed fixed64",
             Reading::Bytes => "bytes",
         }
+    }
+}
+
+/// A message inside a decode: its fields and their descendants, borrowed from the arena.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Message<'a> {
+    entries: &'a [RawField],
+}
+
+/// A field with access to what is nested in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Field<'a> {
+    field: &'a RawField,
+    nested: &'a [RawField],
+}
+
+/// The fields of one message, in order.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    rest: &'a [RawField],
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = Field<'a>;
+
+    fn next(&mut self) -> Option<Field<'a>> {
+        let (field, after) = self.rest.split_first()?;
+        let (nested, rest) = after.split_at(field.descendants as usize);
+        self.rest = rest;
+        Some(Field { field, nested })
+    }
+}
+
+impl<'a> Message<'a> {
+    pub fn fields(self) -> Fields<'a> {
+        Fields { rest: self.entries }
+    }
+
+    /// The first field with this number.
+    pub fn field(self, number: u32) -> Option<Field<'a>> {
+        self.fields().find(|field| field.number == number)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Absolute byte range from the first tag to the end of the last value.
+    pub fn range(self) -> Option<Range<usize>> {
+        let first = self.entries.first()?;
+        let last = self.fields().last()?;
+        Some(first.tag.start..last.value.end)
+    }
+}
+
+impl<'a> Deref for Field<'a> {
+    type Target = RawField;
+
+    fn deref(&self) -> &RawField {
+        self.field
+    }
+}
+
+impl<'a> Field<'a> {
+    /// The chosen reading of a length-delimited field.
+    pub fn reading(self) -> Option<Reading> {
+        match self.field.content {
+            RawContent::Len { reading } => Some(reading),
+            _ => None,
+        }
+    }
+
+    /// The nested message, when the value was read as one (or is a group).
+    pub fn message(self) -> Option<Message<'a>> {
+        match self.field.content {
+            RawContent::Len {
+                reading: Reading::Message,
+            }
+            | RawContent::Group => Some(Message {
+                entries: self.nested,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl RawMessage {
+    pub fn root(&self) -> Message<'_> {
+        Message {
+            entries: &self.arena,
+        }
+    }
+
+    /// The top-level fields, in order.
+    pub fn fields(&self) -> Fields<'_> {
+        self.root().fields()
+    }
+
+    /// The first top-level field with this number.
+    pub fn field(&self, number: u32) -> Option<Field<'_>> {
+        self.root().field(number)
+    }
+
+    /// Whether no field was decoded at all.
+    pub fn is_empty(&self) -> bool {
+        self.arena.is_empty()
     }
 }
 
@@ -100,145 +204,204 @@ pub fn decode(bytes: &[u8]) -> RawMessage {
 
 /// As [`decode`], with offsets starting at `base` and nesting limited to `max_depth`.
 pub fn decode_at(bytes: &[u8], base: usize, max_depth: usize) -> RawMessage {
-    let mut reader = Reader::new(bytes, base);
-    let mut fields = Vec::new();
-    match read_fields(&mut reader, max_depth, None, &mut fields, false) {
-        Ok(_) => RawMessage {
-            fields,
-            error: None,
-        },
-        Err(error) => RawMessage {
-            fields,
-            error: Some(Box::new(error)),
-        },
+    let mut decoder = Decoder {
+        // A field takes two bytes at least and usually many more: a guess that saves most regrowth.
+        arena: Vec::with_capacity(bytes.len() / 16 + 4),
+    };
+    let result = decoder.read_fields(&mut Reader::new(bytes, base), max_depth, None);
+    RawMessage {
+        arena: decoder.arena,
+        error: result.err().map(Box::new),
     }
 }
 
 /// Decodes strictly: the whole input must be a well-formed message, or `None`.
 pub fn decode_strict(bytes: &[u8], base: usize, depth_left: usize) -> Option<RawMessage> {
-    let mut reader = Reader::new(bytes, base);
-    let mut fields = Vec::new();
-    read_fields(&mut reader, depth_left, None, &mut fields, true).ok()?;
+    let mut decoder = Decoder { arena: Vec::new() };
+    decoder
+        .read_fields(&mut Reader::new(bytes, base), depth_left, None)
+        .ok()?;
     Some(RawMessage {
-        fields,
+        arena: decoder.arena,
         error: None,
     })
 }
 
-/// Reads fields until the end of input, or until the end-group tag of `group` when inside one.
-fn read_fields(
-    reader: &mut Reader<'_>,
-    depth_left: usize,
-    group: Option<u32>,
-    fields: &mut Vec<RawField>,
-    strict: bool,
-) -> Result<(), WireError> {
-    while !reader.is_at_end() {
-        let tag_start = reader.offset();
-        let (number, wire_type) = reader.read_tag()?;
-        let tag = tag_start..reader.offset();
-        let value_start = reader.offset();
-        let content = match wire_type {
-            WireType::Varint => RawContent::Varint {
-                value: reader.read_varint()?,
-            },
-            WireType::Fixed64 => RawContent::Fixed64 {
-                bits: u64::from_le_bytes(reader.read_fixed::<8>()?),
-            },
-            WireType::Fixed32 => RawContent::Fixed32 {
-                bits: u32::from_le_bytes(reader.read_fixed::<4>()?),
-            },
-            WireType::Len => {
-                let relative = reader.read_len()?;
-                let value_bytes = reader.slice(relative.clone());
-                let absolute = reader.offset() - value_bytes.len();
-                let readings = if strict && depth_left == 0 {
-                    vec![Reading::Bytes]
-                } else {
-                    rank_readings(value_bytes, absolute, depth_left)
-                };
-                fields.push(RawField {
-                    number,
-                    wire_type,
-                    tag,
-                    value: absolute..reader.offset(),
-                    content: RawContent::Len { readings },
-                });
-                continue;
-            }
-            WireType::StartGroup => {
-                if depth_left == 0 {
+struct Decoder {
+    arena: Vec<RawField>,
+}
+
+impl Decoder {
+    /// Reads fields until the end of input, or until the end-group tag of `group` when inside one.
+    fn read_fields(
+        &mut self,
+        reader: &mut Reader<'_>,
+        depth_left: usize,
+        group: Option<u32>,
+    ) -> Result<(), WireError> {
+        while !reader.is_at_end() {
+            let tag_start = reader.offset();
+            let (number, wire_type) = reader.read_tag()?;
+            let tag = tag_start..reader.offset();
+            let value_start = reader.offset();
+            let content = match wire_type {
+                WireType::Varint => RawContent::Varint {
+                    value: reader.read_varint()?,
+                },
+                WireType::Fixed64 => RawContent::Fixed64 {
+                    bits: u64::from_le_bytes(reader.read_fixed::<8>()?),
+                },
+                WireType::Fixed32 => RawContent::Fixed32 {
+                    bits: u32::from_le_bytes(reader.read_fixed::<4>()?),
+                },
+                WireType::Len => {
+                    let relative = reader.read_len()?;
+                    let value_bytes = reader.slice(relative);
+                    let start = reader.offset() - value_bytes.len();
+                    let index = self.open(number, wire_type, tag, start..reader.offset());
+                    let reading = self.choose(value_bytes, start, depth_left);
+                    self.close(index, RawContent::Len { reading }, reader.offset());
+                    continue;
+                }
+                WireType::StartGroup => {
+                    if depth_left == 0 {
+                        return Err(WireError {
+                            offset: tag_start,
+                            expected: "nesting within the depth limit",
+                            found: Found::GroupTooDeep,
+                        });
+                    }
+                    let index = self.open(number, wire_type, tag, value_start..value_start);
+                    self.read_fields(reader, depth_left - 1, Some(number))?;
+                    self.close(index, RawContent::Group, reader.offset());
+                    continue;
+                }
+                WireType::EndGroup => {
+                    if group == Some(number) {
+                        return Ok(());
+                    }
                     return Err(WireError {
                         offset: tag_start,
-                        expected: "nesting within the depth limit",
-                        found: Found::GroupTooDeep,
+                        expected: match group {
+                            Some(_) => "the end-group tag of the open group",
+                            None => "a field tag (no group is open)",
+                        },
+                        found: Found::EndGroup(number),
                     });
                 }
-                let mut inner = Vec::new();
-                read_fields(reader, depth_left - 1, Some(number), &mut inner, strict)?;
-                RawContent::Group {
-                    message: RawMessage {
-                        fields: inner,
-                        error: None,
-                    },
-                }
-            }
-            WireType::EndGroup => {
-                if group == Some(number) {
-                    return Ok(());
-                }
-                return Err(WireError {
-                    offset: tag_start,
-                    expected: match group {
-                        Some(_) => "the end-group tag of the open group",
-                        None => "a field tag (no group is open)",
-                    },
-                    found: Found::EndGroup(number),
-                });
-            }
-        };
-        fields.push(RawField {
+            };
+            self.arena.push(RawField {
+                number,
+                wire_type,
+                tag,
+                value: value_start..reader.offset(),
+                content,
+                descendants: 0,
+            });
+        }
+        match group {
+            Some(number) => Err(WireError {
+                offset: reader.offset(),
+                expected: "the end-group tag of the open group",
+                found: Found::EndInsideGroup(number),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Pushes a field whose nested fields are about to follow it.
+    fn open(
+        &mut self,
+        number: u32,
+        wire_type: WireType,
+        tag: Range<usize>,
+        value: Range<usize>,
+    ) -> usize {
+        self.arena.push(RawField {
             number,
             wire_type,
             tag,
-            value: value_start..reader.offset(),
-            content,
+            value,
+            content: RawContent::Len {
+                reading: Reading::Bytes,
+            },
+            descendants: 0,
         });
+        self.arena.len() - 1
     }
-    match group {
-        Some(number) => Err(WireError {
-            offset: reader.offset(),
-            expected: "the end-group tag of the open group",
-            found: Found::EndInsideGroup(number),
-        }),
-        None => Ok(()),
+
+    fn close(&mut self, index: usize, content: RawContent, value_end: usize) {
+        let descendants = (self.arena.len() - index - 1) as u32;
+        let field = &mut self.arena[index];
+        field.content = content;
+        field.value.end = value_end;
+        field.descendants = descendants;
+    }
+
+    /// The best reading of a length-delimited value — always [`readings`]' first — decoding
+    /// the nested message into the arena when that is the one.
+    fn choose(&mut self, bytes: &[u8], base: usize, depth_left: usize) -> Reading {
+        let Some(&first) = bytes.first() else {
+            return Reading::Text { printable: true };
+        };
+        // A value starting with a control byte is no printable text: a message is checked first,
+        // sparing the UTF-8 scan of every nested message at every level.
+        let control = first < 0x20 || first == 0x7f;
+        if control && self.nested_message(bytes, base, depth_left) {
+            return Reading::Message;
+        }
+        let text = std::str::from_utf8(bytes).ok();
+        if text.is_some_and(is_printable) {
+            return Reading::Text { printable: true };
+        }
+        if !control && self.nested_message(bytes, base, depth_left) {
+            return Reading::Message;
+        }
+        match scan_varints(bytes) {
+            Some((count, largest)) if largest < SMALL_VARINT => Reading::PackedVarint { count },
+            _ if text.is_some() => Reading::Text { printable: false },
+            _ => Reading::Bytes,
+        }
+    }
+
+    /// Decodes `bytes` as a nested message into the arena; on failure the arena is as before.
+    fn nested_message(&mut self, bytes: &[u8], base: usize, depth_left: usize) -> bool {
+        // Decoded straight away rather than checked first: a failure costs the fields before it,
+        // a success (the common case) would otherwise pay for two passes.
+        if depth_left == 0 {
+            return false;
+        }
+        let mark = self.arena.len();
+        let decoded = self
+            .read_fields(&mut Reader::new(bytes, base), depth_left - 1, None)
+            .is_ok();
+        if !decoded {
+            self.arena.truncate(mark);
+        }
+        decoded
     }
 }
 
-/// All plausible readings of a length-delimited value, best first. The ranking is what keeps
-/// short printable strings from being shown as messages (protoc's known failure): printable text
-/// only loses to a message when the bytes start like a message's first tag would.
-pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Reading> {
+/// Packed small integers (all under 2^14) are common; long varints in random bytes are not.
+const SMALL_VARINT: u64 = 1 << 14;
+
+/// All plausible readings of a length-delimited value, best first (a message reading is only
+/// checked for well-formedness, not built). The ranking is what keeps short printable strings
+/// from being shown as messages (protoc's known failure): printable text only loses to a message
+/// when the bytes start like a message's first tag would.
+pub fn readings(bytes: &[u8], depth_left: usize) -> Vec<Reading> {
     let text = std::str::from_utf8(bytes).ok();
     let printable = text.map(is_printable);
     let mut ranked = Ranked::default();
-    if depth_left > 0 && !bytes.is_empty() {
-        match printable {
-            // Printable text that also parses as a message: only a leading \t, \n or \r (field 1's
-            // tag for fixed64, len or fixed32) makes the message reading the likelier one.
-            // Otherwise the text wins, and the message is only checked, built if the user asks.
-            Some(true) if !matches!(bytes[0], b'\t' | b'\n' | b'\r') => {
-                if is_message(bytes) {
-                    ranked.insert(60, Reading::UnbuiltMessage);
-                }
-            }
-            _ => {
-                let score = if printable == Some(true) { 85 } else { 90 };
-                if let Some(message) = decode_strict(bytes, base, depth_left - 1) {
-                    ranked.insert(score, Reading::Message { message });
-                }
-            }
-        }
+    if depth_left > 0 && !bytes.is_empty() && is_message(bytes) {
+        let score = match printable {
+            // Printable text that also parses as a message: only a leading \t, \n or \r (field
+            // 1's tag for fixed64, len or fixed32) makes the message reading the likelier one.
+            Some(true) if !matches!(bytes[0], b'\t' | b'\n' | b'\r') => 60,
+            Some(true) => 85,
+            _ => 90,
+        };
+        ranked.insert(score, Reading::Message);
     }
     if let Some(printable) = printable {
         let score = if bytes.is_empty() {
@@ -252,8 +415,7 @@ pub fn rank_readings(bytes: &[u8], base: usize, depth_left: usize) -> Vec<Readin
     }
     if !bytes.is_empty() {
         if let Some((count, largest)) = scan_varints(bytes) {
-            // Packed small integers (all under 2^14) are common; long varints in random bytes are not.
-            let score = if largest < 1 << 14 { 50 } else { 20 };
+            let score = if largest < SMALL_VARINT { 50 } else { 20 };
             ranked.insert(score, Reading::PackedVarint { count });
         }
         if bytes.len().is_multiple_of(4) {
@@ -287,7 +449,7 @@ impl Default for Ranked {
     fn default() -> Self {
         Ranked {
             scores: [0; 6],
-            readings: Vec::with_capacity(4),
+            readings: Vec::with_capacity(6),
         }
     }
 }
@@ -345,16 +507,31 @@ pub fn is_message(bytes: &[u8]) -> bool {
 
 /// Text a person would type: no control characters except tab, newline and carriage return.
 pub fn is_printable(text: &str) -> bool {
+    // The control characters are U+0000..=U+001F and U+007F..=U+009F; in UTF-8 the last run is
+    // 0xC2 followed by 0x80..=0x9F, and 0xC2 is never a continuation byte. So a byte scan, in
+    // chunks the compiler vectorizes, replaces decoding chars.
     let bytes = text.as_bytes();
-    // ASCII is checked byte by byte; only the rest needs decoding into chars.
-    let ascii_end = bytes.iter().position(|&b| b >= 0x80).unwrap_or(bytes.len());
-    let ascii_ok = bytes[..ascii_end]
-        .iter()
-        .all(|&b| (b >= 0x20 && b != 0x7f) || matches!(b, b'\t' | b'\n' | b'\r'));
-    ascii_ok
-        && text[ascii_end..]
-            .chars()
-            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+    let suspicious = |byte: u8| byte < 0x20 || byte == 0x7f || byte == 0xc2;
+    let mut offset = 0;
+    for chunk in bytes.chunks(32) {
+        if chunk
+            .iter()
+            .fold(false, |any, &byte| any | suspicious(byte))
+        {
+            for (index, &byte) in chunk.iter().enumerate() {
+                let control = match byte {
+                    b'\t' | b'\n' | b'\r' => false,
+                    0xc2 => matches!(bytes.get(offset + index + 1), Some(0x80..=0x9f)),
+                    _ => suspicious(byte),
+                };
+                if control {
+                    return false;
+                }
+            }
+        }
+        offset += chunk.len();
+    }
+    true
 }
 
 /// Count and largest value when `bytes` is a whole run of varints.
@@ -394,35 +571,6 @@ pub fn packed_fixed64(bytes: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-impl RawMessage {
-    /// The first field with this number.
-    pub fn field(&self, number: u32) -> Option<&RawField> {
-        self.fields.iter().find(|field| field.number == number)
-    }
-}
-
-impl RawField {
-    /// The chosen reading of a length-delimited field.
-    pub fn chosen(&self) -> Option<&Reading> {
-        match &self.content {
-            RawContent::Len { readings } => readings.first(),
-            _ => None,
-        }
-    }
-
-    /// The nested message reading, whether or not it was chosen.
-    pub fn as_message(&self) -> Option<&RawMessage> {
-        match &self.content {
-            RawContent::Len { readings } => readings.iter().find_map(|reading| match reading {
-                Reading::Message { message } => Some(message),
-                _ => None,
-            }),
-            RawContent::Group { message } => Some(message),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,13 +583,14 @@ mod tests {
         ];
         let message = decode(&bytes);
         assert_eq!(message.error, None);
-        assert_eq!(message.fields.len(), 3);
-        assert_eq!(message.fields[0].tag, 0..1);
-        assert_eq!(message.fields[0].value, 1..3);
-        assert_eq!(message.fields[0].content, RawContent::Varint { value: 150 });
-        assert_eq!(message.fields[1].content, RawContent::Fixed32 { bits: 1 });
-        assert_eq!(message.fields[2].content, RawContent::Fixed64 { bits: 2 });
-        assert_eq!(message.fields[2].value, 9..17);
+        let fields: Vec<Field> = message.fields().collect();
+        assert_eq!(fields.len(), 3);
+        assert_eq!(fields[0].tag, 0..1);
+        assert_eq!(fields[0].value, 1..3);
+        assert_eq!(fields[0].content, RawContent::Varint { value: 150 });
+        assert_eq!(fields[1].content, RawContent::Fixed32 { bits: 1 });
+        assert_eq!(fields[2].content, RawContent::Fixed64 { bits: 2 });
+        assert_eq!(fields[2].value, 9..17);
     }
 
     #[test]
@@ -449,13 +598,12 @@ mod tests {
         // "Hi" is also a valid message {9: 105}: protoc --decode_raw shows the message.
         let bytes = [0x0a, 0x02, b'H', b'i'];
         let message = decode(&bytes);
-        let readings = match &message.fields[0].content {
-            RawContent::Len { readings } => readings,
-            other => panic!("{other:?}"),
-        };
+        let field = message.field(1).unwrap();
+        assert_eq!(field.reading(), Some(Reading::Text { printable: true }));
+        let readings = readings(&bytes[2..], DEFAULT_MAX_DEPTH);
         assert_eq!(readings[0], Reading::Text { printable: true });
         assert!(
-            readings.iter().any(|reading| reading.name() == "message"),
+            readings.contains(&Reading::Message),
             "the message reading is kept as an alternative"
         );
     }
@@ -467,12 +615,10 @@ mod tests {
         let mut bytes = vec![0x12, inner.len() as u8];
         bytes.extend_from_slice(&inner);
         let message = decode(&bytes);
-        let nested = match message.fields[0].chosen().unwrap() {
-            Reading::Message { message } => message,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(nested.fields[0].value, 4..7, "offsets are absolute");
-        assert_eq!(nested.fields[1].content, RawContent::Varint { value: 7 });
+        let nested = message.field(2).unwrap().message().unwrap();
+        let nested: Vec<Field> = nested.fields().collect();
+        assert_eq!(nested[0].value, 4..7, "offsets are absolute");
+        assert_eq!(nested[1].content, RawContent::Varint { value: 7 });
     }
 
     #[test]
@@ -480,8 +626,8 @@ mod tests {
         let bytes = [0x22, 0x03, 0x01, 0x02, 0x03];
         let message = decode(&bytes);
         assert_eq!(
-            message.fields[0].chosen().unwrap(),
-            &Reading::PackedVarint { count: 3 }
+            message.field(4).unwrap().reading(),
+            Some(Reading::PackedVarint { count: 3 })
         );
         assert_eq!(packed_varints(&bytes[2..]), [1, 2, 3]);
     }
@@ -490,7 +636,7 @@ mod tests {
     fn truncated_input_keeps_earlier_fields_and_names_the_offset() {
         let bytes = [0x08, 0x01, 0x12, 0x05, b'a', b'b'];
         let message = decode(&bytes);
-        assert_eq!(message.fields.len(), 1);
+        assert_eq!(message.fields().count(), 1);
         let error = message.error.unwrap();
         assert_eq!(error.offset, 3);
         assert_eq!(error.expected, "a length that fits in the input");
@@ -501,10 +647,14 @@ mod tests {
         // field 1 start group, field 2 varint 5, field 1 end group
         let message = decode(&[0x0b, 0x10, 0x05, 0x0c]);
         assert_eq!(message.error, None);
-        match &message.fields[0].content {
-            RawContent::Group { message } => assert_eq!(message.fields.len(), 1),
-            other => panic!("{other:?}"),
-        }
+        let group = message.field(1).unwrap();
+        assert_eq!(group.content, RawContent::Group);
+        assert_eq!(group.message().unwrap().fields().count(), 1);
+        assert_eq!(
+            group.value,
+            1..4,
+            "the value runs to the end-group tag's end"
+        );
         let unbalanced = decode(&[0x0c]);
         assert_eq!(unbalanced.error.unwrap().offset, 0);
     }
@@ -527,15 +677,10 @@ mod tests {
         let message = decode(&bytes);
         assert_eq!(message.error, None);
         let mut depth = 0;
-        let mut current = &message;
-        while let Some(field) = current.fields.first() {
-            match field.chosen() {
-                Some(Reading::Message { message }) => {
-                    current = message;
-                    depth += 1;
-                }
-                _ => break,
-            }
+        let mut current = message.root();
+        while let Some(inner) = current.field(1).and_then(Field::message) {
+            current = inner;
+            depth += 1;
         }
         assert!(depth <= DEFAULT_MAX_DEPTH, "depth {depth}");
     }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::raw::{RawContent, RawField, RawMessage, Reading};
+use super::raw::{self, Field, Message, RawContent, RawMessage, Reading};
 use super::schema::{FieldKind, FieldSchema, Schemas};
 use super::wire::WireType;
 
@@ -39,20 +39,21 @@ pub struct SchemaMatch {
 }
 
 /// The best-fitting candidate, if any fits well enough.
-pub fn recognize(message: &RawMessage, schemas: &Schemas) -> Option<SchemaMatch> {
-    rank(message, schemas).into_iter().next()
+/// `bytes` are those the message's offsets point into.
+pub fn recognize(message: &RawMessage, bytes: &[u8], schemas: &Schemas) -> Option<SchemaMatch> {
+    rank(message, bytes, schemas).into_iter().next()
 }
 
 /// All candidates that fit at least [`MIN_CONFIDENCE`], best first.
-pub fn rank(message: &RawMessage, schemas: &Schemas) -> Vec<SchemaMatch> {
-    if message.fields.is_empty() || message.error.is_some() {
+pub fn rank(message: &RawMessage, bytes: &[u8], schemas: &Schemas) -> Vec<SchemaMatch> {
+    if message.is_empty() || message.error.is_some() {
         return Vec::new();
     }
     let mut scored: Vec<(f64, usize, usize, &str)> = CANDIDATES
         .iter()
         .enumerate()
         .filter_map(|(order, name)| {
-            let confidence = fit(message, name, schemas, 8).confidence();
+            let confidence = fit(message.root(), bytes, name, schemas, 8).confidence();
             let size = schemas
                 .message(name)
                 .map_or(0, |schema| schema.fields.len());
@@ -97,13 +98,13 @@ impl Fit {
     }
 }
 
-fn fit(message: &RawMessage, name: &str, schemas: &Schemas, depth: usize) -> Fit {
+fn fit(message: Message<'_>, bytes: &[u8], name: &str, schemas: &Schemas, depth: usize) -> Fit {
     let Some(schema) = schemas.message(name) else {
         return Fit::default();
     };
     let mut fit = Fit::default();
     let mut seen: Vec<u32> = Vec::new();
-    for field in &message.fields {
+    for field in message.fields() {
         fit.total += 1.0;
         let Some(field_schema) = schema.field(field.number) else {
             continue;
@@ -113,7 +114,7 @@ fn fit(message: &RawMessage, name: &str, schemas: &Schemas, depth: usize) -> Fit
         if repeated_twice && !field_schema.repeated {
             continue;
         }
-        let (score, inner_evidence) = field_fit(field, field_schema, schemas, depth);
+        let (score, inner_evidence) = field_fit(field, bytes, field_schema, schemas, depth);
         fit.matched += score;
         if score > 0.0 {
             fit.evidence += 1 + inner_evidence;
@@ -124,21 +125,17 @@ fn fit(message: &RawMessage, name: &str, schemas: &Schemas, depth: usize) -> Fit
 
 /// How well one field fits its schema (0..1), and the evidence found inside it.
 fn field_fit(
-    field: &RawField,
+    field: Field<'_>,
+    bytes: &[u8],
     schema: &FieldSchema,
     schemas: &Schemas,
     depth: usize,
 ) -> (f64, usize) {
-    if let (FieldKind::Message(inner), RawContent::Len { readings }) =
-        (&schema.kind, &field.content)
-    {
-        let message = readings.iter().find_map(|reading| match reading {
-            Reading::Message { message } => Some(message),
-            _ => None,
-        });
-        return match message {
+    let value = bytes.get(field.value.clone()).unwrap_or_default();
+    if let (FieldKind::Message(inner), RawContent::Len { .. }) = (&schema.kind, &field.content) {
+        return match field.message() {
             Some(message) if depth > 0 => {
-                let inner_fit = fit(message, inner, schemas, depth - 1);
+                let inner_fit = fit(message, bytes, inner, schemas, depth - 1);
                 // An empty nested message is legal and says nothing either way.
                 if inner_fit.total == 0.0 {
                     (0.75, 0)
@@ -149,13 +146,13 @@ fn field_fit(
             Some(_) => (1.0, 0),
             None if field.value.is_empty() => (0.75, 0),
             // Well-formed, but text read better: possible, not evidence.
-            None if readings.contains(&Reading::UnbuiltMessage) => (0.5, 0),
+            None if raw::is_message(value) => (0.5, 0),
             None => (0.0, 0),
         };
     }
     let score = match (&schema.kind, &field.content) {
-        (FieldKind::String, RawContent::Len { readings })
-            if readings.iter().any(|r| matches!(r, Reading::Text { .. })) =>
+        (FieldKind::String, RawContent::Len { reading })
+            if matches!(reading, Reading::Text { .. }) || std::str::from_utf8(value).is_ok() =>
         {
             1.0
         }
@@ -187,8 +184,10 @@ mod tests {
     fn too_little_evidence_is_an_unknown_schema() {
         // {1: {1: 5}, 2: 7} fits Douyin's MessageBody field for field, but proves nothing.
         let message = decode(&[0x0a, 0x02, 0x08, 0x05, 0x10, 0x07]);
-        assert_eq!(recognize(&message, Schemas::builtin()), None);
-        let single = decode(&[0x08, 0x96, 0x01]);
-        assert_eq!(recognize(&single, Schemas::builtin()), None);
+        let bytes = [0x0a, 0x02, 0x08, 0x05, 0x10, 0x07];
+        assert_eq!(recognize(&message, &bytes, Schemas::builtin()), None);
+        let bytes = [0x08, 0x96, 0x01];
+        let single = decode(&bytes);
+        assert_eq!(recognize(&single, &bytes, Schemas::builtin()), None);
     }
 }
