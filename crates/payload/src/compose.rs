@@ -88,12 +88,13 @@ pub fn send_text(
     }
 }
 
-/// An uploaded image, as `/api/upload` answered for it.
+/// An uploaded image or file, as `/api/upload` answered for it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Image {
-    /// The platform's key or id (Yunhu Qiniu key / bot imageKey, Douyin image_id, Mixin attachment_id).
+pub struct Attachment {
+    /// The platform's key or id (Yunhu Qiniu key / bot imageKey / fileKey, Douyin image_id,
+    /// Mixin attachment_id, the wkteam file id).
     pub id: String,
-    /// Where it can be seen (E云 sends by URL only).
+    /// Where it can be fetched (E云 sends by URL only: the file our server hosts).
     pub url: Option<String>,
     pub mime_type: String,
     pub width: Option<u32>,
@@ -106,7 +107,7 @@ pub struct Image {
 pub fn send_image(
     platform: Platform,
     target: &Target,
-    image: &Image,
+    image: &Attachment,
     fresh_id: &str,
 ) -> Result<Call, ComposeError> {
     match platform {
@@ -115,6 +116,22 @@ pub fn send_image(
         Platform::Wecom => crate::platforms::wecom::send_image(target, image),
         Platform::Mixin => crate::platforms::mixin::send_image(target, image, fresh_id),
         Platform::Wechat => crate::platforms::wechat::send_image(target, image),
+    }
+}
+
+/// A file message carrying an uploaded file (Douyin's API sends no files).
+pub fn send_file(
+    platform: Platform,
+    target: &Target,
+    file: &Attachment,
+    fresh_id: &str,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => crate::platforms::yunhu::send_file(target, file, fresh_id),
+        Platform::Douyin => Err(ComposeError::Unsupported("sending files on Douyin")),
+        Platform::Wecom => crate::platforms::wecom::send_file(target, file),
+        Platform::Mixin => crate::platforms::mixin::send_file(target, file, fresh_id),
+        Platform::Wechat => crate::platforms::wechat::send_file(target, file),
     }
 }
 

@@ -232,7 +232,7 @@ fn a_bot_recall_is_a_recall_by_its_path() {
 
 #[test]
 fn image_messages_round_trip_carrying_the_uploaded_id() {
-    let image = compose::Image {
+    let image = compose::Attachment {
         id: "0333477d9aa4b11192781eb9d48d9c49.png".into(),
         url: Some("https://chat-img.jwznb.com/0333477d9aa4b11192781eb9d48d9c49.png".into()),
         mime_type: "image/png".into(),
@@ -296,7 +296,7 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
             call.path
         );
     }
-    let no_url = compose::Image { url: None, ..image };
+    let no_url = compose::Attachment { url: None, ..image };
     assert!(matches!(
         compose::send_image(
             Platform::Wechat,
@@ -305,6 +305,84 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
             FRESH
         ),
         Err(ComposeError::Missing(_))
+    ));
+}
+
+#[test]
+fn file_messages_round_trip_with_name_and_size() {
+    let file = compose::Attachment {
+        id: "9f86d081884c7d659a2feaa0c55ad015.pdf".into(),
+        url: Some("https://console.example/files/4c1d/价目表.pdf".into()),
+        mime_type: "application/pdf".into(),
+        width: None,
+        height: None,
+        size: 48_213,
+        name: "价目表.pdf".into(),
+    };
+    let cases = [
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Group, None, None),
+        ),
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+        ),
+        (
+            Platform::Wecom,
+            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+        ),
+        (
+            Platform::Mixin,
+            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+        ),
+        (
+            Platform::Wechat,
+            target("wxid_a", ConversationKind::Direct, None, None),
+        ),
+    ];
+    for (platform, target) in cases {
+        let call = compose::send_file(platform, &target, &file, FRESH).unwrap();
+        let events = decode(platform, &call);
+        let content = events
+            .first()
+            .and_then(|event| event.content.clone())
+            .unwrap_or_else(|| panic!("{platform:?} {}: {events:?}", call.path));
+        assert_eq!(
+            content.kind,
+            Some(ContentKind::File),
+            "{platform:?} {}",
+            call.path
+        );
+        let carried = content.key.or(content.url).unwrap_or_default();
+        assert!(
+            carried.contains("9f86d081884c7d659a2feaa0c55ad015")
+                || carried.contains("/files/4c1d/"),
+            "{platform:?} {}: {carried}",
+            call.path
+        );
+        // The bot API's file message carries only the key.
+        if !call.path.ends_with("bot/send") {
+            assert_eq!(content.name.as_deref(), Some("价目表.pdf"), "{platform:?}");
+        }
+        if matches!(platform, Platform::Yunhu | Platform::Mixin) && !call.path.ends_with("bot/send")
+        {
+            assert_eq!(content.size, Some(48_213), "{platform:?}");
+        }
+    }
+    assert!(matches!(
+        compose::send_file(
+            Platform::Douyin,
+            &target(
+                "@conv",
+                ConversationKind::Direct,
+                Some("open_b"),
+                Some("@m1")
+            ),
+            &file,
+            FRESH
+        ),
+        Err(ComposeError::Unsupported(_))
     ));
 }
 

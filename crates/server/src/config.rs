@@ -185,6 +185,10 @@ pub struct Wechat {
     pub w_id: String,
     #[serde(default)]
     pub media_hosts: Vec<String>,
+    /// This server's address as E云 reaches it (where its callbacks are posted). E云 takes
+    /// images and files by URL only: uploads are hosted here. Without it, sending them is off.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Mixin {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod event_log;
 pub mod hooks;
+pub mod hosted;
 pub mod inspect;
 pub mod platforms;
 pub mod sandbox;

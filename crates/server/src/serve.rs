@@ -15,11 +15,12 @@ use tower_http::trace::TraceLayer;
 use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::event_log::EventLog;
+use crate::hosted::HostedFiles;
 use crate::platforms::Platforms;
 use crate::sandbox::{Sandbox, lock, seed};
 use crate::secrets::Secrets;
 use crate::state::AppState;
-use crate::{api, auth, hooks, security, static_app};
+use crate::{api, auth, hooks, hosted, security, static_app};
 
 /// Everything the console serves, ready to be bound to a listener.
 pub fn router(state: AppState, args: &ServeArgs) -> Router {
@@ -58,6 +59,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let mut router = Router::new()
         .nest("/api", api)
         .route("/hooks/{platform}/{secret}", post(hooks::receive))
+        .route("/files/{token}/{name}", get(hosted::serve))
         .merge(login)
         .with_state(state)
         .merge(static_app::routes(&args.dist))
@@ -100,16 +102,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         } else {
             None
         };
+        // Bound first: the sandbox's E云 fetches the files we host from our own address.
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let address = listener.local_addr()?;
         let config = match &sandbox {
             Some(sandbox) => Config {
                 body_limit: config.body_limit,
                 upstream_timeout_secs: config.upstream_timeout_secs,
-                ..sandbox.config()
+                ..sandbox.config(&format!("http://{address}"))
             },
             None => config,
         };
         let platforms = Platforms::from_config(&config)?;
-        let mut state = AppState::new(log, platforms, secrets, config, shutting_down)?;
+        let hosted = HostedFiles::new(&args.data_dir);
+        let mut state = AppState::new(log, platforms, secrets, config, hosted, shutting_down)?;
         state.sandbox = sandbox.clone();
         if state.sandbox.is_some() {
             let seeded = seed::seed_if_empty(&state).await?;
@@ -117,10 +125,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 tracing::info!("seeded the event log with {seeded} payloads");
             }
         }
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .with_context(|| format!("listening on {}", args.listen))?;
-        let address = listener.local_addr()?;
         if let Some(sandbox) = &sandbox {
             *lock(&sandbox.state.intake) = Some(format!("http://{address}"));
         }

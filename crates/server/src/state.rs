@@ -23,6 +23,8 @@ pub struct AppState {
     pub newest: Arc<watch::Sender<i64>>,
     /// Flips to true when the server is shutting down, so live streams end.
     pub shutting_down: watch::Receiver<bool>,
+    /// Uploads kept for platforms that fetch media by URL (E云).
+    pub hosted: crate::hosted::HostedFiles,
     /// Set in sandbox mode: where the emulated platforms listen and how to reach our own intake.
     pub sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     /// The one writer: appends queue here and are committed in batches.
@@ -52,6 +54,7 @@ impl AppState {
         platforms: Platforms,
         secrets: Secrets,
         config: Config,
+        hosted: crate::hosted::HostedFiles,
         shutting_down: watch::Receiver<bool>,
     ) -> anyhow::Result<AppState> {
         let newest = log.last_seq().context("reading the event log")?;
@@ -73,6 +76,7 @@ impl AppState {
             client,
             newest,
             shutting_down,
+            hosted,
             sandbox: None,
             writer,
         })

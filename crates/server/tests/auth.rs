@@ -240,7 +240,9 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
         .iter()
         .find(|p| p["id"] == "wechat")
         .unwrap();
-    assert_eq!(wechat["capabilities"]["upload"], false);
+    // E云 takes media by URL: the sandbox's public address lets the server host them.
+    assert_eq!(wechat["capabilities"]["upload"], true);
+    assert_eq!(wechat["capabilities"]["send_file"], true);
     let secret = support::webhook_secret(data.path());
     for needle in [
         secret.as_str(),

@@ -576,13 +576,67 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
         .await
         .unwrap();
     assert!(wecom["id"].as_str().is_some(), "{wecom}");
-    let wechat = client
+    // E云 has no upload endpoint and fetches media by URL: we host the file at our public
+    // address, readable without a session (the random token is the capability).
+    let wechat: serde_json::Value = client
         .post(server.url("/api/upload/wechat"))
         .multipart(form())
         .send()
         .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!(wechat.status(), 400, "E云 has no upload: said, not faked");
+    let hosted = wechat["url"].as_str().unwrap();
+    assert_eq!(wechat["id"], hosted);
+    assert!(
+        hosted.starts_with(&server.url("/files/")) && hosted.ends_with("/red.png"),
+        "{wechat}"
+    );
+    let fetched = reqwest::get(hosted).await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.headers()["content-type"], "image/png");
+    assert!(
+        fetched.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), png.as_slice());
+    // Anything but a raster image downloads, sandboxed: an uploaded page never runs here.
+    let page: serde_json::Value = client
+        .post(server.url("/api/upload/wechat"))
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"<script>alert(1)</script>".to_vec())
+                    .file_name("x.html")
+                    .mime_str("text/html")
+                    .unwrap(),
+            ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let page = reqwest::get(page["url"].as_str().unwrap()).await.unwrap();
+    assert!(
+        page.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    let token = hosted.split('/').rev().nth(1).unwrap();
+    let guessed = hosted.replace(token, &"0".repeat(32));
+    assert_eq!(reqwest::get(&guessed).await.unwrap().status(), 404);
 }
 
 #[tokio::test]

@@ -356,7 +356,9 @@ pub fn DraftBubble(draft: Draft) -> impl IntoView {
     let state = expect_context::<DeskState>();
     let error = draft.error.clone();
     let retry = draft.clone();
-    let is_image = draft.image_preview.is_some();
+    // An upload's draft has a progress bar; Retry resends text only (the file must be chosen
+    // again: the browser's handle to it is not kept).
+    let is_attachment = draft.progress.is_some();
     let progress = draft.progress.filter(|_| draft.error.is_none());
     view! {
         <li class="bubble outgoing draft" data-client-id=draft.client_id.clone()>
@@ -374,7 +376,7 @@ pub fn DraftBubble(draft: Draft) -> impl IntoView {
             {progress.map(|fraction| view! {
                 <progress class="upload-progress" max="1" value=fraction aria-label="Upload progress">{format!("{:.0}%", fraction * 100.0)}</progress>
             })}
-            {error.filter(|_| !is_image).map(|_| view! {
+            {error.filter(|_| !is_attachment).map(|_| view! {
                 <div class="bubble-actions">
                     <button class="link-button" on:click=move |_| state.retry(retry.clone())>"retry"</button>
                 </div>

@@ -12,16 +12,20 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let platform = key.platform;
     let can_send = move || state.capabilities(platform).send_text;
-    let can_attach = move || {
+    let can_attach_image = move || {
         let capabilities = state.capabilities(platform);
         capabilities.upload && capabilities.send_image
+    };
+    let can_attach_file = move || {
+        let capabilities = state.capabilities(platform);
+        capabilities.upload && capabilities.send_file
     };
     let attach_key = key.clone();
     // A Callback is Copy: the nested <Show>s can each hold it.
     let on_file = Callback::new(move |event: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
         if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            state.send_image(attach_key.clone(), file);
+            state.send_attachment(attach_key.clone(), file);
         }
         input.set_value("");
     });
@@ -67,10 +71,16 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                     on:input=move |event| text.set(event_target_value(&event))
                     on:keydown=on_keydown.clone()
                 ></textarea>
-                <Show when=can_attach>
+                <Show when=can_attach_image>
                     <label class="button attach">
                         "Image…"
                         <input class="visually-hidden" type="file" accept="image/*" aria-label="Attach an image" on:change=move |event| on_file.run(event)/>
+                    </label>
+                </Show>
+                <Show when=can_attach_file>
+                    <label class="button attach">
+                        "File…"
+                        <input class="visually-hidden" type="file" aria-label="Attach a file" on:change=move |event| on_file.run(event)/>
                     </label>
                 </Show>
                 <button class="button" type="submit" disabled=move || text.with(|text| text.trim().is_empty())>"Send"</button>

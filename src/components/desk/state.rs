@@ -363,11 +363,16 @@ impl DeskState {
         self.send_text(draft.key, draft.text);
     }
 
-    /// Sends an image: uploads it through `/api/upload` (the bubble shows the progress and the
-    /// local preview), then sends the platform's image message with the id it got.
-    pub fn send_image(self, key: ConversationKey, file: web_sys::File) {
+    /// Sends an image or, for any other file, a file message: uploads it through `/api/upload`
+    /// (the bubble shows the progress, and an image's local preview), then sends the platform's
+    /// message with the id the upload got.
+    pub fn send_attachment(self, key: ConversationKey, file: web_sys::File) {
         let client_id = api::fresh_uuid();
-        let preview = web_sys::Url::create_object_url_with_blob(&file).ok();
+        let is_image = file.type_().starts_with("image/")
+            && self.capabilities_untracked(key.platform).send_image;
+        let preview = is_image
+            .then(|| web_sys::Url::create_object_url_with_blob(&file).ok())
+            .flatten();
         if let Some(preview) = &preview {
             self.previews.update_value(|previews| {
                 previews.insert(client_id.clone(), preview.clone());
@@ -402,7 +407,7 @@ impl DeskState {
                 Ok(uploaded) => uploaded,
                 Err(error) => return self.fail_draft(&client_id, error),
             };
-            let image = compose::Image {
+            let attachment = compose::Attachment {
                 id: uploaded.id,
                 url: uploaded.url.clone(),
                 mime_type: file.type_(),
@@ -411,11 +416,16 @@ impl DeskState {
                 size: uploaded.size,
                 name: file.name(),
             };
+            let compose = if is_image {
+                compose::send_image
+            } else {
+                compose::send_file
+            };
             let call = self
                 .target_of(&key)
                 .ok_or_else(|| "the conversation is gone".to_owned())
                 .and_then(|target| {
-                    compose::send_image(key.platform, &target, &image, &client_id)
+                    compose(key.platform, &target, &attachment, &client_id)
                         .map_err(|error| error.to_string())
                 });
             match call {

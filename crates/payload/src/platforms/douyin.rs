@@ -419,7 +419,7 @@ pub fn recall(
 /// `im/send/msg` with `msg_type 2` and the uploaded `image_id` as `media_id`.
 pub fn send_image(
     target: &crate::compose::Target,
-    image: &crate::compose::Image,
+    image: &crate::compose::Attachment,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::{Call, ComposeError};
     let to_user_id = target

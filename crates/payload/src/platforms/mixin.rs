@@ -345,7 +345,7 @@ fn post_message(
 /// `PLAIN_IMAGE`: the payload is `{attachment_id, mime_type, width, height, size}` as JSON.
 pub fn send_image(
     target: &crate::compose::Target,
-    image: &crate::compose::Image,
+    image: &crate::compose::Attachment,
     fresh_id: &str,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     let payload = serde_json::json!({
@@ -359,6 +359,28 @@ pub fn send_image(
     Ok(post_message(
         target,
         "PLAIN_IMAGE",
+        payload.as_bytes(),
+        None,
+        fresh_id,
+    ))
+}
+
+/// `PLAIN_DATA`: the payload is `{attachment_id, mime_type, size, name}` as JSON.
+pub fn send_file(
+    target: &crate::compose::Target,
+    file: &crate::compose::Attachment,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    let payload = serde_json::json!({
+        "attachment_id": file.id,
+        "mime_type": file.mime_type,
+        "size": file.size,
+        "name": file.name,
+    })
+    .to_string();
+    Ok(post_message(
+        target,
+        "PLAIN_DATA",
         payload.as_bytes(),
         None,
         fresh_id,

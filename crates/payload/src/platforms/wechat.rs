@@ -266,19 +266,36 @@ pub fn recall(
     Ok(Call::json("/revokeMsg", &body, None))
 }
 
+/// `sendFile {wcId, path: file URL, fileName}`: E云 fetches the file from the URL.
+pub fn send_file(
+    target: &crate::compose::Target,
+    file: &crate::compose::Attachment,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    let url = public_url(file, "a public file URL (E云 fetches files by URL)")?;
+    Ok(crate::compose::Call::json(
+        "/sendFile",
+        &serde_json::json!({ "wcId": target.conversation_id, "path": url, "fileName": file.name }),
+        None,
+    ))
+}
+
+fn public_url(
+    file: &crate::compose::Attachment,
+    missing: &'static str,
+) -> Result<String, crate::compose::ComposeError> {
+    file.url
+        .clone()
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+        .ok_or(crate::compose::ComposeError::Missing(missing))
+}
+
 /// `sendImage2 {wcId, content: image URL}`: E云 takes a URL, not an upload.
 pub fn send_image(
     target: &crate::compose::Target,
-    image: &crate::compose::Image,
+    image: &crate::compose::Attachment,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
-    let url = image
-        .url
-        .clone()
-        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
-        .ok_or(ComposeError::Missing(
-            "a public image URL (E云 sends images by URL)",
-        ))?;
+    use crate::compose::Call;
+    let url = public_url(image, "a public image URL (E云 sends images by URL)")?;
     Ok(Call::json(
         "/sendImage2",
         &serde_json::json!({ "wcId": target.conversation_id, "content": url }),

@@ -226,17 +226,9 @@ pub fn send_text(
     target: &crate::compose::Target,
     text: &str,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
-    let body = if target.kind == Some(ConversationKind::Group) {
-        serde_json::json!({ "roomId": target.conversation_id, "content": text })
-    } else {
-        let to = target
-            .peer_id
-            .clone()
-            .ok_or(ComposeError::Missing("the customer's user id"))?;
-        serde_json::json!({ "toId": to, "content": text })
-    };
-    Ok(Call::json("/message/sendText", &body, None))
+    let mut body = recipient(target)?;
+    body["content"] = text.into();
+    Ok(crate::compose::Call::json("/message/sendText", &body, None))
 }
 
 /// `message/cancelMsg` with the messageId the send answered.
@@ -269,11 +261,20 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
     }
     let content = match (string(value, "content"), string(value, "fileId")) {
         (Some(text), _) => Content::text(ContentKind::Text, text),
-        (None, Some(file_id)) => {
-            let mut image = Content::new(ContentKind::Image);
-            image.key = Some(file_id);
-            image
-        }
+        // A file send names the file; an image send does not.
+        (None, Some(file_id)) => match string(value, "fileName") {
+            Some(name) => {
+                let mut file = Content::new(ContentKind::File);
+                file.key = Some(file_id);
+                file.name = Some(name);
+                file
+            }
+            None => {
+                let mut image = Content::new(ContentKind::Image);
+                image.key = Some(file_id);
+                image
+            }
+        },
         (None, None) => return None,
     };
     let mut event = Event::new(EventType::Message, Platform::Wecom);
@@ -288,10 +289,10 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
             event.conversation_kind = Some(ConversationKind::Direct);
         }
     }
-    let schema = if content.kind == Some(ContentKind::Image) {
-        "wecom.sendImage.request"
-    } else {
-        "wecom.sendText.request"
+    let schema = match content.kind {
+        Some(ContentKind::Image) => "wecom.sendImage.request",
+        Some(ContentKind::File) => "wecom.sendFile.request",
+        _ => "wecom.sendText.request",
     };
     event.content = Some(content);
     Some((schema.into(), vec![event]))
@@ -300,18 +301,40 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
 /// The configured send-image path with the uploaded file's id.
 pub fn send_image(
     target: &crate::compose::Target,
-    image: &crate::compose::Image,
+    image: &crate::compose::Attachment,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
-    let mut body = if target.kind == Some(ConversationKind::Group) {
-        serde_json::json!({ "roomId": target.conversation_id })
-    } else {
-        let to = target
-            .peer_id
-            .clone()
-            .ok_or(ComposeError::Missing("the customer's user id"))?;
-        serde_json::json!({ "toId": to })
-    };
+    let mut body = recipient(target)?;
     body["fileId"] = image.id.clone().into();
-    Ok(Call::json("/message/sendImage", &body, None))
+    Ok(crate::compose::Call::json(
+        "/message/sendImage",
+        &body,
+        None,
+    ))
+}
+
+/// The configured send-file path with the uploaded file's id and name.
+pub fn send_file(
+    target: &crate::compose::Target,
+    file: &crate::compose::Attachment,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    let mut body = recipient(target)?;
+    body["fileId"] = file.id.clone().into();
+    body["fileName"] = file.name.clone().into();
+    Ok(crate::compose::Call::json("/message/sendFile", &body, None))
+}
+
+/// `roomId` for a group, else the customer's `toId`.
+fn recipient(
+    target: &crate::compose::Target,
+) -> Result<serde_json::Value, crate::compose::ComposeError> {
+    if target.kind == Some(ConversationKind::Group) {
+        return Ok(serde_json::json!({ "roomId": target.conversation_id }));
+    }
+    let to = target
+        .peer_id
+        .clone()
+        .ok_or(crate::compose::ComposeError::Missing(
+            "the customer's user id",
+        ))?;
+    Ok(serde_json::json!({ "toId": to }))
 }

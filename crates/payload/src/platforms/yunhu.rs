@@ -5,7 +5,7 @@ use prost::Message;
 
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
-    ListMessageResponse, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest,
+    ListMessageResponse, Media, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest,
     Sender, StatusResponse, StreamMessage, WsWrapper,
 };
 use crate::text::literal::Literal;
@@ -642,7 +642,7 @@ pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
 /// the seed and a real client send it); through the bot, `bot/send` with `imageKey`.
 pub fn send_image(
     target: &crate::compose::Target,
-    image: &crate::compose::Image,
+    image: &crate::compose::Attachment,
     fresh_id: &str,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::Call;
@@ -668,6 +668,56 @@ pub fn send_image(
             ..MsgContent::default()
         }),
         content_type: 2,
+        ..SendMessageRequest::default()
+    };
+    Ok(Call::protobuf(
+        "/v1/msg/send-message",
+        request.encode_to_vec(),
+        Some(request.msg_id),
+    ))
+}
+
+/// A file: user API `send-message` with content_type 4, the Qiniu key as `file_url` and the
+/// upload described in `media`; through the bot, `bot/send` with `fileKey`.
+pub fn send_file(
+    target: &crate::compose::Target,
+    file: &crate::compose::Attachment,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    use crate::compose::Call;
+    if target.kind == Some(ConversationKind::Bot) {
+        let recv_id = target
+            .peer_id
+            .clone()
+            .unwrap_or_else(|| target.conversation_id.clone());
+        let body = serde_json::json!({
+            "recvId": recv_id, "recvType": "user", "contentType": "file", "content": { "fileKey": file.id }
+        });
+        return Ok(Call::json("/open-apis/v1/bot/send", &body, None));
+    }
+    let suffix = file
+        .name
+        .rsplit_once('.')
+        .map(|(_, suffix)| suffix.to_owned())
+        .unwrap_or_default();
+    let request = SendMessageRequest {
+        msg_id: fresh_id.replace('-', ""),
+        chat_id: target.conversation_id.clone(),
+        chat_type: chat_type_of(target.kind),
+        content: Some(MsgContent {
+            file_name: file.name.clone(),
+            file_url: file.id.clone(),
+            file_size: file.size,
+            ..MsgContent::default()
+        }),
+        content_type: 4,
+        media: Some(Media {
+            file_key: file.id.clone(),
+            file_type: file.mime_type.clone(),
+            file_size: file.size,
+            file_suffix: suffix,
+            ..Media::default()
+        }),
         ..SendMessageRequest::default()
     };
     Ok(Call::protobuf(

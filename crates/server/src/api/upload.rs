@@ -74,12 +74,7 @@ pub async fn upload(
         Platform::Douyin => douyin(&state, rules.as_ref(), &file).await?,
         Platform::Mixin => mixin(&state, rules.as_ref(), file).await?,
         Platform::Wecom => wecom(&state, rules.as_ref(), &file).await?,
-        Platform::Wechat => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "E云 has no upload endpoint: send an image by its URL (sendImage2)",
-            ));
-        }
+        Platform::Wechat => hosted(&state, rules.as_ref(), &file).await?,
     };
     Ok(Json(Uploaded {
         platform: rules.platform().id(),
@@ -330,6 +325,33 @@ async fn mixin(
     };
     send_to(state, rules, upload_url, put).await?;
     Ok((attachment_id, view_url, json(&created)))
+}
+
+/// E云 has no upload endpoint and fetches media by URL: we keep the file and answer the public
+/// URL it is served at.
+async fn hosted(
+    state: &AppState,
+    rules: &dyn PlatformRules,
+    file: &File,
+) -> Result<Outcome, ApiError> {
+    let public_url = rules.public_url().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "E云 takes images and files by URL only, and no public_url is configured to host them at",
+        )
+    })?;
+    let path = state
+        .hosted
+        .store(&file.name, &file.bytes)
+        .await
+        .map_err(|error| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("keeping the upload: {error}"),
+            )
+        })?;
+    let url = format!("{}{path}", public_url.as_str().trim_end_matches('/'));
+    Ok((url.clone(), Some(url), serde_json::Value::Null))
 }
 
 async fn wecom(

@@ -151,6 +151,11 @@ pub trait PlatformRules: Send + Sync {
     fn upload_path(&self) -> Option<&str> {
         None
     }
+    /// Where the platform can fetch files we host (E云 takes media by URL only).
+    fn public_url(&self) -> Option<&Url> {
+        None
+    }
+
     /// What the desk may offer for this platform (the capability table the UI reads).
     fn capabilities(&self) -> Capabilities;
 

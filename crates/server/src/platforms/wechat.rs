@@ -23,6 +23,7 @@ pub struct Wechat {
     authorization: String,
     w_id: String,
     media_hosts: Vec<String>,
+    public_url: Option<Url>,
     routes: Vec<Route>,
 }
 
@@ -33,6 +34,11 @@ impl Wechat {
             authorization: settings.authorization.clone(),
             w_id: settings.w_id.clone(),
             media_hosts: settings.media_hosts.clone(),
+            public_url: settings
+                .public_url
+                .as_deref()
+                .map(super::parse_base_url)
+                .transpose()?,
             routes: ROUTES
                 .iter()
                 .map(|path| Route::new(Method::POST, *path))
@@ -81,12 +87,18 @@ impl PlatformRules for Wechat {
         self.media_hosts.clone()
     }
 
+    fn public_url(&self) -> Option<&Url> {
+        self.public_url.as_ref()
+    }
+
     fn capabilities(&self) -> Capabilities {
+        // Images and files go by URL: only when we can host them.
+        let hosting = self.public_url.is_some();
         Capabilities {
             send_text: true,
-            send_image: true,
-            send_file: true,
-            upload: false,
+            send_image: hosting,
+            send_file: hosting,
+            upload: hosting,
             recall: true,
             recall_window_secs: Some(120),
             edit: false,

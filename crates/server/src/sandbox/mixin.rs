@@ -122,6 +122,31 @@ fn authenticate(
     Ok(())
 }
 
+/// An image or data message must name an attachment whose bytes were PUT to storage, with the
+/// fields Mixin's clients need to show it.
+fn attachment_problem(store: &Store, category: &str, payload: &[u8]) -> Option<&'static str> {
+    let required: &[&str] = match category {
+        "PLAIN_IMAGE" => &["attachment_id", "mime_type", "size"],
+        "PLAIN_DATA" => &["attachment_id", "mime_type", "size", "name"],
+        _ => return None,
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(payload) else {
+        return Some("The request data has invalid field. (payload is not JSON)");
+    };
+    if required.iter().any(|key| value[*key].is_null()) {
+        return Some("The request data has invalid field. (attachment payload)");
+    }
+    let uploaded = value["attachment_id"]
+        .as_str()
+        .and_then(|id| store.attachments.get(id))
+        .and_then(Option::as_ref);
+    match uploaded {
+        Some(bytes) if value["size"].as_u64() == Some(bytes.len() as u64) => None,
+        Some(_) => Some("The request data has invalid field. (size)"),
+        None => Some("The request data has invalid field. (attachment not uploaded)"),
+    }
+}
+
 async fn messages(
     AxumState(context): AxumState<Arc<Context>>,
     method: Method,
@@ -164,6 +189,9 @@ async fn messages(
                 "The request data has invalid field. (data_base64 is not base64url)",
             );
         };
+        if let Some(problem) = attachment_problem(&store, &category, &payload) {
+            return error(400, problem);
+        }
         if category == "MESSAGE_RECALL" {
             let target = serde_json::from_slice::<serde_json::Value>(&payload)
                 .ok()

@@ -112,8 +112,9 @@ impl Sandbox {
         Ok(Sandbox { base_url, state })
     }
 
-    /// A configuration with every platform pointing at this sandbox.
-    pub fn config(&self) -> Config {
+    /// A configuration with every platform pointing at this sandbox; `public_url` is our own
+    /// server's address (E云 fetches hosted files from it).
+    pub fn config(&self, public_url: &str) -> Config {
         use credentials::*;
         let base = &self.base_url;
         let host = base.trim_start_matches("http://").to_owned();
@@ -156,6 +157,7 @@ impl Sandbox {
                 authorization: WECHAT_AUTHORIZATION.into(),
                 w_id: WECHAT_W_ID.into(),
                 media_hosts: vec![host],
+                public_url: Some(public_url.to_owned()),
             }),
             ..Config::default_limits()
         }

@@ -1,4 +1,5 @@
-//! E云 emulator: `sendText`, `sendImage2`, `sendFile`, `revokeMsg` (needs the send's msgId,
+//! E云 emulator: `sendText`, `sendImage2` and `sendFile` (the URL they name is downloaded, as
+//! E云 does), `revokeMsg` (needs the send's msgId,
 //! newMsgId and createTime) and `syncFinder` paged by `keyBuff` (base64 protobuf, like the real
 //! one), with `Authorization` and `wId` checked; answers `{code:"1000"|"1001", message, data}`.
 
@@ -168,6 +169,10 @@ async fn send(
     if wc_id.is_empty() || content.is_empty() {
         return fail("失败");
     }
+    // E云 downloads what an image or file send points at; a URL it cannot fetch fails the send.
+    if kind != 1 && !fetchable(content).await {
+        return fail("文件下载失败");
+    }
     let mut store = lock(&state.wechat);
     let (msg_id, new_msg_id) = store.next_ids();
     let create_time = now_ms() / 1000;
@@ -192,6 +197,20 @@ async fn send(
     ok(
         serde_json::json!({ "type": kind, "msgId": msg_id, "newMsgId": new_msg_id, "createTime": create_time, "wcId": wc_id }),
     )
+}
+
+async fn fetchable(url: &str) -> bool {
+    let Ok(client) = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    else {
+        return false;
+    };
+    match client.get(url).send().await {
+        Ok(response) if response.status().is_success() => response.bytes().await.is_ok(),
+        _ => false,
+    }
 }
 
 async fn revoke(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {

@@ -108,6 +108,18 @@ async fn send(
     if to.is_empty() || content.is_empty() {
         return answer(500, "接收者与内容必填", serde_json::Value::Null);
     }
+    if kind != "text" {
+        // Media sends name a file uploaded before; a file send also names it for the customer.
+        if request["fileId"]
+            .as_str()
+            .is_none_or(|id| !lock(&state.wecom).files.contains_key(id))
+        {
+            return answer(500, "文件不存在", serde_json::Value::Null);
+        }
+        if kind == "file" && request["fileName"].as_str().is_none_or(str::is_empty) {
+            return answer(500, "文件名必填", serde_json::Value::Null);
+        }
+    }
     let message_id = super::numeric_id(19);
     lock(&state.wecom).sent.insert(
         message_id.clone(),

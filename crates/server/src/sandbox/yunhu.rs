@@ -158,6 +158,9 @@ async fn send_message(
             "chat_id, msg_id and content are required",
         );
     }
+    if let Some(problem) = media_problem(&store, &request) {
+        return status_only(&mut store, BAD_REQUEST, problem);
+    }
     let msg = Msg {
         msg_id: request.msg_id.clone(),
         sender: Some(Sender {
@@ -175,6 +178,23 @@ async fn send_message(
     };
     store.push(request.chat_type, &request.chat_id, msg);
     status_only(&mut store, OK, "success")
+}
+
+/// An image (2) or file (4) send must carry the key of an upload Qiniu holds; a file also its
+/// name. The image key may be in `image` (9) or `image_url` (3): clients differ.
+fn media_problem(store: &Store, request: &SendMessageRequest) -> Option<&'static str> {
+    let content = request.content.as_ref()?;
+    let uploaded = |key: &str| !key.is_empty() && store.files.contains_key(key);
+    match request.content_type {
+        2 if !uploaded(&content.image) && !uploaded(&content.image_url) => {
+            Some("图片不存在: content.image must be an uploaded key")
+        }
+        4 if !uploaded(&content.file_url) => {
+            Some("文件不存在: content.file_url must be an uploaded key")
+        }
+        4 if content.file_name.is_empty() => Some("content.file_name is required"),
+        _ => None,
+    }
 }
 
 async fn edit_message(
@@ -365,6 +385,18 @@ async fn bot_send(
         Some("text" | "image" | "video" | "file" | "markdown" | "html")
     ) {
         return bot_error("contentType 不支持");
+    }
+    let key_field = match request["contentType"].as_str() {
+        Some("image") => Some("imageKey"),
+        Some("file") => Some("fileKey"),
+        Some("video") => Some("videoKey"),
+        _ => None,
+    };
+    if let Some(field) = key_field {
+        let key = request["content"][field].as_str().unwrap_or_default();
+        if !lock(&state.yunhu).files.contains_key(key) {
+            return bot_error(&format!("content.{field} 不存在"));
+        }
     }
     let msg_id = request["msgId"]
         .as_str()

@@ -1,0 +1,134 @@
+//! Files we host for platforms that take media by URL only (E云's `sendImage2` and `sendFile`):
+//! an upload is kept under the data directory and served at
+//! `GET /files/{token}/{name}` without a session, the 128-bit random token standing in for one.
+//! The platform fetches it from the server's public address, the one its callbacks reach.
+
+use std::path::PathBuf;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::state::AppState;
+
+/// Where hosted files live: `{data dir}/files/{token}/{name}`.
+#[derive(Debug, Clone)]
+pub struct HostedFiles {
+    directory: PathBuf,
+}
+
+impl HostedFiles {
+    pub fn new(data_dir: &std::path::Path) -> HostedFiles {
+        HostedFiles {
+            directory: data_dir.join("files"),
+        }
+    }
+
+    /// Keeps `bytes` and answers the path they are served at (`/files/{token}/{name}`,
+    /// percent-encoded).
+    pub async fn store(&self, name: &str, bytes: &[u8]) -> std::io::Result<String> {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let name = safe_name(name);
+        let directory = self.directory.join(&token);
+        tokio::fs::create_dir_all(&directory).await?;
+        tokio::fs::write(directory.join(&name), bytes).await?;
+        let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20");
+        Ok(format!("/files/{token}/{encoded}"))
+    }
+
+    fn path_of(&self, token: &str, name: &str) -> Option<PathBuf> {
+        let token_ok = token.len() == 32 && token.bytes().all(|byte| byte.is_ascii_hexdigit());
+        (token_ok && safe_name(name) == name).then(|| self.directory.join(token).join(name))
+    }
+}
+
+/// A file name that is one plain path segment: separators and control characters become `_`,
+/// and a name of dots only is replaced.
+fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '"') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned.chars().all(|c| c == '.') {
+        "upload".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Raster images are shown inline (the desk previews them); anything else downloads, so an
+/// uploaded HTML or SVG file can never run on our origin.
+fn inline(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    )
+}
+
+pub async fn serve(
+    State(state): State<AppState>,
+    Path((token, name)): Path<(String, String)>,
+) -> Response {
+    let Some(path) = state.hosted.path_of(&token, &name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let content_type = mime_guess::from_path(&name)
+        .first_raw()
+        .unwrap_or("application/octet-stream");
+    let disposition = if inline(content_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{disposition}; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_one_segment() {
+        assert_eq!(safe_name("../../etc/passwd"), ".._.._etc_passwd");
+        assert_eq!(safe_name(".."), "upload");
+        assert_eq!(safe_name("价目表.pdf"), "价目表.pdf");
+        assert_eq!(safe_name("a\r\nb.txt"), "a__b.txt");
+    }
+
+    #[test]
+    fn only_well_formed_tokens_and_names_resolve() {
+        let files = HostedFiles::new(std::path::Path::new("/data"));
+        let token = "0123456789abcdef0123456789abcdef";
+        assert!(files.path_of(token, "a.png").is_some());
+        assert!(files.path_of("../x", "a.png").is_none());
+        assert!(files.path_of(token, "..").is_none());
+        assert!(files.path_of(token, "a/b").is_none());
+    }
+}
