@@ -73,6 +73,9 @@ pub struct Conversation {
     pub peer_id: Option<String>,
     /// The customer's latest message (Douyin replies answer one).
     pub last_inbound_id: Option<String>,
+    last_inbound_at_ms: i64,
+    /// The platform said there is nothing before the oldest message shown.
+    pub earlier_exhausted: bool,
 }
 
 impl Conversation {
@@ -89,7 +92,17 @@ impl Conversation {
             read_upto_seq: 0,
             peer_id: None,
             last_inbound_id: None,
+            last_inbound_at_ms: i64::MIN,
+            earlier_exhausted: false,
         }
+    }
+
+    /// The oldest message the platform can page back from (one with the platform's own id).
+    pub fn oldest_message_id(&self) -> Option<&str> {
+        self.messages
+            .iter()
+            .map(|message| message.id.as_str())
+            .find(|id| !id.starts_with("seq:"))
     }
 
     /// Where a reply goes, for the payload core's composers.
@@ -119,13 +132,15 @@ impl Conversation {
         self.messages.last()
     }
 
-    fn insert(&mut self, message: Message) -> usize {
+    /// Inserts in time order; a message from a history page is old news, never unread.
+    fn insert(&mut self, message: Message, from_history: bool) -> usize {
         let position = self.messages.partition_point(|existing| {
             (existing.at_ms, existing.seq) <= (message.at_ms, message.seq)
         });
         self.last_activity_ms = self.last_activity_ms.max(message.at_ms);
         self.last_seq = self.last_seq.max(message.seq);
         if !message.outgoing
+            && !from_history
             && message.kind == EventType::Message
             && message.seq > self.read_upto_seq
         {
@@ -147,6 +162,8 @@ struct Pending {
     recalls: Vec<String>,
     /// Edits it makes (applied when the platform says yes).
     edits: Vec<Event>,
+    /// The conversation the desk made it for (a history page's messages name none).
+    conversation: Option<String>,
     seed: bool,
 }
 
@@ -158,6 +175,8 @@ pub struct Desk {
     pending: HashMap<i64, Pending>,
     /// Recalls and edits that arrived before their message.
     early: HashMap<(Platform, String), Vec<Event>>,
+    /// Where the next pull starts (E云's keyBuff), from the newest answer in the log.
+    sync_cursors: BTreeMap<Platform, String>,
     last_seq: i64,
 }
 
@@ -169,6 +188,11 @@ impl Desk {
     /// The newest row applied: resume the stream after it.
     pub fn last_seq(&self) -> i64 {
         self.last_seq
+    }
+
+    /// Where the next pull of `platform`'s messages starts (`None`: from the beginning).
+    pub fn sync_cursor(&self, platform: Platform) -> Option<&str> {
+        self.sync_cursors.get(&platform).map(String::as_str)
     }
 
     /// Conversations, most recent activity first.
@@ -254,6 +278,7 @@ impl Desk {
             sent: Vec::new(),
             recalls: Vec::new(),
             edits: Vec::new(),
+            conversation: row.header("x-switchboard-conversation").map(str::to_owned),
             seed: row.is_seed(),
         };
         let status = if pending.seed {
@@ -265,6 +290,15 @@ impl Desk {
         // customer); the row carries it.
         let conversation = row.header("x-switchboard-conversation").map(str::to_owned);
         let media_url = row.header("x-switchboard-media-url").map(str::to_owned);
+        let media_name = row
+            .header("x-switchboard-media-name")
+            // Percent-encoded by the desk (header values are ASCII).
+            .and_then(|name| {
+                percent_encoding::percent_decode_str(name)
+                    .decode_utf8()
+                    .ok()
+                    .map(|name| name.into_owned())
+            });
         let mut messages = Vec::new();
         for mut event in events {
             match event.kind {
@@ -283,6 +317,12 @@ impl Desk {
                             .is_some_and(|url| url.starts_with("http"))
                     {
                         content.url = Some(url.clone());
+                    }
+                    // The file's name, which the bot API's file message does not carry.
+                    if let (Some(name), Some(content)) =
+                        (media_name.as_ref(), event.content.as_mut())
+                    {
+                        content.name.get_or_insert_with(|| name.clone());
                     }
                     messages.push(event);
                 }
@@ -344,17 +384,65 @@ impl Desk {
                 changed |= self.apply_change(platform, row, edit);
             }
         }
-        // A Yunhu history page answers with messages.
-        if result.ok
-            && platform == Platform::Yunhu
-            && let Some((_, response_schema)) =
-                switchboard_payload::platforms::yunhu::endpoint_schemas(&pending.path)
-            && response_schema == "yunhu.ListMessageResponse"
-        {
-            let events = decode(platform, &row.body, Some(response_schema.to_owned()));
-            changed |= self.apply_events(platform, row, &events, MessageStatus::Received);
+        if result.ok {
+            changed |= self.apply_history(&pending, row, &result);
         }
         changed
+    }
+
+    /// A history page (Yunhu `list-message*`) or a pull (E云 `syncFinder`) answers with
+    /// messages; already-shown ones are skipped by id.
+    fn apply_history(&mut self, pending: &Pending, row: &Row, result: &Outcome) -> bool {
+        let platform = pending.platform;
+        let mut events = match platform {
+            Platform::Yunhu => {
+                let Some((_, schema)) =
+                    switchboard_payload::platforms::yunhu::endpoint_schemas(&pending.path)
+                        .filter(|(_, schema)| *schema == "yunhu.ListMessageResponse")
+                else {
+                    return false;
+                };
+                decode(platform, &row.body, Some(schema.to_owned()))
+            }
+            Platform::Wechat
+                if pending
+                    .path
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .ends_with("/syncFinder") =>
+            {
+                if let Some(cursor) = result.ids.get("keyBuff") {
+                    self.sync_cursors.insert(platform, cursor.clone());
+                }
+                decode(platform, &row.body, None)
+            }
+            _ => return false,
+        };
+        let mut changed = false;
+        // Listed Yunhu messages do not say which chat they are in: the request did. A page
+        // shorter than asked for is the last one.
+        if let (Platform::Yunhu, Some(conversation)) = (platform, &pending.conversation) {
+            for event in &mut events {
+                event
+                    .conversation_id
+                    .get_or_insert_with(|| conversation.clone());
+            }
+            let listed = events
+                .iter()
+                .filter(|event| event.kind == EventType::Message)
+                .count();
+            if listed < switchboard_payload::compose::EARLIER_PAGE as usize
+                && let Some(conversation) = self.conversations.get_mut(&ConversationKey {
+                    platform,
+                    id: conversation.clone(),
+                })
+            {
+                conversation.earlier_exhausted = true;
+                changed = true;
+            }
+        }
+        self.apply_events_from(platform, row, &events, MessageStatus::Sent, None, true) || changed
     }
 
     fn apply_events(
@@ -373,7 +461,20 @@ impl Desk {
         row: &Row,
         events: &[Event],
         status: MessageStatus,
+        sent: Option<&mut Vec<(ConversationKey, String)>>,
+    ) -> bool {
+        self.apply_events_from(platform, row, events, status, sent, false)
+    }
+
+    /// `from_history`: the events come from a history page, not as they happened.
+    fn apply_events_from(
+        &mut self,
+        platform: Platform,
+        row: &Row,
+        events: &[Event],
+        status: MessageStatus,
         mut sent: Option<&mut Vec<(ConversationKey, String)>>,
+        from_history: bool,
     ) -> bool {
         let mut changed = false;
         for (index, event) in events.iter().enumerate() {
@@ -441,7 +542,12 @@ impl Desk {
                         .entry(key.clone())
                         .or_insert_with(|| Conversation::new(key.clone()));
                     conversation.kind = conversation.kind.or(event.conversation_kind);
-                    if !outgoing && event.kind == EventType::Message {
+                    // The customer's newest message, whatever order pages arrive in.
+                    if !outgoing
+                        && event.kind == EventType::Message
+                        && message.at_ms >= conversation.last_inbound_at_ms
+                    {
+                        conversation.last_inbound_at_ms = message.at_ms;
                         if event.sender_id.is_some() {
                             conversation.peer_id = event.sender_id.clone();
                         }
@@ -458,7 +564,7 @@ impl Desk {
                         conversation.title = name;
                         conversation.titled_by_name = true;
                     }
-                    conversation.insert(message);
+                    conversation.insert(message, from_history);
                     self.messages.insert((platform, id.clone()), key.clone());
                     if let Some(sent) = sent.as_deref_mut() {
                         sent.push((key.clone(), id.clone()));

@@ -522,3 +522,222 @@ fn an_edit_shows_once_the_platform_accepts_it_and_keeps_the_original() {
     );
     assert!(message.edited_at_ms.is_some());
 }
+
+/// A Yunhu `list-message` answer: `count` messages of chat `7356666`, newest first, ending just
+/// before `before_ms`; every third one ours.
+fn yunhu_page(count: u64, before_ms: u64) -> Vec<u8> {
+    use switchboard_payload::protobuf::yunhu::{ListMessageResponse, Msg, Sender};
+    ListMessageResponse {
+        status: Some(Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+        msg: (1..=count)
+            .map(|back| Msg {
+                msg_id: format!("old-{before_ms}-{back}"),
+                sender: Some(Sender {
+                    chat_id: if back % 3 == 0 { "7058262" } else { "7356666" }.into(),
+                    chat_type: 1,
+                    name: if back % 3 == 0 { "Agent" } else { "客户" }.into(),
+                    ..Default::default()
+                }),
+                direction: if back % 3 == 0 { "right" } else { "left" }.into(),
+                content_type: 1,
+                content: Some(MsgContent {
+                    text: format!("earlier {back}"),
+                    ..Default::default()
+                }),
+                send_time: before_ms - back * 60_000,
+                ..Default::default()
+            })
+            .collect(),
+        total: count,
+    }
+    .encode_to_vec()
+}
+
+#[test]
+fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
+    let mut desk = Desk::new();
+    let chat = key(Platform::Yunhu, "7356666");
+    let first = SendMessageRequest {
+        msg_id: "newest".into(),
+        chat_id: "7356666".into(),
+        chat_type: 1,
+        content: Some(MsgContent {
+            text: "hi".into(),
+            ..Default::default()
+        }),
+        content_type: 1,
+        ..Default::default()
+    };
+    desk.apply(&outbound(
+        1,
+        "yunhu",
+        "https://chat-go.jwzhd.com/v1/msg/send-message",
+        &first.encode_to_vec(),
+    ));
+    desk.apply(&answer(
+        2,
+        "yunhu",
+        1,
+        &StatusResponse {
+            status: Some(Status {
+                request_id: 1,
+                code: 1,
+                msg: "success".into(),
+            }),
+        }
+        .encode_to_vec(),
+    ));
+    desk.mark_read(&chat);
+    let conversation = desk.conversation(&chat).unwrap();
+    let target = conversation.target();
+    let before = conversation.oldest_message_id().map(str::to_owned);
+    assert_eq!(before.as_deref(), Some("newest"));
+
+    // The desk's request, as the proxy logs it (with the desk's note of the conversation).
+    let call =
+        switchboard_payload::compose::earlier_messages(Platform::Yunhu, &target, before.as_deref())
+            .unwrap();
+    let mut request = outbound(
+        3,
+        "yunhu",
+        "https://chat-go.jwzhd.com/v1/msg/list-message",
+        &call.body,
+    );
+    request
+        .headers
+        .push(("x-switchboard-conversation".into(), "7356666".into()));
+    desk.apply(&request);
+    desk.apply(&answer(4, "yunhu", 3, &yunhu_page(30, 1_700_000_000_000)));
+    let conversation = desk.conversation(&chat).unwrap();
+    assert_eq!(conversation.messages.len(), 31);
+    assert_eq!(conversation.messages.last().unwrap().id, "newest");
+    assert_eq!(conversation.messages[0].id, "old-1700000000000-30");
+    assert_eq!(conversation.unread, 0, "history is not news");
+    assert!(
+        !conversation.earlier_exhausted,
+        "a full page: there may be more"
+    );
+    let ours = &conversation.messages[conversation.messages.len() - 4];
+    assert!(
+        ours.outgoing && ours.status == MessageStatus::Sent,
+        "{ours:?}"
+    );
+    assert_eq!(
+        conversation.last_inbound_id.as_deref(),
+        Some("old-1700000000000-1"),
+        "the newest customer message stays the one replies answer"
+    );
+
+    // The next page is shorter: the beginning of the chat. Replaying it changes nothing.
+    let mut request = outbound(
+        5,
+        "yunhu",
+        "https://chat-go.jwzhd.com/v1/msg/list-message",
+        &call.body,
+    );
+    request
+        .headers
+        .push(("x-switchboard-conversation".into(), "7356666".into()));
+    desk.apply(&request);
+    desk.apply(&answer(
+        6,
+        "yunhu",
+        5,
+        &yunhu_page(4, 1_700_000_000_000 - 30 * 60_000),
+    ));
+    let mut again = outbound(
+        7,
+        "yunhu",
+        "https://chat-go.jwzhd.com/v1/msg/list-message",
+        &call.body,
+    );
+    again
+        .headers
+        .push(("x-switchboard-conversation".into(), "7356666".into()));
+    desk.apply(&again);
+    desk.apply(&answer(
+        8,
+        "yunhu",
+        7,
+        &yunhu_page(4, 1_700_000_000_000 - 30 * 60_000),
+    ));
+    let conversation = desk.conversation(&chat).unwrap();
+    assert_eq!(conversation.messages.len(), 35, "no duplicates");
+    assert!(conversation.earlier_exhausted);
+}
+
+#[test]
+fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
+    let mut desk = Desk::new();
+    desk.apply(&row(
+        1,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(3_876_235_366_388_000_101, "wxid_c1", "到了吗"),
+    ));
+    assert_eq!(desk.sync_cursor(Platform::Wechat), None);
+    let item = |new_msg_id: u64, from: &str, to: &str, text: &str, sender: u8| {
+        serde_json::json!({
+            "syncKeyType": 1, "itemType": 1, "subType": 0,
+            "content": { "msg": { "MsgId": 1, "FromUserName": { "string": from }, "ToUserName": { "string": to },
+                "MsgType": 1, "Content": { "string": text }, "CreateTime": 1_700_000_200u64, "NewMsgId": new_msg_id, "MsgSeq": 1 },
+                "isSender": sender, "msgSessionId": "", "seq": 1 }
+        })
+    };
+    let call = switchboard_payload::compose::sync(Platform::Wechat, None).unwrap();
+    desk.apply(&outbound(
+        2,
+        "wechat",
+        "http://e:8080/vendor/syncFinder",
+        &call.body,
+    ));
+    let page = serde_json::json!({ "code": "1000", "message": "处理成功", "data": {
+        "list": [
+            item(3_876_235_366_388_000_101, "wxid_c1", "wxid_me", "到了吗", 0),
+            item(3_876_235_366_388_000_102, "wxid_c1", "wxid_me", "回调丢了这条", 0),
+        ],
+        "keyBuff": "CgQIARACEAA="
+    }});
+    desk.apply(&answer(3, "wechat", 2, &serde_json::to_vec(&page).unwrap()));
+    let conversation = desk
+        .conversation(&key(Platform::Wechat, "wxid_c1"))
+        .unwrap();
+    let texts: Vec<&str> = conversation
+        .messages
+        .iter()
+        .filter_map(|message| message.content.text.as_deref())
+        .collect();
+    assert_eq!(
+        texts,
+        ["到了吗", "回调丢了这条"],
+        "the callback's message once, the missed one added"
+    );
+    assert_eq!(desk.sync_cursor(Platform::Wechat), Some("CgQIARACEAA="));
+}
+
+#[test]
+fn a_file_sent_through_the_yunhu_bot_keeps_the_name_the_desk_noted() {
+    let mut desk = Desk::new();
+    let mut send = outbound(
+        1,
+        "yunhu",
+        "https://chat-go.jwzhd.com/open-apis/v1/bot/send",
+        br#"{"recvId":"5180273","recvType":"user","contentType":"file","content":{"fileKey":"9f86d081.pdf"}}"#,
+    );
+    send.headers.extend([
+        ("x-switchboard-conversation".into(), "5180273".into()),
+        (
+            "x-switchboard-media-name".into(),
+            "%E4%BB%B7%E7%9B%AE%E8%A1%A8.pdf".into(),
+        ),
+    ]);
+    desk.apply(&send);
+    let conversation = desk.conversation(&key(Platform::Yunhu, "5180273")).unwrap();
+    let content = &conversation.messages[0].content;
+    assert_eq!(content.name.as_deref(), Some("价目表.pdf"));
+    assert_eq!(content.key.as_deref(), Some("9f86d081.pdf"));
+}

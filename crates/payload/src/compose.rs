@@ -135,6 +135,31 @@ pub fn send_file(
     }
 }
 
+/// How many messages one "load earlier" asks for.
+pub const EARLIER_PAGE: u64 = 30;
+
+/// The page of a conversation's history before `before` (a message id; `None` = the newest):
+/// Yunhu's user API (`list-message`). The bot API keeps no history; other platforms offer none.
+pub fn earlier_messages(
+    platform: Platform,
+    target: &Target,
+    before: Option<&str>,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => crate::platforms::yunhu::earlier_messages(target, before),
+        _ => Err(ComposeError::Unsupported("loading earlier messages")),
+    }
+}
+
+/// The next page of the account's messages after `cursor` (E云 `syncFinder` and its `keyBuff`;
+/// `None` starts from the beginning).
+pub fn sync(platform: Platform, cursor: Option<&str>) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Wechat => Ok(crate::platforms::wechat::sync_finder(cursor)),
+        _ => Err(ComposeError::Unsupported("pulling messages")),
+    }
+}
+
 /// Replaces the text of one of our messages (Yunhu only).
 pub fn edit(
     platform: Platform,

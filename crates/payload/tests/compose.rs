@@ -433,3 +433,57 @@ fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
         Err(ComposeError::Unsupported("editing a sent message"))
     );
 }
+
+#[test]
+fn history_requests_round_trip_and_exist_only_where_documented() {
+    use prost::Message;
+    use switchboard_payload::protobuf::yunhu::ListMessageRequest;
+    let group = target("big-group", ConversationKind::Group, None, None);
+    let call = compose::earlier_messages(Platform::Yunhu, &group, Some("a1b2c3d4")).unwrap();
+    assert_eq!(call.path, "/v1/msg/list-message");
+    let request = ListMessageRequest::decode(call.body.as_slice()).unwrap();
+    assert_eq!(
+        request,
+        ListMessageRequest {
+            msg_count: compose::EARLIER_PAGE,
+            msg_id: "a1b2c3d4".into(),
+            chat_type: 2,
+            chat_id: "big-group".into(),
+        }
+    );
+    // The path names the schema: the inspector reads the request by its field names.
+    let inspection = inspect(
+        &call.body,
+        &Options {
+            platform: Some(Platform::Yunhu),
+            schema: switchboard_payload::platforms::yunhu::endpoint_schemas(&call.path)
+                .map(|(request, _)| request.to_owned()),
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        inspection.schema.map(|matched| matched.name).as_deref(),
+        Some("yunhu.ListMessageRequest")
+    );
+    let bot = target("5180273", ConversationKind::Bot, Some("5180273"), None);
+    assert!(matches!(
+        compose::earlier_messages(Platform::Yunhu, &bot, None),
+        Err(ComposeError::Unsupported(_))
+    ));
+    assert!(matches!(
+        compose::earlier_messages(Platform::Mixin, &group, None),
+        Err(ComposeError::Unsupported(_))
+    ));
+
+    let first = compose::sync(Platform::Wechat, None).unwrap();
+    let next = compose::sync(Platform::Wechat, Some("CgQIARAKEAA=")).unwrap();
+    assert_eq!(first.path, "/syncFinder");
+    let body =
+        |call: &compose::Call| serde_json::from_slice::<serde_json::Value>(&call.body).unwrap();
+    assert_eq!(body(&first), serde_json::json!({ "keyBuff": "" }));
+    assert_eq!(
+        body(&next),
+        serde_json::json!({ "keyBuff": "CgQIARAKEAA=" })
+    );
+    assert!(compose::sync(Platform::Yunhu, None).is_err());
+}

@@ -31,6 +31,23 @@ pub fn PlatformList() -> impl IntoView {
             })
         };
         let id = platform.map_or("all", Platform::id);
+        // Platforms that must be polled get a "pull now" beside them.
+        let pull = platform
+            .filter(|platform| state.pulled_platforms().contains(platform))
+            .map(|platform| {
+                let busy = move || state.pulling.with(|pulling| pulling.contains(&platform));
+                view! {
+                    <button
+                        class="link-button pull-now"
+                        title=format!("Pull {} messages now (also every minute)", platform.name())
+                        aria-label=format!("Pull {} messages now", platform.name())
+                        disabled=busy
+                        on:click=move |_| state.pull(platform)
+                    >
+                        {move || if busy() { "pulling…" } else { "pull" }}
+                    </button>
+                }
+            });
         view! {
             <li>
                 <button
@@ -42,6 +59,7 @@ pub fn PlatformList() -> impl IntoView {
                     <span>{label}</span>
                     {move || (unread() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread()}</span> })}
                 </button>
+                {pull}
             </li>
         }
     };

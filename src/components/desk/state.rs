@@ -17,6 +17,10 @@ const OFFLINE_AFTER_MS: f64 = 10_000.0;
 const PAGE: usize = 1000;
 /// How soon a stream the browser closed is reopened.
 const RETRY_MS: i32 = 1000;
+/// How often platforms that must be polled (E云 `syncFinder`) are pulled while the desk is open.
+const PULL_EVERY_MS: i32 = 60_000;
+/// Most pages one pull reads before waiting for the next.
+const PULL_PAGES: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Connection {
@@ -101,6 +105,9 @@ pub struct DeskState {
     pub previews: StoredValue<std::collections::HashMap<String, String>>,
     /// A short message for the agent ("recall failed: …").
     pub notice: RwSignal<Option<String>>,
+    /// Platforms being pulled right now (a pull is not started twice).
+    pub pulling: RwSignal<Vec<Platform>>,
+    pull_started: StoredValue<bool>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
     owner: StoredValue<Option<Owner>>,
@@ -119,6 +126,8 @@ impl DeskState {
             drafts: RwSignal::new(Vec::new()),
             previews: StoredValue::new(std::collections::HashMap::new()),
             notice: RwSignal::new(None),
+            pulling: RwSignal::new(Vec::new()),
+            pull_started: StoredValue::new(false),
             owner: StoredValue::new(Owner::current()),
         }
     }
@@ -214,9 +223,18 @@ impl DeskState {
                 break;
             }
         }
+        // Pulling starts once, after the first catch-up: it resumes from the cursor the log holds.
+        let first_time = !self.pull_started.get_value();
+        self.pull_started.set_value(true);
+        let start = move || {
+            self.follow(after);
+            if first_time {
+                self.pull_periodically();
+            }
+        };
         match self.owner.get_value() {
-            Some(owner) => owner.with(|| self.follow(after)),
-            None => self.follow(after),
+            Some(owner) => owner.with(start),
+            None => start(),
         }
     }
 
@@ -309,6 +327,117 @@ impl DeskState {
 }
 
 impl DeskState {
+    /// Platforms whose new messages are pulled, not pushed to us (E云 `syncFinder`).
+    pub fn pulled_platforms(&self) -> Vec<Platform> {
+        self.config.track();
+        self.pulled_platforms_untracked()
+    }
+
+    /// Pulls every pulled platform now and then every [`PULL_EVERY_MS`] while the desk is open.
+    fn pull_periodically(self) {
+        let pull_all = move || {
+            for platform in self.pulled_platforms_untracked() {
+                self.pull(platform);
+            }
+        };
+        pull_all();
+        let tick = Closure::<dyn FnMut()>::new(pull_all);
+        let interval = web_sys::window()
+            .and_then(|window| {
+                window
+                    .set_interval_with_callback_and_timeout_and_arguments_0(
+                        tick.as_ref().unchecked_ref(),
+                        PULL_EVERY_MS,
+                    )
+                    .ok()
+            })
+            .unwrap_or_default();
+        let tick = send_wrapper::SendWrapper::new(tick);
+        on_cleanup(move || {
+            if let Some(window) = web_sys::window() {
+                window.clear_interval_with_handle(interval);
+            }
+            drop(tick);
+        });
+    }
+
+    fn pulled_platforms_untracked(&self) -> Vec<Platform> {
+        self.config.with_untracked(|config| {
+            config
+                .iter()
+                .flat_map(|config| config.platforms.iter())
+                .filter(|entry| entry.capabilities.history)
+                .filter_map(|entry| Platform::from_id(&entry.id))
+                .filter(|platform| compose::sync(*platform, None).is_ok())
+                .collect()
+        })
+    }
+
+    /// Reads the platform's pages after the last cursor the log holds, until one adds nothing.
+    /// What they carry reaches the desk through the log, like every answer.
+    pub fn pull(self, platform: Platform) {
+        if self
+            .pulling
+            .with_untracked(|pulling| pulling.contains(&platform))
+        {
+            return;
+        }
+        self.pulling.update(|pulling| pulling.push(platform));
+        leptos::task::spawn_local(async move {
+            let mut cursor = self
+                .desk
+                .with_value(|desk| desk.sync_cursor(platform).map(str::to_owned));
+            for _ in 0..PULL_PAGES {
+                let Ok(call) = compose::sync(platform, cursor.as_deref()) else {
+                    break;
+                };
+                let url = format!("/api/proxy/{}{}", platform.id(), call.path);
+                let next = match api::post_bytes(&url, call.content_type, &call.body, &[]).await {
+                    Ok((status, text)) if (200..300).contains(&status) => {
+                        switchboard_payload::outcome::outcome(platform, &call.path, text.as_bytes())
+                            .ids
+                            .get("keyBuff")
+                            .cloned()
+                    }
+                    Ok((status, text)) => {
+                        self.notice.set(Some(format!(
+                            "Pulling {}: {}",
+                            platform.name(),
+                            api::error_text(status, &text)
+                        )));
+                        None
+                    }
+                    Err(error) => {
+                        self.notice
+                            .set(Some(format!("Pulling {}: {error}", platform.name())));
+                        None
+                    }
+                };
+                // An unchanged cursor means the page was the last one.
+                if next.is_none() || next == cursor {
+                    break;
+                }
+                cursor = next;
+            }
+            self.pulling
+                .update(|pulling| pulling.retain(|pulled| *pulled != platform));
+        });
+    }
+
+    /// Asks the platform for the page of history before the oldest message shown.
+    pub fn load_earlier(self, key: ConversationKey) {
+        let composed = self.desk.with_value(|desk| {
+            desk.conversation(&key).map(|conversation| {
+                compose::earlier_messages(
+                    key.platform,
+                    &conversation.target(),
+                    conversation.oldest_message_id(),
+                )
+            })
+        });
+        self.act(key, "load earlier messages", composed);
+    }
+
     /// What `platform` can do, tracked (views that ask re-render when the config arrives).
     pub fn capabilities(&self, platform: Platform) -> Capabilities {
         self.config.track();
@@ -429,7 +558,15 @@ impl DeskState {
                         .map_err(|error| error.to_string())
                 });
             match call {
-                Ok(call) => self.call_annotated(key, call, Some(client_id), uploaded.url),
+                Ok(call) => self.call_annotated(
+                    key,
+                    call,
+                    Some(client_id),
+                    Some(Media {
+                        url: uploaded.url,
+                        name: attachment.name,
+                    }),
+                ),
                 Err(error) => self.fail_draft(&client_id, error),
             }
         });
@@ -497,13 +634,13 @@ impl DeskState {
     }
 
     /// Posts a composed call through the proxy, annotated with its conversation (and bubble,
-    /// and an uploaded image's URL).
+    /// and an upload's URL and name, which some sends do not carry).
     fn call_annotated(
         self,
         key: ConversationKey,
         call: compose::Call,
         client_id: Option<String>,
-        media_url: Option<String>,
+        media: Option<Media>,
     ) {
         leptos::task::spawn_local(async move {
             let url = format!("/api/proxy/{}{}", key.platform.id(), call.path);
@@ -511,8 +648,15 @@ impl DeskState {
             if let Some(client_id) = &client_id {
                 headers.push(("x-switchboard-client-id", client_id.as_str()));
             }
-            if let Some(media_url) = &media_url {
-                headers.push(("x-switchboard-media-url", media_url.as_str()));
+            // Header values are ASCII: the name travels percent-encoded.
+            let media_name = media
+                .as_ref()
+                .map(|media| String::from(js_sys::encode_uri_component(&media.name)));
+            if let Some(url) = media.as_ref().and_then(|media| media.url.as_deref()) {
+                headers.push(("x-switchboard-media-url", url));
+            }
+            if let Some(name) = &media_name {
+                headers.push(("x-switchboard-media-name", name.as_str()));
             }
             let outcome = api::post_bytes(&url, call.content_type, &call.body, &headers).await;
             // 2xx and 502/504 were logged: the log tells the rest. Anything else never left.
@@ -537,6 +681,12 @@ impl DeskState {
             }
         });
     }
+}
+
+/// An upload a send refers to.
+struct Media {
+    url: Option<String>,
+    name: String,
 }
 
 impl Default for DeskState {

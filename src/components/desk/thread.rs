@@ -1,6 +1,7 @@
 //! Right column: the open conversation's messages, oldest at the top.
 
 use leptos::prelude::*;
+use switchboard_payload::compose;
 
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
@@ -35,9 +36,23 @@ pub fn Thread() -> impl IntoView {
                 .collect()
         })
     };
-    // New messages scroll into view.
+    // New messages scroll into view; an earlier page loading above does not move the reader.
+    let newest = Memo::new(move |_| {
+        conversation.with(|conversation| {
+            conversation.as_ref().map(|conversation| {
+                (
+                    conversation.key.clone(),
+                    conversation
+                        .messages
+                        .last()
+                        .map(|message| message.id.clone()),
+                )
+            })
+        })
+    });
     Effect::new(move |_| {
-        conversation.track();
+        newest.track();
+        state.drafts.track();
         if let Some(element) = list.get() {
             element.set_scroll_top(element.scroll_height());
         }
@@ -73,6 +88,21 @@ pub fn Thread() -> impl IntoView {
                                 {format!("show earlier ({start} more)")}
                             </button>
                         })}
+                        {
+                            // Past what the log holds, the platform's own history (where it has one).
+                            let has_history = state.capabilities(platform).history
+                                && compose::earlier_messages(platform, &conversation.target(), None).is_ok();
+                            let key = conversation.key.clone();
+                            (start == 0 && has_history).then(|| if conversation.earlier_exhausted {
+                                view! { <p class="muted history-end">"Beginning of the conversation"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <button class="link-button load-earlier" on:click=move |_| state.load_earlier(key.clone())>
+                                        "Load earlier messages"
+                                    </button>
+                                }.into_any()
+                            })
+                        }
                         <ol class="message-list" node_ref=list>
                             {bubbles}
                             {move || {

@@ -168,7 +168,7 @@ function paddedPng() {
   return Buffer.concat([png, Buffer.alloc(1024 * 1024)]);
 }
 
-for (const platform of ['yunhu', 'douyin', 'wecom', 'mixin']) {
+for (const platform of PLATFORMS) {
   test(`on ${platform} an image upload shows its progress, then the image`, async ({ page }) => {
     await logIn(page);
     const question = `${platform} wants a photo ${Date.now()}`;
@@ -196,13 +196,71 @@ for (const platform of ['yunhu', 'douyin', 'wecom', 'mixin']) {
   });
 }
 
-test('E云 offers no upload: the attach button is not there', async ({ page }) => {
+for (const platform of ['yunhu', 'wecom', 'mixin', 'wechat']) {
+  test(`on ${platform} a file goes out as a file message with its name, and can be recalled`, async ({ page }) => {
+    await logIn(page);
+    const question = `${platform} wants the price list ${Date.now()}`;
+    await customerSays(page, platform, question, 1);
+    await page.locator('.conversation-row', { hasText: question }).click();
+    await page.getByLabel('Attach a file').setInputFiles({
+      name: '价目表.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% price list\n%%EOF\n'),
+    });
+    const sent = page.locator('.message-list .bubble.outgoing:not(.draft)').last();
+    await expect(sent.locator('.status')).toHaveText('sent', { timeout: 15_000 });
+    await expect(sent).toContainText('价目表.pdf');
+    await expect(page.locator('.bubble.draft')).toHaveCount(0);
+    await sent.getByRole('button', { name: 'recall' }).click();
+    await expect(sent).toContainText('recalled');
+  });
+}
+
+test('Douyin sends no files: the file button is not there', async ({ page }) => {
   await logIn(page);
-  const question = `wechat no upload ${Date.now()}`;
-  await customerSays(page, 'wechat', question, 1);
+  const question = `douyin no files ${Date.now()}`;
+  await customerSays(page, 'douyin', question, 1);
   await page.locator('.conversation-row', { hasText: question }).click();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
-  await expect(page.getByLabel('Attach an image')).toHaveCount(0);
+  await expect(page.getByLabel('Attach an image')).toBeVisible();
+  await expect(page.getByLabel('Attach a file')).toHaveCount(0);
+});
+
+test('on Yunhu "Load earlier messages" pages back through the chat to its beginning', async ({ page }) => {
+  await logIn(page);
+  // The seed's direct chat: the log holds one message, the platform 45 more before it.
+  await page.getByLabel('Search conversations').fill('7356666');
+  await page.locator('.conversation-row[data-platform="yunhu"]', { hasText: '7356666' }).first().click();
+  const bubbles = page.locator('.message-list .bubble');
+  const before = await bubbles.count();
+  await page.getByRole('button', { name: 'Load earlier messages' }).click();
+  await expect(bubbles).toHaveCount(before + 30);
+  await expect(bubbles.first()).toHaveAttribute('data-message', '7356666-history-015');
+  await page.getByRole('button', { name: 'Load earlier messages' }).click();
+  await expect(bubbles).toHaveCount(before + 45);
+  await expect(bubbles.first()).toHaveAttribute('data-message', '7356666-history-000');
+  await expect(bubbles.first()).toContainText('历史消息 1');
+  // Our own replies in the history show as sent.
+  await expect(page.locator('.bubble[data-message="7356666-history-003"] .status')).toHaveText('sent');
+  await expect(page.getByText('Beginning of the conversation')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Load earlier messages' })).toHaveCount(0);
+  // History is old news: nothing became unread.
+  await expect(page.locator('.conversation-row[aria-selected="true"] .unread-badge')).toHaveCount(0);
+});
+
+test('E云 messages whose callback never came arrive by pulling syncFinder', async ({ page }) => {
+  await logIn(page);
+  const text = `lost callback ${Date.now()}`;
+  const response = await page.request.post('/api/sandbox/wechat/customer-message', { data: { text, customer: 0, callback: false } });
+  expect((await response.json()).status).toBe(0);
+  await page.waitForTimeout(300);
+  await expect(page.locator('.conversation-row', { hasText: text })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Pull WeChat messages now' }).click();
+  const row = page.locator('.conversation-row[data-platform="wechat"]', { hasText: text });
+  await expect(row).toBeVisible();
+  await row.click();
+  await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
+  // Pulling again (the cursor is remembered) adds nothing twice.
+  await page.getByRole('button', { name: 'Pull WeChat messages now' }).click();
+  await expect(page.getByRole('button', { name: 'Pull WeChat messages now' })).toBeEnabled();
+  await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
 });
 
 test('hostile Markdown and HTML from a customer render without running anything', async ({ page }) => {

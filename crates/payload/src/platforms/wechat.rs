@@ -266,6 +266,15 @@ pub fn recall(
     Ok(Call::json("/revokeMsg", &body, None))
 }
 
+/// `syncFinder {keyBuff}`: the server adds `wId`; an empty keyBuff starts from the beginning.
+pub fn sync_finder(cursor: Option<&str>) -> crate::compose::Call {
+    crate::compose::Call::json(
+        "/syncFinder",
+        &serde_json::json!({ "keyBuff": cursor.unwrap_or_default() }),
+        None,
+    )
+}
+
 /// `sendFile {wcId, path: file URL, fileName}`: E云 fetches the file from the URL.
 pub fn send_file(
     target: &crate::compose::Target,

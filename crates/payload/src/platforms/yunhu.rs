@@ -5,8 +5,8 @@ use prost::Message;
 
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
-    ListMessageResponse, Media, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest,
-    Sender, StatusResponse, StreamMessage, WsWrapper,
+    ListMessageRequest, ListMessageResponse, Media, Msg, MsgContent, PushMessage, RecallMsgRequest,
+    SendMessageRequest, Sender, StatusResponse, StreamMessage, WsWrapper,
 };
 use crate::text::literal::Literal;
 
@@ -724,6 +724,30 @@ pub fn send_file(
         "/v1/msg/send-message",
         request.encode_to_vec(),
         Some(request.msg_id),
+    ))
+}
+
+/// `list-message`: up to [`EARLIER_PAGE`](crate::compose::EARLIER_PAGE) messages before
+/// `before` in a user or group chat.
+pub fn earlier_messages(
+    target: &crate::compose::Target,
+    before: Option<&str>,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    if target.kind == Some(ConversationKind::Bot) {
+        return Err(crate::compose::ComposeError::Unsupported(
+            "history through the bot API",
+        ));
+    }
+    let request = ListMessageRequest {
+        msg_count: crate::compose::EARLIER_PAGE,
+        msg_id: before.unwrap_or_default().to_owned(),
+        chat_type: chat_type_of(target.kind),
+        chat_id: target.conversation_id.clone(),
+    };
+    Ok(crate::compose::Call::protobuf(
+        "/v1/msg/list-message",
+        request.encode_to_vec(),
+        None,
     ))
 }
 

@@ -21,6 +21,7 @@ const ANNOTATION_HEADERS: &[&str] = &[
     "x-switchboard-conversation",
     "x-switchboard-client-id",
     "x-switchboard-media-url",
+    "x-switchboard-media-name",
 ];
 /// Longest upstream body quoted back in an error.
 const QUOTED_BODY_LIMIT: usize = 4096;

@@ -1,5 +1,6 @@
-//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?}`: the simulated customer
-//! writes in. The webhook goes over real HTTP into our own intake, exactly as the platform's would.
+//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?}`: the simulated
+//! customer writes in. The webhook goes over real HTTP into our own intake, exactly as the
+//! platform's would — unless `callback` is false (a lost callback: only the platform keeps it).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 pub struct Delivered {
     pub platform: String,
     pub message_id: String,
-    /// The intake's answer.
+    /// The intake's answer (0: no callback was sent).
     pub status: u16,
     /// Where the webhook landed in the log.
     pub seq: Option<i64>,
@@ -39,7 +40,7 @@ pub async fn customer_message(
         serde_json::from_slice(&body).map_err(|error| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                format!("the request is not {{text?, customer?}}: {error}"),
+                format!("the request is not {{text?, customer?, callback?}}: {error}"),
             )
         })?
     };
@@ -51,6 +52,14 @@ pub async fn customer_message(
                 format!("no such platform: {platform:?}"),
             )
         })?;
+    if !request.callback {
+        return Ok(Json(Delivered {
+            platform,
+            message_id: delivery.message_id,
+            status: 0,
+            seq: None,
+        }));
+    }
     let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -13,13 +13,31 @@ use crate::platforms::douyin;
 /// Who writes in: (id, display name) per platform.
 pub const CUSTOMERS: [(&str, &str); 2] = [("c1", "林晓"), ("c2", "Ming Zhao")];
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct CustomerMessage {
     /// What the customer says (default: a greeting).
     pub text: Option<String>,
     /// Which of the customers writes: 0 or 1 (default 0).
     #[serde(default)]
     pub customer: usize,
+    /// `false`: the platform never delivers the webhook (a lost callback); the message is only
+    /// in the platform's own history, for a pull or a history page to find.
+    #[serde(default = "delivered")]
+    pub callback: bool,
+}
+
+fn delivered() -> bool {
+    true
+}
+
+impl Default for CustomerMessage {
+    fn default() -> Self {
+        CustomerMessage {
+            text: None,
+            customer: 0,
+            callback: true,
+        }
+    }
 }
 
 /// A delivery ready to post: path below `/hooks/{platform}/{secret}`, headers, body.

@@ -94,6 +94,7 @@ impl Sandbox {
             .context("binding the sandbox's listener")?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let state = Arc::new(State::default());
+        yunhu::seed_history(&mut lock(&state.yunhu));
         let router = Router::new()
             .nest("/yunhu", yunhu::routes(state.clone(), base_url.clone()))
             .nest("/qiniu", yunhu::qiniu_routes(state.clone()))

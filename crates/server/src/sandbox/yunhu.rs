@@ -543,6 +543,54 @@ async fn media(
 }
 
 /// A customer's message as the emulator stores it (so history lists it).
+/// The chats the seed documents show, with history the log does not hold: older messages for
+/// "load earlier" to find, ending with the seed's own message (so paging back from it works).
+pub fn seed_history(store: &mut Store) {
+    let now = now_ms();
+    let chats: [(u64, &str, &str, usize); 2] = [
+        (1, "7356666", "4f9c2a7be1d34c0f9a8e6b5d4c3b2a19", 45),
+        (2, "big-group", "a1b2c3d4", 12),
+    ];
+    for (chat_type, chat_id, newest_id, count) in chats {
+        for index in 0..count {
+            let minutes_ago = (count - index) as u64 * 7 + 60;
+            let ours = index % 4 == 3;
+            let mut msg = if ours {
+                Msg {
+                    msg_id: format!("{chat_id}-history-{index:03}"),
+                    sender: Some(Sender {
+                        chat_id: AGENT_ID.into(),
+                        chat_type: 1,
+                        name: AGENT_NAME.into(),
+                        ..Default::default()
+                    }),
+                    direction: "right".into(),
+                    content_type: 1,
+                    content: Some(MsgContent {
+                        text: format!("好的，第 {} 条回复", index + 1),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }
+            } else {
+                customer_msg(
+                    &format!("{chat_id}-history-{index:03}"),
+                    "7356666",
+                    "历史客户",
+                    &format!("历史消息 {}", index + 1),
+                )
+            };
+            msg.send_time = now - minutes_ago * 60_000;
+            store.push(chat_type, chat_id, msg);
+        }
+        // The seed's message is one we sent.
+        let mut newest = customer_msg(newest_id, AGENT_ID, AGENT_NAME, "（种子消息）");
+        newest.direction = "right".into();
+        newest.send_time = now - 30 * 60_000;
+        store.push(chat_type, chat_id, newest);
+    }
+}
+
 pub fn customer_msg(msg_id: &str, user_id: &str, name: &str, text: &str) -> Msg {
     Msg {
         msg_id: msg_id.to_owned(),
