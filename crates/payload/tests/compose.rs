@@ -487,3 +487,55 @@ fn history_requests_round_trip_and_exist_only_where_documented() {
     );
     assert!(compose::sync(Platform::Yunhu, None).is_err());
 }
+
+#[test]
+fn yunhu_batch_recalls_and_sequence_listings_round_trip() {
+    use prost::Message;
+    use switchboard_payload::platforms::yunhu;
+    use switchboard_payload::protobuf::yunhu::{
+        ListMessageByMidSeqRequest, ListMessageBySeqRequest, RecallMsgRequest,
+    };
+    let group = target("big-group", ConversationKind::Group, None, None);
+    let ids = vec!["m1".to_owned(), "m2".to_owned()];
+    let call = yunhu::recall_batch(&group, &ids).unwrap();
+    assert_eq!(call.path, "/v1/msg/recall-msg-batch");
+    assert_eq!(
+        RecallMsgRequest::decode(call.body.as_slice()).unwrap(),
+        RecallMsgRequest {
+            msg_id: ids.clone(),
+            chat_id: "big-group".into(),
+            chat_type: 2
+        }
+    );
+    let events = decode(Platform::Yunhu, &call);
+    let recalled: Vec<&str> = events
+        .iter()
+        .filter(|event| event.kind == EventType::Recall)
+        .filter_map(|event| event.target_message_id.as_deref())
+        .collect();
+    assert_eq!(recalled, ["m1", "m2"]);
+    assert!(yunhu::recall_batch(&group, &[]).is_err());
+
+    let call = yunhu::messages_from_seq(&group, 41);
+    assert_eq!(
+        ListMessageBySeqRequest::decode(call.body.as_slice()).unwrap(),
+        ListMessageBySeqRequest {
+            msg_start: 41,
+            chat_type: 2,
+            chat_id: "big-group".into()
+        }
+    );
+    let call = yunhu::messages_up_to(&group, Some("a1b2c3d4"), 0, 20);
+    assert_eq!(call.path, "/v1/msg/list-message-by-mid-seq");
+    assert_eq!(
+        ListMessageByMidSeqRequest::decode(call.body.as_slice()).unwrap(),
+        ListMessageByMidSeqRequest {
+            msg_seq: 0,
+            chat_type: 2,
+            chat_id: "big-group".into(),
+            unknown: 0,
+            msg_count: 20,
+            msg_id: "a1b2c3d4".into(),
+        }
+    );
+}

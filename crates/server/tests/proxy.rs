@@ -107,9 +107,20 @@ async fn every_platform_round_trips_through_the_sandbox_and_the_log() {
         .unwrap();
     assert_eq!(status.code, 1);
 
-    // Douyin, E云, wkteam, Mixin: JSON.
+    // Douyin, E云, wkteam, Mixin: JSON. A Douyin reply answers a message the customer sent.
+    let customer: serde_json::Value = client
+        .post(server.url("/api/sandbox/douyin/customer-message"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let conversation = "@sandbox-conversation-_000sandbox-customer-c1";
     let (status, douyin) = json_post(&client, &server, "/api/proxy/douyin/im/send/msg/", serde_json::json!({
-        "msg_id": "@x", "conversation_id": "@c", "to_user_id": "u", "content": { "msg_type": 1, "text": { "text": "hi" } }
+        "msg_id": customer["message_id"], "conversation_id": conversation, "to_user_id": "_000sandbox-customer-c1",
+        "content": { "msg_type": 1, "text": { "text": "hi" } }
     }))
     .await;
     assert_eq!(
@@ -122,7 +133,7 @@ async fn every_platform_round_trips_through_the_sandbox_and_the_log() {
         &server,
         "/api/proxy/douyin/im/recall/msg/",
         serde_json::json!({
-            "msg_id": douyin["data"]["msg_id"], "conversation_id": "@c", "conversation_type": 1
+            "msg_id": douyin["data"]["msg_id"], "conversation_id": conversation, "conversation_type": 1
         }),
     )
     .await;

@@ -5,8 +5,9 @@ use prost::Message;
 
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
-    ListMessageRequest, ListMessageResponse, Media, Msg, MsgContent, PushMessage, RecallMsgRequest,
-    SendMessageRequest, Sender, StatusResponse, StreamMessage, WsWrapper,
+    ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
+    Media, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest, Sender,
+    StatusResponse, StreamMessage, WsWrapper,
 };
 use crate::text::literal::Literal;
 
@@ -749,6 +750,59 @@ pub fn earlier_messages(
         request.encode_to_vec(),
         None,
     ))
+}
+
+/// `recall-msg-batch`: several of our messages in one chat at once.
+pub fn recall_batch(
+    target: &crate::compose::Target,
+    message_ids: &[String],
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    if message_ids.is_empty() {
+        return Err(crate::compose::ComposeError::Missing("a message to recall"));
+    }
+    let request = RecallMsgRequest {
+        msg_id: message_ids.to_vec(),
+        chat_id: target.conversation_id.clone(),
+        chat_type: chat_type_of(target.kind),
+    };
+    Ok(crate::compose::Call::protobuf(
+        "/v1/msg/recall-msg-batch",
+        request.encode_to_vec(),
+        None,
+    ))
+}
+
+/// `list-message-by-seq`: a chat's messages from sequence number `from_seq` on.
+pub fn messages_from_seq(target: &crate::compose::Target, from_seq: u64) -> crate::compose::Call {
+    let request = ListMessageBySeqRequest {
+        msg_start: from_seq,
+        chat_type: chat_type_of(target.kind),
+        chat_id: target.conversation_id.clone(),
+    };
+    crate::compose::Call::protobuf("/v1/msg/list-message-by-seq", request.encode_to_vec(), None)
+}
+
+/// `list-message-by-mid-seq`: up to `count` messages ending with `message_id` itself (or, with
+/// no id, at sequence number `seq`).
+pub fn messages_up_to(
+    target: &crate::compose::Target,
+    message_id: Option<&str>,
+    seq: u64,
+    count: u64,
+) -> crate::compose::Call {
+    let request = ListMessageByMidSeqRequest {
+        msg_seq: seq,
+        chat_type: chat_type_of(target.kind),
+        chat_id: target.conversation_id.clone(),
+        msg_count: count,
+        msg_id: message_id.unwrap_or_default().to_owned(),
+        ..ListMessageByMidSeqRequest::default()
+    };
+    crate::compose::Call::protobuf(
+        "/v1/msg/list-message-by-mid-seq",
+        request.encode_to_vec(),
+        None,
+    )
 }
 
 /// `edit-message` (the send shape, with the message's own id) for user-API messages; `bot/edit`

@@ -110,6 +110,17 @@ async fn send(
     };
     let content = &request["content"];
     let mut store = lock(&state.douyin);
+    // A reply answers a message the customer sent in this conversation (within 24 h).
+    let answers = request["msg_id"]
+        .as_str()
+        .and_then(|msg_id| store.received.get(msg_id));
+    if answers.map(String::as_str) != Some(conversation_id) {
+        return answer(
+            INVALID_PARAM,
+            "msg_id 不是该会话中用户发来的消息",
+            serde_json::json!({}),
+        );
+    }
     let valid = match content["msg_type"].as_i64() {
         Some(1) => content["text"]["text"]
             .as_str()

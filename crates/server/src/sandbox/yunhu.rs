@@ -114,7 +114,7 @@ pub fn routes(state: Shared, base_url: String) -> Router {
         .route("/v1/misc/qiniu-token-audio", get(qiniu_token))
         .route("/open-apis/v1/bot/send", post(bot_send))
         .route("/open-apis/v1/bot/recall", post(bot_recall))
-        .route("/open-apis/v1/bot/edit", post(bot_send))
+        .route("/open-apis/v1/bot/edit", post(bot_edit))
         .route("/open-apis/v1/image/upload", post(bot_upload))
         .route("/open-apis/v1/video/upload", post(bot_upload))
         .route("/open-apis/v1/file/upload", post(bot_upload))
@@ -225,19 +225,22 @@ async fn recall(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: B
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
     };
-    let now = now_ms();
+    // All or nothing: every message is checked before any is recalled.
     for msg_id in &request.msg_id {
         match store.find(msg_id) {
             Some(msg)
                 if msg
                     .sender
                     .as_ref()
-                    .is_some_and(|sender| sender.chat_id == AGENT_ID) =>
-            {
-                msg.msg_delete_time = now
-            }
+                    .is_some_and(|sender| sender.chat_id == AGENT_ID) => {}
             Some(_) => return status_only(&mut store, BAD_REQUEST, "只能撤回自己的消息"),
             None => return status_only(&mut store, BAD_REQUEST, "消息不存在"),
+        }
+    }
+    let now = now_ms();
+    for msg_id in &request.msg_id {
+        if let Some(msg) = store.find(msg_id) {
+            msg.msg_delete_time = now;
         }
     }
     status_only(&mut store, OK, "success")
@@ -412,6 +415,20 @@ async fn bot_send(
         "msg": "success"
     }))
     .into_response()
+}
+
+/// `bot/edit`: the send shape naming one of the bot's messages (`msgId`), not recalled.
+async fn bot_edit(state: AxumState<Shared>, query: Query<BotQuery>, body: Bytes) -> Response {
+    let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let msg_id = request["msgId"].as_str().unwrap_or_default();
+    let editable = lock(&state.yunhu)
+        .bot_messages
+        .get(msg_id)
+        .is_some_and(|(_, _, recalled)| !recalled);
+    if query.token.as_deref() == Some(YUNHU_BOT_TOKEN) && !editable {
+        return bot_error("消息不存在");
+    }
+    bot_send(state, query, body).await
 }
 
 async fn bot_recall(

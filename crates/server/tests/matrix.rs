@@ -1,0 +1,462 @@
+//! The platform matrix, cell by cell, through `switchboard serve` and the sandbox: each request
+//! is composed by the payload core (the same code the desk runs), forwarded by the proxy with the
+//! platform's credentials (Mixin's JWT signed over the exact body), and accepted by an emulator
+//! that checks it — shown by a variant with one thing wrong being refused in the platform's own
+//! error shape. Every answer is in the event log, linked to its request.
+//! (File sends: `files.rs`; history and pulls: `history.rs`.)
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use support::{RunningServer, all_events, dist};
+use switchboard_payload::Platform;
+use switchboard_payload::compose::{self, Attachment, Call, Target};
+use switchboard_payload::event::ConversationKind;
+use switchboard_payload::outcome::{Outcome, outcome};
+use switchboard_payload::platforms::yunhu;
+use switchboard_server::sandbox::credentials::MIXIN_USER_ID;
+
+struct Session {
+    server: RunningServer,
+    client: reqwest::Client,
+    calls: usize,
+}
+
+impl Session {
+    async fn forward(&mut self, platform: Platform, call: &Call) -> Outcome {
+        self.calls += 1;
+        let response = self
+            .client
+            .post(
+                self.server
+                    .url(&format!("/api/proxy/{}{}", platform.id(), call.path)),
+            )
+            .header("content-type", call.content_type)
+            .body(call.body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.bytes().await.unwrap();
+        if !(200..300).contains(&status) {
+            return Outcome::failed(Some(status.to_string()), String::from_utf8_lossy(&body));
+        }
+        outcome(platform, &call.path, &body)
+    }
+
+    /// The call must be accepted; answers the ids the platform gave.
+    async fn accepted(
+        &mut self,
+        cell: &str,
+        platform: Platform,
+        call: &Call,
+    ) -> BTreeMap<String, String> {
+        let answered = self.forward(platform, call).await;
+        assert!(answered.ok, "{cell}: {answered:?}");
+        answered.ids
+    }
+
+    /// The call must be refused, with the platform's words for why.
+    async fn refused(&mut self, cell: &str, platform: Platform, call: &Call) {
+        let answered = self.forward(platform, call).await;
+        assert!(!answered.ok, "{cell}: the emulator accepted a bad request");
+        assert!(
+            answered.message.as_deref().is_some_and(|m| !m.is_empty()) || answered.code.is_some(),
+            "{cell}: {answered:?}"
+        );
+    }
+
+    async fn upload_png(&self, platform: &str) -> Attachment {
+        let png = switchboard_server::sandbox::png_1x1([30, 140, 60]);
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone())
+                .file_name("green.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+        let uploaded: serde_json::Value = self
+            .client
+            .post(self.server.url(&format!("/api/upload/{platform}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Attachment {
+            id: uploaded["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{uploaded}"))
+                .to_owned(),
+            url: uploaded["url"].as_str().map(str::to_owned),
+            mime_type: "image/png".into(),
+            width: Some(1),
+            height: Some(1),
+            size: png.len() as u64,
+            name: "green.png".into(),
+        }
+    }
+
+    async fn customer_writes(&self, platform: &str) -> serde_json::Value {
+        self.client
+            .post(
+                self.server
+                    .url(&format!("/api/sandbox/{platform}/customer-message")),
+            )
+            .json(&serde_json::json!({ "text": "在吗？" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+fn target(id: &str, kind: ConversationKind, peer: Option<&str>, reply_to: Option<&str>) -> Target {
+    Target {
+        conversation_id: id.into(),
+        kind: Some(kind),
+        peer_id: peer.map(str::to_owned),
+        reply_to: reply_to.map(str::to_owned),
+    }
+}
+
+fn fresh() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn json(path: &str, value: serde_json::Value) -> Call {
+    Call::json(path, &value, None)
+}
+
+#[tokio::test]
+async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let mut session = Session {
+        server,
+        client,
+        calls: 0,
+    };
+    let no_ids = BTreeMap::new();
+
+    // Yunhu, user API (protobuf), in the seed's direct chat.
+    let yunhu = Platform::Yunhu;
+    let direct = target("7356666", ConversationKind::Direct, None, None);
+    let text = compose::send_text(yunhu, &direct, "您好", None, &fresh()).unwrap();
+    session.accepted("yunhu send-message", yunhu, &text).await;
+    let sent_id = text.message_id.clone().unwrap();
+    let nowhere = target("", ConversationKind::Direct, None, None);
+    let bad = compose::send_text(yunhu, &nowhere, "您好", None, &fresh()).unwrap();
+    session
+        .refused("yunhu send-message without chat_id", yunhu, &bad)
+        .await;
+    let image = session.upload_png("yunhu").await;
+    let call = compose::send_image(yunhu, &direct, &image, &fresh()).unwrap();
+    session
+        .accepted("yunhu send-message image", yunhu, &call)
+        .await;
+    let never_uploaded = Attachment {
+        id: "ffffffffffffffffffffffffffffffff.png".into(),
+        ..image.clone()
+    };
+    let call = compose::send_image(yunhu, &direct, &never_uploaded, &fresh()).unwrap();
+    session
+        .refused("yunhu image never uploaded", yunhu, &call)
+        .await;
+    let call = compose::edit(yunhu, &direct, &sent_id, &no_ids, "您好！").unwrap();
+    session.accepted("yunhu edit-message", yunhu, &call).await;
+    let call = compose::edit(yunhu, &direct, "no-such-message", &no_ids, "x").unwrap();
+    session
+        .refused("yunhu edit of an unknown message", yunhu, &call)
+        .await;
+    let call = compose::recall(yunhu, &direct, &sent_id, &no_ids, &fresh()).unwrap();
+    session.accepted("yunhu recall-msg", yunhu, &call).await;
+    let mut batch = Vec::new();
+    for _ in 0..2 {
+        let call = compose::send_text(yunhu, &direct, "稍等", None, &fresh()).unwrap();
+        session.accepted("yunhu send-message", yunhu, &call).await;
+        batch.push(call.message_id.unwrap());
+    }
+    let call = yunhu::recall_batch(&direct, &batch).unwrap();
+    session
+        .accepted("yunhu recall-msg-batch", yunhu, &call)
+        .await;
+    batch.push("7356666-history-001".into());
+    let call = yunhu::recall_batch(&direct, &batch).unwrap();
+    session
+        .refused(
+            "yunhu recall-msg-batch with a customer's message",
+            yunhu,
+            &call,
+        )
+        .await;
+    for call in [
+        yunhu::messages_from_seq(&direct, 1),
+        yunhu::messages_up_to(&direct, Some("4f9c2a7be1d34c0f9a8e6b5d4c3b2a19"), 0, 10),
+    ] {
+        session.accepted(&call.path, yunhu, &call).await;
+        let garbled = Call::protobuf(call.path.clone(), vec![0x1a, 0x05, b'x'], None);
+        session
+            .refused("a garbled listing request", yunhu, &garbled)
+            .await;
+    }
+    let theirs = compose::recall(yunhu, &direct, "7356666-history-000", &no_ids, &fresh()).unwrap();
+    session
+        .refused("yunhu recall of the customer's message", yunhu, &theirs)
+        .await;
+
+    // Yunhu, bot API (JSON, ?token=).
+    let bot = target("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let call = compose::send_text(yunhu, &bot, "机器人回复", None, &fresh()).unwrap();
+    let bot_ids = session.accepted("yunhu bot/send", yunhu, &call).await;
+    assert!(bot_ids.contains_key("msgId"), "{bot_ids:?}");
+    let call = json(
+        "/open-apis/v1/bot/send",
+        serde_json::json!({ "recvType": "user", "contentType": "text", "content": { "text": "x" } }),
+    );
+    session
+        .refused("yunhu bot/send without recvId", yunhu, &call)
+        .await;
+    let call = compose::send_image(yunhu, &bot, &image, &fresh()).unwrap();
+    session.accepted("yunhu bot/send image", yunhu, &call).await;
+    let call = compose::send_image(yunhu, &bot, &never_uploaded, &fresh()).unwrap();
+    session
+        .refused("yunhu bot image never uploaded", yunhu, &call)
+        .await;
+    let call = compose::edit(yunhu, &bot, "", &bot_ids, "改过的回复").unwrap();
+    session.accepted("yunhu bot/edit", yunhu, &call).await;
+    let unknown_bot = BTreeMap::from([("msgId".to_owned(), "no-such-bot-message".to_owned())]);
+    let call = compose::edit(yunhu, &bot, "", &unknown_bot, "x").unwrap();
+    session
+        .refused("yunhu bot/edit of an unknown message", yunhu, &call)
+        .await;
+    let call = compose::recall(yunhu, &bot, "", &bot_ids, &fresh()).unwrap();
+    session.accepted("yunhu bot/recall", yunhu, &call).await;
+    let call = compose::recall(yunhu, &bot, "", &unknown_bot, &fresh()).unwrap();
+    session
+        .refused("yunhu bot/recall of an unknown message", yunhu, &call)
+        .await;
+
+    // Douyin: replies answer a message the customer sent.
+    let douyin = Platform::Douyin;
+    let delivered = session.customer_writes("douyin").await;
+    let received = delivered["message_id"].as_str().unwrap();
+    let conversation = "@sandbox-conversation-_000sandbox-customer-c1";
+    let chat = target(
+        conversation,
+        ConversationKind::Direct,
+        Some("_000sandbox-customer-c1"),
+        Some(received),
+    );
+    let call = compose::send_text(douyin, &chat, "您好", None, &fresh()).unwrap();
+    let douyin_ids = session.accepted("douyin im/send/msg", douyin, &call).await;
+    let unanswerable = target(
+        conversation,
+        ConversationKind::Direct,
+        Some("_000sandbox-customer-c1"),
+        Some("@never-received"),
+    );
+    let call = compose::send_text(douyin, &unanswerable, "您好", None, &fresh()).unwrap();
+    session
+        .refused("douyin reply to no customer message", douyin, &call)
+        .await;
+    let image = session.upload_png("douyin").await;
+    let call = compose::send_image(douyin, &chat, &image, &fresh()).unwrap();
+    session.accepted("douyin image", douyin, &call).await;
+    let call = compose::send_image(
+        douyin,
+        &chat,
+        &Attachment {
+            id: "@never".into(),
+            ..image
+        },
+        &fresh(),
+    )
+    .unwrap();
+    session
+        .refused("douyin image never uploaded", douyin, &call)
+        .await;
+    let call = compose::recall(douyin, &chat, "", &douyin_ids, &fresh()).unwrap();
+    session
+        .accepted("douyin im/recall/msg", douyin, &call)
+        .await;
+    let unknown = BTreeMap::from([("msg_id".to_owned(), "1".to_owned())]);
+    let call = compose::recall(douyin, &chat, "", &unknown, &fresh()).unwrap();
+    session
+        .refused("douyin recall of an unknown message", douyin, &call)
+        .await;
+
+    // WeCom through wkteam.
+    let wecom = Platform::Wecom;
+    let pair = target(
+        "1688:7881300012345678",
+        ConversationKind::Direct,
+        Some("7881300012345678"),
+        None,
+    );
+    let call = compose::send_text(wecom, &pair, "您好", None, &fresh()).unwrap();
+    let wecom_ids = session.accepted("wecom sendText", wecom, &call).await;
+    let call = json(
+        "/message/sendText",
+        serde_json::json!({ "content": "to nobody" }),
+    );
+    session
+        .refused("wecom sendText without a recipient", wecom, &call)
+        .await;
+    let image = session.upload_png("wecom").await;
+    let call = compose::send_image(wecom, &pair, &image, &fresh()).unwrap();
+    session.accepted("wecom sendImage", wecom, &call).await;
+    let call = compose::send_image(
+        wecom,
+        &pair,
+        &Attachment {
+            id: "sandbox-file-0".into(),
+            ..image
+        },
+        &fresh(),
+    )
+    .unwrap();
+    session
+        .refused("wecom image never uploaded", wecom, &call)
+        .await;
+    let stranger = target("1688:1", ConversationKind::Direct, Some("1"), None);
+    let call = compose::recall(wecom, &stranger, "", &wecom_ids, &fresh()).unwrap();
+    session
+        .refused("wecom cancelMsg naming someone else", wecom, &call)
+        .await;
+    let call = compose::recall(wecom, &pair, "", &wecom_ids, &fresh()).unwrap();
+    session.accepted("wecom cancelMsg", wecom, &call).await;
+
+    // Mixin: every call carries a fresh JWT the emulator verifies against the exact body.
+    let mixin = Platform::Mixin;
+    let customer = "11efbb75-e7fe-44d7-a14f-698535289310";
+    let conversation =
+        switchboard_payload::platforms::mixin::unique_conversation_id(MIXIN_USER_ID, customer);
+    let chat = target(
+        &conversation,
+        ConversationKind::Direct,
+        Some(customer),
+        None,
+    );
+    let call = compose::send_text(mixin, &chat, "您好", None, &fresh()).unwrap();
+    session.accepted("mixin PLAIN_TEXT", mixin, &call).await;
+    let sent_id = call.message_id.clone().unwrap();
+    let call = compose::send_text(mixin, &chat, "您好", None, "not-a-uuid").unwrap();
+    session
+        .refused("mixin message_id that is no UUID", mixin, &call)
+        .await;
+    let image = session.upload_png("mixin").await;
+    let call = compose::send_image(mixin, &chat, &image, &fresh()).unwrap();
+    session.accepted("mixin PLAIN_IMAGE", mixin, &call).await;
+    let call = compose::send_image(
+        mixin,
+        &chat,
+        &Attachment {
+            id: fresh(),
+            ..image
+        },
+        &fresh(),
+    )
+    .unwrap();
+    session
+        .refused("mixin image never uploaded", mixin, &call)
+        .await;
+    let call = compose::recall(mixin, &chat, &sent_id, &no_ids, &fresh()).unwrap();
+    session.accepted("mixin MESSAGE_RECALL", mixin, &call).await;
+    let call = compose::recall(mixin, &chat, &fresh(), &no_ids, &fresh()).unwrap();
+    session
+        .refused("mixin recall of an unknown message", mixin, &call)
+        .await;
+    let delivered = session.customer_writes("mixin").await;
+    let call = compose::read_receipts(
+        mixin,
+        &[delivered["message_id"].as_str().unwrap().to_owned()],
+    )
+    .unwrap();
+    session
+        .accepted("mixin acknowledgements", mixin, &call)
+        .await;
+    let call = json(
+        "/acknowledgements",
+        serde_json::json!([{ "message_id": sent_id, "status": "UNREAD" }]),
+    );
+    session
+        .refused("mixin acknowledgement that is not READ", mixin, &call)
+        .await;
+
+    // WeChat through E云.
+    let wechat = Platform::Wechat;
+    let peer = target(
+        "wxid_sandbox_customer_c1",
+        ConversationKind::Direct,
+        None,
+        None,
+    );
+    let call = compose::send_text(wechat, &peer, "您好", None, &fresh()).unwrap();
+    let wechat_ids = session.accepted("wechat sendText", wechat, &call).await;
+    let call = json("/sendText", serde_json::json!({ "content": "to nobody" }));
+    session
+        .refused("wechat sendText without wcId", wechat, &call)
+        .await;
+    let image = session.upload_png("wechat").await;
+    let call = compose::send_image(wechat, &peer, &image, &fresh()).unwrap();
+    session.accepted("wechat sendImage2", wechat, &call).await;
+    let gone = Attachment {
+        url: image
+            .url
+            .as_ref()
+            .map(|url| url.replace("green.png", "gone.png")),
+        ..image
+    };
+    let call = compose::send_image(wechat, &peer, &gone, &fresh()).unwrap();
+    session
+        .refused("wechat image E云 cannot download", wechat, &call)
+        .await;
+    let mut stale = wechat_ids.clone();
+    stale.insert("createTime".into(), "1".into());
+    let call = compose::recall(wechat, &peer, "", &stale, &fresh()).unwrap();
+    session
+        .refused("wechat revokeMsg with the wrong createTime", wechat, &call)
+        .await;
+    let call = compose::recall(wechat, &peer, "", &wechat_ids, &fresh()).unwrap();
+    session.accepted("wechat revokeMsg", wechat, &call).await;
+
+    // Every call and its answer are in the log, the answer linked to the call.
+    let events = all_events(&session.client, &session.server).await;
+    let forwarded: Vec<i64> = events
+        .iter()
+        .filter(|event| event["direction"] == "outbound")
+        .filter(|event| {
+            !event["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|header| header[0] == ":seed")
+        })
+        .map(|event| event["seq"].as_i64().unwrap())
+        .collect();
+    let answered: Vec<i64> = events
+        .iter()
+        .filter(|event| event["direction"] == "response")
+        .filter_map(|event| event["request_seq"].as_i64())
+        .collect();
+    assert!(
+        forwarded.len() >= session.calls,
+        "{} logged for {} calls",
+        forwarded.len(),
+        session.calls
+    );
+    for seq in forwarded {
+        assert!(
+            answered.contains(&seq),
+            "request {seq} has no logged answer"
+        );
+    }
+}
