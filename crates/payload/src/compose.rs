@@ -88,6 +88,24 @@ pub fn send_text(
     }
 }
 
+/// A Markdown message (rendered by the customer's app): Yunhu content type 3 (bot API
+/// `markdown`), Mixin `PLAIN_POST`.
+pub fn send_markdown(
+    platform: Platform,
+    target: &Target,
+    markdown: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> Result<Call, ComposeError> {
+    match platform {
+        Platform::Yunhu => {
+            crate::platforms::yunhu::send_markdown(target, markdown, quote, fresh_id)
+        }
+        Platform::Mixin => crate::platforms::mixin::send_post(target, markdown, quote, fresh_id),
+        _ => Err(ComposeError::Unsupported("Markdown messages")),
+    }
+}
+
 /// An uploaded image or file, as `/api/upload` answered for it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Attachment {

@@ -539,3 +539,46 @@ fn yunhu_batch_recalls_and_sequence_listings_round_trip() {
         }
     );
 }
+
+#[test]
+fn markdown_messages_round_trip_where_platforms_render_them() {
+    let markdown = "**订单** 已发货\n\n- 单号 `SF1234`";
+    let cases = [
+        (
+            Platform::Yunhu,
+            target("big-group", ConversationKind::Group, None, None),
+        ),
+        (
+            Platform::Yunhu,
+            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+        ),
+        (
+            Platform::Mixin,
+            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+        ),
+    ];
+    for (platform, target) in cases {
+        let call = compose::send_markdown(platform, &target, markdown, None, FRESH).unwrap();
+        let events = decode(platform, &call);
+        let content = events[0].content.clone().unwrap();
+        assert_eq!(
+            content.kind,
+            Some(ContentKind::Markdown),
+            "{platform:?} {}",
+            call.path
+        );
+        assert_eq!(content.text.as_deref(), Some(markdown), "{platform:?}");
+    }
+    for platform in [Platform::Douyin, Platform::Wecom, Platform::Wechat] {
+        assert!(matches!(
+            compose::send_markdown(
+                platform,
+                &target("c", ConversationKind::Direct, Some("p"), Some("m")),
+                markdown,
+                None,
+                FRESH
+            ),
+            Err(ComposeError::Unsupported(_))
+        ));
+    }
+}

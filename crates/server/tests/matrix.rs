@@ -152,6 +152,10 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     let text = compose::send_text(yunhu, &direct, "您好", None, &fresh()).unwrap();
     session.accepted("yunhu send-message", yunhu, &text).await;
     let sent_id = text.message_id.clone().unwrap();
+    let call = compose::send_markdown(yunhu, &direct, "**已发货**", None, &fresh()).unwrap();
+    session
+        .accepted("yunhu send-message markdown", yunhu, &call)
+        .await;
     let nowhere = target("", ConversationKind::Direct, None, None);
     let bad = compose::send_text(yunhu, &nowhere, "您好", None, &fresh()).unwrap();
     session
@@ -223,6 +227,10 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     );
     session
         .refused("yunhu bot/send without recvId", yunhu, &call)
+        .await;
+    let call = compose::send_markdown(yunhu, &bot, "**已发货**", None, &fresh()).unwrap();
+    session
+        .accepted("yunhu bot/send markdown", yunhu, &call)
         .await;
     let call = compose::send_image(yunhu, &bot, &image, &fresh()).unwrap();
     session.accepted("yunhu bot/send image", yunhu, &call).await;
@@ -348,6 +356,8 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     let call = compose::send_text(mixin, &chat, "您好", None, &fresh()).unwrap();
     session.accepted("mixin PLAIN_TEXT", mixin, &call).await;
     let sent_id = call.message_id.clone().unwrap();
+    let call = compose::send_markdown(mixin, &chat, "**已发货**", None, &fresh()).unwrap();
+    session.accepted("mixin PLAIN_POST", mixin, &call).await;
     let call = compose::send_text(mixin, &chat, "您好", None, "not-a-uuid").unwrap();
     session
         .refused("mixin message_id that is no UUID", mixin, &call)

@@ -262,6 +262,7 @@ pub fn Bubble(
         .text
         .clone()
         .filter(|_| message.outgoing && matches!(message.status, MessageStatus::Failed(_)));
+    let retry_markdown = message.content.kind == Some(ContentKind::Markdown);
     let recall_target = message.clone();
     view! {
         <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled data-message=message.id.clone() data-status=format!("{:?}", message.status)>
@@ -339,7 +340,8 @@ pub fn Bubble(
                 {retry_text.map(|text| view! {
                     <button class="link-button" on:click=move |_| {
                         if let Some(key) = state.selected.get_untracked() {
-                            state.send_text(key, text.clone());
+                            // A failed Markdown message is retried as Markdown.
+                            state.send_text(key, text.clone(), retry_markdown);
                         }
                     }>"retry"</button>
                 })}

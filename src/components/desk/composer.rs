@@ -10,8 +10,10 @@ use super::state::DeskState;
 pub fn Composer(key: ConversationKey) -> impl IntoView {
     let state = expect_context::<DeskState>();
     let text = RwSignal::new(String::new());
+    let as_markdown = RwSignal::new(false);
     let platform = key.platform;
     let can_send = move || state.capabilities(platform).send_text;
+    let can_markdown = move || state.capabilities(platform).markdown;
     let can_attach_image = move || {
         let capabilities = state.capabilities(platform);
         capabilities.upload && capabilities.send_image
@@ -36,7 +38,7 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
             if message.trim().is_empty() {
                 return;
             }
-            state.send_text(key.clone(), message);
+            state.send_text(key.clone(), message, as_markdown.get_untracked());
             text.set(String::new());
         }
     };
@@ -71,6 +73,12 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                     on:input=move |event| text.set(event_target_value(&event))
                     on:keydown=on_keydown.clone()
                 ></textarea>
+                <Show when=can_markdown>
+                    <label class="markdown-toggle" title="Send as Markdown (the customer's app renders it)">
+                        <input type="checkbox" prop:checked=move || as_markdown.get() on:change=move |event| as_markdown.set(event_target_checked(&event))/>
+                        " Markdown"
+                    </label>
+                </Show>
                 <Show when=can_attach_image>
                     <label class="button attach">
                         "Image…"

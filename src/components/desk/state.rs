@@ -60,6 +60,8 @@ pub struct Capabilities {
     pub read_receipts: bool,
     pub history: bool,
     pub quote_reply: bool,
+    #[serde(default)]
+    pub markdown: bool,
 }
 
 /// A message the agent sent that the log has not shown yet (the optimistic bubble).
@@ -74,6 +76,8 @@ pub struct Draft {
     /// An image being sent: its local preview (an object URL) and upload progress (0–1).
     pub image_preview: Option<String>,
     pub progress: Option<f64>,
+    /// Sent as Markdown (a retry sends it the same way).
+    pub markdown: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -460,7 +464,7 @@ impl DeskState {
 
     /// Sends a text message: an optimistic bubble at once, then the platform's request through
     /// the proxy. The log's rows take over the bubble (matched by its client id).
-    pub fn send_text(self, key: ConversationKey, text: String) {
+    pub fn send_text(self, key: ConversationKey, text: String, markdown: bool) {
         let client_id = api::fresh_uuid();
         let draft = Draft {
             client_id: client_id.clone(),
@@ -470,14 +474,19 @@ impl DeskState {
             error: None,
             image_preview: None,
             progress: None,
+            markdown,
         };
         self.drafts.update(|drafts| drafts.push(draft));
         let target = self.target_of(&key);
         let call = target
             .ok_or_else(|| "the conversation is gone".to_owned())
             .and_then(|target| {
-                compose::send_text(key.platform, &target, &text, None, &client_id)
-                    .map_err(|error| error.to_string())
+                let composed = if markdown {
+                    compose::send_markdown(key.platform, &target, &text, None, &client_id)
+                } else {
+                    compose::send_text(key.platform, &target, &text, None, &client_id)
+                };
+                composed.map_err(|error| error.to_string())
             });
         match call {
             Ok(call) => self.call(key, call, Some(client_id)),
@@ -489,7 +498,7 @@ impl DeskState {
     pub fn retry(self, draft: Draft) {
         self.drafts
             .update(|drafts| drafts.retain(|existing| existing.client_id != draft.client_id));
-        self.send_text(draft.key, draft.text);
+        self.send_text(draft.key, draft.text, draft.markdown);
     }
 
     /// Sends an image or, for any other file, a file message: uploads it through `/api/upload`
@@ -516,6 +525,7 @@ impl DeskState {
                 error: None,
                 image_preview: preview,
                 progress: Some(0.0),
+                markdown: false,
             })
         });
         let progress_id = client_id.clone();

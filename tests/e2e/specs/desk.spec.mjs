@@ -193,8 +193,36 @@ for (const platform of PLATFORMS) {
     await expect(image).toBeVisible();
     await expect.poll(() => image.evaluate((element) => element.complete && element.naturalWidth)).toBe(1);
     await expect(page.locator('.bubble.draft')).toHaveCount(0);
+    // And the image can be recalled like any message of ours.
+    await sent.getByRole('button', { name: 'recall' }).click();
+    await expect(sent).toContainText('recalled');
   });
 }
+
+for (const platform of ['yunhu', 'mixin']) {
+  test(`on ${platform} a reply can go as Markdown and shows rendered`, async ({ page }) => {
+    await logIn(page);
+    const question = `${platform} wants a summary ${Date.now()}`;
+    await customerSays(page, platform, question, 1);
+    await page.locator('.conversation-row', { hasText: question }).click();
+    await page.getByLabel('Markdown').check();
+    await page.getByRole('textbox', { name: 'Message' }).fill('**已发货** — 单号 `SF1234`');
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+    const sent = page.locator('.message-list .bubble.outgoing:not(.draft)').last();
+    await expect(sent.locator('.status')).toHaveText('sent');
+    await expect(sent.locator('.bubble-markdown strong')).toHaveText('已发货');
+    await expect(sent.locator('.bubble-markdown code')).toHaveText('SF1234');
+  });
+}
+
+test('platforms that render no Markdown offer no Markdown toggle', async ({ page }) => {
+  await logIn(page);
+  const question = `wecom plain ${Date.now()}`;
+  await customerSays(page, 'wecom', question, 1);
+  await page.locator('.conversation-row', { hasText: question }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await expect(page.getByLabel('Markdown')).toHaveCount(0);
+});
 
 for (const platform of ['yunhu', 'wecom', 'mixin', 'wechat']) {
   test(`on ${platform} a file goes out as a file message with its name, and can be recalled`, async ({ page }) => {

@@ -303,6 +303,22 @@ pub fn send_text(
     ))
 }
 
+/// `POST /messages` with one PLAIN_POST message: Markdown, shown rendered.
+pub fn send_post(
+    target: &crate::compose::Target,
+    markdown: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    Ok(post_message(
+        target,
+        "PLAIN_POST",
+        markdown.as_bytes(),
+        quote,
+        fresh_id,
+    ))
+}
+
 /// A recall is a new MESSAGE_RECALL message naming the old one.
 pub fn recall(
     target: &crate::compose::Target,

@@ -536,14 +536,44 @@ pub fn send_text(
     quote: Option<&str>,
     fresh_id: &str,
 ) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    send_written(target, text, quote, fresh_id, Written::Text)
+}
+
+/// Markdown: content type 3 on the user API, `markdown` on the bot's.
+pub fn send_markdown(
+    target: &crate::compose::Target,
+    markdown: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    send_written(target, markdown, quote, fresh_id, Written::Markdown)
+}
+
+#[derive(Clone, Copy)]
+enum Written {
+    Text,
+    Markdown,
+}
+
+fn send_written(
+    target: &crate::compose::Target,
+    text: &str,
+    quote: Option<&str>,
+    fresh_id: &str,
+    written: Written,
+) -> Result<crate::compose::Call, crate::compose::ComposeError> {
     use crate::compose::Call;
+    let (content_type, bot_content_type) = match written {
+        Written::Text => (1, "text"),
+        Written::Markdown => (3, "markdown"),
+    };
     if target.kind == Some(ConversationKind::Bot) {
         let recv_id = target
             .peer_id
             .clone()
             .unwrap_or_else(|| target.conversation_id.clone());
         let mut body = serde_json::json!({
-            "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
+            "recvId": recv_id, "recvType": "user", "contentType": bot_content_type, "content": { "text": text }
         });
         if let Some(quote) = quote {
             body["parentId"] = quote.into();
@@ -558,7 +588,7 @@ pub fn send_text(
             text: text.to_owned(),
             ..MsgContent::default()
         }),
-        content_type: 1,
+        content_type,
         quote_msg_id: quote.unwrap_or_default().to_owned(),
         ..SendMessageRequest::default()
     };

@@ -138,6 +138,7 @@ impl PlatformRules for Douyin {
             read_receipts: false,
             history: false,
             quote_reply: false,
+            markdown: false,
         }
     }
 }

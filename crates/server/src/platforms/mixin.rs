@@ -225,6 +225,7 @@ impl PlatformRules for Mixin {
             read_receipts: true,
             history: false,
             quote_reply: true,
+            markdown: true,
         }
     }
 }

@@ -180,6 +180,8 @@ pub struct Capabilities {
     pub read_receipts: bool,
     pub history: bool,
     pub quote_reply: bool,
+    /// Text can go as Markdown (Yunhu content type 3 / bot `markdown`, Mixin PLAIN_POST).
+    pub markdown: bool,
 }
 
 /// The configured platforms, by id. Cheap to clone (every request's state holds one).

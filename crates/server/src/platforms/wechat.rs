@@ -105,6 +105,7 @@ impl PlatformRules for Wechat {
             read_receipts: false,
             history: true,
             quote_reply: false,
+            markdown: false,
         }
     }
 }

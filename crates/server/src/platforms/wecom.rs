@@ -106,6 +106,7 @@ impl PlatformRules for Wecom {
             read_receipts: false,
             history: false,
             quote_reply: false,
+            markdown: false,
         }
     }
 }

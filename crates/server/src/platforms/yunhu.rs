@@ -158,6 +158,7 @@ impl PlatformRules for Yunhu {
             read_receipts: false,
             history: user,
             quote_reply: user,
+            markdown: any,
         }
     }
 }
