@@ -138,9 +138,11 @@ impl Builder<'_> {
         let mut node = match &literal.value {
             LiteralValue::Null => leaf(label, path, NodeKind::Null, Some("null".into())),
             LiteralValue::Bool(value) => leaf(label, path, NodeKind::Bool, Some(value.to_string())),
-            LiteralValue::Number(text) => leaf(label, path, NodeKind::Number, Some(text.clone())),
+            LiteralValue::Number(text) => {
+                leaf(label, path, NodeKind::Number, Some(text.to_string()))
+            }
             LiteralValue::String(text) => {
-                let mut node = leaf(label, path, NodeKind::String, Some(text.clone()));
+                let mut node = leaf(label, path, NodeKind::String, Some(text.to_string()));
                 node.nested = self.nested(text);
                 node
             }
@@ -161,7 +163,7 @@ impl Builder<'_> {
                     .iter()
                     .map(|member| {
                         self.literal(
-                            member.key.clone(),
+                            member.key.to_string(),
                             format!("{path}/{}", member.key.replace('/', "~1")),
                             &member.value,
                         )

@@ -65,7 +65,7 @@ proptest! {
         let high = (value >> 32) as u32 as i32;
         let dump = format!("{{ id: Long {{ low: {low}, high: {high}, unsigned: true }} }}");
         let parsed = literal::parse(&dump, Dialect::NodeDump).unwrap();
-        prop_assert_eq!(&parsed.get("id").unwrap().value, &LiteralValue::Number(value.to_string()));
+        prop_assert_eq!(&parsed.get("id").unwrap().value, &LiteralValue::Number(value.to_string().into()));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +31,15 @@ pub enum LiteralValue {
     Null,
     Bool(bool),
     /// The number exactly as written (or, for a protobufjs `Long`, its exact decimal value).
-    Number(String),
-    String(String),
+    Number(CompactString),
+    String(CompactString),
     Array(Vec<Literal>),
     Object(Vec<Member>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Range<usize>,
     pub value: Literal,
 }
@@ -234,7 +235,7 @@ impl<'a> Parser<'a> {
                     if self.dialect == Dialect::NodeDump
                         && (b.is_ascii_alphanumeric() || b == b'_' || b == b'$') =>
                 {
-                    self.identifier().to_owned()
+                    CompactString::from(self.identifier())
                 }
                 _ => return Err(self.error("a member name")),
             };
@@ -285,7 +286,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn number(&mut self) -> Result<String, SyntaxError> {
+    fn number(&mut self) -> Result<CompactString, SyntaxError> {
         let start = self.position;
         if self.peek() == Some(b'-') {
             self.position += 1;
@@ -312,7 +313,7 @@ impl<'a> Parser<'a> {
             }
             self.digits();
         }
-        Ok(self.text[start..self.position].to_owned())
+        Ok(CompactString::from(&self.text[start..self.position]))
     }
 
     fn digits(&mut self) {
@@ -321,27 +322,43 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string(&mut self, quote: u8) -> Result<String, SyntaxError> {
+    fn string(&mut self, quote: u8) -> Result<CompactString, SyntaxError> {
         self.position += 1;
-        let mut out = String::new();
+        // Most strings have no escape: they are copied in one piece (short ones inline, with no
+        // allocation), and only escapes take the slow path.
+        let mut out: Option<String> = None;
         let mut run_start = self.position;
         loop {
-            let Some(byte) = self.peek() else {
+            let rest = &self.bytes[self.position..];
+            let special = rest
+                .iter()
+                .position(|&byte| byte == quote || byte == b'\\' || byte < 0x20);
+            let Some(special) = special else {
+                self.position = self.bytes.len();
                 return Err(self.error("the closing quote"));
             };
+            self.position += special;
+            let byte = rest[special];
             if byte == quote {
-                out.push_str(&self.text[run_start..self.position]);
+                let run = &self.text[run_start..self.position];
                 self.position += 1;
-                return Ok(out);
+                return Ok(match out {
+                    None => CompactString::from(run),
+                    Some(mut out) => {
+                        out.push_str(run);
+                        CompactString::from(out)
+                    }
+                });
             }
             if byte == b'\\' {
+                let out = out.get_or_insert_with(String::new);
                 out.push_str(&self.text[run_start..self.position]);
                 self.position += 1;
-                self.escape(&mut out)?;
+                self.escape(out)?;
                 run_start = self.position;
                 continue;
             }
-            if byte < 0x20 && self.dialect != Dialect::NodeDump {
+            if self.dialect != Dialect::NodeDump {
                 return Err(self.error("a string character (control characters must be escaped)"));
             }
             self.position += 1;
@@ -441,9 +458,9 @@ fn long_value(object: &LiteralValue) -> Option<LiteralValue> {
         Some(LiteralValue::Bool(true))
     );
     Some(LiteralValue::Number(if unsigned {
-        bits.to_string()
+        CompactString::from(bits.to_string())
     } else {
-        (bits as i64).to_string()
+        CompactString::from((bits as i64).to_string())
     }))
 }
 
@@ -474,8 +491,8 @@ impl Literal {
     /// A string, or a number's exact text: ids arrive as either.
     pub fn as_id(&self) -> Option<String> {
         match &self.value {
-            LiteralValue::String(text) if !text.is_empty() => Some(text.clone()),
-            LiteralValue::Number(text) => Some(text.clone()),
+            LiteralValue::String(text) if !text.is_empty() => Some(text.to_string()),
+            LiteralValue::Number(text) => Some(text.to_string()),
             _ => None,
         }
     }

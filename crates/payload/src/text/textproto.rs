@@ -193,7 +193,7 @@ impl<'a> Parser<'a> {
             _ => return Err(self.error("':' or '{' after the field name")),
         };
         Ok(Member {
-            key,
+            key: key.into(),
             key_span,
             value,
         })
@@ -262,14 +262,14 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                LiteralValue::String(text)
+                LiteralValue::String(text.into())
             }
-            Some(b'-' | b'+' | b'.' | b'0'..=b'9') => LiteralValue::Number(self.number()?),
+            Some(b'-' | b'+' | b'.' | b'0'..=b'9') => LiteralValue::Number(self.number()?.into()),
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => match self.identifier() {
                 "true" | "True" | "t" => LiteralValue::Bool(true),
                 "false" | "False" | "f" => LiteralValue::Bool(false),
                 // Enum names and, in documentation, unquoted strings.
-                other => LiteralValue::String(other.to_owned()),
+                other => LiteralValue::String(other.into()),
             },
             _ => return Err(self.error("a value")),
         };
