@@ -2,11 +2,11 @@
 # Desk load benchmark: fills a fresh server's log with ~10k E云 conversations through the real
 # webhook intake (wrk, loopback, bounded in time), then measures in headless Chromium how long
 # the desk takes to be live, to switch conversation, and its JS heap.
-# Usage: bench/desk.sh [seconds of webhook load, default 12]   (needs ./x test's setup: dist/, Playwright)
+# Usage: bench/desk.sh [seconds of webhook load, default 20: about 200 k rows here]   (needs ./x test's setup: dist/, Playwright)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-LOAD_SECONDS="${1:-12}"
+LOAD_SECONDS="${1:-20}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 command -v wrk >/dev/null || { echo "needs Debian's wrk (apt-get install wrk)" >&2; exit 1; }
 [ -f dist/index.html ] || { echo "build the app first (./x run or trunk build --release)" >&2; exit 1; }

@@ -1,6 +1,9 @@
-//! Rows → conversations. `Desk::apply` takes rows in log order (a row it has seen is ignored, so
-//! a replayed page or a resumed stream never duplicates anything) and keeps, per (platform,
-//! conversation id): the messages in time order, the title, the last activity and the unread count.
+//! Rows → conversations. `Desk::apply` takes rows newer than any it has (a row it has seen is
+//! ignored, so a replayed page or a resumed stream never duplicates anything) and
+//! `Desk::apply_older` takes pages older than all it has, so the desk can show the present first
+//! and fill in the past behind it; either order gives the same conversations. Per (platform,
+//! conversation id) it keeps the messages in time order, the title, the last activity and the
+//! unread count.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -73,7 +76,8 @@ pub struct Conversation {
     pub peer_id: Option<String>,
     /// The customer's latest message (Douyin replies answer one).
     pub last_inbound_id: Option<String>,
-    last_inbound_at_ms: i64,
+    /// When the customer's latest message came (time, then log order).
+    last_inbound_at: (i64, i64),
     /// The platform said there is nothing before the oldest message shown.
     pub earlier_exhausted: bool,
 }
@@ -92,7 +96,7 @@ impl Conversation {
             read_upto_seq: 0,
             peer_id: None,
             last_inbound_id: None,
-            last_inbound_at_ms: i64::MIN,
+            last_inbound_at: (i64::MIN, 0),
             earlier_exhausted: false,
         }
     }
@@ -175,9 +179,13 @@ pub struct Desk {
     pending: HashMap<i64, Pending>,
     /// Recalls and edits that arrived before their message.
     early: HashMap<(Platform, String), Vec<Event>>,
-    /// Where the next pull starts (E云's keyBuff), from the newest answer in the log.
-    sync_cursors: BTreeMap<Platform, String>,
+    /// Where the next pull starts (E云's keyBuff), from the newest answer in the log (its seq).
+    sync_cursors: BTreeMap<Platform, (i64, String)>,
+    /// Answers whose request is in a page not loaded yet, by the request's seq.
+    orphans: HashMap<i64, Row>,
+    /// The rows applied are exactly those from `oldest_seq` to `last_seq`.
     last_seq: i64,
+    oldest_seq: i64,
 }
 
 impl Desk {
@@ -190,9 +198,16 @@ impl Desk {
         self.last_seq
     }
 
+    /// The oldest row applied (0 before any).
+    pub fn oldest_seq(&self) -> i64 {
+        self.oldest_seq
+    }
+
     /// Where the next pull of `platform`'s messages starts (`None`: from the beginning).
     pub fn sync_cursor(&self, platform: Platform) -> Option<&str> {
-        self.sync_cursors.get(&platform).map(String::as_str)
+        self.sync_cursors
+            .get(&platform)
+            .map(|(_, cursor)| cursor.as_str())
     }
 
     /// Conversations, most recent activity first.
@@ -231,7 +246,34 @@ impl Desk {
         if row.seq <= self.last_seq {
             return false;
         }
+        if self.oldest_seq == 0 {
+            self.oldest_seq = row.seq;
+        }
         self.last_seq = row.seq;
+        self.apply_row(row)
+    }
+
+    /// Applies a page of rows (in log order) that precedes everything applied so far: the
+    /// desk loads the newest page first and the older ones behind it. Rows not older than the
+    /// oldest applied are ignored; returns whether anything changed.
+    pub fn apply_older(&mut self, rows: &[Row]) -> bool {
+        if self.oldest_seq == 0 {
+            let mut changed = false;
+            for row in rows {
+                changed |= self.apply(row);
+            }
+            return changed;
+        }
+        let oldest = self.oldest_seq;
+        let mut changed = false;
+        for row in rows.iter().filter(|row| row.seq < oldest) {
+            self.oldest_seq = self.oldest_seq.min(row.seq);
+            changed |= self.apply_row(row);
+        }
+        changed
+    }
+
+    fn apply_row(&mut self, row: &Row) -> bool {
         let Some(platform) = Platform::from_id(&row.platform) else {
             return false;
         };
@@ -331,11 +373,22 @@ impl Desk {
         let changed =
             self.apply_events_collecting(platform, row, &messages, status, Some(&mut pending.sent));
         self.pending.insert(row.seq, pending);
-        changed
+        // Its answer came first (it is in a newer page).
+        match self.orphans.remove(&row.seq) {
+            Some(answer) => self.apply_response(platform, &answer) || changed,
+            None => changed,
+        }
     }
 
     fn apply_response(&mut self, platform: Platform, row: &Row) -> bool {
-        let Some(pending) = row.request_seq.and_then(|seq| self.pending.remove(&seq)) else {
+        let Some(request_seq) = row.request_seq else {
+            return false;
+        };
+        let Some(pending) = self.pending.remove(&request_seq) else {
+            // The request is older than every row loaded so far: answer it when it comes.
+            if request_seq < self.oldest_seq {
+                self.orphans.insert(request_seq, row.clone());
+            }
             return false;
         };
         let result = if let Some(error) = row.header(":error") {
@@ -366,17 +419,24 @@ impl Desk {
             if result.ok {
                 for platform_id in platform_ids {
                     self.messages
-                        .insert((pending.platform, platform_id), key.clone());
+                        .insert((pending.platform, platform_id.clone()), key.clone());
+                    // A recall by this id may have come first (from a newer page).
+                    for change in self
+                        .early
+                        .remove(&(pending.platform, platform_id))
+                        .unwrap_or_default()
+                    {
+                        changed |= self.apply_change(platform, row, &change);
+                    }
                 }
             }
         }
         if result.ok {
             for target in &pending.recalls {
-                let at = row.received_at_ms;
-                if let Some(message) = self.find_mut(platform, target) {
-                    message.recalled_at_ms.get_or_insert(at);
-                    changed = true;
-                }
+                let mut recall = Event::new(EventType::Recall, platform);
+                recall.target_message_id = Some(target.clone());
+                recall.at_ms = Some(row.received_at_ms);
+                changed |= self.apply_change(platform, row, &recall);
             }
         }
         if result.ok {
@@ -412,8 +472,14 @@ impl Desk {
                     .unwrap_or_default()
                     .ends_with("/syncFinder") =>
             {
-                if let Some(cursor) = result.ids.get("keyBuff") {
-                    self.sync_cursors.insert(platform, cursor.clone());
+                if let Some(cursor) = result.ids.get("keyBuff")
+                    && self
+                        .sync_cursors
+                        .get(&platform)
+                        .is_none_or(|(seq, _)| *seq < row.seq)
+                {
+                    self.sync_cursors
+                        .insert(platform, (row.seq, cursor.clone()));
                 }
                 decode(platform, &row.body, None)
             }
@@ -482,14 +548,7 @@ impl Desk {
                 EventType::Recall | EventType::Edit => {
                     changed |= self.apply_change(platform, row, event)
                 }
-                EventType::Read => {
-                    if let Some(target) = &event.target_message_id
-                        && let Some(message) = self.find_mut(platform, target)
-                    {
-                        message.acknowledged = true;
-                        changed = true;
-                    }
-                }
+                EventType::Read => changed |= self.apply_change(platform, row, event),
                 EventType::Upload | EventType::Command => {}
                 _ => {
                     let Some(conversation_id) = event.conversation_id.clone() else {
@@ -545,9 +604,9 @@ impl Desk {
                     // The customer's newest message, whatever order pages arrive in.
                     if !outgoing
                         && event.kind == EventType::Message
-                        && message.at_ms >= conversation.last_inbound_at_ms
+                        && (message.at_ms, message.seq) >= conversation.last_inbound_at
                     {
-                        conversation.last_inbound_at_ms = message.at_ms;
+                        conversation.last_inbound_at = (message.at_ms, message.seq);
                         if event.sender_id.is_some() {
                             conversation.peer_id = event.sender_id.clone();
                         }
@@ -592,16 +651,20 @@ impl Desk {
         };
         let at = event.at_ms.unwrap_or(row.received_at_ms);
         let Some(message) = self.find_mut(platform, &target) else {
+            // Kept with its time: it is applied when the message comes, from another row.
+            let mut early = event.clone();
+            early.at_ms = Some(at);
             self.early
                 .entry((platform, target))
                 .or_default()
-                .push(event.clone());
+                .push(early);
             return false;
         };
         match event.kind {
             EventType::Recall => {
                 message.recalled_at_ms.get_or_insert(at);
             }
+            EventType::Read => message.acknowledged = true,
             _ => {
                 if let Some(content) = event.content.clone() {
                     if message.original.is_none() {

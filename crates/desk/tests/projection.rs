@@ -741,3 +741,158 @@ fn a_file_sent_through_the_yunhu_bot_keeps_the_name_the_desk_noted() {
     assert_eq!(content.name.as_deref(), Some("价目表.pdf"));
     assert_eq!(content.key.as_deref(), Some("9f86d081.pdf"));
 }
+
+/// A log with every kind of cross-row link: answers to requests, recalls by the platform's id,
+/// read receipts, edits, and pulls whose newest key buffer must win.
+fn linked_log() -> Vec<Row> {
+    let ok = StatusResponse {
+        status: Some(Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+    }
+    .encode_to_vec();
+    let yunhu_send = SendMessageRequest {
+        msg_id: "m1".into(),
+        chat_id: "5180273".into(),
+        chat_type: 1,
+        content: Some(MsgContent {
+            text: "旧".into(),
+            ..Default::default()
+        }),
+        content_type: 1,
+        ..Default::default()
+    };
+    let yunhu_edit = SendMessageRequest {
+        content: Some(MsgContent {
+            text: "新".into(),
+            ..Default::default()
+        }),
+        ..yunhu_send.clone()
+    };
+    let wecom_inbound = serde_json::to_vec(&serde_json::json!({
+        "seq": "1", "token": "s",
+        "message": { "id": 1000423, "remote_id": "1", "text": "文本", "timestamp": "1697612364", "type": "Text",
+                     "from_id": "7881", "to_id": "1688" }
+    }))
+    .unwrap();
+    let mut wecom_send = outbound(
+        0,
+        "wecom",
+        "http://h/message/sendText",
+        br#"{"content":"hi","sessionId":"s","toId":"7881"}"#,
+    );
+    wecom_send
+        .headers
+        .push(("x-switchboard-conversation".into(), "1688:7881".into()));
+    let mixin_view = |id: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "type": "message", "conversation_id": "c354135b", "user_id": "11efbb75", "message_id": id,
+            "category": "PLAIN_TEXT", "data_base64": "aGk", "created_at": "2026-11-22T03:06:17.363Z"
+        }))
+        .unwrap()
+    };
+    let pull = |key_buff: &str, new_msg_id: u64| {
+        serde_json::to_vec(&serde_json::json!({ "code": "1000", "message": "处理成功", "data": {
+            "list": [{ "syncKeyType": 1, "itemType": 1, "subType": 0,
+                "content": { "msg": { "MsgId": 1, "FromUserName": { "string": "wxid_c1" }, "ToUserName": { "string": "wxid_me" },
+                    "MsgType": 1, "Content": { "string": "拉到的" }, "CreateTime": 1_700_000_200u64, "NewMsgId": new_msg_id, "MsgSeq": 1 },
+                    "isSender": 0, "msgSessionId": "", "seq": 1 } }],
+            "keyBuff": key_buff
+        }}))
+        .unwrap()
+    };
+    let sync = switchboard_payload::compose::sync(Platform::Wechat, None)
+        .unwrap()
+        .body;
+    let mut log = vec![
+        row(0, "wecom", Direction::Inbound, &wecom_inbound),
+        wecom_send,
+        row(
+            0,
+            "mixin",
+            Direction::Inbound,
+            &mixin_view("0f6c7898-0000-4000-8000-000000000001"),
+        ),
+        outbound(
+            0,
+            "yunhu",
+            "http://h/yunhu/v1/msg/send-message",
+            &yunhu_send.encode_to_vec(),
+        ),
+        answer(
+            0,
+            "wecom",
+            2,
+            br#"{"code":200,"msg":"success","data":{"messageId":"74021804"}}"#,
+        ),
+        row(
+            0,
+            "wechat",
+            Direction::Inbound,
+            &wechat_customer(3_876_235_366_388_000_101, "wxid_c1", "到了吗"),
+        ),
+        outbound(0, "wechat", "http://e:8080/vendor/syncFinder", &sync),
+        answer(0, "yunhu", 4, &ok),
+        outbound(
+            0,
+            "wecom",
+            "http://h/message/cancelMsg",
+            br#"{"messageId":"74021804","sessionId":"s","wxId":"7881"}"#,
+        ),
+        answer(0, "wechat", 7, &pull("first", 3_876_235_366_388_000_102)),
+        outbound(
+            0,
+            "yunhu",
+            "http://h/yunhu/v1/msg/edit-message",
+            &yunhu_edit.encode_to_vec(),
+        ),
+        answer(0, "wecom", 9, br#"{"code":200,"msg":"success"}"#),
+        outbound(
+            0,
+            "mixin",
+            "https://api.mixin.one/acknowledgements",
+            br#"[{"message_id":"0f6c7898-0000-4000-8000-000000000001","status":"READ"}]"#,
+        ),
+        outbound(0, "wechat", "http://e:8080/vendor/syncFinder", &sync),
+        answer(0, "yunhu", 11, &ok),
+        answer(0, "wechat", 14, &pull("second", 3_876_235_366_388_000_103)),
+    ];
+    for (index, row) in log.iter_mut().enumerate() {
+        row.seq = index as i64 + 1;
+        row.received_at_ms = 1_700_000_000_000 + row.seq;
+    }
+    log
+}
+
+#[test]
+fn newest_first_loading_gives_the_desk_that_loading_in_order_gives() {
+    let log = linked_log();
+    let mut in_order = Desk::new();
+    for row in &log {
+        in_order.apply(row);
+    }
+    let pair = key(Platform::Wecom, "1688:7881");
+    let sent = &in_order.conversation(&pair).unwrap().messages[1];
+    assert_eq!(sent.status, MessageStatus::Sent);
+    assert!(sent.recalled_at_ms.is_some());
+    assert_eq!(in_order.sync_cursor(Platform::Wechat), Some("second"));
+    for page_size in 1..=log.len() {
+        let mut newest_first = Desk::new();
+        for page in log.rchunks(page_size) {
+            newest_first.apply_older(page);
+        }
+        assert_eq!(
+            newest_first.conversations(),
+            in_order.conversations(),
+            "pages of {page_size}"
+        );
+        assert_eq!(newest_first.sync_cursor(Platform::Wechat), Some("second"));
+        assert_eq!(newest_first.oldest_seq(), 1);
+        assert_eq!(newest_first.last_seq(), log.len() as i64);
+        // The stream carries on after the newest row; replays change nothing.
+        assert!(!newest_first.apply(&log[log.len() - 1]));
+        assert!(!newest_first.apply_older(&log[..3]));
+    }
+}

@@ -176,12 +176,30 @@ impl EventLog {
 
     /// Up to `limit` events with seq greater than `after`, oldest first.
     pub fn after(&self, after: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
-        let connection = self.connection();
-        let mut statement = connection.prepare_cached(
+        self.select(
             "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
              FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            after,
+            limit,
+        )
+    }
+
+    /// The newest `limit` events before `before`, in log order.
+    pub fn before(&self, before: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
+        let mut events = self.select(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+            before,
+            limit,
         )?;
-        let rows = statement.query_map(params![after, limit as i64], |row| {
+        events.reverse();
+        Ok(events)
+    }
+
+    fn select(&self, sql: &str, seq: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
+        let connection = self.connection();
+        let mut statement = connection.prepare_cached(sql)?;
+        let rows = statement.query_map(params![seq, limit as i64], |row| {
             let direction: String = row.get(2)?;
             let headers: String = row.get(5)?;
             Ok(StoredEvent {

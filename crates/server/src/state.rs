@@ -101,6 +101,19 @@ impl AppState {
             .context("the event log reader stopped")?
             .context("reading the event log")
     }
+
+    /// The newest `limit` events before `before`, in log order.
+    pub async fn events_before(
+        &self,
+        before: i64,
+        limit: usize,
+    ) -> anyhow::Result<Vec<StoredEvent>> {
+        let log = self.log.clone();
+        tokio::task::spawn_blocking(move || log.before(before, limit))
+            .await
+            .context("the event log reader stopped")?
+            .context("reading the event log")
+    }
 }
 
 impl Append {

@@ -226,6 +226,85 @@ async fn the_log_starts_with_the_seed_payloads_once() {
     );
 }
 
+#[tokio::test]
+async fn the_log_pages_back_from_the_newest_event() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let forward = all_events(&client, &server).await;
+    let mut pages = Vec::new();
+    let mut before = i64::MAX;
+    loop {
+        let page: serde_json::Value = client
+            .get(server.url(&format!("/api/events?before={before}&limit=7")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let events = page["events"].as_array().unwrap().clone();
+        if pages.is_empty() {
+            assert_eq!(
+                page["next_after"],
+                forward.last().unwrap()["seq"],
+                "the stream's start"
+            );
+        }
+        assert!(events.len() <= 7);
+        before = page["next_before"].as_i64().unwrap();
+        assert_eq!(
+            Some(before),
+            events.first().map(|event| event["seq"].as_i64().unwrap())
+        );
+        pages.push(events);
+        if !page["more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    let backward: Vec<serde_json::Value> = pages.into_iter().rev().flatten().collect();
+    assert_eq!(
+        backward, forward,
+        "newest first, each page in log order, nothing missed"
+    );
+}
+
+#[tokio::test]
+async fn log_pages_are_compressed_for_clients_that_accept_it() {
+    use std::io::Read;
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let url = server.url("/api/events?after=0&limit=5000");
+    let plain = client.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: serde_json::Value = plain.json().await.unwrap();
+    let compressed = client
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    let bytes = compressed.bytes().await.unwrap();
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut json)
+        .unwrap();
+    assert!(
+        bytes.len() * 2 < json.len(),
+        "{} of {}",
+        bytes.len(),
+        json.len()
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+        plain
+    );
+}
+
 /// Reads SSE events (`id`, `data`) until `count` have arrived.
 async fn read_sse(response: reqwest::Response, count: usize) -> Vec<(i64, serde_json::Value)> {
     let mut stream = response.bytes_stream();

@@ -24,7 +24,9 @@ struct Summary {
 #[component]
 pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl IntoView {
     let state = expect_context::<DeskState>();
-    let summaries = Memo::new(move |_| {
+    // The order is all the list needs of every conversation; rows are summarised only while
+    // in view.
+    let order = Memo::new(move |_| {
         let query = state.search.get();
         let filter = state.platform_filter.get();
         state.with_desk(|desk| {
@@ -33,16 +35,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                 .filter(|conversation| {
                     filter.is_none_or(|platform| conversation.key.platform == platform)
                 })
-                .map(|conversation| Summary {
-                    key: conversation.key.clone(),
-                    title: conversation.title.clone(),
-                    preview: conversation
-                        .last_message()
-                        .map(preview_text)
-                        .unwrap_or_default(),
-                    at_ms: conversation.last_activity_ms,
-                    unread: conversation.unread,
-                })
+                .map(|conversation| conversation.key.clone())
                 .collect::<Vec<_>>()
         })
     });
@@ -50,14 +43,28 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
     let scroll_top = RwSignal::new(0.0);
     let viewport = RwSignal::new(800.0);
     let window = move || {
-        summaries.with(|all| {
-            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-            let count = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let count = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+        order.with(|all| {
             let end = (first + count).min(all.len());
-            (
-                first,
-                all.get(first.min(end)..end).unwrap_or_default().to_vec(),
-            )
+            let in_view = all.get(first.min(end)..end).unwrap_or_default();
+            let rows = state.with_desk(|desk| {
+                in_view
+                    .iter()
+                    .filter_map(|key| desk.conversation(key))
+                    .map(|conversation| Summary {
+                        key: conversation.key.clone(),
+                        title: conversation.title.clone(),
+                        preview: conversation
+                            .last_message()
+                            .map(preview_text)
+                            .unwrap_or_default(),
+                        at_ms: conversation.last_activity_ms,
+                        unread: conversation.unread,
+                    })
+                    .collect::<Vec<_>>()
+            });
+            (first, rows)
         })
     };
     // Keep the selected conversation in view when Alt+J/K moves it.
@@ -65,8 +72,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
         let Some(selected) = state.selected.get() else {
             return;
         };
-        let Some(index) =
-            summaries.with_untracked(|all| all.iter().position(|summary| summary.key == selected))
+        let Some(index) = order.with_untracked(|all| all.iter().position(|key| *key == selected))
         else {
             return;
         };
@@ -81,7 +87,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
             }
         }
     });
-    let total = move || format!("{}px", summaries.with(Vec::len) as f64 * ROW_HEIGHT);
+    let total = move || format!("{}px", order.with(Vec::len) as f64 * ROW_HEIGHT);
     view! {
         <section class="conversation-column" aria-label="Conversations">
             <input
@@ -105,7 +111,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                     }
                 }
             >
-                {move || (summaries.with(Vec::len) == 0).then(|| view! {
+                {move || (order.with(Vec::len) == 0).then(|| view! {
                     <p class="muted empty-list">"No conversations match."</p>
                 })}
                 <div class="conversation-spacer" style:height=total>

@@ -14,7 +14,14 @@ use super::api::{self, ApiError};
 
 /// After this long without the stream, "reconnecting…" becomes "offline since …".
 const OFFLINE_AFTER_MS: f64 = 10_000.0;
-const PAGE: usize = 1000;
+/// Rows per page of the log (the server's most).
+const PAGE: usize = 5000;
+/// The newest rows, shown before anything else.
+const FIRST_PAGE: usize = 2000;
+/// Older rows applied between two looks at the agent's input.
+const HISTORY_CHUNK: usize = 500;
+/// While the log loads, the views redraw at most this often.
+const REDRAW_WHILE_LOADING_MS: f64 = 1000.0;
 /// How soon a stream the browser closed is reopened.
 const RETRY_MS: i32 = 1000;
 /// How often platforms that must be polled (E云 `syncFinder`) are pulled while the desk is open.
@@ -90,6 +97,8 @@ pub struct ServerConfig {
 struct Page {
     events: Vec<Row>,
     next_after: i64,
+    #[serde(default)]
+    next_before: Option<i64>,
     more: bool,
 }
 
@@ -111,6 +120,8 @@ pub struct DeskState {
     pub notice: RwSignal<Option<String>>,
     /// Platforms being pulled right now (a pull is not started twice).
     pub pulling: RwSignal<Vec<Platform>>,
+    /// While the log's past is still being read behind the live desk: the share read (0–1).
+    pub history: RwSignal<Option<f64>>,
     pull_started: StoredValue<bool>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
@@ -131,6 +142,7 @@ impl DeskState {
             previews: StoredValue::new(std::collections::HashMap::new()),
             notice: RwSignal::new(None),
             pulling: RwSignal::new(Vec::new()),
+            history: RwSignal::new(None),
             pull_started: StoredValue::new(false),
             owner: StoredValue::new(Owner::current()),
         }
@@ -143,21 +155,33 @@ impl DeskState {
     }
 
     pub fn apply(&self, rows: &[Row]) {
-        let selected = self.selected.get_untracked();
-        let changed = self.desk.try_update_value(|desk| {
+        if self.apply_quietly(rows) {
+            self.version.update(|version| *version += 1);
+        }
+    }
+
+    /// Applies rows without telling the views; returns whether the desk changed.
+    fn apply_quietly(&self, rows: &[Row]) -> bool {
+        self.update_quietly(|desk| {
             let mut changed = false;
             for row in rows {
                 changed |= desk.apply(row);
             }
+            changed
+        })
+    }
+
+    fn update_quietly(&self, update: impl FnOnce(&mut Desk) -> bool) -> bool {
+        let selected = self.selected.get_untracked();
+        let changed = self.desk.try_update_value(|desk| {
+            let changed = update(desk);
             // The open conversation is being read as it grows.
             if let Some(key) = &selected {
                 desk.mark_read(key);
             }
             changed
         });
-        if changed == Some(true) {
-            self.version.update(|version| *version += 1);
-        }
+        changed == Some(true)
     }
 
     pub fn select(&self, key: ConversationKey) {
@@ -192,54 +216,142 @@ impl DeskState {
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
                 Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
             }
-            self.catch_up_and_follow().await;
+            self.load_newest_then_follow().await;
         });
     }
 
-    /// Reads every row after the last one applied, page by page, then opens the stream.
+    /// Shows the present first: the newest page of the log, then the live stream after it,
+    /// while the older pages are read behind them.
+    async fn load_newest_then_follow(self) {
+        let newest_page = api::start_get(&format!(
+            "/api/events?before={}&limit={FIRST_PAGE}",
+            i64::MAX
+        ));
+        let page = match read_page(newest_page).await {
+            Ok(page) => page,
+            Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
+            Err(error) => {
+                self.mark_disconnected();
+                leptos::logging::warn!("loading the log: {error}");
+                return self.retry_later();
+            }
+        };
+        if self.update_quietly(|desk| desk.apply_older(&page.events)) {
+            self.version.update(|version| *version += 1);
+        }
+        let newest = page.next_after;
+        match page.next_before.filter(|_| page.more) {
+            Some(before) => {
+                self.history.set(Some(0.0));
+                leptos::task::spawn_local(self.read_history(before, newest));
+            }
+            None => self.history_read(),
+        }
+        self.run_in_owner(move || self.follow(newest));
+    }
+
+    /// Reads the log's older pages, newest first, into the live desk: the next page is on the
+    /// wire while this one is applied, a few hundred rows at a time with the browser free to
+    /// handle the agent's input in between.
+    async fn read_history(self, mut before: i64, newest: i64) {
+        let mut next = Some(api::start_get(&history_url(before)));
+        let mut drawn_at = js_sys::Date::now();
+        while let Some(fetching) = next.take() {
+            let page = match read_page(fetching).await {
+                Ok(page) => page,
+                Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
+                Err(error) => {
+                    // Try the same page again in a moment; the live desk carries on.
+                    leptos::logging::warn!("reading the log's history: {error}");
+                    sleep(RETRY_MS).await;
+                    next = Some(api::start_get(&history_url(before)));
+                    continue;
+                }
+            };
+            if page.more
+                && let Some(older) = page.next_before
+            {
+                before = older;
+                next = Some(api::start_get(&history_url(before)));
+            }
+            for rows in page.events.rchunks(HISTORY_CHUNK) {
+                let changed = self.update_quietly(|desk| desk.apply_older(rows));
+                let now = js_sys::Date::now();
+                if changed && now - drawn_at > REDRAW_WHILE_LOADING_MS {
+                    self.version.update(|version| *version += 1);
+                    drawn_at = now;
+                }
+                yield_to_browser().await;
+            }
+            let oldest = self.desk.with_value(Desk::oldest_seq);
+            if newest > 0 {
+                self.history
+                    .set(Some(1.0 - (oldest as f64 / newest as f64).clamp(0.0, 1.0)));
+            }
+        }
+        self.version.update(|version| *version += 1);
+        self.history_read();
+    }
+
+    /// The whole log is in the desk: pulling platforms resumes from the newest cursor in it.
+    fn history_read(self) {
+        self.history.set(None);
+        if !self.pull_started.get_value() {
+            self.pull_started.set_value(true);
+            self.run_in_owner(move || self.pull_periodically());
+        }
+    }
+
+    /// Runs `start` under the desk page's owner, so what it sets up ends with the page.
+    fn run_in_owner(self, start: impl FnOnce()) {
+        match self.owner.get_value() {
+            Some(owner) => owner.with(start),
+            None => start(),
+        }
+    }
+
+    /// After a reconnect: reads every row after the last one applied, page by page, then opens
+    /// the stream. The next page is on the wire while this one is applied, and the views redraw
+    /// at most every [`REDRAW_WHILE_LOADING_MS`].
     async fn catch_up_and_follow(self) {
+        if self.desk.with_value(Desk::last_seq) == 0 {
+            return self.load_newest_then_follow().await;
+        }
         let mut after = self.desk.with_value(Desk::last_seq);
         let mut loaded = 0;
-        loop {
-            let page =
-                match api::get_json::<Page>(&format!("/api/events?after={after}&limit={PAGE}"))
-                    .await
-                {
-                    Ok(page) => page,
-                    Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
-                    Err(error) => {
-                        // The server is unreachable: keep trying, and say so.
-                        self.mark_disconnected();
-                        leptos::logging::warn!("catching up: {error}");
-                        return self.retry_later();
-                    }
-                };
+        let mut next = Some(api::start_get(&page_url(after)));
+        let mut drawn_at = js_sys::Date::now();
+        while let Some(fetching) = next.take() {
+            let page = match read_page(fetching).await {
+                Ok(page) => page,
+                Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
+                Err(error) => {
+                    // The server is unreachable: keep trying, and say so.
+                    self.version.update(|version| *version += 1);
+                    self.mark_disconnected();
+                    leptos::logging::warn!("catching up: {error}");
+                    return self.retry_later();
+                }
+            };
+            after = page.next_after;
+            if page.more {
+                next = Some(api::start_get(&page_url(after)));
+            }
             loaded += page.events.len();
-            self.apply(&page.events);
+            let changed = self.apply_quietly(&page.events);
+            let now = js_sys::Date::now();
+            if next.is_none() || (changed && now - drawn_at > REDRAW_WHILE_LOADING_MS) {
+                self.version.update(|version| *version += 1);
+                drawn_at = now;
+            }
             if !matches!(
                 self.connection.get_untracked(),
                 Connection::Reconnecting { .. } | Connection::Offline { .. }
             ) {
                 self.connection.set(Connection::Loading { rows: loaded });
             }
-            after = page.next_after;
-            if !page.more {
-                break;
-            }
         }
-        // Pulling starts once, after the first catch-up: it resumes from the cursor the log holds.
-        let first_time = !self.pull_started.get_value();
-        self.pull_started.set_value(true);
-        let start = move || {
-            self.follow(after);
-            if first_time {
-                self.pull_periodically();
-            }
-        };
-        match self.owner.get_value() {
-            Some(owner) => owner.with(start),
-            None => start(),
-        }
+        self.run_in_owner(move || self.follow(after));
     }
 
     fn mark_disconnected(self) {
@@ -328,6 +440,42 @@ impl DeskState {
             drop(closures);
         });
     }
+}
+
+fn page_url(after: i64) -> String {
+    format!("/api/events?after={after}&limit={PAGE}")
+}
+
+async fn read_page(
+    fetching: impl std::future::Future<Output = Result<Vec<u8>, ApiError>>,
+) -> Result<Page, ApiError> {
+    api::parse_json(&fetching.await?)
+}
+
+fn history_url(before: i64) -> String {
+    format!("/api/events?before={before}&limit={PAGE}")
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Lets the browser handle input and paint before more work: a message to ourselves, which
+/// (unlike a zero timeout) is not throttled to 4 ms.
+async fn yield_to_browser() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+    });
+    let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl DeskState {

@@ -1,4 +1,5 @@
-//! "live", "reconnecting…", "offline since …": whether what the agent sees is current.
+//! "live", "reconnecting…", "offline since …": whether what the agent sees is current; and how
+//! much of the log's past is still being read.
 
 use leptos::prelude::*;
 
@@ -30,5 +31,18 @@ pub fn StatusLine() -> impl IntoView {
         Connection::Offline { .. } | Connection::Failed(_) => "status-line offline",
         _ => "status-line pending",
     };
-    view! { <div class=class role="status" aria-live="polite" data-testid="connection">{text}</div> }
+    // The log's past is read behind the live desk: how far it has got.
+    let history = move || {
+        state.history.get().map(|share| {
+            view! {
+                <div class="status-line pending" data-testid="history">
+                    {format!("reading history… {:.0}%", share * 100.0)}
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class=class role="status" aria-live="polite" data-testid="connection">{text}</div>
+        {history}
+    }
 }

@@ -1,4 +1,5 @@
-//! `GET /api/events?after=SEQ&limit=N` pages through the log; `GET /api/events/stream` follows it
+//! `GET /api/events?after=SEQ&limit=N` pages through the log (`?before=SEQ` pages back from the
+//! newest, so a desk can show the present first); `GET /api/events/stream` follows it
 //! live (SSE). The stream resumes after `Last-Event-ID` (or `?after=`): every event is read back
 //! from the log by seq, so a reconnect neither misses nor repeats one.
 
@@ -17,13 +18,15 @@ use super::ApiError;
 use crate::event_log::StoredEvent;
 use crate::state::AppState;
 
-pub const MAX_PAGE: usize = 1000;
+pub const MAX_PAGE: usize = 5000;
 const STREAM_BATCH: usize = 256;
 
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
     #[serde(default)]
     after: i64,
+    /// Pages backwards: the newest events before this seq (`i64::MAX`: the newest of all).
+    before: Option<i64>,
     limit: Option<usize>,
 }
 
@@ -58,9 +61,13 @@ impl From<StoredEvent> for EventView {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Page {
     pub events: Vec<EventView>,
-    /// Pass as `after` for the next page.
+    /// Pass as `after` for the next page (paging back: the newest seq in this page, where the
+    /// stream takes over).
     pub next_after: i64,
-    /// Whether more events follow this page right now.
+    /// Paging back: pass as `before` for the next, older page.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub next_before: Option<i64>,
+    /// Whether more events follow this page right now (paging back: precede it).
     pub more: bool,
 }
 
@@ -70,6 +77,19 @@ pub async fn page(
 ) -> Result<Json<Page>, ApiError> {
     let limit = query.limit.unwrap_or(200).clamp(1, MAX_PAGE);
     // One extra row tells whether another page follows.
+    if let Some(before) = query.before {
+        let mut events = state.events_before(before, limit + 1).await?;
+        let more = events.len() > limit;
+        if more {
+            events.remove(0);
+        }
+        return Ok(Json(Page {
+            next_before: Some(events.first().map_or(before, |event| event.seq)),
+            next_after: events.last().map_or(0, |event| event.seq),
+            events: events.into_iter().map(EventView::from).collect(),
+            more,
+        }));
+    }
     let mut events = state.events_after(query.after, limit + 1).await?;
     let more = events.len() > limit;
     events.truncate(limit);
@@ -77,6 +97,7 @@ pub async fn page(
     Ok(Json(Page {
         events: events.into_iter().map(EventView::from).collect(),
         next_after,
+        next_before: None,
         more,
     }))
 }

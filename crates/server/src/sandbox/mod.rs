@@ -17,6 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use axum::Router;
+use axum::serve::ListenerExt;
 use base64::Engine;
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
@@ -106,6 +107,9 @@ impl Sandbox {
             .nest("/wechat", wechat::routes(state.clone()))
             .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024));
         tokio::spawn(async move {
+            let listener = listener.tap_io(|stream| {
+                let _ = stream.set_nodelay(true);
+            });
             if let Err(error) = axum::serve(listener, router).await {
                 tracing::error!("the sandbox stopped: {error}");
             }
