@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Desk load benchmark: fills a fresh server's log with ~10k E云 conversations through the real
 # webhook intake (wrk, loopback, bounded in time), then measures in headless Chromium how long
-# the desk takes to be live, to switch conversation, and its JS heap.
+# the desk takes to be live, to switch conversation (also to one of ~100 k messages), and its JS heap.
 # Usage: bench/desk.sh [seconds of webhook load, default 20: about 200 k rows here]   (needs ./x test's setup: dist/, Playwright)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,4 +36,9 @@ request = function()
 end
 LUA
 wrk -t2 -c32 -d"${LOAD_SECONDS}s" -s "$WORK/load.lua" "$BASE/hooks/wechat/$SECRET" | grep -E "requests in"
+# Then one customer who writes a very long thread (about 100 k messages), the newest of all.
+sed -e 's/local customer = id % 10000/local customer = "big"/' -e 's/wxid_c%d/wxid_%s/' -e 's/for customer %d/for customer %s/' \
+  -e 's/1795000000 + counter/1796000000 + counter/' -e 's/thread_number \* 100000000/thread_number * 100000000 + 50000000/' \
+  "$WORK/load.lua" > "$WORK/big.lua"
+wrk -t2 -c32 -d"${BIG_THREAD_SECONDS:-7}s" -s "$WORK/big.lua" "$BASE/hooks/wechat/$SECRET" | grep -E "requests in"
 BASE_URL="$BASE" DATA_DIR="$WORK/data" node tests/e2e/bench/desk.mjs

@@ -11,10 +11,15 @@ use switchboard_desk::{Desk, Direction, Row};
 const ROWS: usize = 20_000;
 
 fn webhook_rows() -> Vec<Row> {
+    rows_from(10_000)
+}
+
+/// `ROWS` webhooks, from `customers` customers in turn.
+fn rows_from(customers: u64) -> Vec<Row> {
     (0..ROWS)
         .map(|index| {
             let id = 100_000_000 + index as u64;
-            let customer = id % 10_000;
+            let customer = id % customers;
             let body = format!(
                 r#"{{"wcId":"wxid_me","account":"me","messageType":60001,"data":{{"fromUser":"wxid_c{customer}","toUser":"wxid_me","msgId":{id},"newMsgId":{},"msgType":1,"timestamp":{},"content":"message {id} for customer {customer}","self":false}}}}"#,
                 900_000_000_000 + id,
@@ -65,6 +70,17 @@ fn load(c: &mut Criterion) {
             let mut desk = Desk::new();
             for row in &rows {
                 desk.apply(row);
+            }
+            desk
+        })
+    });
+    // The desk reads the past newest first: one long thread grows at its front.
+    let one_thread = rows_from(1);
+    group.bench_function("apply one customer's thread, newest page first", |b| {
+        b.iter_with_large_drop(|| {
+            let mut desk = Desk::new();
+            for page in one_thread.rchunks(5000) {
+                desk.apply_older(page);
             }
             desk
         })

@@ -5,7 +5,7 @@
 //! conversation id) it keeps the messages in time order, the title, the last activity and the
 //! unread count.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use switchboard_payload::event::{Content, ContentKind, ConversationKind, Event, EventType};
 use switchboard_payload::outcome::{Outcome, outcome};
@@ -66,8 +66,8 @@ pub struct Conversation {
     pub title: String,
     /// Whether the title came from a person's name (a better one is not looked for).
     titled_by_name: bool,
-    /// In time order (then log order).
-    pub messages: Vec<Message>,
+    /// In time order (then log order). A deque: history read newest first lands at the front.
+    pub messages: VecDeque<Message>,
     pub last_activity_ms: i64,
     pub last_seq: i64,
     pub unread: usize,
@@ -89,7 +89,7 @@ impl Conversation {
             key,
             kind: None,
             titled_by_name: false,
-            messages: Vec::new(),
+            messages: VecDeque::new(),
             last_activity_ms: 0,
             last_seq: 0,
             unread: 0,
@@ -133,7 +133,7 @@ impl Conversation {
 
     /// The newest message, for the list's preview.
     pub fn last_message(&self) -> Option<&Message> {
-        self.messages.last()
+        self.messages.back()
     }
 
     /// Inserts in time order; a message from a history page is old news, never unread.
@@ -266,7 +266,9 @@ impl Desk {
         }
         let oldest = self.oldest_seq;
         let mut changed = false;
-        for row in rows.iter().filter(|row| row.seq < oldest) {
+        // Newest first, row by row: each message lands at the front of its thread (no shifting),
+        // and whatever links rows (answers, recalls) waits for what it names either way.
+        for row in rows.iter().rev().filter(|row| row.seq < oldest) {
             self.oldest_seq = self.oldest_seq.min(row.seq);
             changed |= self.apply_row(row);
         }
@@ -681,7 +683,8 @@ impl Desk {
     fn find_mut(&mut self, platform: Platform, id: &str) -> Option<&mut Message> {
         let key = self.messages.get(&(platform, id.to_owned()))?.clone();
         let conversation = self.conversations.get_mut(&key)?;
-        conversation.messages.iter_mut().find(|message| {
+        // Newest first: what is recalled or answered is nearly always recent.
+        conversation.messages.iter_mut().rev().find(|message| {
             message.id == id || message.platform_ids.values().any(|value| value == id)
         })
     }
@@ -691,6 +694,7 @@ impl Desk {
             .get_mut(key)?
             .messages
             .iter_mut()
+            .rev()
             .find(|message| message.id == id)
     }
 

@@ -389,7 +389,7 @@ fn a_send_lands_in_the_conversation_the_desk_named_and_its_recall_uses_the_platf
         .conversation(&pair)
         .unwrap()
         .messages
-        .last()
+        .back()
         .unwrap()
         .clone();
     assert_eq!(sent.client_id.as_deref(), Some("draft-1"));
@@ -407,7 +407,7 @@ fn a_send_lands_in_the_conversation_the_desk_named_and_its_recall_uses_the_platf
         desk.conversation(&pair)
             .unwrap()
             .messages
-            .last()
+            .back()
             .unwrap()
             .recalled_at_ms
             .is_some()
@@ -614,7 +614,7 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
     desk.apply(&answer(4, "yunhu", 3, &yunhu_page(30, 1_700_000_000_000)));
     let conversation = desk.conversation(&chat).unwrap();
     assert_eq!(conversation.messages.len(), 31);
-    assert_eq!(conversation.messages.last().unwrap().id, "newest");
+    assert_eq!(conversation.messages.back().unwrap().id, "newest");
     assert_eq!(conversation.messages[0].id, "old-1700000000000-30");
     assert_eq!(conversation.unread, 0, "history is not news");
     assert!(

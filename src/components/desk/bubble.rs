@@ -7,7 +7,7 @@ use switchboard_desk::{Message, MessageStatus};
 use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind, EventType};
 
-use super::state::{DeskState, Draft};
+use super::state::{DeskState, Draft, Reply};
 use super::time::clock_time;
 
 /// One line for the conversation list.
@@ -263,6 +263,16 @@ pub fn Bubble(
         .clone()
         .filter(|_| message.outgoing && matches!(message.status, MessageStatus::Failed(_)));
     let retry_markdown = message.content.kind == Some(ContentKind::Markdown);
+    // A quote names the platform's id of a message that reached it.
+    let can_quote = capabilities.quote_reply
+        && !recalled
+        && !message.id.starts_with("seq:")
+        && matches!(
+            message.status,
+            MessageStatus::Received | MessageStatus::Sent | MessageStatus::Logged
+        );
+    let reply_to = message.clone();
+    let retry_quote = message.quote_message_id.clone();
     let recall_target = message.clone();
     view! {
         <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled data-message=message.id.clone() data-status=format!("{:?}", message.status)>
@@ -321,6 +331,21 @@ pub fn Bubble(
                 <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original, None)}</details>
             })}
             <div class="bubble-actions">
+                {can_quote.then(|| {
+                    let message = reply_to.clone();
+                    view! {
+                        <button class="link-button" on:click=move |_| {
+                            if let Some(key) = state.selected.get_untracked() {
+                                state.replying.set(Some(Reply {
+                                    key,
+                                    message_id: message.id.clone(),
+                                    preview: preview_text(&message),
+                                }));
+                                focus_composer();
+                            }
+                        }>"reply"</button>
+                    }
+                })}
                 {can_recall.then(|| {
                     let message = recall_target.clone();
                     view! {
@@ -341,7 +366,7 @@ pub fn Bubble(
                     <button class="link-button" on:click=move |_| {
                         if let Some(key) = state.selected.get_untracked() {
                             // A failed Markdown message is retried as Markdown.
-                            state.send_text(key, text.clone(), retry_markdown);
+                            state.send_text(key, text.clone(), retry_markdown, retry_quote.clone());
                         }
                     }>"retry"</button>
                 })}
@@ -353,6 +378,17 @@ pub fn Bubble(
         </li>
     }
     .into_any()
+}
+
+/// Puts the caret in the reply box (after "reply" the agent types the answer).
+fn focus_composer() {
+    if let Some(textarea) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector(".composer-text").ok().flatten())
+        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok())
+    {
+        let _ = textarea.focus();
+    }
 }
 
 fn copy(text: &str) {

@@ -1,5 +1,6 @@
-//! The reply box: Enter (or Ctrl+Enter) sends, Shift+Enter starts a new line. Shown only where
-//! the platform can send text (the capability table decides, not the click).
+//! The reply box: Enter (or Ctrl+Enter) sends, Shift+Enter starts a new line, Esc drops the quote
+//! being answered. Shown only where the platform can send text (the capability table decides,
+//! not the click).
 
 use leptos::prelude::*;
 use switchboard_desk::ConversationKey;
@@ -31,6 +32,16 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
         }
         input.set_value("");
     });
+    // The message being answered, when it is in this conversation.
+    let reply = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            state
+                .replying
+                .get()
+                .filter(|reply| reply.key == key && state.capabilities(platform).quote_reply)
+        })
+    };
     let send = {
         let key = key.clone();
         move || {
@@ -38,13 +49,18 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
             if message.trim().is_empty() {
                 return;
             }
-            state.send_text(key.clone(), message, as_markdown.get_untracked());
+            let quote = reply.get_untracked().map(|reply| reply.message_id);
+            state.send_text(key.clone(), message, as_markdown.get_untracked(), quote);
+            state.replying.set(None);
             text.set(String::new());
         }
     };
     let send_on_key = send.clone();
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        if event.key() == "Enter"
+        if event.key() == "Escape" && reply.get_untracked().is_some() {
+            event.prevent_default();
+            state.replying.set(None);
+        } else if event.key() == "Enter"
             && (!event.shift_key() || event.ctrl_key())
             && !event.is_composing()
         {
@@ -64,6 +80,13 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                     send();
                 }
             }>
+                {move || reply.get().map(|reply| view! {
+                    <div class="replying" data-testid="replying">
+                        <span class="muted">"Replying to "</span>
+                        <q>{reply.preview}</q>
+                        <button type="button" class="link-button" aria-label="Cancel the reply" on:click=move |_| state.replying.set(None)>"✕"</button>
+                    </div>
+                })}
                 <textarea
                     class="composer-text"
                     aria-label="Message"

@@ -12,7 +12,7 @@ use super::time::relative_time;
 const ROW_HEIGHT: f64 = 64.0;
 const OVERSCAN: usize = 6;
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Summary {
     key: ConversationKey,
     title: String,
@@ -42,13 +42,15 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
     let container = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0);
     let viewport = RwSignal::new(800.0);
+    let first =
+        Memo::new(move |_| ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN));
     let window = move || {
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let first = first.get();
         let count = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
         order.with(|all| {
             let end = (first + count).min(all.len());
             let in_view = all.get(first.min(end)..end).unwrap_or_default();
-            let rows = state.with_desk(|desk| {
+            state.with_desk(|desk| {
                 in_view
                     .iter()
                     .filter_map(|key| desk.conversation(key))
@@ -63,8 +65,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                         unread: conversation.unread,
                     })
                     .collect::<Vec<_>>()
-            });
-            (first, rows)
+            })
         })
     };
     // Keep the selected conversation in view when Alt+J/K moves it.
@@ -88,6 +89,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
         }
     });
     let total = move || format!("{}px", order.with(Vec::len) as f64 * ROW_HEIGHT);
+    let offset = move || format!("translateY({}px)", first.get() as f64 * ROW_HEIGHT);
     view! {
         <section class="conversation-column" aria-label="Conversations">
             <input
@@ -115,15 +117,14 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                     <p class="muted empty-list">"No conversations match."</p>
                 })}
                 <div class="conversation-spacer" style:height=total>
-                    {move || {
-                        let (first, rows) = window();
-                        let offset = format!("translateY({}px)", first as f64 * ROW_HEIGHT);
-                        view! {
-                            <div class="conversation-window" style:transform=offset>
-                                {rows.into_iter().map(|summary| view! { <ConversationRow summary/> }).collect_view()}
-                            </div>
-                        }
-                    }}
+                    <div class="conversation-window" style:transform=offset>
+                        // Keyed by everything a row shows: a change redraws that row alone.
+                        <For
+                            each=window
+                            key=|summary: &Summary| summary.clone()
+                            children=|summary| view! { <ConversationRow summary/> }
+                        />
+                    </div>
                 </div>
             </div>
         </section>

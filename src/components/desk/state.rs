@@ -85,6 +85,16 @@ pub struct Draft {
     pub progress: Option<f64>,
     /// Sent as Markdown (a retry sends it the same way).
     pub markdown: bool,
+    /// The message it answers (a retry quotes it again).
+    pub quote: Option<String>,
+}
+
+/// The message the agent is answering with a quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub key: ConversationKey,
+    pub message_id: String,
+    pub preview: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -120,6 +130,8 @@ pub struct DeskState {
     pub notice: RwSignal<Option<String>>,
     /// Platforms being pulled right now (a pull is not started twice).
     pub pulling: RwSignal<Vec<Platform>>,
+    /// The message the next reply quotes (where the platform takes quotes).
+    pub replying: RwSignal<Option<Reply>>,
     /// While the log's past is still being read behind the live desk: the share read (0–1).
     pub history: RwSignal<Option<f64>>,
     pull_started: StoredValue<bool>,
@@ -143,6 +155,7 @@ impl DeskState {
             notice: RwSignal::new(None),
             pulling: RwSignal::new(Vec::new()),
             history: RwSignal::new(None),
+            replying: RwSignal::new(None),
             pull_started: StoredValue::new(false),
             owner: StoredValue::new(Owner::current()),
         }
@@ -612,7 +625,13 @@ impl DeskState {
 
     /// Sends a text message: an optimistic bubble at once, then the platform's request through
     /// the proxy. The log's rows take over the bubble (matched by its client id).
-    pub fn send_text(self, key: ConversationKey, text: String, markdown: bool) {
+    pub fn send_text(
+        self,
+        key: ConversationKey,
+        text: String,
+        markdown: bool,
+        quote: Option<String>,
+    ) {
         let client_id = api::fresh_uuid();
         let draft = Draft {
             client_id: client_id.clone(),
@@ -623,16 +642,18 @@ impl DeskState {
             image_preview: None,
             progress: None,
             markdown,
+            quote: quote.clone(),
         };
         self.drafts.update(|drafts| drafts.push(draft));
         let target = self.target_of(&key);
         let call = target
             .ok_or_else(|| "the conversation is gone".to_owned())
             .and_then(|target| {
+                let quote = quote.as_deref();
                 let composed = if markdown {
-                    compose::send_markdown(key.platform, &target, &text, None, &client_id)
+                    compose::send_markdown(key.platform, &target, &text, quote, &client_id)
                 } else {
-                    compose::send_text(key.platform, &target, &text, None, &client_id)
+                    compose::send_text(key.platform, &target, &text, quote, &client_id)
                 };
                 composed.map_err(|error| error.to_string())
             });
@@ -646,7 +667,7 @@ impl DeskState {
     pub fn retry(self, draft: Draft) {
         self.drafts
             .update(|drafts| drafts.retain(|existing| existing.client_id != draft.client_id));
-        self.send_text(draft.key, draft.text, draft.markdown);
+        self.send_text(draft.key, draft.text, draft.markdown, draft.quote);
     }
 
     /// Sends an image or, for any other file, a file message: uploads it through `/api/upload`
@@ -674,6 +695,7 @@ impl DeskState {
                 image_preview: preview,
                 progress: Some(0.0),
                 markdown: false,
+                quote: None,
             })
         });
         let progress_id = client_id.clone();

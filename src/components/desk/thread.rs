@@ -1,51 +1,121 @@
-//! Right column: the open conversation's messages, oldest at the top.
+//! Right column: the open conversation's messages, oldest at the top. A thread of any length
+//! keeps at most [`WINDOW`] bubbles in the page: a window over the messages, pinned to the newest
+//! until the agent pages back ("show earlier" / "show later"). Only that window is copied out of
+//! the desk when it changes, and bubbles are keyed, so a new message anywhere redraws nothing
+//! but what changed.
+
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
+use switchboard_desk::{ConversationKey, Message};
 use switchboard_payload::compose;
 
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
 use super::state::DeskState;
 
-/// Messages rendered at once; older ones come with "show earlier".
-const WINDOW: usize = 300;
+/// Most messages in the page at once (a screenful many times over; opening a thread draws them).
+const WINDOW: usize = 120;
+/// How far "show earlier" / "show later" move the window.
+const STEP: usize = 60;
+
+/// What the thread shows of the open conversation.
+#[derive(Clone, PartialEq)]
+struct ThreadWindow {
+    key: ConversationKey,
+    title: String,
+    total: usize,
+    /// The window: `messages` are `start..start + messages.len()` of the conversation.
+    start: usize,
+    messages: Vec<Message>,
+    /// Previews of the messages the window's messages quote.
+    quoted: HashMap<String, String>,
+    /// Client ids of the desk's own messages in the whole conversation (their drafts give way).
+    client_ids: HashSet<String>,
+    has_history: bool,
+    earlier_exhausted: bool,
+}
+
+impl ThreadWindow {
+    fn end(&self) -> usize {
+        self.start + self.messages.len()
+    }
+}
+
+/// What identifies a bubble's looks: when any of it changes, the bubble is drawn again.
+type BubbleKey = (String, i64, String, Option<i64>, Option<i64>, bool);
+
+fn bubble_key(message: &Message) -> BubbleKey {
+    (
+        message.id.clone(),
+        message.seq,
+        format!("{:?}", message.status),
+        message.recalled_at_ms,
+        message.edited_at_ms,
+        message.acknowledged,
+    )
+}
 
 #[component]
 pub fn Thread() -> impl IntoView {
     let state = expect_context::<DeskState>();
-    let shown = RwSignal::new(WINDOW);
+    // Where the window ends; `None`: at the newest message, following new ones.
+    let window_end = RwSignal::new(None::<usize>);
     Effect::new(move |_| {
         state.selected.track();
-        shown.set(WINDOW);
+        window_end.set(None);
     });
     let list = NodeRef::<leptos::html::Ol>::new();
-    let conversation = Memo::new(move |_| {
+    let window = Memo::new(move |_| {
         let key = state.selected.get()?;
-        state.with_desk(|desk| desk.conversation(&key).cloned())
-    });
-    let conversation_client_ids = move || {
-        conversation.with(|conversation| {
-            conversation
+        let end = window_end.get();
+        state.with_desk(|desk| {
+            let conversation = desk.conversation(&key)?;
+            let total = conversation.messages.len();
+            let end = end.map_or(total, |end| end.min(total));
+            let start = end.saturating_sub(WINDOW);
+            let messages: Vec<Message> = conversation.messages.range(start..end).cloned().collect();
+            let quoting: HashSet<&str> = messages
                 .iter()
-                .flat_map(|conversation| {
-                    conversation
-                        .messages
-                        .iter()
-                        .filter_map(|message| message.client_id.clone())
-                })
-                .collect()
+                .filter_map(|message| message.quote_message_id.as_deref())
+                .collect();
+            let quoted = if quoting.is_empty() {
+                HashMap::new()
+            } else {
+                conversation
+                    .messages
+                    .iter()
+                    .filter(|message| quoting.contains(message.id.as_str()))
+                    .map(|message| (message.id.clone(), preview_text(message)))
+                    .collect()
+            };
+            let platform = key.platform;
+            Some(ThreadWindow {
+                title: conversation.title.clone(),
+                total,
+                start,
+                messages,
+                quoted,
+                client_ids: conversation
+                    .messages
+                    .iter()
+                    .filter_map(|message| message.client_id.clone())
+                    .collect(),
+                // Past what the log holds, the platform's own history (where it has one).
+                has_history: state.capabilities(platform).history
+                    && compose::earlier_messages(platform, &conversation.target(), None).is_ok(),
+                earlier_exhausted: conversation.earlier_exhausted,
+                key,
+            })
         })
-    };
+    });
     // New messages scroll into view; an earlier page loading above does not move the reader.
     let newest = Memo::new(move |_| {
-        conversation.with(|conversation| {
-            conversation.as_ref().map(|conversation| {
+        window.with(|window| {
+            window.as_ref().map(|window| {
                 (
-                    conversation.key.clone(),
-                    conversation
-                        .messages
-                        .last()
-                        .map(|message| message.id.clone()),
+                    window.key.clone(),
+                    window.messages.last().map(|message| message.id.clone()),
                 )
             })
         })
@@ -53,74 +123,117 @@ pub fn Thread() -> impl IntoView {
     Effect::new(move |_| {
         newest.track();
         state.drafts.track();
-        if let Some(element) = list.get() {
+        if window_end.get_untracked().is_none()
+            && let Some(element) = list.get()
+        {
             element.set_scroll_top(element.scroll_height());
         }
     });
-    view! {
-        <section class="thread" aria-label="Conversation">
-            {move || match conversation.get() {
-                None => view! { <p class="muted thread-empty">"Pick a conversation (Alt+J / Alt+K move through them)."</p> }.into_any(),
-                Some(conversation) => {
-                    let platform = conversation.key.platform;
-                    let total = conversation.messages.len();
-                    let start = total.saturating_sub(shown.get());
-                    let by_id: std::collections::HashMap<&str, String> = conversation
+    let move_window = move |earlier: bool| {
+        let Some((end, total)) = window
+            .with_untracked(|window| window.as_ref().map(|window| (window.end(), window.total)))
+        else {
+            return;
+        };
+        let end = if earlier {
+            end.saturating_sub(STEP).max(WINDOW.min(total))
+        } else {
+            end + STEP
+        };
+        window_end.set((end < total).then_some(end));
+    };
+    let bubbles = move || {
+        window.with(|window| {
+            window
+                .as_ref()
+                .map(|window| {
+                    window
                         .messages
                         .iter()
-                        .map(|message| (message.id.as_str(), preview_text(message)))
-                        .collect();
-                    let bubbles = conversation.messages[start..]
-                        .iter()
                         .map(|message| {
-                            let quoted = message.quote_message_id.as_deref().map(|id| by_id.get(id).cloned().unwrap_or_else(|| format!("message {id}")));
-                            view! { <Bubble message=message.clone() platform quoted=quoted/> }
+                            let quoted = message.quote_message_id.as_deref().map(|id| {
+                                window
+                                    .quoted
+                                    .get(id)
+                                    .cloned()
+                                    .unwrap_or_else(|| format!("message {id}"))
+                            });
+                            (message.clone(), quoted)
                         })
-                        .collect_view();
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    // The frame (header, composer) is drawn once per conversation: what the agent is typing
+    // survives new messages.
+    let open =
+        Memo::new(move |_| window.with(|window| window.as_ref().map(|window| window.key.clone())));
+    view! {
+        <section class="thread" aria-label="Conversation">
+            {move || match open.get() {
+                None => view! { <p class="muted thread-empty">"Pick a conversation (Alt+J / Alt+K move through them)."</p> }.into_any(),
+                Some(key) => {
+                    let title = move || window.with(|window| window.as_ref().map(|window| window.title.clone()).unwrap_or_default());
+                    let platform = key.platform;
+                    let earlier = move || window.with(|window| window.as_ref().map_or(0, |window| window.start));
+                    let later = move || window.with(|window| window.as_ref().map_or(0, |window| window.total - window.end()));
+                    let history_end = move || window.with(|window| {
+                        window.as_ref().filter(|window| window.start == 0 && window.has_history).map(|window| window.earlier_exhausted)
+                    });
+                    let load_key = key.clone();
                     view! {
                         <header class="thread-header">
-                            <h2>{conversation.title.clone()}</h2>
+                            <h2>{title}</h2>
                             <span class="platform-badge">{platform.name()}</span>
-                            <span class="muted">{conversation.key.id.clone()}</span>
+                            <span class="muted">{key.id.clone()}</span>
                         </header>
-                        {(start > 0).then(|| view! {
-                            <button class="link-button" on:click=move |_| shown.update(|shown| *shown += WINDOW)>
-                                {format!("show earlier ({start} more)")}
+                        {move || (earlier() > 0).then(|| view! {
+                            <button class="link-button" on:click=move |_| move_window(true)>
+                                {format!("show earlier ({} more)", earlier())}
                             </button>
                         })}
-                        {
-                            // Past what the log holds, the platform's own history (where it has one).
-                            let has_history = state.capabilities(platform).history
-                                && compose::earlier_messages(platform, &conversation.target(), None).is_ok();
-                            let key = conversation.key.clone();
-                            (start == 0 && has_history).then(|| if conversation.earlier_exhausted {
-                                view! { <p class="muted history-end">"Beginning of the conversation"</p> }.into_any()
-                            } else {
-                                view! {
-                                    <button class="link-button load-earlier" on:click=move |_| state.load_earlier(key.clone())>
-                                        "Load earlier messages"
-                                    </button>
-                                }.into_any()
-                            })
-                        }
+                        {move || history_end().map(|exhausted| if exhausted {
+                            view! { <p class="muted history-end">"Beginning of the conversation"</p> }.into_any()
+                        } else {
+                            let key = load_key.clone();
+                            view! {
+                                <button class="link-button load-earlier" on:click=move |_| state.load_earlier(key.clone())>
+                                    "Load earlier messages"
+                                </button>
+                            }.into_any()
+                        })}
                         <ol class="message-list" node_ref=list>
-                            {bubbles}
+                            <For
+                                each=bubbles
+                                key=|(message, quoted): &(Message, Option<String>)| (bubble_key(message), quoted.clone())
+                                children=move |(message, quoted)| view! { <Bubble message platform quoted/> }
+                            />
                             {move || {
                                 // Bubbles the log has not shown yet: they give way to its rows.
                                 let key = state.selected.get();
-                                let shown: std::collections::HashSet<String> = conversation_client_ids();
+                                let shown = window.with(|window| window.as_ref().map(|window| window.client_ids.clone()).unwrap_or_default());
                                 state.drafts.get().into_iter()
                                     .filter(|draft| Some(&draft.key) == key.as_ref() && !shown.contains(&draft.client_id))
                                     .map(|draft| view! { <DraftBubble draft/> })
                                     .collect_view()
                             }}
                         </ol>
+                        {move || (later() > 0).then(|| view! {
+                            <div class="thread-later">
+                                <button class="link-button" on:click=move |_| move_window(false)>
+                                    {format!("show later ({} more)", later())}
+                                </button>
+                                " "
+                                <button class="link-button" on:click=move |_| window_end.set(None)>"newest"</button>
+                            </div>
+                        })}
                         {move || state.notice.get().map(|notice| view! {
                             <p class="notice" role="alert">{notice}" "
                                 <button class="link-button" on:click=move |_| state.notice.set(None)>"dismiss"</button>
                             </p>
                         })}
-                        <Composer key=conversation.key.clone()/>
+                        <Composer key=key.clone()/>
                     }
                     .into_any()
                 }

@@ -20,19 +20,47 @@ const started = Date.now();
 await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 600_000 });
 await page.locator('.conversation-row').first().waitFor();
 const interactive = Date.now() - started;
-const switchTo = async (n) => {
-  const before = Date.now();
-  await page.locator('.conversation-row').nth(n).click();
-  await page.locator('.conversation-row').nth(n).and(page.locator('[aria-selected="true"]')).waitFor();
-  await page.locator('.message-list .bubble').first().waitFor();
-  return Date.now() - before;
-};
+// A switch: from the click to the first frame after it, timed in the page (a Playwright round
+// trip per step would add its own tens of milliseconds), checked to show that conversation.
+const switchTo = (n) => page.evaluate(async (n) => {
+  const row = document.querySelectorAll('.conversation-row')[n];
+  const id = row.dataset.conversation;
+  const started = performance.now();
+  row.click();
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const took = performance.now() - started;
+  const shown = document.querySelector('.thread-header .muted')?.textContent === id
+    && document.querySelectorAll('.message-list .bubble').length > 0;
+  if (!shown) throw new Error(`conversation ${id} was not shown`);
+  return Math.round(took);
+}, n);
 const whileReading = [];
+await page.locator('.conversation-row').nth(5).waitFor({ timeout: 600_000 });
 for (let n = 1; n <= 3; n++) whileReading.push(await switchTo(n));
 await page.getByTestId('history').waitFor({ state: 'detached', timeout: 600_000 });
 const history = Date.now() - started;
 const switches = [];
 for (let n = 1; n <= 5; n++) switches.push(await switchTo(n));
+// The customer with the very long thread: open it, and see a new message of theirs arrive.
+const big = await page.evaluate(() => [...document.querySelectorAll('.conversation-row')]
+  .findIndex((row) => row.dataset.conversation === 'wxid_big'));
+let bigThread = 'n/a';
+if (big >= 0) {
+  const open = await switchTo(big);
+  const inPage = await page.locator('.message-list .bubble').count();
+  const secret = readFileSync(join(process.env.DATA_DIR, 'webhook-secret'), 'utf8').trim();
+  const text = `live into the long thread ${Date.now()}`;
+  const before = Date.now();
+  await fetch(`${base}/hooks/wechat/${secret}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ wcId: 'wxid_me', account: 'me', messageType: 60001, data: { fromUser: 'wxid_big', toUser: 'wxid_me',
+      msgId: 1, newMsgId: Date.now(), msgType: 1, timestamp: 1797000000, content: text, self: false } }),
+  });
+  await page.locator('.message-list .bubble', { hasText: text }).waitFor();
+  const live = Date.now() - before;
+  const messages = await page.evaluate(() => document.querySelector('.thread .link-button')?.textContent ?? '');
+  bigThread = `open_ms=${open} bubbles_in_page=${inPage} live_message_ms=${live} (${messages})`;
+}
 const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
-console.log(`DESK PERF interactive_ms=${interactive} history_read_ms=${history} switch_ms=${switches.join(',')} switch_while_reading_ms=${whileReading.join(',')} js_heap_mb=${heap ? (heap / 1048576).toFixed(1) : 'n/a'}`);
+console.log(`DESK PERF interactive_ms=${interactive} history_read_ms=${history} switch_ms=${switches.join(',')} switch_while_reading_ms=${whileReading.join(',')} js_heap_mb=${heap ? (heap / 1048576).toFixed(1) : 'n/a'} long_thread: ${bigThread}`);
 await browser.close();

@@ -215,6 +215,73 @@ for (const platform of ['yunhu', 'mixin']) {
   });
 }
 
+for (const platform of ['yunhu', 'mixin']) {
+  test(`on ${platform} the agent answers a message with a quote of it`, async ({ page }) => {
+    await logIn(page);
+    const question = `${platform} asks which size ${Date.now()}`;
+    await customerSays(page, platform, question, 1);
+    await page.locator('.conversation-row', { hasText: question }).click();
+    const asked = page.locator('.message-list .bubble:not(.outgoing)', { hasText: question });
+    await asked.getByRole('button', { name: 'reply' }).click();
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await expect(message).toBeFocused();
+    await expect(page.getByTestId('replying')).toContainText(question);
+    await message.press('Escape');
+    await expect(page.getByTestId('replying')).toHaveCount(0);
+    await asked.getByRole('button', { name: 'reply' }).click();
+    await message.fill('M 码');
+    await message.press('Enter');
+    await expect(page.getByTestId('replying')).toHaveCount(0);
+    const sent = page.locator('.message-list .bubble.outgoing:not(.draft)').last();
+    await expect(sent.locator('.status')).toHaveText('sent');
+    await expect(sent.locator('blockquote.quote')).toContainText(question);
+  });
+}
+
+test('a long thread keeps a window of bubbles in the page, pages through the rest, and keeps what the agent types', async ({ page }) => {
+  test.setTimeout(120_000);
+  await logIn(page);
+  const tag = `long-${Date.now()}`;
+  const say = (n) => customerSays(page, 'wechat', `${tag} #${String(n).padStart(3, '0')}`, 4242);
+  for (let n = 1; n <= 140; n++) await say(n);
+  await page.locator('.conversation-row', { hasText: `${tag} #140` }).click();
+  const bubbles = page.locator('.message-list .bubble');
+  await expect(bubbles.last()).toContainText(`${tag} #140`);
+  await expect(bubbles).toHaveCount(120);
+  await expect(bubbles.first()).toContainText(`${tag} #021`);
+
+  const message = page.getByRole('textbox', { name: 'Message' });
+  await message.fill('half a reply');
+  await say(141);
+  await expect(bubbles.last()).toContainText(`${tag} #141`);
+  await expect(bubbles).toHaveCount(120);
+  await expect(message).toHaveValue('half a reply');
+
+  // The sandbox's customers are few: other tests may have written in this thread too.
+  const earlier = page.getByRole('button', { name: /^show earlier \(\d+ more\)$/ });
+  const hidden = Number((await earlier.textContent()).match(/\d+/)[0]);
+  expect(hidden).toBeGreaterThanOrEqual(21);
+  await earlier.click();
+  await expect(bubbles).toHaveCount(120);
+  await expect(page.getByRole('button', { name: `show later (${Math.min(hidden, 60)} more)` })).toBeVisible();
+  // Back at the conversation's start when the window moved far enough.
+  if (hidden <= 60) await expect(earlier).toHaveCount(0);
+  await expect(bubbles.last()).not.toContainText(`${tag} #141`);
+  await page.getByRole('button', { name: 'newest' }).click();
+  await expect(bubbles.last()).toContainText(`${tag} #141`);
+  await expect(page.getByRole('button', { name: /show later/ })).toHaveCount(0);
+});
+
+test('platforms that take no quotes offer no reply button', async ({ page }) => {
+  await logIn(page);
+  const question = `douyin no quotes ${Date.now()}`;
+  await customerSays(page, 'douyin', question, 1);
+  await page.locator('.conversation-row', { hasText: question }).click();
+  const asked = page.locator('.message-list .bubble', { hasText: question });
+  await expect(asked.getByRole('link', { name: 'inspect' })).toBeVisible();
+  await expect(asked.getByRole('button', { name: 'reply' })).toHaveCount(0);
+});
+
 test('platforms that render no Markdown offer no Markdown toggle', async ({ page }) => {
   await logIn(page);
   const question = `wecom plain ${Date.now()}`;
