@@ -56,6 +56,33 @@ fn douyin_customer(message_id: &str, from: &str, name: &str, text: &str) -> Vec<
     .unwrap()
 }
 
+/// Yunhu's "success" status answer.
+fn yunhu_ok() -> Vec<u8> {
+    StatusResponse {
+        status: Some(Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+    }
+    .encode_to_vec()
+}
+
+/// A Yunhu user-API text message from us to chat 5180273.
+fn yunhu_text_send(msg_id: &str, text: &str) -> SendMessageRequest {
+    SendMessageRequest {
+        msg_id: msg_id.into(),
+        chat_id: "5180273".into(),
+        chat_type: 1,
+        content: Some(MsgContent {
+            text: text.into(),
+            ..Default::default()
+        }),
+        content_type: 1,
+        ..Default::default()
+    }
+}
+
 fn key(platform: Platform, id: &str) -> ConversationKey {
     ConversationKey {
         platform,
@@ -454,25 +481,8 @@ fn read_receipts_we_sent_mark_the_customers_messages() {
 #[test]
 fn an_edit_shows_once_the_platform_accepts_it_and_keeps_the_original() {
     let mut desk = Desk::new();
-    let send = SendMessageRequest {
-        msg_id: "m1".into(),
-        chat_id: "5180273".into(),
-        chat_type: 1,
-        content: Some(MsgContent {
-            text: "旧".into(),
-            ..Default::default()
-        }),
-        content_type: 1,
-        ..Default::default()
-    };
-    let ok = StatusResponse {
-        status: Some(Status {
-            request_id: 1,
-            code: 1,
-            msg: "success".into(),
-        }),
-    }
-    .encode_to_vec();
+    let send = yunhu_text_send("m1", "旧");
+    let ok = yunhu_ok();
     desk.apply(&outbound(
         1,
         "yunhu",
@@ -745,25 +755,8 @@ fn a_file_sent_through_the_yunhu_bot_keeps_the_name_the_desk_noted() {
 /// A log with every kind of cross-row link: answers to requests, recalls by the platform's id,
 /// read receipts, edits, and pulls whose newest key buffer must win.
 fn linked_log() -> Vec<Row> {
-    let ok = StatusResponse {
-        status: Some(Status {
-            request_id: 1,
-            code: 1,
-            msg: "success".into(),
-        }),
-    }
-    .encode_to_vec();
-    let yunhu_send = SendMessageRequest {
-        msg_id: "m1".into(),
-        chat_id: "5180273".into(),
-        chat_type: 1,
-        content: Some(MsgContent {
-            text: "旧".into(),
-            ..Default::default()
-        }),
-        content_type: 1,
-        ..Default::default()
-    };
+    let ok = yunhu_ok();
+    let yunhu_send = yunhu_text_send("m1", "旧");
     let yunhu_edit = SendMessageRequest {
         content: Some(MsgContent {
             text: "新".into(),

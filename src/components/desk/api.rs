@@ -119,12 +119,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let (status, text) = send("GET", url, None).await?;
-    if !(200..300).contains(&status) {
-        return Err(error_of(status, &text));
-    }
-    serde_json::from_str(&text)
-        .map_err(|error| ApiError::Status(status, format!("unexpected answer: {error}")))
+    parse_json(&start_get(url).await?)
 }
 
 /// POSTs JSON; returns the status and body text of any 2xx answer.

@@ -327,10 +327,10 @@ impl DeskState {
     /// the stream. The next page is on the wire while this one is applied, and the views redraw
     /// at most every [`REDRAW_WHILE_LOADING_MS`].
     async fn catch_up_and_follow(self) {
-        if self.desk.with_value(Desk::last_seq) == 0 {
+        let mut after = self.desk.with_value(Desk::last_seq);
+        if after == 0 {
             return self.load_newest_then_follow().await;
         }
-        let mut after = self.desk.with_value(Desk::last_seq);
         let mut loaded = 0;
         let mut next = Some(api::start_get(&page_url(after)));
         let mut drawn_at = js_sys::Date::now();
