@@ -129,8 +129,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         };
         let platforms = Platforms::from_config(&config)?;
         let hosted = HostedFiles::new(&args.data_dir);
-        let mut state = AppState::new(log, platforms, secrets, config, hosted, shutting_down)?;
-        state.sandbox = sandbox.clone();
+        let state = AppState::new(
+            log,
+            platforms,
+            secrets,
+            config,
+            hosted,
+            shutting_down,
+            sandbox.clone(),
+        )?;
         if state.sandbox.is_some() {
             let seeded = seed::seed_if_empty(&state).await?;
             if seeded > 0 {

@@ -12,8 +12,19 @@ use crate::event_log::{Appended, Direction, EventLog, NewEvent, StoredEvent};
 use crate::platforms::Platforms;
 use crate::secrets::Secrets;
 
+/// Cheap to clone: every extractor and layer of every request clones it, so it is one `Arc`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub log: Arc<EventLog>,
     pub platforms: Platforms,
     pub secrets: Arc<Secrets>,
@@ -56,6 +67,7 @@ impl AppState {
         config: Config,
         hosted: crate::hosted::HostedFiles,
         shutting_down: watch::Receiver<bool>,
+        sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     ) -> anyhow::Result<AppState> {
         let newest = log.last_seq().context("reading the event log")?;
         let client = reqwest::Client::builder()
@@ -68,7 +80,7 @@ impl AppState {
         let log = Arc::new(log);
         let newest = Arc::new(watch::channel(newest).0);
         let writer = spawn_writer(log.clone(), newest.clone())?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             log,
             platforms,
             secrets: Arc::new(secrets),
@@ -77,9 +89,9 @@ impl AppState {
             newest,
             shutting_down,
             hosted,
-            sandbox: None,
+            sandbox,
             writer,
-        })
+        })))
     }
 
     /// Queues an append for the writer and returns once the row is durable (live streams are
