@@ -48,14 +48,31 @@ local cookie = os.getenv("COOKIE")
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 LUA
 
+# CPU ticks (user + system) of each switchboard thread: "thread-id name ticks" lines.
+thread_ticks() {
+  for task in /proc/"$SERVER_PID"/task/*; do
+    printf '%s %s %s\n' "${task##*/}" "$(tr ' ' '_' < "$task/comm")" "$(awk '{print $14 + $15}' "$task/stat")"
+  done
+}
+
 run() { # name url body cookie
+  thread_ticks > "$WORK/ticks.before"
   BODY="$3" COOKIE="$4" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/post.lua" "$2" > "$WORK/$1.txt"
+  thread_ticks > "$WORK/ticks.after"
+  # Where switchboard's CPU went during the run, in cores, summed by thread name.
+  awk -v seconds="$SECONDS_PER_RUN" -v ticks="$(getconf CLK_TCK)" '
+    FNR == NR { before[$1] = $3; next }
+    { used[$2] += $3 - before[$1] }
+    END { line = ""; for (name in used) if (used[name] > 0)
+            line = line sprintf("%s %.2f  ", name, used[name] / ticks / seconds)
+          print "    switchboard, cores by thread: " line }' "$WORK/ticks.before" "$WORK/ticks.after" > "$WORK/$1.cpu"
   local rps p50 p99 errors
   rps="$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt")"
   p50="$(awk '$1=="50%" {print $2}' "$WORK/$1.txt")"
   p99="$(awk '$1=="99%" {print $2}' "$WORK/$1.txt")"
   errors="$(awk '/Non-2xx/ {print $5}' "$WORK/$1.txt")"
   printf '%-34s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  cat "$WORK/$1.cpu"
   echo "$rps" > "$WORK/$1.rps"
 }
 
