@@ -3,7 +3,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::top_bar::TopBar;
-use crate::pages::{desk::Desk, inspector::Inspector, not_found::NotFound};
+use crate::pages::{desk::Desk, inspector::Inspector, not_found::NotFound, settings::Settings};
 
 /// The whole console: top bar, then the page the URL names.
 #[component]
@@ -16,6 +16,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/desk"/> }/>
                     <Route path=path!("/desk") view=Desk/>
                     <Route path=path!("/inspect") view=Inspector/>
+                    <Route path=path!("/settings") view=Settings/>
                 </Routes>
             </main>
         </Router>

@@ -1,4 +1,5 @@
 pub mod desk;
 pub mod empty_state;
 pub mod inspector;
+pub mod settings;
 pub mod top_bar;

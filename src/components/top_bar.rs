@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Product name and the navigation between the two jobs of the console.
+/// Product name and the navigation: the two jobs of the console, and its settings.
 #[component]
 pub fn TopBar() -> impl IntoView {
     view! {
@@ -10,6 +10,7 @@ pub fn TopBar() -> impl IntoView {
             <nav class="top-nav" aria-label="Main">
                 <A href="/desk">"Desk"</A>
                 <A href="/inspect">"Inspector"</A>
+                <A href="/settings">"Settings"</A>
             </nav>
         </header>
     }

@@ -1,0 +1,79 @@
+//! One configured platform: the webhook URL to give it (selectable, with Copy) and what the desk
+//! can do there.
+
+use leptos::prelude::*;
+
+use super::capabilities::describe;
+use crate::components::desk::state::PlatformConfig;
+
+#[component]
+pub fn PlatformCard(platform: PlatformConfig, webhook: Option<String>) -> impl IntoView {
+    let (can, cannot) = describe(&platform.capabilities);
+    let copied = RwSignal::new(None::<Result<(), String>>);
+    let name = platform.name.clone();
+    let field_id = format!("webhook-{}", platform.id);
+    let webhook_view = match webhook {
+        Some(url) => {
+            let copy_url = url.clone();
+            let copy = move |_| {
+                let text = copy_url.clone();
+                leptos::task::spawn_local(async move {
+                    copied.set(Some(copy_text(&text).await));
+                });
+            };
+            view! {
+                <label for=field_id.clone()>"Webhook URL"</label>
+                <div class="webhook-field">
+                    <input id=field_id readonly value=url class="webhook-url"
+                        on:focus=|event| select_all(&event)/>
+                    <button class="button" type="button" on:click=copy>"Copy"</button>
+                </div>
+                {move || copied.get().map(|outcome| match outcome {
+                    Ok(()) => view! { <p class="notice" role="status">"Copied."</p> }.into_any(),
+                    Err(reason) => view! { <p class="error" role="alert">{reason}</p> }.into_any(),
+                })}
+            }
+            .into_any()
+        }
+        None => view! {
+            <p class="error" role="alert">"The server listed no webhook URL for this platform."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="platform-card" data-platform=platform.id aria-label=platform.name>
+            <h2>{name}</h2>
+            {webhook_view}
+            <p class="capabilities">
+                <span class="muted">"The desk can: "</span>
+                {if can.is_empty() { "nothing yet".to_owned() } else { can.join(" · ") }}
+            </p>
+            {(!cannot.is_empty()).then(|| view! {
+                <p class="capabilities muted">"Not on this platform: " {cannot.join(" · ")}</p>
+            })}
+        </section>
+    }
+}
+
+async fn copy_text(text: &str) -> Result<(), String> {
+    let refused =
+        || "The browser refused the clipboard: select the URL and copy it by hand.".to_owned();
+    let promise = web_sys::window()
+        .ok_or_else(refused)?
+        .navigator()
+        .clipboard()
+        .write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| refused())
+}
+
+fn select_all(event: &leptos::ev::FocusEvent) {
+    if let Some(input) = event
+        .target()
+        .and_then(|target| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(target).ok())
+    {
+        input.select();
+    }
+}

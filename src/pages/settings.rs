@@ -1,0 +1,99 @@
+//! Settings: the server's mode and, for each configured platform, the webhook URL to give it and
+//! what the desk can do there. The URLs carry our webhook secret, so they load only behind the
+//! session (the login form shows first when it is missing).
+
+use leptos::prelude::*;
+
+use crate::components::desk::api::{self, ApiError};
+use crate::components::desk::login::Login;
+use crate::components::desk::state::ServerConfig;
+use crate::components::settings::Webhook;
+use crate::components::settings::platform_card::PlatformCard;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    LoggedOut,
+    Failed(String),
+    Ready(ServerConfig, Vec<Webhook>),
+}
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let loaded = RwSignal::new(Loaded::Loading);
+    let load = move || {
+        loaded.set(Loaded::Loading);
+        leptos::task::spawn_local(async move { loaded.set(fetch().await) });
+    };
+    load();
+    let log_out = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::post_json("/api/logout", &serde_json::json!({})).await {
+                Ok(_) | Err(ApiError::LoggedOut) => loaded.set(Loaded::LoggedOut),
+                Err(error) => loaded.set(Loaded::Failed(format!("logging out failed: {error}"))),
+            }
+        });
+    };
+    view! {
+        <div class="settings">
+            <h1 class="page-title">"Settings"</h1>
+            {move || match loaded.get() {
+                Loaded::Loading => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                Loaded::LoggedOut => view! { <Login on_success=move |_| load()/> }.into_any(),
+                Loaded::Failed(message) => view! {
+                    <div class="decode-error" role="alert">
+                        <p>"The settings could not be loaded: " {message}</p>
+                        <button class="button" type="button" on:click=move |_| load()>"Retry"</button>
+                    </div>
+                }
+                .into_any(),
+                Loaded::Ready(config, webhooks) => view! {
+                    <p class="mode" data-mode=config.mode.clone()>{mode_text(&config.mode)}</p>
+                    <p class="muted">
+                        "Give each platform its webhook URL. Its last segment is this server's \
+                         webhook secret (" <code>"webhook-secret"</code>
+                         " in the data directory): keep it as private as a password."
+                    </p>
+                    {config.platforms.is_empty().then(|| view! {
+                        <p class="notice">"No platform is configured."</p>
+                    })}
+                    {config
+                        .platforms
+                        .into_iter()
+                        .map(|platform| {
+                            let webhook = webhooks
+                                .iter()
+                                .find(|webhook| webhook.platform == platform.id)
+                                .map(|webhook| webhook.url.clone());
+                            view! { <PlatformCard platform webhook/> }
+                        })
+                        .collect_view()}
+                    <button class="button" type="button" on:click=log_out>"Log out"</button>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+async fn fetch() -> Loaded {
+    let outcome = async {
+        let config = api::get_json::<ServerConfig>("/api/config").await?;
+        let webhooks = api::get_json::<Vec<Webhook>>("/api/webhooks").await?;
+        Ok::<_, ApiError>((config, webhooks))
+    };
+    match outcome.await {
+        Ok((config, webhooks)) => Loaded::Ready(config, webhooks),
+        Err(ApiError::LoggedOut) => Loaded::LoggedOut,
+        Err(error) => Loaded::Failed(error.to_string()),
+    }
+}
+
+fn mode_text(mode: &str) -> &'static str {
+    if mode == "sandbox" {
+        "Sandbox mode: every platform is emulated on this machine; messages come from the \
+         simulated customer, and nothing reaches a real platform."
+    } else {
+        "Live mode: the platforms below are configured for real."
+    }
+}

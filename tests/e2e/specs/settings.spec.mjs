@@ -1,0 +1,82 @@
+// Settings against the release build and the sandbox: the webhook URL each platform needs (with
+// our secret, behind the session), what the desk can do there, failures with Retry, log out.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
+const dataFile = (name) => readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, name), 'utf8').trim();
+
+test('settings ask for the token, then show every platform\'s webhook URL, which the intake accepts', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/settings');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
+  const form = page.getByRole('form', { name: 'Log in' });
+  await form.getByLabel('Access token').fill(dataFile('access-token'));
+  await form.getByRole('button', { name: 'Log in' }).click();
+
+  await expect(page.locator('.mode')).toHaveAttribute('data-mode', 'sandbox');
+  await expect(page.locator('.platform-card')).toHaveCount(PLATFORMS.length);
+  const secret = dataFile('webhook-secret');
+  for (const platform of PLATFORMS) {
+    const card = page.locator(`.platform-card[data-platform="${platform}"]`);
+    const url = await card.getByLabel('Webhook URL').inputValue();
+    expect(url).toBe(`http://127.0.0.1:${new URL(page.url()).port}/hooks/${platform}/${secret}`);
+  }
+
+  // The URL shown is the one the intake takes: a wkteam event posted to it is stored.
+  const wecomUrl = await page.locator('.platform-card[data-platform="wecom"]').getByLabel('Webhook URL').inputValue();
+  const delivered = await page.request.post(wecomUrl, {
+    data: { seq: '1', token: 'sandbox-wecom-session', event: { event_type: 'ROOM_TOPIC', payload: { room_id: 'r', topic: 'settings' } } },
+  });
+  expect(delivered.status()).toBe(200);
+  expect(Number(delivered.headers()['x-switchboard-seq'])).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+});
+
+test('each card says what the desk can and cannot do there', async ({ page }) => {
+  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await page.goto('/settings');
+  const wechat = page.locator('.platform-card[data-platform="wechat"]');
+  await expect(wechat.getByRole('heading', { level: 2 })).toBeVisible();
+  await expect(wechat.locator('.capabilities').first()).toContainText('send text');
+  await expect(wechat.locator('.capabilities').first()).toContainText('recall (within 2 min)');
+  await expect(wechat.locator('.capabilities').nth(1)).toContainText('edit sent messages');
+  await expect(page.locator('.platform-card[data-platform="yunhu"] .capabilities').first()).toContainText('edit sent messages');
+});
+
+test('Copy puts the webhook URL on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await page.goto('/settings');
+  const card = page.locator('.platform-card[data-platform="douyin"]');
+  await card.getByRole('button', { name: 'Copy' }).click();
+  await expect(card.getByRole('status')).toHaveText('Copied.');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(await card.getByLabel('Webhook URL').inputValue());
+});
+
+test('a failed load says why and Retry loads again', async ({ page }) => {
+  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await page.route('**/api/webhooks', (route) => route.abort('connectionrefused'));
+  await page.goto('/settings');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('The settings could not be loaded');
+  await expect(alert).toContainText('cannot be reached');
+  await page.unroute('**/api/webhooks');
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.locator('.platform-card')).toHaveCount(PLATFORMS.length);
+});
+
+test('Log out ends the session: the login form shows and the API refuses', async ({ page }) => {
+  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await page.goto('/settings');
+  await expect(page.locator('.platform-card')).toHaveCount(PLATFORMS.length);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('form', { name: 'Log in' })).toBeVisible();
+  const config = await page.request.get('/api/config');
+  expect(config.status()).toBe(401);
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'Log in' })).toBeVisible();
+});
