@@ -378,6 +378,49 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_never_reports_a_stored_row_as_failed_or_the_reverse() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        log.append(&webhook(&[], b"first", None)).unwrap();
+        // SQLITE_FULL undoes the one statement or, depending on where it struck, the whole
+        // transaction: either way the batch's outcomes must say exactly what is stored.
+        let pages: i64 = log
+            .connection()
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .unwrap();
+        log.connection()
+            .pragma_update(None, "max_page_count", pages + 1)
+            .unwrap();
+        let too_big = vec![b'x'; 256 * 1024];
+        let batch = [
+            webhook(&[], b"small", None),
+            webhook(&[], &too_big, None),
+            webhook(&[], b"after", None),
+        ];
+        let outcome = log.append_batch(&batch);
+        let stored: Vec<Vec<u8>> = log
+            .after(0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|event| event.body)
+            .collect();
+        match outcome {
+            Err(_) => assert_eq!(stored, [b"first".to_vec()], "a failed batch stores nothing"),
+            Ok(outcomes) => {
+                assert!(outcomes[1].is_err(), "the row that does not fit fails");
+                for (event, outcome) in batch.iter().zip(&outcomes) {
+                    assert_eq!(
+                        outcome.is_ok(),
+                        stored.contains(&event.body.to_vec()),
+                        "reported and stored agree for a {}-byte row",
+                        event.body.len()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn rows_cannot_be_changed_or_removed() {
         let dir = tempfile::tempdir().unwrap();
         let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
