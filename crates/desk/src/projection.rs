@@ -573,7 +573,7 @@ impl Desk {
                         id: id.clone(),
                         seq: row.seq,
                         kind: event.kind,
-                        at_ms: event.at_ms.unwrap_or(row.received_at_ms),
+                        at_ms: event_time(event.at_ms, row.received_at_ms),
                         sender_id: event.sender_id.clone(),
                         sender_name: event.sender_name.clone(),
                         outgoing,
@@ -651,7 +651,7 @@ impl Desk {
         else {
             return false;
         };
-        let at = event.at_ms.unwrap_or(row.received_at_ms);
+        let at = event_time(event.at_ms, row.received_at_ms);
         let Some(message) = self.find_mut(platform, &target) else {
             // Kept with its time: it is applied when the message comes, from another row.
             let mut early = event.clone();
@@ -729,4 +729,16 @@ fn decode(platform: Platform, body: &[u8], schema: Option<String>) -> Vec<Event>
         ..Options::default()
     };
     inspect(body, &options).events
+}
+
+/// When something happened: the platform's own time, except that a time given to the whole
+/// second (E云 and wkteam say seconds, Mixin and Yunhu milliseconds) is refined by our log's
+/// clock when the row arrived within that second, so that messages from two platforms in one
+/// second keep the order they came in. Without a platform time, the log's.
+fn event_time(platform_ms: Option<i64>, received_at_ms: i64) -> i64 {
+    match platform_ms {
+        Some(at) if at % 1000 == 0 && (at..at + 1000).contains(&received_at_ms) => received_at_ms,
+        Some(at) => at,
+        None => received_at_ms,
+    }
 }

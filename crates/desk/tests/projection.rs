@@ -348,6 +348,56 @@ fn conversations_sort_by_last_activity_and_search_by_name_and_text() {
 }
 
 #[test]
+fn messages_in_one_second_keep_their_order_of_arrival_across_platforms() {
+    // Douyin stamps milliseconds, E云 whole seconds: a message that came later in the same
+    // second must not list below one that came earlier.
+    let mut douyin_body: serde_json::Value =
+        serde_json::from_slice(&douyin_customer("@m1", "open_b", "Ming", "earlier")).unwrap();
+    douyin_body["content"]["create_time"] = 1_700_000_100_400u64.into();
+    let mut earlier = row(
+        1,
+        "douyin",
+        Direction::Inbound,
+        &serde_json::to_vec(&douyin_body).unwrap(),
+    );
+    earlier.received_at_ms = 1_700_000_100_400;
+    // Its platform time is 1_700_000_100 s: the start of the same second.
+    let mut later = row(
+        2,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(100, "wxid_later", "later"),
+    );
+    later.received_at_ms = 1_700_000_100_700;
+    let mut desk = Desk::new();
+    desk.apply(&earlier);
+    desk.apply(&later);
+    let order: Vec<&str> = desk
+        .conversations()
+        .iter()
+        .map(|conversation| conversation.key.id.as_str())
+        .collect();
+    assert_eq!(order, ["wxid_later", "@conv-open_b"]);
+    let wechat = desk
+        .conversation(&key(Platform::Wechat, "wxid_later"))
+        .unwrap();
+    assert_eq!(wechat.messages[0].at_ms, 1_700_000_100_700);
+    // A whole-second time far from when the row came (history, a skewed clock) stays as said.
+    let mut pulled = row(
+        3,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(200, "wxid_old", "old"),
+    );
+    pulled.received_at_ms = 1_700_000_900_000;
+    desk.apply(&pulled);
+    let old = desk
+        .conversation(&key(Platform::Wechat, "wxid_old"))
+        .unwrap();
+    assert_eq!(old.messages[0].at_ms, 1_700_000_200_000);
+}
+
+#[test]
 fn rejected_deliveries_never_become_messages() {
     let mut desk = Desk::new();
     assert!(!desk.apply(&row(
