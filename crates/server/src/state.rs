@@ -27,8 +27,8 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub log: Arc<EventLog>,
     pub platforms: Platforms,
-    pub secrets: Arc<Secrets>,
-    pub config: Arc<Config>,
+    pub secrets: Secrets,
+    pub config: Config,
     pub client: reqwest::Client,
     /// The newest seq; bumped after every durable append.
     pub newest: Arc<watch::Sender<i64>>,
@@ -83,8 +83,8 @@ impl AppState {
         Ok(AppState(Arc::new(Shared {
             log,
             platforms,
-            secrets: Arc::new(secrets),
-            config: Arc::new(config),
+            secrets,
+            config,
             client,
             newest,
             shutting_down,
