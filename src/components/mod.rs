@@ -1,3 +1,4 @@
+pub mod clipboard;
 pub mod desk;
 pub mod empty_state;
 pub mod inspector;

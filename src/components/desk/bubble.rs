@@ -392,9 +392,8 @@ fn focus_composer() {
 }
 
 fn copy(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
+    // The bubble shows no outcome: the write is started and left to finish.
+    drop(crate::components::clipboard::write_text(text));
 }
 
 /// The optimistic bubble: "sending…" until the log shows the request, or why it never left.

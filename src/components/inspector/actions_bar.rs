@@ -12,16 +12,13 @@ use super::state::InspectorState;
 pub const SHARE_KEY: &str = "p=";
 
 pub fn copy_to_clipboard(state: InspectorState, text: String, what: &str) {
-    let clipboard = window().navigator().clipboard();
-    let promise = clipboard.write_text(&text);
+    let written = crate::components::clipboard::write_text(&text);
     let what = what.to_owned();
     leptos::task::spawn_local(async move {
-        let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
-        state.notice.set(Some(match outcome {
-            Ok(_) => format!("Copied {what}"),
-            Err(_) => {
-                format!("The browser refused the clipboard; select and copy the {what} by hand")
-            }
+        state.notice.set(Some(if written.await {
+            format!("Copied {what}")
+        } else {
+            format!("The browser refused the clipboard; select and copy the {what} by hand")
         }));
     });
 }

@@ -4,22 +4,22 @@
 use leptos::prelude::*;
 
 use super::capabilities::describe;
+use crate::components::clipboard;
 use crate::components::desk::state::PlatformConfig;
 
 #[component]
 pub fn PlatformCard(platform: PlatformConfig, webhook: Option<String>) -> impl IntoView {
     let (can, cannot) = describe(&platform.capabilities);
-    let copied = RwSignal::new(None::<Result<(), String>>);
+    // Whether the browser took the last Copy.
+    let copied = RwSignal::new(None::<bool>);
     let name = platform.name.clone();
     let field_id = format!("webhook-{}", platform.id);
     let webhook_view = match webhook {
         Some(url) => {
             let copy_url = url.clone();
             let copy = move |_| {
-                let text = copy_url.clone();
-                leptos::task::spawn_local(async move {
-                    copied.set(Some(copy_text(&text).await));
-                });
+                let written = clipboard::write_text(&copy_url);
+                leptos::task::spawn_local(async move { copied.set(Some(written.await)) });
             };
             view! {
                 <label for=field_id.clone()>"Webhook URL"</label>
@@ -28,9 +28,15 @@ pub fn PlatformCard(platform: PlatformConfig, webhook: Option<String>) -> impl I
                         on:focus=|event| select_all(&event)/>
                     <button class="button" type="button" on:click=copy>"Copy"</button>
                 </div>
-                {move || copied.get().map(|outcome| match outcome {
-                    Ok(()) => view! { <p class="notice" role="status">"Copied."</p> }.into_any(),
-                    Err(reason) => view! { <p class="error" role="alert">{reason}</p> }.into_any(),
+                {move || copied.get().map(|taken| if taken {
+                    view! { <p class="notice" role="status">"Copied."</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="error" role="alert">
+                            "The browser refused the clipboard: select the URL and copy it by hand."
+                        </p>
+                    }
+                    .into_any()
                 })}
             }
             .into_any()
@@ -53,20 +59,6 @@ pub fn PlatformCard(platform: PlatformConfig, webhook: Option<String>) -> impl I
             })}
         </section>
     }
-}
-
-async fn copy_text(text: &str) -> Result<(), String> {
-    let refused =
-        || "The browser refused the clipboard: select the URL and copy it by hand.".to_owned();
-    let promise = web_sys::window()
-        .ok_or_else(refused)?
-        .navigator()
-        .clipboard()
-        .write_text(text);
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map(|_| ())
-        .map_err(|_| refused())
 }
 
 fn select_all(event: &leptos::ev::FocusEvent) {
