@@ -343,6 +343,15 @@ mod tests {
         assert_eq!(log.append(&other_platform).unwrap(), Appended::Stored(2));
     }
 
+    /// Every stored body, in log order.
+    fn bodies(log: &EventLog) -> Vec<Vec<u8>> {
+        log.after(0, 100)
+            .unwrap()
+            .into_iter()
+            .map(|event| event.body)
+            .collect()
+    }
+
     #[test]
     fn a_batch_commits_together_and_fails_one_by_one() {
         let dir = tempfile::tempdir().unwrap();
@@ -368,13 +377,7 @@ mod tests {
             "dedupe sees its own batch"
         );
         assert_eq!(outcomes[3].as_ref().unwrap(), &Appended::Stored(2));
-        let bodies: Vec<Vec<u8>> = log
-            .after(0, 10)
-            .unwrap()
-            .into_iter()
-            .map(|event| event.body)
-            .collect();
-        assert_eq!(bodies, [b"a".to_vec(), b"c".to_vec()]);
+        assert_eq!(bodies(&log), [b"a".to_vec(), b"c".to_vec()]);
     }
 
     #[test]
@@ -398,12 +401,7 @@ mod tests {
             webhook(&[], b"after", None),
         ];
         let outcome = log.append_batch(&batch);
-        let stored: Vec<Vec<u8>> = log
-            .after(0, 10)
-            .unwrap()
-            .into_iter()
-            .map(|event| event.body)
-            .collect();
+        let stored = bodies(&log);
         match outcome {
             Err(_) => assert_eq!(stored, [b"first".to_vec()], "a failed batch stores nothing"),
             Ok(outcomes) => {
