@@ -16,12 +16,13 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx
 fi
-cargo build --release -q -p switchboard-server
+cargo build --release -q -p switchboard-server --bin switchboard --example proxy_floor --example log_floor
 
 WORK="$(mktemp -d)"
-SERVER_PID=""; NGINX_PID=""
+SERVER_PID=""; NGINX_PID=""; FLOOR_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -113,11 +114,25 @@ sleep 0.5
 # nginx cannot add wId to the body, so the client sends it.
 run "nginx proxy (same upstream)" "http://127.0.0.1:$NGINX_PORT/api/proxy/wechat/syncFinder" \
   '{"keyBuff":"","wId":"sandbox-wid-0001"}' ""
+# What the stack allows: the least proxy on axum with each HTTP client (no log, no session, no
+# headers; examples/proxy_floor.rs), forwarding the same requests to the same upstream.
+for client in reqwest hyper; do
+  "$CARGO_TARGET_DIR/release/examples/proxy_floor" "$client" "$SANDBOX" sandbox-wechat-key-2d8b > "$WORK/floor.out" &
+  FLOOR_PID=$!
+  for _ in $(seq 50); do [ -s "$WORK/floor.out" ] && break; sleep 0.1; done
+  run "least axum + $client proxy (no log)" "$(cat "$WORK/floor.out")/api/proxy/wechat/syncFinder" \
+    '{"keyBuff":"","wId":"sandbox-wid-0001"}' ""
+  kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true; FLOOR_PID=""; : > "$WORK/floor.out"
+done
 python3 - "$WORK" <<'PY'
 import sys, pathlib
 work = pathlib.Path(sys.argv[1])
-ours = float((work / "switchboard proxy (logs both sides).rps").read_text())
-nginx = float((work / "nginx proxy (same upstream).rps").read_text())
-print(f"forwarding: switchboard / nginx = {ours / nginx:.2f}")
+def rps(name): return float((work / f"{name}.rps").read_text())
+nginx = rps("nginx proxy (same upstream)")
+for name in ["switchboard proxy (logs both sides)", "least axum + reqwest proxy (no log)",
+             "least axum + hyper proxy (no log)"]:
+    print(f"forwarding: {name} / nginx = {rps(name) / nginx:.2f}")
 PY
 echo "rows in the event log after the intake run: $STORED"
+# What a logged row costs, durable, by how many rows share a commit (examples/log_floor.rs).
+TMPDIR="$WORK" "$CARGO_TARGET_DIR/release/examples/log_floor"
