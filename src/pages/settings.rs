@@ -54,6 +54,7 @@ pub fn Settings() -> impl IntoView {
                          webhook secret (" <code>"webhook-secret"</code>
                          " in the data directory): keep it as private as a password."
                     </p>
+                    <p class="muted public-url">{public_url_text(config.public_url.as_deref())}</p>
                     {config.platforms.is_empty().then(|| view! {
                         <p class="notice">"No platform is configured."</p>
                     })}
@@ -86,6 +87,18 @@ async fn fetch() -> Loaded {
         Ok((config, webhooks)) => Loaded::Ready(config, webhooks),
         Err(ApiError::LoggedOut) => Loaded::LoggedOut,
         Err(error) => Loaded::Failed(error.to_string()),
+    }
+}
+
+/// Where the URLs' address comes from, and how to change it when the platforms cannot reach the
+/// address this browser used (a public name, HTTPS through a proxy).
+fn public_url_text(public_url: Option<&str>) -> String {
+    match public_url {
+        Some(url) => format!("The URLs start with the configured public_url, {url}."),
+        None => "The URLs use the address this browser opened. If the platforms reach this \
+                 server at another one (a public name, HTTPS through a proxy), set public_url \
+                 in the configuration (or SWITCHBOARD_PUBLIC_URL) and restart."
+            .to_owned(),
     }
 }
 

@@ -23,6 +23,12 @@ pub struct Config {
     /// How long an upstream may take to answer, in seconds.
     #[serde(default = "default_upstream_timeout")]
     pub upstream_timeout_secs: u64,
+    /// This server's address as the platforms reach it (`https://desk.example.com`, with a
+    /// path if a proxy mounts it under one). The webhook URLs the console shows start with it,
+    /// and E云 fetches hosted media from it unless `wechat.public_url` says otherwise. Without
+    /// it the console shows the address the browser used, as plain `http://`.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -42,6 +48,7 @@ impl Config {
             wechat: None,
             body_limit: default_body_limit(),
             upstream_timeout_secs: default_upstream_timeout(),
+            public_url: None,
         }
     }
 }
@@ -234,10 +241,15 @@ impl Config {
     }
 
     pub fn from_table(table: toml::Table) -> anyhow::Result<Config> {
-        let config: Config = toml::Value::Table(table)
+        let mut config: Config = toml::Value::Table(table)
             .try_into()
             .map_err(|error: toml::de::Error| anyhow::anyhow!("invalid configuration: {error}"))?;
         config.validate()?;
+        if let Some(wechat) = &mut config.wechat
+            && wechat.public_url.is_none()
+        {
+            wechat.public_url = config.public_url.clone();
+        }
         Ok(config)
     }
 
@@ -291,8 +303,14 @@ impl Config {
             require_non_empty("mixin.session_id", &mixin.session_id)?;
             mixin.signing_seed()?;
         }
+        if let Some(public_url) = &self.public_url {
+            urls.push(("public_url", public_url));
+        }
         if let Some(wechat) = &self.wechat {
             urls.push(("wechat.base_url", &wechat.base_url));
+            if let Some(public_url) = &wechat.public_url {
+                urls.push(("wechat.public_url", public_url));
+            }
             require_non_empty("wechat.authorization", &wechat.authorization)?;
             require_non_empty("wechat.w_id", &wechat.w_id)?;
         }
@@ -331,7 +349,7 @@ fn check_base_url(key: &str, url: &str) -> anyhow::Result<()> {
 const PLATFORMS: [&str; 5] = ["yunhu", "douyin", "wecom", "mixin", "wechat"];
 
 /// `SWITCHBOARD_DOUYIN_ACCESS_TOKEN=x` sets `douyin.access_token`; `SWITCHBOARD_BODY_LIMIT`
-/// sets `body_limit`. Variables of the CLI itself (`SWITCHBOARD_LISTEN`, …) are not settings.
+/// sets `body_limit` (likewise `upstream_timeout_secs` and `public_url`). Variables of the CLI itself (`SWITCHBOARD_LISTEN`, …) are not settings.
 fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = (String, String)>) {
     for (name, value) in variables {
         let Some(rest) = name.strip_prefix("SWITCHBOARD_") else {
@@ -347,7 +365,10 @@ fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = 
             if let toml::Value::Table(section) = section {
                 section.insert(key.to_owned(), typed_value(key, value));
             }
-        } else if rest == "body_limit" || rest == "upstream_timeout_secs" {
+        } else if matches!(
+            rest.as_str(),
+            "body_limit" | "upstream_timeout_secs" | "public_url"
+        ) {
             table.insert(rest.clone(), typed_value(&rest, value));
         }
     }
@@ -438,6 +459,51 @@ mod tests {
         let config = Config::from_table(table).unwrap();
         assert_eq!(config.wechat.unwrap().authorization, "env");
         assert_eq!(config.body_limit, 4096);
+    }
+
+    #[test]
+    fn the_public_url_comes_from_the_environment_and_is_e_yuns_unless_it_has_its_own() {
+        let wechat = "[wechat]\nbase_url = \"http://h:1\"\nauthorization = \"k\"\nw_id = \"w\"\n";
+        let mut table: toml::Table = wechat.parse().unwrap();
+        overlay_environment(
+            &mut table,
+            [(
+                "SWITCHBOARD_PUBLIC_URL".to_owned(),
+                "https://desk.example.com/sb".to_owned(),
+            )]
+            .into_iter(),
+        );
+        let config = Config::from_table(table).unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://desk.example.com/sb")
+        );
+        assert_eq!(
+            config.wechat.unwrap().public_url.as_deref(),
+            Some("https://desk.example.com/sb"),
+            "E云 fetches hosted media from the server's public address"
+        );
+        let own = parse(&format!(
+            "public_url = \"https://desk.example.com\"\n{wechat}public_url = \"http://10.0.0.2:8080\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            own.wechat.unwrap().public_url.as_deref(),
+            Some("http://10.0.0.2:8080")
+        );
+        for (text, key) in [
+            (
+                "public_url = \"desk.example.com\"\n".to_owned(),
+                "public_url",
+            ),
+            (
+                format!("{wechat}public_url = \"ftp://h\"\n"),
+                "wechat.public_url",
+            ),
+        ] {
+            let error = parse(&text).unwrap_err().to_string();
+            assert!(error.contains(key), "{error}");
+        }
     }
 
     #[test]

@@ -123,6 +123,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             Some(sandbox) => Config {
                 body_limit: config.body_limit,
                 upstream_timeout_secs: config.upstream_timeout_secs,
+                public_url: config.public_url.clone(),
                 ..sandbox.config(&format!("http://{address}"))
             },
             None => config,

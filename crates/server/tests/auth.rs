@@ -260,9 +260,39 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
         .text()
         .await
         .unwrap();
+    let host = server.base_url.trim_start_matches("http://");
     assert!(
-        webhooks.contains(&format!("/hooks/douyin/{secret}")),
-        "{webhooks}"
+        webhooks.contains(&format!("\"http://{host}/hooks/douyin/{secret}\"")),
+        "without a public_url, the address the browser used: {webhooks}"
+    );
+    assert!(value["public_url"].is_null(), "{config}");
+}
+
+#[tokio::test]
+async fn webhook_urls_start_with_the_configured_public_url() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let mut options = support::Options::new(data.path(), dist.path());
+    options.env.push((
+        "SWITCHBOARD_PUBLIC_URL",
+        "https://desk.example.com/switchboard/".to_owned(),
+    ));
+    let server = RunningServer::start_with(options);
+    let client = server.logged_in_client().await;
+    let webhooks = support::get_json(&client, &server.url("/api/webhooks")).await;
+    let secret = support::webhook_secret(data.path());
+    assert_eq!(webhooks.as_array().unwrap().len(), 5);
+    for webhook in webhooks.as_array().unwrap() {
+        let platform = webhook["platform"].as_str().unwrap();
+        assert_eq!(
+            webhook["url"],
+            format!("https://desk.example.com/switchboard/hooks/{platform}/{secret}")
+        );
+    }
+    let config = support::get_json(&client, &server.url("/api/config")).await;
+    assert_eq!(
+        config["public_url"],
+        "https://desk.example.com/switchboard/"
     );
 }
 

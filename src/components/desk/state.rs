@@ -101,6 +101,10 @@ pub struct Reply {
 pub struct ServerConfig {
     pub mode: String,
     pub platforms: Vec<PlatformConfig>,
+    /// The configured address the platforms reach the server at; `None` = the webhook URLs use
+    /// the address this browser opened.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -24,6 +24,8 @@ test('settings ask for the token, then show every platform\'s webhook URL, which
     const url = await card.getByLabel('Webhook URL').inputValue();
     expect(url).toBe(`http://127.0.0.1:${new URL(page.url()).port}/hooks/${platform}/${secret}`);
   }
+  await expect(page.locator('.public-url')).toContainText('the address this browser opened');
+  await expect(page.locator('.public-url')).toContainText('SWITCHBOARD_PUBLIC_URL');
 
   // The URL shown is the one the intake takes: a wkteam event posted to it is stored.
   const wecomUrl = await page.locator('.platform-card[data-platform="wecom"]').getByLabel('Webhook URL').inputValue();
@@ -79,4 +81,15 @@ test('Log out ends the session: the login form shows and the API refuses', async
   expect(config.status()).toBe(401);
   await page.reload();
   await expect(page.getByRole('form', { name: 'Log in' })).toBeVisible();
+});
+
+test('a configured public_url is named beside the URLs it starts', async ({ page }) => {
+  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await page.route('**/api/config', async (route) => {
+    const config = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...config, public_url: 'https://desk.example.com' } });
+  });
+  await page.goto('/settings');
+  await expect(page.locator('.public-url')).toHaveText(
+    'The URLs start with the configured public_url, https://desk.example.com.');
 });

@@ -14,6 +14,9 @@ pub struct ConfigView {
     /// "sandbox" (emulated platforms) or "live".
     pub mode: &'static str,
     pub platforms: Vec<PlatformView>,
+    /// The configured `public_url` the webhook URLs start with (not a secret); `None` = they
+    /// use the address the browser opened.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -39,6 +42,7 @@ pub async fn show(State(state): State<AppState>) -> Json<ConfigView> {
                 capabilities: rules.capabilities(),
             })
             .collect(),
+        public_url: state.config.public_url.clone(),
     })
 }
 
@@ -48,11 +52,19 @@ pub struct WebhookView {
     pub url: String,
 }
 
+/// Each URL starts with the configured `public_url` or, without one, the address the browser
+/// opened (the platforms may not reach it: the settings page says so).
 pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json<Vec<WebhookView>> {
-    let host = headers
-        .get("host")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("localhost");
+    let base = match &state.config.public_url {
+        Some(public_url) => public_url.trim_end_matches('/').to_owned(),
+        None => {
+            let host = headers
+                .get("host")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        }
+    };
     Json(
         state
             .platforms
@@ -60,7 +72,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json
             .map(|rules| WebhookView {
                 platform: rules.platform().id(),
                 url: format!(
-                    "http://{host}/hooks/{}/{}",
+                    "{base}/hooks/{}/{}",
                     rules.platform().id(),
                     state.secrets.webhook_secret
                 ),

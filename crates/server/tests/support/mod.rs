@@ -155,6 +155,12 @@ pub async fn all_events(
 }
 
 /// An event's body bytes.
+/// GETs `url` and reads the answer as JSON.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    let response = client.get(url).send().await.unwrap();
+    response.json().await.unwrap()
+}
+
 pub fn body_of(event: &serde_json::Value) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD
