@@ -66,6 +66,16 @@ async fn the_access_token_buys_an_http_only_strict_cookie() {
         "{html}"
     );
     assert!(!html.contains("<script"), "the login page runs no script");
+    // Its stylesheet is served without a session too (the page links it; CSP allows 'self').
+    let css = client().get(server.url("/login.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(!css.text().await.unwrap().is_empty());
 
     let wrong = client()
         .post(server.url("/login"))
