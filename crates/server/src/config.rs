@@ -349,7 +349,8 @@ fn check_base_url(key: &str, url: &str) -> anyhow::Result<()> {
 const PLATFORMS: [&str; 5] = ["yunhu", "douyin", "wecom", "mixin", "wechat"];
 
 /// `SWITCHBOARD_DOUYIN_ACCESS_TOKEN=x` sets `douyin.access_token`; `SWITCHBOARD_BODY_LIMIT`
-/// sets `body_limit` (likewise `upstream_timeout_secs` and `public_url`). Variables of the CLI itself (`SWITCHBOARD_LISTEN`, …) are not settings.
+/// sets `body_limit` (likewise `upstream_timeout_secs` and `public_url`). Variables of the CLI
+/// itself (`SWITCHBOARD_LISTEN`, …) are not settings.
 fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = (String, String)>) {
     for (name, value) in variables {
         let Some(rest) = name.strip_prefix("SWITCHBOARD_") else {
