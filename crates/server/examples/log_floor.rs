@@ -28,60 +28,48 @@ fn thread_cpu_seconds() -> f64 {
     (ticks(11).unwrap_or(0.0) + ticks(12).unwrap_or(0.0)) / 100.0
 }
 
+/// Owned header pairs from literals.
+fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
+
 fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let request_headers: Vec<(String, String)> = [
+    let request_headers = headers(&[
         (":method", "POST"),
         (":url", "http://127.0.0.1:41343/wechat/syncFinder"),
         ("content-type", "application/json"),
         ("Authorization", "sandbox-wechat-key-2d8b"),
-    ]
-    .iter()
-    .map(|(name, value)| (name.to_string(), value.to_string()))
-    .collect();
-    let response_headers: Vec<(String, String)> = [
+    ]);
+    let response_headers = headers(&[
         (":status", "200"),
         ("content-type", "application/json"),
         ("content-length", "80"),
-    ]
-    .iter()
-    .map(|(name, value)| (name.to_string(), value.to_string()))
-    .collect();
-    let request_body = br#"{"keyBuff":"","wId":"sandbox-wid-0001"}"#;
-    let response_body =
-        br#"{"code":"1000","message":"ok","data":{"list":[],"keyBuff":"CAA=","continue":0}}"#;
+    ]);
+    let request = NewEvent {
+        platform: "wechat",
+        direction: Direction::Outbound,
+        content_type: Some("application/json"),
+        headers: &request_headers,
+        body: br#"{"keyBuff":"","wId":"sandbox-wid-0001"}"#,
+        request_seq: None,
+        dedupe_key: None,
+    };
     for batch in [1, 10, 64] {
         let log = EventLog::open(&dir.path().join(format!("batch-{batch}.sqlite")))?;
-        let request = log.append(&NewEvent {
-            platform: "wechat",
-            direction: Direction::Outbound,
-            content_type: Some("application/json"),
-            headers: &request_headers,
-            body: request_body,
-            request_seq: None,
-            dedupe_key: None,
-        })?;
+        let answer = NewEvent {
+            direction: Direction::Response,
+            headers: &response_headers,
+            body: br#"{"code":"1000","message":"ok","data":{"list":[],"keyBuff":"CAA=","continue":0}}"#,
+            request_seq: Some(log.append(&request)?.seq()),
+            ..request.clone()
+        };
+        // Requests and their answers, alternating, as the proxy appends them.
         let events: Vec<NewEvent<'_>> = (0..batch)
-            .map(|index| {
-                let answer = index % 2 == 1;
-                NewEvent {
-                    platform: "wechat",
-                    direction: if answer {
-                        Direction::Response
-                    } else {
-                        Direction::Outbound
-                    },
-                    content_type: Some("application/json"),
-                    headers: if answer {
-                        &response_headers
-                    } else {
-                        &request_headers
-                    },
-                    body: if answer { response_body } else { request_body },
-                    request_seq: answer.then(|| request.seq()),
-                    dedupe_key: None,
-                }
-            })
+            .map(|index| if index % 2 == 1 { &answer } else { &request }.clone())
             .collect();
         let rows = if batch == 1 { ROWS / 10 } else { ROWS };
         let (started, cpu_before) = (Instant::now(), thread_cpu_seconds());
