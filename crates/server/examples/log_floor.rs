@@ -74,7 +74,7 @@ fn main() -> anyhow::Result<()> {
         let rows = if batch == 1 { ROWS / 10 } else { ROWS };
         let (started, cpu_before) = (Instant::now(), thread_cpu_seconds());
         for _ in 0..rows / batch {
-            for outcome in log.append_batch(&events)? {
+            for outcome in log.append_batch(&events)?.outcomes {
                 outcome?;
             }
         }

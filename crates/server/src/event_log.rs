@@ -3,11 +3,11 @@
 //! refuse it — and credentials never reach a row: header values that carry them are redacted on
 //! the way in, so no caller can forget.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 /// Header names whose values are credentials (lower case).
 pub const REDACTED_HEADERS: &[&str] = &[
@@ -70,7 +70,7 @@ pub struct NewEvent<'a> {
     pub body: &'a [u8],
     /// For a response: the seq of the request it answers.
     pub request_seq: Option<i64>,
-    /// A platform's id for the delivery (Douyin `Msg-Id`, E云 `newMsgId`): a retry is not stored twice.
+    /// A platform's id for the delivery (Douyin: event and message id, E云 `newMsgId`): a retry is not stored twice.
     pub dedupe_key: Option<&'a str>,
 }
 
@@ -102,9 +102,31 @@ impl Appended {
     }
 }
 
-pub struct EventLog {
-    connection: Mutex<Connection>,
+/// Rows read in one go, bounded by count and by body bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Slice {
+    pub events: Vec<StoredEvent>,
+    /// Whether rows beyond these matched (the count or the byte bound stopped the read).
+    pub more: bool,
 }
+
+/// What one committed batch did: every row shares the commit's receive time.
+#[derive(Debug)]
+pub struct Batch {
+    pub received_at_ms: i64,
+    pub outcomes: Vec<rusqlite::Result<Appended>>,
+}
+
+pub struct EventLog {
+    path: PathBuf,
+    /// The one connection that writes. Readers never take it: WAL lets them read beside it.
+    connection: Mutex<Connection>,
+    /// Idle read-only connections, reused; a reader opens another when none is idle.
+    readers: Mutex<Vec<Connection>>,
+}
+
+/// Most idle read connections kept open.
+const IDLE_READERS: usize = 8;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
@@ -123,6 +145,7 @@ CREATE TRIGGER IF NOT EXISTS events_are_append_only_update BEFORE UPDATE ON even
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_are_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
 ";
 
 impl EventLog {
@@ -134,8 +157,32 @@ impl EventLog {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.execute_batch(SCHEMA)?;
+        #[cfg(unix)]
+        restrict_to_owner(path);
         Ok(EventLog {
+            path: path.to_path_buf(),
             connection: Mutex::new(connection),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A read-only connection from the pool, returned to it when dropped.
+    fn reader(&self) -> rusqlite::Result<Reader<'_>> {
+        let idle = self
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        let connection = match idle {
+            Some(connection) => connection,
+            None => Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+        };
+        Ok(Reader {
+            log: self,
+            connection: Some(connection),
         })
     }
 
@@ -149,24 +196,22 @@ impl EventLog {
     /// Appends one event and returns once it is durable.
     pub fn append(&self, event: &NewEvent<'_>) -> rusqlite::Result<Appended> {
         let connection = self.connection();
-        insert(&connection, event)
+        insert(&connection, event, now_ms())
     }
 
     /// Appends several events in one transaction — one sync to disk for all of them, which is
     /// what lets the intake acknowledge thousands of webhooks a second with durability on.
     /// Each event succeeds or fails on its own; the outer error means nothing was stored.
-    pub fn append_batch(
-        &self,
-        events: &[NewEvent<'_>],
-    ) -> rusqlite::Result<Vec<rusqlite::Result<Appended>>> {
+    pub fn append_batch(&self, events: &[NewEvent<'_>]) -> rusqlite::Result<Batch> {
         let mut connection = self.connection();
         let transaction = connection.transaction()?;
+        let received_at_ms = now_ms();
         let mut outcomes = Vec::with_capacity(events.len());
         for event in events {
             // No savepoint per event: a failing statement (a constraint) is undone by SQLite
             // on its own and the transaction goes on. Parsing SAVEPOINT/RELEASE for every row
             // was half the writer's time.
-            match insert(&transaction, event) {
+            match insert(&transaction, event, received_at_ms) {
                 // The failure (I/O, full disk) rolled the whole transaction back: nothing of
                 // this batch is stored, and nothing after it may be committed row by row.
                 Err(error) if transaction.is_autocommit() => return Err(error),
@@ -174,38 +219,94 @@ impl EventLog {
             }
         }
         transaction.commit()?;
-        Ok(outcomes)
+        Ok(Batch {
+            received_at_ms,
+            outcomes,
+        })
+    }
+
+    /// Proves the log still takes a durable write (a committed row in a side table, never in
+    /// `events`): what `/healthz` asks after a write failed.
+    pub fn probe_write(&self) -> rusqlite::Result<()> {
+        self.connection().execute(
+            "INSERT OR REPLACE INTO writer_probe (id, at_ms) VALUES (1, ?1)",
+            params![now_ms()],
+        )?;
+        Ok(())
     }
 
     /// Up to `limit` events with seq greater than `after`, oldest first.
     pub fn after(&self, after: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
+        Ok(self.after_within(after, limit, usize::MAX)?.events)
+    }
+
+    /// Up to `limit` events with seq greater than `after`, oldest first, stopping once their
+    /// bodies pass `max_bytes` (at least one event, however large, so paging always moves on).
+    pub fn after_within(
+        &self,
+        after: i64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> rusqlite::Result<Slice> {
         self.select(
             "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
              FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
             after,
             limit,
+            max_bytes,
         )
     }
 
     /// The newest `limit` events before `before`, in log order.
     pub fn before(&self, before: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
-        let mut events = self.select(
+        Ok(self.before_within(before, limit, usize::MAX)?.events)
+    }
+
+    /// The newest events before `before`, in log order, bounded like [`EventLog::after_within`]
+    /// (the bound drops the oldest).
+    pub fn before_within(
+        &self,
+        before: i64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> rusqlite::Result<Slice> {
+        let mut slice = self.select(
             "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
              FROM events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
             before,
             limit,
+            max_bytes,
         )?;
-        events.reverse();
-        Ok(events)
+        slice.events.reverse();
+        Ok(slice)
     }
 
-    fn select(&self, sql: &str, seq: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
-        let connection = self.connection();
-        let mut statement = connection.prepare_cached(sql)?;
-        let rows = statement.query_map(params![seq, limit as i64], |row| {
+    fn select(
+        &self,
+        sql: &str,
+        seq: i64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> rusqlite::Result<Slice> {
+        let reader = self.reader()?;
+        let mut statement = reader.connection().prepare_cached(sql)?;
+        // One row past the limit tells whether more follow.
+        let mut rows = statement.query(params![seq, limit.saturating_add(1) as i64])?;
+        let mut slice = Slice::default();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next()? {
+            // Sized before it is read: a row past the bound costs nothing.
+            let body_bytes = row.get_ref(6)?.as_bytes()?.len();
+            if slice.events.len() == limit
+                || (!slice.events.is_empty() && bytes.saturating_add(body_bytes) > max_bytes)
+            {
+                slice.more = true;
+                break;
+            }
+            bytes += body_bytes;
             let direction: String = row.get(2)?;
             let headers: String = row.get(5)?;
-            Ok(StoredEvent {
+            slice.events.push(StoredEvent {
                 seq: row.get(0)?,
                 platform: row.get(1)?,
                 direction: Direction::parse(&direction).unwrap_or(Direction::Inbound),
@@ -214,21 +315,70 @@ impl EventLog {
                 headers: serde_json::from_str(&headers).unwrap_or_default(),
                 body: row.get(6)?,
                 request_seq: row.get(7)?,
-            })
-        })?;
-        rows.collect()
+            });
+        }
+        Ok(slice)
     }
 
     /// The newest seq, 0 when empty.
     pub fn last_seq(&self) -> rusqlite::Result<i64> {
-        self.connection()
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |row| {
-                row.get(0)
-            })
+        self.reader()?.connection().query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM events",
+            [],
+            |row| row.get(0),
+        )
     }
 }
 
-fn insert(connection: &Connection, event: &NewEvent<'_>) -> rusqlite::Result<Appended> {
+/// A pooled read connection.
+struct Reader<'a> {
+    log: &'a EventLog,
+    connection: Option<Connection>,
+}
+
+impl Reader<'_> {
+    fn connection(&self) -> &Connection {
+        self.connection.as_ref().expect("held until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        let Some(connection) = self.connection.take() else {
+            return;
+        };
+        let mut idle = self
+            .log
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if idle.len() < IDLE_READERS {
+            idle.push(connection);
+        }
+    }
+}
+
+/// The log (and its WAL and shared-memory files) readable by its owner only: it holds every
+/// customer's messages.
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut paths = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        paths.push(PathBuf::from(name));
+    }
+    for path in paths {
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+fn insert(
+    connection: &Connection,
+    event: &NewEvent<'_>,
+    received_at_ms: i64,
+) -> rusqlite::Result<Appended> {
     if let Some(key) = event.dedupe_key {
         let existing: Option<i64> = connection
             .prepare_cached("SELECT seq FROM events WHERE platform = ?1 AND dedupe_key = ?2")?
@@ -247,7 +397,7 @@ fn insert(connection: &Connection, event: &NewEvent<'_>) -> rusqlite::Result<App
         .execute(params![
             event.platform,
             event.direction.as_str(),
-            now_ms(),
+            received_at_ms,
             event.content_type,
             headers,
             event.body,
@@ -257,7 +407,7 @@ fn insert(connection: &Connection, event: &NewEvent<'_>) -> rusqlite::Result<App
     Ok(Appended::Stored(connection.last_insert_rowid()))
 }
 
-fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
+pub fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
@@ -368,7 +518,8 @@ mod tests {
                 webhook(&[], b"b", Some("k")),
                 webhook(&[], b"c", None),
             ])
-            .unwrap();
+            .unwrap()
+            .outcomes;
         assert_eq!(outcomes[0].as_ref().unwrap(), &Appended::Stored(1));
         assert!(outcomes[1].is_err(), "a bad event fails alone");
         assert_eq!(
@@ -404,7 +555,7 @@ mod tests {
         let stored = bodies(&log);
         match outcome {
             Err(_) => assert_eq!(stored, [b"first".to_vec()], "a failed batch stores nothing"),
-            Ok(outcomes) => {
+            Ok(Batch { outcomes, .. }) => {
                 assert!(outcomes[1].is_err(), "the row that does not fit fails");
                 for (event, outcome) in batch.iter().zip(&outcomes) {
                     assert_eq!(

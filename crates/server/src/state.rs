@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::config::Config;
-use crate::event_log::{Appended, Direction, EventLog, NewEvent, StoredEvent};
+use crate::event_log::{Appended, Direction, EventLog, NewEvent, Slice, StoredEvent, redact};
 use crate::platforms::Platforms;
 use crate::secrets::Secrets;
 
@@ -32,8 +32,18 @@ pub struct Shared {
     pub client: reqwest::Client,
     /// The newest seq; bumped after every durable append.
     pub newest: Arc<watch::Sender<i64>>,
+    /// Every committed row, sent once for all live streams (large ones by seq only).
+    pub live: broadcast::Sender<Live>,
+    /// Slots for reading large request bodies ([`crate::body_guard`]).
+    pub large_bodies: Arc<tokio::sync::Semaphore>,
+    /// How many refused webhook deliveries each source address may still leave.
+    pub rejections: crate::rejections::RejectionLimiter,
+    /// Whether the log takes writes, as the writer last saw.
+    pub health: Arc<LogHealth>,
     /// Flips to true when the server is shutting down, so live streams end.
     pub shutting_down: watch::Receiver<bool>,
+    /// Who is logged in.
+    pub sessions: crate::sessions::Sessions,
     /// Uploads kept for platforms that fetch media by URL (E云).
     pub hosted: crate::hosted::HostedFiles,
     /// Set in sandbox mode: where the emulated platforms listen and how to reach our own intake.
@@ -42,10 +52,71 @@ pub struct Shared {
     writer: std::sync::mpsc::Sender<Job>,
 }
 
-type Job = (Append, oneshot::Sender<anyhow::Result<Appended>>);
+enum Job {
+    Append(Append, oneshot::Sender<anyhow::Result<Appended>>),
+    /// A durable write outside `events`, to learn whether the log takes writes again.
+    Probe(oneshot::Sender<Result<(), String>>),
+}
 
 /// Most events committed in one transaction.
 const MAX_BATCH: usize = 512;
+
+/// Rows up to this size travel to live streams whole; larger ones by seq, read from the log by
+/// each stream, so the fan-out's buffer stays small ([`LIVE_BUFFER`] × this at most).
+pub const LIVE_INLINE_BYTES: usize = 64 * 1024;
+
+/// Committed rows the fan-out keeps for streams that are behind; one further behind reads the
+/// log instead.
+const LIVE_BUFFER: usize = 256;
+
+/// A committed row, as live streams receive it.
+#[derive(Debug, Clone)]
+pub enum Live {
+    Row(Arc<StoredEvent>),
+    /// Too large to hold for every stream: read it from the log.
+    Large(i64),
+}
+
+/// The last write failure, until a write succeeds again.
+#[derive(Debug, Default)]
+pub struct LogHealth {
+    failure: std::sync::Mutex<Option<WriteFailure>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WriteFailure {
+    pub reason: String,
+    pub since_ms: i64,
+}
+
+impl LogHealth {
+    pub fn failure(&self) -> Option<WriteFailure> {
+        self.lock().clone()
+    }
+
+    fn record(&self, outcome: Result<(), String>) {
+        let mut failure = self.lock();
+        match outcome {
+            Ok(()) => *failure = None,
+            Err(reason) => {
+                let since_ms = failure.as_ref().map_or_else(now_ms, |known| known.since_ms);
+                *failure = Some(WriteFailure { reason, since_ms });
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<WriteFailure>> {
+        self.failure
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
+}
 
 /// An event to append, owning its data so it can cross into the blocking pool.
 #[derive(Debug, Clone)]
@@ -65,11 +136,13 @@ impl AppState {
         platforms: Platforms,
         secrets: Secrets,
         config: Config,
-        hosted: crate::hosted::HostedFiles,
+        data_dir: &std::path::Path,
         shutting_down: watch::Receiver<bool>,
         sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     ) -> anyhow::Result<AppState> {
         let newest = log.last_seq().context("reading the event log")?;
+        let hosted = crate::hosted::HostedFiles::new(data_dir);
+        let sessions = crate::sessions::Sessions::open(data_dir)?;
         let client = reqwest::Client::builder()
             // A redirect could lead anywhere: never follow one.
             .redirect(reqwest::redirect::Policy::none())
@@ -79,7 +152,17 @@ impl AppState {
             .context("building the HTTP client")?;
         let log = Arc::new(log);
         let newest = Arc::new(watch::channel(newest).0);
-        let writer = spawn_writer(log.clone(), newest.clone())?;
+        let live = broadcast::channel(LIVE_BUFFER).0;
+        let health = Arc::new(LogHealth::default());
+        let rejections =
+            crate::rejections::RejectionLimiter::new(config.limits.rejected_per_minute);
+        let large_bodies = Arc::new(tokio::sync::Semaphore::new(config.limits.large_bodies));
+        let writer = spawn_writer(Writer {
+            log: log.clone(),
+            newest: newest.clone(),
+            live: live.clone(),
+            health: health.clone(),
+        })?;
         Ok(AppState(Arc::new(Shared {
             log,
             platforms,
@@ -87,8 +170,13 @@ impl AppState {
             config,
             client,
             newest,
+            live,
+            rejections,
+            large_bodies,
+            health,
             shutting_down,
             hosted,
+            sessions,
             sandbox,
             writer,
         })))
@@ -96,32 +184,65 @@ impl AppState {
 
     /// Queues an append for the writer and returns once the row is durable (live streams are
     /// woken by then).
-    pub async fn append(&self, event: Append) -> anyhow::Result<Appended> {
+    pub async fn append(&self, mut event: Append) -> anyhow::Result<Appended> {
+        if let Some(rules) = self.platforms.get(&event.platform) {
+            redact_credentials(&mut event, &rules.credentials());
+        }
         let (reply, outcome) = oneshot::channel();
         self.writer
-            .send((event, reply))
+            .send(Job::Append(event, reply))
             .map_err(|_| anyhow::anyhow!("the event log writer stopped"))?;
         outcome
             .await
             .map_err(|_| anyhow::anyhow!("the event log writer stopped"))?
     }
 
+    /// Whether the log takes writes now. After a failure the writer is asked to prove it with a
+    /// durable write, so a log that has room again reports healthy before the next webhook.
+    pub async fn log_health(&self) -> Result<(), WriteFailure> {
+        let Some(failure) = self.health.failure() else {
+            return Ok(());
+        };
+        let (reply, outcome) = oneshot::channel();
+        if self.writer.send(Job::Probe(reply)).is_err() {
+            return Err(failure);
+        }
+        match tokio::time::timeout(Duration::from_secs(5), outcome).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            _ => Err(self.health.failure().unwrap_or(failure)),
+        }
+    }
+
     pub async fn events_after(&self, after: i64, limit: usize) -> anyhow::Result<Vec<StoredEvent>> {
+        Ok(self
+            .events_after_within(after, limit, usize::MAX)
+            .await?
+            .events)
+    }
+
+    /// Like [`AppState::events_after`], stopping once the bodies pass `max_bytes`.
+    pub async fn events_after_within(
+        &self,
+        after: i64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> anyhow::Result<Slice> {
         let log = self.log.clone();
-        tokio::task::spawn_blocking(move || log.after(after, limit))
+        tokio::task::spawn_blocking(move || log.after_within(after, limit, max_bytes))
             .await
             .context("the event log reader stopped")?
             .context("reading the event log")
     }
 
-    /// The newest `limit` events before `before`, in log order.
-    pub async fn events_before(
+    /// The newest events before `before`, in log order, bounded by count and body bytes.
+    pub async fn events_before_within(
         &self,
         before: i64,
         limit: usize,
-    ) -> anyhow::Result<Vec<StoredEvent>> {
+        max_bytes: usize,
+    ) -> anyhow::Result<Slice> {
         let log = self.log.clone();
-        tokio::task::spawn_blocking(move || log.before(before, limit))
+        tokio::task::spawn_blocking(move || log.before_within(before, limit, max_bytes))
             .await
             .context("the event log reader stopped")?
             .context("reading the event log")
@@ -140,64 +261,184 @@ impl Append {
             dedupe_key: self.dedupe_key.as_deref(),
         }
     }
+
+    /// The row as stored at `seq` (headers redacted as the log redacts them).
+    fn into_stored(self, seq: i64, received_at_ms: i64) -> StoredEvent {
+        StoredEvent {
+            seq,
+            headers: redact(&self.headers),
+            platform: self.platform,
+            direction: self.direction,
+            received_at_ms,
+            content_type: self.content_type,
+            body: self.body,
+            request_seq: self.request_seq,
+        }
+    }
+}
+
+/// Credentials shorter than this are not searched for: they would match ordinary text.
+const SHORTEST_REDACTED: usize = 8;
+
+/// Every credential value in the row's body and header values replaced by `[redacted]`:
+/// some travel inside bodies (wkteam's `sessionId`, E云's `wId`, WeCom callbacks' `token`),
+/// where no header rule can see them.
+fn redact_credentials(event: &mut Append, credentials: &[String]) {
+    for credential in credentials {
+        if credential.len() < SHORTEST_REDACTED {
+            continue;
+        }
+        let needle = credential.as_bytes();
+        if event
+            .body
+            .windows(needle.len())
+            .any(|window| window == needle)
+        {
+            event.body = replace_all(&event.body, needle, crate::event_log::REDACTED.as_bytes());
+        }
+        for (_, value) in &mut event.headers {
+            if value.contains(credential.as_str()) {
+                *value = value.replace(credential.as_str(), crate::event_log::REDACTED);
+            }
+        }
+    }
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = rest
+        .windows(needle.len())
+        .position(|window| window == needle)
+    {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// What the writer thread owns.
+struct Writer {
+    log: Arc<EventLog>,
+    newest: Arc<watch::Sender<i64>>,
+    live: broadcast::Sender<Live>,
+    health: Arc<LogHealth>,
 }
 
 /// The writer thread: takes whatever appends are waiting (up to [`MAX_BATCH`]), commits them in
 /// one transaction — one sync to disk — then answers each caller. Under load, batches grow by
-/// themselves; alone, an append is committed at once.
-fn spawn_writer(
-    log: Arc<EventLog>,
-    newest: Arc<watch::Sender<i64>>,
-) -> anyhow::Result<std::sync::mpsc::Sender<Job>> {
+/// themselves; alone, an append is committed at once. It outlives any failure: a full disk
+/// fails the batch (and shows on `/healthz`) and the next batch tries again; a panic inside a
+/// commit fails that batch only.
+fn spawn_writer(writer: Writer) -> anyhow::Result<std::sync::mpsc::Sender<Job>> {
     let (sender, jobs) = std::sync::mpsc::channel::<Job>();
     std::thread::Builder::new()
         .name("event-log-writer".into())
         .spawn(move || {
             while let Ok(first) = jobs.recv() {
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match jobs.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
+                let mut batch = Vec::new();
+                let mut probes = Vec::new();
+                let mut next = Some(first);
+                while let Some(job) = next.take() {
+                    match job {
+                        Job::Append(append, reply) => batch.push((append, reply)),
+                        Job::Probe(reply) => probes.push(reply),
+                    }
+                    if batch.len() < MAX_BATCH {
+                        next = jobs.try_recv().ok();
                     }
                 }
-                let outcomes = {
-                    let events: Vec<NewEvent<'_>> = batch
-                        .iter()
-                        .map(|(append, _)| append.as_new_event())
-                        .collect();
-                    log.append_batch(&events)
-                };
-                match outcomes {
-                    Ok(outcomes) => {
-                        let stored = outcomes
-                            .iter()
-                            .filter_map(|outcome| match outcome {
-                                Ok(Appended::Stored(seq)) => Some(*seq),
-                                _ => None,
-                            })
-                            .max();
-                        if let Some(seq) = stored {
-                            newest.send_if_modified(|newest| {
-                                let grew = seq > *newest;
-                                *newest = (*newest).max(seq);
-                                grew
-                            });
-                        }
-                        for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
-                            let _ = reply.send(outcome.context("appending to the event log"));
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!("the event log refused a batch: {error}");
-                        for (_, reply) in batch {
-                            let _ = reply
-                                .send(Err(anyhow::anyhow!("appending to the event log: {error}")));
-                        }
+                if !batch.is_empty() {
+                    writer.commit(batch);
+                }
+                if !probes.is_empty() {
+                    let outcome = writer.probe();
+                    for reply in probes {
+                        let _ = reply.send(outcome.clone());
                     }
                 }
             }
         })
         .context("starting the event log writer")?;
     Ok(sender)
+}
+
+type Pending = (Append, oneshot::Sender<anyhow::Result<Appended>>);
+
+impl Writer {
+    fn commit(&self, batch: Vec<Pending>) {
+        let committed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let events: Vec<NewEvent<'_>> = batch
+                .iter()
+                .map(|(append, _)| append.as_new_event())
+                .collect();
+            self.log.append_batch(&events)
+        }));
+        let batch_result = match committed {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(panic) => Err(format!("the writer panicked: {}", panic_message(&panic))),
+        };
+        let result = match batch_result {
+            Ok(result) => result,
+            Err(reason) => {
+                tracing::error!("the event log refused a batch: {reason}");
+                self.health.record(Err(reason.clone()));
+                for (_, reply) in batch {
+                    let _ =
+                        reply.send(Err(anyhow::anyhow!("appending to the event log: {reason}")));
+                }
+                return;
+            }
+        };
+        self.health.record(Ok(()));
+        let stored = result
+            .outcomes
+            .iter()
+            .filter_map(|outcome| match outcome {
+                Ok(Appended::Stored(seq)) => Some(*seq),
+                _ => None,
+            })
+            .max();
+        if let Some(seq) = stored {
+            self.newest.send_if_modified(|newest| {
+                let grew = seq > *newest;
+                *newest = (*newest).max(seq);
+                grew
+            });
+        }
+        for ((append, reply), outcome) in batch.into_iter().zip(result.outcomes) {
+            if let Ok(Appended::Stored(seq)) = outcome {
+                // No receiver is fine: no stream is open.
+                let _ = self.live.send(if append.body.len() <= LIVE_INLINE_BYTES {
+                    Live::Row(Arc::new(append.into_stored(seq, result.received_at_ms)))
+                } else {
+                    Live::Large(seq)
+                });
+            }
+            let _ = reply.send(outcome.context("appending to the event log"));
+        }
+    }
+
+    fn probe(&self) -> Result<(), String> {
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.log.probe_write()));
+        let outcome = match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(panic) => Err(format!("the writer panicked: {}", panic_message(&panic))),
+        };
+        self.health.record(outcome.clone());
+        outcome
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }

@@ -17,6 +17,8 @@ pub struct ConfigView {
     /// The configured `public_url` the webhook URLs start with (not a secret); `None` = they
     /// use the address the browser opened.
     pub public_url: Option<String>,
+    /// Whether the event log takes writes (as `/healthz` says).
+    pub log: crate::health::HealthView,
 }
 
 #[derive(Debug, Serialize)]
@@ -43,6 +45,7 @@ pub async fn show(State(state): State<AppState>) -> Json<ConfigView> {
             })
             .collect(),
         public_url: state.config.public_url.clone(),
+        log: crate::health::HealthView::of(state.log_health().await),
     })
 }
 

@@ -3,20 +3,22 @@
 //! live (SSE). The stream resumes after `Last-Event-ID` (or `?after=`): every event is read back
 //! from the log by seq, so a reconnect neither misses nor repeats one.
 
-use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::time::Duration;
 
-use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio_stream::wrappers::ReceiverStream;
 
 use super::ApiError;
-use crate::event_log::StoredEvent;
-use crate::state::AppState;
+use crate::event_log::{Slice, StoredEvent};
+use crate::state::{AppState, Live};
 
 pub const MAX_PAGE: usize = 5000;
 const STREAM_BATCH: usize = 256;
@@ -74,38 +76,59 @@ pub struct Page {
 pub async fn page(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
-) -> Result<Json<Page>, ApiError> {
+) -> Result<Response, ApiError> {
     let limit = query.limit.unwrap_or(200).clamp(1, MAX_PAGE);
-    // One extra row tells whether another page follows.
-    if let Some(before) = query.before {
-        let mut events = state.events_before(before, limit + 1).await?;
-        let more = events.len() > limit;
-        if more {
-            events.remove(0);
+    let max_bytes = state.config.limits.page_bytes;
+    let (slice, next_after, next_before) = match query.before {
+        Some(before) => {
+            let slice = state.events_before_within(before, limit, max_bytes).await?;
+            let next_before = slice.events.first().map_or(before, |event| event.seq);
+            let next_after = slice.events.last().map_or(0, |event| event.seq);
+            (slice, next_after, Some(next_before))
         }
-        return Ok(Json(Page {
-            next_before: Some(events.first().map_or(before, |event| event.seq)),
-            next_after: events.last().map_or(0, |event| event.seq),
-            events: events.into_iter().map(EventView::from).collect(),
-            more,
-        }));
+        None => {
+            let slice = state
+                .events_after_within(query.after, limit, max_bytes)
+                .await?;
+            let next_after = slice.events.last().map_or(query.after, |event| event.seq);
+            (slice, next_after, None)
+        }
+    };
+    Ok(streamed_page(slice, next_after, next_before))
+}
+
+/// A [`Page`] written one event at a time: the rows are held once, as read, and never a second
+/// time as one JSON text.
+fn streamed_page(slice: Slice, next_after: i64, next_before: Option<i64>) -> Response {
+    let mut head = format!("{{\"next_after\":{next_after},");
+    if let Some(next_before) = next_before {
+        head.push_str(&format!("\"next_before\":{next_before},"));
     }
-    let mut events = state.events_after(query.after, limit + 1).await?;
-    let more = events.len() > limit;
-    events.truncate(limit);
-    let next_after = events.last().map_or(query.after, |event| event.seq);
-    Ok(Json(Page {
-        events: events.into_iter().map(EventView::from).collect(),
-        next_after,
-        next_before: None,
-        more,
-    }))
+    head.push_str(&format!("\"more\":{},\"events\":[", slice.more));
+    let events = slice.events.into_iter().enumerate().map(|(index, event)| {
+        let mut chunk = if index == 0 { Vec::new() } else { vec![b','] };
+        serde_json::to_writer(&mut chunk, &EventView::from(event))
+            .expect("an event view serializes");
+        chunk
+    });
+    let chunks = std::iter::once(head.into_bytes())
+        .chain(events)
+        .chain(std::iter::once(b"]}".to_vec()))
+        .map(|chunk| Ok::<_, Infallible>(axum::body::Bytes::from(chunk)));
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
     after: Option<i64>,
 }
+
+/// Body bytes a stream reads from the log at a time (at least one row).
+const STREAM_READ_BYTES: usize = 1024 * 1024;
 
 pub async fn stream(
     State(state): State<AppState>,
@@ -118,59 +141,109 @@ pub async fn stream(
         .and_then(|value| value.trim().parse::<i64>().ok())
         .or(query.after)
         .unwrap_or(0);
-    let newest = state.newest.subscribe();
-    let shutting_down = state.shutting_down.clone();
-    let cursor = Cursor {
+    // One event waits for the client at most: what a client that stops reading holds is this,
+    // the row being read, and the socket's buffers; after `stream_stall_secs` it is dropped.
+    let (sender, events) = tokio::sync::mpsc::channel(1);
+    let stall = Duration::from_secs(state.config.limits.stream_stall_secs);
+    let follower = Follower {
+        live: state.live.subscribe(),
+        shutting_down: state.shutting_down.clone(),
         state,
-        newest,
-        shutting_down,
         after: resume_after,
-        pending: VecDeque::new(),
+        sender,
+        stall,
     };
-    Sse::new(futures_util::stream::unfold(cursor, Cursor::next)).keep_alive(KeepAlive::default())
+    tokio::spawn(follower.run());
+    Sse::new(ReceiverStream::new(events).map(Ok)).keep_alive(KeepAlive::default())
 }
 
-struct Cursor {
+/// Feeds one live stream: catches up from the log by seq, then takes committed rows from the
+/// writer's fan-out (no query per row), and reads the log again whenever it fell behind.
+struct Follower {
     state: AppState,
-    newest: tokio::sync::watch::Receiver<i64>,
+    live: broadcast::Receiver<Live>,
     shutting_down: tokio::sync::watch::Receiver<bool>,
     after: i64,
-    pending: VecDeque<StoredEvent>,
+    sender: tokio::sync::mpsc::Sender<SseEvent>,
+    stall: Duration,
 }
 
-impl Cursor {
-    async fn next(mut self) -> Option<(Result<SseEvent, Infallible>, Cursor)> {
+/// Why a follower stops.
+enum Stop {
+    /// The client went away, stalled, or the server is shutting down.
+    Done,
+}
+
+impl Follower {
+    async fn run(mut self) {
+        while self.catch_up().await.is_ok() && self.follow().await.is_ok() {}
+    }
+
+    /// Sends everything in the log after `after`, a bounded read at a time.
+    async fn catch_up(&mut self) -> Result<(), Stop> {
         loop {
-            if *self.shutting_down.borrow() {
-                return None;
-            }
-            if let Some(event) = self.pending.pop_front() {
-                self.after = event.seq;
-                let view = EventView::from(event);
-                let sse = SseEvent::default()
-                    // Reconnect quickly after a drop: the resume makes it cheap.
-                    .retry(std::time::Duration::from_secs(1))
-                    .id(view.seq.to_string())
-                    .event("event")
-                    .json_data(&view)
-                    .unwrap_or_else(|_| SseEvent::default().comment("unserializable"));
-                return Some((Ok(sse), self));
-            }
-            // Mark the current value seen *before* reading, so an append racing with the read
-            // wakes us again instead of being lost.
-            self.newest.borrow_and_update();
-            match self.state.events_after(self.after, STREAM_BATCH).await {
-                Ok(batch) if !batch.is_empty() => self.pending.extend(batch),
-                Ok(_) => {
-                    tokio::select! {
-                        changed = self.newest.changed() => if changed.is_err() { return None },
-                        _ = self.shutting_down.changed() => return None,
-                    }
-                }
+            let slice = match self
+                .state
+                .events_after_within(self.after, STREAM_BATCH, STREAM_READ_BYTES)
+                .await
+            {
+                Ok(slice) => slice,
                 Err(error) => {
                     tracing::error!("live stream: {error:#}");
-                    return None;
+                    return Err(Stop::Done);
                 }
+            };
+            for event in slice.events {
+                self.send(&event).await?;
+            }
+            if !slice.more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends rows as the writer commits them; returns to [`Follower::catch_up`] when a row must
+    /// be read from the log (too large to fan out, or this stream fell behind the fan-out).
+    async fn follow(&mut self) -> Result<(), Stop> {
+        loop {
+            let received = tokio::select! {
+                received = self.live.recv() => received,
+                _ = self.shutting_down.changed() => return Err(Stop::Done),
+                _ = self.sender.closed() => return Err(Stop::Done),
+            };
+            match received {
+                Ok(Live::Row(event)) if event.seq <= self.after => {}
+                Ok(Live::Row(event)) => self.send(&event).await?,
+                Ok(Live::Large(seq)) if seq <= self.after => {}
+                Ok(Live::Large(_)) | Err(RecvError::Lagged(_)) => return Ok(()),
+                Err(RecvError::Closed) => return Err(Stop::Done),
+            }
+        }
+    }
+
+    async fn send(&mut self, event: &StoredEvent) -> Result<(), Stop> {
+        if *self.shutting_down.borrow() {
+            return Err(Stop::Done);
+        }
+        let view = EventView::from(event.clone());
+        let sse = SseEvent::default()
+            // Reconnect quickly after a drop: the resume makes it cheap.
+            .retry(Duration::from_secs(1))
+            .id(view.seq.to_string())
+            .event("event")
+            .json_data(&view)
+            .unwrap_or_else(|_| SseEvent::default().comment("unserializable"));
+        match self.sender.send_timeout(sse, self.stall).await {
+            Ok(()) => {
+                self.after = event.seq;
+                Ok(())
+            }
+            Err(_) => {
+                tracing::warn!(
+                    after = self.after,
+                    "live stream dropped: the client stopped reading"
+                );
+                Err(Stop::Done)
             }
         }
     }
