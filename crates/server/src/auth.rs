@@ -16,24 +16,22 @@ use crate::api::ApiError;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "switchboard_session";
-const SESSION_DAYS: i64 = 30;
 
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
     token: Option<String>,
 }
 
-fn session_cookie(value: String) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, value))
+/// A new session's cookie: `Secure` when the console is reached over https (`public_url`).
+fn session_cookie(state: &AppState) -> Result<Cookie<'static>, ApiError> {
+    let id = state.sessions.start()?;
+    Ok(Cookie::build((SESSION_COOKIE, id))
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(state.config.served_over_https())
         .path("/")
-        .max_age(time_days(SESSION_DAYS))
-        .build()
-}
-
-fn time_days(days: i64) -> time::Duration {
-    time::Duration::days(days)
+        .max_age(time::Duration::days(crate::sessions::SESSION_DAYS))
+        .build())
 }
 
 /// `GET /login`: the form, or — with `?token=` (the link printed at start) — the login itself.
@@ -59,8 +57,10 @@ pub async fn submit(
 
 fn log_in(state: &AppState, jar: CookieJar, token: &str) -> Response {
     if state.secrets.is_access_token(token.trim()) {
-        let jar = jar.add(session_cookie(state.secrets.session_value()));
-        (jar, Redirect::to("/")).into_response()
+        match session_cookie(state) {
+            Ok(cookie) => (jar.add(cookie), Redirect::to("/")).into_response(),
+            Err(error) => error.into_response(),
+        }
     } else {
         (
             StatusCode::UNAUTHORIZED,
@@ -82,18 +82,22 @@ pub async fn api_login(
     Json(body): Json<TokenJson>,
 ) -> Response {
     if state.secrets.is_access_token(body.token.trim()) {
-        (
-            jar.add(session_cookie(state.secrets.session_value())),
-            StatusCode::NO_CONTENT,
-        )
-            .into_response()
+        match session_cookie(&state) {
+            Ok(cookie) => (jar.add(cookie), StatusCode::NO_CONTENT).into_response(),
+            Err(error) => error.into_response(),
+        }
     } else {
         ApiError::new(StatusCode::UNAUTHORIZED, "that access token is not right").into_response()
     }
 }
 
-/// `POST /api/logout`.
-pub async fn logout(jar: CookieJar) -> Response {
+/// `POST /api/logout`: ends this session on the server, not only in this browser.
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE)
+        && let Err(error) = state.sessions.end(cookie.value())
+    {
+        return ApiError::from(error).into_response();
+    }
     (
         jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),
         StatusCode::NO_CONTENT,
@@ -113,7 +117,7 @@ pub async fn require_session(
     }
     let signed_in = jar
         .get(SESSION_COOKIE)
-        .is_some_and(|cookie| state.secrets.is_session(cookie.value()));
+        .is_some_and(|cookie| state.sessions.is_live(cookie.value()));
     if !signed_in {
         return ApiError::new(
             StatusCode::UNAUTHORIZED,

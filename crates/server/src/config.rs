@@ -29,6 +29,47 @@ pub struct Config {
     /// it the console shows the address the browser used, as plain `http://`.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// What a stranger can make the server hold: connections, time, bytes.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Bounds on what any client can make the server hold (`[limits]`, or
+/// `SWITCHBOARD_LIMITS_<KEY>`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Connections open at once; further ones wait in the kernel's backlog until one closes.
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers.
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body.
+    pub body_timeout_secs: u64,
+    /// Requests with a large body (over 64 KiB, or of unknown length) read at once; more are
+    /// answered 503 with `Retry-After`.
+    pub large_bodies: usize,
+    /// Seconds a live stream may wait on a client that does not read before it is dropped (it
+    /// resumes with `Last-Event-ID`).
+    pub stream_stall_secs: u64,
+    /// Refused webhook deliveries recorded per source address and minute; past it they are
+    /// answered 429 and not recorded.
+    pub rejected_per_minute: u32,
+    /// Body bytes in one log page (`/api/events`) before it stops early (`more: true`).
+    pub page_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: 4096,
+            header_timeout_secs: 10,
+            body_timeout_secs: 60,
+            large_bodies: 16,
+            stream_stall_secs: 30,
+            rejected_per_minute: 30,
+            page_bytes: 4 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for Config {
@@ -38,6 +79,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Whether people reach the console over https (its `public_url` says so): session cookies
+    /// are then `Secure` and responses carry HSTS.
+    pub fn served_over_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.to_ascii_lowercase().starts_with("https://"))
+    }
+
     /// No platform, default limits.
     pub fn default_limits() -> Config {
         Config {
@@ -49,6 +98,7 @@ impl Config {
             body_limit: default_body_limit(),
             upstream_timeout_secs: default_upstream_timeout(),
             public_url: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -323,6 +373,19 @@ impl Config {
         if self.upstream_timeout_secs == 0 {
             bail!("upstream_timeout_secs must be at least 1");
         }
+        let limits = &self.limits;
+        for (key, value) in [
+            ("limits.max_connections", limits.max_connections as u64),
+            ("limits.header_timeout_secs", limits.header_timeout_secs),
+            ("limits.body_timeout_secs", limits.body_timeout_secs),
+            ("limits.large_bodies", limits.large_bodies as u64),
+            ("limits.stream_stall_secs", limits.stream_stall_secs),
+            ("limits.page_bytes", limits.page_bytes as u64),
+        ] {
+            if value == 0 {
+                bail!("{key} must be at least 1");
+            }
+        }
         Ok(())
     }
 }
@@ -346,7 +409,8 @@ fn check_base_url(key: &str, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-const PLATFORMS: [&str; 5] = ["yunhu", "douyin", "wecom", "mixin", "wechat"];
+/// The configuration's sections: one per platform, and the limits.
+const SECTIONS: [&str; 6] = ["yunhu", "douyin", "wecom", "mixin", "wechat", "limits"];
 
 /// `SWITCHBOARD_DOUYIN_ACCESS_TOKEN=x` sets `douyin.access_token`; `SWITCHBOARD_BODY_LIMIT`
 /// sets `body_limit` (likewise `upstream_timeout_secs` and `public_url`). Variables of the CLI
@@ -358,7 +422,7 @@ fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = 
         };
         let rest = rest.to_ascii_lowercase();
         if let Some((platform, key)) = rest.split_once('_')
-            && PLATFORMS.contains(&platform)
+            && SECTIONS.contains(&platform)
         {
             let section = table
                 .entry(platform)
@@ -384,10 +448,20 @@ fn typed_value(key: &str, value: String) -> toml::Value {
                 .collect(),
         );
     }
+    let numeric = matches!(
+        key,
+        "body_limit"
+            | "upstream_timeout_secs"
+            | "max_connections"
+            | "header_timeout_secs"
+            | "body_timeout_secs"
+            | "large_bodies"
+            | "stream_stall_secs"
+            | "rejected_per_minute"
+            | "page_bytes"
+    );
     match value.parse::<i64>() {
-        Ok(number) if key == "body_limit" || key == "upstream_timeout_secs" => {
-            toml::Value::Integer(number)
-        }
+        Ok(number) if numeric => toml::Value::Integer(number),
         _ => toml::Value::String(value),
     }
 }

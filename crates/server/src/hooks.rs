@@ -1,15 +1,20 @@
 //! `POST /hooks/{platform}/{secret}`: webhook intake. A delivery is stored before it is
 //! acknowledged — malformed bodies too, since that is what the inspector is for. Refused
-//! deliveries (wrong secret, bad signature) are stored as `rejected` and never become messages.
+//! deliveries (wrong secret, bad signature) are stored as `rejected` — bounded summaries, a few
+//! a minute per source address — and never become messages.
 
+use std::net::SocketAddr;
+
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiError;
 use crate::event_log::{Appended, Direction};
 use crate::platforms::Verdict;
+use crate::rejections::RejectedRecord;
 use crate::state::{AppState, Append};
 
 /// Request headers kept with a delivery (the log redacts credential-bearing ones anyway).
@@ -23,6 +28,7 @@ fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
 
 pub async fn receive(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     Path((platform, secret)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -43,15 +49,27 @@ pub async fn receive(
         Verdict::Reject("the webhook path's secret is wrong".into())
     };
     if let Verdict::Reject(reason) = verdict {
+        if !state
+            .rejections
+            .allow(peer.map(|Extension(ConnectInfo(address))| address.ip()))
+        {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many refused deliveries",
+            )
+            .with("retry_after_secs", 60));
+        }
+        let record = RejectedRecord::of(&body);
         let mut logged = kept_headers(&headers);
         logged.push((":rejected".to_owned(), reason.clone()));
+        logged.extend(record.headers());
         let seq = state
             .append(Append {
                 platform: platform.clone(),
                 direction: Direction::Rejected,
                 content_type,
                 headers: logged,
-                body: body.to_vec(),
+                body: record.prefix,
                 request_seq: None,
                 dedupe_key: None,
             })

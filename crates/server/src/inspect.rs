@@ -92,10 +92,32 @@ pub fn render(inspection: &Inspection) -> String {
         let _ = writeln!(
             out,
             "  {}",
-            serde_json::to_string(event).unwrap_or_default()
+            printable(&serde_json::to_string(event).unwrap_or_default())
         );
     }
     out
+}
+
+/// `text` with everything a terminal would act on shown as `\u{…}` instead: control
+/// characters (C0, DEL, C1 — escape sequences could retitle the window, rewrite the screen or
+/// paste into the shell) and the bidirectional overrides that reorder what is shown.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) {
+            let _ = write!(shown, "\\u{{{:x}}}", c as u32);
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
 }
 
 fn render_node(out: &mut String, node: &Node, depth: usize) {
@@ -105,6 +127,8 @@ fn render_node(out: &mut String, node: &Node, depth: usize) {
         (_, "") => "(root)".to_owned(),
         (_, label) => label.to_owned(),
     };
+    // Keys and type names come from the payload: a stranger's bytes.
+    let label = printable(&label);
     let mut line = format!("{indent}{label}");
     if let Some(wire_type) = node.wire_type {
         let _ = write!(line, " [{}]", wire_type.name());
@@ -118,7 +142,7 @@ fn render_node(out: &mut String, node: &Node, depth: usize) {
         other => Some(format!("{other:?}").to_lowercase()),
     };
     if let Some(type_name) = &node.type_name {
-        let _ = write!(line, " {type_name}");
+        let _ = write!(line, " {}", printable(type_name));
     } else if let Some(kind) = kind {
         let _ = write!(line, " {kind}");
     }
@@ -132,7 +156,12 @@ fn render_node(out: &mut String, node: &Node, depth: usize) {
         let _ = write!(line, " = {shown:?}{ellipsis}");
     }
     for interpretation in &node.interpretations {
-        let _ = write!(line, " {}={}", interpretation.name, interpretation.value);
+        let _ = write!(
+            line,
+            " {}={}",
+            interpretation.name,
+            printable(&interpretation.value)
+        );
     }
     if node.readings.len() > 1 {
         let _ = write!(

@@ -3,16 +3,21 @@
 
 pub mod api;
 pub mod auth;
+pub mod body_guard;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod event_log;
+pub mod health;
 pub mod hooks;
 pub mod hosted;
 pub mod inspect;
 pub mod platforms;
+pub mod rejections;
 pub mod sandbox;
 pub mod secrets;
 pub mod security;
 pub mod serve;
+pub mod sessions;
 pub mod state;
 pub mod static_app;

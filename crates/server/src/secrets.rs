@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 #[derive(Clone)]
@@ -30,21 +29,8 @@ impl Secrets {
         })
     }
 
-    /// The value of the session cookie: derived from the access token, so a session survives a
-    /// restart and ends when the token file is replaced.
-    pub fn session_value(&self) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(b"switchboard session\0");
-        hasher.update(self.access_token.as_bytes());
-        hex::encode(hasher.finalize())
-    }
-
     pub fn is_access_token(&self, candidate: &str) -> bool {
         constant_time_eq(candidate, &self.access_token)
-    }
-
-    pub fn is_session(&self, candidate: &str) -> bool {
-        constant_time_eq(candidate, &self.session_value())
     }
 
     pub fn is_webhook_secret(&self, candidate: &str) -> bool {
@@ -101,7 +87,6 @@ mod tests {
         assert_eq!(first.access_token.len(), 64);
         assert!(first.is_access_token(&again.access_token));
         assert!(!first.is_access_token("nope"));
-        assert!(first.is_session(&again.session_value()));
         assert!(!format!("{first:?}").contains(&first.access_token));
     }
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, HeaderName, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_SECURITY_POLICY, HeaderName, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -44,11 +45,13 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-pub fn layers(csp: &str) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
+/// The headers every response carries; with `https` (the console's `public_url` is https),
+/// HSTS too, so a browser never falls back to plain http for it.
+pub fn layers(csp: &str, https: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     let fixed = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    vec![
+    let mut layers = vec![
         SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(csp).expect("the CSP is ASCII"),
@@ -64,7 +67,11 @@ pub fn layers(csp: &str) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             HeaderName::from_static("cross-origin-resource-policy"),
             "same-origin",
         ),
-    ]
+    ];
+    if https {
+        layers.push(fixed(STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
+    }
+    layers
 }
 
 #[cfg(test)]

@@ -7,22 +7,22 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::Request;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, Request};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use tokio::sync::watch;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::event_log::EventLog;
-use crate::hosted::HostedFiles;
 use crate::platforms::Platforms;
 use crate::sandbox::{Sandbox, lock, seed};
 use crate::secrets::Secrets;
 use crate::state::AppState;
-use crate::{api, auth, hooks, hosted, security, static_app};
+use crate::{api, auth, body_guard, connections, health, hooks, hosted, security, static_app};
 
 /// Everything the console serves, ready to be bound to a listener.
 pub fn router(state: AppState, args: &ServeArgs) -> Router {
@@ -63,7 +63,12 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         )
         .fallback(|| async {
             api::ApiError::new(axum::http::StatusCode::NOT_FOUND, "no such API route")
-        });
+        })
+        // Messages and secrets: never kept in a browser's or a proxy's cache.
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let login = Router::new()
         .route("/login", get(auth::page).post(auth::submit))
         .route_layer(axum::middleware::from_fn(auth::require_same_origin))
@@ -71,12 +76,18 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let mut router = Router::new()
         .nest("/api", api)
         .route("/hooks/{platform}/{secret}", post(hooks::receive))
+        .route("/healthz", get(health::show))
         .route("/files/{token}/{name}", get(hosted::serve))
         .merge(login)
-        .with_state(state)
+        .with_state(state.clone())
         .merge(static_app::routes(&args.dist))
-        .layer(body_limit);
-    for layer in security::layers(&security::content_security_policy(&args.dist)) {
+        .layer(body_limit)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            body_guard::read_whole_body,
+        ));
+    let https = state.config.served_over_https();
+    for layer in security::layers(&security::content_security_policy(&args.dist), https) {
         router = router.layer(layer);
     }
     router.layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -124,18 +135,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 body_limit: config.body_limit,
                 upstream_timeout_secs: config.upstream_timeout_secs,
                 public_url: config.public_url.clone(),
+                limits: config.limits.clone(),
                 ..sandbox.config(&format!("http://{address}"))
             },
             None => config,
         };
         let platforms = Platforms::from_config(&config)?;
-        let hosted = HostedFiles::new(&args.data_dir);
         let state = AppState::new(
             log,
             platforms,
             secrets,
             config,
-            hosted,
+            &args.data_dir,
             shutting_down,
             sandbox.clone(),
         )?;
@@ -175,19 +186,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let _ = writeln!(stdout, "{mode}");
         let _ = stdout.flush();
         drop(stdout);
+        let limits = state.config.limits.clone();
         let app = router(state, &args);
-        // Answers go out as written: Nagle's delay against the browser's delayed ACK costs a
-        // log page tens of milliseconds.
-        let listener = listener.tap_io(|stream| {
-            let _ = stream.set_nodelay(true);
-        });
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown_signal().await;
-                let _ = shutdown_sender.send(true);
-            })
-            .await
-            .context("serving")
+        connections::serve(listener, app, &limits, async move {
+            shutdown_signal().await;
+            let _ = shutdown_sender.send(true);
+        })
+        .await;
+        Ok(())
     })
 }
 
@@ -196,8 +202,27 @@ fn init_tracing() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| LossyStderr)
+        // Its own error path is `eprintln!`, which panics when stderr cannot be written (a
+        // full disk, a closed pipe): a log line is never worth a thread.
+        .log_internal_errors(false)
         .try_init();
+}
+
+/// Standard error that drops what it cannot write instead of failing the caller: logging
+/// must never stop the event log writer or a request.
+struct LossyStderr;
+
+impl Write for LossyStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
 }
 
 async fn shutdown_signal() {

@@ -334,3 +334,90 @@ fn an_invalid_configuration_names_the_key_and_exits_non_zero() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("mixin.private_key"), "{stderr}");
 }
+
+/// The `name=value` part of a login's `Set-Cookie`.
+async fn log_in(server: &RunningServer) -> (String, String) {
+    let response = client()
+        .post(server.url("/api/login"))
+        .json(&serde_json::json!({ "token": server.access_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (set_cookie.split(';').next().unwrap().to_owned(), set_cookie)
+}
+
+async fn config_status(server: &RunningServer, cookie: &str) -> u16 {
+    client()
+        .get(server.url("/api/config"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn every_login_is_its_own_session_and_logout_ends_it_on_the_server() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    let (first, set_cookie) = log_in(&server).await;
+    let (second, _) = log_in(&server).await;
+    assert_ne!(first, second, "a random session id per login");
+    assert!(!set_cookie.contains("Secure"), "plain http: {set_cookie}");
+    assert_eq!(config_status(&server, &first).await, 200);
+
+    let logout = client()
+        .post(server.url("/api/logout"))
+        .header("cookie", &first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 204);
+    assert_eq!(
+        config_status(&server, &first).await,
+        401,
+        "a copied cookie is worthless after logout"
+    );
+    assert_eq!(config_status(&server, &second).await, 200, "others go on");
+
+    let api = client()
+        .get(server.url("/api/events?after=0&limit=1"))
+        .header("cookie", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+    let refused = client()
+        .get(server.url("/api/config"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.headers()["cache-control"], "no-store");
+    assert!(api.headers().get("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_secure_and_hsts_is_sent() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let mut options = support::Options::new(data.path(), dist.path());
+    options.env.push((
+        "SWITCHBOARD_PUBLIC_URL",
+        "https://desk.example.com".to_owned(),
+    ));
+    let server = RunningServer::start_with(options);
+    let (_, set_cookie) = log_in(&server).await;
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    let page = client().get(server.url("/")).send().await.unwrap();
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+}

@@ -258,3 +258,26 @@ fn serve_and_inspect_are_the_subcommands() {
     assert!(help.contains("serve"), "{help}");
     assert!(help.contains("inspect"), "{help}");
 }
+
+#[test]
+fn keys_that_hold_terminal_escapes_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.json");
+    // JSON's own escapes: the decoded keys and values hold raw ESC, BEL, C1 CSI and RLO.
+    std::fs::write(
+        &path,
+        r#"{"\u001b]0;pwned\u0007\u001b[2J": "x", "left\u202eright": {"\u009b31m": 1}}"#,
+    )
+    .unwrap();
+    let output = switchboard().arg("inspect").arg(&path).output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(
+            !stdout.contains(raw),
+            "{raw:?} reached the terminal: {stdout:?}"
+        );
+    }
+    assert!(stdout.contains(r"\u{1b}]0;pwned\u{7}"), "{stdout}");
+    assert!(stdout.contains(r"left\u{202e}right"), "{stdout}");
+}

@@ -47,12 +47,12 @@ async fn douyin_webhooks_are_verified_challenged_and_deduplicated() {
         .unwrap();
     assert_eq!(forged.status(), 401);
 
-    for _ in 0..3 {
-        // Douyin retries up to three times: stored once.
+    for attempt in 0..3 {
+        // Douyin retries up to three times: stored once, whatever the unsigned `Msg-Id` says.
         let delivered = http
             .post(&hook)
             .header("X-Douyin-Signature", signature(DOUYIN_CLIENT_SECRET, body))
-            .header("Msg-Id", "m-1")
+            .header("Msg-Id", format!("m-{attempt}"))
             .header("content-type", "application/json")
             .body(&body[..])
             .send()

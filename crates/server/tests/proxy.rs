@@ -770,7 +770,9 @@ async fn credentials_never_appear_in_responses_log_rows_or_log_lines() {
         DOUYIN_ACCESS_TOKEN,
         DOUYIN_CLIENT_SECRET,
         WECOM_TOKEN,
+        WECOM_SESSION_ID,
         WECHAT_AUTHORIZATION,
+        WECHAT_W_ID,
         mixin_key.as_str(),
     ] {
         assert!(!seen.contains(credential), "{credential} in a response");

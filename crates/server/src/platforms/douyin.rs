@@ -1,9 +1,11 @@
 //! Douyin Open Platform: `access-token` header, our own `?open_id=` on send and recall, webhooks
-//! signed with sha1(client_secret + body), retried by `Msg-Id`, and the `verify_webhook` challenge.
+//! signed with sha1(client_secret + body), de-duplicated by what the signed body says (its
+//! event and message id), and the `verify_webhook` challenge.
 
 use axum::http::{HeaderMap, Method};
 use reqwest::Url;
-use sha1::{Digest, Sha1};
+use sha1::Sha1;
+use sha2::Digest;
 use switchboard_payload::Platform;
 
 use super::{
@@ -13,7 +15,6 @@ use crate::config;
 use crate::secrets::constant_time_eq;
 
 pub const SIGNATURE_HEADER: &str = "x-douyin-signature";
-pub const DELIVERY_HEADER: &str = "msg-id";
 
 pub struct Douyin {
     base_url: Url,
@@ -93,12 +94,30 @@ impl PlatformRules for Douyin {
         }
     }
 
-    fn dedupe_key(&self, headers: &HeaderMap, _body: &[u8]) -> Option<String> {
-        headers
-            .get(DELIVERY_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .filter(|value| !value.is_empty())
-            .map(str::to_owned)
+    /// Keyed on the signed body, never on the unsigned `Msg-Id` header (anyone replaying a body
+    /// could pick a fresh one, or a taken one to hide a delivery): the event and the message it
+    /// is about, or — for events about no message — the body's digest, which a retry repeats.
+    fn dedupe_key(&self, _headers: &HeaderMap, body: &[u8]) -> Option<String> {
+        let envelope: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let event = envelope.get("event")?.as_str()?;
+        // `content` is an object in some events and a JSON-encoded string in others.
+        let content = match envelope.get("content") {
+            Some(serde_json::Value::String(text)) => serde_json::from_str(text).ok(),
+            Some(content) => Some(content.clone()),
+            None => None,
+        };
+        let message = content
+            .as_ref()
+            .and_then(|content| content.get("server_message_id"))
+            .and_then(|id| match id {
+                serde_json::Value::String(id) if !id.is_empty() => Some(id.clone()),
+                serde_json::Value::Number(id) => Some(id.to_string()),
+                _ => None,
+            });
+        Some(match message {
+            Some(message) => format!("{event}:{message}"),
+            None => format!("{event}:sha256:{}", hex::encode(sha2::Sha256::digest(body))),
+        })
     }
 
     /// `verify_webhook` must be answered with its challenge, number for number.
@@ -172,6 +191,39 @@ mod tests {
             douyin().verify_webhook(&HeaderMap::new(), body),
             Verdict::Reject(_)
         ));
+    }
+
+    #[test]
+    fn retries_are_keyed_on_the_signed_body_not_the_msg_id_header() {
+        let rules = douyin();
+        let mut forged = HeaderMap::new();
+        forged.insert("msg-id", "a-fresh-id-every-time".parse().unwrap());
+        let text =
+            br#"{"event":"im_receive_msg","content":{"server_message_id":"7301","text":"hi"}}"#;
+        assert_eq!(
+            rules.dedupe_key(&forged, text).as_deref(),
+            Some("im_receive_msg:7301")
+        );
+        assert_eq!(
+            rules.dedupe_key(&HeaderMap::new(), text),
+            rules.dedupe_key(&forged, text),
+            "the header plays no part"
+        );
+        // Content given as a JSON string, as `im_recall_msg` does.
+        let recall = br#"{"event":"im_recall_msg","content":"{\"server_message_id\":7301}"}"#;
+        assert_eq!(
+            rules.dedupe_key(&forged, recall).as_deref(),
+            Some("im_recall_msg:7301"),
+            "another event about the same message is another delivery"
+        );
+        let authorize = br#"{"event":"im_authorize","content":{}}"#;
+        let key = rules.dedupe_key(&forged, authorize).unwrap();
+        assert!(key.starts_with("im_authorize:sha256:"), "{key}");
+        assert_ne!(
+            Some(key),
+            rules.dedupe_key(&forged, br#"{"event":"im_authorize","content":{"x":1}}"#)
+        );
+        assert_eq!(rules.dedupe_key(&forged, b"not json"), None);
     }
 
     #[test]

@@ -205,8 +205,18 @@ impl PlatformRules for Mixin {
     }
 
     /// A relayed message view (or Blaze frame) carries `message_id`.
+    /// A message is delivered once by its id; a receipt (`ACKNOWLEDGE_MESSAGE_RECEIPT`) names
+    /// the message it acknowledges, so it is one delivery per message *and status* (READ after
+    /// DELIVERED is news, a second READ is a retry).
     fn dedupe_key(&self, _headers: &HeaderMap, body: &[u8]) -> Option<String> {
-        json_text_at(body, &["data", "message_id"]).or_else(|| json_text_at(body, &["message_id"]))
+        let message_id = json_text_at(body, &["data", "message_id"])
+            .or_else(|| json_text_at(body, &["message_id"]))?;
+        let action = json_text_at(body, &["action"]);
+        if action.as_deref() == Some("ACKNOWLEDGE_MESSAGE_RECEIPT") {
+            let status = json_text_at(body, &["data", "status"]).unwrap_or_default();
+            return Some(format!("receipt:{message_id}:{status}"));
+        }
+        Some(message_id)
     }
 
     fn media_hosts(&self) -> Vec<String> {
@@ -274,6 +284,31 @@ mod tests {
             verify(&token, &other, "POST", "/messages", body, 1_001),
             Err(TokenError::BadSignature)
         );
+    }
+
+    #[test]
+    fn a_read_receipt_after_a_delivered_one_is_not_a_duplicate() {
+        let rules = mixin();
+        let receipt = |status: &str| {
+            format!(
+                r#"{{"action":"ACKNOWLEDGE_MESSAGE_RECEIPT","data":{{"message_id":"m-1","status":"{status}"}}}}"#
+            )
+        };
+        let delivered = rules.dedupe_key(&HeaderMap::new(), receipt("DELIVERED").as_bytes());
+        let read = rules.dedupe_key(&HeaderMap::new(), receipt("READ").as_bytes());
+        assert_ne!(delivered, read);
+        assert_eq!(
+            read,
+            rules.dedupe_key(&HeaderMap::new(), receipt("READ").as_bytes()),
+            "a second READ is a retry"
+        );
+        let message =
+            br#"{"action":"CREATE_MESSAGE","data":{"message_id":"m-1","category":"PLAIN_TEXT"}}"#;
+        assert_eq!(
+            rules.dedupe_key(&HeaderMap::new(), message).as_deref(),
+            Some("m-1")
+        );
+        assert_ne!(rules.dedupe_key(&HeaderMap::new(), message), read);
     }
 
     #[test]

@@ -75,8 +75,9 @@ impl PlatformRules for Wechat {
         Ok(())
     }
 
+    /// The `wId` too: with the key it names the logged-in account to every call.
     fn credentials(&self) -> Vec<String> {
-        vec![self.authorization.clone()]
+        vec![self.authorization.clone(), self.w_id.clone()]
     }
 
     fn dedupe_key(&self, _headers: &HeaderMap, body: &[u8]) -> Option<String> {

@@ -77,8 +77,10 @@ impl PlatformRules for Wecom {
         Ok(())
     }
 
+    /// The session id too: it is what callbacks are sent for (their `token`), so it is kept
+    /// out of the log like the login token.
     fn credentials(&self) -> Vec<String> {
-        vec![self.token.clone()]
+        vec![self.token.clone(), self.session_id.clone()]
     }
 
     /// Callbacks carry the message's id.

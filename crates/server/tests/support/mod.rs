@@ -22,6 +22,8 @@ pub struct Options<'a> {
     pub env: Vec<(&'a str, String)>,
     /// Where the server's stderr goes (a file to search), or inherited.
     pub stderr: Option<&'a Path>,
+    /// Give the server a stderr pipe whose reading end is closed at once (every write fails).
+    pub stderr_closed: bool,
 }
 
 impl<'a> Options<'a> {
@@ -32,6 +34,7 @@ impl<'a> Options<'a> {
             config: None,
             env: Vec::new(),
             stderr: None,
+            stderr_closed: false,
         }
     }
 }
@@ -60,9 +63,11 @@ impl RunningServer {
         }
         match options.stderr {
             Some(path) => command.stderr(std::fs::File::create(path).unwrap()),
+            None if options.stderr_closed => command.stderr(Stdio::piped()),
             None => command.stderr(Stdio::inherit()),
         };
         let mut child = command.spawn().expect("the switchboard binary starts");
+        drop(child.stderr.take());
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let first_line = lines
             .next()
@@ -115,6 +120,20 @@ impl RunningServer {
             .unwrap();
         assert_eq!(response.status(), 204, "logging in");
         client
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// A line of `/proc/PID/status` in kB (`VmRSS`, `VmHWM`, …).
+    pub fn memory_kb(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{field}:")))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in /proc status"))
     }
 
     /// Kills the process without letting it clean up (a crash).
