@@ -19,11 +19,9 @@ use crate::state::{AppState, Append};
 
 /// Request headers kept with a delivery (the log redacts credential-bearing ones anyway).
 fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .filter(|(name, _)| !matches!(name.as_str(), "host" | "connection" | "content-length"))
-        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
-        .collect()
+    crate::header_text::loggable(headers, |name| {
+        !matches!(name.as_str(), "host" | "connection" | "content-length")
+    })
 }
 
 pub async fn receive(

@@ -44,8 +44,13 @@ impl HostedFiles {
     }
 }
 
+/// Longest hosted name in bytes: file systems count bytes (255 at most), and a Chinese
+/// character is three of them.
+const NAME_BYTES: usize = 200;
+
 /// A file name that is one plain path segment: separators and control characters become `_`,
-/// and a name of dots only is replaced.
+/// a name of dots only is replaced, and a long one is cut (on a character boundary, keeping
+/// its extension) to [`NAME_BYTES`].
 fn safe_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -56,13 +61,42 @@ fn safe_name(name: &str) -> String {
                 c
             }
         })
-        .take(200)
         .collect();
-    let cleaned = cleaned.trim().to_owned();
+    let cleaned = shorten(cleaned.trim(), NAME_BYTES);
     if cleaned.is_empty() || cleaned.chars().all(|c| c == '.') {
         "upload".into()
     } else {
         cleaned
+    }
+}
+
+fn shorten(name: &str, max_bytes: usize) -> String {
+    if name.len() <= max_bytes {
+        return name.to_owned();
+    }
+    let extension = name
+        .rfind('.')
+        .map(|dot| &name[dot..])
+        .filter(|extension| extension.len() <= 16)
+        .unwrap_or("");
+    let mut stem = String::new();
+    for c in name[..name.len() - extension.len()].chars() {
+        if stem.len() + c.len_utf8() + extension.len() > max_bytes {
+            break;
+        }
+        stem.push(c);
+    }
+    stem + extension
+}
+
+/// The type and disposition a hosted file is served with: raster images inline as
+/// themselves, anything else as an opaque download.
+fn served_as(name: &str) -> (&'static str, &'static str) {
+    let guessed = mime_guess::from_path(name).first_raw().unwrap_or("");
+    if inline(guessed) {
+        (guessed, "inline")
+    } else {
+        ("application/octet-stream", "attachment")
     }
 }
 
@@ -85,14 +119,7 @@ pub async fn serve(
     let Ok(bytes) = tokio::fs::read(&path).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let content_type = mime_guess::from_path(&name)
-        .first_raw()
-        .unwrap_or("application/octet-stream");
-    let disposition = if inline(content_type) {
-        "inline"
-    } else {
-        "attachment"
-    };
+    let (content_type, disposition) = served_as(&name);
     let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -120,6 +147,30 @@ mod tests {
         assert_eq!(safe_name(".."), "upload");
         assert_eq!(safe_name("价目表.pdf"), "价目表.pdf");
         assert_eq!(safe_name("a\r\nb.txt"), "a__b.txt");
+    }
+
+    #[test]
+    fn long_names_are_cut_by_bytes_and_keep_their_extension() {
+        let long = format!("{}.pdf", "价".repeat(86));
+        let name = safe_name(&long);
+        assert!(name.len() <= NAME_BYTES, "{} bytes", name.len());
+        assert!(name.ends_with(".pdf"), "{name}");
+        assert!(name.starts_with("价价"));
+        assert_eq!(safe_name(&name), name, "a cut name is stable");
+        assert_eq!(safe_name(&"a".repeat(300)).len(), NAME_BYTES);
+    }
+
+    #[test]
+    fn only_raster_images_are_served_as_themselves() {
+        assert_eq!(served_as("photo.PNG"), ("image/png", "inline"));
+        assert_eq!(served_as("a.jpg"), ("image/jpeg", "inline"));
+        for other in ["page.html", "drawing.svg", "notes.txt", "x.pdf", "noext"] {
+            assert_eq!(
+                served_as(other),
+                ("application/octet-stream", "attachment"),
+                "{other}"
+            );
+        }
     }
 
     #[test]

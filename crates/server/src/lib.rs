@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod connections;
 pub mod event_log;
+pub mod header_text;
 pub mod health;
 pub mod hooks;
 pub mod hosted;

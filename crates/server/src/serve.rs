@@ -113,6 +113,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
+    // Every customer's messages and our secrets live there: the owner's only, and so is every
+    // file created from here on (the log's WAL, hosted uploads).
+    #[cfg(unix)]
+    {
+        // SAFETY: umask only sets the process's file-creation mask.
+        unsafe {
+            libc::umask(0o077);
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&args.data_dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting {}", args.data_dir.display()))?;
+    }
     let secrets = Secrets::load_or_create(&args.data_dir)?;
     let log_path = args.data_dir.join("events.sqlite");
     let log = EventLog::open(&log_path)

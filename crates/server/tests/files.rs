@@ -201,3 +201,38 @@ async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_
         );
     }
 }
+
+#[tokio::test]
+async fn the_wechat_emulator_fetches_only_files_our_server_hosts() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    // A page that answers 200, but is not a hosted file: E云's emulator must not fetch it.
+    for url in [server.url("/login"), server.url("/files/../login")] {
+        let response = client
+            .post(server.url("/api/proxy/wechat/sendImage2"))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "wcId": "wxid_customer_a", "content": url }).to_string())
+            .send()
+            .await
+            .unwrap();
+        let body = response.text().await.unwrap();
+        assert!(body.contains("文件下载失败"), "{url}: {body}");
+    }
+    // A hosted upload is still fetched and sent.
+    let file = upload(&client, &server, "wechat").await;
+    let hosted = file.url.unwrap();
+    let response = client
+        .post(server.url("/api/proxy/wechat/sendFile"))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({ "wcId": "wxid_customer_a", "path": hosted, "fileName": "价目表.pdf" })
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let body = response.text().await.unwrap();
+    assert!(body.contains("\"code\":\"1000\""), "{hosted}: {body}");
+}

@@ -406,3 +406,30 @@ async fn the_live_stream_resumes_with_no_gap_and_no_repeat() {
         "{texts:?}"
     );
 }
+
+#[tokio::test]
+async fn header_values_that_are_not_utf8_are_kept_as_bytes() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let response = reqwest::Client::new()
+        .post(server.url(&format!("/hooks/wecom/{}", webhook_secret(data.path()))))
+        .header(
+            "x-sender-name",
+            reqwest::header::HeaderValue::from_bytes(b"caf\xe9 \xff").unwrap(),
+        )
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let events = events_beyond_seed(&client, &server).await;
+    let headers: Vec<(String, String)> =
+        serde_json::from_value(events[0]["headers"].clone()).unwrap();
+    assert!(
+        headers.contains(&(":header-bytes".into(), "x-sender-name: Y2Fm6SD/".into())),
+        "{headers:?}"
+    );
+    assert!(headers.iter().any(|(name, _)| name == "x-sender-name"));
+}

@@ -50,8 +50,28 @@ async fn creates_its_data_directory() {
     let parent = tempfile::tempdir().unwrap();
     let data = parent.path().join("nested/data");
     let dist = dist_with_app();
-    let _server = RunningServer::start(&data, dist.path());
+    let server = RunningServer::start(&data, dist.path());
     assert!(data.is_dir());
+    // A login and a webhook, so every file the server keeps exists.
+    let _client = server.logged_in_client().await;
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data directory is the owner's only");
+    for file in std::fs::read_dir(&data).unwrap() {
+        let path = file.unwrap().path();
+        if path.is_file() {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    for name in [
+        "events.sqlite",
+        "sessions.sqlite",
+        "access-token",
+        "webhook-secret",
+    ] {
+        assert!(data.join(name).is_file(), "{name}");
+    }
 }
 
 #[tokio::test]
@@ -65,4 +85,51 @@ async fn says_how_to_build_the_app_when_it_is_missing() {
     let body = response.text().await.unwrap();
     assert!(body.contains("The app is not built"), "{body}");
     assert!(body.contains("./x run"), "{body}");
+}
+
+#[tokio::test]
+async fn the_app_goes_out_precompressed_and_hashed_assets_are_cached_for_good() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_app();
+    let wasm = "switchboard-app-1f0c9e2b7a6d5c4b_bg.wasm";
+    let raw = vec![0u8; 10_000];
+    std::fs::write(dist.path().join(wasm), &raw).unwrap();
+    std::fs::write(dist.path().join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dist.path().join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    std::fs::write(dist.path().join("index.html.br"), b"brotli index").unwrap();
+    let server = RunningServer::start(data.path(), dist.path());
+    // No automatic decompression: what goes over the wire, as the browser receives it.
+    let http = reqwest::Client::new();
+    let fetch = |path: String, accept: &'static str| {
+        http.get(server.url(&path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+
+    let brotli = fetch(format!("/{wasm}"), "gzip, deflate, br, zstd")
+        .await
+        .unwrap();
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        brotli.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes");
+
+    let gzip = fetch(format!("/{wasm}"), "gzip").await.unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.bytes().await.unwrap().as_ref(), b"gzip bytes");
+
+    let plain = fetch(format!("/{wasm}"), "identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().len(), raw.len());
+
+    for path in ["/", "/desk"] {
+        let index = fetch(path.to_owned(), "br").await.unwrap();
+        assert_eq!(index.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(index.headers()["content-encoding"], "br", "{path}");
+    }
+    let unhashed = fetch("/app-123.js".to_owned(), "br").await.unwrap();
+    assert_eq!(unhashed.headers()["cache-control"], "no-cache");
 }

@@ -61,11 +61,8 @@ pub async fn forward(
         .filter(|(name, _)| FORWARDED_REQUEST_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
         .collect();
-    let annotations = headers
-        .iter()
-        .filter(|(name, _)| ANNOTATION_HEADERS.contains(&name.as_str()))
-        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
-        .collect();
+    let annotations =
+        crate::header_text::loggable(&headers, |name| ANNOTATION_HEADERS.contains(&name.as_str()));
     let outgoing = Outgoing {
         method,
         path,
@@ -176,11 +173,7 @@ pub async fn send_to(
         }
     };
     let status = response.status();
-    let response_headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
-        .collect();
+    let response_headers = crate::header_text::loggable(response.headers(), |_| true);
     let content_type = header_value(&response_headers, "content-type");
     let body = match read_limited(response, state.config.body_limit).await {
         Ok(body) => body,

@@ -170,7 +170,7 @@ async fn send(
         return fail("失败");
     }
     // E云 downloads what an image or file send points at; a URL it cannot fetch fails the send.
-    if kind != 1 && !fetchable(content).await {
+    if kind != 1 && !fetchable(&state, content).await {
         return fail("文件下载失败");
     }
     let mut store = lock(&state.wechat);
@@ -199,7 +199,16 @@ async fn send(
     )
 }
 
-async fn fetchable(url: &str) -> bool {
+/// Whether E云 could download `url`. The emulator fetches only what our own server hosts
+/// (`{intake}/files/…`): a send may name any URL, and the sandbox must not become a way to
+/// make requests to anything else on this machine.
+async fn fetchable(state: &Shared, url: &str) -> bool {
+    let hosted_prefix = lock(&state.intake)
+        .as_ref()
+        .map(|intake| format!("{}/files/", intake.trim_end_matches('/')));
+    if !hosted_prefix.is_some_and(|prefix| url.starts_with(&prefix)) || url.contains("/../") {
+        return false;
+    }
     let Ok(client) = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
