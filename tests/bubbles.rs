@@ -294,3 +294,48 @@ async fn recalled_edited_and_failed_bubbles_say_so() {
     );
     assert!(root.text_content().unwrap().contains("retry"));
 }
+
+/// How deep elements nest below `root`.
+fn depth_below(element: &web_sys::Element) -> usize {
+    let children = element.children();
+    (0..children.length())
+        .map(|index| 1 + depth_below(&children.item(index).unwrap()))
+        .max()
+        .unwrap_or(0)
+}
+
+#[wasm_bindgen_test]
+fn hostile_messages_render_bounded_and_say_what_they_hold_back() {
+    let deep_quote = format!("{} deep", ">".repeat(100_000));
+    let deep_list = format!("{}deep", "- ".repeat(100_000));
+    let links: String = (0..50_000)
+        .map(|index| format!("[l{index}](https://example.com/{index}) "))
+        .collect();
+    for hostile in [&deep_quote, &deep_list, &links] {
+        let root = mount(message(text(ContentKind::Markdown, hostile)), Platform::Mixin);
+        let markdown = root.query_selector(".bubble-markdown").unwrap().unwrap();
+        assert!(depth_below(&markdown) <= 14, "nesting is bounded");
+        assert!(
+            root.query_selector_all(".bubble-markdown *").unwrap().length() <= 2_100,
+            "elements are bounded"
+        );
+        assert!(root.query_selector(".held-back").unwrap().is_some());
+        assert_inert(&root);
+    }
+
+    let long_line = "x".repeat(10 * 1024 * 1024);
+    let root = mount(message(text(ContentKind::Text, &long_line)), Platform::Wecom);
+    let shown = root.query_selector(".bubble-text").unwrap().unwrap();
+    assert_eq!(shown.text_content().unwrap().len(), 20_000);
+    assert!(root.query_selector(".held-back").unwrap().is_some());
+
+    let zalgo = format!("Z{}", "\u{0301}".repeat(1_000_000));
+    let root = mount(message(text(ContentKind::Html, &zalgo)), Platform::Yunhu);
+    let frame = root.query_selector("iframe.bubble-html").unwrap().unwrap();
+    assert!(frame.get_attribute("srcdoc").unwrap().chars().count() <= 9);
+    assert!(root.query_selector(".held-back").unwrap().is_some());
+
+    // An ordinary message says nothing of bounds.
+    let root = mount(message(text(ContentKind::Markdown, "**好的**")), Platform::Mixin);
+    assert!(root.query_selector(".held-back").unwrap().is_none());
+}

@@ -7,8 +7,12 @@ use switchboard_desk::{Message, MessageStatus};
 use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind, EventType};
 
+use super::bounds;
 use super::state::{DeskState, Draft, Reply};
 use super::time::clock_time;
+
+/// Bytes of a message a conversation row shows.
+const PREVIEW_BYTES: usize = 512;
 
 /// One line for the conversation list.
 pub fn preview_text(message: &Message) -> String {
@@ -35,6 +39,8 @@ pub fn preview_text(message: &Message) -> String {
         ContentKind::Unknown => Some("[message]"),
     };
     let prefix = if message.outgoing { "You: " } else { "" };
+    // One line: the start of a long message is enough (the row cuts it with an ellipsis).
+    let text = text.map(|text| bounds::prefix_bytes(&text, PREVIEW_BYTES).0.to_owned());
     match (label, text) {
         (Some(label), Some(text)) => format!("{prefix}{label} {text}"),
         (Some(label), None) => format!("{prefix}{label}"),
@@ -69,17 +75,56 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
+/// The message's content, bounded ([`super::bounds`]): a bubble that holds part of a long or
+/// deeply nested message back says so.
 fn content_view(platform: Platform, content: Content, local_preview: Option<String>) -> AnyView {
-    let text = content.text.clone().unwrap_or_default();
-    match content.kind.unwrap_or(ContentKind::Unknown) {
-        ContentKind::Text | ContentKind::System => view! { <div class="bubble-text">{text}</div> }.into_any(),
-        ContentKind::Markdown => super::markdown::render(&text),
+    let full = content.text.clone().unwrap_or_default();
+    let (body, held_back) = match content.kind.unwrap_or(ContentKind::Unknown) {
+        ContentKind::Markdown => super::markdown::render(&full),
         // HTML runs in a sandboxed frame: no scripts, no same-origin access, and the page's own
         // CSP (which the frame inherits) blocks scripts, inline styles and outside fetches too.
-        ContentKind::Html => view! {
-            <iframe class="bubble-html" sandbox="" referrerpolicy="no-referrer" title="HTML message" srcdoc=text></iframe>
+        ContentKind::Html => {
+            let (html, cut) = bounds::prefix_bytes(&full, bounds::HTML_BYTES);
+            let (html, stacked) = bounds::cap_combining(html);
+            let cut = cut || stacked;
+            let html = html.into_owned();
+            (
+                view! {
+                    <iframe class="bubble-html" sandbox="" referrerpolicy="no-referrer" title="HTML message" srcdoc=html></iframe>
+                }
+                .into_any(),
+                cut,
+            )
         }
-        .into_any(),
+        _ => {
+            let (text, cut) = bounds::shown_text(&full);
+            (plain_content_view(platform, content, text.into_owned(), local_preview), cut)
+        }
+    };
+    if held_back {
+        view! {
+            <div class="bubble-bounded">
+                {body}
+                <p class="held-back muted" role="note">"Only part of this message is shown here; “inspect” shows all of it."</p>
+            </div>
+        }
+        .into_any()
+    } else {
+        body
+    }
+}
+
+/// Every kind but Markdown and HTML, with its text already bounded.
+fn plain_content_view(
+    platform: Platform,
+    content: Content,
+    text: String,
+    local_preview: Option<String>,
+) -> AnyView {
+    match content.kind.unwrap_or(ContentKind::Unknown) {
+        ContentKind::Text | ContentKind::System | ContentKind::Markdown | ContentKind::Html => {
+            view! { <div class="bubble-text">{text}</div> }.into_any()
+        }
         ContentKind::Image => {
             let src = content
                 .url

@@ -1,10 +1,13 @@
 //! Markdown messages rendered as DOM built from pulldown-cmark's events — never as an HTML
 //! string — so nothing in a message can become a script, a handler or a `javascript:` link:
 //! raw HTML in the Markdown shows as text, links keep only http(s) and mailto, and images become
-//! links (an `<img>` would fetch from anywhere).
+//! links (an `<img>` would fetch from anywhere). What a customer can make it build is bounded
+//! ([`super::bounds`]): the input's size, the nesting depth, the number of elements.
 
 use leptos::prelude::*;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::bounds;
 
 enum Kind {
     Root,
@@ -82,28 +85,49 @@ fn kind_of(tag: Tag<'_>) -> Kind {
     }
 }
 
-/// The Markdown as views.
-pub fn render(markdown: &str) -> AnyView {
+/// The Markdown as views, and whether part of it was held back (shown as text, or not at all).
+pub fn render(markdown: &str) -> (AnyView, bool) {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let (markdown, mut held_back) = bounds::prefix_bytes(markdown, bounds::MARKDOWN_BYTES);
     let mut stack: Vec<(Kind, Vec<AnyView>)> = vec![(Kind::Root, Vec::new())];
+    // Tags opened past the depth or element bound: they add no element, and their ends none.
+    let mut flattened: usize = 0;
+    let mut elements = 0;
     for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Start(tag) => stack.push((kind_of(tag), Vec::new())),
+            Event::Start(tag) => {
+                if flattened > 0
+                    || stack.len() > bounds::MARKDOWN_DEPTH
+                    || elements >= bounds::MARKDOWN_ELEMENTS
+                {
+                    flattened += 1;
+                    held_back = true;
+                } else {
+                    elements += 1;
+                    stack.push((kind_of(tag), Vec::new()));
+                }
+            }
             Event::End(end) => {
-                if stack.len() > 1 {
+                let _: TagEnd = end;
+                if flattened > 0 {
+                    flattened -= 1;
+                } else if stack.len() > 1 {
                     let (kind, children) = stack.pop().expect("more than the root");
                     let built = element(kind, children);
                     stack.last_mut().expect("the root").1.push(built);
                 }
-                let _: TagEnd = end;
             }
             // Raw HTML is shown as what it is: text.
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => stack
-                .last_mut()
-                .expect("the root")
-                .1
-                .push(text.into_string().into_any()),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                let (shown, cut) = bounds::shown_text(&text);
+                held_back |= cut;
+                stack
+                    .last_mut()
+                    .expect("the root")
+                    .1
+                    .push(shown.into_owned().into_any());
+            }
             Event::Code(code) => stack
                 .last_mut()
                 .expect("the root")
@@ -141,5 +165,8 @@ pub fn render(markdown: &str) -> AnyView {
         stack.last_mut().expect("the root").1.push(built);
     }
     let (_, children) = stack.pop().expect("the root");
-    view! { <div class="bubble-markdown">{children}</div> }.into_any()
+    (
+        view! { <div class="bubble-markdown">{children}</div> }.into_any(),
+        held_back,
+    )
 }

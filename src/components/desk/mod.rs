@@ -1,6 +1,7 @@
 //! The desk: platforms, conversations, the open thread, and the connection's state.
 
 pub mod api;
+pub mod bounds;
 pub mod bubble;
 pub mod composer;
 pub mod conversation_list;

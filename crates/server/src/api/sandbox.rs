@@ -1,4 +1,4 @@
-//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?}`: the simulated
+//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?, format?}`: the simulated
 //! customer writes in. The webhook goes over real HTTP into our own intake, exactly as the
 //! platform's would — unless `callback` is false (a lost callback: only the platform keeps it).
 
@@ -40,10 +40,21 @@ pub async fn customer_message(
         serde_json::from_slice(&body).map_err(|error| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                format!("the request is not {{text?, customer?, callback?}}: {error}"),
+                format!("the request is not {{text?, customer?, callback?, format?}}: {error}"),
             )
         })?
     };
+    let format = request.format.as_deref().unwrap_or("text");
+    let formats = crate::sandbox::customer::formats(&platform);
+    if !formats.contains(&format) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{platform} has no {format:?} messages; it has {}",
+                formats.join(", ")
+            ),
+        ));
+    }
     let delivery = sandbox
         .customer_message(&platform, &request)
         .ok_or_else(|| {

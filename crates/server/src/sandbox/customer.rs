@@ -24,6 +24,21 @@ pub struct CustomerMessage {
     /// in the platform's own history, for a pull or a history page to find.
     #[serde(default = "delivered")]
     pub callback: bool,
+    /// How the text is written: "text" (default), or "markdown" / "html" where the platform
+    /// has such messages ([`formats`]).
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// The kinds of text message a customer can send on `platform`: Yunhu has Markdown and HTML
+/// messages (contentType `markdown`, `html`), Mixin has Markdown (`PLAIN_POST`); Douyin,
+/// wkteam WeCom and E云 take plain text only.
+pub fn formats(platform: &str) -> &'static [&'static str] {
+    match platform {
+        "yunhu" => &["text", "markdown", "html"],
+        "mixin" => &["text", "markdown"],
+        _ => &["text"],
+    }
 }
 
 fn delivered() -> bool {
@@ -36,6 +51,7 @@ impl Default for CustomerMessage {
             text: None,
             customer: 0,
             callback: true,
+            format: None,
         }
     }
 }
@@ -78,6 +94,7 @@ impl Sandbox {
             .text
             .clone()
             .unwrap_or_else(|| format!("你好，我是{name}，想咨询一下订单。"));
+        let format = request.format.as_deref().unwrap_or("text");
         let json = |value: serde_json::Value| serde_json::to_vec(&value).expect("json");
         let content_type = ("Content-Type".to_owned(), "application/json".to_owned());
         match platform {
@@ -86,7 +103,17 @@ impl Sandbox {
                 lock(&self.state.yunhu).push(
                     1,
                     &customer_id,
-                    super::yunhu::customer_msg(&msg_id, &customer_id, &name, &text),
+                    super::yunhu::written_msg(
+                        &msg_id,
+                        &customer_id,
+                        &name,
+                        &text,
+                        match format {
+                            "markdown" => 3,
+                            "html" => 8,
+                            _ => 1,
+                        },
+                    ),
                 );
                 let body = json(serde_json::json!({
                     "version": "1.0",
@@ -94,7 +121,7 @@ impl Sandbox {
                     "event": {
                         "sender": { "senderId": customer_id, "senderType": "user", "senderUserLevel": "member", "senderNickname": name },
                         "chat": { "chatId": customer_id, "chatType": "bot" },
-                        "message": { "msgId": msg_id, "parentId": "", "sendTime": now_ms(), "chatId": customer_id, "chatType": "bot", "contentType": "text", "content": { "text": text } }
+                        "message": { "msgId": msg_id, "parentId": "", "sendTime": now_ms(), "chatId": customer_id, "chatType": "bot", "contentType": format, "content": { "text": text } }
                     }
                 }));
                 Some(Delivery {
@@ -175,7 +202,7 @@ impl Sandbox {
                     "user_id": customer_id,
                     "session_id": uuid::Uuid::new_v4().to_string(),
                     "message_id": message_id,
-                    "category": "PLAIN_TEXT",
+                    "category": if format == "markdown" { "PLAIN_POST" } else { "PLAIN_TEXT" },
                     "data": base64::engine::general_purpose::STANDARD.encode(&text),
                     "data_base64": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&text),
                     "status": "SENT",

@@ -609,6 +609,11 @@ pub fn seed_history(store: &mut Store) {
 }
 
 pub fn customer_msg(msg_id: &str, user_id: &str, name: &str, text: &str) -> Msg {
+    written_msg(msg_id, user_id, name, text, 1)
+}
+
+/// A customer's message of Yunhu content type `content_type` (1 text, 3 Markdown, 8 HTML).
+pub fn written_msg(msg_id: &str, user_id: &str, name: &str, text: &str, content_type: u64) -> Msg {
     Msg {
         msg_id: msg_id.to_owned(),
         sender: Some(Sender {
@@ -618,7 +623,7 @@ pub fn customer_msg(msg_id: &str, user_id: &str, name: &str, text: &str) -> Msg 
             ..Default::default()
         }),
         direction: "left".into(),
-        content_type: 1,
+        content_type,
         content: Some(MsgContent {
             text: text.to_owned(),
             ..Default::default()
