@@ -312,11 +312,17 @@ fn hostile_messages_render_bounded_and_say_what_they_hold_back() {
         .map(|index| format!("[l{index}](https://example.com/{index}) "))
         .collect();
     for hostile in [&deep_quote, &deep_list, &links] {
-        let root = mount(message(text(ContentKind::Markdown, hostile)), Platform::Mixin);
+        let root = mount(
+            message(text(ContentKind::Markdown, hostile)),
+            Platform::Mixin,
+        );
         let markdown = root.query_selector(".bubble-markdown").unwrap().unwrap();
         assert!(depth_below(&markdown) <= 14, "nesting is bounded");
         assert!(
-            root.query_selector_all(".bubble-markdown *").unwrap().length() <= 2_100,
+            root.query_selector_all(".bubble-markdown *")
+                .unwrap()
+                .length()
+                <= 2_100,
             "elements are bounded"
         );
         assert!(root.query_selector(".held-back").unwrap().is_some());
@@ -324,7 +330,10 @@ fn hostile_messages_render_bounded_and_say_what_they_hold_back() {
     }
 
     let long_line = "x".repeat(10 * 1024 * 1024);
-    let root = mount(message(text(ContentKind::Text, &long_line)), Platform::Wecom);
+    let root = mount(
+        message(text(ContentKind::Text, &long_line)),
+        Platform::Wecom,
+    );
     let shown = root.query_selector(".bubble-text").unwrap().unwrap();
     assert_eq!(shown.text_content().unwrap().len(), 20_000);
     assert!(root.query_selector(".held-back").unwrap().is_some());
@@ -336,6 +345,9 @@ fn hostile_messages_render_bounded_and_say_what_they_hold_back() {
     assert!(root.query_selector(".held-back").unwrap().is_some());
 
     // An ordinary message says nothing of bounds.
-    let root = mount(message(text(ContentKind::Markdown, "**好的**")), Platform::Mixin);
+    let root = mount(
+        message(text(ContentKind::Markdown, "**好的**")),
+        Platform::Mixin,
+    );
     assert!(root.query_selector(".held-back").unwrap().is_none());
 }

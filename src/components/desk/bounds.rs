@@ -109,7 +109,10 @@ mod tests {
         let zalgo = format!("a{}b", "\u{0301}".repeat(1_000_000));
         let (shown, held_back) = shown_text(&zalgo);
         assert!(held_back);
-        assert_eq!(shown.chars().filter(|c| is_combining(*c)).count(), COMBINING_RUN);
+        assert_eq!(
+            shown.chars().filter(|c| is_combining(*c)).count(),
+            COMBINING_RUN
+        );
         assert!(shown.starts_with('a'));
         let accents = "café résumé";
         assert_eq!(shown_text(accents).0, accents, "ordinary accents stay");
@@ -122,7 +125,10 @@ mod tests {
         let zalgo = format!("<b>Z{}</b>", "\u{0301}".repeat(100));
         let (capped, cut) = cap_combining(&zalgo);
         assert!(cut);
-        assert_eq!(capped, format!("<b>Z{}</b>", "\u{0301}".repeat(COMBINING_RUN)));
+        assert_eq!(
+            capped,
+            format!("<b>Z{}</b>", "\u{0301}".repeat(COMBINING_RUN))
+        );
     }
 
     #[test]

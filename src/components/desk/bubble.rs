@@ -98,7 +98,10 @@ fn content_view(platform: Platform, content: Content, local_preview: Option<Stri
         }
         _ => {
             let (text, cut) = bounds::shown_text(&full);
-            (plain_content_view(platform, content, text.into_owned(), local_preview), cut)
+            (
+                plain_content_view(platform, content, text.into_owned(), local_preview),
+                cut,
+            )
         }
     };
     if held_back {
