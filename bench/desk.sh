@@ -20,7 +20,7 @@ SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.
 PID=$!
 for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.1; done
 BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
-SECRET="$(tr -d '\n' < "$WORK/data/webhook-secret")"
+SECRET="$(tr -d "\n" < "$WORK/data/webhook-secrets/wechat")"
 
 # Each request is a new message from one of 10 000 customers (a new newMsgId every time).
 cat > "$WORK/load.lua" <<'LUA'

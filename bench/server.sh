@@ -36,7 +36,7 @@ for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.
 BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
 TOKEN="$(sed -n 's/.*login?token=//p' "$WORK/stdout")"
 SANDBOX="$(sed -n 's/^Sandbox mode: every platform is emulated at //p' "$WORK/stdout")"
-SECRET="$(tr -d '\n' < "$WORK/data/webhook-secret")"
+SECRET="$(tr -d "\n" < "$WORK/data/webhook-secrets/wecom")"
 COOKIE="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d "{\"token\":\"$TOKEN\"}" "$BASE/api/login" \
   | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
 

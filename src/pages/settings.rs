@@ -50,9 +50,11 @@ pub fn Settings() -> impl IntoView {
                 Loaded::Ready(config, webhooks) => view! {
                     <p class="mode" data-mode=config.mode.clone()>{mode_text(&config.mode)}</p>
                     <p class="muted">
-                        "Give each platform its webhook URL. Its last segment is this server's \
-                         webhook secret (" <code>"webhook-secret"</code>
-                         " in the data directory): keep it as private as a password."
+                        "Give each platform its webhook URL. Its last segment is that platform's \
+                         webhook secret (" <code>"webhook-secrets/PLATFORM"</code>
+                         " in the data directory): keep it as private as a password. "
+                         <code>"switchboard rotate-secret PLATFORM"</code>
+                         " replaces one; the old URL stops working at once."
                     </p>
                     <p class="muted public-url">{public_url_text(config.public_url.as_deref())}</p>
                     {config.platforms.is_empty().then(|| view! {

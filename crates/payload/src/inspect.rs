@@ -7,7 +7,7 @@ use crate::platforms::{self, douyin, yunhu};
 use crate::protobuf::raw::RawMessage;
 use crate::protobuf::recognize::{self, SchemaMatch};
 use crate::protobuf::schema::Schemas;
-use crate::tree::{Builder, Node, NodeKind, ReadingChoices, leaf};
+use crate::tree::{Builder, ExpansionBudget, Node, NodeKind, ReadingChoices, leaf};
 use crate::unwrap::{self, Body, Format, Limits, UnwrapError};
 
 #[derive(Debug, Clone, Default)]
@@ -38,6 +38,23 @@ pub struct Inspection {
     /// The bytes the tree's ranges refer to (the innermost layer).
     #[serde(skip_serializing)]
     pub bytes: Vec<u8>,
+    /// Strings left unexpanded because nested payloads had spent the inspection's budget
+    /// ([`crate::tree::EXPANSION_BYTES`]).
+    #[serde(skip_serializing)]
+    pub unexpanded: usize,
+}
+
+impl Inspection {
+    /// What the tree leaves out, in words, when the expansion budget ran out.
+    pub fn expansion_note(&self) -> Option<String> {
+        (self.unexpanded > 0).then(|| {
+            format!(
+                "{} nested payload(s) not expanded: expanding the others used the {} MiB budget",
+                self.unexpanded,
+                crate::tree::EXPANSION_BYTES / (1024 * 1024)
+            )
+        })
+    }
 }
 
 impl Inspection {
@@ -52,10 +69,11 @@ pub fn inspect(input: &[u8], options: &Options) -> Inspection {
     let schemas = Schemas::builtin();
     let unwrapped = unwrap::unwrap(input, options.format, options.limits);
     let (platform, schema, events) = recognize(&unwrapped, options, schemas);
+    let budget = ExpansionBudget::default();
     let tree = if options.skip_tree {
         leaf(String::new(), String::new(), NodeKind::Bytes, None)
     } else {
-        build_tree(&unwrapped, options, schemas, schema.as_ref())
+        build_tree(&unwrapped, options, schemas, schema.as_ref(), &budget)
     };
     Inspection {
         platform,
@@ -65,6 +83,7 @@ pub fn inspect(input: &[u8], options: &Options) -> Inspection {
         tree,
         error: unwrapped.error,
         bytes: unwrapped.bytes,
+        unexpanded: budget.skipped(),
     }
 }
 
@@ -137,6 +156,7 @@ fn build_tree(
     options: &Options,
     schemas: &Schemas,
     schema: Option<&SchemaMatch>,
+    budget: &ExpansionBudget,
 ) -> Node {
     let builder = Builder {
         bytes: &unwrapped.bytes,
@@ -144,6 +164,7 @@ fn build_tree(
         choices: &options.choices,
         limits: options.limits,
         nesting: 0,
+        budget,
     };
     let whole = Some([0, unwrapped.bytes.len()]);
     match &unwrapped.body {

@@ -110,6 +110,60 @@ pub struct Builder<'a> {
     pub limits: Limits,
     /// How many string-nested levels deep this builder is.
     pub nesting: usize,
+    /// What expanding nested payloads may still cost, shared by every level.
+    pub budget: &'a ExpansionBudget,
+}
+
+/// Bytes all nested expansions of one inspection may read and produce together: a payload
+/// of many small gzip bombs costs this much at most, whatever it holds.
+pub const EXPANSION_BYTES: usize = 64 * 1024 * 1024;
+
+/// The expansion budget of one inspection, and the strings left unexpanded once it was spent.
+#[derive(Debug)]
+pub struct ExpansionBudget {
+    remaining: std::cell::Cell<usize>,
+    skipped: std::cell::Cell<usize>,
+}
+
+impl Default for ExpansionBudget {
+    fn default() -> Self {
+        ExpansionBudget::new(EXPANSION_BYTES)
+    }
+}
+
+impl ExpansionBudget {
+    pub fn new(bytes: usize) -> ExpansionBudget {
+        ExpansionBudget {
+            remaining: std::cell::Cell::new(bytes),
+            skipped: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Strings that were not expanded because the budget was spent.
+    pub fn skipped(&self) -> usize {
+        self.skipped.get()
+    }
+
+    /// The layer size an expansion of `input` bytes may reach, having paid for the input; `None`
+    /// (and one more skipped) when not even the input fits.
+    fn admit(&self, input: usize, layer_limit: usize) -> Option<usize> {
+        let remaining = self.remaining.get();
+        if input > remaining {
+            self.skip();
+            return None;
+        }
+        self.remaining.set(remaining - input);
+        Some(layer_limit.min(remaining - input))
+    }
+
+    fn spend(&self, bytes: usize) {
+        self.remaining
+            .set(self.remaining.get().saturating_sub(bytes));
+    }
+
+    fn skip(&self) {
+        self.skipped.set(self.skipped.get() + 1);
+    }
 }
 
 /// A node with no children, ranges or readings yet.
@@ -485,7 +539,7 @@ impl Builder<'_> {
             return None;
         }
         let trimmed = text.trim();
-        let unwrapped = unwrap::unwrap(trimmed.as_bytes(), None, self.limits);
+        let unwrapped = self.unwrap_within_budget(trimmed.as_bytes(), None)?;
         let worth_it = match unwrapped.chain.first() {
             Some(Format::Json | Format::Xml) => true,
             Some(Format::Hex) => trimmed.len() >= 8,
@@ -510,9 +564,31 @@ impl Builder<'_> {
         if self.nesting >= MAX_NESTING || !bytes.starts_with(&[0x1f, 0x8b]) {
             return None;
         }
-        let unwrapped = unwrap::unwrap(bytes, Some(Format::Gzip), self.limits);
+        let unwrapped = self.unwrap_within_budget(bytes, Some(Format::Gzip))?;
         let body = unwrapped.body?;
         self.nested_from(unwrapped.chain, &unwrapped.bytes, &body)
+    }
+
+    /// Unwraps a nested payload, paying the budget for what it reads and inflates: each layer
+    /// may grow only as far as the budget has left.
+    fn unwrap_within_budget(
+        &self,
+        input: &[u8],
+        format: Option<Format>,
+    ) -> Option<unwrap::Unwrapped> {
+        let layer_limit = self.budget.admit(input.len(), self.limits.max_size)?;
+        let limits = Limits {
+            max_size: layer_limit,
+            ..self.limits
+        };
+        let unwrapped = unwrap::unwrap(input, format, limits);
+        // Every layer of the chain was at most as large as the last one allowed.
+        self.budget
+            .spend(unwrapped.bytes.len().max(1) * unwrapped.chain.len().max(1));
+        if unwrapped.error.is_some() && layer_limit < self.limits.max_size {
+            self.budget.skip();
+        }
+        Some(unwrapped)
     }
 
     fn nested_from(
@@ -527,6 +603,7 @@ impl Builder<'_> {
             choices: self.choices,
             limits: self.limits,
             nesting: self.nesting + 1,
+            budget: self.budget,
         };
         let (tree, schema) = match body {
             unwrap::Body::Literal(literal) | unwrap::Body::TextProto(literal) => {

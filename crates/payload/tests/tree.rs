@@ -84,3 +84,56 @@ fn a_truncated_message_keeps_its_partial_tree() {
     assert_eq!(inspection.tree.children.len(), 2);
     assert_eq!(inspection.tree.children[1].value.as_deref(), Some("2"));
 }
+
+/// A JSON document of `count` strings, each base64 of a gzip stream of `inflated` bytes of text.
+fn nested_gzip_bombs(count: usize, inflated: usize) -> Vec<u8> {
+    use base64::Engine;
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let text = b"hello, world. ";
+    encoder
+        .write_all(&text.repeat(inflated / text.len()))
+        .unwrap();
+    let bomb = base64::engine::general_purpose::STANDARD.encode(encoder.finish().unwrap());
+    let strings: Vec<String> = (0..count).map(|_| format!("\"{bomb}\"")).collect();
+    format!("[{}]", strings.join(",")).into_bytes()
+}
+
+fn nested_count(node: &switchboard_payload::tree::Node) -> usize {
+    usize::from(node.nested.is_some())
+        + node
+            .nested
+            .as_ref()
+            .map_or(0, |nested| nested_count(&nested.tree))
+        + node.children.iter().map(nested_count).sum::<usize>()
+}
+
+#[test]
+fn nested_gzip_bombs_cost_a_fixed_budget_and_say_what_was_skipped() {
+    // 48 bombs of 8 MiB each: 384 MiB if all were inflated.
+    let payload = nested_gzip_bombs(48, 8 * 1024 * 1024);
+    let inspection = switchboard_payload::inspect(&payload, &Default::default());
+    let expanded = nested_count(&inspection.tree);
+    let budget = switchboard_payload::tree::EXPANSION_BYTES / (8 * 1024 * 1024);
+    assert!(
+        expanded <= budget,
+        "{expanded} expanded, budget allows {budget}"
+    );
+    assert!(expanded >= 1, "what fits is still expanded");
+    assert!(
+        inspection.unexpanded >= 48 - budget,
+        "{}",
+        inspection.unexpanded
+    );
+    let note = inspection.expansion_note().unwrap();
+    assert!(
+        note.contains("not expanded") && note.contains("64 MiB"),
+        "{note}"
+    );
+    // The outer document is whole: every string is there, expanded or not.
+    assert_eq!(inspection.tree.children.len(), 48);
+    // An ordinary payload says nothing.
+    let calm = switchboard_payload::inspect(br#"{"a":"eyJiIjoxfQ=="}"#, &Default::default());
+    assert_eq!(calm.unexpanded, 0);
+    assert!(calm.expansion_note().is_none());
+}

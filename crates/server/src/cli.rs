@@ -22,6 +22,19 @@ pub enum Command {
     Serve(ServeArgs),
     /// Decode a payload file (or `-` for standard input) in the terminal.
     Inspect(InspectArgs),
+    /// Replace one platform's webhook secret (the last segment of its webhook URL). The old URL
+    /// stops working at once, also for a server that is running; give the platform the new one.
+    RotateSecret(RotateSecretArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateSecretArgs {
+    /// yunhu, douyin, wecom, mixin or wechat.
+    #[arg(value_parser = parse_platform)]
+    pub platform: switchboard_payload::Platform,
+    /// The server's data directory.
+    #[arg(long, env = "SWITCHBOARD_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

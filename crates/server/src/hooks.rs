@@ -41,7 +41,7 @@ pub async fn receive(
         .get("content-type")
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let verdict = if state.secrets.is_webhook_secret(&secret) {
+    let verdict = if state.secrets.is_webhook_secret(rules.platform(), &secret) {
         rules.verify_webhook(&headers, &body)
     } else {
         Verdict::Reject("the webhook path's secret is wrong".into())

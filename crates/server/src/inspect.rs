@@ -84,6 +84,9 @@ pub fn render(inspection: &Inspection) -> String {
     };
     out.push_str("\ntree:\n");
     render_node(&mut out, &inspection.tree, 1);
+    if let Some(note) = inspection.expansion_note() {
+        let _ = writeln!(out, "  ({note})");
+    }
     out.push_str("\nevents:\n");
     if inspection.events.is_empty() {
         out.push_str("  (none)\n");

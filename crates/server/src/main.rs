@@ -11,6 +11,7 @@ fn main() -> std::process::ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => switchboard_server::serve::run(args),
         Command::Inspect(args) => switchboard_server::inspect::run(args),
+        Command::RotateSecret(args) => switchboard_server::secrets::rotate_command(&args),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,17 +1,41 @@
-//! The two secrets generated at first start and kept in the data directory: the access token a
-//! person trades for a session at the login page, and the path segment that authenticates
-//! webhooks. Both are 256 random bits; neither ever appears in a response body or a log row.
+//! The secrets generated at first start and kept in the data directory: the access token a
+//! person trades for a session at the login page, and — one per platform, in
+//! `webhook-secrets/{platform}` — the path segment that authenticates that platform's webhooks
+//! (a leaked Douyin URL opens no other platform's intake). Each is 256 random bits; none ever
+//! appears in a log row. `switchboard rotate-secret PLATFORM` replaces one; a running server
+//! notices the file change at the next webhook.
 
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use anyhow::Context;
 use subtle::ConstantTimeEq;
+use switchboard_payload::Platform;
 
 #[derive(Clone)]
 pub struct Secrets {
     pub access_token: String,
-    pub webhook_secret: String,
+    webhooks: Arc<WebhookSecrets>,
+}
+
+/// Every platform's webhook secret, re-read when its file changes (a rotation).
+struct WebhookSecrets {
+    directory: PathBuf,
+    known: Mutex<BTreeMap<&'static str, (String, Option<SystemTime>)>>,
+}
+
+/// Where a data directory keeps `platform`'s webhook secret.
+pub fn webhook_secret_path(data_dir: &Path, platform: Platform) -> PathBuf {
+    data_dir.join("webhook-secrets").join(platform.id())
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
 }
 
 impl std::fmt::Debug for Secrets {
@@ -23,19 +47,95 @@ impl std::fmt::Debug for Secrets {
 impl Secrets {
     /// Reads the secrets from `data_dir`, creating any that are missing.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Secrets> {
+        let directory = data_dir.join("webhook-secrets");
+        create_private_dir(&directory)?;
+        // A data directory from before per-platform secrets: its one secret carries on for
+        // each platform until rotated, so the URLs given to the platforms keep working.
+        let legacy = std::fs::read_to_string(data_dir.join("webhook-secret"))
+            .ok()
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty());
+        let mut known = BTreeMap::new();
+        for platform in Platform::ALL {
+            let path = webhook_secret_path(data_dir, platform);
+            if let Some(legacy) = &legacy
+                && !path.exists()
+            {
+                write_secret(&path, legacy)?;
+            }
+            let secret = load_or_create(&path)?;
+            known.insert(platform.id(), (secret, modified(&path)));
+        }
         Ok(Secrets {
             access_token: load_or_create(&data_dir.join("access-token"))?,
-            webhook_secret: load_or_create(&data_dir.join("webhook-secret"))?,
+            webhooks: Arc::new(WebhookSecrets {
+                directory,
+                known: Mutex::new(known),
+            }),
         })
+    }
+
+    /// `platform`'s current webhook secret (read again if its file changed).
+    pub fn webhook_secret(&self, platform: Platform) -> String {
+        let path = self.webhooks.directory.join(platform.id());
+        let mut known = self
+            .webhooks
+            .known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let changed = modified(&path);
+        let entry = known
+            .entry(platform.id())
+            .or_insert_with(|| (String::new(), None));
+        if entry.1 != changed
+            && let Ok(text) = std::fs::read_to_string(&path)
+            && !text.trim().is_empty()
+        {
+            *entry = (text.trim().to_owned(), changed);
+        }
+        entry.0.clone()
     }
 
     pub fn is_access_token(&self, candidate: &str) -> bool {
         constant_time_eq(candidate, &self.access_token)
     }
 
-    pub fn is_webhook_secret(&self, candidate: &str) -> bool {
-        constant_time_eq(candidate, &self.webhook_secret)
+    pub fn is_webhook_secret(&self, platform: Platform, candidate: &str) -> bool {
+        constant_time_eq(candidate, &self.webhook_secret(platform))
     }
+
+    /// Replaces `platform`'s webhook secret in `data_dir` and returns the new one.
+    pub fn rotate(data_dir: &Path, platform: Platform) -> anyhow::Result<String> {
+        let path = webhook_secret_path(data_dir, platform);
+        create_private_dir(path.parent().expect("inside the data directory"))?;
+        let secret = random_token();
+        // Written aside and renamed over: a running server reads the old or the new, never half.
+        let staged = path.with_extension("new");
+        write_secret(&staged, &secret)?;
+        std::fs::rename(&staged, &path).with_context(|| format!("replacing {}", path.display()))?;
+        Ok(secret)
+    }
+}
+
+/// `switchboard rotate-secret PLATFORM`: the new secret, and the webhook path that carries it.
+pub fn rotate_command(args: &crate::cli::RotateSecretArgs) -> anyhow::Result<()> {
+    if !args.data_dir.join("access-token").is_file() {
+        anyhow::bail!(
+            "{} is not a Switchboard data directory (no access-token); pass --data-dir",
+            args.data_dir.display()
+        );
+    }
+    let secret = Secrets::rotate(&args.data_dir, args.platform)?;
+    println!(
+        "New {} webhook secret. Its webhook path is now /hooks/{}/{secret}",
+        args.platform.name(),
+        args.platform.id()
+    );
+    println!(
+        "The old URL is refused from now on; give {} the new one.",
+        args.platform.name()
+    );
+    Ok(())
 }
 
 pub fn constant_time_eq(left: &str, right: &str) -> bool {
@@ -49,6 +149,17 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+fn create_private_dir(path: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting {}", path.display()))?;
+    }
+    Ok(())
+}
+
 fn load_or_create(path: &Path) -> anyhow::Result<String> {
     match std::fs::read_to_string(path) {
         Ok(text) if !text.trim().is_empty() => return Ok(text.trim().to_owned()),
@@ -57,6 +168,11 @@ fn load_or_create(path: &Path) -> anyhow::Result<String> {
         Err(error) => return Err(error).with_context(|| format!("reading {}", path.display())),
     }
     let token = random_token();
+    write_secret(path, &token)?;
+    Ok(token)
+}
+
+fn write_secret(path: &Path, token: &str) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -69,7 +185,7 @@ fn load_or_create(path: &Path) -> anyhow::Result<String> {
         .with_context(|| format!("creating {}", path.display()))?;
     writeln!(file, "{token}").with_context(|| format!("writing {}", path.display()))?;
     file.sync_all()?;
-    Ok(token)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -82,11 +198,49 @@ mod tests {
         let first = Secrets::load_or_create(dir.path()).unwrap();
         let again = Secrets::load_or_create(dir.path()).unwrap();
         assert_eq!(first.access_token, again.access_token);
-        assert_eq!(first.webhook_secret, again.webhook_secret);
-        assert_ne!(first.access_token, first.webhook_secret);
+        for platform in Platform::ALL {
+            assert_eq!(
+                first.webhook_secret(platform),
+                again.webhook_secret(platform)
+            );
+            assert_ne!(first.access_token, first.webhook_secret(platform));
+        }
+        let secrets: std::collections::BTreeSet<String> = Platform::ALL
+            .into_iter()
+            .map(|platform| first.webhook_secret(platform))
+            .collect();
+        assert_eq!(secrets.len(), 5, "one secret per platform");
         assert_eq!(first.access_token.len(), 64);
         assert!(first.is_access_token(&again.access_token));
         assert!(!first.is_access_token("nope"));
         assert!(!format!("{first:?}").contains(&first.access_token));
+    }
+
+    #[test]
+    fn a_rotation_replaces_one_platform_and_a_running_server_sees_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Secrets::load_or_create(dir.path()).unwrap();
+        let old = secrets.webhook_secret(Platform::Douyin);
+        let other = secrets.webhook_secret(Platform::Yunhu);
+        // File times can be coarse: make sure the rotation is a visible change.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let new = Secrets::rotate(dir.path(), Platform::Douyin).unwrap();
+        assert_ne!(old, new);
+        assert!(secrets.is_webhook_secret(Platform::Douyin, &new));
+        assert!(!secrets.is_webhook_secret(Platform::Douyin, &old));
+        assert!(secrets.is_webhook_secret(Platform::Yunhu, &other));
+        assert!(!secrets.is_webhook_secret(Platform::Yunhu, &new));
+    }
+
+    #[test]
+    fn a_legacy_shared_secret_carries_on_until_rotated() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("webhook-secret"), "legacy-secret\n").unwrap();
+        let secrets = Secrets::load_or_create(dir.path()).unwrap();
+        assert!(secrets.is_webhook_secret(Platform::Wecom, "legacy-secret"));
+        Secrets::rotate(dir.path(), Platform::Wecom).unwrap();
+        let again = Secrets::load_or_create(dir.path()).unwrap();
+        assert!(!again.is_webhook_secret(Platform::Wecom, "legacy-secret"));
+        assert!(again.is_webhook_secret(Platform::Mixin, "legacy-secret"));
     }
 }

@@ -253,7 +253,7 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
     // E云 takes media by URL: the sandbox's public address lets the server host them.
     assert_eq!(wechat["capabilities"]["upload"], true);
     assert_eq!(wechat["capabilities"]["send_file"], true);
-    let secret = support::webhook_secret(data.path());
+    let secret = support::webhook_secret(data.path(), "douyin");
     for needle in [
         secret.as_str(),
         server.access_token.as_str(),
@@ -290,10 +290,10 @@ async fn webhook_urls_start_with_the_configured_public_url() {
     let server = RunningServer::start_with(options);
     let client = server.logged_in_client().await;
     let webhooks = support::get_json(&client, &server.url("/api/webhooks")).await;
-    let secret = support::webhook_secret(data.path());
     assert_eq!(webhooks.as_array().unwrap().len(), 5);
     for webhook in webhooks.as_array().unwrap() {
         let platform = webhook["platform"].as_str().unwrap();
+        let secret = support::webhook_secret(data.path(), platform);
         assert_eq!(
             webhook["url"],
             format!("https://desk.example.com/switchboard/hooks/{platform}/{secret}")

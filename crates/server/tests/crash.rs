@@ -19,7 +19,10 @@ async fn every_acknowledged_webhook_survives_kill_9() {
     )
     .unwrap();
     let mut server = RunningServer::start(data.path(), dist.path());
-    let hook = server.url(&format!("/hooks/wechat/{}", webhook_secret(data.path())));
+    let hook = server.url(&format!(
+        "/hooks/wechat/{}",
+        webhook_secret(data.path(), "wechat")
+    ));
 
     let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
     let http = reqwest::Client::builder()

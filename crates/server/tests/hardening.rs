@@ -80,7 +80,10 @@ async fn refused_deliveries_are_bounded_records_and_rate_limited_per_address() {
     );
     // The real secret still works from the same address.
     let accepted = http
-        .post(server.url(&format!("/hooks/wecom/{}", webhook_secret(data.path()))))
+        .post(server.url(&format!(
+            "/hooks/wecom/{}",
+            webhook_secret(data.path(), "wecom")
+        )))
         .body("{}")
         .send()
         .await
@@ -138,7 +141,7 @@ async fn log_pages_and_stalled_streams_hold_bounded_memory() {
         .env
         .push(("SWITCHBOARD_LIMITS_STREAM_STALL_SECS", "3".into()));
     let server = RunningServer::start_with(options);
-    let secret = webhook_secret(data.path());
+    let secret = webhook_secret(data.path(), "wecom");
     const ROW: usize = 2 * 1024 * 1024;
     post_large_webhooks(&server, &secret, 40, ROW).await;
     let resident_before = server.memory_kb("VmRSS");
@@ -271,7 +274,7 @@ async fn a_full_disk_fails_writes_and_the_log_takes_them_again_once_there_is_roo
     options.stderr = Some(&stderr);
     options.env.push(("SWITCHBOARD_LOG", "info".into()));
     let server = RunningServer::start_with(options);
-    let secret = webhook_secret(&data);
+    let secret = webhook_secret(&data, "wecom");
     let http = reqwest::Client::new();
     let post = |body: Vec<u8>| {
         http.post(server.url(&format!("/hooks/wecom/{secret}")))
@@ -327,7 +330,7 @@ async fn with_stderr_closed_every_request_still_gets_its_answer() {
     options.stderr_closed = true;
     options.env.push(("SWITCHBOARD_LOG", "debug".into()));
     let server = RunningServer::start_with(options);
-    let secret = webhook_secret(data.path());
+    let secret = webhook_secret(data.path(), "wecom");
     let http = reqwest::Client::new();
     for round in 0..20 {
         // Each of these logs a line (a refused delivery is a warning).
@@ -378,7 +381,7 @@ async fn half_sent_requests_time_out_and_cannot_crowd_out_a_webhook() {
         ("SWITCHBOARD_LIMITS_MAX_CONNECTIONS", "100".to_owned()),
     ]);
     let server = RunningServer::start_with(options);
-    let secret = webhook_secret(data.path());
+    let secret = webhook_secret(data.path(), "wecom");
     let address = server.base_url.trim_start_matches("http://").to_owned();
 
     // 300 clients that never finish their headers: three times the connection cap.
@@ -433,7 +436,7 @@ async fn large_bodies_are_read_a_few_at_a_time() {
         .env
         .push(("SWITCHBOARD_LIMITS_LARGE_BODIES", "2".to_owned()));
     let server = RunningServer::start_with(options);
-    let secret = webhook_secret(data.path());
+    let secret = webhook_secret(data.path(), "wecom");
     let address = server.base_url.trim_start_matches("http://").to_owned();
     let start_large = || {
         let mut socket = raw_connect(&server);
@@ -462,4 +465,64 @@ async fn large_bodies_are_read_a_few_at_a_time() {
         .await
         .unwrap();
     assert_eq!(small.status(), 200);
+}
+
+#[tokio::test]
+async fn each_platform_has_its_own_webhook_secret_and_a_rotation_takes_effect_at_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let http = reqwest::Client::new();
+    let post = |platform: &str, secret: &str| {
+        http.post(server.url(&format!("/hooks/{platform}/{secret}")))
+            .body("{}")
+            .send()
+    };
+    let wecom = webhook_secret(data.path(), "wecom");
+    let wechat = webhook_secret(data.path(), "wechat");
+    assert_ne!(wecom, wechat);
+    assert_eq!(post("wecom", &wecom).await.unwrap().status(), 200);
+    assert_eq!(
+        post("wecom", &wechat).await.unwrap().status(),
+        401,
+        "one platform's URL opens no other's intake"
+    );
+
+    // File times can be coarse: the rotation must be a visible change.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["rotate-secret", "wecom", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let rotated = webhook_secret(data.path(), "wecom");
+    assert_ne!(rotated, wecom);
+    assert!(
+        printed.contains(&format!("/hooks/wecom/{rotated}")),
+        "{printed}"
+    );
+    assert_eq!(
+        post("wecom", &wecom).await.unwrap().status(),
+        401,
+        "the old URL is refused"
+    );
+    assert_eq!(
+        post("wecom", &rotated).await.unwrap().status(),
+        200,
+        "no restart needed"
+    );
+    assert_eq!(
+        post("wechat", &wechat).await.unwrap().status(),
+        200,
+        "others unchanged"
+    );
+
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["rotate-secret", "telegram", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
 }

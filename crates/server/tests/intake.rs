@@ -33,7 +33,10 @@ async fn douyin_webhooks_are_verified_challenged_and_deduplicated() {
     let dist = dist();
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
-    let hook = server.url(&format!("/hooks/douyin/{}", webhook_secret(data.path())));
+    let hook = server.url(&format!(
+        "/hooks/douyin/{}",
+        webhook_secret(data.path(), "douyin")
+    ));
     let http = reqwest::Client::new();
 
     let body = br#"{"event":"im_receive_msg","from_user_id":"a","to_user_id":"b","content":{"text":"hi"}}"#;
@@ -106,7 +109,7 @@ async fn wrong_secrets_are_rejected_and_bodies_kept_even_when_malformed() {
     let dist = dist();
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
-    let secret = webhook_secret(data.path());
+    let secret = |platform| webhook_secret(data.path(), platform);
     let http = reqwest::Client::new();
 
     let wrong = http
@@ -119,7 +122,7 @@ async fn wrong_secrets_are_rejected_and_bodies_kept_even_when_malformed() {
 
     let malformed = b"\x00\x01not json at all\xff";
     let kept = http
-        .post(server.url(&format!("/hooks/wecom/{secret}")))
+        .post(server.url(&format!("/hooks/wecom/{}", secret("wecom"))))
         .body(&malformed[..])
         .send()
         .await
@@ -143,7 +146,7 @@ async fn wrong_secrets_are_rejected_and_bodies_kept_even_when_malformed() {
         wechat(3876235366388279545),
     ] {
         let response = http
-            .post(server.url(&format!("/hooks/wechat/{secret}")))
+            .post(server.url(&format!("/hooks/wechat/{}", secret("wechat"))))
             .body(body)
             .send()
             .await
@@ -152,7 +155,7 @@ async fn wrong_secrets_are_rejected_and_bodies_kept_even_when_malformed() {
     }
 
     let unknown = http
-        .post(server.url(&format!("/hooks/telegram/{secret}")))
+        .post(server.url(&format!("/hooks/telegram/{}", secret("wechat"))))
         .body("{}")
         .send()
         .await
@@ -192,7 +195,10 @@ async fn an_oversized_webhook_is_refused_and_nothing_is_stored() {
     let client = server.logged_in_client().await;
     let before = all_events(&client, &server).await.len();
     let response = reqwest::Client::new()
-        .post(server.url(&format!("/hooks/wecom/{}", webhook_secret(data.path()))))
+        .post(server.url(&format!(
+            "/hooks/wecom/{}",
+            webhook_secret(data.path(), "wecom")
+        )))
         .body(vec![b'x'; 5000])
         .send()
         .await
@@ -414,7 +420,10 @@ async fn header_values_that_are_not_utf8_are_kept_as_bytes() {
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
     let response = reqwest::Client::new()
-        .post(server.url(&format!("/hooks/wecom/{}", webhook_secret(data.path()))))
+        .post(server.url(&format!(
+            "/hooks/wecom/{}",
+            webhook_secret(data.path(), "wecom")
+        )))
         .header(
             "x-sender-name",
             reqwest::header::HeaderValue::from_bytes(b"caf\xe9 \xff").unwrap(),

@@ -763,7 +763,10 @@ async fn credentials_never_appear_in_responses_log_rows_or_log_lines() {
         base64::engine::general_purpose::STANDARD
             .encode(switchboard_server::sandbox::mixin_signing_key().to_bytes())
     };
-    let secret = support::webhook_secret(data.path());
+    let secrets: Vec<String> = ["yunhu", "douyin", "wecom", "mixin", "wechat"]
+        .into_iter()
+        .map(|platform| support::webhook_secret(data.path(), platform))
+        .collect();
     for credential in [
         YUNHU_USER_TOKEN,
         YUNHU_BOT_TOKEN,
@@ -782,7 +785,7 @@ async fn credentials_never_appear_in_responses_log_rows_or_log_lines() {
             "{credential} in a log line"
         );
     }
-    for our_secret in [secret.as_str(), server.access_token.as_str()] {
+    for our_secret in secrets.iter().chain([&server.access_token]) {
         assert!(
             !log_lines.contains(our_secret),
             "our own secret in a log line"

@@ -33,12 +33,15 @@ pub fn SummaryBar() -> impl IntoView {
             None => "unknown schema".to_owned(),
         })
     };
+    // Said where the tree is read, so nobody takes a skipped string for a plain one.
+    let unexpanded = move || state.inspection.with(|shared| shared.0.expansion_note());
     view! {
         <section class="summary-bar" aria-label="Detected">
             <div class="detected">
                 <span class="chain" data-testid="chain">{chain}</span>
                 <span class="badge platform" data-testid="platform">{platform}</span>
                 <span class="badge schema" data-testid="schema">{schema}</span>
+                {move || unexpanded().map(|note| view! { <span class="badge warning" role="note" data-testid="unexpanded">{note}</span> })}
             </div>
             <div class="overrides">
                 <OverrideSelect

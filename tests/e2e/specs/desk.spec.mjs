@@ -363,7 +363,7 @@ test('hostile Markdown and HTML from a customer render without running anything'
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('dialog', (dialog) => { errors.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
   await logIn(page);
-  const secret = readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'webhook-secret'), 'utf8').trim();
+  const secret = readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'webhook-secrets', 'yunhu'), 'utf8').trim();
   const stamp = Date.now();
   const webhook = (contentType, text, n) => ({
     version: '1.0',

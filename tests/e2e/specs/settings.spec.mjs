@@ -18,12 +18,15 @@ test('settings ask for the token, then show every platform\'s webhook URL, which
 
   await expect(page.locator('.mode')).toHaveAttribute('data-mode', 'sandbox');
   await expect(page.locator('.platform-card')).toHaveCount(PLATFORMS.length);
-  const secret = dataFile('webhook-secret');
+  const secrets = new Set();
   for (const platform of PLATFORMS) {
+    const secret = dataFile(`webhook-secrets/${platform}`);
+    secrets.add(secret);
     const card = page.locator(`.platform-card[data-platform="${platform}"]`);
     const url = await card.getByLabel('Webhook URL').inputValue();
     expect(url).toBe(`http://127.0.0.1:${new URL(page.url()).port}/hooks/${platform}/${secret}`);
   }
+  expect(secrets.size).toBe(PLATFORMS.length);
   await expect(page.locator('.public-url')).toContainText('the address this browser opened');
   await expect(page.locator('.public-url')).toContainText('SWITCHBOARD_PUBLIC_URL');
 

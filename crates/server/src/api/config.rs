@@ -77,7 +77,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json
                 url: format!(
                     "{base}/hooks/{}/{}",
                     rules.platform().id(),
-                    state.secrets.webhook_secret
+                    state.secrets.webhook_secret(rules.platform())
                 ),
             })
             .collect(),

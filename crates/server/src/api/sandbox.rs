@@ -44,6 +44,12 @@ pub async fn customer_message(
             )
         })?
     };
+    let rules_platform = switchboard_payload::Platform::from_id(&platform).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no such platform: {platform:?}"),
+        )
+    })?;
     let format = request.format.as_deref().unwrap_or("text");
     let formats = crate::sandbox::customer::formats(&platform);
     if !formats.contains(&format) {
@@ -81,7 +87,7 @@ pub async fn customer_message(
         .client
         .post(format!(
             "{intake}/hooks/{platform}/{}",
-            state.secrets.webhook_secret
+            state.secrets.webhook_secret(rules_platform)
         ))
         .body(delivery.body);
     for (name, value) in &delivery.headers {

@@ -187,9 +187,9 @@ pub fn body_of(event: &serde_json::Value) -> Vec<u8> {
         .unwrap()
 }
 
-/// The webhook secret, from the data directory.
-pub fn webhook_secret(data_dir: &Path) -> String {
-    std::fs::read_to_string(data_dir.join("webhook-secret"))
+/// `platform`'s webhook secret, from the data directory.
+pub fn webhook_secret(data_dir: &Path, platform: &str) -> String {
+    std::fs::read_to_string(data_dir.join("webhook-secrets").join(platform))
         .unwrap()
         .trim()
         .to_owned()
