@@ -68,9 +68,14 @@ async fn creates_its_data_directory() {
         "events.sqlite",
         "sessions.sqlite",
         "access-token",
-        "webhook-secret",
+        "webhook-secrets/douyin",
     ] {
         assert!(data.join(name).is_file(), "{name}");
+    }
+    let secrets = data.join("webhook-secrets");
+    assert_eq!(mode(&secrets), 0o700);
+    for file in std::fs::read_dir(&secrets).unwrap() {
+        assert_eq!(mode(&file.unwrap().path()), 0o600);
     }
 }
 
