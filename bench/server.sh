@@ -8,6 +8,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SECONDS_PER_RUN="${1:-10}"
+# 1 000 live streams and wrk's connections need more descriptors than the usual 1 024.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CONNECTIONS="${CONNECTIONS:-64}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -16,12 +18,13 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx
 fi
-cargo build --release -q -p switchboard-server --bin switchboard --example proxy_floor --example log_floor
+cargo build --release -q -p switchboard-server --bin switchboard --example proxy_floor --example log_floor --example sse_clients
 
 WORK="$(mktemp -d)"
-SERVER_PID=""; NGINX_PID=""; FLOOR_PID=""
+SERVER_PID=""; NGINX_PID=""; FLOOR_PID=""; SSE_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$SSE_PID" ] && kill "$SSE_PID" 2>/dev/null || true
   [ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   rm -rf "$WORK"
@@ -82,6 +85,19 @@ echo "loopback, ${SECONDS_PER_RUN}s per run, $CONNECTIONS connections, wrk -t2, 
 run "webhook intake (durable)" "$BASE/hooks/wecom/$SECRET" \
   '{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}' ""
 STORED="$(sqlite3 "$WORK/data/events.sqlite" 'select count(*) from events' 2>/dev/null || echo '?')"
+
+# The same intake with desks watching: 1 000 live streams, each sent every row. Measured at a
+# modest load (8 connections) too, where an acknowledgement's latency is not queueing.
+SSE_CLIENTS="${SSE_CLIENTS:-1000}"
+WEBHOOK='{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}'
+CONNECTIONS=8 run "intake, 8 conns, 0 live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
+"$CARGO_TARGET_DIR/release/examples/sse_clients" "$BASE" "$COOKIE" "$SSE_CLIENTS" $((SECONDS_PER_RUN * 3 + 10)) > "$WORK/sse.out" &
+SSE_PID=$!
+for _ in $(seq 100); do grep -q "live streams open" "$WORK/sse.out" 2>/dev/null && break; sleep 0.1; done
+sleep 1
+CONNECTIONS=8 run "intake, 8 conns, $SSE_CLIENTS live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
+run "intake, $CONNECTIONS conns, $SSE_CLIENTS live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
+kill "$SSE_PID" 2>/dev/null || true; SSE_PID=""
 
 run "switchboard proxy (logs both sides)" "$BASE/api/proxy/wechat/syncFinder" '{"keyBuff":""}' "$COOKIE"
 

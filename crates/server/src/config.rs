@@ -224,11 +224,15 @@ fn mixin_base() -> String {
     "https://api.mixin.one".into()
 }
 
+/// Mixin's attachment storage as its answers name it: `upload_url` on
+/// `moments-shou-tv.s3.amazonaws.com`, `view_url` on `mixin-assets.zeromesh.net` (formerly
+/// `moments.shou.tv`) — from `POST /attachments` answers recorded in public Mixin clients (a
+/// 2021 CLI README; the Ruby bot SDK's attachment sample). Not every bucket on S3.
 fn mixin_upload_hosts() -> Vec<String> {
     vec![
-        "*.amazonaws.com".into(),
-        "*.amazonaws.com.cn".into(),
-        "*.zeromesh.net".into(),
+        "moments-shou-tv.s3.amazonaws.com".into(),
+        "mixin-assets.zeromesh.net".into(),
+        "moments.shou.tv".into(),
     ]
 }
 

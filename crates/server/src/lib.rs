@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod hosted;
 pub mod inspect;
 pub mod platforms;
+pub mod public_address;
 pub mod rejections;
 pub mod sandbox;
 pub mod secrets;

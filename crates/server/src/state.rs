@@ -30,6 +30,8 @@ pub struct Shared {
     pub secrets: Secrets,
     pub config: Config,
     pub client: reqwest::Client,
+    /// For media and storage URLs: public addresses only ([`crate::public_address`]).
+    pub media_client: reqwest::Client,
     /// The newest seq; bumped after every durable append.
     pub newest: Arc<watch::Sender<i64>>,
     /// Every committed row, sent once for all live streams (large ones by seq only).
@@ -72,9 +74,33 @@ const LIVE_BUFFER: usize = 256;
 /// A committed row, as live streams receive it.
 #[derive(Debug, Clone)]
 pub enum Live {
-    Row(Arc<StoredEvent>),
+    Row(Arc<LiveRow>),
     /// Too large to hold for every stream: read it from the log.
     Large(i64),
+}
+
+/// A row on its way to every live stream, turned into the stream's JSON once for all of them.
+#[derive(Debug)]
+pub struct LiveRow {
+    pub event: StoredEvent,
+    json: std::sync::OnceLock<String>,
+}
+
+impl LiveRow {
+    pub fn new(event: StoredEvent) -> LiveRow {
+        LiveRow {
+            event,
+            json: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The row as `/api/events/stream` sends it (made by the first stream that needs it).
+    pub fn json(&self) -> &str {
+        self.json.get_or_init(|| {
+            serde_json::to_string(&crate::api::events::EventView::from(self.event.clone()))
+                .unwrap_or_default()
+        })
+    }
 }
 
 /// The last write failure, until a write succeeds again.
@@ -150,6 +176,8 @@ impl AppState {
             .timeout(Duration::from_secs(config.upstream_timeout_secs))
             .build()
             .context("building the HTTP client")?;
+        let media_client =
+            crate::public_address::client(config.upstream_timeout_secs, sandbox.is_some())?;
         let log = Arc::new(log);
         let newest = Arc::new(watch::channel(newest).0);
         let live = broadcast::channel(LIVE_BUFFER).0;
@@ -169,6 +197,7 @@ impl AppState {
             secrets,
             config,
             client,
+            media_client,
             newest,
             live,
             rejections,
@@ -211,6 +240,15 @@ impl AppState {
             Ok(Ok(Ok(()))) => Ok(()),
             _ => Err(self.health.failure().unwrap_or(failure)),
         }
+    }
+
+    /// Refuses a media or storage URL that names a non-public address (in sandbox mode the
+    /// platforms are loopback emulators, and so are their media).
+    pub fn check_media_url(&self, url: &reqwest::Url) -> Result<(), String> {
+        if self.sandbox.is_some() {
+            return Ok(());
+        }
+        crate::public_address::check_literal(url)
     }
 
     pub async fn events_after(&self, after: i64, limit: usize) -> anyhow::Result<Vec<StoredEvent>> {
@@ -413,7 +451,9 @@ impl Writer {
             if let Ok(Appended::Stored(seq)) = outcome {
                 // No receiver is fine: no stream is open.
                 let _ = self.live.send(if append.body.len() <= LIVE_INLINE_BYTES {
-                    Live::Row(Arc::new(append.into_stored(seq, result.received_at_ms)))
+                    Live::Row(Arc::new(LiveRow::new(
+                        append.into_stored(seq, result.received_at_ms),
+                    )))
                 } else {
                     Live::Large(seq)
                 });

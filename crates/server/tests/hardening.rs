@@ -526,3 +526,58 @@ async fn each_platform_has_its_own_webhook_secret_and_a_rotation_takes_effect_at
         .unwrap();
     assert!(!refused.status.success());
 }
+
+/// A loopback HTTP server that answers every request with a small PNG-typed body; its port.
+fn loopback_media_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 6\r\nConnection: close\r\n\r\ninside",
+            );
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn media_hosts_that_resolve_to_this_machine_are_refused() {
+    let port = loopback_media_server();
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let config = data.path().join("switchboard.toml");
+    // A live configuration whose media hosts name this machine, by name and by address.
+    std::fs::write(
+        &config,
+        format!(
+            "[wecom]\nbase_url = \"http://127.0.0.1:9\"\ntoken = \"t0ken-for-wecom\"\nsession_id = \"session-for-wecom\"\nmedia_hosts = [\"localhost:{port}\", \"127.0.0.1:{port}\"]\n"
+        ),
+    )
+    .unwrap();
+    let mut options = Options::new(data.path(), dist.path());
+    options.config = Some(&config);
+    let server = RunningServer::start_with(options);
+    let client = server.logged_in_client().await;
+    for url in [
+        format!("http://localhost:{port}/a.png"),
+        format!("http://127.0.0.1:{port}/a.png"),
+    ] {
+        let response = client
+            .get(server.url("/api/media/wecom"))
+            .query(&[("url", &url)])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        assert!(matches!(status, 403 | 502), "{url}: {status} {body}");
+        assert!(body.contains("not a public address"), "{url}: {body}");
+        assert!(
+            !body.contains("inside"),
+            "nothing was fetched from this machine"
+        );
+    }
+}

@@ -212,8 +212,8 @@ impl Follower {
                 _ = self.sender.closed() => return Err(Stop::Done),
             };
             match received {
-                Ok(Live::Row(event)) if event.seq <= self.after => {}
-                Ok(Live::Row(event)) => self.send(&event).await?,
+                Ok(Live::Row(row)) if row.event.seq <= self.after => {}
+                Ok(Live::Row(row)) => self.send_json(row.event.seq, row.json()).await?,
                 Ok(Live::Large(seq)) if seq <= self.after => {}
                 Ok(Live::Large(_)) | Err(RecvError::Lagged(_)) => return Ok(()),
                 Err(RecvError::Closed) => return Err(Stop::Done),
@@ -222,20 +222,23 @@ impl Follower {
     }
 
     async fn send(&mut self, event: &StoredEvent) -> Result<(), Stop> {
+        let json = serde_json::to_string(&EventView::from(event.clone())).unwrap_or_default();
+        self.send_json(event.seq, &json).await
+    }
+
+    async fn send_json(&mut self, seq: i64, json: &str) -> Result<(), Stop> {
         if *self.shutting_down.borrow() {
             return Err(Stop::Done);
         }
-        let view = EventView::from(event.clone());
         let sse = SseEvent::default()
             // Reconnect quickly after a drop: the resume makes it cheap.
             .retry(Duration::from_secs(1))
-            .id(view.seq.to_string())
+            .id(seq.to_string())
             .event("event")
-            .json_data(&view)
-            .unwrap_or_else(|_| SseEvent::default().comment("unserializable"));
+            .data(json);
         match self.sender.send_timeout(sse, self.stall).await {
             Ok(()) => {
-                self.after = event.seq;
+                self.after = seq;
                 Ok(())
             }
             Err(_) => {

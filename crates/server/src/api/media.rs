@@ -45,7 +45,10 @@ pub async fn fetch(
             format!("{host} is not one of {platform}'s media hosts"),
         ));
     }
-    let mut request = state.client.get(url);
+    state
+        .check_media_url(&url)
+        .map_err(|message| ApiError::new(StatusCode::FORBIDDEN, message))?;
+    let mut request = state.media_client.get(url);
     if let Some(referer) = rules.media_referer() {
         request = request.header("Referer", referer);
     }
@@ -59,7 +62,7 @@ pub async fn fetch(
             status,
             format!(
                 "the media host could not be reached: {}",
-                error.without_url()
+                super::proxy::describe(&error)
             ),
         )
         .with("upstream_status", serde_json::Value::Null)

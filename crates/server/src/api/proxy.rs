@@ -130,6 +130,30 @@ pub async fn send_to(
     url: reqwest::Url,
     outgoing: Outgoing,
 ) -> Result<Exchange, ApiError> {
+    send_with(state, &state.client, rules, url, outgoing).await
+}
+
+/// Sends to a storage URL a platform's answer named (Mixin's `upload_url`): public addresses
+/// only.
+pub async fn send_to_storage(
+    state: &AppState,
+    rules: &dyn PlatformRules,
+    url: reqwest::Url,
+    outgoing: Outgoing,
+) -> Result<Exchange, ApiError> {
+    state
+        .check_media_url(&url)
+        .map_err(|message| ApiError::new(StatusCode::FORBIDDEN, message))?;
+    send_with(state, &state.media_client, rules, url, outgoing).await
+}
+
+async fn send_with(
+    state: &AppState,
+    client: &reqwest::Client,
+    rules: &dyn PlatformRules,
+    url: reqwest::Url,
+    outgoing: Outgoing,
+) -> Result<Exchange, ApiError> {
     let platform = rules.platform().id();
     let request_seq = state
         .append(Append {
@@ -147,7 +171,7 @@ pub async fn send_to(
         .await?
         .seq();
 
-    let mut request = state.client.request(outgoing.method.clone(), url.clone());
+    let mut request = client.request(outgoing.method.clone(), url.clone());
     for (name, value) in &outgoing.headers {
         request = request.header(name, value);
     }
@@ -307,7 +331,7 @@ fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// reqwest's error with its causes, without the URL (which may carry a credential).
-fn describe(error: &reqwest::Error) -> String {
+pub fn describe(error: &reqwest::Error) -> String {
     let mut text = if error.is_connect() {
         "connection failed".to_owned()
     } else if error.is_body() || error.is_decode() {

@@ -10,7 +10,7 @@ use md5::{Digest, Md5};
 use serde::Serialize;
 use switchboard_payload::Platform;
 
-use super::proxy::{Exchange, send, send_to};
+use super::proxy::{Exchange, send, send_to, send_to_storage};
 use super::{ApiError, configured};
 use crate::platforms::{Outgoing, PlatformRules, host_allowed, json_text_at};
 use crate::state::AppState;
@@ -323,7 +323,7 @@ async fn mixin(
         body: file.bytes,
         annotations: Vec::new(),
     };
-    send_to(state, rules, upload_url, put).await?;
+    send_to_storage(state, rules, upload_url, put).await?;
     Ok((attachment_id, view_url, json(&created)))
 }
 
