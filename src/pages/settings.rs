@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::desk::api::{self, ApiError};
 use crate::components::desk::login::Login;
-use crate::components::desk::state::ServerConfig;
+use crate::components::desk::state::{LogHealth, ServerConfig};
 use crate::components::settings::Webhook;
 use crate::components::settings::platform_card::PlatformCard;
 
@@ -49,6 +49,7 @@ pub fn Settings() -> impl IntoView {
                 .into_any(),
                 Loaded::Ready(config, webhooks) => view! {
                     <p class="mode" data-mode=config.mode.clone()>{mode_text(&config.mode)}</p>
+                    {log_health_view(config.log.as_ref())}
                     <p class="muted">
                         "Give each platform its webhook URL. Its last segment is that platform's \
                          webhook secret (" <code>"webhook-secrets/PLATFORM"</code>
@@ -101,6 +102,25 @@ fn public_url_text(public_url: Option<&str>) -> String {
                  server at another one (a public name, HTTPS through a proxy), set public_url \
                  in the configuration (or SWITCHBOARD_PUBLIC_URL) and restart."
             .to_owned(),
+    }
+}
+
+/// The event log's state: quiet while it takes writes, an alert when it does not (webhooks are
+/// then refused with 500 and platforms retry; `/healthz` answers 503).
+fn log_health_view(health: Option<&LogHealth>) -> AnyView {
+    match health.and_then(|health| health.failure.as_ref()) {
+        None => view! { <p class="muted log-health" data-log="ok">"The event log is taking writes."</p> }.into_any(),
+        Some(failure) => {
+            let since = crate::components::desk::time::clock_time(failure.since_ms);
+            view! {
+                <p class="notice log-health" role="alert" data-log="failing">
+                    "The event log is not taking writes (since " {since} "): " {failure.reason.clone()}
+                    ". Webhooks are refused until it does; the platforms retry them. It recovers by \
+                     itself once the cause is gone (for a full disk: free space)."
+                </p>
+            }
+            .into_any()
+        }
     }
 }
 

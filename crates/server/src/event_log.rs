@@ -570,6 +570,60 @@ mod tests {
     }
 
     #[test]
+    fn a_read_in_progress_does_not_hold_up_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        for body in [b"a", b"b", b"c"] {
+            log.append(&webhook(&[], body, None)).unwrap();
+        }
+        let reader = log.reader().unwrap();
+        let mut statement = reader
+            .connection()
+            .prepare("SELECT seq FROM events")
+            .unwrap();
+        let mut rows = statement.query([]).unwrap();
+        assert!(rows.next().unwrap().is_some(), "a read is under way");
+        // With one shared connection this would wait on the reader (or deadlock here).
+        assert_eq!(
+            log.append(&webhook(&[], b"during", None)).unwrap(),
+            Appended::Stored(4)
+        );
+        drop(rows);
+        drop(statement);
+        drop(reader);
+        assert_eq!(log.last_seq().unwrap(), 4);
+    }
+
+    #[test]
+    fn reads_stop_at_their_byte_bound_but_always_move_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let big = vec![b'x'; 1000];
+        for _ in 0..5 {
+            log.append(&webhook(&[], &big, None)).unwrap();
+        }
+        let slice = log.after_within(0, 100, 2500).unwrap();
+        assert_eq!(slice.events.len(), 2, "two rows fit in 2 500 bytes");
+        assert!(slice.more);
+        let tiny = log.after_within(0, 100, 10).unwrap();
+        assert_eq!(tiny.events.len(), 1, "one row, however large");
+        assert!(tiny.more);
+        let back = log.before_within(i64::MAX, 100, 2500).unwrap();
+        assert_eq!(
+            back.events
+                .iter()
+                .map(|event| event.seq)
+                .collect::<Vec<_>>(),
+            [4, 5],
+            "paging back keeps the newest"
+        );
+        let all = log.after_within(0, 100, usize::MAX).unwrap();
+        assert_eq!((all.events.len(), all.more), (5, false));
+        let counted = log.after_within(0, 5, usize::MAX).unwrap();
+        assert!(!counted.more, "exactly the limit left: nothing more");
+    }
+
+    #[test]
     fn rows_cannot_be_changed_or_removed() {
         let dir = tempfile::tempdir().unwrap();
         let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();

@@ -105,6 +105,23 @@ pub struct ServerConfig {
     /// the address this browser opened.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Whether the event log takes writes (what `/healthz` says).
+    #[serde(default)]
+    pub log: Option<LogHealth>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct LogHealth {
+    /// "accepting writes" or "failing".
+    pub log: String,
+    #[serde(default)]
+    pub failure: Option<WriteFailure>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct WriteFailure {
+    pub reason: String,
+    pub since_ms: i64,
 }
 
 #[derive(Deserialize)]

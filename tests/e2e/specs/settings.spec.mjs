@@ -96,3 +96,22 @@ test('a configured public_url is named beside the URLs it starts', async ({ page
   await expect(page.locator('.public-url')).toHaveText(
     'The URLs start with the configured public_url, https://desk.example.com.');
 });
+
+test('Settings says whether the event log takes writes', async ({ page }) => {
+  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await page.goto('/settings');
+  await expect(page.locator('.log-health')).toHaveAttribute('data-log', 'ok');
+  await expect(page.locator('.log-health')).toHaveText('The event log is taking writes.');
+  // The server's own answer when its disk is full (shown as the real one is shaped).
+  await page.route('**/api/config', async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    config.log = { log: 'failing', failure: { reason: 'database or disk is full', since_ms: Date.now() - 60_000 } };
+    await route.fulfill({ response, json: config });
+  });
+  await page.reload();
+  const alert = page.locator('.log-health[data-log="failing"]');
+  await expect(alert).toHaveAttribute('role', 'alert');
+  await expect(alert).toContainText('database or disk is full');
+  await expect(alert).toContainText('Webhooks are refused until it does');
+});
