@@ -145,7 +145,7 @@ CREATE TRIGGER IF NOT EXISTS events_are_append_only_update BEFORE UPDATE ON even
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_are_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, filler BLOB);
 ";
 
 impl EventLog {
@@ -227,12 +227,17 @@ impl EventLog {
 
     /// Proves the log still takes a durable write (a committed row in a side table, never in
     /// `events`): what `/healthz` asks after a write failed.
+    /// The probe writes as much as a large webhook (256 KiB, new pages on disk) and removes
+    /// it in the same commit: a disk with room for a tiny row only still fails it.
     pub fn probe_write(&self) -> rusqlite::Result<()> {
-        self.connection().execute(
-            "INSERT OR REPLACE INTO writer_probe (id, at_ms) VALUES (1, ?1)",
+        let mut connection = self.connection();
+        let transaction = connection.transaction()?;
+        transaction.execute(
+            "INSERT OR REPLACE INTO writer_probe (id, at_ms, filler) VALUES (1, ?1, zeroblob(262144))",
             params![now_ms()],
         )?;
-        Ok(())
+        transaction.execute("UPDATE writer_probe SET filler = NULL WHERE id = 1", [])?;
+        transaction.commit()
     }
 
     /// Up to `limit` events with seq greater than `after`, oldest first.

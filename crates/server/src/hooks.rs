@@ -57,8 +57,10 @@ pub async fn receive(
             )
             .with("retry_after_secs", 60));
         }
-        let record = RejectedRecord::of(&body);
-        let mut logged = kept_headers(&headers);
+        // Credentials out before the cut, so none is kept half-redacted at the 4 KiB edge.
+        let redacted = crate::state::redacted_body(&body, &rules.credentials());
+        let record = RejectedRecord::of(&redacted);
+        let mut logged = crate::rejections::bounded_headers(kept_headers(&headers));
         logged.push((":rejected".to_owned(), reason.clone()));
         logged.extend(record.headers());
         let seq = state

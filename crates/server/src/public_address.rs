@@ -45,10 +45,15 @@ fn is_public_v6(address: Ipv6Addr) -> bool {
     !(address.is_loopback()
         || address.is_unspecified()
         || address.is_multicast()
-        // fc00::/7 unique local, fe80::/10 link-local, 2001:db8::/32 documentation.
+        // fc00::/7 unique local, fe80::/10 link-local, 2001:db8::/32 documentation; NAT64
+        // (64:ff9b::/96), 6to4 (2002::/16) and IPv4-compatible (::/96) can carry a private
+        // IPv4 address, so they are refused whole.
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
-        || (first == 0x2001 && address.segments()[1] == 0x0db8))
+        || (first == 0x2001 && address.segments()[1] == 0x0db8)
+        || (first == 0x0064 && address.segments()[1] == 0xff9b)
+        || first == 0x2002
+        || address.segments()[..6].iter().all(|segment| *segment == 0))
 }
 
 /// Refuses a URL whose host is a non-public address literal (names are checked on resolution).
@@ -96,6 +101,8 @@ impl Resolve for PublicOnly {
 pub fn client(timeout_secs: u64, allow_loopback: bool) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve the name itself, past the check.
+        .no_proxy()
         .connect_timeout(Duration::from_secs(timeout_secs.min(10)))
         .timeout(Duration::from_secs(timeout_secs));
     if !allow_loopback {
@@ -123,6 +130,9 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+            "2002:a00:1::1",
+            "::10.0.0.1",
         ] {
             assert!(!is_public(refused.parse().unwrap()), "{refused}");
         }

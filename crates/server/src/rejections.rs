@@ -13,6 +13,34 @@ use sha2::{Digest, Sha256};
 /// Bytes of a refused body kept: enough to see what it was.
 pub const KEPT_PREFIX: usize = 4096;
 
+/// Header bytes (names and values) kept of a refused delivery; values are cut to fit.
+pub const KEPT_HEADER_BYTES: usize = 8 * 1024;
+
+/// The first headers of a refused delivery that fit in [`KEPT_HEADER_BYTES`], and a
+/// `:headers-dropped` count when some did not.
+pub fn bounded_headers(headers: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut kept = Vec::new();
+    let mut used = 0;
+    let mut dropped = 0;
+    for (name, value) in headers {
+        let room = KEPT_HEADER_BYTES.saturating_sub(used + name.len());
+        if room == 0 {
+            dropped += 1;
+            continue;
+        }
+        let mut end = value.len().min(room);
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        used += name.len() + end;
+        kept.push((name, value[..end].to_owned()));
+    }
+    if dropped > 0 {
+        kept.push((":headers-dropped".to_owned(), dropped.to_string()));
+    }
+    kept
+}
+
 /// Addresses tracked at once; a flood from more addresses than this within one minute is
 /// refused as a whole rather than grow the table.
 const TRACKED_ADDRESSES: usize = 4096;
@@ -122,6 +150,22 @@ mod tests {
         assert_eq!(record.headers()[2].1, "true");
         assert_eq!(RejectedRecord::of(b"{}").headers()[2].1, "false");
         assert_eq!(RejectedRecord::of(b"{}").prefix, b"{}");
+    }
+
+    #[test]
+    fn refused_headers_are_kept_within_their_bound() {
+        let headers: Vec<(String, String)> = (0..100)
+            .map(|index| (format!("x-padding-{index}"), "v".repeat(4000)))
+            .collect();
+        let kept = bounded_headers(headers);
+        let bytes: usize = kept
+            .iter()
+            .map(|(name, value)| name.len() + value.len())
+            .sum();
+        assert!(bytes <= KEPT_HEADER_BYTES + 32, "{bytes}");
+        assert_eq!(kept.last().unwrap().0, ":headers-dropped");
+        let small = vec![("content-type".to_owned(), "application/json".to_owned())];
+        assert_eq!(bounded_headers(small.clone()), small);
     }
 
     #[test]

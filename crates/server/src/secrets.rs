@@ -24,7 +24,7 @@ pub struct Secrets {
 /// Every platform's webhook secret, re-read when its file changes (a rotation).
 struct WebhookSecrets {
     directory: PathBuf,
-    known: Mutex<BTreeMap<&'static str, (String, Option<SystemTime>)>>,
+    known: Mutex<BTreeMap<&'static str, (String, Option<FileVersion>)>>,
 }
 
 /// Where a data directory keeps `platform`'s webhook secret.
@@ -32,10 +32,17 @@ pub fn webhook_secret_path(data_dir: &Path, platform: Platform) -> PathBuf {
     data_dir.join("webhook-secrets").join(platform.id())
 }
 
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path)
-        .and_then(|meta| meta.modified())
-        .ok()
+/// What tells one version of a secret file from the next: its time, and — since file times
+/// can be coarser than two writes — its inode (a rotation renames a new file in) and length.
+type FileVersion = (SystemTime, u64, u64);
+
+fn modified(path: &Path) -> Option<FileVersion> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((meta.modified().ok()?, inode, meta.len()))
 }
 
 impl std::fmt::Debug for Secrets {

@@ -342,6 +342,20 @@ fn redact_credentials(event: &mut Append, credentials: &[String]) {
     }
 }
 
+/// `body` with every credential (of at least [`SHORTEST_REDACTED`] bytes) replaced.
+pub fn redacted_body(body: &[u8], credentials: &[String]) -> Vec<u8> {
+    let mut body = body.to_vec();
+    for credential in credentials {
+        let needle = credential.as_bytes();
+        if needle.len() >= SHORTEST_REDACTED
+            && body.windows(needle.len()).any(|window| window == needle)
+        {
+            body = replace_all(&body, needle, crate::event_log::REDACTED.as_bytes());
+        }
+    }
+    body
+}
+
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(haystack.len());
     let mut rest = haystack;
@@ -431,7 +445,13 @@ impl Writer {
                 return;
             }
         };
-        self.health.record(Ok(()));
+        // SQLite may undo only the failing statement on a full disk and commit the rest: a
+        // batch whose rows failed for want of space is a failing log all the same.
+        let storage_failure = result.outcomes.iter().find_map(|outcome| match outcome {
+            Err(error) if is_storage_failure(error) => Some(error.to_string()),
+            _ => None,
+        });
+        self.health.record(storage_failure.map_or(Ok(()), Err));
         let stored = result
             .outcomes
             .iter()
@@ -473,6 +493,22 @@ impl Writer {
         self.health.record(outcome.clone());
         outcome
     }
+}
+
+/// Errors that say the log cannot take writes (as opposed to one bad row).
+fn is_storage_failure(error: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    matches!(
+        error.sqlite_error_code(),
+        Some(
+            ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::ReadOnly
+                | ErrorCode::CannotOpen
+                | ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+        )
+    )
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

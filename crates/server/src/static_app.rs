@@ -36,15 +36,24 @@ pub fn routes(dist: &Path) -> Router {
 async fn cache_policy(request: Request, next: Next) -> Response {
     let immutable = is_content_hashed(request.uri().path());
     let mut response = next.run(request).await;
+    // A hashed name that is not there falls back to index.html: that answer must not stick.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
     if response.status().is_success() {
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(if immutable {
+            HeaderValue::from_static(if immutable && !is_page {
                 "public, max-age=31536000, immutable"
             } else {
                 "no-cache"
             }),
         );
+        // The same name is sent brotli, gzip or plain: caches must keep them apart.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

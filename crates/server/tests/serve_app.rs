@@ -116,6 +116,7 @@ async fn the_app_goes_out_precompressed_and_hashed_assets_are_cached_for_good() 
         .unwrap();
     assert_eq!(brotli.headers()["content-encoding"], "br");
     assert_eq!(brotli.headers()["content-type"], "application/wasm");
+    assert_eq!(brotli.headers()["vary"], "accept-encoding");
     assert_eq!(
         brotli.headers()["cache-control"],
         "public, max-age=31536000, immutable"
@@ -135,6 +136,14 @@ async fn the_app_goes_out_precompressed_and_hashed_assets_are_cached_for_good() 
         assert_eq!(index.headers()["cache-control"], "no-cache", "{path}");
         assert_eq!(index.headers()["content-encoding"], "br", "{path}");
     }
+    let gone = fetch("/switchboard-app-0000000000000000.js".to_owned(), "br")
+        .await
+        .unwrap();
+    assert_eq!(
+        gone.headers()["cache-control"],
+        "no-cache",
+        "an old build's name falls back to the page, which must not be cached for good"
+    );
     let unhashed = fetch("/app-123.js".to_owned(), "br").await.unwrap();
     assert_eq!(unhashed.headers()["cache-control"], "no-cache");
 }
