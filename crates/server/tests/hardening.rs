@@ -311,14 +311,7 @@ async fn a_full_disk_fails_writes_and_the_log_takes_them_again_once_there_is_roo
     let client = server.logged_in_client().await;
     let events = all_events(&client, &server).await;
     assert_eq!(body_of(events.last().unwrap()), b"{\"after\":1}");
-    let config: serde_json::Value = client
-        .get(server.url("/api/config"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = support::get_json(&client, &server.url("/api/config")).await;
     assert_eq!(config["log"]["log"], "accepting writes");
 }
 
