@@ -58,7 +58,8 @@ pub async fn receive(
             .with("retry_after_secs", 60));
         }
         // Credentials out before the cut, so none is kept half-redacted at the 4 KiB edge.
-        let redacted = crate::state::redacted_body(&body, &rules.credentials());
+        let mut redacted = body.to_vec();
+        crate::state::redact_body(&mut redacted, &rules.credentials());
         let record = RejectedRecord::of(&redacted);
         let mut logged = crate::rejections::bounded_headers(kept_headers(&headers));
         logged.push((":rejected".to_owned(), reason.clone()));

@@ -322,17 +322,10 @@ const SHORTEST_REDACTED: usize = 8;
 /// some travel inside bodies (wkteam's `sessionId`, E云's `wId`, WeCom callbacks' `token`),
 /// where no header rule can see them.
 fn redact_credentials(event: &mut Append, credentials: &[String]) {
+    redact_body(&mut event.body, credentials);
     for credential in credentials {
         if credential.len() < SHORTEST_REDACTED {
             continue;
-        }
-        let needle = credential.as_bytes();
-        if event
-            .body
-            .windows(needle.len())
-            .any(|window| window == needle)
-        {
-            event.body = replace_all(&event.body, needle, crate::event_log::REDACTED.as_bytes());
         }
         for (_, value) in &mut event.headers {
             if value.contains(credential.as_str()) {
@@ -342,18 +335,17 @@ fn redact_credentials(event: &mut Append, credentials: &[String]) {
     }
 }
 
-/// `body` with every credential (of at least [`SHORTEST_REDACTED`] bytes) replaced.
-pub fn redacted_body(body: &[u8], credentials: &[String]) -> Vec<u8> {
-    let mut body = body.to_vec();
+/// Replaces every credential (of at least [`SHORTEST_REDACTED`] bytes) in `body`, in place;
+/// a body that holds none is not copied.
+pub fn redact_body(body: &mut Vec<u8>, credentials: &[String]) {
     for credential in credentials {
         let needle = credential.as_bytes();
         if needle.len() >= SHORTEST_REDACTED
             && body.windows(needle.len()).any(|window| window == needle)
         {
-            body = replace_all(&body, needle, crate::event_log::REDACTED.as_bytes());
+            *body = replace_all(body, needle, crate::event_log::REDACTED.as_bytes());
         }
     }
-    body
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {

@@ -335,22 +335,6 @@ fn an_invalid_configuration_names_the_key_and_exits_non_zero() {
     assert!(stderr.contains("mixin.private_key"), "{stderr}");
 }
 
-/// The `name=value` part of a login's `Set-Cookie`.
-async fn log_in(server: &RunningServer) -> (String, String) {
-    let response = client()
-        .post(server.url("/api/login"))
-        .json(&serde_json::json!({ "token": server.access_token }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
-    let set_cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    (set_cookie.split(';').next().unwrap().to_owned(), set_cookie)
-}
-
 async fn config_status(server: &RunningServer, cookie: &str) -> u16 {
     client()
         .get(server.url("/api/config"))
@@ -367,8 +351,8 @@ async fn every_login_is_its_own_session_and_logout_ends_it_on_the_server() {
     let data = tempfile::tempdir().unwrap();
     let dist = dist_with_loader();
     let server = RunningServer::start(data.path(), dist.path());
-    let (first, set_cookie) = log_in(&server).await;
-    let (second, _) = log_in(&server).await;
+    let (first, set_cookie) = support::log_in(&server).await;
+    let (second, _) = support::log_in(&server).await;
     assert_ne!(first, second, "a random session id per login");
     assert!(!set_cookie.contains("Secure"), "plain http: {set_cookie}");
     assert_eq!(config_status(&server, &first).await, 200);
@@ -413,7 +397,7 @@ async fn over_https_the_cookie_is_secure_and_hsts_is_sent() {
         "https://desk.example.com".to_owned(),
     ));
     let server = RunningServer::start_with(options);
-    let (_, set_cookie) = log_in(&server).await;
+    let (_, set_cookie) = support::log_in(&server).await;
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
     let page = client().get(server.url("/")).send().await.unwrap();
     assert_eq!(

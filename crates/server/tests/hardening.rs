@@ -119,17 +119,6 @@ fn open_stream_without_reading(server: &RunningServer, cookie: &str) -> TcpStrea
     socket
 }
 
-async fn session_cookie(server: &RunningServer) -> String {
-    let response = reqwest::Client::new()
-        .post(server.url("/api/login"))
-        .json(&serde_json::json!({ "token": server.access_token }))
-        .send()
-        .await
-        .unwrap();
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn log_pages_and_stalled_streams_hold_bounded_memory() {
     let data = tempfile::tempdir().unwrap();
@@ -166,7 +155,7 @@ async fn log_pages_and_stalled_streams_hold_bounded_memory() {
     assert!(next_after > 0);
 
     // Eight clients that never read: each holds what one event needs, not the log.
-    let cookie = session_cookie(&server).await;
+    let (cookie, _) = support::log_in(&server).await;
     let stalled: Vec<TcpStream> = (0..8)
         .map(|_| open_stream_without_reading(&server, &cookie))
         .collect();

@@ -149,6 +149,22 @@ impl Drop for RunningServer {
     }
 }
 
+/// Logs in once: the `name=value` of the session cookie, and the whole `Set-Cookie`.
+pub async fn log_in(server: &RunningServer) -> (String, String) {
+    let response = reqwest::Client::new()
+        .post(server.url("/api/login"))
+        .json(&serde_json::json!({ "token": server.access_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204, "logging in");
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (set_cookie.split(';').next().unwrap().to_owned(), set_cookie)
+}
+
 /// Every event in the log, via the API.
 pub async fn all_events(
     client: &reqwest::Client,
