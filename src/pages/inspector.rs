@@ -6,6 +6,7 @@ use crate::components::inspector::state::InspectorState;
 use crate::components::inspector::summary_bar::SummaryBar;
 use crate::components::inspector::tree_view::TreeView;
 use leptos::prelude::*;
+use switchboard_protocol::{Direction, Page};
 
 /// Any payload, decoded down to the byte.
 #[component]
@@ -83,24 +84,21 @@ pub fn Inspector() -> impl IntoView {
 
 /// `/inspect#log=SEQ` (the desk's "inspect" on a bubble): that row of the event log, as stored.
 fn load_from_log(state: InspectorState, seq: i64) {
-    #[derive(serde::Deserialize)]
-    struct Page {
-        events: Vec<switchboard_desk::Row>,
-    }
     leptos::task::spawn_local(async move {
         let url = format!("/api/events?after={}&limit=1", seq - 1);
         match crate::components::desk::api::get_json::<Page>(&url).await {
             Ok(page) => match page.events.into_iter().next().filter(|row| row.seq == seq) {
                 Some(row) => {
-                    let direction = serde_json::to_value(row.direction)
-                        .ok()
-                        .and_then(|value| value.as_str().map(str::to_owned))
-                        .unwrap_or_default();
-                    if row.platform == "yunhu" && direction == "outbound" {
+                    let direction = row.direction;
+                    // A request's body may not say what it is; its path does.
+                    if direction == Direction::Outbound {
                         let schema = row
                             .upstream_path()
                             .as_deref()
-                            .and_then(switchboard_payload::platforms::yunhu::endpoint_schemas)
+                            .and_then(|path| {
+                                switchboard_payload::platforms::of(row.platform)
+                                    .endpoint_schemas(path)
+                            })
                             .map(|(request, _)| request.to_owned());
                         state.schema.set(schema);
                     }

@@ -3,10 +3,10 @@
 //! session (the login form shows first when it is missing).
 
 use leptos::prelude::*;
+use switchboard_protocol::{LogHealth, Mode, ServerConfig};
 
 use crate::components::desk::api::{self, ApiError};
 use crate::components::desk::login::Login;
-use crate::components::desk::state::{LogHealth, ServerConfig};
 use crate::components::settings::Webhook;
 use crate::components::settings::platform_card::PlatformCard;
 
@@ -48,7 +48,7 @@ pub fn Settings() -> impl IntoView {
                 }
                 .into_any(),
                 Loaded::Ready(config, webhooks) => view! {
-                    <p class="mode" data-mode=config.mode.clone()>{mode_text(&config.mode)}</p>
+                    <p class="mode" data-mode=mode_id(config.mode)>{mode_text(config.mode)}</p>
                     {log_health_view(config.log.as_ref())}
                     <p class="muted">
                         "Give each platform its webhook URL. Its last segment is that platform's \
@@ -124,11 +124,19 @@ fn log_health_view(health: Option<&LogHealth>) -> AnyView {
     }
 }
 
-fn mode_text(mode: &str) -> &'static str {
-    if mode == "sandbox" {
-        "Sandbox mode: every platform is emulated on this machine; messages come from the \
-         simulated customer, and nothing reaches a real platform."
-    } else {
-        "Live mode: the platforms below are configured for real."
+fn mode_id(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Sandbox => "sandbox",
+        Mode::Live => "live",
+    }
+}
+
+fn mode_text(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Sandbox => {
+            "Sandbox mode: every platform is emulated on this machine; messages come from the \
+             simulated customer, and nothing reaches a real platform."
+        }
+        Mode::Live => "Live mode: the platforms below are configured for real.",
     }
 }

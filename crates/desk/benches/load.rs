@@ -27,7 +27,7 @@ fn rows_from(customers: u64) -> Vec<Row> {
             );
             Row {
                 seq: index as i64 + 1,
-                platform: "wechat".into(),
+                platform: switchboard_payload::Platform::Wechat,
                 direction: Direction::Inbound,
                 received_at_ms: 1_795_000_000_000 + index as i64,
                 content_type: Some("application/json".into()),

@@ -3,7 +3,6 @@
 //! tested natively and the browser only renders it.
 
 pub mod projection;
-pub mod row;
 
 pub use projection::{Conversation, ConversationKey, Desk, Message, MessageStatus};
-pub use row::{Direction, Row};
+pub use switchboard_protocol::{Direction, Row};

@@ -8,10 +8,12 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use switchboard_payload::event::{Content, ContentKind, ConversationKind, Event, EventType};
-use switchboard_payload::outcome::{Outcome, outcome};
+use switchboard_payload::outcome::Outcome;
+use switchboard_payload::platforms::{self, outcome};
 use switchboard_payload::{Options, Platform, inspect};
 
-use crate::row::{Direction, Row};
+use switchboard_protocol::headers::{annotation, pseudo};
+use switchboard_protocol::{Direction, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConversationKey {
@@ -51,7 +53,7 @@ pub struct Message {
     pub original: Option<Content>,
     pub edited_at_ms: Option<i64>,
     pub quote_message_id: Option<String>,
-    /// Ids from the platform's answer that later calls need (E云 newMsgId, Douyin msg_id…).
+    /// Ids from the platform's answer that later calls need (the id the platform gave a sent message, its send time…).
     pub platform_ids: BTreeMap<String, String>,
     /// The desk's id for a message it sent (its optimistic bubble becomes this one).
     pub client_id: Option<String>,
@@ -74,7 +76,7 @@ pub struct Conversation {
     read_upto_seq: i64,
     /// The customer's id on the platform (the latest sender who is not us).
     pub peer_id: Option<String>,
-    /// The customer's latest message (Douyin replies answer one).
+    /// The customer's latest message (where a reply must answer one).
     pub last_inbound_id: Option<String>,
     /// When the customer's latest message came (time, then log order).
     last_inbound_at: (i64, i64),
@@ -179,7 +181,7 @@ pub struct Desk {
     pending: HashMap<i64, Pending>,
     /// Recalls and edits that arrived before their message.
     early: HashMap<(Platform, String), Vec<Event>>,
-    /// Where the next pull starts (E云's keyBuff), from the newest answer in the log (its seq).
+    /// Where the next pull starts (the platform's cursor), from the newest answer in the log (its seq).
     sync_cursors: BTreeMap<Platform, (i64, String)>,
     /// Answers whose request is in a page not loaded yet, by the request's seq.
     orphans: HashMap<i64, Row>,
@@ -276,29 +278,21 @@ impl Desk {
     }
 
     fn apply_row(&mut self, row: &Row) -> bool {
-        let Some(platform) = Platform::from_id(&row.platform) else {
-            return false;
-        };
+        let platform = row.platform;
         match row.direction {
             // Refused deliveries are kept for the inspector, never shown as messages.
             Direction::Rejected => false,
             Direction::Response => self.apply_response(platform, row),
             Direction::Inbound | Direction::Pulled | Direction::Outbound => {
+                let codec = platforms::of(platform);
                 let path = row.upstream_path();
-                let schema = (platform == Platform::Yunhu)
-                    .then(|| {
-                        path.as_deref()
-                            .and_then(switchboard_payload::platforms::yunhu::endpoint_schemas)
-                    })
-                    .flatten()
+                let schema = path
+                    .as_deref()
+                    .and_then(|path| codec.endpoint_schemas(path))
                     .map(|(request, _)| request.to_owned());
-                let by_path = (platform == Platform::Yunhu)
-                    .then(|| {
-                        path.as_deref().and_then(|path| {
-                            switchboard_payload::platforms::yunhu::path_events(path, &row.body)
-                        })
-                    })
-                    .flatten();
+                let by_path = path
+                    .as_deref()
+                    .and_then(|path| codec.path_events(path, &row.body));
                 let events = by_path.unwrap_or_else(|| decode(platform, &row.body, schema));
                 if row.direction == Direction::Outbound {
                     self.apply_request(platform, row, path.unwrap_or_default(), events)
@@ -322,7 +316,7 @@ impl Desk {
             sent: Vec::new(),
             recalls: Vec::new(),
             edits: Vec::new(),
-            conversation: row.header("x-switchboard-conversation").map(str::to_owned),
+            conversation: row.header(annotation::CONVERSATION).map(str::to_owned),
             seed: row.is_seed(),
         };
         let status = if pending.seed {
@@ -330,12 +324,12 @@ impl Desk {
         } else {
             MessageStatus::Sending
         };
-        // The desk says which conversation a send belongs to (a wkteam send names only the
+        // The desk says which conversation a send belongs to (some sends name only the
         // customer); the row carries it.
-        let conversation = row.header("x-switchboard-conversation").map(str::to_owned);
-        let media_url = row.header("x-switchboard-media-url").map(str::to_owned);
+        let conversation = row.header(annotation::CONVERSATION).map(str::to_owned);
+        let media_url = row.header(annotation::MEDIA_URL).map(str::to_owned);
         let media_name = row
-            .header("x-switchboard-media-name")
+            .header(annotation::MEDIA_NAME)
             // Percent-encoded by the desk (header values are ASCII).
             .and_then(|name| {
                 percent_encoding::percent_decode_str(name)
@@ -393,7 +387,7 @@ impl Desk {
             }
             return false;
         };
-        let result = if let Some(error) = row.header(":error") {
+        let result = if let Some(error) = row.header(pseudo::ERROR) {
             Outcome::failed(None, error)
         } else if row
             .status()
@@ -452,45 +446,29 @@ impl Desk {
         changed
     }
 
-    /// A history page (Yunhu `list-message*`) or a pull (E云 `syncFinder`) answers with
-    /// messages; already-shown ones are skipped by id.
+    /// A history page or a pull answers with messages (the platform says which answers are
+    /// listings, and how to read them); already-shown ones are skipped by id.
     fn apply_history(&mut self, pending: &Pending, row: &Row, result: &Outcome) -> bool {
         let platform = pending.platform;
-        let mut events = match platform {
-            Platform::Yunhu => {
-                let Some((_, schema)) =
-                    switchboard_payload::platforms::yunhu::endpoint_schemas(&pending.path)
-                        .filter(|(_, schema)| *schema == "yunhu.ListMessageResponse")
-                else {
-                    return false;
-                };
-                decode(platform, &row.body, Some(schema.to_owned()))
-            }
-            Platform::Wechat
-                if pending
-                    .path
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .ends_with("/syncFinder") =>
-            {
-                if let Some(cursor) = result.ids.get("keyBuff")
-                    && self
-                        .sync_cursors
-                        .get(&platform)
-                        .is_none_or(|(seq, _)| *seq < row.seq)
-                {
-                    self.sync_cursors
-                        .insert(platform, (row.seq, cursor.clone()));
-                }
-                decode(platform, &row.body, None)
-            }
-            _ => return false,
+        let Some(listing) = platforms::of(platform).listing(&pending.path) else {
+            return false;
         };
+        if let Some(cursor) = listing.cursor.and_then(|id| result.ids.get(id))
+            && self
+                .sync_cursors
+                .get(&platform)
+                .is_none_or(|(seq, _)| *seq < row.seq)
+        {
+            self.sync_cursors
+                .insert(platform, (row.seq, cursor.clone()));
+        }
+        let mut events = decode(platform, &row.body, listing.schema.map(str::to_owned));
         let mut changed = false;
-        // Listed Yunhu messages do not say which chat they are in: the request did. A page
+        // Listed messages that do not say which chat they are in are the request's. A page
         // shorter than asked for is the last one.
-        if let (Platform::Yunhu, Some(conversation)) = (platform, &pending.conversation) {
+        if let (Some(page_size), Some(conversation)) =
+            (listing.page_of_conversation, &pending.conversation)
+        {
             for event in &mut events {
                 event
                     .conversation_id
@@ -500,7 +478,7 @@ impl Desk {
                 .iter()
                 .filter(|event| event.kind == EventType::Message)
                 .count();
-            if listed < switchboard_payload::compose::EARLIER_PAGE as usize
+            if listed < page_size
                 && let Some(conversation) = self.conversations.get_mut(&ConversationKey {
                     platform,
                     id: conversation.clone(),
@@ -593,7 +571,7 @@ impl Desk {
                         platform_ids: BTreeMap::new(),
                         acknowledged: false,
                         client_id: if outgoing {
-                            row.header("x-switchboard-client-id").map(str::to_owned)
+                            row.header(annotation::CLIENT_ID).map(str::to_owned)
                         } else {
                             None
                         },
@@ -732,7 +710,7 @@ fn decode(platform: Platform, body: &[u8], schema: Option<String>) -> Vec<Event>
 }
 
 /// When something happened: the platform's own time, except that a time given to the whole
-/// second (E云 and wkteam say seconds, Mixin and Yunhu milliseconds) is refined by our log's
+/// second (some platforms say seconds, others milliseconds) is refined by our log's
 /// clock when the row arrived within that second, so that messages from two platforms in one
 /// second keep the order they came in. Without a platform time, the log's.
 fn event_time(platform_ms: Option<i64>, received_at_ms: i64) -> i64 {

@@ -10,7 +10,7 @@ use switchboard_payload::protobuf::yunhu::{
 fn row(seq: i64, platform: &str, direction: Direction, body: &[u8]) -> Row {
     Row {
         seq,
-        platform: platform.into(),
+        platform: platform.parse().unwrap(),
         direction,
         received_at_ms: 1_700_000_000_000 + seq,
         content_type: None,

@@ -3,51 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Platform {
-    Yunhu,
-    Douyin,
-    Wecom,
-    Mixin,
-    Wechat,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 5] = [
-        Platform::Yunhu,
-        Platform::Douyin,
-        Platform::Wecom,
-        Platform::Mixin,
-        Platform::Wechat,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Platform::Yunhu => "yunhu",
-            Platform::Douyin => "douyin",
-            Platform::Wecom => "wecom",
-            Platform::Mixin => "mixin",
-            Platform::Wechat => "wechat",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Platform::Yunhu => "Yunhu",
-            Platform::Douyin => "Douyin",
-            Platform::Wecom => "WeCom",
-            Platform::Mixin => "Mixin",
-            Platform::Wechat => "WeChat",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Platform> {
-        Platform::ALL
-            .into_iter()
-            .find(|platform| platform.id() == id)
-    }
-}
+pub use switchboard_protocol::Platform;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

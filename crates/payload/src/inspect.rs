@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::event::{Event, Platform};
-use crate::platforms::{self, douyin, yunhu};
+use crate::platforms;
 use crate::protobuf::raw::RawMessage;
 use crate::protobuf::recognize::{self, SchemaMatch};
 use crate::protobuf::schema::Schemas;
@@ -120,7 +120,7 @@ fn recognize(
                 crate::protobuf::textproto::recognize(literal, schemas).filter(|m| {
                     options
                         .platform
-                        .is_none_or(|p| platform_of_schema(&m.name) == Some(p))
+                        .is_none_or(|p| platforms::platform_of_schema(&m.name) == Some(p))
                 })
             });
             let events = schema.as_ref().map_or_else(Vec::new, |matched| {
@@ -128,7 +128,9 @@ fn recognize(
                 proto_events(&matched.name, &bytes)
             });
             (
-                schema.as_ref().and_then(|m| platform_of_schema(&m.name)),
+                schema
+                    .as_ref()
+                    .and_then(|m| platforms::platform_of_schema(&m.name)),
                 schema,
                 events,
             )
@@ -141,7 +143,9 @@ fn recognize(
                 _ => Vec::new(),
             };
             (
-                schema.as_ref().and_then(|m| platform_of_schema(&m.name)),
+                schema
+                    .as_ref()
+                    .and_then(|m| platforms::platform_of_schema(&m.name)),
                 schema,
                 events,
             )
@@ -206,26 +210,13 @@ fn choose_schema(
 ) -> Option<SchemaMatch> {
     let mut ranked = recognize::rank(message, bytes, schemas);
     if let Some(platform) = options.platform {
-        ranked.retain(|matched| platform_of_schema(&matched.name) == Some(platform));
+        ranked.retain(|matched| platforms::platform_of_schema(&matched.name) == Some(platform));
     }
     ranked.into_iter().next()
 }
 
-pub fn platform_of_schema(name: &str) -> Option<Platform> {
-    match name.split('.').next()? {
-        "yunhu" => Some(Platform::Yunhu),
-        "douyin_im" | "douyin" => Some(Platform::Douyin),
-        "wecom" => Some(Platform::Wecom),
-        "mixin" => Some(Platform::Mixin),
-        "wechat" => Some(Platform::Wechat),
-        _ => None,
-    }
-}
-
 fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
-    match platform_of_schema(schema) {
-        Some(Platform::Yunhu) => yunhu::proto_events(schema, bytes),
-        Some(Platform::Douyin) => douyin::proto_events(schema, bytes),
-        _ => Vec::new(),
-    }
+    platforms::platform_of_schema(schema)
+        .map(|platform| platforms::of(platform).proto_events(schema, bytes))
+        .unwrap_or_default()
 }

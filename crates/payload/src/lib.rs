@@ -4,13 +4,16 @@
 //!
 //! Entry point: [`inspect::inspect`].
 
+pub mod codec;
 pub mod compose;
+pub mod endpoint;
 pub mod event;
 pub mod hexdump;
 pub mod inspect;
 pub mod outcome;
 pub mod platforms;
 pub mod protobuf;
+pub mod request;
 pub mod share;
 pub mod text;
 pub mod tree;

@@ -1,12 +1,10 @@
 //! What a platform answered to one of our calls, in one shape for the agent: did it work, and if
 //! not, the platform's own code and words; plus the ids a later call needs (recall, reply).
-//! Each platform's rules live in its module (`platforms::*::outcome`).
+//! Each platform's rules live in its module (`Codec::outcome`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-
-use crate::event::Platform;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Outcome {
@@ -47,17 +45,6 @@ impl Outcome {
     }
 }
 
-/// The outcome of an answer from `platform` to a call on `path`.
-pub fn outcome(platform: Platform, path: &str, body: &[u8]) -> Outcome {
-    match platform {
-        Platform::Yunhu => crate::platforms::yunhu::outcome(path, body),
-        Platform::Douyin => crate::platforms::douyin::outcome(body),
-        Platform::Wecom => crate::platforms::wecom::outcome(body),
-        Platform::Mixin => crate::platforms::mixin::outcome(body),
-        Platform::Wechat => crate::platforms::wechat::outcome(body),
-    }
-}
-
 /// A JSON value as an exact id string (numbers keep every digit).
 pub(crate) fn id_text(value: &serde_json::Value) -> Option<String> {
     match value {
@@ -79,6 +66,11 @@ pub(crate) fn not_json(body: &[u8]) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Platform;
+
+    fn outcome(platform: Platform, path: &str, body: &[u8]) -> Outcome {
+        crate::platforms::of(platform).outcome(path, body)
+    }
     use prost::Message;
 
     #[test]

@@ -50,7 +50,7 @@ fn main() -> anyhow::Result<()> {
         ("content-length", "80"),
     ]);
     let request = NewEvent {
-        platform: "wechat",
+        platform: switchboard_protocol::Platform::Wechat,
         direction: Direction::Outbound,
         content_type: Some("application/json"),
         headers: &request_headers,

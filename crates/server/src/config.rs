@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use base64::Engine;
 use serde::Deserialize;
+use switchboard_protocol::Platform;
 
 /// Every platform's settings; `None` = not configured.
 #[derive(Debug, Clone, Deserialize)]
@@ -413,8 +414,10 @@ fn check_base_url(key: &str, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The configuration's sections: one per platform, and the limits.
-const SECTIONS: [&str; 6] = ["yunhu", "douyin", "wecom", "mixin", "wechat", "limits"];
+/// Whether `name` is a section of the configuration: one per platform, and the limits.
+fn is_section(name: &str) -> bool {
+    name == "limits" || Platform::from_id(name).is_some()
+}
 
 /// `SWITCHBOARD_DOUYIN_ACCESS_TOKEN=x` sets `douyin.access_token`; `SWITCHBOARD_BODY_LIMIT`
 /// sets `body_limit` (likewise `upstream_timeout_secs` and `public_url`). Variables of the CLI
@@ -426,7 +429,7 @@ fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = 
         };
         let rest = rest.to_ascii_lowercase();
         if let Some((platform, key)) = rest.split_once('_')
-            && SECTIONS.contains(&platform)
+            && is_section(platform)
         {
             let section = table
                 .entry(platform)

@@ -22,48 +22,12 @@ pub const REDACTED_HEADERS: &[&str] = &[
 
 pub const REDACTED: &str = "[redacted]";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// A webhook a platform posted to us.
-    Inbound,
-    /// A request we forwarded to a platform.
-    Outbound,
-    /// A platform's answer to an outbound request.
-    Response,
-    /// Something we fetched on our own (history, syncFinder pages).
-    Pulled,
-    /// A webhook refused (bad signature, unknown secret): kept for the inspector, never a message.
-    Rejected,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Inbound => "inbound",
-            Direction::Outbound => "outbound",
-            Direction::Response => "response",
-            Direction::Pulled => "pulled",
-            Direction::Rejected => "rejected",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Direction> {
-        [
-            Direction::Inbound,
-            Direction::Outbound,
-            Direction::Response,
-            Direction::Pulled,
-            Direction::Rejected,
-        ]
-        .into_iter()
-        .find(|direction| direction.as_str() == text)
-    }
-}
+pub use switchboard_protocol::{Direction, Platform, Row};
 
 /// What to append.
 #[derive(Debug, Clone)]
 pub struct NewEvent<'a> {
-    pub platform: &'a str,
+    pub platform: Platform,
     pub direction: Direction,
     pub content_type: Option<&'a str>,
     pub headers: &'a [(String, String)],
@@ -72,18 +36,6 @@ pub struct NewEvent<'a> {
     pub request_seq: Option<i64>,
     /// A platform's id for the delivery (Douyin: event and message id, E云 `newMsgId`): a retry is not stored twice.
     pub dedupe_key: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredEvent {
-    pub seq: i64,
-    pub platform: String,
-    pub direction: Direction,
-    pub received_at_ms: i64,
-    pub content_type: Option<String>,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    pub request_seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +57,7 @@ impl Appended {
 /// Rows read in one go, bounded by count and by body bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Slice {
-    pub events: Vec<StoredEvent>,
+    pub events: Vec<Row>,
     /// Whether rows beyond these matched (the count or the byte bound stopped the read).
     pub more: bool,
 }
@@ -241,7 +193,7 @@ impl EventLog {
     }
 
     /// Up to `limit` events with seq greater than `after`, oldest first.
-    pub fn after(&self, after: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
+    pub fn after(&self, after: i64, limit: usize) -> rusqlite::Result<Vec<Row>> {
         Ok(self.after_within(after, limit, usize::MAX)?.events)
     }
 
@@ -263,7 +215,7 @@ impl EventLog {
     }
 
     /// The newest `limit` events before `before`, in log order.
-    pub fn before(&self, before: i64, limit: usize) -> rusqlite::Result<Vec<StoredEvent>> {
+    pub fn before(&self, before: i64, limit: usize) -> rusqlite::Result<Vec<Row>> {
         Ok(self.before_within(before, limit, usize::MAX)?.events)
     }
 
@@ -309,11 +261,18 @@ impl EventLog {
                 break;
             }
             bytes += body_bytes;
+            let platform: String = row.get(1)?;
             let direction: String = row.get(2)?;
             let headers: String = row.get(5)?;
-            slice.events.push(StoredEvent {
+            slice.events.push(Row {
                 seq: row.get(0)?,
-                platform: row.get(1)?,
+                platform: platform.parse().map_err(|error| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        Box::new(error),
+                    )
+                })?,
                 direction: Direction::parse(&direction).unwrap_or(Direction::Inbound),
                 received_at_ms: row.get(3)?,
                 content_type: row.get(4)?,
@@ -387,7 +346,7 @@ fn insert(
     if let Some(key) = event.dedupe_key {
         let existing: Option<i64> = connection
             .prepare_cached("SELECT seq FROM events WHERE platform = ?1 AND dedupe_key = ?2")?
-            .query_row(params![event.platform, key], |row| row.get(0))
+            .query_row(params![event.platform.id(), key], |row| row.get(0))
             .optional()?;
         if let Some(seq) = existing {
             return Ok(Appended::Duplicate(seq));
@@ -400,7 +359,7 @@ fn insert(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
-            event.platform,
+            event.platform.id(),
             event.direction.as_str(),
             received_at_ms,
             event.content_type,
@@ -441,7 +400,7 @@ mod tests {
         key: Option<&'a str>,
     ) -> NewEvent<'a> {
         NewEvent {
-            platform: "douyin",
+            platform: Platform::Douyin,
             direction: Direction::Inbound,
             content_type: Some("application/json"),
             headers,
@@ -492,7 +451,7 @@ mod tests {
         assert_eq!(first, Appended::Stored(1));
         assert_eq!(again, Appended::Duplicate(1));
         let other_platform = NewEvent {
-            platform: "wechat",
+            platform: Platform::Wechat,
             ..webhook(&[], b"x", Some("msg-1"))
         };
         assert_eq!(log.append(&other_platform).unwrap(), Appended::Stored(2));

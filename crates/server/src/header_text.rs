@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use base64::Engine;
 
 /// The pseudo-header that carries a non-UTF-8 value's exact bytes.
-pub const HEADER_BYTES: &str = ":header-bytes";
+pub use switchboard_protocol::headers::pseudo::HEADER_BYTES;
 
 /// The headers `keep` selects, as `(name, value)` text pairs for the log.
 pub fn loggable(headers: &HeaderMap, keep: impl Fn(&HeaderName) -> bool) -> Vec<(String, String)> {

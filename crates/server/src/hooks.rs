@@ -11,7 +11,10 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use switchboard_protocol::headers::{answer, pseudo};
+
 use crate::api::ApiError;
+use crate::api::route_platform::Configured;
 use crate::event_log::{Appended, Direction};
 use crate::platforms::Verdict;
 use crate::rejections::RejectedRecord;
@@ -27,16 +30,12 @@ fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
 pub async fn receive(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    Path((platform, secret)): Path<(String, String)>,
+    Configured(rules): Configured,
+    Path((_, secret)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Some(rules) = state.platforms.get(&platform).cloned() else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("platform {platform:?} is not configured"),
-        ));
-    };
+    let platform = rules.platform();
     let content_type = headers
         .get("content-type")
         .and_then(|value| value.to_str().ok())
@@ -62,11 +61,11 @@ pub async fn receive(
         crate::state::redact_body(&mut redacted, &rules.credentials());
         let record = RejectedRecord::of(&redacted);
         let mut logged = crate::rejections::bounded_headers(kept_headers(&headers));
-        logged.push((":rejected".to_owned(), reason.clone()));
+        logged.push((pseudo::REJECTED.to_owned(), reason.clone()));
         logged.extend(record.headers());
         let seq = state
             .append(Append {
-                platform: platform.clone(),
+                platform,
                 direction: Direction::Rejected,
                 content_type,
                 headers: logged,
@@ -76,12 +75,12 @@ pub async fn receive(
             })
             .await?
             .seq();
-        tracing::warn!(platform, seq, "webhook rejected: {reason}");
+        tracing::warn!(platform = platform.id(), seq, "webhook rejected: {reason}");
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, reason));
     }
     let appended = state
         .append(Append {
-            platform: platform.clone(),
+            platform,
             direction: Direction::Inbound,
             content_type,
             headers: kept_headers(&headers),
@@ -100,12 +99,9 @@ pub async fn receive(
         Appended::Stored(seq) => (seq, "false"),
         Appended::Duplicate(seq) => (seq, "true"),
     };
+    response.headers_mut().insert(answer::SEQ, seq.into());
     response
         .headers_mut()
-        .insert("x-switchboard-seq", seq.into());
-    response.headers_mut().insert(
-        "x-switchboard-duplicate",
-        HeaderValue::from_static(duplicate),
-    );
+        .insert(answer::DUPLICATE, HeaderValue::from_static(duplicate));
     Ok(response)
 }

@@ -9,8 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::state::AppState;
-
 /// Where hosted files live: `{data dir}/files/{token}/{name}`.
 #[derive(Debug, Clone)]
 pub struct HostedFiles {
@@ -109,11 +107,12 @@ fn inline(content_type: &str) -> bool {
     )
 }
 
+/// `GET /files/{token}/{name}`.
 pub async fn serve(
-    State(state): State<AppState>,
+    State(hosted): State<HostedFiles>,
     Path((token, name)): Path<(String, String)>,
 ) -> Response {
-    let Some(path) = state.hosted.path_of(&token, &name) else {
+    let Some(path) = hosted.path_of(&token, &name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let Ok(bytes) = tokio::fs::read(&path).await else {

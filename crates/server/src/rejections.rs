@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
+use switchboard_protocol::headers::pseudo;
 
 /// Bytes of a refused body kept: enough to see what it was.
 pub const KEPT_PREFIX: usize = 4096;
@@ -36,7 +37,7 @@ pub fn bounded_headers(headers: Vec<(String, String)>) -> Vec<(String, String)> 
         kept.push((name, value[..end].to_owned()));
     }
     if dropped > 0 {
-        kept.push((":headers-dropped".to_owned(), dropped.to_string()));
+        kept.push((pseudo::HEADERS_DROPPED.to_owned(), dropped.to_string()));
     }
     kept
 }
@@ -65,10 +66,10 @@ impl RejectedRecord {
     /// The pseudo-headers that describe the whole body beside the kept prefix.
     pub fn headers(&self) -> [(String, String); 3] {
         [
-            (":size".to_owned(), self.size.to_string()),
-            (":sha256".to_owned(), self.sha256.clone()),
+            (pseudo::SIZE.to_owned(), self.size.to_string()),
+            (pseudo::SHA256.to_owned(), self.sha256.clone()),
             (
-                ":truncated".to_owned(),
+                pseudo::TRUNCATED.to_owned(),
                 (self.size > self.prefix.len()).to_string(),
             ),
         ]
@@ -163,7 +164,7 @@ mod tests {
             .map(|(name, value)| name.len() + value.len())
             .sum();
         assert!(bytes <= KEPT_HEADER_BYTES + 32, "{bytes}");
-        assert_eq!(kept.last().unwrap().0, ":headers-dropped");
+        assert_eq!(kept.last().unwrap().0, pseudo::HEADERS_DROPPED);
         let small = vec![("content-type".to_owned(), "application/json".to_owned())];
         assert_eq!(bounded_headers(small.clone()), small);
     }

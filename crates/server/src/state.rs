@@ -8,7 +8,7 @@ use anyhow::Context;
 use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::config::Config;
-use crate::event_log::{Appended, Direction, EventLog, NewEvent, Slice, StoredEvent, redact};
+use crate::event_log::{Appended, Direction, EventLog, NewEvent, Platform, Row, Slice, redact};
 use crate::platforms::Platforms;
 use crate::secrets::Secrets;
 
@@ -54,6 +54,13 @@ pub struct Shared {
     writer: std::sync::mpsc::Sender<Job>,
 }
 
+/// `/files` handlers need only the hosted files.
+impl axum::extract::FromRef<AppState> for crate::hosted::HostedFiles {
+    fn from_ref(state: &AppState) -> Self {
+        state.hosted.clone()
+    }
+}
+
 enum Job {
     Append(Append, oneshot::Sender<anyhow::Result<Appended>>),
     /// A durable write outside `events`, to learn whether the log takes writes again.
@@ -82,12 +89,12 @@ pub enum Live {
 /// A row on its way to every live stream, turned into the stream's JSON once for all of them.
 #[derive(Debug)]
 pub struct LiveRow {
-    pub event: StoredEvent,
+    pub event: Row,
     json: std::sync::OnceLock<String>,
 }
 
 impl LiveRow {
-    pub fn new(event: StoredEvent) -> LiveRow {
+    pub fn new(event: Row) -> LiveRow {
         LiveRow {
             event,
             json: std::sync::OnceLock::new(),
@@ -96,10 +103,8 @@ impl LiveRow {
 
     /// The row as `/api/events/stream` sends it (made by the first stream that needs it).
     pub fn json(&self) -> &str {
-        self.json.get_or_init(|| {
-            serde_json::to_string(&crate::api::events::EventView::from(self.event.clone()))
-                .unwrap_or_default()
-        })
+        self.json
+            .get_or_init(|| serde_json::to_string(&self.event).unwrap_or_default())
     }
 }
 
@@ -109,11 +114,7 @@ pub struct LogHealth {
     failure: std::sync::Mutex<Option<WriteFailure>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct WriteFailure {
-    pub reason: String,
-    pub since_ms: i64,
-}
+pub use switchboard_protocol::WriteFailure;
 
 impl LogHealth {
     pub fn failure(&self) -> Option<WriteFailure> {
@@ -147,7 +148,7 @@ fn now_ms() -> i64 {
 /// An event to append, owning its data so it can cross into the blocking pool.
 #[derive(Debug, Clone)]
 pub struct Append {
-    pub platform: String,
+    pub platform: Platform,
     pub direction: Direction,
     pub content_type: Option<String>,
     pub headers: Vec<(String, String)>,
@@ -214,7 +215,7 @@ impl AppState {
     /// Queues an append for the writer and returns once the row is durable (live streams are
     /// woken by then).
     pub async fn append(&self, mut event: Append) -> anyhow::Result<Appended> {
-        if let Some(rules) = self.platforms.get(&event.platform) {
+        if let Some(rules) = self.platforms.get(event.platform) {
             redact_credentials(&mut event, &rules.credentials());
         }
         let (reply, outcome) = oneshot::channel();
@@ -251,7 +252,7 @@ impl AppState {
         crate::public_address::check_literal(url)
     }
 
-    pub async fn events_after(&self, after: i64, limit: usize) -> anyhow::Result<Vec<StoredEvent>> {
+    pub async fn events_after(&self, after: i64, limit: usize) -> anyhow::Result<Vec<Row>> {
         Ok(self
             .events_after_within(after, limit, usize::MAX)
             .await?
@@ -290,7 +291,7 @@ impl AppState {
 impl Append {
     fn as_new_event(&self) -> NewEvent<'_> {
         NewEvent {
-            platform: &self.platform,
+            platform: self.platform,
             direction: self.direction,
             content_type: self.content_type.as_deref(),
             headers: &self.headers,
@@ -301,8 +302,8 @@ impl Append {
     }
 
     /// The row as stored at `seq` (headers redacted as the log redacts them).
-    fn into_stored(self, seq: i64, received_at_ms: i64) -> StoredEvent {
-        StoredEvent {
+    fn into_stored(self, seq: i64, received_at_ms: i64) -> Row {
+        Row {
             seq,
             headers: redact(&self.headers),
             platform: self.platform,

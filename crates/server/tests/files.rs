@@ -10,7 +10,7 @@ use support::{RunningServer, all_events, body_of, dist};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{self, Attachment, Call, Target};
 use switchboard_payload::event::{ContentKind, ConversationKind};
-use switchboard_payload::outcome::{self, Outcome};
+use switchboard_payload::outcome::Outcome;
 
 const PDF: &[u8] =
     b"%PDF-1.4\n% price list\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
@@ -63,7 +63,10 @@ async fn forward(
         .unwrap();
     let status = response.status().as_u16();
     let body = response.bytes().await.unwrap();
-    (status, outcome::outcome(platform, &call.path, &body))
+    (
+        status,
+        switchboard_payload::platforms::outcome(platform, &call.path, &body),
+    )
 }
 
 fn target(id: &str, kind: ConversationKind, peer: Option<&str>) -> Target {

@@ -9,7 +9,7 @@ use support::{RunningServer, all_events, dist};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{self, Target};
 use switchboard_payload::event::ConversationKind;
-use switchboard_payload::outcome::outcome;
+use switchboard_payload::platforms::outcome;
 use switchboard_payload::protobuf::yunhu::{ListMessageRequest, ListMessageResponse};
 
 async fn post(

@@ -13,7 +13,8 @@ use support::{RunningServer, all_events, dist};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{self, Attachment, Call, Target};
 use switchboard_payload::event::ConversationKind;
-use switchboard_payload::outcome::{Outcome, outcome};
+use switchboard_payload::outcome::Outcome;
+use switchboard_payload::platforms::outcome;
 use switchboard_payload::platforms::yunhu;
 use switchboard_server::sandbox::credentials::MIXIN_USER_ID;
 

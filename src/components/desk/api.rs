@@ -198,13 +198,7 @@ pub fn fresh_uuid() -> String {
     )
 }
 
-/// What `/api/upload/{platform}` answers.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct Uploaded {
-    pub id: String,
-    pub url: Option<String>,
-    pub size: u64,
-}
+pub use switchboard_protocol::Uploaded;
 
 /// Uploads a file as multipart field `file`, reporting progress (0–1); XMLHttpRequest because
 /// `fetch` reports no upload progress.

@@ -17,7 +17,7 @@ pub fn PlatformList() -> impl IntoView {
                 config
                     .platforms
                     .iter()
-                    .filter_map(|platform| Platform::from_id(&platform.id))
+                    .map(|platform| platform.id)
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()

@@ -3,10 +3,10 @@
 //! EventSource sends `Last-Event-ID`; rows already applied are ignored, so nothing repeats).
 
 use leptos::prelude::*;
-use serde::Deserialize;
 use switchboard_desk::{ConversationKey, Desk, Message, Row};
 use switchboard_payload::Platform;
 use switchboard_payload::compose;
+use switchboard_protocol::headers::annotation;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -47,30 +47,6 @@ pub enum Connection {
     Failed(String),
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct PlatformConfig {
-    pub id: String,
-    pub name: String,
-    pub capabilities: Capabilities,
-}
-
-/// What the desk may offer per platform: the server's one capability table.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
-pub struct Capabilities {
-    pub send_text: bool,
-    pub send_image: bool,
-    pub send_file: bool,
-    pub upload: bool,
-    pub recall: bool,
-    pub recall_window_secs: Option<u64>,
-    pub edit: bool,
-    pub read_receipts: bool,
-    pub history: bool,
-    pub quote_reply: bool,
-    #[serde(default)]
-    pub markdown: bool,
-}
-
 /// A message the agent sent that the log has not shown yet (the optimistic bubble).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
@@ -97,41 +73,9 @@ pub struct Reply {
     pub preview: String,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct ServerConfig {
-    pub mode: String,
-    pub platforms: Vec<PlatformConfig>,
-    /// The configured address the platforms reach the server at; `None` = the webhook URLs use
-    /// the address this browser opened.
-    #[serde(default)]
-    pub public_url: Option<String>,
-    /// Whether the event log takes writes (what `/healthz` says).
-    #[serde(default)]
-    pub log: Option<LogHealth>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct LogHealth {
-    /// "accepting writes" or "failing".
-    pub log: String,
-    #[serde(default)]
-    pub failure: Option<WriteFailure>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct WriteFailure {
-    pub reason: String,
-    pub since_ms: i64,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    events: Vec<Row>,
-    next_after: i64,
-    #[serde(default)]
-    next_before: Option<i64>,
-    more: bool,
-}
+pub use switchboard_protocol::{
+    Capabilities, LogHealth, Page, PlatformView, ServerConfig, WriteFailure,
+};
 
 #[derive(Clone, Copy)]
 pub struct DeskState {
@@ -553,7 +497,7 @@ impl DeskState {
                 .iter()
                 .flat_map(|config| config.platforms.iter())
                 .filter(|entry| entry.capabilities.history)
-                .filter_map(|entry| Platform::from_id(&entry.id))
+                .map(|entry| entry.id)
                 .filter(|platform| compose::sync(*platform, None).is_ok())
                 .collect()
         })
@@ -580,10 +524,8 @@ impl DeskState {
                 let url = format!("/api/proxy/{}{}", platform.id(), call.path);
                 let next = match api::post_bytes(&url, call.content_type, &call.body, &[]).await {
                     Ok((status, text)) if (200..300).contains(&status) => {
-                        switchboard_payload::outcome::outcome(platform, &call.path, text.as_bytes())
-                            .ids
-                            .get("keyBuff")
-                            .cloned()
+                        switchboard_payload::platforms::of(platform)
+                            .next_cursor(&call.path, text.as_bytes())
                     }
                     Ok((status, text)) => {
                         self.notice.set(Some(format!(
@@ -637,7 +579,7 @@ impl DeskState {
                     config
                         .platforms
                         .iter()
-                        .find(|entry| entry.id == platform.id())
+                        .find(|entry| entry.id == platform)
                         .map(|entry| entry.capabilities)
                 })
             })
@@ -845,19 +787,19 @@ impl DeskState {
     ) {
         leptos::task::spawn_local(async move {
             let url = format!("/api/proxy/{}{}", key.platform.id(), call.path);
-            let mut headers = vec![("x-switchboard-conversation", key.id.as_str())];
+            let mut headers = vec![(annotation::CONVERSATION, key.id.as_str())];
             if let Some(client_id) = &client_id {
-                headers.push(("x-switchboard-client-id", client_id.as_str()));
+                headers.push((annotation::CLIENT_ID, client_id.as_str()));
             }
             // Header values are ASCII: the name travels percent-encoded.
             let media_name = media
                 .as_ref()
                 .map(|media| String::from(js_sys::encode_uri_component(&media.name)));
             if let Some(url) = media.as_ref().and_then(|media| media.url.as_deref()) {
-                headers.push(("x-switchboard-media-url", url));
+                headers.push((annotation::MEDIA_URL, url));
             }
             if let Some(name) = &media_name {
-                headers.push(("x-switchboard-media-name", name.as_str()));
+                headers.push((annotation::MEDIA_NAME, name.as_str()));
             }
             let outcome = api::post_bytes(&url, call.content_type, &call.body, &headers).await;
             // 2xx and 502/504 were logged: the log tells the rest. Anything else never left.

@@ -3,11 +3,4 @@
 pub mod capabilities;
 pub mod platform_card;
 
-use serde::Deserialize;
-
-/// `GET /api/webhooks`: the intake URL to give a platform (it carries our webhook secret).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Webhook {
-    pub platform: String,
-    pub url: String,
-}
+pub use switchboard_protocol::Webhook;

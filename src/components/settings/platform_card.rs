@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use super::capabilities::describe;
 use crate::components::clipboard;
-use crate::components::desk::state::PlatformConfig;
+use crate::components::desk::state::PlatformView;
 
 #[component]
-pub fn PlatformCard(platform: PlatformConfig, webhook: Option<String>) -> impl IntoView {
+pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl IntoView {
     let (can, cannot) = describe(&platform.capabilities);
     // Whether the browser took the last Copy.
     let copied = RwSignal::new(None::<bool>);
@@ -47,7 +47,7 @@ pub fn PlatformCard(platform: PlatformConfig, webhook: Option<String>) -> impl I
         .into_any(),
     };
     view! {
-        <section class="platform-card" data-platform=platform.id aria-label=platform.name>
+        <section class="platform-card" data-platform=platform.id.id() aria-label=platform.name>
             <h2>{name}</h2>
             {webhook_view}
             <p class="capabilities">

@@ -4,12 +4,15 @@
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use prost::Message;
 
+use crate::codec::Codec;
 use crate::protobuf::douyin_im::{
     MessageBody, NewMessageNotify, RecallMessageRequestBody, Response, SendMessageRequestBody,
 };
+use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
+use std::collections::BTreeMap;
 
-use super::{has_keys, id, nested_json, string};
+use super::fields::{has_keys, id, nested_json, string};
 
 pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
     if let Some(event) = value.get("event").and_then(Literal::as_str)
@@ -382,10 +385,10 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 
 /// `im/send/msg`: answers the customer's latest message (Douyin allows replies within 24 h).
 pub fn send_text(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     text: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::{Call, ComposeError};
     let to_user_id = target
         .peer_id
         .clone()
@@ -405,10 +408,10 @@ pub fn send_text(
 
 /// `im/recall/msg` with the msg_id the send answered.
 pub fn recall(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::{Call, ComposeError};
     let msg_id = platform_ids
         .get("msg_id")
         .ok_or(ComposeError::Missing("the msg_id Douyin gave the message"))?;
@@ -418,10 +421,10 @@ pub fn recall(
 
 /// `im/send/msg` with `msg_type 2` and the uploaded `image_id` as `media_id`.
 pub fn send_image(
-    target: &crate::compose::Target,
-    image: &crate::compose::Attachment,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
+    target: &crate::request::Target,
+    image: &crate::request::Attachment,
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::{Call, ComposeError};
     let to_user_id = target
         .peer_id
         .clone()
@@ -437,4 +440,59 @@ pub fn send_image(
         "content": { "msg_type": 2, "image": { "media_id": image.id } }
     });
     Ok(Call::json("/im/send/msg/", &body, None))
+}
+
+/// Douyin in the payload core: webhooks (JSON and the IM protobuf), the open API's answers.
+pub struct Douyin;
+
+impl Codec for Douyin {
+    fn platform(&self) -> Platform {
+        Platform::Douyin
+    }
+    fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
+        recognize_literal(value)
+    }
+    fn owns_schema(&self, schema: &str) -> bool {
+        matches!(schema.split_once('.'), Some(("douyin" | "douyin_im", _)))
+    }
+    fn proto_events(&self, schema: &str, bytes: &[u8]) -> Vec<Event> {
+        proto_events(schema, bytes)
+    }
+    fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
+        outcome(body)
+    }
+    fn send_text(
+        &self,
+        target: &Target,
+        text: &str,
+        _quote: Option<&str>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_text(target, text)
+    }
+    fn send_image(
+        &self,
+        target: &Target,
+        image: &Attachment,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_image(target, image)
+    }
+    fn send_file(
+        &self,
+        _target: &Target,
+        _file: &Attachment,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        Err(ComposeError::Unsupported("sending files on Douyin"))
+    }
+    fn recall(
+        &self,
+        target: &Target,
+        _message_id: &str,
+        platform_ids: &BTreeMap<String, String>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        recall(target, platform_ids)
+    }
 }

@@ -1,13 +1,16 @@
 //! Mixin Messenger: message views, Blaze frames, and the bodies of POST /messages and
 //! POST /acknowledgements (JSON; `data_base64` is base64url without padding, `data` standard base64).
 
+use crate::codec::Codec;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, rfc3339_to_ms,
 };
+use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
 use crate::unwrap::decode_base64;
+use std::collections::BTreeMap;
 
-use super::{has_keys, id, nested_json, string};
+use super::fields::{has_keys, id, nested_json, string};
 
 pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
     // API responses wrap their payload in {"data": ...}; Blaze frames add id and action.
@@ -289,11 +292,11 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 
 /// `POST /messages` with one PLAIN_TEXT message (payload base64url, unpadded).
 pub fn send_text(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     text: &str,
     quote: Option<&str>,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     Ok(post_message(
         target,
         "PLAIN_TEXT",
@@ -305,11 +308,11 @@ pub fn send_text(
 
 /// `POST /messages` with one PLAIN_POST message: Markdown, shown rendered.
 pub fn send_post(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     markdown: &str,
     quote: Option<&str>,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     Ok(post_message(
         target,
         "PLAIN_POST",
@@ -321,10 +324,10 @@ pub fn send_post(
 
 /// A recall is a new MESSAGE_RECALL message naming the old one.
 pub fn recall(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     message_id: &str,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let payload = serde_json::json!({ "message_id": message_id }).to_string();
     let mut call = post_message(target, "MESSAGE_RECALL", payload.as_bytes(), None, fresh_id);
     call.message_id = None;
@@ -332,12 +335,12 @@ pub fn recall(
 }
 
 fn post_message(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     category: &str,
     payload: &[u8],
     quote: Option<&str>,
     fresh_id: &str,
-) -> crate::compose::Call {
+) -> crate::request::Call {
     use base64::Engine;
     let mut message = serde_json::json!({
         "conversation_id": target.conversation_id,
@@ -351,7 +354,7 @@ fn post_message(
     if let Some(quote) = quote {
         message["quote_message_id"] = quote.into();
     }
-    crate::compose::Call::json(
+    crate::request::Call::json(
         "/messages",
         &serde_json::json!([message]),
         Some(fresh_id.to_owned()),
@@ -360,10 +363,10 @@ fn post_message(
 
 /// `PLAIN_IMAGE`: the payload is `{attachment_id, mime_type, width, height, size}` as JSON.
 pub fn send_image(
-    target: &crate::compose::Target,
-    image: &crate::compose::Attachment,
+    target: &crate::request::Target,
+    image: &crate::request::Attachment,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let payload = serde_json::json!({
         "attachment_id": image.id,
         "mime_type": image.mime_type,
@@ -383,10 +386,10 @@ pub fn send_image(
 
 /// `PLAIN_DATA`: the payload is `{attachment_id, mime_type, size, name}` as JSON.
 pub fn send_file(
-    target: &crate::compose::Target,
-    file: &crate::compose::Attachment,
+    target: &crate::request::Target,
+    file: &crate::request::Attachment,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let payload = serde_json::json!({
         "attachment_id": file.id,
         "mime_type": file.mime_type,
@@ -406,9 +409,9 @@ pub fn send_file(
 /// `POST /acknowledgements [{message_id, status: "READ"}]`, at most 100 (Mixin's limit).
 pub fn acknowledge(
     message_ids: &[String],
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     if message_ids.is_empty() {
-        return Err(crate::compose::ComposeError::Missing(
+        return Err(crate::request::ComposeError::Missing(
             "a message to acknowledge",
         ));
     }
@@ -417,11 +420,72 @@ pub fn acknowledge(
         .iter()
         .map(|id| serde_json::json!({ "message_id": id, "status": "READ" }))
         .collect();
-    Ok(crate::compose::Call::json(
+    Ok(crate::request::Call::json(
         "/acknowledgements",
         &serde_json::Value::Array(acks),
         None,
     ))
+}
+
+/// Mixin in the payload core: its message frames and its API's answers.
+pub struct Mixin;
+
+impl Codec for Mixin {
+    fn platform(&self) -> Platform {
+        Platform::Mixin
+    }
+    fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
+        recognize_literal(value)
+    }
+    fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
+        outcome(body)
+    }
+    fn send_text(
+        &self,
+        target: &Target,
+        text: &str,
+        quote: Option<&str>,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_text(target, text, quote, fresh_id)
+    }
+    fn send_markdown(
+        &self,
+        target: &Target,
+        markdown: &str,
+        quote: Option<&str>,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_post(target, markdown, quote, fresh_id)
+    }
+    fn send_image(
+        &self,
+        target: &Target,
+        image: &Attachment,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_image(target, image, fresh_id)
+    }
+    fn send_file(
+        &self,
+        target: &Target,
+        file: &Attachment,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_file(target, file, fresh_id)
+    }
+    fn read_receipts(&self, message_ids: &[String]) -> Result<Call, ComposeError> {
+        acknowledge(message_ids)
+    }
+    fn recall(
+        &self,
+        target: &Target,
+        message_id: &str,
+        _platform_ids: &BTreeMap<String, String>,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        recall(target, message_id, fresh_id)
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,37 @@
-//! One module per platform: recognizes its payloads by shape and turns them into events.
+//! One module per platform: each recognizes its payloads by shape, reads its answers and writes
+//! its requests, behind [`Codec`]. [`of`] is the only place that maps a [`Platform`] to its module.
 
 pub mod douyin;
+pub mod fields;
 pub mod mixin;
 pub mod wechat;
 pub mod wecom;
 pub mod yunhu;
 
+use crate::codec::Codec;
 use crate::event::{Event, Platform};
 use crate::text::literal::Literal;
+
+/// The payload core's rules for `platform`.
+pub fn of(platform: Platform) -> &'static dyn Codec {
+    match platform {
+        Platform::Yunhu => &yunhu::Yunhu,
+        Platform::Douyin => &douyin::Douyin,
+        Platform::Wecom => &wecom::Wecom,
+        Platform::Mixin => &mixin::Mixin,
+        Platform::Wechat => &wechat::Wechat,
+    }
+}
+
+/// The order shapes are tried in: the first platform whose shape fits wins, and the more
+/// specific shapes come first.
+const RECOGNITION_ORDER: [Platform; 5] = [
+    Platform::Douyin,
+    Platform::Wecom,
+    Platform::Mixin,
+    Platform::Wechat,
+    Platform::Yunhu,
+];
 
 /// A JSON or Node-dump payload recognized as one of a platform's shapes.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,52 +42,31 @@ pub struct Recognized {
     pub events: Vec<Event>,
 }
 
-/// A platform's recognizer: the shape's name and its events, when the value is one of its shapes.
-type Recognizer = fn(&Literal) -> Option<(String, Vec<Event>)>;
-
 /// Tries every platform (or only `hint`) in turn; the first whose shape fits wins.
 pub fn recognize_literal(value: &Literal, hint: Option<Platform>) -> Option<Recognized> {
-    let recognizers: [(Platform, Recognizer); 5] = [
-        (Platform::Douyin, douyin::recognize_literal),
-        (Platform::Wecom, wecom::recognize_literal),
-        (Platform::Mixin, mixin::recognize_literal),
-        (Platform::Wechat, wechat::recognize_literal),
-        (Platform::Yunhu, yunhu::recognize_literal),
-    ];
-    recognizers
+    RECOGNITION_ORDER
         .into_iter()
-        .filter(|(platform, _)| hint.is_none_or(|hint| hint == *platform))
-        .find_map(|(platform, recognize)| {
-            recognize(value).map(|(schema, events)| Recognized {
-                platform,
-                schema,
-                events,
-            })
+        .filter(|platform| hint.is_none_or(|hint| hint == *platform))
+        .find_map(|platform| {
+            of(platform)
+                .recognize_literal(value)
+                .map(|(schema, events)| Recognized {
+                    platform,
+                    schema,
+                    events,
+                })
         })
 }
 
-/// Parses JSON text nested in a string field (Douyin `content`, WeCom `text`...).
-pub(crate) fn nested_json(text: &str) -> Option<Literal> {
-    let trimmed = text.trim_start();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-        return None;
-    }
-    crate::text::literal::parse(text, crate::text::literal::Dialect::Json).ok()
+/// The platform whose protobuf schema `schema` (`package.Message`) is.
+pub fn platform_of_schema(schema: &str) -> Option<Platform> {
+    Platform::ALL
+        .into_iter()
+        .find(|platform| of(*platform).owns_schema(schema))
 }
 
-/// Member `key` as an id string (string or exact number), `None` when absent or empty.
-pub(crate) fn id(value: &Literal, key: &str) -> Option<String> {
-    value.get(key).and_then(Literal::as_id)
-}
-
-pub(crate) fn string(value: &Literal, key: &str) -> Option<String> {
-    value
-        .get(key)
-        .and_then(Literal::as_str)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned)
-}
-
-pub(crate) fn has_keys(value: &Literal, keys: &[&str]) -> bool {
-    keys.iter().all(|key| value.get(key).is_some())
+/// What `platform` answered to a call on `path`: ok, or its code and words; the ids later calls
+/// need.
+pub fn outcome(platform: Platform, path: &str, body: &[u8]) -> crate::outcome::Outcome {
+    of(platform).outcome(path, body)
 }

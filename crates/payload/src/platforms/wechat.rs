@@ -1,11 +1,14 @@
 //! WeChat through wkteam E云管家: syncFinder pages, callbacks, and API bodies (JSON).
 
+use crate::codec::Codec;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
 };
+use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
+use std::collections::BTreeMap;
 
-use super::{has_keys, id, string};
+use super::fields::{has_keys, id, string};
 
 pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
     // E云 codes are strings ("1000"); Yunhu's JSON endpoints use numbers.
@@ -237,19 +240,19 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 
 /// `sendText {wcId, content}`; the server adds `wId`.
 pub fn send_text(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     text: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let body = serde_json::json!({ "wcId": target.conversation_id, "content": text });
-    Ok(crate::compose::Call::json("/sendText", &body, None))
+    Ok(crate::request::Call::json("/sendText", &body, None))
 }
 
 /// `revokeMsg` needs all three ids the send answered.
 pub fn recall(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::{Call, ComposeError};
     let number = |key: &'static str| -> Result<serde_json::Value, ComposeError> {
         let text = platform_ids.get(key).ok_or(ComposeError::Missing(key))?;
         // Exact: a 64-bit id stays the number it was.
@@ -266,22 +269,27 @@ pub fn recall(
     Ok(Call::json("/revokeMsg", &body, None))
 }
 
+/// The pull of 视频号 private messages.
+const SYNC_FINDER_PATH: &str = "/syncFinder";
+/// The answer's id that says where the next `syncFinder` page starts.
+const SYNC_CURSOR: &str = "keyBuff";
+
 /// `syncFinder {keyBuff}`: the server adds `wId`; an empty keyBuff starts from the beginning.
-pub fn sync_finder(cursor: Option<&str>) -> crate::compose::Call {
-    crate::compose::Call::json(
-        "/syncFinder",
-        &serde_json::json!({ "keyBuff": cursor.unwrap_or_default() }),
+pub fn sync_finder(cursor: Option<&str>) -> crate::request::Call {
+    crate::request::Call::json(
+        SYNC_FINDER_PATH,
+        &serde_json::json!({ SYNC_CURSOR: cursor.unwrap_or_default() }),
         None,
     )
 }
 
 /// `sendFile {wcId, path: file URL, fileName}`: E云 fetches the file from the URL.
 pub fn send_file(
-    target: &crate::compose::Target,
-    file: &crate::compose::Attachment,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    target: &crate::request::Target,
+    file: &crate::request::Attachment,
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let url = public_url(file, "a public file URL (E云 fetches files by URL)")?;
-    Ok(crate::compose::Call::json(
+    Ok(crate::request::Call::json(
         "/sendFile",
         &serde_json::json!({ "wcId": target.conversation_id, "path": url, "fileName": file.name }),
         None,
@@ -289,25 +297,87 @@ pub fn send_file(
 }
 
 fn public_url(
-    file: &crate::compose::Attachment,
+    file: &crate::request::Attachment,
     missing: &'static str,
-) -> Result<String, crate::compose::ComposeError> {
+) -> Result<String, crate::request::ComposeError> {
     file.url
         .clone()
         .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
-        .ok_or(crate::compose::ComposeError::Missing(missing))
+        .ok_or(crate::request::ComposeError::Missing(missing))
 }
 
 /// `sendImage2 {wcId, content: image URL}`: E云 takes a URL, not an upload.
 pub fn send_image(
-    target: &crate::compose::Target,
-    image: &crate::compose::Attachment,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::Call;
+    target: &crate::request::Target,
+    image: &crate::request::Attachment,
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::Call;
     let url = public_url(image, "a public image URL (E云 sends images by URL)")?;
     Ok(Call::json(
         "/sendImage2",
         &serde_json::json!({ "wcId": target.conversation_id, "content": url }),
         None,
     ))
+}
+
+/// E云 (WeChat) in the payload core: its callbacks, `syncFinder` pages and its API's answers.
+pub struct Wechat;
+
+impl Codec for Wechat {
+    fn platform(&self) -> Platform {
+        Platform::Wechat
+    }
+    fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
+        recognize_literal(value)
+    }
+    fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
+        outcome(body)
+    }
+    fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
+        // A `syncFinder` page carries its items and the `keyBuff` the next page starts from.
+        let path = path.split('?').next().unwrap_or_default();
+        path.ends_with(SYNC_FINDER_PATH)
+            .then_some(crate::codec::Listing {
+                schema: None,
+                page_of_conversation: None,
+                cursor: Some(SYNC_CURSOR),
+            })
+    }
+    fn send_text(
+        &self,
+        target: &Target,
+        text: &str,
+        _quote: Option<&str>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_text(target, text)
+    }
+    fn send_image(
+        &self,
+        target: &Target,
+        image: &Attachment,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_image(target, image)
+    }
+    fn send_file(
+        &self,
+        target: &Target,
+        file: &Attachment,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_file(target, file)
+    }
+    fn sync(&self, cursor: Option<&str>) -> Result<Call, ComposeError> {
+        Ok(sync_finder(cursor))
+    }
+    fn recall(
+        &self,
+        target: &Target,
+        _message_id: &str,
+        platform_ids: &BTreeMap<String, String>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        recall(target, platform_ids)
+    }
 }

@@ -1,11 +1,14 @@
 //! WeCom (企业微信) through the wkteam enterprise API: callbacks `{seq, token, message|event}`.
 
+use crate::codec::Codec;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
 };
+use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
+use std::collections::BTreeMap;
 
-use super::{has_keys, id, nested_json, string};
+use super::fields::{has_keys, id, nested_json, string};
 
 pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
     let is_request = value.get("sessionId").is_some()
@@ -223,20 +226,20 @@ pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
 /// The configured send-text path (modelled on E云: `toId` or `roomId`, `content`); the server
 /// adds `sessionId`.
 pub fn send_text(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     text: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let mut body = recipient(target)?;
     body["content"] = text.into();
-    Ok(crate::compose::Call::json("/message/sendText", &body, None))
+    Ok(crate::request::Call::json("/message/sendText", &body, None))
 }
 
 /// `message/cancelMsg` with the messageId the send answered.
 pub fn recall(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::{Call, ComposeError};
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::{Call, ComposeError};
     let message_id = platform_ids.get("messageId").ok_or(ComposeError::Missing(
         "the messageId wkteam gave the message",
     ))?;
@@ -300,12 +303,12 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
 
 /// The configured send-image path with the uploaded file's id.
 pub fn send_image(
-    target: &crate::compose::Target,
-    image: &crate::compose::Attachment,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    target: &crate::request::Target,
+    image: &crate::request::Attachment,
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let mut body = recipient(target)?;
     body["fileId"] = image.id.clone().into();
-    Ok(crate::compose::Call::json(
+    Ok(crate::request::Call::json(
         "/message/sendImage",
         &body,
         None,
@@ -314,27 +317,76 @@ pub fn send_image(
 
 /// The configured send-file path with the uploaded file's id and name.
 pub fn send_file(
-    target: &crate::compose::Target,
-    file: &crate::compose::Attachment,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+    target: &crate::request::Target,
+    file: &crate::request::Attachment,
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     let mut body = recipient(target)?;
     body["fileId"] = file.id.clone().into();
     body["fileName"] = file.name.clone().into();
-    Ok(crate::compose::Call::json("/message/sendFile", &body, None))
+    Ok(crate::request::Call::json("/message/sendFile", &body, None))
 }
 
 /// `roomId` for a group, else the customer's `toId`.
 fn recipient(
-    target: &crate::compose::Target,
-) -> Result<serde_json::Value, crate::compose::ComposeError> {
+    target: &crate::request::Target,
+) -> Result<serde_json::Value, crate::request::ComposeError> {
     if target.kind == Some(ConversationKind::Group) {
         return Ok(serde_json::json!({ "roomId": target.conversation_id }));
     }
     let to = target
         .peer_id
         .clone()
-        .ok_or(crate::compose::ComposeError::Missing(
+        .ok_or(crate::request::ComposeError::Missing(
             "the customer's user id",
         ))?;
     Ok(serde_json::json!({ "toId": to }))
+}
+
+/// wkteam WeCom in the payload core: its callbacks and its API's answers.
+pub struct Wecom;
+
+impl Codec for Wecom {
+    fn platform(&self) -> Platform {
+        Platform::Wecom
+    }
+    fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
+        recognize_literal(value)
+    }
+    fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
+        outcome(body)
+    }
+    fn send_text(
+        &self,
+        target: &Target,
+        text: &str,
+        _quote: Option<&str>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_text(target, text)
+    }
+    fn send_image(
+        &self,
+        target: &Target,
+        image: &Attachment,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_image(target, image)
+    }
+    fn send_file(
+        &self,
+        target: &Target,
+        file: &Attachment,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_file(target, file)
+    }
+    fn recall(
+        &self,
+        target: &Target,
+        _message_id: &str,
+        platform_ids: &BTreeMap<String, String>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        recall(target, platform_ids)
+    }
 }

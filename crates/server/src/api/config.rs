@@ -4,60 +4,34 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use serde::Serialize;
+use switchboard_protocol::{LogHealth, Mode, PlatformView, ServerConfig, Webhook};
 
-use crate::platforms::Capabilities;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
-pub struct ConfigView {
-    /// "sandbox" (emulated platforms) or "live".
-    pub mode: &'static str,
-    pub platforms: Vec<PlatformView>,
-    /// The configured `public_url` the webhook URLs start with (not a secret); `None` = they
-    /// use the address the browser opened.
-    pub public_url: Option<String>,
-    /// Whether the event log takes writes (as `/healthz` says).
-    pub log: crate::health::HealthView,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PlatformView {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub capabilities: Capabilities,
-}
-
-pub async fn show(State(state): State<AppState>) -> Json<ConfigView> {
-    Json(ConfigView {
+pub async fn show(State(state): State<AppState>) -> Json<ServerConfig> {
+    Json(ServerConfig {
         mode: if state.sandbox.is_some() {
-            "sandbox"
+            Mode::Sandbox
         } else {
-            "live"
+            Mode::Live
         },
         platforms: state
             .platforms
             .iter()
             .map(|rules| PlatformView {
-                id: rules.platform().id(),
-                name: rules.platform().name(),
+                id: rules.platform(),
+                name: rules.platform().name().to_owned(),
                 capabilities: rules.capabilities(),
             })
             .collect(),
         public_url: state.config.public_url.clone(),
-        log: crate::health::HealthView::of(state.log_health().await),
+        log: Some(LogHealth::of(state.log_health().await)),
     })
-}
-
-#[derive(Debug, Serialize)]
-pub struct WebhookView {
-    pub platform: &'static str,
-    pub url: String,
 }
 
 /// Each URL starts with the configured `public_url` or, without one, the address the browser
 /// opened (the platforms may not reach it: the settings page says so).
-pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json<Vec<WebhookView>> {
+pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json<Vec<Webhook>> {
     let base = match &state.config.public_url {
         Some(public_url) => public_url.trim_end_matches('/').to_owned(),
         None => {
@@ -72,8 +46,8 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json
         state
             .platforms
             .iter()
-            .map(|rules| WebhookView {
-                platform: rules.platform().id(),
+            .map(|rules| Webhook {
+                platform: rules.platform(),
                 url: format!(
                     "{base}/hooks/{}/{}",
                     rules.platform().id(),

@@ -9,14 +9,13 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::ApiError;
-use crate::event_log::{Slice, StoredEvent};
+use crate::event_log::Slice;
 use crate::state::{AppState, Live};
 
 pub const MAX_PAGE: usize = 5000;
@@ -29,47 +28,6 @@ pub struct PageQuery {
     /// Pages backwards: the newest events before this seq (`i64::MAX`: the newest of all).
     before: Option<i64>,
     limit: Option<usize>,
-}
-
-/// One event as the browser receives it; the body is base64 because it is bytes.
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct EventView {
-    pub seq: i64,
-    pub platform: String,
-    pub direction: String,
-    pub received_at_ms: i64,
-    pub content_type: Option<String>,
-    pub headers: Vec<(String, String)>,
-    pub body_base64: String,
-    pub request_seq: Option<i64>,
-}
-
-impl From<StoredEvent> for EventView {
-    fn from(event: StoredEvent) -> EventView {
-        EventView {
-            seq: event.seq,
-            platform: event.platform,
-            direction: event.direction.as_str().to_owned(),
-            received_at_ms: event.received_at_ms,
-            content_type: event.content_type,
-            headers: event.headers,
-            body_base64: base64::engine::general_purpose::STANDARD.encode(&event.body),
-            request_seq: event.request_seq,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Page {
-    pub events: Vec<EventView>,
-    /// Pass as `after` for the next page (paging back: the newest seq in this page, where the
-    /// stream takes over).
-    pub next_after: i64,
-    /// Paging back: pass as `before` for the next, older page.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub next_before: Option<i64>,
-    /// Whether more events follow this page right now (paging back: precede it).
-    pub more: bool,
 }
 
 pub async fn page(
@@ -96,7 +54,7 @@ pub async fn page(
     Ok(streamed_page(slice, next_after, next_before))
 }
 
-/// A [`Page`] written one event at a time: the rows are held once, as read, and never a second
+/// A [`switchboard_protocol::Page`] written one event at a time: the rows are held once, as read, and never a second
 /// time as one JSON text.
 fn streamed_page(slice: Slice, next_after: i64, next_before: Option<i64>) -> Response {
     let mut head = format!("{{\"next_after\":{next_after},");
@@ -106,8 +64,7 @@ fn streamed_page(slice: Slice, next_after: i64, next_before: Option<i64>) -> Res
     head.push_str(&format!("\"more\":{},\"events\":[", slice.more));
     let events = slice.events.into_iter().enumerate().map(|(index, event)| {
         let mut chunk = if index == 0 { Vec::new() } else { vec![b','] };
-        serde_json::to_writer(&mut chunk, &EventView::from(event))
-            .expect("an event view serializes");
+        serde_json::to_writer(&mut chunk, &event).expect("an event view serializes");
         chunk
     });
     let chunks = std::iter::once(head.into_bytes())
@@ -218,7 +175,7 @@ impl Follower {
                 }
             };
             for event in slice.events {
-                let json = serde_json::to_string(&EventView::from(event)).unwrap_or_default();
+                let json = serde_json::to_string(&event).unwrap_or_default();
                 self.gather(&json)?;
                 if self.chunk.len() >= CHUNK_BYTES {
                     self.flush().await?;

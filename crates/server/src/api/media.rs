@@ -3,13 +3,14 @@
 //! Nothing else: other hosts get 403, redirects are not followed, and what comes back can never
 //! run as a page of ours.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{ApiError, configured};
+use super::ApiError;
+use super::route_platform::Configured;
 use crate::platforms::host_allowed;
 use crate::state::AppState;
 
@@ -23,10 +24,9 @@ const SHOWN_TYPES: &[&str] = &["image/", "video/", "audio/"];
 
 pub async fn fetch(
     State(state): State<AppState>,
-    Path(platform): Path<String>,
+    Configured(rules): Configured,
     Query(query): Query<MediaQuery>,
 ) -> Result<Response, ApiError> {
-    let rules = configured(&state, &platform)?;
     let url = reqwest::Url::parse(&query.url)
         .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("not a URL: {error}")))?;
     let host = match (url.host_str(), url.port()) {
@@ -42,7 +42,7 @@ pub async fn fetch(
     if !matches!(url.scheme(), "http" | "https") || !host_allowed(&rules.media_hosts(), &host) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            format!("{host} is not one of {platform}'s media hosts"),
+            format!("{host} is not one of {}'s media hosts", rules.platform()),
         ));
     }
     state

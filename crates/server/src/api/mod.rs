@@ -4,6 +4,7 @@ pub mod config;
 pub mod events;
 pub mod media;
 pub mod proxy;
+pub mod route_platform;
 pub mod sandbox;
 pub mod upload;
 
@@ -31,9 +32,14 @@ impl ApiError {
         self
     }
 
+    /// Our own failure: its whole chain goes to the server's log, which may name files and
+    /// internals; the caller learns only that it failed.
     pub fn internal(error: anyhow::Error) -> ApiError {
         tracing::error!("{error:#}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{error:#}"))
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the server could not do this; its log says why",
+        )
     }
 }
 
@@ -49,15 +55,17 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
-/// The platform a route names, if it is configured.
-pub fn configured(
-    state: &crate::state::AppState,
-    platform: &str,
-) -> Result<std::sync::Arc<dyn crate::platforms::PlatformRules>, ApiError> {
-    state.platforms.get(platform).cloned().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("platform {platform:?} is not configured"),
-        )
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_tell_the_caller_nothing_of_the_chain() {
+        let error = anyhow::anyhow!("disk I/O error")
+            .context("appending to /var/lib/switchboard/events.sqlite");
+        let answer = ApiError::internal(error);
+        assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let text = answer.body.to_string();
+        assert!(!text.contains("sqlite") && !text.contains("disk"), "{text}");
+    }
 }

@@ -3,12 +3,16 @@
 //! upstream failure into a JSON error with 502 or 504.
 
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
-use super::{ApiError, configured};
+use switchboard_protocol::Platform;
+use switchboard_protocol::headers::{annotation, answer, pseudo};
+
+use super::ApiError;
+use super::route_platform::Configured;
 use crate::event_log::Direction;
 use crate::platforms::{Outgoing, PlatformRules};
 use crate::state::{AppState, Append};
@@ -17,24 +21,18 @@ use crate::state::{AppState, Append};
 const FORWARDED_REQUEST_HEADERS: &[&str] = &["content-type", "accept"];
 /// The desk's notes on a call, kept in the log row only: which conversation a send belongs to
 /// (some platforms' requests do not say), and the bubble it answers.
-const ANNOTATION_HEADERS: &[&str] = &[
-    "x-switchboard-conversation",
-    "x-switchboard-client-id",
-    "x-switchboard-media-url",
-    "x-switchboard-media-name",
-];
 /// Longest upstream body quoted back in an error.
 const QUOTED_BODY_LIMIT: usize = 4096;
 
 pub async fn forward(
     State(state): State<AppState>,
-    Path((platform, _)): Path<(String, String)>,
+    Configured(rules): Configured,
     method: Method,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let rules = configured(&state, &platform)?;
+    let platform = rules.platform();
     // The raw path (still percent-encoded): an encoded `/` or `..` can never match a route.
     let prefix = format!("/api/proxy/{platform}");
     let path = uri
@@ -62,7 +60,7 @@ pub async fn forward(
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
         .collect();
     let annotations =
-        crate::header_text::loggable(&headers, |name| ANNOTATION_HEADERS.contains(&name.as_str()));
+        crate::header_text::loggable(&headers, |name| annotation::ALL.contains(&name.as_str()));
     let outgoing = Outgoing {
         method,
         path,
@@ -94,8 +92,8 @@ impl IntoResponse for Exchange {
         {
             headers.insert("content-type", value);
         }
-        headers.insert("x-switchboard-request-seq", self.request_seq.into());
-        headers.insert("x-switchboard-response-seq", self.response_seq.into());
+        headers.insert(answer::REQUEST_SEQ, self.request_seq.into());
+        headers.insert(answer::RESPONSE_SEQ, self.response_seq.into());
         response
     }
 }
@@ -154,10 +152,10 @@ async fn send_with(
     url: reqwest::Url,
     outgoing: Outgoing,
 ) -> Result<Exchange, ApiError> {
-    let platform = rules.platform().id();
+    let platform = rules.platform();
     let request_seq = state
         .append(Append {
-            platform: platform.to_owned(),
+            platform,
             direction: Direction::Outbound,
             content_type: header_value(&outgoing.headers, "content-type"),
             headers: log_headers(rules, &outgoing.method, &url, &outgoing.headers)
@@ -179,21 +177,15 @@ async fn send_with(
     let response = match result {
         Ok(response) => response,
         Err(error) => {
-            let (status, message) = if error.is_timeout() {
-                (
-                    StatusCode::GATEWAY_TIMEOUT,
-                    format!("{platform} did not answer in time"),
-                )
+            let failure = if error.is_timeout() {
+                UpstreamFailure::Timeout
             } else {
-                (
-                    StatusCode::BAD_GATEWAY,
-                    format!("{platform} could not be reached: {}", describe(&error)),
-                )
+                UpstreamFailure::Unreachable(describe(&error))
             };
+            let message = format!("{platform} {failure}");
             log_failure(state, platform, request_seq, &message).await?;
-            return Err(
-                ApiError::new(status, message).with("upstream_status", serde_json::Value::Null)
-            );
+            return Err(ApiError::new(failure.status(), message)
+                .with("upstream_status", serde_json::Value::Null));
         }
     };
     let status = response.status();
@@ -201,24 +193,19 @@ async fn send_with(
     let content_type = header_value(&response_headers, "content-type");
     let body = match read_limited(response, state.config.body_limit).await {
         Ok(body) => body,
-        Err(message) => {
-            let message = format!("{platform}: {message}");
+        Err(failure) => {
+            let message = format!("{platform}: {failure}");
             log_failure(state, platform, request_seq, &message).await?;
-            let status_code = if message.contains("in time") {
-                StatusCode::GATEWAY_TIMEOUT
-            } else {
-                StatusCode::BAD_GATEWAY
-            };
             return Err(
-                ApiError::new(status_code, message).with("upstream_status", status.as_u16())
+                ApiError::new(failure.status(), message).with("upstream_status", status.as_u16())
             );
         }
     };
-    let mut logged_headers = vec![(":status".to_owned(), status.as_u16().to_string())];
+    let mut logged_headers = vec![(pseudo::STATUS.to_owned(), status.as_u16().to_string())];
     logged_headers.extend(response_headers);
     let response_seq = state
         .append(Append {
-            platform: platform.to_owned(),
+            platform,
             direction: Direction::Response,
             content_type: content_type.clone(),
             headers: logged_headers,
@@ -251,19 +238,64 @@ async fn send_with(
     })
 }
 
-async fn read_limited(response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+/// Why a call got no usable answer; the words follow the platform's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum UpstreamFailure {
+    /// No answer (or no whole answer) within the upstream timeout: 504.
+    Timeout,
+    /// No connection: 502.
+    Unreachable(String),
+    /// The answer stopped partway: 502.
+    BrokeOff(String),
+    /// The answer is larger than the body limit: 502.
+    TooLarge(usize),
+}
+
+impl UpstreamFailure {
+    fn status(&self) -> StatusCode {
+        match self {
+            UpstreamFailure::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            UpstreamFailure::Unreachable(_)
+            | UpstreamFailure::BrokeOff(_)
+            | UpstreamFailure::TooLarge(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+}
+
+impl std::fmt::Display for UpstreamFailure {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UpstreamFailure::Timeout => formatter.write_str("did not answer in time"),
+            UpstreamFailure::Unreachable(why) => write!(formatter, "could not be reached: {why}"),
+            UpstreamFailure::BrokeOff(why) => write!(formatter, "the answer broke off: {why}"),
+            UpstreamFailure::TooLarge(limit) => {
+                write!(
+                    formatter,
+                    "the answer is larger than the {limit}-byte limit"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for UpstreamFailure {}
+
+async fn read_limited(
+    response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, UpstreamFailure> {
     let mut body = Vec::new();
     let mut chunks = response.bytes_stream();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.map_err(|error| {
             if error.is_timeout() {
-                "did not answer in time".to_owned()
+                UpstreamFailure::Timeout
             } else {
-                format!("the answer broke off: {}", describe(&error))
+                UpstreamFailure::BrokeOff(describe(&error))
             }
         })?;
         if body.len() + chunk.len() > limit {
-            return Err(format!("the answer is larger than the {limit}-byte limit"));
+            return Err(UpstreamFailure::TooLarge(limit));
         }
         body.extend_from_slice(&chunk);
     }
@@ -273,16 +305,16 @@ async fn read_limited(response: reqwest::Response, limit: usize) -> Result<Vec<u
 /// A failed call is logged as a response row carrying our error, linked to its request.
 async fn log_failure(
     state: &AppState,
-    platform: &str,
+    platform: Platform,
     request_seq: i64,
     message: &str,
 ) -> anyhow::Result<()> {
     state
         .append(Append {
-            platform: platform.to_owned(),
+            platform,
             direction: Direction::Response,
             content_type: Some("application/json".into()),
-            headers: vec![(":error".to_owned(), message.to_owned())],
+            headers: vec![(pseudo::ERROR.to_owned(), message.to_owned())],
             body: serde_json::to_vec(&serde_json::json!({ "error": message }))?,
             request_seq: Some(request_seq),
             dedupe_key: None,
@@ -316,8 +348,8 @@ pub fn log_headers(
         shown.query_pairs_mut().clear().extend_pairs(&pairs);
     }
     let mut logged = vec![
-        (":method".to_owned(), method.to_string()),
-        (":url".to_owned(), shown.to_string()),
+        (pseudo::METHOD.to_owned(), method.to_string()),
+        (pseudo::URL.to_owned(), shown.to_string()),
     ];
     logged.extend(headers.iter().cloned());
     logged
@@ -347,4 +379,28 @@ pub fn describe(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_timeout_is_a_gateway_timeout() {
+        assert_eq!(
+            UpstreamFailure::Timeout.status(),
+            StatusCode::GATEWAY_TIMEOUT
+        );
+        for failure in [
+            UpstreamFailure::Unreachable("connection refused".into()),
+            UpstreamFailure::BrokeOff("reset".into()),
+            UpstreamFailure::TooLarge(8),
+        ] {
+            assert_eq!(failure.status(), StatusCode::BAD_GATEWAY, "{failure}");
+        }
+        assert_eq!(
+            UpstreamFailure::TooLarge(8).to_string(),
+            "the answer is larger than the 8-byte limit"
+        );
+    }
 }

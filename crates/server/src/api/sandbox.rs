@@ -4,18 +4,21 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 
+use switchboard_protocol::Platform;
+
 use super::ApiError;
+use super::route_platform::RoutePlatform;
 use crate::sandbox::customer::CustomerMessage;
 use crate::sandbox::lock;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct Delivered {
-    pub platform: String,
+    pub platform: Platform,
     pub message_id: String,
     /// The intake's answer (0: no callback was sent).
     pub status: u16,
@@ -25,7 +28,7 @@ pub struct Delivered {
 
 pub async fn customer_message(
     State(state): State<AppState>,
-    Path(platform): Path<String>,
+    RoutePlatform(platform): RoutePlatform,
     body: Bytes,
 ) -> Result<Json<Delivered>, ApiError> {
     let Some(sandbox) = state.sandbox.clone() else {
@@ -44,14 +47,8 @@ pub async fn customer_message(
             )
         })?
     };
-    let rules_platform = switchboard_payload::Platform::from_id(&platform).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no such platform: {platform:?}"),
-        )
-    })?;
     let format = request.format.as_deref().unwrap_or("text");
-    let formats = crate::sandbox::customer::formats(&platform);
+    let formats = crate::sandbox::customer::formats(platform);
     if !formats.contains(&format) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -61,14 +58,7 @@ pub async fn customer_message(
             ),
         ));
     }
-    let delivery = sandbox
-        .customer_message(&platform, &request)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("no such platform: {platform:?}"),
-            )
-        })?;
+    let delivery = sandbox.customer_message(platform, &request);
     if !request.callback {
         return Ok(Json(Delivered {
             platform,
@@ -87,7 +77,7 @@ pub async fn customer_message(
         .client
         .post(format!(
             "{intake}/hooks/{platform}/{}",
-            state.secrets.webhook_secret(rules_platform)
+            state.secrets.webhook_secret(platform)
         ))
         .body(delivery.body);
     for (name, value) in &delivery.headers {
@@ -102,7 +92,7 @@ pub async fn customer_message(
     let status = response.status().as_u16();
     let seq = response
         .headers()
-        .get("x-switchboard-seq")
+        .get(switchboard_protocol::headers::answer::SEQ)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse().ok());
     Ok(Json(Delivered {

@@ -4,25 +4,16 @@
 //! The file is held in memory up to the body limit: Yunhu's key is the md5 of the whole file.
 
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
 use md5::{Digest, Md5};
-use serde::Serialize;
-use switchboard_payload::Platform;
+use switchboard_protocol::{Platform, Uploaded};
 
+use super::ApiError;
 use super::proxy::{Exchange, send, send_to, send_to_storage};
-use super::{ApiError, configured};
+use super::route_platform::Configured;
 use crate::platforms::{Outgoing, PlatformRules, host_allowed, json_text_at};
 use crate::state::AppState;
-
-#[derive(Debug, Serialize)]
-pub struct Uploaded {
-    pub platform: &'static str,
-    pub id: String,
-    pub url: Option<String>,
-    pub size: usize,
-    pub upstream: serde_json::Value,
-}
 
 /// The browser's file.
 pub struct File {
@@ -63,10 +54,9 @@ impl File {
 
 pub async fn upload(
     State(state): State<AppState>,
-    Path(platform): Path<String>,
+    Configured(rules): Configured,
     multipart: Multipart,
 ) -> Result<Json<Uploaded>, ApiError> {
-    let rules = configured(&state, &platform)?;
     let file = read_file(multipart).await?;
     let size = file.bytes.len();
     let (id, url, upstream) = match rules.platform() {
@@ -77,10 +67,10 @@ pub async fn upload(
         Platform::Wechat => hosted(&state, rules.as_ref(), &file).await?,
     };
     Ok(Json(Uploaded {
-        platform: rules.platform().id(),
+        platform: rules.platform(),
         id,
         url,
-        size,
+        size: size as u64,
         upstream,
     }))
 }
@@ -157,10 +147,11 @@ fn first_text(exchange: &Exchange, paths: &[&[&str]]) -> Option<String> {
         .find_map(|path| json_text_at(&exchange.body, path))
 }
 
-fn missing(platform: &str, what: &str, exchange: &Exchange) -> ApiError {
+/// `answerer` is the platform, or the storage service it handed the file to (Qiniu).
+fn missing(answerer: impl std::fmt::Display, what: &str, exchange: &Exchange) -> ApiError {
     ApiError::new(
         StatusCode::BAD_GATEWAY,
-        format!("{platform}'s answer has no {what}"),
+        format!("{answerer}'s answer has no {what}"),
     )
     .with(
         "upstream_body",
@@ -189,28 +180,29 @@ async fn yunhu(
     rules: &dyn PlatformRules,
     file: &File,
 ) -> Result<Outcome, ApiError> {
+    use switchboard_payload::platforms::yunhu::endpoints;
     let token_path = match file.kind() {
-        "image" => "/v1/misc/qiniu-token",
-        "video" => "/v1/misc/qiniu-token-video",
-        "audio" => "/v1/misc/qiniu-token-audio",
-        _ => "/v1/misc/qiniu-token2",
+        "image" => endpoints::QINIU_TOKEN_IMAGE.path,
+        "video" => endpoints::QINIU_TOKEN_VIDEO.path,
+        "audio" => endpoints::QINIU_TOKEN_AUDIO.path,
+        _ => endpoints::QINIU_TOKEN_FILE.path,
     };
     if !rules.allows(&Method::GET, token_path) {
-        let kind = match file.kind() {
-            "image" => "image",
-            "video" => "video",
-            _ => "file",
+        let (kind, upload) = match file.kind() {
+            "image" => ("image", endpoints::BOT_IMAGE_UPLOAD),
+            "video" => ("video", endpoints::BOT_VIDEO_UPLOAD),
+            _ => ("file", endpoints::BOT_FILE_UPLOAD),
         };
         let (content_type, body) = multipart_body(&[], kind, file);
         let exchange = send(
             state,
             rules,
-            post(format!("/open-apis/v1/{kind}/upload"), content_type, body),
+            post(upload.path.to_owned(), content_type, body),
         )
         .await?;
         let key_name = format!("{kind}Key");
         let id = first_text(&exchange, &[&["data", key_name.as_str()]])
-            .ok_or_else(|| missing("yunhu", &key_name, &exchange))?;
+            .ok_or_else(|| missing(Platform::Yunhu, &key_name, &exchange))?;
         return Ok((id, None, json(&exchange)));
     }
     let token_exchange = send(
@@ -227,7 +219,7 @@ async fn yunhu(
     )
     .await?;
     let upload_token = first_text(&token_exchange, &[&["data", "token"]])
-        .ok_or_else(|| missing("yunhu", "data.token", &token_exchange))?;
+        .ok_or_else(|| missing(Platform::Yunhu, "data.token", &token_exchange))?;
     let key = format!(
         "{}.{}",
         hex::encode(Md5::digest(&file.bytes)),
@@ -271,7 +263,7 @@ async fn douyin(
     )
     .await?;
     let id = first_text(&exchange, &[&["data", "image_id"], &["image_id"]])
-        .ok_or_else(|| missing("douyin", "image_id", &exchange))?;
+        .ok_or_else(|| missing(Platform::Douyin, "image_id", &exchange))?;
     Ok((id, None, json(&exchange)))
 }
 
@@ -293,9 +285,9 @@ async fn mixin(
     )
     .await?;
     let attachment_id = first_text(&created, &[&["data", "attachment_id"]])
-        .ok_or_else(|| missing("mixin", "data.attachment_id", &created))?;
+        .ok_or_else(|| missing(Platform::Mixin, "data.attachment_id", &created))?;
     let upload_url = first_text(&created, &[&["data", "upload_url"]])
-        .ok_or_else(|| missing("mixin", "data.upload_url", &created))?;
+        .ok_or_else(|| missing(Platform::Mixin, "data.upload_url", &created))?;
     let view_url = first_text(&created, &[&["data", "view_url"]]);
     let upload_url = reqwest::Url::parse(&upload_url)
         .map_err(|_| ApiError::new(StatusCode::BAD_GATEWAY, "mixin's upload_url is not a URL"))?;
@@ -374,6 +366,6 @@ async fn wecom(
             &["data", "path"],
         ],
     )
-    .ok_or_else(|| missing("wecom", "file id", &exchange))?;
+    .ok_or_else(|| missing(Platform::Wecom, "file id", &exchange))?;
     Ok((id, None, json(&exchange)))
 }

@@ -8,7 +8,7 @@ use sha1::Sha1;
 use sha2::Digest;
 use switchboard_payload::Platform;
 
-use super::{
+use super::rules::{
     Acknowledgement, Capabilities, Outgoing, PlatformRules, Route, Verdict, set_header, set_query,
 };
 use crate::config;
@@ -28,7 +28,7 @@ pub struct Douyin {
 impl Douyin {
     pub fn new(settings: &config::Douyin) -> anyhow::Result<Douyin> {
         Ok(Douyin {
-            base_url: super::parse_base_url(&settings.base_url)?,
+            base_url: super::rules::parse_base_url(&settings.base_url)?,
             access_token: settings.access_token.clone(),
             client_secret: settings.client_secret.clone(),
             open_id: settings.open_id.clone(),

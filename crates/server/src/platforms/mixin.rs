@@ -11,7 +11,7 @@ use reqwest::Url;
 use sha2::{Digest, Sha256};
 use switchboard_payload::Platform;
 
-use super::{Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header};
+use super::rules::{Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header};
 use crate::config;
 
 /// How long a token is valid; Mixin accepts short-lived tokens only.
@@ -42,7 +42,7 @@ pub struct Claims {
 impl Mixin {
     pub fn new(settings: &config::Mixin) -> anyhow::Result<Mixin> {
         Ok(Mixin {
-            base_url: super::parse_base_url(&settings.base_url)?,
+            base_url: super::rules::parse_base_url(&settings.base_url)?,
             user_id: settings.user_id.clone(),
             session_id: settings.session_id.clone(),
             key: SigningKey::from_bytes(&settings.signing_seed()?),

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, Method};
 use reqwest::Url;
 use switchboard_payload::Platform;
 
-use super::{
+use super::rules::{
     Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
 };
 use crate::config;
@@ -30,14 +30,14 @@ pub struct Wechat {
 impl Wechat {
     pub fn new(settings: &config::Wechat) -> anyhow::Result<Wechat> {
         Ok(Wechat {
-            base_url: super::parse_base_url(&settings.base_url)?,
+            base_url: super::rules::parse_base_url(&settings.base_url)?,
             authorization: settings.authorization.clone(),
             w_id: settings.w_id.clone(),
             media_hosts: settings.media_hosts.clone(),
             public_url: settings
                 .public_url
                 .as_deref()
-                .map(super::parse_base_url)
+                .map(super::rules::parse_base_url)
                 .transpose()?,
             routes: ROUTES
                 .iter()

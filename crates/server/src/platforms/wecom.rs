@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, Method};
 use reqwest::Url;
 use switchboard_payload::Platform;
 
-use super::{
+use super::rules::{
     Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
 };
 use crate::config;
@@ -34,7 +34,7 @@ impl Wecom {
         .map(|path| Route::new(Method::POST, path))
         .collect();
         Ok(Wecom {
-            base_url: super::parse_base_url(&settings.base_url)?,
+            base_url: super::rules::parse_base_url(&settings.base_url)?,
             token: settings.token.clone(),
             session_id: settings.session_id.clone(),
             media_hosts: settings.media_hosts.clone(),

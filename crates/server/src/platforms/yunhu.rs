@@ -1,43 +1,15 @@
 //! Yunhu: the user API (protobuf, header `token`), the bot open API (JSON, `?token=`), Qiniu
 //! upload tokens, and media hosts that insist on the app's Referer.
 
-use axum::http::{HeaderMap, Method};
+use axum::http::HeaderMap;
 use reqwest::Url;
 use switchboard_payload::Platform;
+use switchboard_payload::platforms::yunhu::endpoints;
 
-use super::{Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_query};
+use super::rules::{
+    Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_query,
+};
 use crate::config;
-
-/// User-API calls (header `token: <user token>`).
-const USER_ROUTES: &[(&str, &str)] = &[
-    ("POST", "/v1/msg/send-message"),
-    ("POST", "/v1/msg/edit-message"),
-    ("POST", "/v1/msg/list-message-by-seq"),
-    ("POST", "/v1/msg/list-message"),
-    ("POST", "/v1/msg/list-message-by-mid-seq"),
-    ("POST", "/v1/msg/recall-msg"),
-    ("POST", "/v1/msg/recall-msg-batch"),
-    ("POST", "/v1/msg/button-report"),
-    ("POST", "/v1/msg/list-message-edit-record"),
-    ("POST", "/v1/msg/file-download-record"),
-    ("POST", "/v1/msg/msg-forward"),
-    ("POST", "/v1/msg/delete"),
-    ("GET", "/v1/misc/qiniu-token"),
-    ("GET", "/v1/misc/qiniu-token2"),
-    ("GET", "/v1/misc/qiniu-token-video"),
-    ("GET", "/v1/misc/qiniu-token-audio"),
-];
-
-/// Bot open-API calls (`?token=<bot token>`).
-const BOT_PREFIX: &str = "/open-apis/v1/";
-const BOT_ROUTES: &[&str] = &[
-    "/open-apis/v1/bot/send",
-    "/open-apis/v1/bot/recall",
-    "/open-apis/v1/bot/edit",
-    "/open-apis/v1/image/upload",
-    "/open-apis/v1/video/upload",
-    "/open-apis/v1/file/upload",
-];
 
 pub const MEDIA_REFERER: &str = "http://myapp.jwznb.com";
 
@@ -53,25 +25,18 @@ pub struct Yunhu {
 
 impl Yunhu {
     pub fn new(settings: &config::Yunhu) -> anyhow::Result<Yunhu> {
-        let mut routes = Vec::new();
-        if settings.user_token.is_some() {
-            routes.extend(USER_ROUTES.iter().map(|(method, path)| {
-                Route::new(
-                    Method::from_bytes(method.as_bytes()).expect("method"),
-                    *path,
-                )
-            }));
-        }
-        if settings.bot_token.is_some() {
-            routes.extend(
-                BOT_ROUTES
-                    .iter()
-                    .map(|path| Route::new(Method::POST, *path)),
-            );
-        }
+        // The user API is open only with a user token, the bot API only with a bot token.
+        let routes = [
+            (settings.user_token.is_some(), endpoints::USER_API),
+            (settings.bot_token.is_some(), endpoints::BOT_API),
+        ]
+        .into_iter()
+        .filter(|(configured, _)| *configured)
+        .flat_map(|(_, api)| api.iter().map(Route::of))
+        .collect();
         Ok(Yunhu {
-            base_url: super::parse_base_url(&settings.base_url)?,
-            upload_url: super::parse_base_url(&settings.upload_url)?,
+            base_url: super::rules::parse_base_url(&settings.base_url)?,
+            upload_url: super::rules::parse_base_url(&settings.upload_url)?,
             user_token: settings.user_token.clone(),
             bot_token: settings.bot_token.clone(),
             media_hosts: settings.media_hosts.clone(),
@@ -95,7 +60,7 @@ impl PlatformRules for Yunhu {
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
-        if request.path.starts_with(BOT_PREFIX) {
+        if request.path.starts_with(endpoints::BOT_API_PREFIX) {
             let token = self
                 .bot_token
                 .clone()

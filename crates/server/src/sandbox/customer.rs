@@ -4,10 +4,12 @@
 
 use base64::Engine;
 use serde::Deserialize;
+use switchboard_payload::Platform;
 use switchboard_payload::platforms::mixin::unique_conversation_id;
 
-use super::credentials::*;
-use super::{Sandbox, lock, now_ms, numeric_id};
+use super::Sandbox;
+use super::common::credentials::*;
+use super::common::{lock, now_ms, numeric_id};
 use crate::platforms::douyin;
 
 /// Who writes in: (id, display name) per platform.
@@ -33,10 +35,10 @@ pub struct CustomerMessage {
 /// The kinds of text message a customer can send on `platform`: Yunhu has Markdown and HTML
 /// messages (contentType `markdown`, `html`), Mixin has Markdown (`PLAIN_POST`); Douyin,
 /// wkteam WeCom and E云 take plain text only.
-pub fn formats(platform: &str) -> &'static [&'static str] {
+pub fn formats(platform: Platform) -> &'static [&'static str] {
     match platform {
-        "yunhu" => &["text", "markdown", "html"],
-        "mixin" => &["text", "markdown"],
+        Platform::Yunhu => &["text", "markdown", "html"],
+        Platform::Mixin => &["text", "markdown"],
         _ => &["text"],
     }
 }
@@ -64,31 +66,31 @@ pub struct Delivery {
     pub message_id: String,
 }
 
-fn customer_ids(platform: &str, index: usize) -> (String, String) {
+fn customer_ids(platform: Platform, index: usize) -> (String, String) {
     let (tag, name) = CUSTOMERS[index.min(CUSTOMERS.len() - 1)];
     let id = match platform {
-        "yunhu" => if tag == "c1" { "5180273" } else { "6020511" }.to_owned(),
-        "douyin" => format!("_000sandbox-customer-{tag}"),
-        "wecom" => if tag == "c1" {
+        Platform::Yunhu => if tag == "c1" { "5180273" } else { "6020511" }.to_owned(),
+        Platform::Douyin => format!("_000sandbox-customer-{tag}"),
+        Platform::Wecom => if tag == "c1" {
             "7881300012345678"
         } else {
             "7881300087654321"
         }
         .to_owned(),
-        "mixin" => if tag == "c1" {
+        Platform::Mixin => if tag == "c1" {
             "11efbb75-e7fe-44d7-a14f-698535289310"
         } else {
             "2b1a6d0c-5e4f-4c8e-9a1b-3f2e1d0c9b8a"
         }
         .to_owned(),
-        _ => format!("wxid_sandbox_customer_{tag}"),
+        Platform::Wechat => format!("wxid_sandbox_customer_{tag}"),
     };
     (id, name.to_owned())
 }
 
 impl Sandbox {
     /// Builds the customer's webhook for `platform` and records the message in the emulator.
-    pub fn customer_message(&self, platform: &str, request: &CustomerMessage) -> Option<Delivery> {
+    pub fn customer_message(&self, platform: Platform, request: &CustomerMessage) -> Delivery {
         let (customer_id, name) = customer_ids(platform, request.customer);
         let text = request
             .text
@@ -98,7 +100,7 @@ impl Sandbox {
         let json = |value: serde_json::Value| serde_json::to_vec(&value).expect("json");
         let content_type = ("Content-Type".to_owned(), "application/json".to_owned());
         match platform {
-            "yunhu" => {
+            Platform::Yunhu => {
                 let msg_id = uuid::Uuid::new_v4().simple().to_string();
                 lock(&self.state.yunhu).push(
                     1,
@@ -124,13 +126,13 @@ impl Sandbox {
                         "message": { "msgId": msg_id, "parentId": "", "sendTime": now_ms(), "chatId": customer_id, "chatType": "bot", "contentType": format, "content": { "text": text } }
                     }
                 }));
-                Some(Delivery {
+                Delivery {
                     headers: vec![content_type],
                     body,
                     message_id: msg_id,
-                })
+                }
             }
-            "douyin" => {
+            Platform::Douyin => {
                 let server_message_id = format!("@sandbox{}", numeric_id(24));
                 let conversation = format!("@sandbox-conversation-{customer_id}");
                 lock(&self.state.douyin)
@@ -160,7 +162,7 @@ impl Sandbox {
                     "event_id": ""
                 }));
                 let signature = douyin::signature(DOUYIN_CLIENT_SECRET, &body);
-                Some(Delivery {
+                Delivery {
                     headers: vec![
                         content_type,
                         ("X-Douyin-Signature".into(), signature),
@@ -168,9 +170,9 @@ impl Sandbox {
                     ],
                     body,
                     message_id: server_message_id,
-                })
+                }
             }
-            "wecom" => {
+            Platform::Wecom => {
                 let id = numeric_id(7);
                 let body = json(serde_json::json!({
                     "seq": numeric_id(7),
@@ -185,13 +187,13 @@ impl Sandbox {
                         "to_id": "1688850000000001"
                     }
                 }));
-                Some(Delivery {
+                Delivery {
                     headers: vec![content_type],
                     body,
                     message_id: id,
-                })
+                }
             }
-            "mixin" => {
+            Platform::Mixin => {
                 let message_id = uuid::Uuid::new_v4().to_string();
                 let conversation_id = unique_conversation_id(&customer_id, MIXIN_USER_ID);
                 let body = json(serde_json::json!({
@@ -212,13 +214,13 @@ impl Sandbox {
                     "created_at": rfc3339_now(),
                     "updated_at": rfc3339_now()
                 }));
-                Some(Delivery {
+                Delivery {
                     headers: vec![content_type],
                     body,
                     message_id,
-                })
+                }
             }
-            "wechat" => {
+            Platform::Wechat => {
                 let mut store = lock(&self.state.wechat);
                 let (msg_id, new_msg_id) = store.next_ids();
                 store.push_item(super::wechat::SyncItem {
@@ -245,13 +247,12 @@ impl Sandbox {
                         "self": false
                     }
                 }));
-                Some(Delivery {
+                Delivery {
                     headers: vec![content_type],
                     body,
                     message_id: new_msg_id.to_string(),
-                })
+                }
             }
-            _ => None,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! `{data:{error_code, description}, extra:{logid}}` shape.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State as AxumState};
@@ -13,8 +13,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use md5::{Digest, Md5};
 
-use super::credentials::{DOUYIN_ACCESS_TOKEN, DOUYIN_OPEN_ID};
-use super::{Refused, State, lock, now_ms};
+use super::common::credentials::{DOUYIN_ACCESS_TOKEN, DOUYIN_OPEN_ID};
+use super::common::{Refused, lock, now_ms};
 
 const INVALID_TOKEN: i64 = 2_190_008;
 const INVALID_PARAM: i64 = 2_100_005;
@@ -38,7 +38,7 @@ pub struct Store {
     pub received: HashMap<String, String>,
 }
 
-type Shared = Arc<State>;
+type Shared = Arc<Mutex<Store>>;
 
 pub fn routes(state: Shared) -> Router {
     Router::new()
@@ -53,7 +53,7 @@ fn answer(error_code: i64, description: &str, mut data: serde_json::Value) -> Re
     data["description"] = description.into();
     Json(serde_json::json!({
         "data": data,
-        "extra": { "error_code": error_code, "description": description, "sub_error_code": 0, "sub_description": "", "logid": super::numeric_id(20), "now": now_ms() / 1000 }
+        "extra": { "error_code": error_code, "description": description, "sub_error_code": 0, "sub_description": "", "logid": super::common::numeric_id(20), "now": now_ms() / 1000 }
     }))
     .into_response()
 }
@@ -109,7 +109,7 @@ async fn send(
         );
     };
     let content = &request["content"];
-    let mut store = lock(&state.douyin);
+    let mut store = lock(&state);
     // A reply answers a message the customer sent in this conversation (within 24 h).
     let answers = request["msg_id"]
         .as_str()
@@ -134,7 +134,7 @@ async fn send(
     if !valid {
         return answer(INVALID_PARAM, "content 不合法", serde_json::json!({}));
     }
-    let msg_id = super::numeric_id(19);
+    let msg_id = super::common::numeric_id(19);
     store.sent.insert(
         msg_id.clone(),
         SentMessage {
@@ -159,7 +159,7 @@ async fn recall(
     }
     let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let msg_id = request["msg_id"].as_str().unwrap_or_default();
-    let mut store = lock(&state.douyin);
+    let mut store = lock(&state);
     match store.sent.get_mut(msg_id) {
         Some(sent)
             if Some(sent.conversation_id.as_str()) == request["conversation_id"].as_str() =>
@@ -192,10 +192,10 @@ async fn upload(
     }
     let md5 = hex::encode(Md5::digest(&bytes));
     let image_id = format!("@sandbox{md5}");
-    lock(&state.douyin).images.insert(image_id.clone(), bytes);
+    lock(&state).images.insert(image_id.clone(), bytes);
     let mut response =
         serde_json::json!({ "image_id": image_id, "width": 1, "height": 1, "md5": md5 });
     response["data"] = serde_json::json!({ "error_code": 0, "description": "" });
-    response["extra"] = serde_json::json!({ "error_code": 0, "description": "", "logid": super::numeric_id(20), "now": now_ms() / 1000 });
+    response["extra"] = serde_json::json!({ "error_code": 0, "description": "", "logid": super::common::numeric_id(20), "now": now_ms() / 1000 });
     Json(response).into_response()
 }

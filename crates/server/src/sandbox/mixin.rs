@@ -4,7 +4,7 @@
 //! `{error:{status, code, description}}` shape.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxumState};
@@ -14,8 +14,8 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use base64::Engine;
 
-use super::credentials::{MIXIN_SESSION_ID, MIXIN_USER_ID};
-use super::{Refused, State, lock, now_ms};
+use super::common::credentials::{MIXIN_SESSION_ID, MIXIN_USER_ID};
+use super::common::{Refused, lock, now_ms};
 use crate::platforms::mixin::{now_secs, verify};
 
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub struct Store {
     seen_request_ids: std::collections::HashSet<String>,
 }
 
-type Shared = Arc<State>;
+type Shared = Arc<Mutex<Store>>;
 
 struct Context {
     state: Shared,
@@ -83,7 +83,7 @@ fn authenticate(
     let path_and_query = uri
         .path_and_query()
         .map_or(uri.path(), |value| value.as_str());
-    let key = super::mixin_signing_key().verifying_key();
+    let key = super::common::mixin_signing_key().verifying_key();
     let claims = verify(
         token,
         &key,
@@ -154,7 +154,7 @@ async fn messages(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&context.state.mixin);
+    let mut store = lock(&context.state);
     if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
         return refused.into_response();
     }
@@ -223,7 +223,7 @@ async fn create_attachment(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&context.state.mixin);
+    let mut store = lock(&context.state);
     if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
         return refused.into_response();
     }
@@ -242,7 +242,7 @@ async fn show_attachment(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let mut store = lock(&context.state.mixin);
+    let mut store = lock(&context.state);
     if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, b"") {
         return refused.into_response();
     }
@@ -260,7 +260,7 @@ async fn acknowledgements(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&context.state.mixin);
+    let mut store = lock(&context.state);
     if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
         return refused.into_response();
     }
@@ -288,7 +288,7 @@ async fn me(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let mut store = lock(&context.state.mixin);
+    let mut store = lock(&context.state);
     if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, b"") {
         return refused.into_response();
     }
@@ -317,7 +317,7 @@ async fn store_attachment(
     {
         return (StatusCode::FORBIDDEN, "AccessDenied").into_response();
     }
-    let mut store = lock(&state.mixin);
+    let mut store = lock(&state);
     match store.attachments.get_mut(&id) {
         Some(slot) => {
             *slot = Some(body.to_vec());
@@ -328,7 +328,7 @@ async fn store_attachment(
 }
 
 async fn fetch_attachment(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Response {
-    match lock(&state.mixin).attachments.get(&id) {
+    match lock(&state).attachments.get(&id) {
         Some(Some(bytes)) => ([("content-type", sniff(bytes))], bytes.clone()).into_response(),
         _ => (StatusCode::NOT_FOUND, "NoSuchKey").into_response(),
     }

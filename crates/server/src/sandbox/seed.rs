@@ -1,11 +1,13 @@
 //! At first start in sandbox mode the log is seeded with the payloads we were handed (the seed
 //! documents, one fixture per payload), so the desk and the inspector have real traffic at once.
 
-use crate::event_log::Direction;
+use switchboard_protocol::headers::pseudo;
+
+use crate::event_log::{Direction, Platform};
 use crate::state::{AppState, Append};
 
 pub struct Seed {
-    pub platform: &'static str,
+    pub platform: Platform,
     pub name: &'static str,
     pub direction: Direction,
     pub content_type: &'static str,
@@ -14,7 +16,7 @@ pub struct Seed {
 
 pub const SEEDS: &[Seed] = &[
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "douyin/im_message_body_followed.dump.txt",
         direction: Direction::Inbound,
         content_type: "text/plain",
@@ -23,7 +25,7 @@ pub const SEEDS: &[Seed] = &[
         ),
     },
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "douyin/im_message_body_read.dump.txt",
         direction: Direction::Inbound,
         content_type: "text/plain",
@@ -32,7 +34,7 @@ pub const SEEDS: &[Seed] = &[
         ),
     },
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "douyin/image_upload_response.dump.txt",
         direction: Direction::Response,
         content_type: "text/plain",
@@ -41,7 +43,7 @@ pub const SEEDS: &[Seed] = &[
         ),
     },
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "douyin/webhook_im_enter_direct_msg.json",
         direction: Direction::Inbound,
         content_type: "application/json",
@@ -50,98 +52,98 @@ pub const SEEDS: &[Seed] = &[
         ),
     },
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "douyin/webhook_im_receive_msg.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/douyin/webhook_im_receive_msg.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/event_logout.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/event_logout.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/event_room_join.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/event_room_join.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/event_room_leave.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/event_room_leave.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/event_room_topic.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/event_room_topic.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_contact.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_contact.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_group_text.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_group_text.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_image.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_image.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_location.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_location.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_miniprogram.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_miniprogram.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_text.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_text.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_url.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_url.json"),
     },
     Seed {
-        platform: "wecom",
+        platform: Platform::Wecom,
         name: "wecom/message_video.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wecom/message_video.json"),
     },
     Seed {
-        platform: "mixin",
+        platform: Platform::Mixin,
         name: "mixin/attachment_upload_response.json",
         direction: Direction::Response,
         content_type: "application/json",
@@ -150,49 +152,49 @@ pub const SEEDS: &[Seed] = &[
         ),
     },
     Seed {
-        platform: "mixin",
+        platform: Platform::Mixin,
         name: "mixin/message_view_plain_text.json",
         direction: Direction::Inbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/mixin/message_view_plain_text.json"),
     },
     Seed {
-        platform: "wechat",
+        platform: Platform::Wechat,
         name: "wechat/error_response.json",
         direction: Direction::Response,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wechat/error_response.json"),
     },
     Seed {
-        platform: "wechat",
+        platform: Platform::Wechat,
         name: "wechat/syncFinder_request.json",
         direction: Direction::Outbound,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wechat/syncFinder_request.json"),
     },
     Seed {
-        platform: "wechat",
+        platform: Platform::Wechat,
         name: "wechat/syncFinder_response.json",
         direction: Direction::Response,
         content_type: "application/json",
         body: include_bytes!("../../../payload/tests/fixtures/wechat/syncFinder_response.json"),
     },
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "proto/douyin_message_body.bin",
         direction: Direction::Inbound,
         content_type: "application/x-protobuf",
         body: include_bytes!("../../../payload/tests/fixtures/proto/douyin_message_body.bin"),
     },
     Seed {
-        platform: "douyin",
+        platform: Platform::Douyin,
         name: "proto/douyin_new_message_notify.bin",
         direction: Direction::Inbound,
         content_type: "application/x-protobuf",
         body: include_bytes!("../../../payload/tests/fixtures/proto/douyin_new_message_notify.bin"),
     },
     Seed {
-        platform: "yunhu",
+        platform: Platform::Yunhu,
         name: "proto/yunhu_list_message_response.bin",
         direction: Direction::Response,
         content_type: "application/x-protobuf",
@@ -201,21 +203,21 @@ pub const SEEDS: &[Seed] = &[
         ),
     },
     Seed {
-        platform: "yunhu",
+        platform: Platform::Yunhu,
         name: "proto/yunhu_push_message.bin",
         direction: Direction::Inbound,
         content_type: "application/x-protobuf",
         body: include_bytes!("../../../payload/tests/fixtures/proto/yunhu_push_message.bin"),
     },
     Seed {
-        platform: "yunhu",
+        platform: Platform::Yunhu,
         name: "proto/yunhu_recall_push.bin",
         direction: Direction::Inbound,
         content_type: "application/x-protobuf",
         body: include_bytes!("../../../payload/tests/fixtures/proto/yunhu_recall_push.bin"),
     },
     Seed {
-        platform: "yunhu",
+        platform: Platform::Yunhu,
         name: "proto/yunhu_send_message_request.bin",
         direction: Direction::Outbound,
         content_type: "application/x-protobuf",
@@ -233,10 +235,10 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<usize> {
     for seed in SEEDS {
         state
             .append(Append {
-                platform: seed.platform.to_owned(),
+                platform: seed.platform,
                 direction: seed.direction,
                 content_type: Some(seed.content_type.to_owned()),
-                headers: vec![(":seed".to_owned(), seed.name.to_owned())],
+                headers: vec![(pseudo::SEED.to_owned(), seed.name.to_owned())],
                 body: seed.body.to_vec(),
                 request_seq: None,
                 dedupe_key: None,

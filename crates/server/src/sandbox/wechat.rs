@@ -3,7 +3,7 @@
 //! newMsgId and createTime) and `syncFinder` paged by `keyBuff` (base64 protobuf, like the real
 //! one), with `Authorization` and `wId` checked; answers `{code:"1000"|"1001", message, data}`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::State as AxumState;
@@ -14,8 +14,8 @@ use axum::{Json, Router};
 use base64::Engine;
 use prost::Message;
 
-use super::credentials::{WECHAT_AUTHORIZATION, WECHAT_OWN_WXID, WECHAT_W_ID};
-use super::{Refused, State, lock, now_ms};
+use super::common::credentials::{WECHAT_AUTHORIZATION, WECHAT_OWN_WXID, WECHAT_W_ID};
+use super::common::{Refused, lock, now_ms};
 
 const PAGE: usize = 10;
 
@@ -101,9 +101,16 @@ struct SyncKey {
     seq: u64,
 }
 
-type Shared = Arc<State>;
+/// The emulator's store, and our intake's address (hosted files are fetched from it).
+struct Emulator {
+    store: Arc<Mutex<Store>>,
+    intake: Arc<Mutex<Option<String>>>,
+}
 
-pub fn routes(state: Shared) -> Router {
+type Shared = Arc<Emulator>;
+
+pub fn routes(store: Arc<Mutex<Store>>, intake: Arc<Mutex<Option<String>>>) -> Router {
+    let state = Arc::new(Emulator { store, intake });
     Router::new()
         .route(
             "/sendText",
@@ -173,7 +180,7 @@ async fn send(
     if kind != 1 && !fetchable(&state, content).await {
         return fail("文件下载失败");
     }
-    let mut store = lock(&state.wechat);
+    let mut store = lock(&state.store);
     let (msg_id, new_msg_id) = store.next_ids();
     let create_time = now_ms() / 1000;
     store.sent.push(SentMessage {
@@ -227,7 +234,7 @@ async fn revoke(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: B
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
     };
-    let mut store = lock(&state.wechat);
+    let mut store = lock(&state.store);
     let found = store.sent.iter_mut().find(|sent| {
         request["wcId"] == sent.wc_id.as_str()
             && request["msgId"].as_u64() == Some(sent.msg_id)
@@ -267,7 +274,7 @@ async fn sync_finder(
             None => return fail("keyBuff 无效"),
         },
     };
-    let store = lock(&state.wechat);
+    let store = lock(&state.store);
     let page: Vec<serde_json::Value> = store.items.iter().skip(after).take(PAGE).cloned().collect();
     let next = (after + page.len()) as u64;
     let key_buff = KeyBuff {

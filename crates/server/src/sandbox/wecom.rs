@@ -3,7 +3,7 @@
 //! (200 ok, 1001 refused, 500 failed).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Multipart, State as AxumState};
@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
-use super::credentials::{WECOM_SESSION_ID, WECOM_TOKEN};
-use super::{Refused, State, lock, now_ms};
+use super::common::credentials::{WECOM_SESSION_ID, WECOM_TOKEN};
+use super::common::{Refused, lock, now_ms};
 
 #[derive(Debug, Clone)]
 pub struct SentMessage {
@@ -30,7 +30,7 @@ pub struct Store {
     pub files: HashMap<String, Vec<u8>>,
 }
 
-type Shared = Arc<State>;
+type Shared = Arc<Mutex<Store>>;
 
 pub fn routes(state: Shared) -> Router {
     Router::new()
@@ -112,7 +112,7 @@ async fn send(
         // Media sends name a file uploaded before; a file send also names it for the customer.
         if request["fileId"]
             .as_str()
-            .is_none_or(|id| !lock(&state.wecom).files.contains_key(id))
+            .is_none_or(|id| !lock(&state).files.contains_key(id))
         {
             return answer(500, "文件不存在", serde_json::Value::Null);
         }
@@ -120,8 +120,8 @@ async fn send(
             return answer(500, "文件名必填", serde_json::Value::Null);
         }
     }
-    let message_id = super::numeric_id(19);
-    lock(&state.wecom).sent.insert(
+    let message_id = super::common::numeric_id(19);
+    lock(&state).sent.insert(
         message_id.clone(),
         SentMessage {
             to: to.to_owned(),
@@ -149,8 +149,8 @@ async fn upload(
     let Some((_, _, bytes)) = super::yunhu::first_file(multipart).await else {
         return answer(500, "缺少文件", serde_json::Value::Null);
     };
-    let file_id = format!("sandbox-file-{}", super::numeric_id(12));
-    lock(&state.wecom).files.insert(file_id.clone(), bytes);
+    let file_id = format!("sandbox-file-{}", super::common::numeric_id(12));
+    lock(&state).files.insert(file_id.clone(), bytes);
     answer(200, "success", serde_json::json!({ "fileId": file_id }))
 }
 
@@ -160,7 +160,7 @@ async fn cancel(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: B
         Err(refused) => return refused.into_response(),
     };
     let message_id = request["messageId"].as_str().unwrap_or_default();
-    let mut store = lock(&state.wecom);
+    let mut store = lock(&state);
     match store.sent.get_mut(message_id) {
         Some(sent) if Some(sent.to.as_str()) == request["wxId"].as_str() => {
             sent.cancelled_ms = Some(now_ms());

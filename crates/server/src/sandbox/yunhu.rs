@@ -3,7 +3,7 @@
 //! that refuses requests without Yunhu's Referer.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State as AxumState};
@@ -13,13 +13,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use md5::{Digest, Md5};
 use prost::Message;
+use switchboard_payload::platforms::yunhu::endpoints;
 use switchboard_payload::protobuf::yunhu::{
     ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
     Msg, MsgContent, RecallMsgRequest, SendMessageRequest, Sender, Status, StatusResponse,
 };
 
-use super::credentials::{YUNHU_BOT_TOKEN, YUNHU_USER_TOKEN};
-use super::{Refused, State, lock, now_ms};
+use super::common::credentials::{YUNHU_BOT_TOKEN, YUNHU_USER_TOKEN};
+use super::common::{Refused, lock, now_ms};
 use crate::platforms::yunhu::MEDIA_REFERER;
 
 /// Our own account in the sandbox.
@@ -96,28 +97,31 @@ fn user_token_ok(headers: &HeaderMap) -> bool {
     headers.get("token").and_then(|value| value.to_str().ok()) == Some(YUNHU_USER_TOKEN)
 }
 
-type Shared = Arc<State>;
+type Shared = Arc<Mutex<Store>>;
 
 pub fn routes(state: Shared, base_url: String) -> Router {
     let _ = base_url;
     Router::new()
-        .route("/v1/msg/send-message", post(send_message))
-        .route("/v1/msg/edit-message", post(edit_message))
-        .route("/v1/msg/recall-msg", post(recall))
-        .route("/v1/msg/recall-msg-batch", post(recall))
-        .route("/v1/msg/list-message-by-seq", post(list_by_seq))
-        .route("/v1/msg/list-message", post(list_before))
-        .route("/v1/msg/list-message-by-mid-seq", post(list_by_mid_seq))
-        .route("/v1/misc/qiniu-token", get(qiniu_token))
-        .route("/v1/misc/qiniu-token2", get(qiniu_token))
-        .route("/v1/misc/qiniu-token-video", get(qiniu_token))
-        .route("/v1/misc/qiniu-token-audio", get(qiniu_token))
-        .route("/open-apis/v1/bot/send", post(bot_send))
-        .route("/open-apis/v1/bot/recall", post(bot_recall))
-        .route("/open-apis/v1/bot/edit", post(bot_edit))
-        .route("/open-apis/v1/image/upload", post(bot_upload))
-        .route("/open-apis/v1/video/upload", post(bot_upload))
-        .route("/open-apis/v1/file/upload", post(bot_upload))
+        .route(endpoints::SEND_MESSAGE.path, post(send_message))
+        .route(endpoints::EDIT_MESSAGE.path, post(edit_message))
+        .route(endpoints::RECALL_MSG.path, post(recall))
+        .route(endpoints::RECALL_MSG_BATCH.path, post(recall))
+        .route(endpoints::LIST_MESSAGE_BY_SEQ.path, post(list_by_seq))
+        .route(endpoints::LIST_MESSAGE.path, post(list_before))
+        .route(
+            endpoints::LIST_MESSAGE_BY_MID_SEQ.path,
+            post(list_by_mid_seq),
+        )
+        .route(endpoints::QINIU_TOKEN_IMAGE.path, get(qiniu_token))
+        .route(endpoints::QINIU_TOKEN_FILE.path, get(qiniu_token))
+        .route(endpoints::QINIU_TOKEN_VIDEO.path, get(qiniu_token))
+        .route(endpoints::QINIU_TOKEN_AUDIO.path, get(qiniu_token))
+        .route(endpoints::BOT_SEND.path, post(bot_send))
+        .route(endpoints::BOT_RECALL.path, post(bot_recall))
+        .route(endpoints::BOT_EDIT.path, post(bot_edit))
+        .route(endpoints::BOT_IMAGE_UPLOAD.path, post(bot_upload))
+        .route(endpoints::BOT_VIDEO_UPLOAD.path, post(bot_upload))
+        .route(endpoints::BOT_FILE_UPLOAD.path, post(bot_upload))
         // Yunhu answers a wrong method with 404.
         .method_not_allowed_fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state)
@@ -146,7 +150,7 @@ async fn send_message(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     let request: SendMessageRequest = match decode(&mut store, &headers, &body) {
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
@@ -202,7 +206,7 @@ async fn edit_message(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     let request: SendMessageRequest = match decode(&mut store, &headers, &body) {
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
@@ -220,7 +224,7 @@ async fn edit_message(
 }
 
 async fn recall(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     let request: RecallMsgRequest = match decode(&mut store, &headers, &body) {
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
@@ -275,7 +279,7 @@ async fn list_by_seq(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     let request: ListMessageBySeqRequest = match decode(&mut store, &headers, &body) {
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
@@ -293,7 +297,7 @@ async fn list_before(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     let request: ListMessageRequest = match decode(&mut store, &headers, &body) {
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
@@ -320,7 +324,7 @@ async fn list_by_mid_seq(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     let request: ListMessageByMidSeqRequest = match decode(&mut store, &headers, &body) {
         Ok(request) => request,
         Err(refused) => return refused.into_response(),
@@ -350,10 +354,10 @@ async fn qiniu_token(AxumState(state): AxumState<Shared>, headers: HeaderMap) ->
     }
     let token = format!(
         "sandboxAK:{}:{}",
-        super::numeric_id(12),
-        super::numeric_id(10)
+        super::common::numeric_id(12),
+        super::common::numeric_id(10)
     );
-    lock(&state.yunhu).qiniu_tokens.insert(token.clone());
+    lock(&state).qiniu_tokens.insert(token.clone());
     Json(serde_json::json!({ "code": OK, "data": { "token": token }, "msg": "success" }))
         .into_response()
 }
@@ -397,7 +401,7 @@ async fn bot_send(
     };
     if let Some(field) = key_field {
         let key = request["content"][field].as_str().unwrap_or_default();
-        if !lock(&state.yunhu).files.contains_key(key) {
+        if !lock(&state).files.contains_key(key) {
             return bot_error(&format!("content.{field} 不存在"));
         }
     }
@@ -405,7 +409,7 @@ async fn bot_send(
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    lock(&state.yunhu).bot_messages.insert(
+    lock(&state).bot_messages.insert(
         msg_id.clone(),
         (recv_id.to_owned(), recv_type.to_owned(), false),
     );
@@ -421,7 +425,7 @@ async fn bot_send(
 async fn bot_edit(state: AxumState<Shared>, query: Query<BotQuery>, body: Bytes) -> Response {
     let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let msg_id = request["msgId"].as_str().unwrap_or_default();
-    let editable = lock(&state.yunhu)
+    let editable = lock(&state)
         .bot_messages
         .get(msg_id)
         .is_some_and(|(_, _, recalled)| !recalled);
@@ -441,7 +445,7 @@ async fn bot_recall(
     }
     let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let msg_id = request["msgId"].as_str().unwrap_or_default();
-    match lock(&state.yunhu).bot_messages.get_mut(msg_id) {
+    match lock(&state).bot_messages.get_mut(msg_id) {
         Some(entry) => {
             entry.2 = true;
             Json(serde_json::json!({ "code": OK, "msg": "success" })).into_response()
@@ -462,7 +466,7 @@ async fn bot_upload(
         return bot_error("no file");
     };
     let key = hex::encode(Md5::digest(&bytes));
-    lock(&state.yunhu)
+    lock(&state)
         .files
         .insert(key.clone(), (content_type, bytes));
     Json(
@@ -514,7 +518,7 @@ async fn qiniu_upload(AxumState(state): AxumState<Shared>, mut multipart: Multip
             _ => {}
         }
     }
-    let mut store = lock(&state.yunhu);
+    let mut store = lock(&state);
     if !token
         .as_ref()
         .is_some_and(|token| store.qiniu_tokens.contains(token))
@@ -551,7 +555,7 @@ async fn media(
     if headers.get("referer").and_then(|value| value.to_str().ok()) != Some(MEDIA_REFERER) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    match lock(&state.yunhu).files.get(&key) {
+    match lock(&state).files.get(&key) {
         Some((content_type, bytes)) => {
             ([("content-type", content_type.clone())], bytes.clone()).into_response()
         }

@@ -1,17 +1,22 @@
 //! Yunhu (云湖): the user API and push protocol (protobuf), and the bot API and webhooks (JSON).
 //! Every Yunhu time is in milliseconds.
 
+pub mod endpoints;
+
 use prost::Message;
 
+use crate::codec::Codec;
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
     ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
     Media, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest, Sender,
     StatusResponse, StreamMessage, WsWrapper,
 };
+use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
+use std::collections::BTreeMap;
 
-use super::{has_keys, id, string};
+use super::fields::{has_keys, id, string};
 
 /// The message inside a push frame's `data.value`, chosen by `info.cmd`.
 pub fn push_payload_schema(cmd: &str) -> Option<&'static str> {
@@ -449,7 +454,7 @@ fn edit_record_event(record: &Literal) -> Event {
         .and_then(Literal::as_i64)
         .unwrap_or(1);
     // contentOld is the previous content, as a JSON string.
-    let old = string(record, "contentOld").and_then(|text| super::nested_json(&text));
+    let old = string(record, "contentOld").and_then(|text| super::fields::nested_json(&text));
     let mut content = Content::new(match content_type {
         3 => ContentKind::Markdown,
         8 => ContentKind::Html,
@@ -462,19 +467,7 @@ fn edit_record_event(record: &Literal) -> Event {
 
 /// The protobuf messages of a user-API call's request and answer, by path.
 pub fn endpoint_schemas(path: &str) -> Option<(&'static str, &'static str)> {
-    let path = path.split('?').next().unwrap_or(path);
-    Some(match path.rsplit_once("/v1/msg/").map(|(_, name)| name)? {
-        "send-message" | "edit-message" => ("yunhu.SendMessageRequest", "yunhu.StatusResponse"),
-        "recall-msg" | "recall-msg-batch" => ("yunhu.RecallMsgRequest", "yunhu.StatusResponse"),
-        "list-message-by-seq" => ("yunhu.ListMessageBySeqRequest", "yunhu.ListMessageResponse"),
-        "list-message" => ("yunhu.ListMessageRequest", "yunhu.ListMessageResponse"),
-        "list-message-by-mid-seq" => (
-            "yunhu.ListMessageByMidSeqRequest",
-            "yunhu.ListMessageResponse",
-        ),
-        "button-report" => ("yunhu.ButtonReportRequest", "yunhu.StatusResponse"),
-        _ => return None,
-    })
+    crate::endpoint::find(endpoints::USER_API, path)?.schemas
 }
 
 /// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
@@ -531,21 +524,21 @@ pub fn outcome(path: &str, body: &[u8]) -> crate::outcome::Outcome {
 /// A text message: the user API (protobuf `send-message`) for user and group chats; the bot API
 /// (`bot/send`) for a conversation that came through the bot.
 pub fn send_text(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     text: &str,
     quote: Option<&str>,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     send_written(target, text, quote, fresh_id, Written::Text)
 }
 
 /// Markdown: content type 3 on the user API, `markdown` on the bot's.
 pub fn send_markdown(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     markdown: &str,
     quote: Option<&str>,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     send_written(target, markdown, quote, fresh_id, Written::Markdown)
 }
 
@@ -556,13 +549,13 @@ enum Written {
 }
 
 fn send_written(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     text: &str,
     quote: Option<&str>,
     fresh_id: &str,
     written: Written,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::Call;
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::Call;
     let (content_type, bot_content_type) = match written {
         Written::Text => (1, "text"),
         Written::Markdown => (3, "markdown"),
@@ -578,7 +571,7 @@ fn send_written(
         if let Some(quote) = quote {
             body["parentId"] = quote.into();
         }
-        return Ok(Call::json("/open-apis/v1/bot/send", &body, None));
+        return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
     }
     let request = SendMessageRequest {
         msg_id: fresh_id.replace('-', ""),
@@ -593,7 +586,7 @@ fn send_written(
         ..SendMessageRequest::default()
     };
     Ok(Call::protobuf(
-        "/v1/msg/send-message",
+        endpoints::SEND_MESSAGE.path,
         request.encode_to_vec(),
         Some(request.msg_id),
     ))
@@ -609,11 +602,11 @@ fn chat_type_of(kind: Option<ConversationKind>) -> u64 {
 
 /// `recall-msg` (protobuf) for our user-API messages; `bot/recall` for the bot's.
 pub fn recall(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     message_id: &str,
     platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::Call;
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::Call;
     if let Some(bot_msg_id) = platform_ids.get("msgId") {
         let chat_id = target
             .peer_id
@@ -621,7 +614,7 @@ pub fn recall(
             .unwrap_or_else(|| target.conversation_id.clone());
         let body =
             serde_json::json!({ "msgId": bot_msg_id, "chatId": chat_id, "chatType": "user" });
-        return Ok(Call::json("/open-apis/v1/bot/recall", &body, None));
+        return Ok(Call::json(endpoints::BOT_RECALL.path, &body, None));
     }
     let request = RecallMsgRequest {
         msg_id: vec![message_id.to_owned()],
@@ -629,7 +622,7 @@ pub fn recall(
         chat_type: chat_type_of(target.kind),
     };
     Ok(Call::protobuf(
-        "/v1/msg/recall-msg",
+        endpoints::RECALL_MSG.path,
         request.encode_to_vec(),
         None,
     ))
@@ -639,7 +632,7 @@ pub fn recall(
 /// share a body shape, and only the recall removes the message for everyone.
 pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
     let path = path.split('?').next().unwrap_or(path);
-    if path.ends_with("/v1/msg/edit-message") {
+    if endpoints::EDIT_MESSAGE.ends(path) {
         // The send shape, naming the message it replaces.
         let request = SendMessageRequest::decode(body).ok()?;
         let mut event = send_event(&request);
@@ -647,7 +640,7 @@ pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
         event.target_message_id = event.message_id.take();
         return Some(vec![event]);
     }
-    if path.ends_with("/open-apis/v1/bot/edit") {
+    if endpoints::BOT_EDIT.ends(path) {
         let value: serde_json::Value = serde_json::from_slice(body).ok()?;
         let mut event = Event::new(EventType::Edit, Platform::Yunhu);
         event.target_message_id = crate::outcome::id_text(&value["msgId"]);
@@ -658,7 +651,7 @@ pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
         event.outgoing = Some(true);
         return Some(vec![event]);
     }
-    if !path.ends_with("/open-apis/v1/bot/recall") {
+    if !endpoints::BOT_RECALL.ends(path) {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -672,11 +665,11 @@ pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
 /// An image: user API `send-message` with content_type 2 and the key in field 9 (`image`, as
 /// the seed and a real client send it); through the bot, `bot/send` with `imageKey`.
 pub fn send_image(
-    target: &crate::compose::Target,
-    image: &crate::compose::Attachment,
+    target: &crate::request::Target,
+    image: &crate::request::Attachment,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::Call;
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::Call;
     if target.kind == Some(ConversationKind::Bot) {
         let recv_id = target
             .peer_id
@@ -685,7 +678,7 @@ pub fn send_image(
         let body = serde_json::json!({
             "recvId": recv_id, "recvType": "user", "contentType": "image", "content": { "imageKey": image.id }
         });
-        return Ok(Call::json("/open-apis/v1/bot/send", &body, None));
+        return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
     }
     let request = SendMessageRequest {
         msg_id: fresh_id.replace('-', ""),
@@ -702,7 +695,7 @@ pub fn send_image(
         ..SendMessageRequest::default()
     };
     Ok(Call::protobuf(
-        "/v1/msg/send-message",
+        endpoints::SEND_MESSAGE.path,
         request.encode_to_vec(),
         Some(request.msg_id),
     ))
@@ -711,11 +704,11 @@ pub fn send_image(
 /// A file: user API `send-message` with content_type 4, the Qiniu key as `file_url` and the
 /// upload described in `media`; through the bot, `bot/send` with `fileKey`.
 pub fn send_file(
-    target: &crate::compose::Target,
-    file: &crate::compose::Attachment,
+    target: &crate::request::Target,
+    file: &crate::request::Attachment,
     fresh_id: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::Call;
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::Call;
     if target.kind == Some(ConversationKind::Bot) {
         let recv_id = target
             .peer_id
@@ -724,7 +717,7 @@ pub fn send_file(
         let body = serde_json::json!({
             "recvId": recv_id, "recvType": "user", "contentType": "file", "content": { "fileKey": file.id }
         });
-        return Ok(Call::json("/open-apis/v1/bot/send", &body, None));
+        return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
     }
     let suffix = file
         .name
@@ -752,31 +745,31 @@ pub fn send_file(
         ..SendMessageRequest::default()
     };
     Ok(Call::protobuf(
-        "/v1/msg/send-message",
+        endpoints::SEND_MESSAGE.path,
         request.encode_to_vec(),
         Some(request.msg_id),
     ))
 }
 
-/// `list-message`: up to [`EARLIER_PAGE`](crate::compose::EARLIER_PAGE) messages before
+/// `list-message`: up to [`EARLIER_PAGE`](crate::request::EARLIER_PAGE) messages before
 /// `before` in a user or group chat.
 pub fn earlier_messages(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     before: Option<&str>,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     if target.kind == Some(ConversationKind::Bot) {
-        return Err(crate::compose::ComposeError::Unsupported(
+        return Err(crate::request::ComposeError::Unsupported(
             "history through the bot API",
         ));
     }
     let request = ListMessageRequest {
-        msg_count: crate::compose::EARLIER_PAGE,
+        msg_count: crate::request::EARLIER_PAGE,
         msg_id: before.unwrap_or_default().to_owned(),
         chat_type: chat_type_of(target.kind),
         chat_id: target.conversation_id.clone(),
     };
-    Ok(crate::compose::Call::protobuf(
-        "/v1/msg/list-message",
+    Ok(crate::request::Call::protobuf(
+        endpoints::LIST_MESSAGE.path,
         request.encode_to_vec(),
         None,
     ))
@@ -784,42 +777,46 @@ pub fn earlier_messages(
 
 /// `recall-msg-batch`: several of our messages in one chat at once.
 pub fn recall_batch(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     message_ids: &[String],
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
+) -> Result<crate::request::Call, crate::request::ComposeError> {
     if message_ids.is_empty() {
-        return Err(crate::compose::ComposeError::Missing("a message to recall"));
+        return Err(crate::request::ComposeError::Missing("a message to recall"));
     }
     let request = RecallMsgRequest {
         msg_id: message_ids.to_vec(),
         chat_id: target.conversation_id.clone(),
         chat_type: chat_type_of(target.kind),
     };
-    Ok(crate::compose::Call::protobuf(
-        "/v1/msg/recall-msg-batch",
+    Ok(crate::request::Call::protobuf(
+        endpoints::RECALL_MSG_BATCH.path,
         request.encode_to_vec(),
         None,
     ))
 }
 
 /// `list-message-by-seq`: a chat's messages from sequence number `from_seq` on.
-pub fn messages_from_seq(target: &crate::compose::Target, from_seq: u64) -> crate::compose::Call {
+pub fn messages_from_seq(target: &crate::request::Target, from_seq: u64) -> crate::request::Call {
     let request = ListMessageBySeqRequest {
         msg_start: from_seq,
         chat_type: chat_type_of(target.kind),
         chat_id: target.conversation_id.clone(),
     };
-    crate::compose::Call::protobuf("/v1/msg/list-message-by-seq", request.encode_to_vec(), None)
+    crate::request::Call::protobuf(
+        endpoints::LIST_MESSAGE_BY_SEQ.path,
+        request.encode_to_vec(),
+        None,
+    )
 }
 
 /// `list-message-by-mid-seq`: up to `count` messages ending with `message_id` itself (or, with
 /// no id, at sequence number `seq`).
 pub fn messages_up_to(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     message_id: Option<&str>,
     seq: u64,
     count: u64,
-) -> crate::compose::Call {
+) -> crate::request::Call {
     let request = ListMessageByMidSeqRequest {
         msg_seq: seq,
         chat_type: chat_type_of(target.kind),
@@ -828,8 +825,8 @@ pub fn messages_up_to(
         msg_id: message_id.unwrap_or_default().to_owned(),
         ..ListMessageByMidSeqRequest::default()
     };
-    crate::compose::Call::protobuf(
-        "/v1/msg/list-message-by-mid-seq",
+    crate::request::Call::protobuf(
+        endpoints::LIST_MESSAGE_BY_MID_SEQ.path,
         request.encode_to_vec(),
         None,
     )
@@ -838,12 +835,12 @@ pub fn messages_up_to(
 /// `edit-message` (the send shape, with the message's own id) for user-API messages; `bot/edit`
 /// for the bot's.
 pub fn edit(
-    target: &crate::compose::Target,
+    target: &crate::request::Target,
     message_id: &str,
     platform_ids: &std::collections::BTreeMap<String, String>,
     text: &str,
-) -> Result<crate::compose::Call, crate::compose::ComposeError> {
-    use crate::compose::Call;
+) -> Result<crate::request::Call, crate::request::ComposeError> {
+    use crate::request::Call;
     if let Some(bot_msg_id) = platform_ids.get("msgId") {
         let recv_id = target
             .peer_id
@@ -852,7 +849,7 @@ pub fn edit(
         let body = serde_json::json!({
             "msgId": bot_msg_id, "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
         });
-        return Ok(Call::json("/open-apis/v1/bot/edit", &body, None));
+        return Ok(Call::json(endpoints::BOT_EDIT.path, &body, None));
     }
     let request = SendMessageRequest {
         msg_id: message_id.to_owned(),
@@ -866,8 +863,102 @@ pub fn edit(
         ..SendMessageRequest::default()
     };
     Ok(Call::protobuf(
-        "/v1/msg/edit-message",
+        endpoints::EDIT_MESSAGE.path,
         request.encode_to_vec(),
         None,
     ))
+}
+
+/// Yunhu in the payload core: the bot webhook's JSON, the user API's protobuf (requests and
+/// answers named by their path), history pages that name no chat.
+pub struct Yunhu;
+
+impl Codec for Yunhu {
+    fn platform(&self) -> Platform {
+        Platform::Yunhu
+    }
+    fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
+        recognize_literal(value)
+    }
+    fn proto_events(&self, schema: &str, bytes: &[u8]) -> Vec<Event> {
+        proto_events(schema, bytes)
+    }
+    fn endpoint_schemas(&self, path: &str) -> Option<(&'static str, &'static str)> {
+        endpoint_schemas(path)
+    }
+    fn path_events(&self, path: &str, body: &[u8]) -> Option<Vec<Event>> {
+        path_events(path, body)
+    }
+    fn outcome(&self, path: &str, body: &[u8]) -> crate::outcome::Outcome {
+        outcome(path, body)
+    }
+    fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
+        // `list-message*` answers list one chat's messages without naming it.
+        let (_, schema) = endpoint_schemas(path)
+            .filter(|(_, schema)| *schema == endpoints::LIST_MESSAGE_RESPONSE)?;
+        Some(crate::codec::Listing {
+            schema: Some(schema),
+            page_of_conversation: Some(crate::request::EARLIER_PAGE as usize),
+            cursor: None,
+        })
+    }
+    fn send_text(
+        &self,
+        target: &Target,
+        text: &str,
+        quote: Option<&str>,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_text(target, text, quote, fresh_id)
+    }
+    fn send_markdown(
+        &self,
+        target: &Target,
+        markdown: &str,
+        quote: Option<&str>,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_markdown(target, markdown, quote, fresh_id)
+    }
+    fn send_image(
+        &self,
+        target: &Target,
+        image: &Attachment,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_image(target, image, fresh_id)
+    }
+    fn send_file(
+        &self,
+        target: &Target,
+        file: &Attachment,
+        fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        send_file(target, file, fresh_id)
+    }
+    fn earlier_messages(
+        &self,
+        target: &Target,
+        before: Option<&str>,
+    ) -> Result<Call, ComposeError> {
+        earlier_messages(target, before)
+    }
+    fn edit(
+        &self,
+        target: &Target,
+        message_id: &str,
+        platform_ids: &BTreeMap<String, String>,
+        text: &str,
+    ) -> Result<Call, ComposeError> {
+        edit(target, message_id, platform_ids, text)
+    }
+    fn recall(
+        &self,
+        target: &Target,
+        message_id: &str,
+        platform_ids: &BTreeMap<String, String>,
+        _fresh_id: &str,
+    ) -> Result<Call, ComposeError> {
+        recall(target, message_id, platform_ids)
+    }
 }

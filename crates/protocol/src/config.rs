@@ -1,0 +1,106 @@
+//! What `/api/config`, `/api/webhooks` and `/api/upload/{platform}` answer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Platform;
+
+/// `GET /api/config`: which platforms are configured and what the desk may do with each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerConfig {
+    pub mode: Mode,
+    pub platforms: Vec<PlatformView>,
+    /// The configured address the platforms reach the server at; `None` = the webhook URLs use
+    /// the address the browser opened.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// Whether the event log takes writes (what `/healthz` says).
+    #[serde(default)]
+    pub log: Option<LogHealth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Every platform is emulated on this machine.
+    Sandbox,
+    /// The configured platforms are real.
+    Live,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformView {
+    pub id: Platform,
+    pub name: String,
+    pub capabilities: Capabilities,
+}
+
+/// Which actions a platform supports: the one capability table the desk reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    pub send_text: bool,
+    pub send_image: bool,
+    pub send_file: bool,
+    pub upload: bool,
+    pub recall: bool,
+    /// Seconds after sending during which a recall is accepted; `None` = no documented limit.
+    pub recall_window_secs: Option<u64>,
+    pub edit: bool,
+    pub read_receipts: bool,
+    pub history: bool,
+    pub quote_reply: bool,
+    /// Text can go as Markdown (Yunhu content type 3 / bot `markdown`, Mixin PLAIN_POST).
+    #[serde(default)]
+    pub markdown: bool,
+}
+
+/// Whether the event log takes writes (`/healthz`, and `log` in `/api/config`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogHealth {
+    /// "accepting writes" or "failing".
+    pub log: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub failure: Option<WriteFailure>,
+}
+
+impl LogHealth {
+    pub fn of(outcome: Result<(), WriteFailure>) -> LogHealth {
+        match outcome {
+            Ok(()) => LogHealth {
+                log: "accepting writes".to_owned(),
+                failure: None,
+            },
+            Err(failure) => LogHealth {
+                log: "failing".to_owned(),
+                failure: Some(failure),
+            },
+        }
+    }
+}
+
+/// The last write the log could not make, until one succeeds again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteFailure {
+    pub reason: String,
+    pub since_ms: i64,
+}
+
+/// `GET /api/webhooks`: the intake URL to give a platform (it carries our webhook secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Webhook {
+    pub platform: Platform,
+    pub url: String,
+}
+
+/// What `POST /api/upload/{platform}` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub platform: Platform,
+    /// The platform's key or id for the file.
+    pub id: String,
+    /// Where the file can be seen, when the platform says (or we host it).
+    pub url: Option<String>,
+    pub size: u64,
+    /// The platform's own answer, as it came.
+    #[serde(default)]
+    pub upstream: serde_json::Value,
+}
