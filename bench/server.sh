@@ -18,7 +18,7 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx
 fi
-cargo build --release -q -p switchboard-server --bin switchboard --example proxy_floor --example log_floor --example sse_clients
+cargo build --release -q -p switchboard-server --bin switchboard --example proxy_floor --example log_floor --example sse_clients --example open_loop
 
 WORK="$(mktemp -d)"
 SERVER_PID=""; NGINX_PID=""; FLOOR_PID=""; SSE_PID=""
@@ -91,12 +91,17 @@ STORED="$(sqlite3 "$WORK/data/events.sqlite" 'select count(*) from events' 2>/de
 SSE_CLIENTS="${SSE_CLIENTS:-1000}"
 WEBHOOK='{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}'
 CONNECTIONS=8 run "intake, 8 conns, 0 live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
-"$CARGO_TARGET_DIR/release/examples/sse_clients" "$BASE" "$COOKIE" "$SSE_CLIENTS" $((SECONDS_PER_RUN * 3 + 10)) > "$WORK/sse.out" &
+"$CARGO_TARGET_DIR/release/examples/sse_clients" "$BASE" "$COOKIE" "$SSE_CLIENTS" $((SECONDS_PER_RUN * 6 + 20)) > "$WORK/sse.out" &
 SSE_PID=$!
 for _ in $(seq 100); do grep -q "live streams open" "$WORK/sse.out" 2>/dev/null && break; sleep 0.1; done
 sleep 1
 CONNECTIONS=8 run "intake, 8 conns, $SSE_CLIENTS live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
 run "intake, $CONNECTIONS conns, $SSE_CLIENTS live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
+# Open loop: webhooks at a fixed rate, each timed from when it was due, beside the same streams.
+for RATE in ${OPEN_LOOP_RATES:-250 500 1000}; do
+  printf '%-34s ' "intake at $RATE/s, $SSE_CLIENTS streams"
+  "$CARGO_TARGET_DIR/release/examples/open_loop" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" "$RATE" "$SECONDS_PER_RUN" 16
+done
 kill "$SSE_PID" 2>/dev/null || true; SSE_PID=""
 
 run "switchboard proxy (logs both sides)" "$BASE/api/proxy/wechat/syncFinder" '{"keyBuff":""}' "$COOKIE"

@@ -2,7 +2,9 @@
 //! the payload core and projected into conversations: a pure function of the rows, so it is
 //! tested natively and the browser only renders it.
 
+pub mod actions;
 pub mod projection;
 
+pub use actions::Actions;
 pub use projection::{Conversation, ConversationKey, Desk, Message, MessageStatus};
 pub use switchboard_protocol::{Direction, Row};

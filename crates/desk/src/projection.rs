@@ -61,6 +61,21 @@ pub struct Message {
     pub acknowledged: bool,
 }
 
+impl Message {
+    /// Whether the message has the platform's own id (a quote or a read receipt names it), not
+    /// one made from its place in our log.
+    pub fn has_platform_id(&self) -> bool {
+        !is_log_id(&self.id)
+    }
+}
+
+/// Messages whose payload names no id are known by their place in the log: `seq:SEQ:INDEX`.
+const LOG_ID_PREFIX: &str = "seq:";
+
+fn is_log_id(id: &str) -> bool {
+    id.starts_with(LOG_ID_PREFIX)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversation {
     pub key: ConversationKey,
@@ -108,7 +123,7 @@ impl Conversation {
         self.messages
             .iter()
             .map(|message| message.id.as_str())
-            .find(|id| !id.starts_with("seq:"))
+            .find(|id| !is_log_id(id))
     }
 
     /// Where a reply goes, for the payload core's composers.
@@ -128,7 +143,7 @@ impl Conversation {
             .filter(|message| {
                 !message.outgoing && !message.acknowledged && message.kind == EventType::Message
             })
-            .filter(|message| !message.id.starts_with("seq:"))
+            .filter(|message| message.has_platform_id())
             .map(|message| message.id.clone())
             .collect()
     }
@@ -541,7 +556,7 @@ impl Desk {
                     let id = event
                         .message_id
                         .clone()
-                        .unwrap_or_else(|| format!("seq:{}:{index}", row.seq));
+                        .unwrap_or_else(|| format!("{LOG_ID_PREFIX}{}:{index}", row.seq));
                     if self.messages.contains_key(&(platform, id.clone())) {
                         // Already shown (a webhook and a history page, say): keep the first.
                         continue;

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use base64::Engine;
 use serde::Deserialize;
+use switchboard_payload::platforms::wecom::endpoints as wecom_endpoints;
 use switchboard_protocol::Platform;
 
 /// Every platform's settings; `None` = not configured.
@@ -191,19 +192,19 @@ pub struct Wecom {
 }
 
 fn wecom_send_text() -> String {
-    "/message/sendText".into()
+    wecom_endpoints::SEND_TEXT.path.into()
 }
 
 fn wecom_send_image() -> String {
-    "/message/sendImage".into()
+    wecom_endpoints::SEND_IMAGE.path.into()
 }
 
 fn wecom_send_file() -> String {
-    "/message/sendFile".into()
+    wecom_endpoints::SEND_FILE.path.into()
 }
 
 fn wecom_upload() -> String {
-    "/message/upload".into()
+    wecom_endpoints::UPLOAD.path.into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -3,7 +3,7 @@
 //! the quoted message, and "inspect" (the raw payload in the inspector).
 
 use leptos::prelude::*;
-use switchboard_desk::{Message, MessageStatus};
+use switchboard_desk::{Actions, Message, MessageStatus};
 use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind, EventType};
 
@@ -289,36 +289,13 @@ pub fn Bubble(
             .previews
             .with_value(|previews| previews.get(id).cloned())
     });
-    let within_window = capabilities
-        .recall_window_secs
-        .is_none_or(|window| js_sys::Date::now() - (message.at_ms as f64) < window as f64 * 1000.0);
-    let can_recall = message.outgoing
-        && !recalled
-        && message.status == MessageStatus::Sent
-        && capabilities.recall
-        && within_window;
+    let actions = Actions::of(&message, &capabilities, js_sys::Date::now());
+    let (can_recall, can_edit, can_quote) = (actions.recall, actions.edit, actions.quote);
     let copy_text = message.content.text.clone();
-    let can_edit = message.outgoing
-        && !recalled
-        && message.status == MessageStatus::Sent
-        && capabilities.edit
-        && message.content.kind == Some(ContentKind::Text);
     let editing = RwSignal::new(None::<String>);
     let edit_target = message.clone();
-    let retry_text = message
-        .content
-        .text
-        .clone()
-        .filter(|_| message.outgoing && matches!(message.status, MessageStatus::Failed(_)));
+    let retry_text = message.content.text.clone().filter(|_| actions.retry);
     let retry_markdown = message.content.kind == Some(ContentKind::Markdown);
-    // A quote names the platform's id of a message that reached it.
-    let can_quote = capabilities.quote_reply
-        && !recalled
-        && !message.id.starts_with("seq:")
-        && matches!(
-            message.status,
-            MessageStatus::Received | MessageStatus::Sent | MessageStatus::Logged
-        );
     let reply_to = message.clone();
     let retry_quote = message.quote_message_id.clone();
     let recall_target = message.clone();

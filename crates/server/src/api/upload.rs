@@ -259,7 +259,13 @@ async fn douyin(
     let exchange = send(
         state,
         rules,
-        post("/tool/imagex/client_upload/".into(), content_type, body),
+        post(
+            switchboard_payload::platforms::douyin::endpoints::IMAGE_UPLOAD
+                .path
+                .into(),
+            content_type,
+            body,
+        ),
     )
     .await?;
     let id = first_text(&exchange, &[&["data", "image_id"], &["image_id"]])
@@ -278,7 +284,9 @@ async fn mixin(
         state,
         rules,
         post(
-            "/attachments".into(),
+            switchboard_payload::platforms::mixin::endpoints::CREATE_ATTACHMENT
+                .path
+                .into(),
             "application/json".into(),
             b"{}".to_vec(),
         ),

@@ -2,11 +2,12 @@
 //! signed with sha1(client_secret + body), de-duplicated by what the signed body says (its
 //! event and message id), and the `verify_webhook` challenge.
 
-use axum::http::{HeaderMap, Method};
+use axum::http::HeaderMap;
 use reqwest::Url;
 use sha1::Sha1;
 use sha2::Digest;
 use switchboard_payload::Platform;
+use switchboard_payload::platforms::douyin::endpoints;
 
 use super::rules::{
     Acknowledgement, Capabilities, Outgoing, PlatformRules, Route, Verdict, set_header, set_query,
@@ -33,11 +34,7 @@ impl Douyin {
             client_secret: settings.client_secret.clone(),
             open_id: settings.open_id.clone(),
             media_hosts: settings.media_hosts.clone(),
-            routes: vec![
-                Route::new(Method::POST, "/im/send/msg/"),
-                Route::new(Method::POST, "/im/recall/msg/"),
-                Route::new(Method::POST, "/tool/imagex/client_upload/"),
-            ],
+            routes: endpoints::ALL.iter().map(Route::of).collect(),
         })
     }
 }
@@ -69,7 +66,7 @@ impl PlatformRules for Douyin {
             "access-token",
             self.access_token.clone(),
         );
-        if request.path.starts_with("/im/") {
+        if request.path.starts_with(endpoints::IM_API_PREFIX) {
             set_query(&mut request.query, "open_id", self.open_id.clone());
         }
         Ok(())

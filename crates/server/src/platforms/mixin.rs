@@ -10,6 +10,7 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use reqwest::Url;
 use sha2::{Digest, Sha256};
 use switchboard_payload::Platform;
+use switchboard_payload::platforms::mixin::endpoints;
 
 use super::rules::{Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header};
 use crate::config;
@@ -48,13 +49,7 @@ impl Mixin {
             key: SigningKey::from_bytes(&settings.signing_seed()?),
             private_key_text: settings.private_key.clone(),
             upload_hosts: settings.upload_hosts.clone(),
-            routes: vec![
-                Route::new(Method::POST, "/messages"),
-                Route::new(Method::POST, "/attachments"),
-                Route::new(Method::GET, "/attachments/{id}"),
-                Route::new(Method::POST, "/acknowledgements"),
-                Route::new(Method::GET, "/me"),
-            ],
+            routes: endpoints::ALL.iter().map(Route::of).collect(),
         })
     }
 

@@ -1,22 +1,15 @@
 //! WeChat through wkteam E云: `Authorization: <key>` (no "Bearer"), the instance's `wId` in every
 //! body, callbacks de-duplicated on `newMsgId`.
 
-use axum::http::{HeaderMap, Method};
+use axum::http::HeaderMap;
 use reqwest::Url;
 use switchboard_payload::Platform;
+use switchboard_payload::platforms::wechat::endpoints;
 
 use super::rules::{
     Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
 };
 use crate::config;
-
-const ROUTES: &[&str] = &[
-    "/sendText",
-    "/sendImage2",
-    "/sendFile",
-    "/revokeMsg",
-    "/syncFinder",
-];
 
 pub struct Wechat {
     base_url: Url,
@@ -39,10 +32,7 @@ impl Wechat {
                 .as_deref()
                 .map(super::rules::parse_base_url)
                 .transpose()?,
-            routes: ROUTES
-                .iter()
-                .map(|path| Route::new(Method::POST, *path))
-                .collect(),
+            routes: endpoints::ALL.iter().map(Route::of).collect(),
         })
     }
 }

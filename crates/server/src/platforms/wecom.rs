@@ -4,13 +4,12 @@
 use axum::http::{HeaderMap, Method};
 use reqwest::Url;
 use switchboard_payload::Platform;
+use switchboard_payload::platforms::wecom::endpoints;
 
 use super::rules::{
     Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
 };
 use crate::config;
-
-pub const RECALL_PATH: &str = "/message/cancelMsg";
 
 pub struct Wecom {
     base_url: Url,
@@ -28,7 +27,7 @@ impl Wecom {
             settings.send_image_path.as_str(),
             settings.send_file_path.as_str(),
             settings.upload_path.as_str(),
-            RECALL_PATH,
+            endpoints::CANCEL_MSG.path,
         ]
         .into_iter()
         .map(|path| Route::new(Method::POST, path))

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use switchboard_payload::platforms::douyin::endpoints;
+
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State as AxumState};
 use axum::http::HeaderMap;
@@ -42,9 +44,9 @@ type Shared = Arc<Mutex<Store>>;
 
 pub fn routes(state: Shared) -> Router {
     Router::new()
-        .route("/im/send/msg/", post(send))
-        .route("/im/recall/msg/", post(recall))
-        .route("/tool/imagex/client_upload/", post(upload))
+        .route(endpoints::SEND_MSG.path, post(send))
+        .route(endpoints::RECALL_MSG.path, post(recall))
+        .route(endpoints::IMAGE_UPLOAD.path, post(upload))
         .with_state(state)
 }
 

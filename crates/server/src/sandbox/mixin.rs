@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use switchboard_payload::platforms::mixin::endpoints;
+
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxumState};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -49,11 +51,11 @@ struct Context {
 pub fn routes(state: Shared, base_url: String) -> Router {
     let context = Arc::new(Context { state, base_url });
     Router::new()
-        .route("/messages", post(messages))
-        .route("/attachments", post(create_attachment))
-        .route("/attachments/{id}", get(show_attachment))
-        .route("/acknowledgements", post(acknowledgements))
-        .route("/me", get(me))
+        .route(endpoints::MESSAGES.path, post(messages))
+        .route(endpoints::CREATE_ATTACHMENT.path, post(create_attachment))
+        .route(endpoints::ATTACHMENT.path, get(show_attachment))
+        .route(endpoints::ACKNOWLEDGEMENTS.path, post(acknowledgements))
+        .route(endpoints::ME.path, get(me))
         .with_state(context)
 }
 

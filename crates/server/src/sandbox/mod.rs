@@ -22,6 +22,8 @@ use base64::Engine;
 
 pub use common::{credentials, lock, mixin_signing_key, now_ms, numeric_id, png_1x1};
 
+use switchboard_payload::platforms::wecom::endpoints as wecom_endpoints;
+
 use crate::config::{self, Config};
 
 /// Credentials the sandbox hands out and checks. Not secrets: the sandbox is loopback-only
@@ -111,10 +113,10 @@ impl Sandbox {
                 base_url: format!("{base}/wecom"),
                 token: WECOM_TOKEN.into(),
                 session_id: WECOM_SESSION_ID.into(),
-                send_text_path: "/message/sendText".into(),
-                send_image_path: "/message/sendImage".into(),
-                send_file_path: "/message/sendFile".into(),
-                upload_path: "/message/upload".into(),
+                send_text_path: wecom_endpoints::SEND_TEXT.path.into(),
+                send_image_path: wecom_endpoints::SEND_IMAGE.path.into(),
+                send_file_path: wecom_endpoints::SEND_FILE.path.into(),
+                upload_path: wecom_endpoints::UPLOAD.path.into(),
                 media_hosts: vec![host.clone()],
             }),
             mixin: Some(config::Mixin {

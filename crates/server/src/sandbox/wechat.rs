@@ -5,6 +5,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use switchboard_payload::platforms::wechat::endpoints;
+
 use axum::body::Bytes;
 use axum::extract::State as AxumState;
 use axum::http::HeaderMap;
@@ -113,19 +115,19 @@ pub fn routes(store: Arc<Mutex<Store>>, intake: Arc<Mutex<Option<String>>>) -> R
     let state = Arc::new(Emulator { store, intake });
     Router::new()
         .route(
-            "/sendText",
+            endpoints::SEND_TEXT.path,
             post(|state, headers, body| send(state, headers, body, 1)),
         )
         .route(
-            "/sendImage2",
+            endpoints::SEND_IMAGE2.path,
             post(|state, headers, body| send(state, headers, body, 3)),
         )
         .route(
-            "/sendFile",
+            endpoints::SEND_FILE.path,
             post(|state, headers, body| send(state, headers, body, 6)),
         )
-        .route("/revokeMsg", post(revoke))
-        .route("/syncFinder", post(sync_finder))
+        .route(endpoints::REVOKE_MSG.path, post(revoke))
+        .route(endpoints::SYNC_FINDER.path, post(sync_finder))
         .with_state(state)
 }
 

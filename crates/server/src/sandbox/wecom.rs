@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use switchboard_payload::platforms::wecom::endpoints;
+
 use axum::body::Bytes;
 use axum::extract::{Multipart, State as AxumState};
 use axum::http::HeaderMap;
@@ -35,19 +37,19 @@ type Shared = Arc<Mutex<Store>>;
 pub fn routes(state: Shared) -> Router {
     Router::new()
         .route(
-            "/message/sendText",
+            endpoints::SEND_TEXT.path,
             post(|state, headers, body| send(state, headers, body, "text")),
         )
         .route(
-            "/message/sendImage",
+            endpoints::SEND_IMAGE.path,
             post(|state, headers, body| send(state, headers, body, "image")),
         )
         .route(
-            "/message/sendFile",
+            endpoints::SEND_FILE.path,
             post(|state, headers, body| send(state, headers, body, "file")),
         )
-        .route("/message/upload", post(upload))
-        .route("/message/cancelMsg", post(cancel))
+        .route(endpoints::UPLOAD.path, post(upload))
+        .route(endpoints::CANCEL_MSG.path, post(cancel))
         .with_state(state)
 }
 

@@ -256,86 +256,6 @@ fn message_content(content_type: u64, content: &MsgContent) -> Content {
     out
 }
 
-pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
-    if let Some(event_type) = value.at(&["header", "eventType"]).and_then(Literal::as_str) {
-        let events = value
-            .get("event")
-            .map(|event| webhook_event(value, event, event_type));
-        return Some((
-            format!("yunhu.webhook.{event_type}"),
-            events.into_iter().collect(),
-        ));
-    }
-    if has_keys(value, &["recvId", "recvType", "contentType", "content"]) {
-        return Some(("yunhu.bot.send.request".into(), vec![bot_send_event(value)]));
-    }
-    if let Some(list) = value.at(&["data", "list"]).and_then(Literal::as_array)
-        && list.iter().all(|item| item.get("contentOld").is_some())
-    {
-        return Some((
-            "yunhu.list-message-edit-record.response".into(),
-            list.iter().map(edit_record_event).collect(),
-        ));
-    }
-    if has_keys(value, &["msgId", "size", "page"]) {
-        return Some(("yunhu.list-message-edit-record.request".into(), Vec::new()));
-    }
-    if has_keys(value, &["msgId", "downloadPath"]) {
-        return Some(("yunhu.file-download-record.request".into(), Vec::new()));
-    }
-    if has_keys(value, &["msgId", "chatType", "receive"]) {
-        return Some(("yunhu.msg-forward.request".into(), Vec::new()));
-    }
-    if has_keys(value, &["chatId", "msgId", "chatType"]) {
-        // Both /v1/msg/delete (hides locally) and bot/recall take this shape; only a recall
-        // removes the message for everyone, so it is reported without claiming either.
-        return Some(("yunhu.msg.delete_or_recall.request".into(), Vec::new()));
-    }
-    if let Some(info) = value.at(&["data", "messageInfo"]) {
-        let mut event = Event::new(EventType::Message, Platform::Yunhu);
-        event.message_id = id(info, "msgId");
-        event.conversation_id = id(info, "recvId");
-        event.conversation_kind = info
-            .get("recvType")
-            .and_then(Literal::as_str)
-            .and_then(recv_kind);
-        event.outgoing = Some(true);
-        return Some(("yunhu.bot.send.response".into(), vec![event]));
-    }
-    if value.at(&["data", "token"]).is_some() && value.get("code").is_some() {
-        return Some(("yunhu.qiniu-token.response".into(), Vec::new()));
-    }
-    if has_keys(value, &["key", "hash", "fsize"]) {
-        let mut event = Event::new(EventType::Upload, Platform::Yunhu);
-        let mut content = Content::new(ContentKind::File);
-        content.key = id(value, "key");
-        content.size = value.get("fsize").and_then(Literal::as_i64);
-        event.content = Some(content);
-        event.outgoing = Some(true);
-        return Some(("yunhu.qiniu.upload.response".into(), vec![event]));
-    }
-    if let Some(data) = value.get("data")
-        && let Some((kind, key)) = [
-            ("imageKey", ContentKind::Image),
-            ("videoKey", ContentKind::Video),
-            ("fileKey", ContentKind::File),
-        ]
-        .into_iter()
-        .find_map(|(key, kind)| id(data, key).map(|value| (kind, value)))
-    {
-        let mut event = Event::new(EventType::Upload, Platform::Yunhu);
-        let mut content = Content::new(kind);
-        content.key = Some(key);
-        event.content = Some(content);
-        event.outgoing = Some(true);
-        return Some(("yunhu.bot.upload.response".into(), vec![event]));
-    }
-    if has_keys(value, &["code", "msg"]) && value.get("code").and_then(Literal::as_i64).is_some() {
-        return Some(("yunhu.json.response".into(), Vec::new()));
-    }
-    None
-}
-
 fn recv_kind(recv_type: &str) -> Option<ConversationKind> {
     match recv_type {
         "user" => Some(ConversationKind::Direct),
@@ -470,78 +390,6 @@ pub fn endpoint_schemas(path: &str) -> Option<(&'static str, &'static str)> {
     crate::endpoint::find(endpoints::USER_API, path)?.schemas
 }
 
-/// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
-/// qiniu-token, the JSON `/v1/msg/*` calls) answer `{code: 1, msg, data}`.
-pub fn outcome(path: &str, body: &[u8]) -> crate::outcome::Outcome {
-    use crate::outcome::{Outcome, id_text, json};
-    if endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {
-        return match StatusResponse::decode(body) {
-            Ok(StatusResponse {
-                status: Some(status),
-            }) if status.code == 1 => Outcome::ok(),
-            Ok(StatusResponse {
-                status: Some(status),
-            }) => Outcome::failed(
-                Some(status.code.to_string()),
-                if status.msg.is_empty() {
-                    "the platform refused the call".to_owned()
-                } else {
-                    status.msg
-                },
-            ),
-            _ => Outcome::failed(None, "the answer has no Status"),
-        };
-    }
-    let Some(value) = json(body) else {
-        return crate::outcome::not_json(body);
-    };
-    let code = id_text(&value["code"]);
-    let mut outcome = if code.as_deref() == Some("1") {
-        Outcome::ok()
-    } else {
-        Outcome::failed(
-            code,
-            value["msg"]
-                .as_str()
-                .unwrap_or("the platform refused the call"),
-        )
-    };
-    let data = &value["data"];
-    for (key, id) in [
-        ("msgId", &data["messageInfo"]["msgId"]),
-        ("imageKey", &data["imageKey"]),
-        ("fileKey", &data["fileKey"]),
-        ("videoKey", &data["videoKey"]),
-        ("token", &data["token"]),
-    ] {
-        if let Some(id) = id_text(id) {
-            outcome.ids.insert(key.into(), id);
-        }
-    }
-    outcome
-}
-
-/// A text message: the user API (protobuf `send-message`) for user and group chats; the bot API
-/// (`bot/send`) for a conversation that came through the bot.
-pub fn send_text(
-    target: &crate::request::Target,
-    text: &str,
-    quote: Option<&str>,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    send_written(target, text, quote, fresh_id, Written::Text)
-}
-
-/// Markdown: content type 3 on the user API, `markdown` on the bot's.
-pub fn send_markdown(
-    target: &crate::request::Target,
-    markdown: &str,
-    quote: Option<&str>,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    send_written(target, markdown, quote, fresh_id, Written::Markdown)
-}
-
 #[derive(Clone, Copy)]
 enum Written {
     Text,
@@ -600,34 +448,6 @@ fn chat_type_of(kind: Option<ConversationKind>) -> u64 {
     }
 }
 
-/// `recall-msg` (protobuf) for our user-API messages; `bot/recall` for the bot's.
-pub fn recall(
-    target: &crate::request::Target,
-    message_id: &str,
-    platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::Call;
-    if let Some(bot_msg_id) = platform_ids.get("msgId") {
-        let chat_id = target
-            .peer_id
-            .clone()
-            .unwrap_or_else(|| target.conversation_id.clone());
-        let body =
-            serde_json::json!({ "msgId": bot_msg_id, "chatId": chat_id, "chatType": "user" });
-        return Ok(Call::json(endpoints::BOT_RECALL.path, &body, None));
-    }
-    let request = RecallMsgRequest {
-        msg_id: vec![message_id.to_owned()],
-        chat_id: target.conversation_id.clone(),
-        chat_type: chat_type_of(target.kind),
-    };
-    Ok(Call::protobuf(
-        endpoints::RECALL_MSG.path,
-        request.encode_to_vec(),
-        None,
-    ))
-}
-
 /// Events of a JSON request whose meaning is in its path: `bot/recall` and `/v1/msg/delete`
 /// share a body shape, and only the recall removes the message for everyone.
 pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
@@ -660,119 +480,6 @@ pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
     event.conversation_id = crate::outcome::id_text(&value["chatId"]);
     event.outgoing = Some(true);
     Some(vec![event])
-}
-
-/// An image: user API `send-message` with content_type 2 and the key in field 9 (`image`, as
-/// the seed and a real client send it); through the bot, `bot/send` with `imageKey`.
-pub fn send_image(
-    target: &crate::request::Target,
-    image: &crate::request::Attachment,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::Call;
-    if target.kind == Some(ConversationKind::Bot) {
-        let recv_id = target
-            .peer_id
-            .clone()
-            .unwrap_or_else(|| target.conversation_id.clone());
-        let body = serde_json::json!({
-            "recvId": recv_id, "recvType": "user", "contentType": "image", "content": { "imageKey": image.id }
-        });
-        return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
-    }
-    let request = SendMessageRequest {
-        msg_id: fresh_id.replace('-', ""),
-        chat_id: target.conversation_id.clone(),
-        chat_type: chat_type_of(target.kind),
-        content: Some(MsgContent {
-            image: image.id.clone(),
-            width: image.width.map_or(0, u64::from),
-            height: image.height.map_or(0, u64::from),
-            file_size: image.size,
-            ..MsgContent::default()
-        }),
-        content_type: 2,
-        ..SendMessageRequest::default()
-    };
-    Ok(Call::protobuf(
-        endpoints::SEND_MESSAGE.path,
-        request.encode_to_vec(),
-        Some(request.msg_id),
-    ))
-}
-
-/// A file: user API `send-message` with content_type 4, the Qiniu key as `file_url` and the
-/// upload described in `media`; through the bot, `bot/send` with `fileKey`.
-pub fn send_file(
-    target: &crate::request::Target,
-    file: &crate::request::Attachment,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::Call;
-    if target.kind == Some(ConversationKind::Bot) {
-        let recv_id = target
-            .peer_id
-            .clone()
-            .unwrap_or_else(|| target.conversation_id.clone());
-        let body = serde_json::json!({
-            "recvId": recv_id, "recvType": "user", "contentType": "file", "content": { "fileKey": file.id }
-        });
-        return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
-    }
-    let suffix = file
-        .name
-        .rsplit_once('.')
-        .map(|(_, suffix)| suffix.to_owned())
-        .unwrap_or_default();
-    let request = SendMessageRequest {
-        msg_id: fresh_id.replace('-', ""),
-        chat_id: target.conversation_id.clone(),
-        chat_type: chat_type_of(target.kind),
-        content: Some(MsgContent {
-            file_name: file.name.clone(),
-            file_url: file.id.clone(),
-            file_size: file.size,
-            ..MsgContent::default()
-        }),
-        content_type: 4,
-        media: Some(Media {
-            file_key: file.id.clone(),
-            file_type: file.mime_type.clone(),
-            file_size: file.size,
-            file_suffix: suffix,
-            ..Media::default()
-        }),
-        ..SendMessageRequest::default()
-    };
-    Ok(Call::protobuf(
-        endpoints::SEND_MESSAGE.path,
-        request.encode_to_vec(),
-        Some(request.msg_id),
-    ))
-}
-
-/// `list-message`: up to [`EARLIER_PAGE`](crate::request::EARLIER_PAGE) messages before
-/// `before` in a user or group chat.
-pub fn earlier_messages(
-    target: &crate::request::Target,
-    before: Option<&str>,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    if target.kind == Some(ConversationKind::Bot) {
-        return Err(crate::request::ComposeError::Unsupported(
-            "history through the bot API",
-        ));
-    }
-    let request = ListMessageRequest {
-        msg_count: crate::request::EARLIER_PAGE,
-        msg_id: before.unwrap_or_default().to_owned(),
-        chat_type: chat_type_of(target.kind),
-        chat_id: target.conversation_id.clone(),
-    };
-    Ok(crate::request::Call::protobuf(
-        endpoints::LIST_MESSAGE.path,
-        request.encode_to_vec(),
-        None,
-    ))
 }
 
 /// `recall-msg-batch`: several of our messages in one chat at once.
@@ -832,43 +539,6 @@ pub fn messages_up_to(
     )
 }
 
-/// `edit-message` (the send shape, with the message's own id) for user-API messages; `bot/edit`
-/// for the bot's.
-pub fn edit(
-    target: &crate::request::Target,
-    message_id: &str,
-    platform_ids: &std::collections::BTreeMap<String, String>,
-    text: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::Call;
-    if let Some(bot_msg_id) = platform_ids.get("msgId") {
-        let recv_id = target
-            .peer_id
-            .clone()
-            .unwrap_or_else(|| target.conversation_id.clone());
-        let body = serde_json::json!({
-            "msgId": bot_msg_id, "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
-        });
-        return Ok(Call::json(endpoints::BOT_EDIT.path, &body, None));
-    }
-    let request = SendMessageRequest {
-        msg_id: message_id.to_owned(),
-        chat_id: target.conversation_id.clone(),
-        chat_type: chat_type_of(target.kind),
-        content: Some(MsgContent {
-            text: text.to_owned(),
-            ..MsgContent::default()
-        }),
-        content_type: 1,
-        ..SendMessageRequest::default()
-    };
-    Ok(Call::protobuf(
-        endpoints::EDIT_MESSAGE.path,
-        request.encode_to_vec(),
-        None,
-    ))
-}
-
 /// Yunhu in the payload core: the bot webhook's JSON, the user API's protobuf (requests and
 /// answers named by their path), history pages that name no chat.
 pub struct Yunhu;
@@ -878,7 +548,85 @@ impl Codec for Yunhu {
         Platform::Yunhu
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
-        recognize_literal(value)
+        if let Some(event_type) = value.at(&["header", "eventType"]).and_then(Literal::as_str) {
+            let events = value
+                .get("event")
+                .map(|event| webhook_event(value, event, event_type));
+            return Some((
+                format!("yunhu.webhook.{event_type}"),
+                events.into_iter().collect(),
+            ));
+        }
+        if has_keys(value, &["recvId", "recvType", "contentType", "content"]) {
+            return Some(("yunhu.bot.send.request".into(), vec![bot_send_event(value)]));
+        }
+        if let Some(list) = value.at(&["data", "list"]).and_then(Literal::as_array)
+            && list.iter().all(|item| item.get("contentOld").is_some())
+        {
+            return Some((
+                "yunhu.list-message-edit-record.response".into(),
+                list.iter().map(edit_record_event).collect(),
+            ));
+        }
+        if has_keys(value, &["msgId", "size", "page"]) {
+            return Some(("yunhu.list-message-edit-record.request".into(), Vec::new()));
+        }
+        if has_keys(value, &["msgId", "downloadPath"]) {
+            return Some(("yunhu.file-download-record.request".into(), Vec::new()));
+        }
+        if has_keys(value, &["msgId", "chatType", "receive"]) {
+            return Some(("yunhu.msg-forward.request".into(), Vec::new()));
+        }
+        if has_keys(value, &["chatId", "msgId", "chatType"]) {
+            // Both /v1/msg/delete (hides locally) and bot/recall take this shape; only a recall
+            // removes the message for everyone, so it is reported without claiming either.
+            return Some(("yunhu.msg.delete_or_recall.request".into(), Vec::new()));
+        }
+        if let Some(info) = value.at(&["data", "messageInfo"]) {
+            let mut event = Event::new(EventType::Message, Platform::Yunhu);
+            event.message_id = id(info, "msgId");
+            event.conversation_id = id(info, "recvId");
+            event.conversation_kind = info
+                .get("recvType")
+                .and_then(Literal::as_str)
+                .and_then(recv_kind);
+            event.outgoing = Some(true);
+            return Some(("yunhu.bot.send.response".into(), vec![event]));
+        }
+        if value.at(&["data", "token"]).is_some() && value.get("code").is_some() {
+            return Some(("yunhu.qiniu-token.response".into(), Vec::new()));
+        }
+        if has_keys(value, &["key", "hash", "fsize"]) {
+            let mut event = Event::new(EventType::Upload, Platform::Yunhu);
+            let mut content = Content::new(ContentKind::File);
+            content.key = id(value, "key");
+            content.size = value.get("fsize").and_then(Literal::as_i64);
+            event.content = Some(content);
+            event.outgoing = Some(true);
+            return Some(("yunhu.qiniu.upload.response".into(), vec![event]));
+        }
+        if let Some(data) = value.get("data")
+            && let Some((kind, key)) = [
+                ("imageKey", ContentKind::Image),
+                ("videoKey", ContentKind::Video),
+                ("fileKey", ContentKind::File),
+            ]
+            .into_iter()
+            .find_map(|(key, kind)| id(data, key).map(|value| (kind, value)))
+        {
+            let mut event = Event::new(EventType::Upload, Platform::Yunhu);
+            let mut content = Content::new(kind);
+            content.key = Some(key);
+            event.content = Some(content);
+            event.outgoing = Some(true);
+            return Some(("yunhu.bot.upload.response".into(), vec![event]));
+        }
+        if has_keys(value, &["code", "msg"])
+            && value.get("code").and_then(Literal::as_i64).is_some()
+        {
+            return Some(("yunhu.json.response".into(), Vec::new()));
+        }
+        None
     }
     fn proto_events(&self, schema: &str, bytes: &[u8]) -> Vec<Event> {
         proto_events(schema, bytes)
@@ -889,8 +637,55 @@ impl Codec for Yunhu {
     fn path_events(&self, path: &str, body: &[u8]) -> Option<Vec<Event>> {
         path_events(path, body)
     }
+    /// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
+    /// qiniu-token, the JSON `/v1/msg/*` calls) answer `{code: 1, msg, data}`.
     fn outcome(&self, path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        outcome(path, body)
+        use crate::outcome::{Outcome, id_text, json};
+        if endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {
+            return match StatusResponse::decode(body) {
+                Ok(StatusResponse {
+                    status: Some(status),
+                }) if status.code == 1 => Outcome::ok(),
+                Ok(StatusResponse {
+                    status: Some(status),
+                }) => Outcome::failed(
+                    Some(status.code.to_string()),
+                    if status.msg.is_empty() {
+                        "the platform refused the call".to_owned()
+                    } else {
+                        status.msg
+                    },
+                ),
+                _ => Outcome::failed(None, "the answer has no Status"),
+            };
+        }
+        let Some(value) = json(body) else {
+            return crate::outcome::not_json(body);
+        };
+        let code = id_text(&value["code"]);
+        let mut outcome = if code.as_deref() == Some("1") {
+            Outcome::ok()
+        } else {
+            Outcome::failed(
+                code,
+                value["msg"]
+                    .as_str()
+                    .unwrap_or("the platform refused the call"),
+            )
+        };
+        let data = &value["data"];
+        for (key, id) in [
+            ("msgId", &data["messageInfo"]["msgId"]),
+            ("imageKey", &data["imageKey"]),
+            ("fileKey", &data["fileKey"]),
+            ("videoKey", &data["videoKey"]),
+            ("token", &data["token"]),
+        ] {
+            if let Some(id) = id_text(id) {
+                outcome.ids.insert(key.into(), id);
+            }
+        }
+        outcome
     }
     fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
         // `list-message*` answers list one chat's messages without naming it.
@@ -902,6 +697,8 @@ impl Codec for Yunhu {
             cursor: None,
         })
     }
+    /// A text message: the user API (protobuf `send-message`) for user and group chats; the bot API
+    /// (`bot/send`) for a conversation that came through the bot.
     fn send_text(
         &self,
         target: &Target,
@@ -909,8 +706,9 @@ impl Codec for Yunhu {
         quote: Option<&str>,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_text(target, text, quote, fresh_id)
+        send_written(target, text, quote, fresh_id, Written::Text)
     }
+    /// Markdown: content type 3 on the user API, `markdown` on the bot's.
     fn send_markdown(
         &self,
         target: &Target,
@@ -918,31 +716,123 @@ impl Codec for Yunhu {
         quote: Option<&str>,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_markdown(target, markdown, quote, fresh_id)
+        send_written(target, markdown, quote, fresh_id, Written::Markdown)
     }
+    /// An image: user API `send-message` with content_type 2 and the key in field 9 (`image`, as
+    /// the seed and a real client send it); through the bot, `bot/send` with `imageKey`.
     fn send_image(
         &self,
         target: &Target,
         image: &Attachment,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_image(target, image, fresh_id)
+        use crate::request::Call;
+        if target.kind == Some(ConversationKind::Bot) {
+            let recv_id = target
+                .peer_id
+                .clone()
+                .unwrap_or_else(|| target.conversation_id.clone());
+            let body = serde_json::json!({
+                "recvId": recv_id, "recvType": "user", "contentType": "image", "content": { "imageKey": image.id }
+            });
+            return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
+        }
+        let request = SendMessageRequest {
+            msg_id: fresh_id.replace('-', ""),
+            chat_id: target.conversation_id.clone(),
+            chat_type: chat_type_of(target.kind),
+            content: Some(MsgContent {
+                image: image.id.clone(),
+                width: image.width.map_or(0, u64::from),
+                height: image.height.map_or(0, u64::from),
+                file_size: image.size,
+                ..MsgContent::default()
+            }),
+            content_type: 2,
+            ..SendMessageRequest::default()
+        };
+        Ok(Call::protobuf(
+            endpoints::SEND_MESSAGE.path,
+            request.encode_to_vec(),
+            Some(request.msg_id),
+        ))
     }
+    /// A file: user API `send-message` with content_type 4, the Qiniu key as `file_url` and the
+    /// upload described in `media`; through the bot, `bot/send` with `fileKey`.
     fn send_file(
         &self,
         target: &Target,
         file: &Attachment,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_file(target, file, fresh_id)
+        use crate::request::Call;
+        if target.kind == Some(ConversationKind::Bot) {
+            let recv_id = target
+                .peer_id
+                .clone()
+                .unwrap_or_else(|| target.conversation_id.clone());
+            let body = serde_json::json!({
+                "recvId": recv_id, "recvType": "user", "contentType": "file", "content": { "fileKey": file.id }
+            });
+            return Ok(Call::json(endpoints::BOT_SEND.path, &body, None));
+        }
+        let suffix = file
+            .name
+            .rsplit_once('.')
+            .map(|(_, suffix)| suffix.to_owned())
+            .unwrap_or_default();
+        let request = SendMessageRequest {
+            msg_id: fresh_id.replace('-', ""),
+            chat_id: target.conversation_id.clone(),
+            chat_type: chat_type_of(target.kind),
+            content: Some(MsgContent {
+                file_name: file.name.clone(),
+                file_url: file.id.clone(),
+                file_size: file.size,
+                ..MsgContent::default()
+            }),
+            content_type: 4,
+            media: Some(Media {
+                file_key: file.id.clone(),
+                file_type: file.mime_type.clone(),
+                file_size: file.size,
+                file_suffix: suffix,
+                ..Media::default()
+            }),
+            ..SendMessageRequest::default()
+        };
+        Ok(Call::protobuf(
+            endpoints::SEND_MESSAGE.path,
+            request.encode_to_vec(),
+            Some(request.msg_id),
+        ))
     }
+    /// `list-message`: up to [`EARLIER_PAGE`](crate::request::EARLIER_PAGE) messages before
+    /// `before` in a user or group chat.
     fn earlier_messages(
         &self,
         target: &Target,
         before: Option<&str>,
     ) -> Result<Call, ComposeError> {
-        earlier_messages(target, before)
+        if target.kind == Some(ConversationKind::Bot) {
+            return Err(crate::request::ComposeError::Unsupported(
+                "history through the bot API",
+            ));
+        }
+        let request = ListMessageRequest {
+            msg_count: crate::request::EARLIER_PAGE,
+            msg_id: before.unwrap_or_default().to_owned(),
+            chat_type: chat_type_of(target.kind),
+            chat_id: target.conversation_id.clone(),
+        };
+        Ok(crate::request::Call::protobuf(
+            endpoints::LIST_MESSAGE.path,
+            request.encode_to_vec(),
+            None,
+        ))
     }
+    /// `edit-message` (the send shape, with the message's own id) for user-API messages; `bot/edit`
+    /// for the bot's.
     fn edit(
         &self,
         target: &Target,
@@ -950,8 +840,35 @@ impl Codec for Yunhu {
         platform_ids: &BTreeMap<String, String>,
         text: &str,
     ) -> Result<Call, ComposeError> {
-        edit(target, message_id, platform_ids, text)
+        use crate::request::Call;
+        if let Some(bot_msg_id) = platform_ids.get("msgId") {
+            let recv_id = target
+                .peer_id
+                .clone()
+                .unwrap_or_else(|| target.conversation_id.clone());
+            let body = serde_json::json!({
+                "msgId": bot_msg_id, "recvId": recv_id, "recvType": "user", "contentType": "text", "content": { "text": text }
+            });
+            return Ok(Call::json(endpoints::BOT_EDIT.path, &body, None));
+        }
+        let request = SendMessageRequest {
+            msg_id: message_id.to_owned(),
+            chat_id: target.conversation_id.clone(),
+            chat_type: chat_type_of(target.kind),
+            content: Some(MsgContent {
+                text: text.to_owned(),
+                ..MsgContent::default()
+            }),
+            content_type: 1,
+            ..SendMessageRequest::default()
+        };
+        Ok(Call::protobuf(
+            endpoints::EDIT_MESSAGE.path,
+            request.encode_to_vec(),
+            None,
+        ))
     }
+    /// `recall-msg` (protobuf) for our user-API messages; `bot/recall` for the bot's.
     fn recall(
         &self,
         target: &Target,
@@ -959,6 +876,25 @@ impl Codec for Yunhu {
         platform_ids: &BTreeMap<String, String>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        recall(target, message_id, platform_ids)
+        use crate::request::Call;
+        if let Some(bot_msg_id) = platform_ids.get("msgId") {
+            let chat_id = target
+                .peer_id
+                .clone()
+                .unwrap_or_else(|| target.conversation_id.clone());
+            let body =
+                serde_json::json!({ "msgId": bot_msg_id, "chatId": chat_id, "chatType": "user" });
+            return Ok(Call::json(endpoints::BOT_RECALL.path, &body, None));
+        }
+        let request = RecallMsgRequest {
+            msg_id: vec![message_id.to_owned()],
+            chat_id: target.conversation_id.clone(),
+            chat_type: chat_type_of(target.kind),
+        };
+        Ok(Call::protobuf(
+            endpoints::RECALL_MSG.path,
+            request.encode_to_vec(),
+            None,
+        ))
     }
 }

@@ -1,6 +1,8 @@
 //! Mixin Messenger: message views, Blaze frames, and the bodies of POST /messages and
 //! POST /acknowledgements (JSON; `data_base64` is base64url without padding, `data` standard base64).
 
+pub mod endpoints;
+
 use crate::codec::Codec;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, rfc3339_to_ms,
@@ -11,72 +13,6 @@ use crate::unwrap::decode_base64;
 use std::collections::BTreeMap;
 
 use super::fields::{has_keys, id, nested_json, string};
-
-pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
-    // API responses wrap their payload in {"data": ...}; Blaze frames add id and action.
-    if let Some(action) = value.get("action").and_then(Literal::as_str)
-        && value.get("id").is_some()
-    {
-        let events = match (action, value.get("data")) {
-            ("CREATE_MESSAGE", Some(data)) => message_view_event(data).into_iter().collect(),
-            ("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(data)) => read_event(data).into_iter().collect(),
-            _ => Vec::new(),
-        };
-        return Some((format!("mixin.blaze.{action}"), events));
-    }
-    if let Some(error) = value.get("error").filter(|e| e.get("code").is_some()) {
-        let _ = error;
-        return Some(("mixin.error".into(), Vec::new()));
-    }
-    if is_message_view(value) {
-        return Some((
-            "mixin.message_view".into(),
-            message_view_event(value).into_iter().collect(),
-        ));
-    }
-    if let Some(data) = value.get("data")
-        && value.as_array().is_none()
-    {
-        if is_message_view(data) {
-            return Some((
-                "mixin.message_view".into(),
-                message_view_event(data).into_iter().collect(),
-            ));
-        }
-        if has_keys(data, &["attachment_id", "upload_url"])
-            || has_keys(data, &["attachment_id", "view_url"])
-        {
-            return Some(("mixin.attachment".into(), vec![attachment_event(data)]));
-        }
-    }
-    if has_keys(value, &["attachment_id", "view_url"]) {
-        return Some(("mixin.attachment".into(), vec![attachment_event(value)]));
-    }
-    let items: Vec<&Literal> = match value.as_array() {
-        Some(items) => items.iter().collect(),
-        None => vec![value],
-    };
-    if !items.is_empty()
-        && items
-            .iter()
-            .all(|item| has_keys(item, &["conversation_id", "message_id", "category"]))
-    {
-        let events = items
-            .into_iter()
-            .filter_map(outgoing_message_event)
-            .collect();
-        return Some(("mixin.post_messages.request".into(), events));
-    }
-    if !items.is_empty()
-        && items
-            .iter()
-            .all(|item| has_keys(item, &["message_id", "status"]) && item.get("category").is_none())
-    {
-        let events = items.into_iter().filter_map(read_event).collect();
-        return Some(("mixin.acknowledgements.request".into(), events));
-    }
-    None
-}
 
 fn is_message_view(value: &Literal) -> bool {
     has_keys(value, &["conversation_id", "message_id", "category"])
@@ -266,74 +202,6 @@ pub fn unique_conversation_id(user_a: &str, user_b: &str) -> String {
     )
 }
 
-/// Mixin answers `{data}` or `{error: {status, code, description}}` (often with HTTP 202).
-pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
-    use crate::outcome::{Outcome, id_text, json, not_json};
-    let Some(value) = json(body) else {
-        return not_json(body);
-    };
-    let error = &value["error"];
-    if error.is_object() {
-        return Outcome::failed(
-            id_text(&error["code"]),
-            error["description"]
-                .as_str()
-                .unwrap_or("the platform refused the call"),
-        );
-    }
-    let mut outcome = Outcome::ok();
-    for key in ["attachment_id", "view_url", "message_id"] {
-        if let Some(id) = id_text(&value["data"][key]) {
-            outcome.ids.insert(key.into(), id);
-        }
-    }
-    outcome
-}
-
-/// `POST /messages` with one PLAIN_TEXT message (payload base64url, unpadded).
-pub fn send_text(
-    target: &crate::request::Target,
-    text: &str,
-    quote: Option<&str>,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    Ok(post_message(
-        target,
-        "PLAIN_TEXT",
-        text.as_bytes(),
-        quote,
-        fresh_id,
-    ))
-}
-
-/// `POST /messages` with one PLAIN_POST message: Markdown, shown rendered.
-pub fn send_post(
-    target: &crate::request::Target,
-    markdown: &str,
-    quote: Option<&str>,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    Ok(post_message(
-        target,
-        "PLAIN_POST",
-        markdown.as_bytes(),
-        quote,
-        fresh_id,
-    ))
-}
-
-/// A recall is a new MESSAGE_RECALL message naming the old one.
-pub fn recall(
-    target: &crate::request::Target,
-    message_id: &str,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let payload = serde_json::json!({ "message_id": message_id }).to_string();
-    let mut call = post_message(target, "MESSAGE_RECALL", payload.as_bytes(), None, fresh_id);
-    call.message_id = None;
-    Ok(call)
-}
-
 fn post_message(
     target: &crate::request::Target,
     category: &str,
@@ -355,76 +223,10 @@ fn post_message(
         message["quote_message_id"] = quote.into();
     }
     crate::request::Call::json(
-        "/messages",
+        endpoints::MESSAGES.path,
         &serde_json::json!([message]),
         Some(fresh_id.to_owned()),
     )
-}
-
-/// `PLAIN_IMAGE`: the payload is `{attachment_id, mime_type, width, height, size}` as JSON.
-pub fn send_image(
-    target: &crate::request::Target,
-    image: &crate::request::Attachment,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let payload = serde_json::json!({
-        "attachment_id": image.id,
-        "mime_type": image.mime_type,
-        "width": image.width.unwrap_or(0),
-        "height": image.height.unwrap_or(0),
-        "size": image.size,
-    })
-    .to_string();
-    Ok(post_message(
-        target,
-        "PLAIN_IMAGE",
-        payload.as_bytes(),
-        None,
-        fresh_id,
-    ))
-}
-
-/// `PLAIN_DATA`: the payload is `{attachment_id, mime_type, size, name}` as JSON.
-pub fn send_file(
-    target: &crate::request::Target,
-    file: &crate::request::Attachment,
-    fresh_id: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let payload = serde_json::json!({
-        "attachment_id": file.id,
-        "mime_type": file.mime_type,
-        "size": file.size,
-        "name": file.name,
-    })
-    .to_string();
-    Ok(post_message(
-        target,
-        "PLAIN_DATA",
-        payload.as_bytes(),
-        None,
-        fresh_id,
-    ))
-}
-
-/// `POST /acknowledgements [{message_id, status: "READ"}]`, at most 100 (Mixin's limit).
-pub fn acknowledge(
-    message_ids: &[String],
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    if message_ids.is_empty() {
-        return Err(crate::request::ComposeError::Missing(
-            "a message to acknowledge",
-        ));
-    }
-    let start = message_ids.len().saturating_sub(100);
-    let acks: Vec<serde_json::Value> = message_ids[start..]
-        .iter()
-        .map(|id| serde_json::json!({ "message_id": id, "status": "READ" }))
-        .collect();
-    Ok(crate::request::Call::json(
-        "/acknowledgements",
-        &serde_json::Value::Array(acks),
-        None,
-    ))
 }
 
 /// Mixin in the payload core: its message frames and its API's answers.
@@ -435,11 +237,96 @@ impl Codec for Mixin {
         Platform::Mixin
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
-        recognize_literal(value)
+        // API responses wrap their payload in {"data": ...}; Blaze frames add id and action.
+        if let Some(action) = value.get("action").and_then(Literal::as_str)
+            && value.get("id").is_some()
+        {
+            let events = match (action, value.get("data")) {
+                ("CREATE_MESSAGE", Some(data)) => message_view_event(data).into_iter().collect(),
+                ("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(data)) => {
+                    read_event(data).into_iter().collect()
+                }
+                _ => Vec::new(),
+            };
+            return Some((format!("mixin.blaze.{action}"), events));
+        }
+        if let Some(error) = value.get("error").filter(|e| e.get("code").is_some()) {
+            let _ = error;
+            return Some(("mixin.error".into(), Vec::new()));
+        }
+        if is_message_view(value) {
+            return Some((
+                "mixin.message_view".into(),
+                message_view_event(value).into_iter().collect(),
+            ));
+        }
+        if let Some(data) = value.get("data")
+            && value.as_array().is_none()
+        {
+            if is_message_view(data) {
+                return Some((
+                    "mixin.message_view".into(),
+                    message_view_event(data).into_iter().collect(),
+                ));
+            }
+            if has_keys(data, &["attachment_id", "upload_url"])
+                || has_keys(data, &["attachment_id", "view_url"])
+            {
+                return Some(("mixin.attachment".into(), vec![attachment_event(data)]));
+            }
+        }
+        if has_keys(value, &["attachment_id", "view_url"]) {
+            return Some(("mixin.attachment".into(), vec![attachment_event(value)]));
+        }
+        let items: Vec<&Literal> = match value.as_array() {
+            Some(items) => items.iter().collect(),
+            None => vec![value],
+        };
+        if !items.is_empty()
+            && items
+                .iter()
+                .all(|item| has_keys(item, &["conversation_id", "message_id", "category"]))
+        {
+            let events = items
+                .into_iter()
+                .filter_map(outgoing_message_event)
+                .collect();
+            return Some(("mixin.post_messages.request".into(), events));
+        }
+        if !items.is_empty()
+            && items.iter().all(|item| {
+                has_keys(item, &["message_id", "status"]) && item.get("category").is_none()
+            })
+        {
+            let events = items.into_iter().filter_map(read_event).collect();
+            return Some(("mixin.acknowledgements.request".into(), events));
+        }
+        None
     }
+    /// Mixin answers `{data}` or `{error: {status, code, description}}` (often with HTTP 202).
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        outcome(body)
+        use crate::outcome::{Outcome, id_text, json, not_json};
+        let Some(value) = json(body) else {
+            return not_json(body);
+        };
+        let error = &value["error"];
+        if error.is_object() {
+            return Outcome::failed(
+                id_text(&error["code"]),
+                error["description"]
+                    .as_str()
+                    .unwrap_or("the platform refused the call"),
+            );
+        }
+        let mut outcome = Outcome::ok();
+        for key in ["attachment_id", "view_url", "message_id"] {
+            if let Some(id) = id_text(&value["data"][key]) {
+                outcome.ids.insert(key.into(), id);
+            }
+        }
+        outcome
     }
+    /// `POST /messages` with one PLAIN_TEXT message (payload base64url, unpadded).
     fn send_text(
         &self,
         target: &Target,
@@ -447,8 +334,15 @@ impl Codec for Mixin {
         quote: Option<&str>,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_text(target, text, quote, fresh_id)
+        Ok(post_message(
+            target,
+            "PLAIN_TEXT",
+            text.as_bytes(),
+            quote,
+            fresh_id,
+        ))
     }
+    /// `POST /messages` with one PLAIN_POST message: Markdown, shown rendered.
     fn send_markdown(
         &self,
         target: &Target,
@@ -456,27 +350,78 @@ impl Codec for Mixin {
         quote: Option<&str>,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_post(target, markdown, quote, fresh_id)
+        Ok(post_message(
+            target,
+            "PLAIN_POST",
+            markdown.as_bytes(),
+            quote,
+            fresh_id,
+        ))
     }
+    /// `PLAIN_IMAGE`: the payload is `{attachment_id, mime_type, width, height, size}` as JSON.
     fn send_image(
         &self,
         target: &Target,
         image: &Attachment,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_image(target, image, fresh_id)
+        let payload = serde_json::json!({
+            "attachment_id": image.id,
+            "mime_type": image.mime_type,
+            "width": image.width.unwrap_or(0),
+            "height": image.height.unwrap_or(0),
+            "size": image.size,
+        })
+        .to_string();
+        Ok(post_message(
+            target,
+            "PLAIN_IMAGE",
+            payload.as_bytes(),
+            None,
+            fresh_id,
+        ))
     }
+    /// `PLAIN_DATA`: the payload is `{attachment_id, mime_type, size, name}` as JSON.
     fn send_file(
         &self,
         target: &Target,
         file: &Attachment,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_file(target, file, fresh_id)
+        let payload = serde_json::json!({
+            "attachment_id": file.id,
+            "mime_type": file.mime_type,
+            "size": file.size,
+            "name": file.name,
+        })
+        .to_string();
+        Ok(post_message(
+            target,
+            "PLAIN_DATA",
+            payload.as_bytes(),
+            None,
+            fresh_id,
+        ))
     }
+    /// `POST /acknowledgements [{message_id, status: "READ"}]`, at most 100 (Mixin's limit).
     fn read_receipts(&self, message_ids: &[String]) -> Result<Call, ComposeError> {
-        acknowledge(message_ids)
+        if message_ids.is_empty() {
+            return Err(crate::request::ComposeError::Missing(
+                "a message to acknowledge",
+            ));
+        }
+        let start = message_ids.len().saturating_sub(100);
+        let acks: Vec<serde_json::Value> = message_ids[start..]
+            .iter()
+            .map(|id| serde_json::json!({ "message_id": id, "status": "READ" }))
+            .collect();
+        Ok(crate::request::Call::json(
+            endpoints::ACKNOWLEDGEMENTS.path,
+            &serde_json::Value::Array(acks),
+            None,
+        ))
     }
+    /// A recall is a new MESSAGE_RECALL message naming the old one.
     fn recall(
         &self,
         target: &Target,
@@ -484,7 +429,10 @@ impl Codec for Mixin {
         _platform_ids: &BTreeMap<String, String>,
         fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        recall(target, message_id, fresh_id)
+        let payload = serde_json::json!({ "message_id": message_id }).to_string();
+        let mut call = post_message(target, "MESSAGE_RECALL", payload.as_bytes(), None, fresh_id);
+        call.message_id = None;
+        Ok(call)
     }
 }
 

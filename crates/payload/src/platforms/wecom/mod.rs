@@ -1,5 +1,7 @@
 //! WeCom (企业微信) through the wkteam enterprise API: callbacks `{seq, token, message|event}`.
 
+pub mod endpoints;
+
 use crate::codec::Codec;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
@@ -9,36 +11,6 @@ use crate::text::literal::Literal;
 use std::collections::BTreeMap;
 
 use super::fields::{has_keys, id, nested_json, string};
-
-pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
-    let is_request = value.get("sessionId").is_some()
-        || has_keys(value, &["toId", "content"])
-        || has_keys(value, &["roomId", "content"])
-        || has_keys(value, &["toId", "fileId"])
-        || has_keys(value, &["roomId", "fileId"])
-        || has_keys(value, &["wxId", "messageId"]);
-    if is_request {
-        return request_events(value);
-    }
-    if !has_keys(value, &["seq", "token"]) {
-        return None;
-    }
-    if let Some(message) = value.get("message").filter(|m| m.is_object()) {
-        let kind = string(message, "type").unwrap_or_default();
-        return Some((
-            format!("wecom.callback.message.{kind}"),
-            vec![message_event(message)],
-        ));
-    }
-    if let Some(event) = value.get("event").filter(|e| e.is_object()) {
-        let kind = string(event, "event_type").unwrap_or_default();
-        return Some((
-            format!("wecom.callback.event.{kind}"),
-            event_events(event, &kind),
-        ));
-    }
-    None
-}
 
 fn message_event(message: &Literal) -> Event {
     let mut event = Event::new(EventType::Message, Platform::Wecom);
@@ -198,62 +170,6 @@ fn event_events(event: &Literal, kind: &str) -> Vec<Event> {
     }
 }
 
-/// wkteam answers `{code, msg, data}`: 200 = OK; 1001 (session) and 500 (failed) are errors.
-pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
-    use crate::outcome::{Outcome, id_text, json, not_json};
-    let Some(value) = json(body) else {
-        return not_json(body);
-    };
-    let code = id_text(&value["code"]);
-    let mut outcome = if code.as_deref() == Some("200") {
-        Outcome::ok()
-    } else {
-        Outcome::failed(
-            code,
-            value["msg"]
-                .as_str()
-                .unwrap_or("the platform refused the call"),
-        )
-    };
-    for key in ["messageId", "fileId", "timestamp"] {
-        if let Some(id) = id_text(&value["data"][key]) {
-            outcome.ids.insert(key.into(), id);
-        }
-    }
-    outcome
-}
-
-/// The configured send-text path (modelled on E云: `toId` or `roomId`, `content`); the server
-/// adds `sessionId`.
-pub fn send_text(
-    target: &crate::request::Target,
-    text: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let mut body = recipient(target)?;
-    body["content"] = text.into();
-    Ok(crate::request::Call::json("/message/sendText", &body, None))
-}
-
-/// `message/cancelMsg` with the messageId the send answered.
-pub fn recall(
-    target: &crate::request::Target,
-    platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::{Call, ComposeError};
-    let message_id = platform_ids.get("messageId").ok_or(ComposeError::Missing(
-        "the messageId wkteam gave the message",
-    ))?;
-    let wx_id = target
-        .peer_id
-        .clone()
-        .unwrap_or_else(|| target.conversation_id.clone());
-    Ok(Call::json(
-        "/message/cancelMsg",
-        &serde_json::json!({ "wxId": wx_id, "messageId": message_id }),
-        None,
-    ))
-}
-
 /// Our own requests: a send (`toId`/`roomId` + `content`) or a cancel (`messageId`).
 fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
     if let Some(message_id) = id(value, "messageId") {
@@ -301,31 +217,6 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
     Some((schema.into(), vec![event]))
 }
 
-/// The configured send-image path with the uploaded file's id.
-pub fn send_image(
-    target: &crate::request::Target,
-    image: &crate::request::Attachment,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let mut body = recipient(target)?;
-    body["fileId"] = image.id.clone().into();
-    Ok(crate::request::Call::json(
-        "/message/sendImage",
-        &body,
-        None,
-    ))
-}
-
-/// The configured send-file path with the uploaded file's id and name.
-pub fn send_file(
-    target: &crate::request::Target,
-    file: &crate::request::Attachment,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let mut body = recipient(target)?;
-    body["fileId"] = file.id.clone().into();
-    body["fileName"] = file.name.clone().into();
-    Ok(crate::request::Call::json("/message/sendFile", &body, None))
-}
-
 /// `roomId` for a group, else the customer's `toId`.
 fn recipient(
     target: &crate::request::Target,
@@ -350,11 +241,60 @@ impl Codec for Wecom {
         Platform::Wecom
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
-        recognize_literal(value)
+        let is_request = value.get("sessionId").is_some()
+            || has_keys(value, &["toId", "content"])
+            || has_keys(value, &["roomId", "content"])
+            || has_keys(value, &["toId", "fileId"])
+            || has_keys(value, &["roomId", "fileId"])
+            || has_keys(value, &["wxId", "messageId"]);
+        if is_request {
+            return request_events(value);
+        }
+        if !has_keys(value, &["seq", "token"]) {
+            return None;
+        }
+        if let Some(message) = value.get("message").filter(|m| m.is_object()) {
+            let kind = string(message, "type").unwrap_or_default();
+            return Some((
+                format!("wecom.callback.message.{kind}"),
+                vec![message_event(message)],
+            ));
+        }
+        if let Some(event) = value.get("event").filter(|e| e.is_object()) {
+            let kind = string(event, "event_type").unwrap_or_default();
+            return Some((
+                format!("wecom.callback.event.{kind}"),
+                event_events(event, &kind),
+            ));
+        }
+        None
     }
+    /// wkteam answers `{code, msg, data}`: 200 = OK; 1001 (session) and 500 (failed) are errors.
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        outcome(body)
+        use crate::outcome::{Outcome, id_text, json, not_json};
+        let Some(value) = json(body) else {
+            return not_json(body);
+        };
+        let code = id_text(&value["code"]);
+        let mut outcome = if code.as_deref() == Some("200") {
+            Outcome::ok()
+        } else {
+            Outcome::failed(
+                code,
+                value["msg"]
+                    .as_str()
+                    .unwrap_or("the platform refused the call"),
+            )
+        };
+        for key in ["messageId", "fileId", "timestamp"] {
+            if let Some(id) = id_text(&value["data"][key]) {
+                outcome.ids.insert(key.into(), id);
+            }
+        }
+        outcome
     }
+    /// The configured send-text path (modelled on E云: `toId` or `roomId`, `content`); the server
+    /// adds `sessionId`.
     fn send_text(
         &self,
         target: &Target,
@@ -362,24 +302,46 @@ impl Codec for Wecom {
         _quote: Option<&str>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_text(target, text)
+        let mut body = recipient(target)?;
+        body["content"] = text.into();
+        Ok(crate::request::Call::json(
+            endpoints::SEND_TEXT.path,
+            &body,
+            None,
+        ))
     }
+    /// The configured send-image path with the uploaded file's id.
     fn send_image(
         &self,
         target: &Target,
         image: &Attachment,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_image(target, image)
+        let mut body = recipient(target)?;
+        body["fileId"] = image.id.clone().into();
+        Ok(crate::request::Call::json(
+            endpoints::SEND_IMAGE.path,
+            &body,
+            None,
+        ))
     }
+    /// The configured send-file path with the uploaded file's id and name.
     fn send_file(
         &self,
         target: &Target,
         file: &Attachment,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_file(target, file)
+        let mut body = recipient(target)?;
+        body["fileId"] = file.id.clone().into();
+        body["fileName"] = file.name.clone().into();
+        Ok(crate::request::Call::json(
+            endpoints::SEND_FILE.path,
+            &body,
+            None,
+        ))
     }
+    /// `message/cancelMsg` with the messageId the send answered.
     fn recall(
         &self,
         target: &Target,
@@ -387,6 +349,18 @@ impl Codec for Wecom {
         platform_ids: &BTreeMap<String, String>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        recall(target, platform_ids)
+        use crate::request::{Call, ComposeError};
+        let message_id = platform_ids.get("messageId").ok_or(ComposeError::Missing(
+            "the messageId wkteam gave the message",
+        ))?;
+        let wx_id = target
+            .peer_id
+            .clone()
+            .unwrap_or_else(|| target.conversation_id.clone());
+        Ok(Call::json(
+            endpoints::CANCEL_MSG.path,
+            &serde_json::json!({ "wxId": wx_id, "messageId": message_id }),
+            None,
+        ))
     }
 }

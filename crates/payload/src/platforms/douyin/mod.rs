@@ -1,6 +1,8 @@
 //! Douyin (抖音): Open Platform webhooks and API bodies (JSON), and the internal IM protocol
 //! (protobuf, or protobufjs console dumps of it).
 
+pub mod endpoints;
+
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use prost::Message;
 
@@ -13,43 +15,6 @@ use crate::text::literal::Literal;
 use std::collections::BTreeMap;
 
 use super::fields::{has_keys, id, nested_json, string};
-
-pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
-    if let Some(event) = value.get("event").and_then(Literal::as_str)
-        && (value.get("content").is_some() || event == "verify_webhook")
-    {
-        return Some((
-            format!("douyin.webhook.{event}"),
-            webhook_events(value, event),
-        ));
-    }
-    if has_keys(value, &["image_id", "md5"]) {
-        return Some(("douyin.image_upload_response".into(), upload_events(value)));
-    }
-    if has_keys(
-        value,
-        &["conversation_id", "server_message_id", "message_type"],
-    ) {
-        let body = message_body_from_literal(value);
-        return Some(("douyin_im.MessageBody".into(), message_body_events(&body)));
-    }
-    if has_keys(value, &["conversation_id", "content"])
-        && (value.get("to_user_id").is_some() || value.get("msg_id").is_some())
-    {
-        return Some(("douyin.send_msg_request".into(), send_request_events(value)));
-    }
-    if has_keys(value, &["msg_id", "conversation_id", "conversation_type"]) {
-        let mut event = Event::new(EventType::Recall, Platform::Douyin);
-        event.conversation_id = id(value, "conversation_id");
-        event.target_message_id = id(value, "msg_id");
-        event.outgoing = Some(true);
-        return Some(("douyin.recall_msg_request".into(), vec![event]));
-    }
-    if value.at(&["data", "error_code"]).is_some() && value.at(&["extra", "logid"]).is_some() {
-        return Some(("douyin.api_response".into(), Vec::new()));
-    }
-    None
-}
 
 fn webhook_events(value: &Literal, event_name: &str) -> Vec<Event> {
     // Some events carry `content` as an object, others as a JSON-encoded string.
@@ -356,92 +321,6 @@ pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
     }
 }
 
-/// Open Platform answers: `data.error_code` 0 = OK, else `data.description`; `data.msg_id` kept.
-pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
-    use crate::outcome::{Outcome, id_text, json, not_json};
-    let Some(value) = json(body) else {
-        return not_json(body);
-    };
-    let data = &value["data"];
-    let code = id_text(&data["error_code"]).or_else(|| id_text(&value["extra"]["error_code"]));
-    let mut outcome = match code.as_deref() {
-        Some("0") | None if data.is_object() || value.get("image_id").is_some() => Outcome::ok(),
-        _ => Outcome::failed(
-            code,
-            data["description"]
-                .as_str()
-                .or(value["extra"]["description"].as_str())
-                .filter(|text| !text.is_empty())
-                .unwrap_or("the platform refused the call"),
-        ),
-    };
-    for key in ["msg_id", "image_id"] {
-        if let Some(id) = id_text(&data[key]).or_else(|| id_text(&value[key])) {
-            outcome.ids.insert(key.into(), id);
-        }
-    }
-    outcome
-}
-
-/// `im/send/msg`: answers the customer's latest message (Douyin allows replies within 24 h).
-pub fn send_text(
-    target: &crate::request::Target,
-    text: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::{Call, ComposeError};
-    let to_user_id = target
-        .peer_id
-        .clone()
-        .ok_or(ComposeError::Missing("the customer's open_id"))?;
-    let msg_id = target
-        .reply_to
-        .clone()
-        .ok_or(ComposeError::Missing("a customer message to answer"))?;
-    let body = serde_json::json!({
-        "msg_id": msg_id,
-        "conversation_id": target.conversation_id,
-        "to_user_id": to_user_id,
-        "content": { "msg_type": 1, "text": { "text": text } }
-    });
-    Ok(Call::json("/im/send/msg/", &body, None))
-}
-
-/// `im/recall/msg` with the msg_id the send answered.
-pub fn recall(
-    target: &crate::request::Target,
-    platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::{Call, ComposeError};
-    let msg_id = platform_ids
-        .get("msg_id")
-        .ok_or(ComposeError::Missing("the msg_id Douyin gave the message"))?;
-    let body = serde_json::json!({ "msg_id": msg_id, "conversation_id": target.conversation_id, "conversation_type": 1 });
-    Ok(Call::json("/im/recall/msg/", &body, None))
-}
-
-/// `im/send/msg` with `msg_type 2` and the uploaded `image_id` as `media_id`.
-pub fn send_image(
-    target: &crate::request::Target,
-    image: &crate::request::Attachment,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::{Call, ComposeError};
-    let to_user_id = target
-        .peer_id
-        .clone()
-        .ok_or(ComposeError::Missing("the customer's open_id"))?;
-    let msg_id = target
-        .reply_to
-        .clone()
-        .ok_or(ComposeError::Missing("a customer message to answer"))?;
-    let body = serde_json::json!({
-        "msg_id": msg_id,
-        "conversation_id": target.conversation_id,
-        "to_user_id": to_user_id,
-        "content": { "msg_type": 2, "image": { "media_id": image.id } }
-    });
-    Ok(Call::json("/im/send/msg/", &body, None))
-}
-
 /// Douyin in the payload core: webhooks (JSON and the IM protobuf), the open API's answers.
 pub struct Douyin;
 
@@ -450,7 +329,40 @@ impl Codec for Douyin {
         Platform::Douyin
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
-        recognize_literal(value)
+        if let Some(event) = value.get("event").and_then(Literal::as_str)
+            && (value.get("content").is_some() || event == "verify_webhook")
+        {
+            return Some((
+                format!("douyin.webhook.{event}"),
+                webhook_events(value, event),
+            ));
+        }
+        if has_keys(value, &["image_id", "md5"]) {
+            return Some(("douyin.image_upload_response".into(), upload_events(value)));
+        }
+        if has_keys(
+            value,
+            &["conversation_id", "server_message_id", "message_type"],
+        ) {
+            let body = message_body_from_literal(value);
+            return Some(("douyin_im.MessageBody".into(), message_body_events(&body)));
+        }
+        if has_keys(value, &["conversation_id", "content"])
+            && (value.get("to_user_id").is_some() || value.get("msg_id").is_some())
+        {
+            return Some(("douyin.send_msg_request".into(), send_request_events(value)));
+        }
+        if has_keys(value, &["msg_id", "conversation_id", "conversation_type"]) {
+            let mut event = Event::new(EventType::Recall, Platform::Douyin);
+            event.conversation_id = id(value, "conversation_id");
+            event.target_message_id = id(value, "msg_id");
+            event.outgoing = Some(true);
+            return Some(("douyin.recall_msg_request".into(), vec![event]));
+        }
+        if value.at(&["data", "error_code"]).is_some() && value.at(&["extra", "logid"]).is_some() {
+            return Some(("douyin.api_response".into(), Vec::new()));
+        }
+        None
     }
     fn owns_schema(&self, schema: &str) -> bool {
         matches!(schema.split_once('.'), Some(("douyin" | "douyin_im", _)))
@@ -458,9 +370,35 @@ impl Codec for Douyin {
     fn proto_events(&self, schema: &str, bytes: &[u8]) -> Vec<Event> {
         proto_events(schema, bytes)
     }
+    /// Open Platform answers: `data.error_code` 0 = OK, else `data.description`; `data.msg_id` kept.
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        outcome(body)
+        use crate::outcome::{Outcome, id_text, json, not_json};
+        let Some(value) = json(body) else {
+            return not_json(body);
+        };
+        let data = &value["data"];
+        let code = id_text(&data["error_code"]).or_else(|| id_text(&value["extra"]["error_code"]));
+        let mut outcome = match code.as_deref() {
+            Some("0") | None if data.is_object() || value.get("image_id").is_some() => {
+                Outcome::ok()
+            }
+            _ => Outcome::failed(
+                code,
+                data["description"]
+                    .as_str()
+                    .or(value["extra"]["description"].as_str())
+                    .filter(|text| !text.is_empty())
+                    .unwrap_or("the platform refused the call"),
+            ),
+        };
+        for key in ["msg_id", "image_id"] {
+            if let Some(id) = id_text(&data[key]).or_else(|| id_text(&value[key])) {
+                outcome.ids.insert(key.into(), id);
+            }
+        }
+        outcome
     }
+    /// `im/send/msg`: answers the customer's latest message (Douyin allows replies within 24 h).
     fn send_text(
         &self,
         target: &Target,
@@ -468,15 +406,46 @@ impl Codec for Douyin {
         _quote: Option<&str>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_text(target, text)
+        use crate::request::{Call, ComposeError};
+        let to_user_id = target
+            .peer_id
+            .clone()
+            .ok_or(ComposeError::Missing("the customer's open_id"))?;
+        let msg_id = target
+            .reply_to
+            .clone()
+            .ok_or(ComposeError::Missing("a customer message to answer"))?;
+        let body = serde_json::json!({
+            "msg_id": msg_id,
+            "conversation_id": target.conversation_id,
+            "to_user_id": to_user_id,
+            "content": { "msg_type": 1, "text": { "text": text } }
+        });
+        Ok(Call::json(endpoints::SEND_MSG.path, &body, None))
     }
+    /// `im/send/msg` with `msg_type 2` and the uploaded `image_id` as `media_id`.
     fn send_image(
         &self,
         target: &Target,
         image: &Attachment,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_image(target, image)
+        use crate::request::{Call, ComposeError};
+        let to_user_id = target
+            .peer_id
+            .clone()
+            .ok_or(ComposeError::Missing("the customer's open_id"))?;
+        let msg_id = target
+            .reply_to
+            .clone()
+            .ok_or(ComposeError::Missing("a customer message to answer"))?;
+        let body = serde_json::json!({
+            "msg_id": msg_id,
+            "conversation_id": target.conversation_id,
+            "to_user_id": to_user_id,
+            "content": { "msg_type": 2, "image": { "media_id": image.id } }
+        });
+        Ok(Call::json(endpoints::SEND_MSG.path, &body, None))
     }
     fn send_file(
         &self,
@@ -486,6 +455,7 @@ impl Codec for Douyin {
     ) -> Result<Call, ComposeError> {
         Err(ComposeError::Unsupported("sending files on Douyin"))
     }
+    /// `im/recall/msg` with the msg_id the send answered.
     fn recall(
         &self,
         target: &Target,
@@ -493,6 +463,11 @@ impl Codec for Douyin {
         platform_ids: &BTreeMap<String, String>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        recall(target, platform_ids)
+        use crate::request::{Call, ComposeError};
+        let msg_id = platform_ids
+            .get("msg_id")
+            .ok_or(ComposeError::Missing("the msg_id Douyin gave the message"))?;
+        let body = serde_json::json!({ "msg_id": msg_id, "conversation_id": target.conversation_id, "conversation_type": 1 });
+        Ok(Call::json(endpoints::RECALL_MSG.path, &body, None))
     }
 }

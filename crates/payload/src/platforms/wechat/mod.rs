@@ -1,5 +1,7 @@
 //! WeChat through wkteam E云管家: syncFinder pages, callbacks, and API bodies (JSON).
 
+pub mod endpoints;
+
 use crate::codec::Codec;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
@@ -9,35 +11,6 @@ use crate::text::literal::Literal;
 use std::collections::BTreeMap;
 
 use super::fields::{has_keys, id, string};
-
-pub fn recognize_literal(value: &Literal) -> Option<(String, Vec<Event>)> {
-    // E云 codes are strings ("1000"); Yunhu's JSON endpoints use numbers.
-    let string_code = value.get("code").and_then(Literal::as_str).is_some();
-    if let Some(list) = value.at(&["data", "list"]).and_then(Literal::as_array)
-        && string_code
-    {
-        let events = list.iter().filter_map(sync_item_event).collect();
-        return Some(("wechat.syncFinder.response".into(), events));
-    }
-    if has_keys(value, &["code", "message", "data"])
-        && matches!(
-            value.get("code").and_then(Literal::as_str),
-            Some("1000" | "1001")
-        )
-    {
-        return Some(("wechat.api_response".into(), Vec::new()));
-    }
-    if has_keys(value, &["messageType", "data"]) && value.get("wcId").is_some() {
-        let message_type = id(value, "messageType").unwrap_or_default();
-        let events = value.get("data").map(callback_event).into_iter().collect();
-        return Some((format!("wechat.callback.{message_type}"), events));
-    }
-    // Our requests: the server adds `wId`; as composed they carry `wcId` (and no messageType).
-    if value.get("wId").is_some() || value.get("wcId").is_some() {
-        return request_events(value);
-    }
-    None
-}
 
 /// One `data.list[]` item of a syncFinder page.
 fn sync_item_event(item: &Literal) -> Option<Event> {
@@ -212,88 +185,16 @@ fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
     Some((schema.into(), vec![event]))
 }
 
-/// E云 answers `{code: "1000" ok | "1001" fail, message, data}`; a send's `msgId`, `newMsgId` and
-/// `createTime` are kept (revokeMsg needs all three), and syncFinder's `keyBuff`.
-pub fn outcome(body: &[u8]) -> crate::outcome::Outcome {
-    use crate::outcome::{Outcome, id_text, json, not_json};
-    let Some(value) = json(body) else {
-        return not_json(body);
-    };
-    let code = id_text(&value["code"]);
-    let mut outcome = if code.as_deref() == Some("1000") {
-        Outcome::ok()
-    } else {
-        Outcome::failed(
-            code,
-            value["message"]
-                .as_str()
-                .unwrap_or("the platform refused the call"),
-        )
-    };
-    for key in ["msgId", "newMsgId", "createTime", "wcId", "keyBuff"] {
-        if let Some(id) = id_text(&value["data"][key]) {
-            outcome.ids.insert(key.into(), id);
-        }
-    }
-    outcome
-}
-
-/// `sendText {wcId, content}`; the server adds `wId`.
-pub fn send_text(
-    target: &crate::request::Target,
-    text: &str,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let body = serde_json::json!({ "wcId": target.conversation_id, "content": text });
-    Ok(crate::request::Call::json("/sendText", &body, None))
-}
-
-/// `revokeMsg` needs all three ids the send answered.
-pub fn recall(
-    target: &crate::request::Target,
-    platform_ids: &std::collections::BTreeMap<String, String>,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::{Call, ComposeError};
-    let number = |key: &'static str| -> Result<serde_json::Value, ComposeError> {
-        let text = platform_ids.get(key).ok_or(ComposeError::Missing(key))?;
-        // Exact: a 64-bit id stays the number it was.
-        serde_json::from_str::<serde_json::Number>(text)
-            .map(serde_json::Value::Number)
-            .map_err(|_| ComposeError::Missing(key))
-    };
-    let body = serde_json::json!({
-        "wcId": target.conversation_id,
-        "msgId": number("msgId")?,
-        "newMsgId": number("newMsgId")?,
-        "createTime": number("createTime")?,
-    });
-    Ok(Call::json("/revokeMsg", &body, None))
-}
-
-/// The pull of 视频号 private messages.
-const SYNC_FINDER_PATH: &str = "/syncFinder";
 /// The answer's id that says where the next `syncFinder` page starts.
 const SYNC_CURSOR: &str = "keyBuff";
 
 /// `syncFinder {keyBuff}`: the server adds `wId`; an empty keyBuff starts from the beginning.
 pub fn sync_finder(cursor: Option<&str>) -> crate::request::Call {
     crate::request::Call::json(
-        SYNC_FINDER_PATH,
+        endpoints::SYNC_FINDER.path,
         &serde_json::json!({ SYNC_CURSOR: cursor.unwrap_or_default() }),
         None,
     )
-}
-
-/// `sendFile {wcId, path: file URL, fileName}`: E云 fetches the file from the URL.
-pub fn send_file(
-    target: &crate::request::Target,
-    file: &crate::request::Attachment,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    let url = public_url(file, "a public file URL (E云 fetches files by URL)")?;
-    Ok(crate::request::Call::json(
-        "/sendFile",
-        &serde_json::json!({ "wcId": target.conversation_id, "path": url, "fileName": file.name }),
-        None,
-    ))
 }
 
 fn public_url(
@@ -306,20 +207,6 @@ fn public_url(
         .ok_or(crate::request::ComposeError::Missing(missing))
 }
 
-/// `sendImage2 {wcId, content: image URL}`: E云 takes a URL, not an upload.
-pub fn send_image(
-    target: &crate::request::Target,
-    image: &crate::request::Attachment,
-) -> Result<crate::request::Call, crate::request::ComposeError> {
-    use crate::request::Call;
-    let url = public_url(image, "a public image URL (E云 sends images by URL)")?;
-    Ok(Call::json(
-        "/sendImage2",
-        &serde_json::json!({ "wcId": target.conversation_id, "content": url }),
-        None,
-    ))
-}
-
 /// E云 (WeChat) in the payload core: its callbacks, `syncFinder` pages and its API's answers.
 pub struct Wechat;
 
@@ -328,21 +215,69 @@ impl Codec for Wechat {
         Platform::Wechat
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
-        recognize_literal(value)
+        // E云 codes are strings ("1000"); Yunhu's JSON endpoints use numbers.
+        let string_code = value.get("code").and_then(Literal::as_str).is_some();
+        if let Some(list) = value.at(&["data", "list"]).and_then(Literal::as_array)
+            && string_code
+        {
+            let events = list.iter().filter_map(sync_item_event).collect();
+            return Some(("wechat.syncFinder.response".into(), events));
+        }
+        if has_keys(value, &["code", "message", "data"])
+            && matches!(
+                value.get("code").and_then(Literal::as_str),
+                Some("1000" | "1001")
+            )
+        {
+            return Some(("wechat.api_response".into(), Vec::new()));
+        }
+        if has_keys(value, &["messageType", "data"]) && value.get("wcId").is_some() {
+            let message_type = id(value, "messageType").unwrap_or_default();
+            let events = value.get("data").map(callback_event).into_iter().collect();
+            return Some((format!("wechat.callback.{message_type}"), events));
+        }
+        // Our requests: the server adds `wId`; as composed they carry `wcId` (and no messageType).
+        if value.get("wId").is_some() || value.get("wcId").is_some() {
+            return request_events(value);
+        }
+        None
     }
+    /// E云 answers `{code: "1000" ok | "1001" fail, message, data}`; a send's `msgId`, `newMsgId` and
+    /// `createTime` are kept (revokeMsg needs all three), and syncFinder's `keyBuff`.
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        outcome(body)
+        use crate::outcome::{Outcome, id_text, json, not_json};
+        let Some(value) = json(body) else {
+            return not_json(body);
+        };
+        let code = id_text(&value["code"]);
+        let mut outcome = if code.as_deref() == Some("1000") {
+            Outcome::ok()
+        } else {
+            Outcome::failed(
+                code,
+                value["message"]
+                    .as_str()
+                    .unwrap_or("the platform refused the call"),
+            )
+        };
+        for key in ["msgId", "newMsgId", "createTime", "wcId", "keyBuff"] {
+            if let Some(id) = id_text(&value["data"][key]) {
+                outcome.ids.insert(key.into(), id);
+            }
+        }
+        outcome
     }
     fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
         // A `syncFinder` page carries its items and the `keyBuff` the next page starts from.
-        let path = path.split('?').next().unwrap_or_default();
-        path.ends_with(SYNC_FINDER_PATH)
+        endpoints::SYNC_FINDER
+            .ends(path)
             .then_some(crate::codec::Listing {
                 schema: None,
                 page_of_conversation: None,
                 cursor: Some(SYNC_CURSOR),
             })
     }
+    /// `sendText {wcId, content}`; the server adds `wId`.
     fn send_text(
         &self,
         target: &Target,
@@ -350,27 +285,46 @@ impl Codec for Wechat {
         _quote: Option<&str>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_text(target, text)
+        let body = serde_json::json!({ "wcId": target.conversation_id, "content": text });
+        Ok(crate::request::Call::json(
+            endpoints::SEND_TEXT.path,
+            &body,
+            None,
+        ))
     }
+    /// `sendImage2 {wcId, content: image URL}`: E云 takes a URL, not an upload.
     fn send_image(
         &self,
         target: &Target,
         image: &Attachment,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_image(target, image)
+        use crate::request::Call;
+        let url = public_url(image, "a public image URL (E云 sends images by URL)")?;
+        Ok(Call::json(
+            endpoints::SEND_IMAGE2.path,
+            &serde_json::json!({ "wcId": target.conversation_id, "content": url }),
+            None,
+        ))
     }
+    /// `sendFile {wcId, path: file URL, fileName}`: E云 fetches the file from the URL.
     fn send_file(
         &self,
         target: &Target,
         file: &Attachment,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        send_file(target, file)
+        let url = public_url(file, "a public file URL (E云 fetches files by URL)")?;
+        Ok(crate::request::Call::json(
+            endpoints::SEND_FILE.path,
+            &serde_json::json!({ "wcId": target.conversation_id, "path": url, "fileName": file.name }),
+            None,
+        ))
     }
     fn sync(&self, cursor: Option<&str>) -> Result<Call, ComposeError> {
         Ok(sync_finder(cursor))
     }
+    /// `revokeMsg` needs all three ids the send answered.
     fn recall(
         &self,
         target: &Target,
@@ -378,6 +332,20 @@ impl Codec for Wechat {
         platform_ids: &BTreeMap<String, String>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
-        recall(target, platform_ids)
+        use crate::request::{Call, ComposeError};
+        let number = |key: &'static str| -> Result<serde_json::Value, ComposeError> {
+            let text = platform_ids.get(key).ok_or(ComposeError::Missing(key))?;
+            // Exact: a 64-bit id stays the number it was.
+            serde_json::from_str::<serde_json::Number>(text)
+                .map(serde_json::Value::Number)
+                .map_err(|_| ComposeError::Missing(key))
+        };
+        let body = serde_json::json!({
+            "wcId": target.conversation_id,
+            "msgId": number("msgId")?,
+            "newMsgId": number("newMsgId")?,
+            "createTime": number("createTime")?,
+        });
+        Ok(Call::json(endpoints::REVOKE_MSG.path, &body, None))
     }
 }

@@ -1,0 +1,13 @@
+//! wkteam WeCom's endpoints. The send and upload paths are configuration (wkteam does not
+//! publish them); these are the defaults, and the paths the sandbox answers.
+
+use crate::endpoint::Endpoint;
+
+pub const SEND_TEXT: Endpoint = Endpoint::post("/message/sendText");
+pub const SEND_IMAGE: Endpoint = Endpoint::post("/message/sendImage");
+pub const SEND_FILE: Endpoint = Endpoint::post("/message/sendFile");
+pub const UPLOAD: Endpoint = Endpoint::post("/message/upload");
+/// Recall (its path is not configuration).
+pub const CANCEL_MSG: Endpoint = Endpoint::post("/message/cancelMsg");
+
+pub const ALL: &[Endpoint] = &[SEND_TEXT, SEND_IMAGE, SEND_FILE, UPLOAD, CANCEL_MSG];
