@@ -89,16 +89,19 @@ STORED="$(sqlite3 "$WORK/data/events.sqlite" 'select count(*) from events' 2>/de
 # The same intake with desks watching: 1 000 live streams, each sent every row. Measured at a
 # modest load (8 connections) too, where an acknowledgement's latency is not queueing.
 SSE_CLIENTS="${SSE_CLIENTS:-1000}"
+OPEN_LOOP_RATES="${OPEN_LOOP_RATES:-250 500 1000}"
+# The streams stay open for the two closed-loop runs and every open-loop rate, with room to spare.
+STREAM_SECONDS=$(( SECONDS_PER_RUN * ($(echo $OPEN_LOOP_RATES | wc -w) + 3) + 20 ))
 WEBHOOK='{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}'
 CONNECTIONS=8 run "intake, 8 conns, 0 live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
-"$CARGO_TARGET_DIR/release/examples/sse_clients" "$BASE" "$COOKIE" "$SSE_CLIENTS" $((SECONDS_PER_RUN * 6 + 20)) > "$WORK/sse.out" &
+"$CARGO_TARGET_DIR/release/examples/sse_clients" "$BASE" "$COOKIE" "$SSE_CLIENTS" "$STREAM_SECONDS" > "$WORK/sse.out" &
 SSE_PID=$!
 for _ in $(seq 100); do grep -q "live streams open" "$WORK/sse.out" 2>/dev/null && break; sleep 0.1; done
 sleep 1
 CONNECTIONS=8 run "intake, 8 conns, $SSE_CLIENTS live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
 run "intake, $CONNECTIONS conns, $SSE_CLIENTS live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
 # Open loop: webhooks at a fixed rate, each timed from when it was due, beside the same streams.
-for RATE in ${OPEN_LOOP_RATES:-250 500 1000}; do
+for RATE in $OPEN_LOOP_RATES; do
   printf '%-34s ' "intake at $RATE/s, $SSE_CLIENTS streams"
   "$CARGO_TARGET_DIR/release/examples/open_loop" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" "$RATE" "$SECONDS_PER_RUN" 16
 done

@@ -27,14 +27,18 @@ async fn main() -> std::io::Result<()> {
         "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    let total = (rate * seconds) as usize;
+    let total = ((rate * seconds) as usize).max(1);
     let interval = Duration::from_secs_f64(1.0 / rate);
+    let mut sockets = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        sockets.push(connect(address).await?);
+    }
+    // The schedule starts once every connection is open: connecting is not a request's wait.
     let start = Instant::now() + Duration::from_millis(100);
     let mut tasks = Vec::new();
-    for connection in 0..connections {
-        let mut socket = TcpStream::connect(address).await?;
-        socket.set_nodelay(true)?;
+    for (connection, mut socket) in sockets.into_iter().enumerate() {
         let request = request.clone();
+        let address = address.to_owned();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0usize;
@@ -42,10 +46,22 @@ async fn main() -> std::io::Result<()> {
             for index in (connection..total).step_by(connections) {
                 let due = start + interval * index as u32;
                 tokio::time::sleep_until(due.into()).await;
-                let ok = socket.write_all(request.as_bytes()).await.is_ok()
-                    && read_answer(&mut socket, &mut buffer).await == Some(true);
-                failures += usize::from(!ok);
-                latencies.push(due.elapsed());
+                let answer = match socket.write_all(request.as_bytes()).await {
+                    Ok(()) => read_answer(&mut socket, &mut buffer).await,
+                    Err(_) => None,
+                };
+                match answer {
+                    Some(true) => latencies.push(due.elapsed()),
+                    Some(false) => failures += 1,
+                    // A broken connection fails this request; the next one gets a new connection.
+                    None => {
+                        failures += 1;
+                        match connect(&address).await {
+                            Ok(fresh) => socket = fresh,
+                            Err(_) => break,
+                        }
+                    }
+                }
             }
             (latencies, failures)
         }));
@@ -59,12 +75,16 @@ async fn main() -> std::io::Result<()> {
     }
     let elapsed = start.elapsed().as_secs_f64();
     latencies.sort_unstable();
+    if latencies.is_empty() {
+        println!("offered {rate:.0}/s: no request succeeded ({failures} failed)");
+        return Ok(());
+    }
     let at = |quantile: f64| {
         let index = ((latencies.len() as f64 * quantile) as usize).min(latencies.len() - 1);
         latencies[index].as_secs_f64() * 1000.0
     };
     println!(
-        "offered {rate:.0}/s for {seconds:.0} s over {connections} connections: {} requests in {elapsed:.1} s, {failures} not 2xx; from due time p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "offered {rate:.0}/s for {seconds:.0} s over {connections} connections: {} answered 2xx in {elapsed:.1} s, {failures} failed (not in the latencies); from due time p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         latencies.len(),
         at(0.50),
         at(0.90),
@@ -74,7 +94,15 @@ async fn main() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads one HTTP/1.1 answer (headers, then a `Content-Length` body); `Some(true)` for a 2xx.
+async fn connect(address: &str) -> std::io::Result<TcpStream> {
+    let socket = TcpStream::connect(address).await?;
+    socket.set_nodelay(true)?;
+    Ok(socket)
+}
+
+/// Reads one HTTP/1.1 answer (headers, then a `Content-Length` body): `Some(true)` for a 2xx,
+/// `Some(false)` for another status, `None` when the connection can carry no further request
+/// (closed, or an answer without a length, which could not be told from the next one).
 async fn read_answer(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<bool> {
     buffer.clear();
     let mut chunk = [0u8; 4096];
@@ -84,8 +112,7 @@ async fn read_answer(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<boo
             let length: usize = head
                 .lines()
                 .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|value| value.trim().parse().ok())
-                .unwrap_or(0);
+                .and_then(|value| value.trim().parse().ok())?;
             while buffer.len() < end + 4 + length {
                 let read = socket.read(&mut chunk).await.ok()?;
                 if read == 0 {

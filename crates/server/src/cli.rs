@@ -75,9 +75,8 @@ pub struct InspectArgs {
 }
 
 fn parse_platform(id: &str) -> Result<switchboard_payload::Platform, String> {
-    switchboard_payload::Platform::from_id(id).ok_or_else(|| {
-        format!("unknown platform {id:?}; expected yunhu, douyin, wecom, mixin or wechat")
-    })
+    id.parse()
+        .map_err(|error: switchboard_protocol::UnknownPlatform| error.to_string())
 }
 
 fn parse_format(id: &str) -> Result<switchboard_payload::unwrap::Format, String> {

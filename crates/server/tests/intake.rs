@@ -161,6 +161,8 @@ async fn wrong_secrets_are_rejected_and_bodies_kept_even_when_malformed() {
         .await
         .unwrap();
     assert_eq!(unknown.status(), 404);
+    let answer: serde_json::Value = unknown.json().await.unwrap();
+    assert_eq!(answer["error"], "platform \"telegram\" is not configured");
 
     let events = events_beyond_seed(&client, &server).await;
     let summary: Vec<(String, String)> = events

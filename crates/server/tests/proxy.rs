@@ -283,6 +283,8 @@ async fn disallowed_paths_and_methods_get_403_and_nothing_is_sent() {
         .await
         .unwrap();
     assert_eq!(unknown.status(), 404);
+    let answer: serde_json::Value = unknown.json().await.unwrap();
+    assert_eq!(answer["error"], "platform \"telegram\" is not configured");
     assert_eq!(
         outbound_count(&all_events(&client, &server).await),
         before,

@@ -19,8 +19,6 @@ use crate::state::{AppState, Append};
 
 /// Request headers the browser may pass upstream; everything else (cookies first) stays here.
 const FORWARDED_REQUEST_HEADERS: &[&str] = &["content-type", "accept"];
-/// The desk's notes on a call, kept in the log row only: which conversation a send belongs to
-/// (some platforms' requests do not say), and the bubble it answers.
 /// Longest upstream body quoted back in an error.
 const QUOTED_BODY_LIMIT: usize = 4096;
 

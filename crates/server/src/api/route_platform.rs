@@ -21,19 +21,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RoutePlatform {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|error| ApiError::new(StatusCode::NOT_FOUND, error.body_text()))?;
-        let id = params
-            .iter()
-            .find(|(name, _)| *name == "platform")
-            .map(|(_, value)| value)
-            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "this route names no platform"))?;
+        let id = segment(parts, state).await?;
         id.parse()
             .map(RoutePlatform)
-            .map_err(|error: switchboard_protocol::UnknownPlatform| {
-                ApiError::new(StatusCode::NOT_FOUND, error.to_string())
-            })
+            .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, format!("no such platform: {id:?}")))
     }
 }
 
@@ -45,17 +36,28 @@ impl FromRequestParts<AppState> for Configured {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let RoutePlatform(platform) = RoutePlatform::from_request_parts(parts, state).await?;
-        state
-            .platforms
-            .get(platform)
-            .cloned()
+        let id = segment(parts, state).await?;
+        id.parse::<Platform>()
+            .ok()
+            .and_then(|platform| state.platforms.get(platform).cloned())
             .map(Configured)
             .ok_or_else(|| {
                 ApiError::new(
                     StatusCode::NOT_FOUND,
-                    format!("platform \"{platform}\" is not configured"),
+                    format!("platform {id:?} is not configured"),
                 )
             })
     }
+}
+
+/// The route's `{platform}` segment as it came.
+async fn segment<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String, ApiError> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|error| ApiError::new(StatusCode::NOT_FOUND, error.body_text()))?;
+    params
+        .iter()
+        .find(|(name, _)| *name == "platform")
+        .map(|(_, value)| value.to_owned())
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "this route names no platform"))
 }

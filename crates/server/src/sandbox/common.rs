@@ -7,6 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 
+/// Credentials the sandbox hands out and checks. Not secrets: the sandbox is loopback-only
+/// and emulates; still, the leak tests prove none of them reaches a response or the log.
 pub mod credentials {
     pub const YUNHU_USER_TOKEN: &str = "sandbox-yunhu-user-token-5b0e";
     pub const YUNHU_BOT_TOKEN: &str = "sandbox-yunhu-bot-token-91c2";
@@ -28,7 +30,7 @@ pub fn mixin_signing_key() -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
-/// A running sandbox.
+/// An emulator's refusal, already in the platform's own error shape (boxed: a response is big).
 pub struct Refused(Box<axum::response::Response>);
 
 impl From<axum::response::Response> for Refused {

@@ -26,16 +26,15 @@ use switchboard_payload::platforms::wecom::endpoints as wecom_endpoints;
 
 use crate::config::{self, Config};
 
-/// Credentials the sandbox hands out and checks. Not secrets: the sandbox is loopback-only
-/// and emulates; still, the leak tests prove none of them reaches a response or the log.
+/// A running sandbox.
 pub struct Sandbox {
     /// `http://127.0.0.1:PORT`, the root every emulator hangs under.
     pub base_url: String,
     pub state: Arc<State>,
 }
 
-/// Every emulator's state, each behind its own lock.
-/// Each emulator's store, shared with the simulated customer (who writes into them).
+/// Every emulator's store, each behind its own lock, shared with the simulated customer (who
+/// writes into them).
 #[derive(Default)]
 pub struct State {
     pub yunhu: Arc<Mutex<yunhu::Store>>,
@@ -47,7 +46,6 @@ pub struct State {
     pub intake: Arc<Mutex<Option<String>>>,
 }
 
-/// An emulator's refusal, already in the platform's own error shape (boxed: a response is big).
 impl Sandbox {
     /// Binds a loopback port and serves every emulator on it.
     pub async fn start() -> anyhow::Result<Sandbox> {
