@@ -658,9 +658,9 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
     assert_eq!(before.as_deref(), Some("newest"));
 
     // The desk's request, as the proxy logs it (with the desk's note of the conversation).
-    let call =
-        switchboard_payload::compose::earlier_messages(Platform::Yunhu, &target, before.as_deref())
-            .unwrap();
+    let call = switchboard_payload::platforms::of(Platform::Yunhu)
+        .earlier_messages(&target, before.as_deref())
+        .unwrap();
     let mut request = outbound(
         3,
         "yunhu",
@@ -748,7 +748,9 @@ fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
                 "isSender": sender, "msgSessionId": "", "seq": 1 }
         })
     };
-    let call = switchboard_payload::compose::sync(Platform::Wechat, None).unwrap();
+    let call = switchboard_payload::platforms::of(Platform::Wechat)
+        .sync(None)
+        .unwrap();
     desk.apply(&outbound(
         2,
         "wechat",
@@ -846,7 +848,8 @@ fn linked_log() -> Vec<Row> {
         }}))
         .unwrap()
     };
-    let sync = switchboard_payload::compose::sync(Platform::Wechat, None)
+    let sync = switchboard_payload::platforms::of(Platform::Wechat)
+        .sync(None)
         .unwrap()
         .body;
     let mut log = vec![

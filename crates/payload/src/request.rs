@@ -15,6 +15,24 @@ pub struct Target {
     pub reply_to: Option<String>,
 }
 
+impl Target {
+    /// A conversation of `kind`, with the customer's id where the platform needs it and the
+    /// message a reply answers where it must answer one.
+    pub fn new(
+        conversation_id: &str,
+        kind: ConversationKind,
+        peer_id: Option<&str>,
+        reply_to: Option<&str>,
+    ) -> Target {
+        Target {
+            conversation_id: conversation_id.to_owned(),
+            kind: Some(kind),
+            peer_id: peer_id.map(str::to_owned),
+            reply_to: reply_to.map(str::to_owned),
+        }
+    }
+}
+
 /// One upstream call: what goes to `/api/proxy/{platform}{path}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {

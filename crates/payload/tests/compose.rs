@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use switchboard_payload::compose::{self, ComposeError, Target};
 use switchboard_payload::event::{ContentKind, ConversationKind, EventType};
+use switchboard_payload::platforms;
 use switchboard_payload::{Event, Options, Platform, inspect};
 
 fn decode(platform: Platform, call: &compose::Call) -> Vec<Event> {
@@ -20,15 +21,6 @@ fn decode(platform: Platform, call: &compose::Call) -> Vec<Event> {
     inspect(&call.body, &options).events
 }
 
-fn target(id: &str, kind: ConversationKind, peer: Option<&str>, reply_to: Option<&str>) -> Target {
-    Target {
-        conversation_id: id.into(),
-        kind: Some(kind),
-        peer_id: peer.map(str::to_owned),
-        reply_to: reply_to.map(str::to_owned),
-    }
-}
-
 const FRESH: &str = "6f1d1c2e-0b7a-4a51-9f1e-1c2d3e4f5a6b";
 
 #[test]
@@ -36,19 +28,19 @@ fn text_messages_round_trip_on_every_platform() {
     let cases = [
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Direct, None, None),
+            Target::new("5180273", ConversationKind::Direct, None, None),
             "/v1/msg/send-message",
             "5180273",
         ),
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
             "/open-apis/v1/bot/send",
             "5180273",
         ),
         (
             Platform::Douyin,
-            target(
+            Target::new(
                 "@conv",
                 ConversationKind::Direct,
                 Some("open_b"),
@@ -59,32 +51,33 @@ fn text_messages_round_trip_on_every_platform() {
         ),
         (
             Platform::Wecom,
-            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
             "/message/sendText",
             "7881",
         ),
         (
             Platform::Wecom,
-            target("room-9", ConversationKind::Group, None, None),
+            Target::new("room-9", ConversationKind::Group, None, None),
             "/message/sendText",
             "room-9",
         ),
         (
             Platform::Mixin,
-            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
             "/messages",
             "c354135b",
         ),
         (
             Platform::Wechat,
-            target("wxid_a", ConversationKind::Direct, None, None),
+            Target::new("wxid_a", ConversationKind::Direct, None, None),
             "/sendText",
             "wxid_a",
         ),
     ];
     for (platform, target, path, conversation) in cases {
-        let call =
-            compose::send_text(platform, &target, "您好，订单已发出 ✓", None, FRESH).unwrap();
+        let call = platforms::of(platform)
+            .send_text(&target, "您好，订单已发出 ✓", None, FRESH)
+            .unwrap();
         assert_eq!(call.path, path, "{platform:?}");
         let events = decode(platform, &call);
         assert_eq!(events.len(), 1, "{platform:?} {path}: {events:?}");
@@ -124,35 +117,35 @@ fn recalls_round_trip_naming_the_right_message() {
     let cases = [
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Direct, None, None),
+            Target::new("5180273", ConversationKind::Direct, None, None),
             "m1",
             ids(&[]),
             "m1",
         ),
         (
             Platform::Douyin,
-            target("@conv", ConversationKind::Direct, Some("open_b"), None),
+            Target::new("@conv", ConversationKind::Direct, Some("open_b"), None),
             "seq:9:0",
             ids(&[("msg_id", "5909614008769604401")]),
             "5909614008769604401",
         ),
         (
             Platform::Wecom,
-            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
             "seq:9:0",
             ids(&[("messageId", "7402180424960121811")]),
             "7402180424960121811",
         ),
         (
             Platform::Mixin,
-            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
             "0f6c7898-060d-4f43-9fb9-d6786fc5be62",
             ids(&[]),
             "0f6c7898-060d-4f43-9fb9-d6786fc5be62",
         ),
         (
             Platform::Wechat,
-            target("wxid_a", ConversationKind::Direct, None, None),
+            Target::new("wxid_a", ConversationKind::Direct, None, None),
             "seq:9:0",
             ids(&[
                 ("msgId", "1000001"),
@@ -163,7 +156,9 @@ fn recalls_round_trip_naming_the_right_message() {
         ),
     ];
     for (platform, target, message_id, platform_ids, expected_target) in cases {
-        let call = compose::recall(platform, &target, message_id, &platform_ids, FRESH).unwrap();
+        let call = platforms::of(platform)
+            .recall(&target, message_id, &platform_ids, FRESH)
+            .unwrap();
         let events = decode(platform, &call);
         let recall = events
             .iter()
@@ -176,18 +171,18 @@ fn recalls_round_trip_naming_the_right_message() {
         );
     }
     // E云's newMsgId goes out as the exact number, not a rounded float.
-    let wechat = compose::recall(
-        Platform::Wechat,
-        &target("wxid_a", ConversationKind::Direct, None, None),
-        "x",
-        &ids(&[
-            ("msgId", "1"),
-            ("newMsgId", "3876235366388279544"),
-            ("createTime", "2"),
-        ]),
-        FRESH,
-    )
-    .unwrap();
+    let wechat = platforms::of(Platform::Wechat)
+        .recall(
+            &Target::new("wxid_a", ConversationKind::Direct, None, None),
+            "x",
+            &ids(&[
+                ("msgId", "1"),
+                ("newMsgId", "3876235366388279544"),
+                ("createTime", "2"),
+            ]),
+            FRESH,
+        )
+        .unwrap();
     assert!(
         String::from_utf8(wechat.body)
             .unwrap()
@@ -197,19 +192,19 @@ fn recalls_round_trip_naming_the_right_message() {
 
 #[test]
 fn what_a_platform_cannot_do_is_said_not_guessed() {
-    let no_peer = target("@conv", ConversationKind::Direct, None, Some("@m1"));
+    let no_peer = Target::new("@conv", ConversationKind::Direct, None, Some("@m1"));
     assert_eq!(
-        compose::send_text(Platform::Douyin, &no_peer, "x", None, FRESH),
+        platforms::of(Platform::Douyin).send_text(&no_peer, "x", None, FRESH),
         Err(ComposeError::Missing("the customer's open_id"))
     );
-    let no_answer = target("@conv", ConversationKind::Direct, Some("open_b"), None);
+    let no_answer = Target::new("@conv", ConversationKind::Direct, Some("open_b"), None);
     assert!(matches!(
-        compose::send_text(Platform::Douyin, &no_answer, "x", None, FRESH),
+        platforms::of(Platform::Douyin).send_text(&no_answer, "x", None, FRESH),
         Err(ComposeError::Missing(_))
     ));
-    let wechat = target("wxid_a", ConversationKind::Direct, None, None);
+    let wechat = Target::new("wxid_a", ConversationKind::Direct, None, None);
     assert!(matches!(
-        compose::recall(Platform::Wechat, &wechat, "x", &BTreeMap::new(), FRESH),
+        platforms::of(Platform::Wechat).recall(&wechat, "x", &BTreeMap::new(), FRESH),
         Err(ComposeError::Missing("msgId"))
     ));
 }
@@ -217,8 +212,10 @@ fn what_a_platform_cannot_do_is_said_not_guessed() {
 #[test]
 fn a_bot_recall_is_a_recall_by_its_path() {
     let ids: BTreeMap<String, String> = [("msgId".to_owned(), "bot-msg-1".to_owned())].into();
-    let target = target("5180273", ConversationKind::Bot, Some("5180273"), None);
-    let call = compose::recall(Platform::Yunhu, &target, "seq:1:0", &ids, FRESH).unwrap();
+    let target = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let call = platforms::of(Platform::Yunhu)
+        .recall(&target, "seq:1:0", &ids, FRESH)
+        .unwrap();
     assert_eq!(call.path, "/open-apis/v1/bot/recall");
     assert!(
         decode(Platform::Yunhu, &call).is_empty(),
@@ -244,15 +241,15 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
     let cases = [
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Direct, None, None),
+            Target::new("5180273", ConversationKind::Direct, None, None),
         ),
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
         ),
         (
             Platform::Douyin,
-            target(
+            Target::new(
                 "@conv",
                 ConversationKind::Direct,
                 Some("open_b"),
@@ -261,19 +258,21 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
         ),
         (
             Platform::Wecom,
-            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
         ),
         (
             Platform::Mixin,
-            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
         ),
         (
             Platform::Wechat,
-            target("wxid_a", ConversationKind::Direct, None, None),
+            Target::new("wxid_a", ConversationKind::Direct, None, None),
         ),
     ];
     for (platform, target) in cases {
-        let call = compose::send_image(platform, &target, &image, FRESH).unwrap();
+        let call = platforms::of(platform)
+            .send_image(&target, &image, FRESH)
+            .unwrap();
         let events = if call.path.ends_with("bot/send") {
             decode(Platform::Yunhu, &call)
         } else {
@@ -298,9 +297,8 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
     }
     let no_url = compose::Attachment { url: None, ..image };
     assert!(matches!(
-        compose::send_image(
-            Platform::Wechat,
-            &target("wxid_a", ConversationKind::Direct, None, None),
+        platforms::of(Platform::Wechat).send_image(
+            &Target::new("wxid_a", ConversationKind::Direct, None, None),
             &no_url,
             FRESH
         ),
@@ -322,27 +320,29 @@ fn file_messages_round_trip_with_name_and_size() {
     let cases = [
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Group, None, None),
+            Target::new("5180273", ConversationKind::Group, None, None),
         ),
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
         ),
         (
             Platform::Wecom,
-            target("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
         ),
         (
             Platform::Mixin,
-            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
         ),
         (
             Platform::Wechat,
-            target("wxid_a", ConversationKind::Direct, None, None),
+            Target::new("wxid_a", ConversationKind::Direct, None, None),
         ),
     ];
     for (platform, target) in cases {
-        let call = compose::send_file(platform, &target, &file, FRESH).unwrap();
+        let call = platforms::of(platform)
+            .send_file(&target, &file, FRESH)
+            .unwrap();
         let events = decode(platform, &call);
         let content = events
             .first()
@@ -371,9 +371,8 @@ fn file_messages_round_trip_with_name_and_size() {
         }
     }
     assert!(matches!(
-        compose::send_file(
-            Platform::Douyin,
-            &target(
+        platforms::of(Platform::Douyin).send_file(
+            &Target::new(
                 "@conv",
                 ConversationKind::Direct,
                 Some("open_b"),
@@ -391,7 +390,7 @@ fn read_receipts_round_trip_and_exist_only_on_mixin() {
     let ids: Vec<String> = (0..150)
         .map(|n| format!("0f6c7898-060d-4f43-9fb9-{n:012}"))
         .collect();
-    let call = compose::read_receipts(Platform::Mixin, &ids).unwrap();
+    let call = platforms::of(Platform::Mixin).read_receipts(&ids).unwrap();
     assert_eq!(call.path, "/acknowledgements");
     let events = decode(Platform::Mixin, &call);
     assert_eq!(events.len(), 100, "Mixin takes at most 100: the newest");
@@ -401,15 +400,17 @@ fn read_receipts_round_trip_and_exist_only_on_mixin() {
         Some(ids[149].as_str())
     );
     assert_eq!(
-        compose::read_receipts(Platform::Douyin, &ids),
+        platforms::of(Platform::Douyin).read_receipts(&ids),
         Err(ComposeError::Unsupported("read receipts"))
     );
 }
 
 #[test]
 fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
-    let user = target("5180273", ConversationKind::Direct, None, None);
-    let call = compose::edit(Platform::Yunhu, &user, "m1", &BTreeMap::new(), "改好了").unwrap();
+    let user = Target::new("5180273", ConversationKind::Direct, None, None);
+    let call = platforms::of(Platform::Yunhu)
+        .edit(&user, "m1", &BTreeMap::new(), "改好了")
+        .unwrap();
     assert_eq!(call.path, "/v1/msg/edit-message");
     let events =
         switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
@@ -421,15 +422,17 @@ fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
     );
 
     let ids: BTreeMap<String, String> = [("msgId".to_owned(), "bot-1".to_owned())].into();
-    let bot = target("5180273", ConversationKind::Bot, Some("5180273"), None);
-    let call = compose::edit(Platform::Yunhu, &bot, "seq:1:0", &ids, "改好了").unwrap();
+    let bot = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let call = platforms::of(Platform::Yunhu)
+        .edit(&bot, "seq:1:0", &ids, "改好了")
+        .unwrap();
     assert_eq!(call.path, "/open-apis/v1/bot/edit");
     let events =
         switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
     assert_eq!(events[0].target_message_id.as_deref(), Some("bot-1"));
 
     assert_eq!(
-        compose::edit(Platform::Mixin, &user, "m1", &BTreeMap::new(), "x"),
+        platforms::of(Platform::Mixin).edit(&user, "m1", &BTreeMap::new(), "x"),
         Err(ComposeError::Unsupported("editing a sent message"))
     );
 }
@@ -438,8 +441,10 @@ fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
 fn history_requests_round_trip_and_exist_only_where_documented() {
     use prost::Message;
     use switchboard_payload::protobuf::yunhu::ListMessageRequest;
-    let group = target("big-group", ConversationKind::Group, None, None);
-    let call = compose::earlier_messages(Platform::Yunhu, &group, Some("a1b2c3d4")).unwrap();
+    let group = Target::new("big-group", ConversationKind::Group, None, None);
+    let call = platforms::of(Platform::Yunhu)
+        .earlier_messages(&group, Some("a1b2c3d4"))
+        .unwrap();
     assert_eq!(call.path, "/v1/msg/list-message");
     let request = ListMessageRequest::decode(call.body.as_slice()).unwrap();
     assert_eq!(
@@ -465,18 +470,20 @@ fn history_requests_round_trip_and_exist_only_where_documented() {
         inspection.schema.map(|matched| matched.name).as_deref(),
         Some("yunhu.ListMessageRequest")
     );
-    let bot = target("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let bot = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
     assert!(matches!(
-        compose::earlier_messages(Platform::Yunhu, &bot, None),
+        platforms::of(Platform::Yunhu).earlier_messages(&bot, None),
         Err(ComposeError::Unsupported(_))
     ));
     assert!(matches!(
-        compose::earlier_messages(Platform::Mixin, &group, None),
+        platforms::of(Platform::Mixin).earlier_messages(&group, None),
         Err(ComposeError::Unsupported(_))
     ));
 
-    let first = compose::sync(Platform::Wechat, None).unwrap();
-    let next = compose::sync(Platform::Wechat, Some("CgQIARAKEAA=")).unwrap();
+    let first = platforms::of(Platform::Wechat).sync(None).unwrap();
+    let next = platforms::of(Platform::Wechat)
+        .sync(Some("CgQIARAKEAA="))
+        .unwrap();
     assert_eq!(first.path, "/syncFinder");
     let body =
         |call: &compose::Call| serde_json::from_slice::<serde_json::Value>(&call.body).unwrap();
@@ -485,7 +492,7 @@ fn history_requests_round_trip_and_exist_only_where_documented() {
         body(&next),
         serde_json::json!({ "keyBuff": "CgQIARAKEAA=" })
     );
-    assert!(compose::sync(Platform::Yunhu, None).is_err());
+    assert!(platforms::of(Platform::Yunhu).sync(None).is_err());
 }
 
 #[test]
@@ -495,7 +502,7 @@ fn yunhu_batch_recalls_and_sequence_listings_round_trip() {
     use switchboard_payload::protobuf::yunhu::{
         ListMessageByMidSeqRequest, ListMessageBySeqRequest, RecallMsgRequest,
     };
-    let group = target("big-group", ConversationKind::Group, None, None);
+    let group = Target::new("big-group", ConversationKind::Group, None, None);
     let ids = vec!["m1".to_owned(), "m2".to_owned()];
     let call = yunhu::recall_batch(&group, &ids).unwrap();
     assert_eq!(call.path, "/v1/msg/recall-msg-batch");
@@ -546,19 +553,21 @@ fn markdown_messages_round_trip_where_platforms_render_them() {
     let cases = [
         (
             Platform::Yunhu,
-            target("big-group", ConversationKind::Group, None, None),
+            Target::new("big-group", ConversationKind::Group, None, None),
         ),
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Bot, Some("5180273"), None),
+            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
         ),
         (
             Platform::Mixin,
-            target("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
         ),
     ];
     for (platform, target) in cases {
-        let call = compose::send_markdown(platform, &target, markdown, None, FRESH).unwrap();
+        let call = platforms::of(platform)
+            .send_markdown(&target, markdown, None, FRESH)
+            .unwrap();
         let events = decode(platform, &call);
         let content = events[0].content.clone().unwrap();
         assert_eq!(
@@ -571,9 +580,8 @@ fn markdown_messages_round_trip_where_platforms_render_them() {
     }
     for platform in [Platform::Douyin, Platform::Wecom, Platform::Wechat] {
         assert!(matches!(
-            compose::send_markdown(
-                platform,
-                &target("c", ConversationKind::Direct, Some("p"), Some("m")),
+            platforms::of(platform).send_markdown(
+                &Target::new("c", ConversationKind::Direct, Some("p"), Some("m")),
                 markdown,
                 None,
                 FRESH

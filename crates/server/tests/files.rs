@@ -8,9 +8,10 @@ mod support;
 
 use support::{RunningServer, all_events, body_of, dist};
 use switchboard_payload::Platform;
-use switchboard_payload::compose::{self, Attachment, Call, Target};
+use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::{ContentKind, ConversationKind};
 use switchboard_payload::outcome::Outcome;
+use switchboard_payload::platforms;
 
 const PDF: &[u8] =
     b"%PDF-1.4\n% price list\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
@@ -69,15 +70,6 @@ async fn forward(
     )
 }
 
-fn target(id: &str, kind: ConversationKind, peer: Option<&str>) -> Target {
-    Target {
-        conversation_id: id.into(),
-        kind: Some(kind),
-        peer_id: peer.map(str::to_owned),
-        reply_to: None,
-    }
-}
-
 #[tokio::test]
 async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_them() {
     let data = tempfile::tempdir().unwrap();
@@ -88,27 +80,28 @@ async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_
     let cells = [
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Group, None),
+            Target::new("5180273", ConversationKind::Group, None, None),
         ),
         (
             Platform::Yunhu,
-            target("5180273", ConversationKind::Bot, Some("5180273")),
+            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
         ),
         (
             Platform::Wecom,
-            target("1688:7881", ConversationKind::Direct, Some("7881")),
+            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
         ),
         (
             Platform::Mixin,
-            target(
+            Target::new(
                 "c354135b-6e4b-3f1c-8a8b-2d5f4b9f7a10",
                 ConversationKind::Direct,
                 Some("e8e8cd79-cd40-4796-8c54-3a13cfe50115"),
+                None,
             ),
         ),
         (
             Platform::Wechat,
-            target("wxid_customer", ConversationKind::Direct, None),
+            Target::new("wxid_customer", ConversationKind::Direct, None, None),
         ),
     ];
     for (platform, target) in cells {
@@ -142,7 +135,9 @@ async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_
             upload(&client, &server, platform.id()).await
         };
         let fresh = uuid::Uuid::new_v4().to_string();
-        let call = compose::send_file(platform, &target, &file, &fresh).unwrap();
+        let call = platforms::of(platform)
+            .send_file(&target, &file, &fresh)
+            .unwrap();
         let (status, answered) = forward(&client, &server, platform, &call).await;
         assert!(
             status == 200 && answered.ok,
@@ -161,7 +156,9 @@ async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_
             ..file.clone()
         };
         let fresh = uuid::Uuid::new_v4().to_string();
-        let call = compose::send_file(platform, &target, &forged, &fresh).unwrap();
+        let call = platforms::of(platform)
+            .send_file(&target, &forged, &fresh)
+            .unwrap();
         let (_, refused) = forward(&client, &server, platform, &call).await;
         assert!(!refused.ok, "{platform:?} accepted a file never uploaded");
         assert!(

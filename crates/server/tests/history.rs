@@ -9,6 +9,7 @@ use support::{RunningServer, all_events, dist};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{self, Target};
 use switchboard_payload::event::ConversationKind;
+use switchboard_payload::platforms;
 use switchboard_payload::platforms::outcome;
 use switchboard_payload::protobuf::yunhu::{ListMessageRequest, ListMessageResponse};
 
@@ -45,7 +46,9 @@ async fn yunhu_pages_back_to_the_beginning_of_a_chat() {
     let mut before = "4f9c2a7be1d34c0f9a8e6b5d4c3b2a19".to_owned();
     let mut pages = Vec::new();
     loop {
-        let call = compose::earlier_messages(Platform::Yunhu, &target, Some(&before)).unwrap();
+        let call = platforms::of(Platform::Yunhu)
+            .earlier_messages(&target, Some(&before))
+            .unwrap();
         assert_eq!(
             ListMessageRequest::decode(call.body.as_slice())
                 .unwrap()
@@ -100,7 +103,9 @@ async fn e_yun_pulls_page_forward_and_find_a_lost_callback() {
     let mut cursor: Option<String> = None;
     let mut texts = Vec::new();
     for _ in 0..5 {
-        let call = compose::sync(Platform::Wechat, cursor.as_deref()).unwrap();
+        let call = platforms::of(Platform::Wechat)
+            .sync(cursor.as_deref())
+            .unwrap();
         let body = post(&client, &server, Platform::Wechat, &call).await;
         let answered = outcome(Platform::Wechat, &call.path, &body);
         assert!(answered.ok, "{answered:?}");

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use support::{RunningServer, all_events, dist};
 use switchboard_payload::Platform;
-use switchboard_payload::compose::{self, Attachment, Call, Target};
+use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::ConversationKind;
 use switchboard_payload::outcome::Outcome;
+use switchboard_payload::platforms;
 use switchboard_payload::platforms::outcome;
 use switchboard_payload::platforms::yunhu;
 use switchboard_server::sandbox::credentials::MIXIN_USER_ID;
@@ -117,15 +118,6 @@ impl Session {
     }
 }
 
-fn target(id: &str, kind: ConversationKind, peer: Option<&str>, reply_to: Option<&str>) -> Target {
-    Target {
-        conversation_id: id.into(),
-        kind: Some(kind),
-        peer_id: peer.map(str::to_owned),
-        reply_to: reply_to.map(str::to_owned),
-    }
-}
-
 fn fresh() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -149,21 +141,29 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
 
     // Yunhu, user API (protobuf), in the seed's direct chat.
     let yunhu = Platform::Yunhu;
-    let direct = target("7356666", ConversationKind::Direct, None, None);
-    let text = compose::send_text(yunhu, &direct, "您好", None, &fresh()).unwrap();
+    let direct = Target::new("7356666", ConversationKind::Direct, None, None);
+    let text = platforms::of(yunhu)
+        .send_text(&direct, "您好", None, &fresh())
+        .unwrap();
     session.accepted("yunhu send-message", yunhu, &text).await;
     let sent_id = text.message_id.clone().unwrap();
-    let call = compose::send_markdown(yunhu, &direct, "**已发货**", None, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .send_markdown(&direct, "**已发货**", None, &fresh())
+        .unwrap();
     session
         .accepted("yunhu send-message markdown", yunhu, &call)
         .await;
-    let nowhere = target("", ConversationKind::Direct, None, None);
-    let bad = compose::send_text(yunhu, &nowhere, "您好", None, &fresh()).unwrap();
+    let nowhere = Target::new("", ConversationKind::Direct, None, None);
+    let bad = platforms::of(yunhu)
+        .send_text(&nowhere, "您好", None, &fresh())
+        .unwrap();
     session
         .refused("yunhu send-message without chat_id", yunhu, &bad)
         .await;
     let image = session.upload_png("yunhu").await;
-    let call = compose::send_image(yunhu, &direct, &image, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .send_image(&direct, &image, &fresh())
+        .unwrap();
     session
         .accepted("yunhu send-message image", yunhu, &call)
         .await;
@@ -171,21 +171,31 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
         id: "ffffffffffffffffffffffffffffffff.png".into(),
         ..image.clone()
     };
-    let call = compose::send_image(yunhu, &direct, &never_uploaded, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .send_image(&direct, &never_uploaded, &fresh())
+        .unwrap();
     session
         .refused("yunhu image never uploaded", yunhu, &call)
         .await;
-    let call = compose::edit(yunhu, &direct, &sent_id, &no_ids, "您好！").unwrap();
+    let call = platforms::of(yunhu)
+        .edit(&direct, &sent_id, &no_ids, "您好！")
+        .unwrap();
     session.accepted("yunhu edit-message", yunhu, &call).await;
-    let call = compose::edit(yunhu, &direct, "no-such-message", &no_ids, "x").unwrap();
+    let call = platforms::of(yunhu)
+        .edit(&direct, "no-such-message", &no_ids, "x")
+        .unwrap();
     session
         .refused("yunhu edit of an unknown message", yunhu, &call)
         .await;
-    let call = compose::recall(yunhu, &direct, &sent_id, &no_ids, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .recall(&direct, &sent_id, &no_ids, &fresh())
+        .unwrap();
     session.accepted("yunhu recall-msg", yunhu, &call).await;
     let mut batch = Vec::new();
     for _ in 0..2 {
-        let call = compose::send_text(yunhu, &direct, "稍等", None, &fresh()).unwrap();
+        let call = platforms::of(yunhu)
+            .send_text(&direct, "稍等", None, &fresh())
+            .unwrap();
         session.accepted("yunhu send-message", yunhu, &call).await;
         batch.push(call.message_id.unwrap());
     }
@@ -212,14 +222,18 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
             .refused("a garbled listing request", yunhu, &garbled)
             .await;
     }
-    let theirs = compose::recall(yunhu, &direct, "7356666-history-000", &no_ids, &fresh()).unwrap();
+    let theirs = platforms::of(yunhu)
+        .recall(&direct, "7356666-history-000", &no_ids, &fresh())
+        .unwrap();
     session
         .refused("yunhu recall of the customer's message", yunhu, &theirs)
         .await;
 
     // Yunhu, bot API (JSON, ?token=).
-    let bot = target("5180273", ConversationKind::Bot, Some("5180273"), None);
-    let call = compose::send_text(yunhu, &bot, "机器人回复", None, &fresh()).unwrap();
+    let bot = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let call = platforms::of(yunhu)
+        .send_text(&bot, "机器人回复", None, &fresh())
+        .unwrap();
     let bot_ids = session.accepted("yunhu bot/send", yunhu, &call).await;
     assert!(bot_ids.contains_key("msgId"), "{bot_ids:?}");
     let call = json(
@@ -229,26 +243,40 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     session
         .refused("yunhu bot/send without recvId", yunhu, &call)
         .await;
-    let call = compose::send_markdown(yunhu, &bot, "**已发货**", None, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .send_markdown(&bot, "**已发货**", None, &fresh())
+        .unwrap();
     session
         .accepted("yunhu bot/send markdown", yunhu, &call)
         .await;
-    let call = compose::send_image(yunhu, &bot, &image, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .send_image(&bot, &image, &fresh())
+        .unwrap();
     session.accepted("yunhu bot/send image", yunhu, &call).await;
-    let call = compose::send_image(yunhu, &bot, &never_uploaded, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .send_image(&bot, &never_uploaded, &fresh())
+        .unwrap();
     session
         .refused("yunhu bot image never uploaded", yunhu, &call)
         .await;
-    let call = compose::edit(yunhu, &bot, "", &bot_ids, "改过的回复").unwrap();
+    let call = platforms::of(yunhu)
+        .edit(&bot, "", &bot_ids, "改过的回复")
+        .unwrap();
     session.accepted("yunhu bot/edit", yunhu, &call).await;
     let unknown_bot = BTreeMap::from([("msgId".to_owned(), "no-such-bot-message".to_owned())]);
-    let call = compose::edit(yunhu, &bot, "", &unknown_bot, "x").unwrap();
+    let call = platforms::of(yunhu)
+        .edit(&bot, "", &unknown_bot, "x")
+        .unwrap();
     session
         .refused("yunhu bot/edit of an unknown message", yunhu, &call)
         .await;
-    let call = compose::recall(yunhu, &bot, "", &bot_ids, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .recall(&bot, "", &bot_ids, &fresh())
+        .unwrap();
     session.accepted("yunhu bot/recall", yunhu, &call).await;
-    let call = compose::recall(yunhu, &bot, "", &unknown_bot, &fresh()).unwrap();
+    let call = platforms::of(yunhu)
+        .recall(&bot, "", &unknown_bot, &fresh())
+        .unwrap();
     session
         .refused("yunhu bot/recall of an unknown message", yunhu, &call)
         .await;
@@ -258,59 +286,71 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     let delivered = session.customer_writes("douyin").await;
     let received = delivered["message_id"].as_str().unwrap();
     let conversation = "@sandbox-conversation-_000sandbox-customer-c1";
-    let chat = target(
+    let chat = Target::new(
         conversation,
         ConversationKind::Direct,
         Some("_000sandbox-customer-c1"),
         Some(received),
     );
-    let call = compose::send_text(douyin, &chat, "您好", None, &fresh()).unwrap();
+    let call = platforms::of(douyin)
+        .send_text(&chat, "您好", None, &fresh())
+        .unwrap();
     let douyin_ids = session.accepted("douyin im/send/msg", douyin, &call).await;
-    let unanswerable = target(
+    let unanswerable = Target::new(
         conversation,
         ConversationKind::Direct,
         Some("_000sandbox-customer-c1"),
         Some("@never-received"),
     );
-    let call = compose::send_text(douyin, &unanswerable, "您好", None, &fresh()).unwrap();
+    let call = platforms::of(douyin)
+        .send_text(&unanswerable, "您好", None, &fresh())
+        .unwrap();
     session
         .refused("douyin reply to no customer message", douyin, &call)
         .await;
     let image = session.upload_png("douyin").await;
-    let call = compose::send_image(douyin, &chat, &image, &fresh()).unwrap();
+    let call = platforms::of(douyin)
+        .send_image(&chat, &image, &fresh())
+        .unwrap();
     session.accepted("douyin image", douyin, &call).await;
-    let call = compose::send_image(
-        douyin,
-        &chat,
-        &Attachment {
-            id: "@never".into(),
-            ..image
-        },
-        &fresh(),
-    )
-    .unwrap();
+    let call = platforms::of(douyin)
+        .send_image(
+            &chat,
+            &Attachment {
+                id: "@never".into(),
+                ..image
+            },
+            &fresh(),
+        )
+        .unwrap();
     session
         .refused("douyin image never uploaded", douyin, &call)
         .await;
-    let call = compose::recall(douyin, &chat, "", &douyin_ids, &fresh()).unwrap();
+    let call = platforms::of(douyin)
+        .recall(&chat, "", &douyin_ids, &fresh())
+        .unwrap();
     session
         .accepted("douyin im/recall/msg", douyin, &call)
         .await;
     let unknown = BTreeMap::from([("msg_id".to_owned(), "1".to_owned())]);
-    let call = compose::recall(douyin, &chat, "", &unknown, &fresh()).unwrap();
+    let call = platforms::of(douyin)
+        .recall(&chat, "", &unknown, &fresh())
+        .unwrap();
     session
         .refused("douyin recall of an unknown message", douyin, &call)
         .await;
 
     // WeCom through wkteam.
     let wecom = Platform::Wecom;
-    let pair = target(
+    let pair = Target::new(
         "1688:7881300012345678",
         ConversationKind::Direct,
         Some("7881300012345678"),
         None,
     );
-    let call = compose::send_text(wecom, &pair, "您好", None, &fresh()).unwrap();
+    let call = platforms::of(wecom)
+        .send_text(&pair, "您好", None, &fresh())
+        .unwrap();
     let wecom_ids = session.accepted("wecom sendText", wecom, &call).await;
     let call = json(
         "/message/sendText",
@@ -320,27 +360,33 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
         .refused("wecom sendText without a recipient", wecom, &call)
         .await;
     let image = session.upload_png("wecom").await;
-    let call = compose::send_image(wecom, &pair, &image, &fresh()).unwrap();
+    let call = platforms::of(wecom)
+        .send_image(&pair, &image, &fresh())
+        .unwrap();
     session.accepted("wecom sendImage", wecom, &call).await;
-    let call = compose::send_image(
-        wecom,
-        &pair,
-        &Attachment {
-            id: "sandbox-file-0".into(),
-            ..image
-        },
-        &fresh(),
-    )
-    .unwrap();
+    let call = platforms::of(wecom)
+        .send_image(
+            &pair,
+            &Attachment {
+                id: "sandbox-file-0".into(),
+                ..image
+            },
+            &fresh(),
+        )
+        .unwrap();
     session
         .refused("wecom image never uploaded", wecom, &call)
         .await;
-    let stranger = target("1688:1", ConversationKind::Direct, Some("1"), None);
-    let call = compose::recall(wecom, &stranger, "", &wecom_ids, &fresh()).unwrap();
+    let stranger = Target::new("1688:1", ConversationKind::Direct, Some("1"), None);
+    let call = platforms::of(wecom)
+        .recall(&stranger, "", &wecom_ids, &fresh())
+        .unwrap();
     session
         .refused("wecom cancelMsg naming someone else", wecom, &call)
         .await;
-    let call = compose::recall(wecom, &pair, "", &wecom_ids, &fresh()).unwrap();
+    let call = platforms::of(wecom)
+        .recall(&pair, "", &wecom_ids, &fresh())
+        .unwrap();
     session.accepted("wecom cancelMsg", wecom, &call).await;
 
     // Mixin: every call carries a fresh JWT the emulator verifies against the exact body.
@@ -348,49 +394,59 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     let customer = "11efbb75-e7fe-44d7-a14f-698535289310";
     let conversation =
         switchboard_payload::platforms::mixin::unique_conversation_id(MIXIN_USER_ID, customer);
-    let chat = target(
+    let chat = Target::new(
         &conversation,
         ConversationKind::Direct,
         Some(customer),
         None,
     );
-    let call = compose::send_text(mixin, &chat, "您好", None, &fresh()).unwrap();
+    let call = platforms::of(mixin)
+        .send_text(&chat, "您好", None, &fresh())
+        .unwrap();
     session.accepted("mixin PLAIN_TEXT", mixin, &call).await;
     let sent_id = call.message_id.clone().unwrap();
-    let call = compose::send_markdown(mixin, &chat, "**已发货**", None, &fresh()).unwrap();
+    let call = platforms::of(mixin)
+        .send_markdown(&chat, "**已发货**", None, &fresh())
+        .unwrap();
     session.accepted("mixin PLAIN_POST", mixin, &call).await;
-    let call = compose::send_text(mixin, &chat, "您好", None, "not-a-uuid").unwrap();
+    let call = platforms::of(mixin)
+        .send_text(&chat, "您好", None, "not-a-uuid")
+        .unwrap();
     session
         .refused("mixin message_id that is no UUID", mixin, &call)
         .await;
     let image = session.upload_png("mixin").await;
-    let call = compose::send_image(mixin, &chat, &image, &fresh()).unwrap();
+    let call = platforms::of(mixin)
+        .send_image(&chat, &image, &fresh())
+        .unwrap();
     session.accepted("mixin PLAIN_IMAGE", mixin, &call).await;
-    let call = compose::send_image(
-        mixin,
-        &chat,
-        &Attachment {
-            id: fresh(),
-            ..image
-        },
-        &fresh(),
-    )
-    .unwrap();
+    let call = platforms::of(mixin)
+        .send_image(
+            &chat,
+            &Attachment {
+                id: fresh(),
+                ..image
+            },
+            &fresh(),
+        )
+        .unwrap();
     session
         .refused("mixin image never uploaded", mixin, &call)
         .await;
-    let call = compose::recall(mixin, &chat, &sent_id, &no_ids, &fresh()).unwrap();
+    let call = platforms::of(mixin)
+        .recall(&chat, &sent_id, &no_ids, &fresh())
+        .unwrap();
     session.accepted("mixin MESSAGE_RECALL", mixin, &call).await;
-    let call = compose::recall(mixin, &chat, &fresh(), &no_ids, &fresh()).unwrap();
+    let call = platforms::of(mixin)
+        .recall(&chat, &fresh(), &no_ids, &fresh())
+        .unwrap();
     session
         .refused("mixin recall of an unknown message", mixin, &call)
         .await;
     let delivered = session.customer_writes("mixin").await;
-    let call = compose::read_receipts(
-        mixin,
-        &[delivered["message_id"].as_str().unwrap().to_owned()],
-    )
-    .unwrap();
+    let call = platforms::of(mixin)
+        .read_receipts(&[delivered["message_id"].as_str().unwrap().to_owned()])
+        .unwrap();
     session
         .accepted("mixin acknowledgements", mixin, &call)
         .await;
@@ -404,20 +460,24 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
 
     // WeChat through E云.
     let wechat = Platform::Wechat;
-    let peer = target(
+    let peer = Target::new(
         "wxid_sandbox_customer_c1",
         ConversationKind::Direct,
         None,
         None,
     );
-    let call = compose::send_text(wechat, &peer, "您好", None, &fresh()).unwrap();
+    let call = platforms::of(wechat)
+        .send_text(&peer, "您好", None, &fresh())
+        .unwrap();
     let wechat_ids = session.accepted("wechat sendText", wechat, &call).await;
     let call = json("/sendText", serde_json::json!({ "content": "to nobody" }));
     session
         .refused("wechat sendText without wcId", wechat, &call)
         .await;
     let image = session.upload_png("wechat").await;
-    let call = compose::send_image(wechat, &peer, &image, &fresh()).unwrap();
+    let call = platforms::of(wechat)
+        .send_image(&peer, &image, &fresh())
+        .unwrap();
     session.accepted("wechat sendImage2", wechat, &call).await;
     let gone = Attachment {
         url: image
@@ -426,17 +486,23 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
             .map(|url| url.replace("green.png", "gone.png")),
         ..image
     };
-    let call = compose::send_image(wechat, &peer, &gone, &fresh()).unwrap();
+    let call = platforms::of(wechat)
+        .send_image(&peer, &gone, &fresh())
+        .unwrap();
     session
         .refused("wechat image E云 cannot download", wechat, &call)
         .await;
     let mut stale = wechat_ids.clone();
     stale.insert("createTime".into(), "1".into());
-    let call = compose::recall(wechat, &peer, "", &stale, &fresh()).unwrap();
+    let call = platforms::of(wechat)
+        .recall(&peer, "", &stale, &fresh())
+        .unwrap();
     session
         .refused("wechat revokeMsg with the wrong createTime", wechat, &call)
         .await;
-    let call = compose::recall(wechat, &peer, "", &wechat_ids, &fresh()).unwrap();
+    let call = platforms::of(wechat)
+        .recall(&peer, "", &wechat_ids, &fresh())
+        .unwrap();
     session.accepted("wechat revokeMsg", wechat, &call).await;
 
     // Every call and its answer are in the log, the answer linked to the call.

@@ -718,37 +718,16 @@ async fn credentials_never_appear_in_responses_log_rows_or_log_lines() {
                 .unwrap(),
         );
         seen.push_str(
-            &client
-                .post(server.url(&format!("/api/upload/{platform}")))
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
+            &support::text(
+                client
+                    .post(server.url(&format!("/api/upload/{platform}")))
+                    .multipart(form),
+            )
+            .await,
         );
     }
-    seen.push_str(
-        &client
-            .get(server.url("/api/config"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
-    seen.push_str(
-        &client
-            .get(server.url("/api/events?limit=1000"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    seen.push_str(&support::text(client.get(server.url("/api/config"))).await);
+    seen.push_str(&support::text(client.get(server.url("/api/events?limit=1000"))).await);
 
     let mut rows = String::new();
     for event in all_events(&client, &server).await {

@@ -54,21 +54,7 @@ async fn send(
             .set("content-type", "application/json")
             .map_err(|error| ApiError::Network(js_text(error)))?;
     }
-    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|error| ApiError::Network(js_text(error)))?
-        .unchecked_into();
-    let text = JsFuture::from(
-        response
-            .text()
-            .map_err(|error| ApiError::Network(js_text(error)))?,
-    )
-    .await
-    .map_err(|error| ApiError::Network(js_text(error)))?
-    .as_string()
-    .unwrap_or_default();
-    Ok((response.status(), text))
+    fetch_text(&request).await
 }
 
 fn error_of(status: u16, text: &str) -> ApiError {
@@ -154,8 +140,17 @@ pub async fn post_bytes(
             .set(name, value)
             .map_err(|error| ApiError::Network(js_text(error)))?;
     }
+    let (status, text) = fetch_text(&request).await?;
+    if status == 401 {
+        return Err(ApiError::LoggedOut);
+    }
+    Ok((status, text))
+}
+
+/// Sends `request` and reads its answer as text: (status, body).
+async fn fetch_text(request: &Request) -> Result<(u16, String), ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    let response: Response = JsFuture::from(window.fetch_with_request(request))
         .await
         .map_err(|error| ApiError::Network(js_text(error)))?
         .unchecked_into();
@@ -168,9 +163,6 @@ pub async fn post_bytes(
     .map_err(|error| ApiError::Network(js_text(error)))?
     .as_string()
     .unwrap_or_default();
-    if response.status() == 401 {
-        return Err(ApiError::LoggedOut);
-    }
     Ok((response.status(), text))
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use switchboard_desk::{ConversationKey, Desk, Message, Row};
 use switchboard_payload::Platform;
 use switchboard_payload::compose;
+use switchboard_payload::platforms;
 use switchboard_protocol::headers::annotation;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -180,7 +181,7 @@ impl DeskState {
                 .map(|conversation| conversation.unacknowledged())
         });
         if let Some(ids) = unread.filter(|ids| !ids.is_empty())
-            && let Ok(call) = compose::read_receipts(key.platform, &ids)
+            && let Ok(call) = platforms::of(key.platform).read_receipts(&ids)
         {
             self.call(key, call, None);
         }
@@ -498,7 +499,7 @@ impl DeskState {
                 .flat_map(|config| config.platforms.iter())
                 .filter(|entry| entry.capabilities.history)
                 .map(|entry| entry.id)
-                .filter(|platform| compose::sync(*platform, None).is_ok())
+                .filter(|platform| platforms::of(*platform).sync(None).is_ok())
                 .collect()
         })
     }
@@ -518,7 +519,7 @@ impl DeskState {
                 .desk
                 .with_value(|desk| desk.sync_cursor(platform).map(str::to_owned));
             for _ in 0..PULL_PAGES {
-                let Ok(call) = compose::sync(platform, cursor.as_deref()) else {
+                let Ok(call) = platforms::of(platform).sync(cursor.as_deref()) else {
                     break;
                 };
                 let url = format!("/api/proxy/{}{}", platform.id(), call.path);
@@ -556,11 +557,8 @@ impl DeskState {
     pub fn load_earlier(self, key: ConversationKey) {
         let composed = self.desk.with_value(|desk| {
             desk.conversation(&key).map(|conversation| {
-                compose::earlier_messages(
-                    key.platform,
-                    &conversation.target(),
-                    conversation.oldest_message_id(),
-                )
+                platforms::of(key.platform)
+                    .earlier_messages(&conversation.target(), conversation.oldest_message_id())
             })
         });
         self.act(key, "load earlier messages", composed);
@@ -614,9 +612,9 @@ impl DeskState {
             .and_then(|target| {
                 let quote = quote.as_deref();
                 let composed = if markdown {
-                    compose::send_markdown(key.platform, &target, &text, quote, &client_id)
+                    platforms::of(key.platform).send_markdown(&target, &text, quote, &client_id)
                 } else {
-                    compose::send_text(key.platform, &target, &text, quote, &client_id)
+                    platforms::of(key.platform).send_text(&target, &text, quote, &client_id)
                 };
                 composed.map_err(|error| error.to_string())
             });
@@ -688,17 +686,17 @@ impl DeskState {
                 size: uploaded.size,
                 name: file.name(),
             };
-            let compose = if is_image {
-                compose::send_image
-            } else {
-                compose::send_file
-            };
             let call = self
                 .target_of(&key)
                 .ok_or_else(|| "the conversation is gone".to_owned())
                 .and_then(|target| {
-                    compose(key.platform, &target, &attachment, &client_id)
-                        .map_err(|error| error.to_string())
+                    let codec = platforms::of(key.platform);
+                    if is_image {
+                        codec.send_image(&target, &attachment, &client_id)
+                    } else {
+                        codec.send_file(&target, &attachment, &client_id)
+                    }
+                    .map_err(|error| error.to_string())
                 });
             match call {
                 Ok(call) => self.call_annotated(
@@ -739,8 +737,7 @@ impl DeskState {
 
     pub fn recall(self, key: ConversationKey, message: Message) {
         let composed = self.target_of(&key).map(|target| {
-            compose::recall(
-                key.platform,
+            platforms::of(key.platform).recall(
                 &target,
                 &message.id,
                 &message.platform_ids,
@@ -753,13 +750,7 @@ impl DeskState {
     /// Replaces the text of one of our messages (where the platform allows it).
     pub fn edit(self, key: ConversationKey, message: Message, text: String) {
         let composed = self.target_of(&key).map(|target| {
-            compose::edit(
-                key.platform,
-                &target,
-                &message.id,
-                &message.platform_ids,
-                &text,
-            )
+            platforms::of(key.platform).edit(&target, &message.id, &message.platform_ids, &text)
         });
         self.act(key, "edit", composed);
     }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use switchboard_desk::{ConversationKey, Message};
-use switchboard_payload::compose;
+use switchboard_payload::platforms;
 
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
@@ -103,7 +103,9 @@ pub fn Thread() -> impl IntoView {
                     .collect(),
                 // Past what the log holds, the platform's own history (where it has one).
                 has_history: state.capabilities(platform).history
-                    && compose::earlier_messages(platform, &conversation.target(), None).is_ok(),
+                    && platforms::of(platform)
+                        .earlier_messages(&conversation.target(), None)
+                        .is_ok(),
                 earlier_exhausted: conversation.earlier_exhausted,
                 key,
             })

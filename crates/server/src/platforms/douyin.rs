@@ -3,14 +3,14 @@
 //! event and message id), and the `verify_webhook` challenge.
 
 use axum::http::HeaderMap;
-use reqwest::Url;
 use sha1::Sha1;
 use sha2::Digest;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::douyin::endpoints;
 
 use super::rules::{
-    Acknowledgement, Capabilities, Outgoing, PlatformRules, Route, Verdict, set_header, set_query,
+    Acknowledgement, Capabilities, Outgoing, PlatformRules, Route, Upstream, Verdict, set_header,
+    set_query,
 };
 use crate::config;
 use crate::secrets::constant_time_eq;
@@ -18,23 +18,25 @@ use crate::secrets::constant_time_eq;
 pub const SIGNATURE_HEADER: &str = "x-douyin-signature";
 
 pub struct Douyin {
-    base_url: Url,
+    upstream: Upstream,
     access_token: String,
     client_secret: String,
     open_id: String,
     media_hosts: Vec<String>,
-    routes: Vec<Route>,
 }
 
 impl Douyin {
     pub fn new(settings: &config::Douyin) -> anyhow::Result<Douyin> {
         Ok(Douyin {
-            base_url: super::rules::parse_base_url(&settings.base_url)?,
+            upstream: Upstream {
+                platform: Platform::Douyin,
+                base_url: super::rules::parse_base_url(&settings.base_url)?,
+                routes: endpoints::ALL.iter().map(Route::of).collect(),
+            },
             access_token: settings.access_token.clone(),
             client_secret: settings.client_secret.clone(),
             open_id: settings.open_id.clone(),
             media_hosts: settings.media_hosts.clone(),
-            routes: endpoints::ALL.iter().map(Route::of).collect(),
         })
     }
 }
@@ -48,16 +50,8 @@ pub fn signature(client_secret: &str, body: &[u8]) -> String {
 }
 
 impl PlatformRules for Douyin {
-    fn platform(&self) -> Platform {
-        Platform::Douyin
-    }
-
-    fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    fn routes(&self) -> &[Route] {
-        &self.routes
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {

@@ -7,25 +7,25 @@ use axum::http::{HeaderMap, Method};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
-use reqwest::Url;
 use sha2::{Digest, Sha256};
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::mixin::endpoints;
 
-use super::rules::{Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header};
+use super::rules::{
+    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header,
+};
 use crate::config;
 
 /// How long a token is valid; Mixin accepts short-lived tokens only.
 const TOKEN_LIFETIME_SECS: u64 = 600;
 
 pub struct Mixin {
-    base_url: Url,
+    upstream: Upstream,
     user_id: String,
     session_id: String,
     key: SigningKey,
     private_key_text: String,
     upload_hosts: Vec<String>,
-    routes: Vec<Route>,
 }
 
 /// The claims Mixin checks.
@@ -43,13 +43,16 @@ pub struct Claims {
 impl Mixin {
     pub fn new(settings: &config::Mixin) -> anyhow::Result<Mixin> {
         Ok(Mixin {
-            base_url: super::rules::parse_base_url(&settings.base_url)?,
+            upstream: Upstream {
+                platform: Platform::Mixin,
+                base_url: super::rules::parse_base_url(&settings.base_url)?,
+                routes: endpoints::ALL.iter().map(Route::of).collect(),
+            },
             user_id: settings.user_id.clone(),
             session_id: settings.session_id.clone(),
             key: SigningKey::from_bytes(&settings.signing_seed()?),
             private_key_text: settings.private_key.clone(),
             upload_hosts: settings.upload_hosts.clone(),
-            routes: endpoints::ALL.iter().map(Route::of).collect(),
         })
     }
 
@@ -164,16 +167,8 @@ pub fn signed_uri(path: &str, query: &[(String, String)]) -> String {
 }
 
 impl PlatformRules for Mixin {
-    fn platform(&self) -> Platform {
-        Platform::Mixin
-    }
-
-    fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    fn routes(&self) -> &[Route] {
-        &self.routes
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {

@@ -104,11 +104,27 @@ impl Acknowledgement {
     }
 }
 
-pub trait PlatformRules: Send + Sync {
-    fn platform(&self) -> Platform;
-    fn base_url(&self) -> &Url;
+/// Where a platform's API is and which of its calls the browser may make.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    pub platform: Platform,
+    pub base_url: Url,
     /// The upstream calls the browser may make.
-    fn routes(&self) -> &[Route];
+    pub routes: Vec<Route>,
+}
+
+pub trait PlatformRules: Send + Sync {
+    fn upstream(&self) -> &Upstream;
+    fn platform(&self) -> Platform {
+        self.upstream().platform
+    }
+    fn base_url(&self) -> &Url {
+        &self.upstream().base_url
+    }
+    /// The upstream calls the browser may make.
+    fn routes(&self) -> &[Route] {
+        &self.upstream().routes
+    }
     /// Attaches credentials (headers, query, body fields) and signs, in place.
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()>;
     /// Every credential value, so tests and the proxy can prove none leaks.

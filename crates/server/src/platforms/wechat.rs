@@ -7,23 +7,27 @@ use switchboard_payload::Platform;
 use switchboard_payload::platforms::wechat::endpoints;
 
 use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
+    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header,
+    set_json_field,
 };
 use crate::config;
 
 pub struct Wechat {
-    base_url: Url,
+    upstream: Upstream,
     authorization: String,
     w_id: String,
     media_hosts: Vec<String>,
     public_url: Option<Url>,
-    routes: Vec<Route>,
 }
 
 impl Wechat {
     pub fn new(settings: &config::Wechat) -> anyhow::Result<Wechat> {
         Ok(Wechat {
-            base_url: super::rules::parse_base_url(&settings.base_url)?,
+            upstream: Upstream {
+                platform: Platform::Wechat,
+                base_url: super::rules::parse_base_url(&settings.base_url)?,
+                routes: endpoints::ALL.iter().map(Route::of).collect(),
+            },
             authorization: settings.authorization.clone(),
             w_id: settings.w_id.clone(),
             media_hosts: settings.media_hosts.clone(),
@@ -32,22 +36,13 @@ impl Wechat {
                 .as_deref()
                 .map(super::rules::parse_base_url)
                 .transpose()?,
-            routes: endpoints::ALL.iter().map(Route::of).collect(),
         })
     }
 }
 
 impl PlatformRules for Wechat {
-    fn platform(&self) -> Platform {
-        Platform::Wechat
-    }
-
-    fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    fn routes(&self) -> &[Route] {
-        &self.routes
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {

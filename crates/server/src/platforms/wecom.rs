@@ -2,22 +2,21 @@
 //! send/upload paths from configuration (the service does not document them publicly).
 
 use axum::http::{HeaderMap, Method};
-use reqwest::Url;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::wecom::endpoints;
 
 use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_json_field,
+    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header,
+    set_json_field,
 };
 use crate::config;
 
 pub struct Wecom {
-    base_url: Url,
+    upstream: Upstream,
     token: String,
     session_id: String,
     media_hosts: Vec<String>,
     upload_path: String,
-    routes: Vec<Route>,
 }
 
 impl Wecom {
@@ -33,27 +32,22 @@ impl Wecom {
         .map(|path| Route::new(Method::POST, path))
         .collect();
         Ok(Wecom {
-            base_url: super::rules::parse_base_url(&settings.base_url)?,
+            upstream: Upstream {
+                platform: Platform::Wecom,
+                base_url: super::rules::parse_base_url(&settings.base_url)?,
+                routes,
+            },
             token: settings.token.clone(),
             session_id: settings.session_id.clone(),
             media_hosts: settings.media_hosts.clone(),
             upload_path: settings.upload_path.clone(),
-            routes,
         })
     }
 }
 
 impl PlatformRules for Wecom {
-    fn platform(&self) -> Platform {
-        Platform::Wecom
-    }
-
-    fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    fn routes(&self) -> &[Route] {
-        &self.routes
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {

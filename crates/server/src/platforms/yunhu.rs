@@ -7,20 +7,19 @@ use switchboard_payload::Platform;
 use switchboard_payload::platforms::yunhu::endpoints;
 
 use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, json_text_at, set_header, set_query,
+    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header, set_query,
 };
 use crate::config;
 
 pub const MEDIA_REFERER: &str = "http://myapp.jwznb.com";
 
 pub struct Yunhu {
-    base_url: Url,
+    upstream: Upstream,
     upload_url: Url,
     user_token: Option<String>,
     bot_token: Option<String>,
     media_hosts: Vec<String>,
     image_base_url: String,
-    routes: Vec<Route>,
 }
 
 impl Yunhu {
@@ -35,28 +34,23 @@ impl Yunhu {
         .flat_map(|(_, api)| api.iter().map(Route::of))
         .collect();
         Ok(Yunhu {
-            base_url: super::rules::parse_base_url(&settings.base_url)?,
+            upstream: Upstream {
+                platform: Platform::Yunhu,
+                base_url: super::rules::parse_base_url(&settings.base_url)?,
+                routes,
+            },
             upload_url: super::rules::parse_base_url(&settings.upload_url)?,
             user_token: settings.user_token.clone(),
             bot_token: settings.bot_token.clone(),
             media_hosts: settings.media_hosts.clone(),
             image_base_url: settings.image_base_url.trim_end_matches('/').to_owned(),
-            routes,
         })
     }
 }
 
 impl PlatformRules for Yunhu {
-    fn platform(&self) -> Platform {
-        Platform::Yunhu
-    }
-
-    fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    fn routes(&self) -> &[Route] {
-        &self.routes
+    fn upstream(&self) -> &Upstream {
+        &self.upstream
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {

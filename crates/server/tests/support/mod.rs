@@ -191,6 +191,11 @@ pub async fn all_events(
 
 /// An event's body bytes.
 /// GETs `url` and reads the answer as JSON.
+/// The text of an answer to `request`.
+pub async fn text(request: reqwest::RequestBuilder) -> String {
+    request.send().await.unwrap().text().await.unwrap()
+}
+
 pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
     let response = client.get(url).send().await.unwrap();
     response.json().await.unwrap()
