@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use switchboard_payload::event::{Content, ContentKind, ConversationKind, Event, EventType};
 use switchboard_payload::outcome::Outcome;
-use switchboard_payload::platforms::{self, outcome};
+use switchboard_payload::platforms;
 use switchboard_payload::{Options, Platform, inspect};
 
 use switchboard_protocol::headers::{annotation, pseudo};
@@ -413,7 +413,7 @@ impl Desk {
                 String::from_utf8_lossy(&row.body[..row.body.len().min(200)]),
             )
         } else {
-            outcome(platform, &pending.path, &row.body)
+            platforms::of(platform).outcome(&pending.path, &row.body)
         };
         let mut changed = false;
         for (key, id) in &pending.sent {

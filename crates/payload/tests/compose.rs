@@ -9,7 +9,7 @@ use switchboard_payload::{Event, Options, Platform, inspect};
 
 fn decode(platform: Platform, call: &compose::Call) -> Vec<Event> {
     let schema = (platform == Platform::Yunhu)
-        .then(|| switchboard_payload::platforms::yunhu::endpoint_schemas(&call.path))
+        .then(|| switchboard_payload::platforms::of(Platform::Yunhu).endpoint_schemas(&call.path))
         .flatten()
         .map(|(request, _)| request.to_owned());
     let options = Options {
@@ -221,8 +221,9 @@ fn a_bot_recall_is_a_recall_by_its_path() {
         decode(Platform::Yunhu, &call).is_empty(),
         "the body alone does not say recall or delete"
     );
-    let events =
-        switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
+    let events = switchboard_payload::platforms::of(Platform::Yunhu)
+        .path_events(&call.path, &call.body)
+        .unwrap();
     assert_eq!(events[0].kind, EventType::Recall);
     assert_eq!(events[0].target_message_id.as_deref(), Some("bot-msg-1"));
 }
@@ -412,8 +413,9 @@ fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
         .edit(&user, "m1", &BTreeMap::new(), "改好了")
         .unwrap();
     assert_eq!(call.path, "/v1/msg/edit-message");
-    let events =
-        switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
+    let events = switchboard_payload::platforms::of(Platform::Yunhu)
+        .path_events(&call.path, &call.body)
+        .unwrap();
     assert_eq!(events[0].kind, EventType::Edit);
     assert_eq!(events[0].target_message_id.as_deref(), Some("m1"));
     assert_eq!(
@@ -427,8 +429,9 @@ fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
         .edit(&bot, "seq:1:0", &ids, "改好了")
         .unwrap();
     assert_eq!(call.path, "/open-apis/v1/bot/edit");
-    let events =
-        switchboard_payload::platforms::yunhu::path_events(&call.path, &call.body).unwrap();
+    let events = switchboard_payload::platforms::of(Platform::Yunhu)
+        .path_events(&call.path, &call.body)
+        .unwrap();
     assert_eq!(events[0].target_message_id.as_deref(), Some("bot-1"));
 
     assert_eq!(
@@ -461,7 +464,8 @@ fn history_requests_round_trip_and_exist_only_where_documented() {
         &call.body,
         &Options {
             platform: Some(Platform::Yunhu),
-            schema: switchboard_payload::platforms::yunhu::endpoint_schemas(&call.path)
+            schema: switchboard_payload::platforms::of(Platform::Yunhu)
+                .endpoint_schemas(&call.path)
                 .map(|(request, _)| request.to_owned()),
             ..Options::default()
         },

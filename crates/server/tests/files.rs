@@ -66,7 +66,7 @@ async fn forward(
     let body = response.bytes().await.unwrap();
     (
         status,
-        switchboard_payload::platforms::outcome(platform, &call.path, &body),
+        switchboard_payload::platforms::of(platform).outcome(&call.path, &body),
     )
 }
 

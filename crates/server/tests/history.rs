@@ -10,7 +10,6 @@ use switchboard_payload::Platform;
 use switchboard_payload::compose::{self, Target};
 use switchboard_payload::event::ConversationKind;
 use switchboard_payload::platforms;
-use switchboard_payload::platforms::outcome;
 use switchboard_payload::protobuf::yunhu::{ListMessageRequest, ListMessageResponse};
 
 async fn post(
@@ -56,7 +55,7 @@ async fn yunhu_pages_back_to_the_beginning_of_a_chat() {
             before
         );
         let body = post(&client, &server, Platform::Yunhu, &call).await;
-        assert!(outcome(Platform::Yunhu, &call.path, &body).ok);
+        assert!(platforms::of(Platform::Yunhu).outcome(&call.path, &body).ok);
         let page = ListMessageResponse::decode(body.as_slice()).unwrap();
         pages.push(page.msg.len());
         let Some(oldest) = page.msg.last() else { break };
@@ -107,7 +106,7 @@ async fn e_yun_pulls_page_forward_and_find_a_lost_callback() {
             .sync(cursor.as_deref())
             .unwrap();
         let body = post(&client, &server, Platform::Wechat, &call).await;
-        let answered = outcome(Platform::Wechat, &call.path, &body);
+        let answered = platforms::of(Platform::Wechat).outcome(&call.path, &body);
         assert!(answered.ok, "{answered:?}");
         let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
         for item in value["data"]["list"].as_array().unwrap() {

@@ -15,7 +15,6 @@ use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::ConversationKind;
 use switchboard_payload::outcome::Outcome;
 use switchboard_payload::platforms;
-use switchboard_payload::platforms::outcome;
 use switchboard_payload::platforms::yunhu;
 use switchboard_server::sandbox::credentials::MIXIN_USER_ID;
 
@@ -44,7 +43,7 @@ impl Session {
         if !(200..300).contains(&status) {
             return Outcome::failed(Some(status.to_string()), String::from_utf8_lossy(&body));
         }
-        outcome(platform, &call.path, &body)
+        platforms::of(platform).outcome(&call.path, &body)
     }
 
     /// The call must be accepted; answers the ids the platform gave.

@@ -64,9 +64,3 @@ pub fn platform_of_schema(schema: &str) -> Option<Platform> {
         .into_iter()
         .find(|platform| of(*platform).owns_schema(schema))
 }
-
-/// What `platform` answered to a call on `path`: ok, or its code and words; the ids later calls
-/// need.
-pub fn outcome(platform: Platform, path: &str, body: &[u8]) -> crate::outcome::Outcome {
-    of(platform).outcome(path, body)
-}

@@ -385,11 +385,6 @@ fn edit_record_event(record: &Literal) -> Event {
     event
 }
 
-/// The protobuf messages of a user-API call's request and answer, by path.
-pub fn endpoint_schemas(path: &str) -> Option<(&'static str, &'static str)> {
-    crate::endpoint::find(endpoints::USER_API, path)?.schemas
-}
-
 #[derive(Clone, Copy)]
 enum Written {
     Text,
@@ -446,40 +441,6 @@ fn chat_type_of(kind: Option<ConversationKind>) -> u64 {
         Some(ConversationKind::Bot) => 3,
         _ => 1,
     }
-}
-
-/// Events of a JSON request whose meaning is in its path: `bot/recall` and `/v1/msg/delete`
-/// share a body shape, and only the recall removes the message for everyone.
-pub fn path_events(path: &str, body: &[u8]) -> Option<Vec<Event>> {
-    let path = path.split('?').next().unwrap_or(path);
-    if endpoints::EDIT_MESSAGE.ends(path) {
-        // The send shape, naming the message it replaces.
-        let request = SendMessageRequest::decode(body).ok()?;
-        let mut event = send_event(&request);
-        event.kind = EventType::Edit;
-        event.target_message_id = event.message_id.take();
-        return Some(vec![event]);
-    }
-    if endpoints::BOT_EDIT.ends(path) {
-        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-        let mut event = Event::new(EventType::Edit, Platform::Yunhu);
-        event.target_message_id = crate::outcome::id_text(&value["msgId"]);
-        event.conversation_id = crate::outcome::id_text(&value["recvId"]);
-        event.content = value["content"]["text"]
-            .as_str()
-            .map(|text| Content::text(ContentKind::Text, text));
-        event.outgoing = Some(true);
-        return Some(vec![event]);
-    }
-    if !endpoints::BOT_RECALL.ends(path) {
-        return None;
-    }
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let mut event = Event::new(EventType::Recall, Platform::Yunhu);
-    event.target_message_id = crate::outcome::id_text(&value["msgId"]);
-    event.conversation_id = crate::outcome::id_text(&value["chatId"]);
-    event.outgoing = Some(true);
-    Some(vec![event])
 }
 
 /// `recall-msg-batch`: several of our messages in one chat at once.
@@ -631,17 +592,48 @@ impl Codec for Yunhu {
     fn proto_events(&self, schema: &str, bytes: &[u8]) -> Vec<Event> {
         proto_events(schema, bytes)
     }
+    /// The protobuf messages of a user-API call's request and answer, by path.
     fn endpoint_schemas(&self, path: &str) -> Option<(&'static str, &'static str)> {
-        endpoint_schemas(path)
+        crate::endpoint::find(endpoints::USER_API, path)?.schemas
     }
+    /// Events of a JSON request whose meaning is in its path: `bot/recall` and `/v1/msg/delete`
+    /// share a body shape, and only the recall removes the message for everyone.
     fn path_events(&self, path: &str, body: &[u8]) -> Option<Vec<Event>> {
-        path_events(path, body)
+        let path = path.split('?').next().unwrap_or(path);
+        if endpoints::EDIT_MESSAGE.ends(path) {
+            // The send shape, naming the message it replaces.
+            let request = SendMessageRequest::decode(body).ok()?;
+            let mut event = send_event(&request);
+            event.kind = EventType::Edit;
+            event.target_message_id = event.message_id.take();
+            return Some(vec![event]);
+        }
+        if endpoints::BOT_EDIT.ends(path) {
+            let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+            let mut event = Event::new(EventType::Edit, Platform::Yunhu);
+            event.target_message_id = crate::outcome::id_text(&value["msgId"]);
+            event.conversation_id = crate::outcome::id_text(&value["recvId"]);
+            event.content = value["content"]["text"]
+                .as_str()
+                .map(|text| Content::text(ContentKind::Text, text));
+            event.outgoing = Some(true);
+            return Some(vec![event]);
+        }
+        if !endpoints::BOT_RECALL.ends(path) {
+            return None;
+        }
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let mut event = Event::new(EventType::Recall, Platform::Yunhu);
+        event.target_message_id = crate::outcome::id_text(&value["msgId"]);
+        event.conversation_id = crate::outcome::id_text(&value["chatId"]);
+        event.outgoing = Some(true);
+        Some(vec![event])
     }
     /// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
     /// qiniu-token, the JSON `/v1/msg/*` calls) answer `{code: 1, msg, data}`.
     fn outcome(&self, path: &str, body: &[u8]) -> crate::outcome::Outcome {
         use crate::outcome::{Outcome, id_text, json};
-        if endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {
+        if self.endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {
             return match StatusResponse::decode(body) {
                 Ok(StatusResponse {
                     status: Some(status),
@@ -689,7 +681,8 @@ impl Codec for Yunhu {
     }
     fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
         // `list-message*` answers list one chat's messages without naming it.
-        let (_, schema) = endpoint_schemas(path)
+        let (_, schema) = self
+            .endpoint_schemas(path)
             .filter(|(_, schema)| *schema == endpoints::LIST_MESSAGE_RESPONSE)?;
         Some(crate::codec::Listing {
             schema: Some(schema),
