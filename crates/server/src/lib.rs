@@ -2,6 +2,7 @@
 //! `switchboard inspect` is the terminal inspector over the shared payload core.
 
 pub mod api;
+pub mod api_error;
 pub mod auth;
 pub mod body_guard;
 pub mod cli;

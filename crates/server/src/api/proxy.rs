@@ -14,7 +14,7 @@ use switchboard_protocol::headers::{annotation, answer, pseudo};
 use super::ApiError;
 use super::route_platform::Configured;
 use crate::event_log::Direction;
-use crate::platforms::{Outgoing, PlatformRules};
+use crate::platforms::{Exchange, Outgoing, PlatformRules};
 use crate::state::{AppState, Append};
 
 /// Request headers the browser may pass upstream; everything else (cookies first) stays here.
@@ -69,15 +69,6 @@ pub async fn forward(
     };
     let exchange = send(&state, rules.as_ref(), outgoing).await?;
     Ok(exchange.into_response())
-}
-
-/// What came back from one upstream call that reached the platform.
-pub struct Exchange {
-    pub request_seq: i64,
-    pub response_seq: i64,
-    pub status: StatusCode,
-    pub content_type: Option<String>,
-    pub body: Vec<u8>,
 }
 
 impl IntoResponse for Exchange {

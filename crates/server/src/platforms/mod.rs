@@ -5,7 +5,9 @@
 
 pub mod douyin;
 pub mod mixin;
+pub mod outgoing;
 pub mod rules;
+pub mod upload;
 pub mod wechat;
 pub mod wecom;
 pub mod yunhu;
@@ -15,7 +17,9 @@ use std::sync::Arc;
 
 use switchboard_payload::Platform;
 
+pub use outgoing::*;
 pub use rules::*;
+pub use upload::{Courier, Exchange, File, FileKind, Upload};
 
 use crate::config::Config;
 

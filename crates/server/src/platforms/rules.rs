@@ -1,25 +1,15 @@
-//! What every platform's rules are made of: the call on its way out ([`Outgoing`]), the
-//! allow-list's [`Route`]s, a webhook's [`Verdict`], and the [`PlatformRules`] trait each
-//! platform implements; helpers for the bodies and headers they adjust.
+//! What every platform's rules are made of: the allow-list's [`Route`]s, a webhook's
+//! [`Verdict`] and [`Acknowledgement`], where its API is ([`Upstream`]), and the
+//! [`PlatformRules`] trait each platform implements.
 
 use axum::http::{HeaderMap, Method};
+use futures_util::future::BoxFuture;
 use reqwest::Url;
 use switchboard_payload::Platform;
 
-/// One request on its way upstream; [`PlatformRules::authorize`] adds the credentials.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    pub method: Method,
-    /// Path below the platform's base URL, e.g. `/v1/msg/send-message`.
-    pub path: String,
-    /// Query pairs, in order.
-    pub query: Vec<(String, String)>,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    /// The desk's notes on the call (`x-switchboard-conversation`, …): logged with the request,
-    /// never sent upstream.
-    pub annotations: Vec<(String, String)>,
-}
+use super::outgoing::Outgoing;
+use super::upload::{Courier, File, Upload};
+use crate::api_error::ApiError;
 
 /// An allowed upstream call: a method and a path pattern whose `{…}` segments match one plain
 /// path segment (letters, digits, `-`, `_`, `.`; never `..`).
@@ -152,22 +142,13 @@ pub trait PlatformRules: Send + Sync {
     fn media_referer(&self) -> Option<&'static str> {
         None
     }
-    /// Where uploaded files go when that is not the API host (Yunhu's Qiniu form upload).
-    fn storage_url(&self) -> Option<&Url> {
-        None
-    }
-    /// Where an uploaded file's key can be seen, when the platform says (Yunhu).
-    fn media_url_for(&self, _key: &str) -> Option<String> {
-        None
-    }
-    /// The upload endpoint below the base URL, where it is configuration (wkteam WeCom).
-    fn upload_path(&self) -> Option<&str> {
-        None
-    }
-    /// Where the platform can fetch files we host (E云 takes media by URL only).
-    fn public_url(&self) -> Option<&Url> {
-        None
-    }
+    /// Carries a browser file through the platform's upload flow, making its calls through
+    /// `courier`.
+    fn upload<'a>(
+        &'a self,
+        courier: &'a dyn Courier,
+        file: File,
+    ) -> BoxFuture<'a, Result<Upload, ApiError>>;
 
     /// What the desk may offer for this platform (the capability table the UI reads).
     fn capabilities(&self) -> Capabilities;
@@ -204,46 +185,6 @@ pub fn parse_base_url(url: &str) -> anyhow::Result<Url> {
     Ok(parsed)
 }
 
-/// Sets `key` in a JSON object body (what wkteam's APIs expect for their session ids). A body
-/// that is not a JSON object is refused rather than forwarded unauthenticated.
-pub fn set_json_field(body: &mut Vec<u8>, key: &str, value: &str) -> anyhow::Result<()> {
-    let mut object: serde_json::Map<String, serde_json::Value> = if body.is_empty() {
-        serde_json::Map::new()
-    } else {
-        serde_json::from_slice(body)
-            .map_err(|error| anyhow::anyhow!("the request body must be a JSON object: {error}"))?
-    };
-    object.insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
-    *body = serde_json::to_vec(&object)?;
-    Ok(())
-}
-
-/// Replaces (or adds) a header, case-insensitively.
-pub fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
-    headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
-    headers.push((name.to_owned(), value));
-}
-
-/// Replaces (or adds) a query parameter.
-pub fn set_query(query: &mut Vec<(String, String)>, name: &str, value: String) {
-    query.retain(|(existing, _)| existing != name);
-    query.push((name.to_owned(), value));
-}
-
-/// A JSON string field at `path` in a body, if the body is JSON and the field is there.
-pub fn json_text_at(body: &[u8], path: &[&str]) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let mut current = &value;
-    for key in path {
-        current = current.get(key)?;
-    }
-    match current {
-        serde_json::Value::String(text) if !text.is_empty() => Some(text.clone()),
-        serde_json::Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,16 +213,5 @@ mod tests {
         assert!(!host_allowed(&allowed, "evil-jwznb.com"));
         assert!(!host_allowed(&allowed, "jwznb.com.evil.net"));
         assert!(!host_allowed(&allowed, "127.0.0.1:10"));
-    }
-
-    #[test]
-    fn json_fields_are_set_and_non_objects_refused() {
-        let mut body = br#"{"wcId":"wxid_1","wId":"forged"}"#.to_vec();
-        set_json_field(&mut body, "wId", "real").unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(value["wId"], "real");
-        assert_eq!(value["wcId"], "wxid_1");
-        let mut array = b"[1]".to_vec();
-        assert!(set_json_field(&mut array, "wId", "x").is_err());
     }
 }

@@ -2,15 +2,18 @@
 //! body, callbacks de-duplicated on `newMsgId`.
 
 use axum::http::HeaderMap;
+use futures_util::future::BoxFuture;
 use reqwest::Url;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::wechat::endpoints;
 
-use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header,
-    set_json_field,
-};
+use super::outgoing::{Outgoing, json_text_at, set_header, set_json_field};
+use super::rules::{Capabilities, PlatformRules, Route, Upstream};
+use super::upload::{Courier, File, Upload};
+use crate::api_error::ApiError;
 use crate::config;
+
+mod upload;
 
 pub struct Wechat {
     upstream: Upstream,
@@ -73,8 +76,12 @@ impl PlatformRules for Wechat {
         self.media_hosts.clone()
     }
 
-    fn public_url(&self) -> Option<&Url> {
-        self.public_url.as_ref()
+    fn upload<'a>(
+        &'a self,
+        courier: &'a dyn Courier,
+        file: File,
+    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+        Box::pin(upload::upload(courier, self.public_url.as_ref(), file))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -1,6 +1,7 @@
 //! Mixin Messenger: every request signed with a fresh EdDSA JWT whose `sig` claim is
 //! sha256(METHOD + URI + exact body bytes), and `jti` the same UUID as `X-Request-Id`.
 
+use futures_util::future::BoxFuture;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderMap, Method};
@@ -11,10 +12,13 @@ use sha2::{Digest, Sha256};
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::mixin::endpoints;
 
-use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header,
-};
+use super::outgoing::{Outgoing, json_text_at, set_header};
+use super::rules::{Capabilities, PlatformRules, Route, Upstream};
+use super::upload::{Courier, File, Upload};
+use crate::api_error::ApiError;
 use crate::config;
+
+mod upload;
 
 /// How long a token is valid; Mixin accepts short-lived tokens only.
 const TOKEN_LIFETIME_SECS: u64 = 600;
@@ -211,6 +215,14 @@ impl PlatformRules for Mixin {
 
     fn media_hosts(&self) -> Vec<String> {
         self.upload_hosts.clone()
+    }
+
+    fn upload<'a>(
+        &'a self,
+        courier: &'a dyn Courier,
+        file: File,
+    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+        Box::pin(upload::upload(courier, &self.upload_hosts, file))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -3,16 +3,19 @@
 //! event and message id), and the `verify_webhook` challenge.
 
 use axum::http::HeaderMap;
+use futures_util::future::BoxFuture;
 use sha1::Sha1;
 use sha2::Digest;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::douyin::endpoints;
 
-use super::rules::{
-    Acknowledgement, Capabilities, Outgoing, PlatformRules, Route, Upstream, Verdict, set_header,
-    set_query,
-};
+use super::outgoing::{Outgoing, set_header, set_query};
+use super::rules::{Acknowledgement, Capabilities, PlatformRules, Route, Upstream, Verdict};
+use super::upload::{Courier, File, Upload};
+use crate::api_error::ApiError;
 use crate::config;
+
+mod upload;
 use crate::secrets::constant_time_eq;
 
 pub const SIGNATURE_HEADER: &str = "x-douyin-signature";
@@ -134,6 +137,14 @@ impl PlatformRules for Douyin {
 
     fn media_hosts(&self) -> Vec<String> {
         self.media_hosts.clone()
+    }
+
+    fn upload<'a>(
+        &'a self,
+        courier: &'a dyn Courier,
+        file: File,
+    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+        Box::pin(upload::upload(courier, file))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -2,24 +2,26 @@
 //! upload tokens, and media hosts that insist on the app's Referer.
 
 use axum::http::HeaderMap;
-use reqwest::Url;
+use futures_util::future::BoxFuture;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::yunhu::endpoints;
 
-use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header, set_query,
-};
+use super::outgoing::{Outgoing, json_text_at, set_header, set_query};
+use super::rules::{Capabilities, PlatformRules, Route, Upstream};
+use super::upload::{Courier, File, Upload};
+use crate::api_error::ApiError;
 use crate::config;
+
+mod upload;
 
 pub const MEDIA_REFERER: &str = "http://myapp.jwznb.com";
 
 pub struct Yunhu {
     upstream: Upstream,
-    upload_url: Url,
+    qiniu: upload::Qiniu,
     user_token: Option<String>,
     bot_token: Option<String>,
     media_hosts: Vec<String>,
-    image_base_url: String,
 }
 
 impl Yunhu {
@@ -39,11 +41,13 @@ impl Yunhu {
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes,
             },
-            upload_url: super::rules::parse_base_url(&settings.upload_url)?,
+            qiniu: upload::Qiniu {
+                upload_url: super::rules::parse_base_url(&settings.upload_url)?,
+                image_base_url: settings.image_base_url.trim_end_matches('/').to_owned(),
+            },
             user_token: settings.user_token.clone(),
             bot_token: settings.bot_token.clone(),
             media_hosts: settings.media_hosts.clone(),
-            image_base_url: settings.image_base_url.trim_end_matches('/').to_owned(),
         })
     }
 }
@@ -91,16 +95,20 @@ impl PlatformRules for Yunhu {
         self.media_hosts.clone()
     }
 
-    fn media_url_for(&self, key: &str) -> Option<String> {
-        Some(format!("{}/{key}", self.image_base_url))
-    }
-
-    fn storage_url(&self) -> Option<&Url> {
-        Some(&self.upload_url)
-    }
-
     fn media_referer(&self) -> Option<&'static str> {
         Some(MEDIA_REFERER)
+    }
+
+    fn upload<'a>(
+        &'a self,
+        courier: &'a dyn Courier,
+        file: File,
+    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+        Box::pin(upload::upload(
+            courier,
+            self.user_token.as_ref().map(|_| &self.qiniu),
+            file,
+        ))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -2,14 +2,17 @@
 //! send/upload paths from configuration (the service does not document them publicly).
 
 use axum::http::{HeaderMap, Method};
+use futures_util::future::BoxFuture;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::wecom::endpoints;
 
-use super::rules::{
-    Capabilities, Outgoing, PlatformRules, Route, Upstream, json_text_at, set_header,
-    set_json_field,
-};
+use super::outgoing::{Outgoing, json_text_at, set_header, set_json_field};
+use super::rules::{Capabilities, PlatformRules, Route, Upstream};
+use super::upload::{Courier, File, Upload};
+use crate::api_error::ApiError;
 use crate::config;
+
+mod upload;
 
 pub struct Wecom {
     upstream: Upstream,
@@ -81,12 +84,16 @@ impl PlatformRules for Wecom {
         json_text_at(body, &["message", "id"])
     }
 
-    fn upload_path(&self) -> Option<&str> {
-        Some(&self.upload_path)
-    }
-
     fn media_hosts(&self) -> Vec<String> {
         self.media_hosts.clone()
+    }
+
+    fn upload<'a>(
+        &'a self,
+        courier: &'a dyn Courier,
+        file: File,
+    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+        Box::pin(upload::upload(courier, &self.upload_path, file))
     }
 
     fn capabilities(&self) -> Capabilities {
