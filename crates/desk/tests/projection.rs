@@ -3,6 +3,8 @@
 use prost::Message as _;
 use switchboard_desk::{ConversationKey, Desk, Direction, MessageStatus, Row};
 use switchboard_payload::Platform;
+use switchboard_payload::customer::CustomerMessage;
+use switchboard_payload::platforms;
 use switchboard_payload::protobuf::yunhu::{
     MsgContent, RecallMsgRequest, SendMessageRequest, Status, StatusResponse,
 };
@@ -36,24 +38,58 @@ fn answer(seq: i64, platform: &str, request: i64, body: &[u8]) -> Row {
     row
 }
 
+/// A customer's message as the platform delivers it (the payload core writes the shape).
+fn delivered(platform: Platform, message: CustomerMessage) -> Vec<u8> {
+    serde_json::to_vec(&platforms::of(platform).customer_message(&message)).unwrap()
+}
+
 fn wechat_customer(new_msg_id: u64, from: &str, text: &str) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({
-        "wcId": "wxid_me", "account": "me", "messageType": 60001,
-        "data": { "fromUser": from, "toUser": "wxid_me", "msgId": 1, "newMsgId": new_msg_id, "msgType": 1,
-                  "timestamp": 1_700_000_000u64 + new_msg_id % 1000, "content": text, "self": false }
-    }))
-    .unwrap()
+    delivered(
+        Platform::Wechat,
+        CustomerMessage {
+            message_id: &new_msg_id.to_string(),
+            delivery_id: "1",
+            customer_id: from,
+            own_id: "wxid_me",
+            own_login: "me",
+            text,
+            sent_at_ms: (1_700_000_000 + new_msg_id % 1000) * 1000,
+            ..CustomerMessage::default()
+        },
+    )
 }
 
 fn douyin_customer(message_id: &str, from: &str, name: &str, text: &str) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({
-        "event": "im_receive_msg", "client_key": "k", "from_user_id": from, "to_user_id": "me",
-        "content": { "conversation_short_id": format!("@conv-{from}"), "server_message_id": message_id,
-                     "conversation_type": 1, "create_time": 1_700_000_100_000u64, "message_type": "text", "text": text,
-                     "user_infos": [{ "open_id": from, "nick_name": name, "avatar": "" }] },
-        "log_id": "1"
-    }))
-    .unwrap()
+    delivered(
+        Platform::Douyin,
+        CustomerMessage {
+            message_id,
+            delivery_id: "1",
+            conversation_id: &format!("@conv-{from}"),
+            customer_id: from,
+            customer_name: name,
+            own_id: "me",
+            own_login: "k",
+            text,
+            sent_at_ms: 1_700_000_100_000,
+            ..CustomerMessage::default()
+        },
+    )
+}
+
+/// A Mixin customer's "hi" in conversation c354135b.
+fn mixin_customer(message_id: &str) -> Vec<u8> {
+    delivered(
+        Platform::Mixin,
+        CustomerMessage {
+            message_id,
+            conversation_id: "c354135b",
+            customer_id: "11efbb75",
+            text: "hi",
+            sent_at_ms: 1_795_316_777_363,
+            ..CustomerMessage::default()
+        },
+    )
 }
 
 /// Yunhu's "success" status answer.
@@ -494,13 +530,7 @@ fn a_send_lands_in_the_conversation_the_desk_named_and_its_recall_uses_the_platf
 #[test]
 fn read_receipts_we_sent_mark_the_customers_messages() {
     let mut desk = Desk::new();
-    let view = |id: &str| {
-        serde_json::to_vec(&serde_json::json!({
-            "type": "message", "conversation_id": "c354135b", "user_id": "11efbb75", "message_id": id,
-            "category": "PLAIN_TEXT", "data_base64": "aGk", "created_at": "2026-11-22T03:06:17.363Z"
-        }))
-        .unwrap()
-    };
+    let view = mixin_customer;
     desk.apply(&row(
         1,
         "mixin",
@@ -831,13 +861,7 @@ fn linked_log() -> Vec<Row> {
     wecom_send
         .headers
         .push(("x-switchboard-conversation".into(), "1688:7881".into()));
-    let mixin_view = |id: &str| {
-        serde_json::to_vec(&serde_json::json!({
-            "type": "message", "conversation_id": "c354135b", "user_id": "11efbb75", "message_id": id,
-            "category": "PLAIN_TEXT", "data_base64": "aGk", "created_at": "2026-11-22T03:06:17.363Z"
-        }))
-        .unwrap()
-    };
+    let mixin_view = mixin_customer;
     let pull = |key_buff: &str, new_msg_id: u64| {
         serde_json::to_vec(&serde_json::json!({ "code": "1000", "message": "处理成功", "data": {
             "list": [{ "syncKeyType": 1, "itemType": 1, "subType": 0,

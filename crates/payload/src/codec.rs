@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::customer::CustomerMessage;
 use crate::event::{Event, Platform};
 use crate::outcome::Outcome;
 use crate::request::{Attachment, Call, ComposeError, Target};
@@ -65,6 +66,9 @@ pub trait Codec: Sync {
         let cursor = self.listing(path)?.cursor?;
         self.outcome(path, answer).ids.get(cursor).cloned()
     }
+
+    /// A customer's text message as the platform delivers it to us (the webhook's JSON).
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value;
 
     /// A text message; `fresh_id` is a new UUID (used where the client names the message).
     fn send_text(

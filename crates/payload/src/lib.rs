@@ -6,6 +6,7 @@
 
 pub mod codec;
 pub mod compose;
+pub mod customer;
 pub mod endpoint;
 pub mod event;
 pub mod hexdump;

@@ -1,11 +1,14 @@
 //! What every emulator shares: the sandbox's credentials and signing key, the refusal an
-//! emulator answers with, the lock that survives a panicking handler, ids and a test image.
+//! emulator answers with, the lock that survives a panicking handler, ids, a test image and the
+//! file of an upload form; what a simulated customer writes and the delivery it makes.
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::extract::Multipart;
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
+use switchboard_payload::customer::TextFormat;
 
 /// Credentials the sandbox hands out and checks. Not secrets: the sandbox is loopback-only
 /// and emulates; still, the leak tests prove none of them reaches a response or the log.
@@ -100,4 +103,48 @@ pub fn png_1x1(rgb: [u8; 3]) -> Vec<u8> {
     chunk(b"IDAT", &idat);
     chunk(b"IEND", &[]);
     png
+}
+
+/// The first file field of a form: (field name, content type, bytes).
+pub async fn first_file(mut multipart: Multipart) -> Option<(String, String, Vec<u8>)> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.file_name().is_some() {
+            let name = field.name().unwrap_or_default().to_owned();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let bytes = field.bytes().await.ok()?.to_vec();
+            return Some((name, content_type, bytes));
+        }
+    }
+    None
+}
+
+/// What a customer writes: which of them, their name, and the text.
+pub struct Writing<'a> {
+    /// 0 or 1.
+    pub customer: usize,
+    pub name: &'a str,
+    pub text: &'a str,
+    pub format: TextFormat,
+}
+
+/// A delivery ready to post to `/hooks/{platform}/{secret}`: headers and body.
+pub struct Delivery {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The platform's id for the message, for the caller to find it again.
+    pub message_id: String,
+}
+
+impl Delivery {
+    /// A JSON delivery with no headers beyond its content type.
+    pub fn json(body: &serde_json::Value, message_id: String) -> Delivery {
+        Delivery {
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::to_vec(body).expect("a JSON value serializes"),
+            message_id,
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! Douyin (抖音): Open Platform webhooks and API bodies (JSON), and the internal IM protocol
 //! (protobuf, or protobufjs console dumps of it).
 
+pub mod customer;
 pub mod endpoints;
 
+use crate::customer::CustomerMessage;
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use prost::Message;
 
@@ -327,6 +329,10 @@ pub struct Douyin;
 impl Codec for Douyin {
     fn platform(&self) -> Platform {
         Platform::Douyin
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         if let Some(event) = value.get("event").and_then(Literal::as_str)

@@ -1,9 +1,11 @@
 //! Mixin Messenger: message views, Blaze frames, and the bodies of POST /messages and
 //! POST /acknowledgements (JSON; `data_base64` is base64url without padding, `data` standard base64).
 
+pub mod customer;
 pub mod endpoints;
 
 use crate::codec::Codec;
+use crate::customer::CustomerMessage;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, rfc3339_to_ms,
 };
@@ -235,6 +237,10 @@ pub struct Mixin;
 impl Codec for Mixin {
     fn platform(&self) -> Platform {
         Platform::Mixin
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         // API responses wrap their payload in {"data": ...}; Blaze frames add id and action.

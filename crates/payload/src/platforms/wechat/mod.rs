@@ -1,8 +1,10 @@
 //! WeChat through wkteam E云管家: syncFinder pages, callbacks, and API bodies (JSON).
 
+pub mod customer;
 pub mod endpoints;
 
 use crate::codec::Codec;
+use crate::customer::CustomerMessage;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
 };
@@ -213,6 +215,10 @@ pub struct Wechat;
 impl Codec for Wechat {
     fn platform(&self) -> Platform {
         Platform::Wechat
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         // E云 codes are strings ("1000"); Yunhu's JSON endpoints use numbers.

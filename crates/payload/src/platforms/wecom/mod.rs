@@ -1,8 +1,10 @@
 //! WeCom (企业微信) through the wkteam enterprise API: callbacks `{seq, token, message|event}`.
 
+pub mod customer;
 pub mod endpoints;
 
 use crate::codec::Codec;
+use crate::customer::CustomerMessage;
 use crate::event::{
     Content, ContentKind, ConversationKind, Event, EventType, Platform, epoch_to_ms,
 };
@@ -239,6 +241,10 @@ pub struct Wecom;
 impl Codec for Wecom {
     fn platform(&self) -> Platform {
         Platform::Wecom
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         let is_request = value.get("sessionId").is_some()

@@ -1,11 +1,13 @@
 //! Yunhu (云湖): the user API and push protocol (protobuf), and the bot API and webhooks (JSON).
 //! Every Yunhu time is in milliseconds.
 
+pub mod customer;
 pub mod endpoints;
 
 use prost::Message;
 
 use crate::codec::Codec;
+use crate::customer::CustomerMessage;
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
     ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
@@ -507,6 +509,10 @@ pub struct Yunhu;
 impl Codec for Yunhu {
     fn platform(&self) -> Platform {
         Platform::Yunhu
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         if let Some(event_type) = value.at(&["header", "eventType"]).and_then(Literal::as_str) {

@@ -3,6 +3,8 @@
 //! newMsgId and createTime) and `syncFinder` paged by `keyBuff` (base64 protobuf, like the real
 //! one), with `Authorization` and `wId` checked; answers `{code:"1000"|"1001", message, data}`.
 
+pub mod customer;
+
 use std::sync::{Arc, Mutex};
 
 use switchboard_payload::platforms::wechat::endpoints;

@@ -3,6 +3,8 @@
 //! session key (signature, expiry, and `sig` over method + URI + exact body), errors in Mixin's
 //! `{error:{status, code, description}}` shape.
 
+pub mod customer;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

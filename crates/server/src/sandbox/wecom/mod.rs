@@ -2,6 +2,8 @@
 //! `Authorization: Bearer` and the session id checked; wkteam's `{code, msg, data}` answers
 //! (200 ok, 1001 refused, 500 failed).
 
+pub mod customer;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -148,7 +150,7 @@ async fn upload(
     if !authorized(&headers) {
         return answer(1001, "登录已失效", serde_json::Value::Null);
     }
-    let Some((_, _, bytes)) = super::yunhu::first_file(multipart).await else {
+    let Some((_, _, bytes)) = super::common::first_file(multipart).await else {
         return answer(500, "缺少文件", serde_json::Value::Null);
     };
     let file_id = format!("sandbox-file-{}", super::common::numeric_id(12));

@@ -2,6 +2,8 @@
 //! with the `access-token` header and our `open_id` checked, and errors in Douyin's
 //! `{data:{error_code, description}, extra:{logid}}` shape.
 
+pub mod customer;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -186,7 +188,7 @@ async fn upload(
     {
         return answer(INVALID_TOKEN, "access_token无效", serde_json::json!({}));
     }
-    let Some((field, _content_type, bytes)) = super::yunhu::first_file(multipart).await else {
+    let Some((field, _content_type, bytes)) = super::common::first_file(multipart).await else {
         return answer(INVALID_PARAM, "缺少 image", serde_json::json!({}));
     };
     if field != "image" {

@@ -2,6 +2,8 @@
 //! 404), the bot open API (JSON, `?token=`), Qiniu upload tokens and form upload, and a media host
 //! that refuses requests without Yunhu's Referer.
 
+pub mod customer;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -462,7 +464,7 @@ async fn bot_upload(
     if query.token.as_deref() != Some(YUNHU_BOT_TOKEN) {
         return bot_error("token 无效");
     }
-    let Some((field, content_type, bytes)) = first_file(multipart).await else {
+    let Some((field, content_type, bytes)) = super::common::first_file(multipart).await else {
         return bot_error("no file");
     };
     let key = hex::encode(Md5::digest(&bytes));
@@ -473,22 +475,6 @@ async fn bot_upload(
         serde_json::json!({ "code": OK, "data": { format!("{field}Key"): key }, "msg": "success" }),
     )
     .into_response()
-}
-
-/// The first file field of a form: (field name, content type, bytes).
-pub async fn first_file(mut multipart: Multipart) -> Option<(String, String, Vec<u8>)> {
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.file_name().is_some() {
-            let name = field.name().unwrap_or_default().to_owned();
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_owned();
-            let bytes = field.bytes().await.ok()?.to_vec();
-            return Some((name, content_type, bytes));
-        }
-    }
-    None
 }
 
 pub fn qiniu_routes(state: Shared) -> Router {

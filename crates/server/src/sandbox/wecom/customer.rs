@@ -1,0 +1,33 @@
+//! wkteam WeCom's simulated customers: their messages arrive by callback only (the emulator
+//! keeps no history of them).
+
+use switchboard_payload::Platform;
+use switchboard_payload::customer::CustomerMessage;
+
+use crate::sandbox::common::credentials::WECOM_SESSION_ID;
+use crate::sandbox::common::{Delivery, Writing, now_ms, numeric_id};
+
+/// The customers' WeCom user ids.
+const CUSTOMER_IDS: [&str; 2] = ["7881300012345678", "7881300087654321"];
+
+/// Our own WeCom user id.
+const OWN_ID: &str = "1688850000000001";
+
+pub fn writes(writing: &Writing) -> Delivery {
+    let id = numeric_id(7);
+    let seq = numeric_id(7);
+    let message = CustomerMessage {
+        message_id: &id,
+        delivery_id: &seq,
+        customer_id: CUSTOMER_IDS[writing.customer],
+        customer_name: writing.name,
+        own_id: OWN_ID,
+        own_login: WECOM_SESSION_ID,
+        text: writing.text,
+        format: writing.format,
+        sent_at_ms: now_ms(),
+        ..CustomerMessage::default()
+    };
+    let body = switchboard_payload::platforms::of(Platform::Wecom).customer_message(&message);
+    Delivery::json(&body, id)
+}

@@ -1,0 +1,51 @@
+//! Yunhu's simulated customers write to the bot; the emulator keeps each message in the bot
+//! chat's history (with its content type), so a history page finds it.
+
+use std::sync::Mutex;
+
+use switchboard_payload::Platform;
+use switchboard_payload::customer::{CustomerMessage, TextFormat};
+
+use super::Store;
+use crate::sandbox::common::{Delivery, Writing, lock, now_ms};
+
+/// Yunhu has Markdown and HTML messages (contentType `markdown`, `html`).
+pub const FORMATS: &[&str] = &["text", "markdown", "html"];
+
+/// The customers' Yunhu user ids.
+const CUSTOMER_IDS: [&str; 2] = ["5180273", "6020511"];
+
+pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
+    let customer_id = CUSTOMER_IDS[writing.customer];
+    let msg_id = uuid::Uuid::new_v4().simple().to_string();
+    let content_type = match writing.format {
+        TextFormat::Text => 1,
+        TextFormat::Markdown => 3,
+        TextFormat::Html => 8,
+    };
+    lock(store).push(
+        1,
+        customer_id,
+        super::written_msg(
+            &msg_id,
+            customer_id,
+            writing.name,
+            writing.text,
+            content_type,
+        ),
+    );
+    let event_id = uuid::Uuid::new_v4().simple().to_string();
+    let message = CustomerMessage {
+        message_id: &msg_id,
+        delivery_id: &event_id,
+        conversation_id: customer_id,
+        customer_id,
+        customer_name: writing.name,
+        text: writing.text,
+        format: writing.format,
+        sent_at_ms: now_ms(),
+        ..CustomerMessage::default()
+    };
+    let body = switchboard_payload::platforms::of(Platform::Yunhu).customer_message(&message);
+    Delivery::json(&body, msg_id)
+}
