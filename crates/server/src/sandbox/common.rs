@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::extract::Multipart;
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
-use switchboard_payload::customer::TextFormat;
+use switchboard_payload::Platform;
+use switchboard_payload::customer::{CustomerMessage, TextFormat};
 
 /// Credentials the sandbox hands out and checks. Not secrets: the sandbox is loopback-only
 /// and emulates; still, the leak tests prove none of them reaches a response or the log.
@@ -138,13 +139,30 @@ pub struct Delivery {
     pub message_id: String,
 }
 
+impl Writing<'_> {
+    /// The message `customer_id` writes now, under the platform's `message_id`; a platform's
+    /// other ids are added to it.
+    pub fn message<'a>(&'a self, message_id: &'a str, customer_id: &'a str) -> CustomerMessage<'a> {
+        CustomerMessage {
+            message_id,
+            customer_id,
+            customer_name: self.name,
+            text: self.text,
+            format: self.format,
+            sent_at_ms: now_ms(),
+            ..CustomerMessage::default()
+        }
+    }
+}
+
 impl Delivery {
-    /// A JSON delivery with no headers beyond its content type.
-    pub fn json(body: &serde_json::Value, message_id: String) -> Delivery {
+    /// `message` as `platform` delivers it: JSON, with no headers beyond its content type.
+    pub fn of(platform: Platform, message: &CustomerMessage) -> Delivery {
+        let body = switchboard_payload::platforms::of(platform).customer_message(message);
         Delivery {
             headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::to_vec(body).expect("a JSON value serializes"),
-            message_id,
+            body: serde_json::to_vec(&body).expect("a JSON value serializes"),
+            message_id: message.message_id.to_owned(),
         }
     }
 }

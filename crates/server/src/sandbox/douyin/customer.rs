@@ -9,7 +9,7 @@ use switchboard_payload::customer::CustomerMessage;
 use super::Store;
 use crate::platforms::douyin::signature;
 use crate::sandbox::common::credentials::{DOUYIN_CLIENT_SECRET, DOUYIN_OPEN_ID};
-use crate::sandbox::common::{Delivery, Writing, lock, now_ms, numeric_id};
+use crate::sandbox::common::{Delivery, Writing, lock, numeric_id};
 
 /// The customers' open ids.
 const CUSTOMER_IDS: [&str; 2] = ["_000sandbox-customer-c1", "_000sandbox-customer-c2"];
@@ -23,20 +23,14 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
         .insert(server_message_id.clone(), conversation.clone());
     let log_id = numeric_id(30);
     let message = CustomerMessage {
-        message_id: &server_message_id,
         delivery_id: &log_id,
         conversation_id: &conversation,
-        customer_id,
-        customer_name: writing.name,
         own_id: DOUYIN_OPEN_ID,
         own_name: "Sandbox Agent",
         own_login: "sandbox_client_key",
-        text: writing.text,
-        format: writing.format,
-        sent_at_ms: now_ms(),
+        ..writing.message(&server_message_id, customer_id)
     };
-    let body = switchboard_payload::platforms::of(Platform::Douyin).customer_message(&message);
-    let mut delivery = Delivery::json(&body, server_message_id.clone());
+    let mut delivery = Delivery::of(Platform::Douyin, &message);
     let signature = signature(DOUYIN_CLIENT_SECRET, &delivery.body);
     delivery
         .headers

@@ -5,7 +5,7 @@ use switchboard_payload::customer::CustomerMessage;
 use switchboard_payload::platforms::mixin::unique_conversation_id;
 
 use crate::sandbox::common::credentials::MIXIN_USER_ID;
-use crate::sandbox::common::{Delivery, Writing, now_ms};
+use crate::sandbox::common::{Delivery, Writing};
 
 /// Mixin has Markdown messages (`PLAIN_POST`).
 pub const FORMATS: &[&str] = &["text", "markdown"];
@@ -22,17 +22,10 @@ pub fn writes(writing: &Writing) -> Delivery {
     let session_id = uuid::Uuid::new_v4().to_string();
     let conversation_id = unique_conversation_id(customer_id, MIXIN_USER_ID);
     let message = CustomerMessage {
-        message_id: &message_id,
         delivery_id: &session_id,
         conversation_id: &conversation_id,
-        customer_id,
-        customer_name: writing.name,
         own_id: MIXIN_USER_ID,
-        text: writing.text,
-        format: writing.format,
-        sent_at_ms: now_ms(),
-        ..CustomerMessage::default()
+        ..writing.message(&message_id, customer_id)
     };
-    let body = switchboard_payload::platforms::of(Platform::Mixin).customer_message(&message);
-    Delivery::json(&body, message_id)
+    Delivery::of(Platform::Mixin, &message)
 }

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use super::{Store, SyncItem};
 use crate::sandbox::common::credentials::WECHAT_OWN_WXID;
-use crate::sandbox::common::{Delivery, Writing, lock, now_ms};
+use crate::sandbox::common::{Delivery, Writing, lock};
 
 /// The customers' wxids.
 const CUSTOMER_IDS: [&str; 2] = ["wxid_sandbox_customer_c1", "wxid_sandbox_customer_c2"];
@@ -30,17 +30,10 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
         (msg_id.to_string(), new_msg_id.to_string())
     };
     let message = CustomerMessage {
-        message_id: &new_msg_id,
         delivery_id: &msg_id,
-        customer_id,
-        customer_name: writing.name,
         own_id: WECHAT_OWN_WXID,
         own_login: "sandbox-agent",
-        text: writing.text,
-        format: writing.format,
-        sent_at_ms: now_ms(),
-        ..CustomerMessage::default()
+        ..writing.message(&new_msg_id, customer_id)
     };
-    let body = switchboard_payload::platforms::of(Platform::Wechat).customer_message(&message);
-    Delivery::json(&body, new_msg_id)
+    Delivery::of(Platform::Wechat, &message)
 }

@@ -5,7 +5,7 @@ use switchboard_payload::Platform;
 use switchboard_payload::customer::CustomerMessage;
 
 use crate::sandbox::common::credentials::WECOM_SESSION_ID;
-use crate::sandbox::common::{Delivery, Writing, now_ms, numeric_id};
+use crate::sandbox::common::{Delivery, Writing, numeric_id};
 
 /// The customers' WeCom user ids.
 const CUSTOMER_IDS: [&str; 2] = ["7881300012345678", "7881300087654321"];
@@ -17,17 +17,10 @@ pub fn writes(writing: &Writing) -> Delivery {
     let id = numeric_id(7);
     let seq = numeric_id(7);
     let message = CustomerMessage {
-        message_id: &id,
         delivery_id: &seq,
-        customer_id: CUSTOMER_IDS[writing.customer],
-        customer_name: writing.name,
         own_id: OWN_ID,
         own_login: WECOM_SESSION_ID,
-        text: writing.text,
-        format: writing.format,
-        sent_at_ms: now_ms(),
-        ..CustomerMessage::default()
+        ..writing.message(&id, CUSTOMER_IDS[writing.customer])
     };
-    let body = switchboard_payload::platforms::of(Platform::Wecom).customer_message(&message);
-    Delivery::json(&body, id)
+    Delivery::of(Platform::Wecom, &message)
 }

@@ -7,7 +7,7 @@ use switchboard_payload::Platform;
 use switchboard_payload::customer::{CustomerMessage, TextFormat};
 
 use super::Store;
-use crate::sandbox::common::{Delivery, Writing, lock, now_ms};
+use crate::sandbox::common::{Delivery, Writing, lock};
 
 /// Yunhu has Markdown and HTML messages (contentType `markdown`, `html`).
 pub const FORMATS: &[&str] = &["text", "markdown", "html"];
@@ -36,16 +36,9 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
     );
     let event_id = uuid::Uuid::new_v4().simple().to_string();
     let message = CustomerMessage {
-        message_id: &msg_id,
         delivery_id: &event_id,
         conversation_id: customer_id,
-        customer_id,
-        customer_name: writing.name,
-        text: writing.text,
-        format: writing.format,
-        sent_at_ms: now_ms(),
-        ..CustomerMessage::default()
+        ..writing.message(&msg_id, customer_id)
     };
-    let body = switchboard_payload::platforms::of(Platform::Yunhu).customer_message(&message);
-    Delivery::json(&body, msg_id)
+    Delivery::of(Platform::Yunhu, &message)
 }
