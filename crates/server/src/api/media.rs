@@ -39,7 +39,7 @@ pub async fn fetch(
             ));
         }
     };
-    if !matches!(url.scheme(), "http" | "https") || !host_allowed(&rules.media_hosts(), &host) {
+    if !matches!(url.scheme(), "http" | "https") || !host_allowed(rules.media_hosts(), &host) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             format!("{host} is not one of {}'s media hosts", rules.platform()),

@@ -19,7 +19,7 @@ use switchboard_payload::Platform;
 
 pub use outgoing::*;
 pub use rules::*;
-pub use upload::{Courier, Exchange, File, FileKind, Upload};
+pub use upload::{Courier, Exchange, File, FileKind, Upload, UploadFuture};
 
 use crate::config::Config;
 

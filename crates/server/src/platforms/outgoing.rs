@@ -18,6 +18,25 @@ pub struct Outgoing {
     pub annotations: Vec<(String, String)>,
 }
 
+impl Outgoing {
+    /// Replaces (or adds) a header, case-insensitively.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        set_header(&mut self.headers, name, value.into());
+    }
+
+    /// Replaces (or adds) a query parameter.
+    pub fn set_query(&mut self, name: &str, value: impl Into<String>) {
+        set_query(&mut self.query, name, value.into());
+    }
+
+    /// Sets `key` in the JSON object body and says the body is JSON; see [`set_json_field`].
+    pub fn set_json_field(&mut self, key: &str, value: &str) -> anyhow::Result<()> {
+        set_json_field(&mut self.body, key, value)?;
+        self.set_header("Content-Type", "application/json");
+        Ok(())
+    }
+}
+
 /// Sets `key` in a JSON object body (what wkteam's APIs expect for their session ids). A body
 /// that is not a JSON object is refused rather than forwarded unauthenticated.
 pub fn set_json_field(body: &mut Vec<u8>, key: &str, value: &str) -> anyhow::Result<()> {

@@ -3,13 +3,11 @@
 //! [`PlatformRules`] trait each platform implements.
 
 use axum::http::{HeaderMap, Method};
-use futures_util::future::BoxFuture;
 use reqwest::Url;
 use switchboard_payload::Platform;
 
 use super::outgoing::Outgoing;
-use super::upload::{Courier, File, Upload};
-use crate::api_error::ApiError;
+use super::upload::{Courier, File, UploadFuture};
 
 /// An allowed upstream call: a method and a path pattern whose `{…}` segments match one plain
 /// path segment (letters, digits, `-`, `_`, `.`; never `..`).
@@ -101,6 +99,9 @@ pub struct Upstream {
     pub base_url: Url,
     /// The upstream calls the browser may make.
     pub routes: Vec<Route>,
+    /// Hosts whose media the desk may fetch through `/api/media` (for Mixin, also where an
+    /// attachment's `upload_url` may point).
+    pub media_hosts: Vec<String>,
 }
 
 pub trait PlatformRules: Send + Sync {
@@ -135,20 +136,17 @@ pub trait PlatformRules: Send + Sync {
     fn acknowledge(&self, _body: &[u8]) -> Acknowledgement {
         Acknowledgement::json(&b"{\"ok\":true}"[..])
     }
-    /// Hosts whose media the desk may fetch through `/api/media`, and the Referer they need.
-    fn media_hosts(&self) -> Vec<String> {
-        Vec::new()
+    /// Hosts whose media the desk may fetch through `/api/media`.
+    fn media_hosts(&self) -> &[String] {
+        &self.upstream().media_hosts
     }
+    /// The Referer those hosts need.
     fn media_referer(&self) -> Option<&'static str> {
         None
     }
     /// Carries a browser file through the platform's upload flow, making its calls through
     /// `courier`.
-    fn upload<'a>(
-        &'a self,
-        courier: &'a dyn Courier,
-        file: File,
-    ) -> BoxFuture<'a, Result<Upload, ApiError>>;
+    fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a>;
 
     /// What the desk may offer for this platform (the capability table the UI reads).
     fn capabilities(&self) -> Capabilities;

@@ -148,6 +148,9 @@ pub trait Courier: Sync {
     fn host<'a>(&'a self, file: &'a File) -> BoxFuture<'a, Result<String, ApiError>>;
 }
 
+/// What [`PlatformRules::upload`](super::PlatformRules::upload) answers.
+pub type UploadFuture<'a> = BoxFuture<'a, Result<Upload, ApiError>>;
+
 /// A POST of `body` to `path` below the base URL.
 pub fn post(path: impl Into<String>, content_type: impl Into<String>, body: Vec<u8>) -> Outgoing {
     Outgoing {

@@ -330,10 +330,6 @@ impl Codec for Douyin {
     fn platform(&self) -> Platform {
         Platform::Douyin
     }
-
-    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
-        customer::message(message)
-    }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         if let Some(event) = value.get("event").and_then(Literal::as_str)
             && (value.get("content").is_some() || event == "verify_webhook")
@@ -475,5 +471,9 @@ impl Codec for Douyin {
             .ok_or(ComposeError::Missing("the msg_id Douyin gave the message"))?;
         let body = serde_json::json!({ "msg_id": msg_id, "conversation_id": target.conversation_id, "conversation_type": 1 });
         Ok(Call::json(endpoints::RECALL_MSG.path, &body, None))
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
 }

@@ -238,10 +238,6 @@ impl Codec for Mixin {
     fn platform(&self) -> Platform {
         Platform::Mixin
     }
-
-    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
-        customer::message(message)
-    }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         // API responses wrap their payload in {"data": ...}; Blaze frames add id and action.
         if let Some(action) = value.get("action").and_then(Literal::as_str)
@@ -439,6 +435,10 @@ impl Codec for Mixin {
         let mut call = post_message(target, "MESSAGE_RECALL", payload.as_bytes(), None, fresh_id);
         call.message_id = None;
         Ok(call)
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
 }
 

@@ -216,10 +216,6 @@ impl Codec for Wechat {
     fn platform(&self) -> Platform {
         Platform::Wechat
     }
-
-    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
-        customer::message(message)
-    }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         // E云 codes are strings ("1000"); Yunhu's JSON endpoints use numbers.
         let string_code = value.get("code").and_then(Literal::as_str).is_some();
@@ -353,5 +349,9 @@ impl Codec for Wechat {
             "createTime": number("createTime")?,
         });
         Ok(Call::json(endpoints::REVOKE_MSG.path, &body, None))
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
 }

@@ -242,10 +242,6 @@ impl Codec for Wecom {
     fn platform(&self) -> Platform {
         Platform::Wecom
     }
-
-    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
-        customer::message(message)
-    }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         let is_request = value.get("sessionId").is_some()
             || has_keys(value, &["toId", "content"])
@@ -368,5 +364,9 @@ impl Codec for Wecom {
             &serde_json::json!({ "wxId": wx_id, "messageId": message_id }),
             None,
         ))
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
 }

@@ -510,10 +510,6 @@ impl Codec for Yunhu {
     fn platform(&self) -> Platform {
         Platform::Yunhu
     }
-
-    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
-        customer::message(message)
-    }
     fn recognize_literal(&self, value: &Literal) -> Option<(String, Vec<Event>)> {
         if let Some(event_type) = value.at(&["header", "eventType"]).and_then(Literal::as_str) {
             let events = value
@@ -895,5 +891,9 @@ impl Codec for Yunhu {
             request.encode_to_vec(),
             None,
         ))
+    }
+
+    fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
+        customer::message(message)
     }
 }

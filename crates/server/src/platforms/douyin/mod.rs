@@ -3,16 +3,14 @@
 //! event and message id), and the `verify_webhook` challenge.
 
 use axum::http::HeaderMap;
-use futures_util::future::BoxFuture;
 use sha1::Sha1;
 use sha2::Digest;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::douyin::endpoints;
 
-use super::outgoing::{Outgoing, set_header, set_query};
+use super::outgoing::Outgoing;
 use super::rules::{Acknowledgement, Capabilities, PlatformRules, Route, Upstream, Verdict};
-use super::upload::{Courier, File, Upload};
-use crate::api_error::ApiError;
+use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
 mod upload;
@@ -25,7 +23,6 @@ pub struct Douyin {
     access_token: String,
     client_secret: String,
     open_id: String,
-    media_hosts: Vec<String>,
 }
 
 impl Douyin {
@@ -35,11 +32,11 @@ impl Douyin {
                 platform: Platform::Douyin,
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes: endpoints::ALL.iter().map(Route::of).collect(),
+                media_hosts: settings.media_hosts.clone(),
             },
             access_token: settings.access_token.clone(),
             client_secret: settings.client_secret.clone(),
             open_id: settings.open_id.clone(),
-            media_hosts: settings.media_hosts.clone(),
         })
     }
 }
@@ -58,13 +55,9 @@ impl PlatformRules for Douyin {
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
-        set_header(
-            &mut request.headers,
-            "access-token",
-            self.access_token.clone(),
-        );
+        request.set_header("access-token", self.access_token.clone());
         if request.path.starts_with(endpoints::IM_API_PREFIX) {
-            set_query(&mut request.query, "open_id", self.open_id.clone());
+            request.set_query("open_id", self.open_id.clone());
         }
         Ok(())
     }
@@ -135,15 +128,7 @@ impl PlatformRules for Douyin {
         Acknowledgement::json(&b"{\"ok\":true}"[..])
     }
 
-    fn media_hosts(&self) -> Vec<String> {
-        self.media_hosts.clone()
-    }
-
-    fn upload<'a>(
-        &'a self,
-        courier: &'a dyn Courier,
-        file: File,
-    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+    fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
         Box::pin(upload::upload(courier, file))
     }
 
@@ -151,15 +136,9 @@ impl PlatformRules for Douyin {
         Capabilities {
             send_text: true,
             send_image: true,
-            send_file: false,
             upload: true,
             recall: true,
-            recall_window_secs: None,
-            edit: false,
-            read_receipts: false,
-            history: false,
-            quote_reply: false,
-            markdown: false,
+            ..Capabilities::default()
         }
     }
 }

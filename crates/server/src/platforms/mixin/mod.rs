@@ -1,7 +1,6 @@
 //! Mixin Messenger: every request signed with a fresh EdDSA JWT whose `sig` claim is
 //! sha256(METHOD + URI + exact body bytes), and `jti` the same UUID as `X-Request-Id`.
 
-use futures_util::future::BoxFuture;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderMap, Method};
@@ -12,10 +11,9 @@ use sha2::{Digest, Sha256};
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::mixin::endpoints;
 
-use super::outgoing::{Outgoing, json_text_at, set_header};
+use super::outgoing::{Outgoing, json_text_at};
 use super::rules::{Capabilities, PlatformRules, Route, Upstream};
-use super::upload::{Courier, File, Upload};
-use crate::api_error::ApiError;
+use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
 mod upload;
@@ -29,7 +27,6 @@ pub struct Mixin {
     session_id: String,
     key: SigningKey,
     private_key_text: String,
-    upload_hosts: Vec<String>,
 }
 
 /// The claims Mixin checks.
@@ -51,18 +48,13 @@ impl Mixin {
                 platform: Platform::Mixin,
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes: endpoints::ALL.iter().map(Route::of).collect(),
+                media_hosts: settings.upload_hosts.clone(),
             },
             user_id: settings.user_id.clone(),
             session_id: settings.session_id.clone(),
             key: SigningKey::from_bytes(&settings.signing_seed()?),
             private_key_text: settings.private_key.clone(),
-            upload_hosts: settings.upload_hosts.clone(),
         })
-    }
-
-    /// Hosts an attachment's `upload_url` may point at.
-    pub fn upload_hosts(&self) -> &[String] {
-        &self.upload_hosts
     }
 
     /// A fresh token for one request; returns it with its `jti`.
@@ -178,18 +170,10 @@ impl PlatformRules for Mixin {
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
         let uri = signed_uri(&request.path, &request.query);
         let (token, jti) = self.sign(&request.method, &uri, &request.body, now_secs());
-        set_header(
-            &mut request.headers,
-            "Authorization",
-            format!("Bearer {token}"),
-        );
-        set_header(&mut request.headers, "X-Request-Id", jti);
+        request.set_header("Authorization", format!("Bearer {token}"));
+        request.set_header("X-Request-Id", jti);
         if !request.body.is_empty() {
-            set_header(
-                &mut request.headers,
-                "Content-Type",
-                "application/json".into(),
-            );
+            request.set_header("Content-Type", "application/json");
         }
         Ok(())
     }
@@ -213,16 +197,8 @@ impl PlatformRules for Mixin {
         Some(message_id)
     }
 
-    fn media_hosts(&self) -> Vec<String> {
-        self.upload_hosts.clone()
-    }
-
-    fn upload<'a>(
-        &'a self,
-        courier: &'a dyn Courier,
-        file: File,
-    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
-        Box::pin(upload::upload(courier, &self.upload_hosts, file))
+    fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
+        Box::pin(upload::upload(courier, &self.upstream.media_hosts, file))
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -232,12 +208,10 @@ impl PlatformRules for Mixin {
             send_file: true,
             upload: true,
             recall: true,
-            recall_window_secs: None,
-            edit: false,
             read_receipts: true,
-            history: false,
             quote_reply: true,
             markdown: true,
+            ..Capabilities::default()
         }
     }
 }

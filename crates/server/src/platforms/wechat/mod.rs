@@ -2,15 +2,13 @@
 //! body, callbacks de-duplicated on `newMsgId`.
 
 use axum::http::HeaderMap;
-use futures_util::future::BoxFuture;
 use reqwest::Url;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::wechat::endpoints;
 
-use super::outgoing::{Outgoing, json_text_at, set_header, set_json_field};
+use super::outgoing::{Outgoing, json_text_at};
 use super::rules::{Capabilities, PlatformRules, Route, Upstream};
-use super::upload::{Courier, File, Upload};
-use crate::api_error::ApiError;
+use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
 mod upload;
@@ -19,7 +17,6 @@ pub struct Wechat {
     upstream: Upstream,
     authorization: String,
     w_id: String,
-    media_hosts: Vec<String>,
     public_url: Option<Url>,
 }
 
@@ -30,10 +27,10 @@ impl Wechat {
                 platform: Platform::Wechat,
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes: endpoints::ALL.iter().map(Route::of).collect(),
+                media_hosts: settings.media_hosts.clone(),
             },
             authorization: settings.authorization.clone(),
             w_id: settings.w_id.clone(),
-            media_hosts: settings.media_hosts.clone(),
             public_url: settings
                 .public_url
                 .as_deref()
@@ -49,17 +46,8 @@ impl PlatformRules for Wechat {
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
-        set_header(
-            &mut request.headers,
-            "Authorization",
-            self.authorization.clone(),
-        );
-        set_json_field(&mut request.body, "wId", &self.w_id)?;
-        set_header(
-            &mut request.headers,
-            "Content-Type",
-            "application/json".into(),
-        );
+        request.set_header("Authorization", self.authorization.clone());
+        request.set_json_field("wId", &self.w_id)?;
         Ok(())
     }
 
@@ -72,15 +60,7 @@ impl PlatformRules for Wechat {
         json_text_at(body, &["data", "newMsgId"])
     }
 
-    fn media_hosts(&self) -> Vec<String> {
-        self.media_hosts.clone()
-    }
-
-    fn upload<'a>(
-        &'a self,
-        courier: &'a dyn Courier,
-        file: File,
-    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+    fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
         Box::pin(upload::upload(courier, self.public_url.as_ref(), file))
     }
 
@@ -94,11 +74,8 @@ impl PlatformRules for Wechat {
             upload: hosting,
             recall: true,
             recall_window_secs: Some(120),
-            edit: false,
-            read_receipts: false,
             history: true,
-            quote_reply: false,
-            markdown: false,
+            ..Capabilities::default()
         }
     }
 }

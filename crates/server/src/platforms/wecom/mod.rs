@@ -2,14 +2,12 @@
 //! send/upload paths from configuration (the service does not document them publicly).
 
 use axum::http::{HeaderMap, Method};
-use futures_util::future::BoxFuture;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::wecom::endpoints;
 
-use super::outgoing::{Outgoing, json_text_at, set_header, set_json_field};
+use super::outgoing::{Outgoing, json_text_at};
 use super::rules::{Capabilities, PlatformRules, Route, Upstream};
-use super::upload::{Courier, File, Upload};
-use crate::api_error::ApiError;
+use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
 mod upload;
@@ -18,7 +16,6 @@ pub struct Wecom {
     upstream: Upstream,
     token: String,
     session_id: String,
-    media_hosts: Vec<String>,
     upload_path: String,
 }
 
@@ -39,10 +36,10 @@ impl Wecom {
                 platform: Platform::Wecom,
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes,
+                media_hosts: settings.media_hosts.clone(),
             },
             token: settings.token.clone(),
             session_id: settings.session_id.clone(),
-            media_hosts: settings.media_hosts.clone(),
             upload_path: settings.upload_path.clone(),
         })
     }
@@ -54,21 +51,12 @@ impl PlatformRules for Wecom {
     }
 
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
-        set_header(
-            &mut request.headers,
-            "Authorization",
-            format!("Bearer {}", self.token),
-        );
+        request.set_header("Authorization", format!("Bearer {}", self.token));
         let is_json = request.headers.iter().any(|(name, value)| {
             name.eq_ignore_ascii_case("content-type") && value.contains("json")
         });
         if is_json || request.body.is_empty() {
-            set_json_field(&mut request.body, "sessionId", &self.session_id)?;
-            set_header(
-                &mut request.headers,
-                "Content-Type",
-                "application/json".into(),
-            );
+            request.set_json_field("sessionId", &self.session_id)?;
         }
         Ok(())
     }
@@ -84,15 +72,7 @@ impl PlatformRules for Wecom {
         json_text_at(body, &["message", "id"])
     }
 
-    fn media_hosts(&self) -> Vec<String> {
-        self.media_hosts.clone()
-    }
-
-    fn upload<'a>(
-        &'a self,
-        courier: &'a dyn Courier,
-        file: File,
-    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+    fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
         Box::pin(upload::upload(courier, &self.upload_path, file))
     }
 
@@ -104,11 +84,7 @@ impl PlatformRules for Wecom {
             upload: true,
             recall: true,
             recall_window_secs: Some(120),
-            edit: false,
-            read_receipts: false,
-            history: false,
-            quote_reply: false,
-            markdown: false,
+            ..Capabilities::default()
         }
     }
 }

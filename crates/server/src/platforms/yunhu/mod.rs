@@ -2,14 +2,12 @@
 //! upload tokens, and media hosts that insist on the app's Referer.
 
 use axum::http::HeaderMap;
-use futures_util::future::BoxFuture;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::yunhu::endpoints;
 
-use super::outgoing::{Outgoing, json_text_at, set_header, set_query};
+use super::outgoing::{Outgoing, json_text_at};
 use super::rules::{Capabilities, PlatformRules, Route, Upstream};
-use super::upload::{Courier, File, Upload};
-use crate::api_error::ApiError;
+use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
 mod upload;
@@ -21,7 +19,6 @@ pub struct Yunhu {
     qiniu: upload::Qiniu,
     user_token: Option<String>,
     bot_token: Option<String>,
-    media_hosts: Vec<String>,
 }
 
 impl Yunhu {
@@ -40,6 +37,7 @@ impl Yunhu {
                 platform: Platform::Yunhu,
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes,
+                media_hosts: settings.media_hosts.clone(),
             },
             qiniu: upload::Qiniu {
                 upload_url: super::rules::parse_base_url(&settings.upload_url)?,
@@ -47,7 +45,6 @@ impl Yunhu {
             },
             user_token: settings.user_token.clone(),
             bot_token: settings.bot_token.clone(),
-            media_hosts: settings.media_hosts.clone(),
         })
     }
 }
@@ -63,13 +60,13 @@ impl PlatformRules for Yunhu {
                 .bot_token
                 .clone()
                 .ok_or_else(|| anyhow::anyhow!("no yunhu.bot_token"))?;
-            set_query(&mut request.query, "token", token);
+            request.set_query("token", token);
         } else {
             let token = self
                 .user_token
                 .clone()
                 .ok_or_else(|| anyhow::anyhow!("no yunhu.user_token"))?;
-            set_header(&mut request.headers, "token", token);
+            request.set_header("token", token);
         }
         Ok(())
     }
@@ -91,19 +88,11 @@ impl PlatformRules for Yunhu {
         json_text_at(body, &["header", "eventId"])
     }
 
-    fn media_hosts(&self) -> Vec<String> {
-        self.media_hosts.clone()
-    }
-
     fn media_referer(&self) -> Option<&'static str> {
         Some(MEDIA_REFERER)
     }
 
-    fn upload<'a>(
-        &'a self,
-        courier: &'a dyn Courier,
-        file: File,
-    ) -> BoxFuture<'a, Result<Upload, ApiError>> {
+    fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
         Box::pin(upload::upload(
             courier,
             self.user_token.as_ref().map(|_| &self.qiniu),
@@ -120,12 +109,11 @@ impl PlatformRules for Yunhu {
             send_file: any,
             upload: any,
             recall: any,
-            recall_window_secs: None,
             edit: any,
-            read_receipts: false,
             history: user,
             quote_reply: user,
             markdown: any,
+            ..Capabilities::default()
         }
     }
 }

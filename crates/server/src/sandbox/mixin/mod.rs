@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use switchboard_payload::platforms::mixin::endpoints;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{FromRequest, Path, Request, State as AxumState};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -69,6 +69,27 @@ fn error(code: u16, description: &str) -> Response {
 
 fn data(value: serde_json::Value) -> Response {
     Json(serde_json::json!({ "data": value })).into_response()
+}
+
+/// A request whose Bearer token passed [`authenticate`]; its body.
+struct Signed(Bytes);
+
+impl FromRequest<Arc<Context>> for Signed {
+    type Rejection = Refused;
+
+    async fn from_request(request: Request, context: &Arc<Context>) -> Result<Signed, Refused> {
+        let (parts, body) = request.into_parts();
+        let (method, uri, headers) = (
+            parts.method.clone(),
+            parts.uri.clone(),
+            parts.headers.clone(),
+        );
+        let body = Bytes::from_request(Request::from_parts(parts, body), context)
+            .await
+            .map_err(|rejection| Refused::from(rejection.into_response()))?;
+        authenticate(&mut lock(&context.state), &method, &uri, &headers, &body)?;
+        Ok(Signed(body))
+    }
 }
 
 /// The real check: a Bearer EdDSA token from our session, for exactly this request.
@@ -151,17 +172,8 @@ fn attachment_problem(store: &Store, category: &str, payload: &[u8]) -> Option<&
     }
 }
 
-async fn messages(
-    AxumState(context): AxumState<Arc<Context>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn messages(AxumState(context): AxumState<Arc<Context>>, Signed(body): Signed) -> Response {
     let mut store = lock(&context.state);
-    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
-        return refused.into_response();
-    }
     let Ok(batch) = serde_json::from_slice::<Vec<serde_json::Value>>(&body) else {
         return error(400, "The request body can’t be parsed as valid data.");
     };
@@ -220,17 +232,8 @@ async fn messages(
     data(serde_json::json!([]))
 }
 
-async fn create_attachment(
-    AxumState(context): AxumState<Arc<Context>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn create_attachment(AxumState(context): AxumState<Arc<Context>>, _: Signed) -> Response {
     let mut store = lock(&context.state);
-    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
-        return refused.into_response();
-    }
     let id = uuid::Uuid::new_v4().to_string();
     store.attachments.insert(id.clone(), None);
     let url = format!("{}/mixin-storage/{id}", context.base_url);
@@ -242,14 +245,9 @@ async fn create_attachment(
 async fn show_attachment(
     AxumState(context): AxumState<Arc<Context>>,
     Path(id): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    _: Signed,
 ) -> Response {
-    let mut store = lock(&context.state);
-    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, b"") {
-        return refused.into_response();
-    }
+    let store = lock(&context.state);
     if !store.attachments.contains_key(&id) {
         return error(404, "The endpoint is not found.");
     }
@@ -259,15 +257,9 @@ async fn show_attachment(
 
 async fn acknowledgements(
     AxumState(context): AxumState<Arc<Context>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed(body): Signed,
 ) -> Response {
     let mut store = lock(&context.state);
-    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, &body) {
-        return refused.into_response();
-    }
     let Ok(batch) = serde_json::from_slice::<Vec<serde_json::Value>>(&body) else {
         return error(400, "The request body can’t be parsed as valid data.");
     };
@@ -286,16 +278,7 @@ async fn acknowledgements(
     data(serde_json::json!([]))
 }
 
-async fn me(
-    AxumState(context): AxumState<Arc<Context>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let mut store = lock(&context.state);
-    if let Err(refused) = authenticate(&mut store, &method, &uri, &headers, b"") {
-        return refused.into_response();
-    }
+async fn me(_: Signed) -> Response {
     data(
         serde_json::json!({ "type": "user", "user_id": MIXIN_USER_ID, "identity_number": "7000104111", "full_name": "Sandbox Bot" }),
     )

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State as AxumState};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router};
 use md5::{Digest, Md5};
 use prost::Message;
@@ -104,15 +104,15 @@ type Shared = Arc<Mutex<Store>>;
 pub fn routes(state: Shared, base_url: String) -> Router {
     let _ = base_url;
     Router::new()
-        .route(endpoints::SEND_MESSAGE.path, post(send_message))
-        .route(endpoints::EDIT_MESSAGE.path, post(edit_message))
-        .route(endpoints::RECALL_MSG.path, post(recall))
-        .route(endpoints::RECALL_MSG_BATCH.path, post(recall))
-        .route(endpoints::LIST_MESSAGE_BY_SEQ.path, post(list_by_seq))
-        .route(endpoints::LIST_MESSAGE.path, post(list_before))
+        .route(endpoints::SEND_MESSAGE.path, user_api(send_message))
+        .route(endpoints::EDIT_MESSAGE.path, user_api(edit_message))
+        .route(endpoints::RECALL_MSG.path, user_api(recall))
+        .route(endpoints::RECALL_MSG_BATCH.path, user_api(recall))
+        .route(endpoints::LIST_MESSAGE_BY_SEQ.path, user_api(list_by_seq))
+        .route(endpoints::LIST_MESSAGE.path, user_api(list_before))
         .route(
             endpoints::LIST_MESSAGE_BY_MID_SEQ.path,
-            post(list_by_mid_seq),
+            user_api(list_by_mid_seq),
         )
         .route(endpoints::QINIU_TOKEN_IMAGE.path, get(qiniu_token))
         .route(endpoints::QINIU_TOKEN_FILE.path, get(qiniu_token))
@@ -127,6 +127,24 @@ pub fn routes(state: Shared, base_url: String) -> Router {
         // Yunhu answers a wrong method with 404.
         .method_not_allowed_fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(state)
+}
+
+/// A user-API route: the token is checked and the protobuf request decoded (a bad one answered
+/// with Yunhu's Status) before `handle` runs, with the store locked.
+fn user_api<T, F>(handle: F) -> MethodRouter<Shared>
+where
+    T: Message + Default + 'static,
+    F: Fn(&mut Store, T) -> Response + Clone + Send + Sync + 'static,
+{
+    post(
+        move |AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes| async move {
+            let mut store = lock(&state);
+            match decode::<T>(&mut store, &headers, &body) {
+                Ok(request) => handle(&mut store, request),
+                Err(refused) => refused.into_response(),
+            }
+        },
+    )
 }
 
 /// Decodes a protobuf request, or answers with Yunhu's Status for a bad one.
@@ -147,25 +165,16 @@ fn decode<T: Message + Default>(
     })
 }
 
-async fn send_message(
-    AxumState(state): AxumState<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut store = lock(&state);
-    let request: SendMessageRequest = match decode(&mut store, &headers, &body) {
-        Ok(request) => request,
-        Err(refused) => return refused.into_response(),
-    };
+fn send_message(store: &mut Store, request: SendMessageRequest) -> Response {
     if request.chat_id.is_empty() || request.msg_id.is_empty() || request.content.is_none() {
         return status_only(
-            &mut store,
+            store,
             BAD_REQUEST,
             "chat_id, msg_id and content are required",
         );
     }
-    if let Some(problem) = media_problem(&store, &request) {
-        return status_only(&mut store, BAD_REQUEST, problem);
+    if let Some(problem) = media_problem(store, &request) {
+        return status_only(store, BAD_REQUEST, problem);
     }
     let msg = Msg {
         msg_id: request.msg_id.clone(),
@@ -183,7 +192,7 @@ async fn send_message(
         ..Default::default()
     };
     store.push(request.chat_type, &request.chat_id, msg);
-    status_only(&mut store, OK, "success")
+    status_only(store, OK, "success")
 }
 
 /// An image (2) or file (4) send must carry the key of an upload Qiniu holds; a file also its
@@ -203,34 +212,20 @@ fn media_problem(store: &Store, request: &SendMessageRequest) -> Option<&'static
     }
 }
 
-async fn edit_message(
-    AxumState(state): AxumState<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut store = lock(&state);
-    let request: SendMessageRequest = match decode(&mut store, &headers, &body) {
-        Ok(request) => request,
-        Err(refused) => return refused.into_response(),
-    };
+fn edit_message(store: &mut Store, request: SendMessageRequest) -> Response {
     match store.find(&request.msg_id) {
         Some(msg) if msg.msg_delete_time == 0 => {
             msg.content = request.content;
             msg.content_type = request.content_type;
             msg.edit_time = now_ms();
-            status_only(&mut store, OK, "success")
+            status_only(store, OK, "success")
         }
-        Some(_) => status_only(&mut store, BAD_REQUEST, "消息已撤回"),
-        None => status_only(&mut store, BAD_REQUEST, "消息不存在"),
+        Some(_) => status_only(store, BAD_REQUEST, "消息已撤回"),
+        None => status_only(store, BAD_REQUEST, "消息不存在"),
     }
 }
 
-async fn recall(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut store = lock(&state);
-    let request: RecallMsgRequest = match decode(&mut store, &headers, &body) {
-        Ok(request) => request,
-        Err(refused) => return refused.into_response(),
-    };
+fn recall(store: &mut Store, request: RecallMsgRequest) -> Response {
     // All or nothing: every message is checked before any is recalled.
     for msg_id in &request.msg_id {
         match store.find(msg_id) {
@@ -239,8 +234,8 @@ async fn recall(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: B
                     .sender
                     .as_ref()
                     .is_some_and(|sender| sender.chat_id == AGENT_ID) => {}
-            Some(_) => return status_only(&mut store, BAD_REQUEST, "只能撤回自己的消息"),
-            None => return status_only(&mut store, BAD_REQUEST, "消息不存在"),
+            Some(_) => return status_only(store, BAD_REQUEST, "只能撤回自己的消息"),
+            None => return status_only(store, BAD_REQUEST, "消息不存在"),
         }
     }
     let now = now_ms();
@@ -249,7 +244,7 @@ async fn recall(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: B
             msg.msg_delete_time = now;
         }
     }
-    status_only(&mut store, OK, "success")
+    status_only(store, OK, "success")
 }
 
 fn listing(store: &mut Store, messages: Vec<Msg>) -> Response {
@@ -276,35 +271,17 @@ fn newest_first(mut messages: Vec<Msg>) -> Vec<Msg> {
     messages
 }
 
-async fn list_by_seq(
-    AxumState(state): AxumState<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut store = lock(&state);
-    let request: ListMessageBySeqRequest = match decode(&mut store, &headers, &body) {
-        Ok(request) => request,
-        Err(refused) => return refused.into_response(),
-    };
-    let messages: Vec<Msg> = chat(&store, request.chat_type, &request.chat_id)
+fn list_by_seq(store: &mut Store, request: ListMessageBySeqRequest) -> Response {
+    let messages: Vec<Msg> = chat(store, request.chat_type, &request.chat_id)
         .into_iter()
         .filter(|msg| msg.msg_seq >= request.msg_start)
         .take(PAGE)
         .collect();
-    listing(&mut store, newest_first(messages))
+    listing(store, newest_first(messages))
 }
 
-async fn list_before(
-    AxumState(state): AxumState<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut store = lock(&state);
-    let request: ListMessageRequest = match decode(&mut store, &headers, &body) {
-        Ok(request) => request,
-        Err(refused) => return refused.into_response(),
-    };
-    let all = chat(&store, request.chat_type, &request.chat_id);
+fn list_before(store: &mut Store, request: ListMessageRequest) -> Response {
+    let all = chat(store, request.chat_type, &request.chat_id);
     let end = if request.msg_id.is_empty() {
         all.len()
     } else {
@@ -318,20 +295,11 @@ async fn list_before(
         request.msg_count as usize
     };
     let start = end.saturating_sub(count);
-    listing(&mut store, newest_first(all[start..end].to_vec()))
+    listing(store, newest_first(all[start..end].to_vec()))
 }
 
-async fn list_by_mid_seq(
-    AxumState(state): AxumState<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut store = lock(&state);
-    let request: ListMessageByMidSeqRequest = match decode(&mut store, &headers, &body) {
-        Ok(request) => request,
-        Err(refused) => return refused.into_response(),
-    };
-    let all = chat(&store, request.chat_type, &request.chat_id);
+fn list_by_mid_seq(store: &mut Store, request: ListMessageByMidSeqRequest) -> Response {
+    let all = chat(store, request.chat_type, &request.chat_id);
     let end = all
         .iter()
         .position(|msg| {
@@ -345,7 +313,7 @@ async fn list_by_mid_seq(
         request.msg_count as usize
     };
     listing(
-        &mut store,
+        store,
         newest_first(all[end.saturating_sub(count)..end].to_vec()),
     )
 }
