@@ -53,6 +53,20 @@ pub struct Capabilities {
     pub markdown: bool,
 }
 
+impl Capabilities {
+    /// What most platforms offer: text, images and files (uploaded first), and recalls.
+    pub fn sends_and_recalls() -> Capabilities {
+        Capabilities {
+            send_text: true,
+            send_image: true,
+            send_file: true,
+            upload: true,
+            recall: true,
+            ..Capabilities::default()
+        }
+    }
+}
+
 /// Whether the event log takes writes (`/healthz`, and `log` in `/api/config`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogHealth {

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::RunningServer;
+use support::{RunningServer, text};
 
 fn dist_with_loader() -> tempfile::TempDir {
     support::dist_with_index(
@@ -220,14 +220,7 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
     let dist = dist_with_loader();
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
-    let config = client
-        .get(server.url("/api/config"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let config = text(client.get(server.url("/api/config"))).await;
     let value: serde_json::Value = serde_json::from_str(&config).unwrap();
     assert_eq!(value["mode"], "sandbox");
     let ids: Vec<&str> = value["platforms"]
@@ -262,14 +255,7 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
     ] {
         assert!(!config.contains(needle), "{needle} leaked into /api/config");
     }
-    let webhooks = client
-        .get(server.url("/api/webhooks"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let webhooks = text(client.get(server.url("/api/webhooks"))).await;
     let host = server.base_url.trim_start_matches("http://");
     assert!(
         webhooks.contains(&format!("\"http://{host}/hooks/douyin/{secret}\"")),

@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{RunningServer, all_events, body_of, dist};
+use support::{RunningServer, all_events, body_of, dist, read_json};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::{ContentKind, ConversationKind};
@@ -24,15 +24,12 @@ async fn upload(client: &reqwest::Client, server: &RunningServer, platform: &str
             .mime_str("application/pdf")
             .unwrap(),
     );
-    let uploaded: serde_json::Value = client
-        .post(server.url(&format!("/api/upload/{platform}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let uploaded: serde_json::Value = read_json(
+        client
+            .post(server.url(&format!("/api/upload/{platform}")))
+            .multipart(form),
+    )
+    .await;
     Attachment {
         id: uploaded["id"]
             .as_str()
@@ -115,15 +112,12 @@ async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_
                     .mime_str("application/pdf")
                     .unwrap(),
             );
-            let uploaded: serde_json::Value = client
-                .post(server.url("/api/proxy/yunhu/open-apis/v1/file/upload"))
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let uploaded: serde_json::Value = read_json(
+                client
+                    .post(server.url("/api/proxy/yunhu/open-apis/v1/file/upload"))
+                    .multipart(form),
+            )
+            .await;
             Attachment {
                 id: uploaded["data"]["fileKey"].as_str().unwrap().to_owned(),
                 size: PDF.len() as u64,

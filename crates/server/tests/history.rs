@@ -5,7 +5,7 @@
 mod support;
 
 use prost::Message;
-use support::{RunningServer, all_events, dist};
+use support::{RunningServer, all_events, dist, read_json};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{self, Target};
 use switchboard_payload::event::ConversationKind;
@@ -84,15 +84,9 @@ async fn e_yun_pulls_page_forward_and_find_a_lost_callback() {
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
     for index in 0..12 {
-        let delivered: serde_json::Value = client
+        let delivered: serde_json::Value = read_json(client
             .post(server.url("/api/sandbox/wechat/customer-message"))
-            .json(&serde_json::json!({ "text": format!("消息 {index}"), "callback": index != 11 }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json(&serde_json::json!({ "text": format!("消息 {index}"), "callback": index != 11 }))).await;
         assert_eq!(
             delivered["status"],
             if index == 11 { 0 } else { 200 },

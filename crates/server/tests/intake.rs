@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::{RunningServer, all_events, body_of, dist, webhook_secret};
+use support::{RunningServer, all_events, body_of, dist, read_json, webhook_secret};
 use switchboard_server::platforms::douyin::signature;
 use switchboard_server::sandbox::credentials::DOUYIN_CLIENT_SECRET;
 
@@ -244,14 +244,9 @@ async fn the_log_pages_back_from_the_newest_event() {
     let mut pages = Vec::new();
     let mut before = i64::MAX;
     loop {
-        let page: serde_json::Value = client
-            .get(server.url(&format!("/api/events?before={before}&limit=7")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: serde_json::Value =
+            read_json(client.get(server.url(&format!("/api/events?before={before}&limit=7"))))
+                .await;
         let events = page["events"].as_array().unwrap().clone();
         if pages.is_empty() {
             assert_eq!(

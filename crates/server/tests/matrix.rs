@@ -9,7 +9,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use support::{RunningServer, all_events, dist};
+use support::{RunningServer, all_events, dist, read_json};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::ConversationKind;
@@ -77,16 +77,12 @@ impl Session {
                 .mime_str("image/png")
                 .unwrap(),
         );
-        let uploaded: serde_json::Value = self
-            .client
-            .post(self.server.url(&format!("/api/upload/{platform}")))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let uploaded: serde_json::Value = read_json(
+            self.client
+                .post(self.server.url(&format!("/api/upload/{platform}")))
+                .multipart(form),
+        )
+        .await;
         Attachment {
             id: uploaded["id"]
                 .as_str()

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prost::Message;
-use support::{Options, RunningServer, all_events, body_of, dist};
+use support::{Options, RunningServer, all_events, body_of, dist, read_json, text};
 use switchboard_payload::protobuf::yunhu::{
     MsgContent, RecallMsgRequest, SendMessageRequest, StatusResponse,
 };
@@ -108,15 +108,12 @@ async fn every_platform_round_trips_through_the_sandbox_and_the_log() {
     assert_eq!(status.code, 1);
 
     // Douyin, E云, wkteam, Mixin: JSON. A Douyin reply answers a message the customer sent.
-    let customer: serde_json::Value = client
-        .post(server.url("/api/sandbox/douyin/customer-message"))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let customer: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/sandbox/douyin/customer-message"))
+            .json(&serde_json::json!({})),
+    )
+    .await;
     let conversation = "@sandbox-conversation-_000sandbox-customer-c1";
     let (status, douyin) = json_post(&client, &server, "/api/proxy/douyin/im/send/msg/", serde_json::json!({
         "msg_id": customer["message_id"], "conversation_id": conversation, "to_user_id": "_000sandbox-customer-c1",
@@ -464,14 +461,7 @@ async fn upstream_failures_are_json_502_or_504_never_a_hang() {
             .count(),
         4
     );
-    let config_view = client
-        .get(server.url("/api/config"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let config_view = text(client.get(server.url("/api/config"))).await;
     assert!(config_view.contains("\"mode\":\"live\""), "{config_view}");
 }
 
@@ -493,15 +483,12 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
         )
     };
 
-    let yunhu: serde_json::Value = client
-        .post(server.url("/api/upload/yunhu"))
-        .multipart(form())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let yunhu: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/upload/yunhu"))
+            .multipart(form()),
+    )
+    .await;
     let key = yunhu["id"].as_str().unwrap();
     assert!(
         key.ends_with(".png") && key.len() == 36,
@@ -543,15 +530,12 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
         .unwrap();
     assert_eq!(elsewhere.status(), 403);
 
-    let mixin: serde_json::Value = client
-        .post(server.url("/api/upload/mixin"))
-        .multipart(form())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mixin: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/upload/mixin"))
+            .multipart(form()),
+    )
+    .await;
     assert!(
         uuid::Uuid::parse_str(mixin["id"].as_str().unwrap()).is_ok(),
         "{mixin}"
@@ -569,37 +553,28 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
         "the PUT stored the bytes"
     );
 
-    let douyin: serde_json::Value = client
-        .post(server.url("/api/upload/douyin"))
-        .multipart(form())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let douyin: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/upload/douyin"))
+            .multipart(form()),
+    )
+    .await;
     assert!(douyin["id"].as_str().unwrap().starts_with('@'), "{douyin}");
-    let wecom: serde_json::Value = client
-        .post(server.url("/api/upload/wecom"))
-        .multipart(form())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wecom: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/upload/wecom"))
+            .multipart(form()),
+    )
+    .await;
     assert!(wecom["id"].as_str().is_some(), "{wecom}");
     // E云 has no upload endpoint and fetches media by URL: we host the file at our public
     // address, readable without a session (the random token is the capability).
-    let wechat: serde_json::Value = client
-        .post(server.url("/api/upload/wechat"))
-        .multipart(form())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wechat: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/upload/wechat"))
+            .multipart(form()),
+    )
+    .await;
     let hosted = wechat["url"].as_str().unwrap();
     assert_eq!(wechat["id"], hosted);
     assert!(
@@ -617,9 +592,8 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
     );
     assert_eq!(fetched.bytes().await.unwrap().as_ref(), png.as_slice());
     // Anything but a raster image downloads, sandboxed: an uploaded page never runs here.
-    let page: serde_json::Value = client
-        .post(server.url("/api/upload/wechat"))
-        .multipart(
+    let page: serde_json::Value = read_json(
+        client.post(server.url("/api/upload/wechat")).multipart(
             reqwest::multipart::Form::new().part(
                 "file",
                 reqwest::multipart::Part::bytes(b"<script>alert(1)</script>".to_vec())
@@ -627,13 +601,9 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
                     .mime_str("text/html")
                     .unwrap(),
             ),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     let page = reqwest::get(page["url"].as_str().unwrap()).await.unwrap();
     assert!(
         page.headers()["content-disposition"]

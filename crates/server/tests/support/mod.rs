@@ -173,14 +173,9 @@ pub async fn all_events(
     let mut events = Vec::new();
     let mut after = 0;
     loop {
-        let page: serde_json::Value = client
-            .get(server.url(&format!("/api/events?after={after}&limit=1000")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: serde_json::Value =
+            read_json(client.get(server.url(&format!("/api/events?after={after}&limit=1000"))))
+                .await;
         events.extend(page["events"].as_array().unwrap().iter().cloned());
         after = page["next_after"].as_i64().unwrap();
         if !page["more"].as_bool().unwrap() {
@@ -189,18 +184,22 @@ pub async fn all_events(
     }
 }
 
-/// An event's body bytes.
-/// GETs `url` and reads the answer as JSON.
 /// The text of an answer to `request`.
 pub async fn text(request: reqwest::RequestBuilder) -> String {
     request.send().await.unwrap().text().await.unwrap()
 }
 
-pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
-    let response = client.get(url).send().await.unwrap();
-    response.json().await.unwrap()
+/// The answer to `request`, read as JSON.
+pub async fn read_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
+/// GETs `url` and reads the answer as JSON.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    read_json(client.get(url)).await
+}
+
+/// An event's body bytes.
 pub fn body_of(event: &serde_json::Value) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD

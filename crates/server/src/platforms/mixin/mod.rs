@@ -203,15 +203,10 @@ impl PlatformRules for Mixin {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            send_text: true,
-            send_image: true,
-            send_file: true,
-            upload: true,
-            recall: true,
             read_receipts: true,
             quote_reply: true,
             markdown: true,
-            ..Capabilities::default()
+            ..Capabilities::sends_and_recalls()
         }
     }
 }

@@ -78,13 +78,8 @@ impl PlatformRules for Wecom {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            send_text: true,
-            send_image: true,
-            send_file: true,
-            upload: true,
-            recall: true,
             recall_window_secs: Some(120),
-            ..Capabilities::default()
+            ..Capabilities::sends_and_recalls()
         }
     }
 }
