@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{RunningServer, all_events, body_of, dist, read_json};
+use support::{RunningServer, all_events, body_of, dist, file_form, read_json};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::{ContentKind, ConversationKind};
@@ -17,31 +17,13 @@ const PDF: &[u8] =
     b"%PDF-1.4\n% price list\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n";
 
 async fn upload(client: &reqwest::Client, server: &RunningServer, platform: &str) -> Attachment {
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(PDF.to_vec())
-            .file_name("价目表.pdf")
-            .mime_str("application/pdf")
-            .unwrap(),
-    );
-    let uploaded: serde_json::Value = read_json(
-        client
-            .post(server.url(&format!("/api/upload/{platform}")))
-            .multipart(form),
+    support::upload(
+        client,
+        server,
+        platform,
+        (PDF, "价目表.pdf", "application/pdf"),
     )
-    .await;
-    Attachment {
-        id: uploaded["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{platform}: {uploaded}"))
-            .to_owned(),
-        url: uploaded["url"].as_str().map(str::to_owned),
-        mime_type: "application/pdf".into(),
-        width: None,
-        height: None,
-        size: uploaded["size"].as_u64().unwrap(),
-        name: "价目表.pdf".into(),
-    }
+    .await
 }
 
 /// Forwards a composed call; answers the upstream status and what the payload core makes of
@@ -105,13 +87,7 @@ async fn files_are_sent_on_every_platform_that_has_them_and_the_emulators_check_
         let file = if target.kind == Some(ConversationKind::Bot) {
             // The bot API has its own upload; the server picks it when only a bot token is
             // set. Here both are: upload through the bot's endpoint by hand.
-            let form = reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(PDF.to_vec())
-                    .file_name("价目表.pdf")
-                    .mime_str("application/pdf")
-                    .unwrap(),
-            );
+            let form = file_form(PDF, "价目表.pdf", "application/pdf");
             let uploaded: serde_json::Value = read_json(
                 client
                     .post(server.url("/api/proxy/yunhu/open-apis/v1/file/upload"))

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::{RunningServer, all_events, body_of, dist, read_json, webhook_secret};
+use support::{RunningServer, all_events, body_of, dist, is_seed, read_json, webhook_secret};
 use switchboard_server::platforms::douyin::signature;
 use switchboard_server::sandbox::credentials::DOUYIN_CLIENT_SECRET;
 
@@ -17,13 +17,7 @@ async fn events_beyond_seed(
     all_events(client, server)
         .await
         .into_iter()
-        .filter(|event| {
-            !event["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|header| header[0] == ":seed")
-        })
+        .filter(|event| !is_seed(event))
         .collect()
 }
 

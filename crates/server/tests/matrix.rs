@@ -9,7 +9,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use support::{RunningServer, all_events, dist, read_json};
+use support::{RunningServer, all_events, dist, is_seed};
 use switchboard_payload::Platform;
 use switchboard_payload::compose::{Attachment, Call, Target};
 use switchboard_payload::event::ConversationKind;
@@ -70,30 +70,11 @@ impl Session {
 
     async fn upload_png(&self, platform: &str) -> Attachment {
         let png = switchboard_server::sandbox::png_1x1([30, 140, 60]);
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(png.clone())
-                .file_name("green.png")
-                .mime_str("image/png")
-                .unwrap(),
-        );
-        let uploaded: serde_json::Value = read_json(
-            self.client
-                .post(self.server.url(&format!("/api/upload/{platform}")))
-                .multipart(form),
-        )
-        .await;
+        let file = (png.as_slice(), "green.png", "image/png");
         Attachment {
-            id: uploaded["id"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{uploaded}"))
-                .to_owned(),
-            url: uploaded["url"].as_str().map(str::to_owned),
-            mime_type: "image/png".into(),
             width: Some(1),
             height: Some(1),
-            size: png.len() as u64,
-            name: "green.png".into(),
+            ..support::upload(&self.client, &self.server, platform, file).await
         }
     }
 
@@ -505,13 +486,7 @@ async fn every_cell_of_the_matrix_is_checked_by_its_emulator_and_logged() {
     let forwarded: Vec<i64> = events
         .iter()
         .filter(|event| event["direction"] == "outbound")
-        .filter(|event| {
-            !event["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|header| header[0] == ":seed")
-        })
+        .filter(|event| !is_seed(event))
         .map(|event| event["seq"].as_i64().unwrap())
         .collect();
     let answered: Vec<i64> = events

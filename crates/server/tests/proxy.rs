@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prost::Message;
-use support::{Options, RunningServer, all_events, body_of, dist, read_json, text};
+use support::{
+    Options, RunningServer, all_events, body_of, dist, file_form, is_seed, read_json, text,
+};
 use switchboard_payload::protobuf::yunhu::{
     MsgContent, RecallMsgRequest, SendMessageRequest, StatusResponse,
 };
@@ -19,13 +21,7 @@ fn outbound_count(events: &[serde_json::Value]) -> usize {
     events
         .iter()
         .filter(|event| event["direction"] == "outbound")
-        .filter(|event| {
-            !event["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|header| header[0] == ":seed")
-        })
+        .filter(|event| !is_seed(event))
         .count()
 }
 
@@ -473,15 +469,7 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
     let client = server.logged_in_client().await;
     let sandbox = server.sandbox_url.clone().unwrap();
     let png = switchboard_server::sandbox::png_1x1([200, 30, 30]);
-    let form = || {
-        reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(png.clone())
-                .file_name("red.png")
-                .mime_str("image/png")
-                .unwrap(),
-        )
-    };
+    let form = || file_form(&png, "red.png", "image/png");
 
     let yunhu: serde_json::Value = read_json(
         client
@@ -593,15 +581,13 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
     assert_eq!(fetched.bytes().await.unwrap().as_ref(), png.as_slice());
     // Anything but a raster image downloads, sandboxed: an uploaded page never runs here.
     let page: serde_json::Value = read_json(
-        client.post(server.url("/api/upload/wechat")).multipart(
-            reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(b"<script>alert(1)</script>".to_vec())
-                    .file_name("x.html")
-                    .mime_str("text/html")
-                    .unwrap(),
-            ),
-        ),
+        client
+            .post(server.url("/api/upload/wechat"))
+            .multipart(file_form(
+                b"<script>alert(1)</script>",
+                "x.html",
+                "text/html",
+            )),
     )
     .await;
     let page = reqwest::get(page["url"].as_str().unwrap()).await.unwrap();
@@ -680,13 +666,7 @@ async fn credentials_never_appear_in_responses_log_rows_or_log_lines() {
     }
     let png = switchboard_server::sandbox::png_1x1([0, 0, 0]);
     for platform in ["yunhu", "douyin", "mixin"] {
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(png.clone())
-                .file_name("a.png")
-                .mime_str("image/png")
-                .unwrap(),
-        );
+        let form = file_form(&png, "a.png", "image/png");
         seen.push_str(
             &support::text(
                 client

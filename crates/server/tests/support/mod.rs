@@ -199,6 +199,52 @@ pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value 
     read_json(client.get(url)).await
 }
 
+/// Whether a logged event is one of the seed's example payloads (written at startup).
+pub fn is_seed(event: &serde_json::Value) -> bool {
+    event["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|header| header[0] == ":seed")
+}
+
+/// A multipart form with one file in the field `file`, as the desk uploads.
+pub fn file_form(bytes: &[u8], name: &str, mime: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name(name.to_owned())
+            .mime_str(mime)
+            .unwrap(),
+    )
+}
+
+/// Uploads a file through `/api/upload/{platform}`: what a send then names.
+pub async fn upload(
+    client: &reqwest::Client,
+    server: &RunningServer,
+    platform: &str,
+    (bytes, name, mime): (&[u8], &str, &str),
+) -> switchboard_payload::compose::Attachment {
+    let uploaded: serde_json::Value = read_json(
+        client
+            .post(server.url(&format!("/api/upload/{platform}")))
+            .multipart(file_form(bytes, name, mime)),
+    )
+    .await;
+    switchboard_payload::compose::Attachment {
+        id: uploaded["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{platform}: {uploaded}"))
+            .to_owned(),
+        url: uploaded["url"].as_str().map(str::to_owned),
+        mime_type: mime.into(),
+        size: uploaded["size"].as_u64().unwrap(),
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
 /// An event's body bytes.
 pub fn body_of(event: &serde_json::Value) -> Vec<u8> {
     use base64::Engine;
