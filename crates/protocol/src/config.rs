@@ -46,7 +46,12 @@ pub struct Capabilities {
     pub recall_window_secs: Option<u64>,
     pub edit: bool,
     pub read_receipts: bool,
+    /// Earlier pages of a conversation's history can be loaded from the platform.
     pub history: bool,
+    /// The platform is pulled for the account's new messages (E云's `syncFinder`): a missed
+    /// callback is found by the next pull.
+    #[serde(default)]
+    pub pull: bool,
     pub quote_reply: bool,
     /// Text can go as Markdown (Yunhu content type 3 / bot `markdown`, Mixin PLAIN_POST).
     #[serde(default)]

@@ -237,12 +237,17 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
         .find(|p| p["id"] == "yunhu")
         .unwrap();
     assert_eq!(yunhu["capabilities"]["edit"], true);
+    // Yunhu loads a conversation's earlier pages; E云 is pulled for what callbacks missed.
+    assert_eq!(yunhu["capabilities"]["history"], true);
+    assert_eq!(yunhu["capabilities"]["pull"], false);
     let wechat = value["platforms"]
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["id"] == "wechat")
         .unwrap();
+    assert_eq!(wechat["capabilities"]["history"], false);
+    assert_eq!(wechat["capabilities"]["pull"], true);
     // E云 takes media by URL: the sandbox's public address lets the server host them.
     assert_eq!(wechat["capabilities"]["upload"], true);
     assert_eq!(wechat["capabilities"]["send_file"], true);

@@ -497,9 +497,8 @@ impl DeskState {
             config
                 .iter()
                 .flat_map(|config| config.platforms.iter())
-                .filter(|entry| entry.capabilities.history)
+                .filter(|entry| entry.capabilities.pull)
                 .map(|entry| entry.id)
-                .filter(|platform| platforms::of(*platform).sync(None).is_ok())
                 .collect()
         })
     }

@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use switchboard_desk::{ConversationKey, Message};
-use switchboard_payload::platforms;
 
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
@@ -102,10 +101,7 @@ pub fn Thread() -> impl IntoView {
                     .filter_map(|message| message.client_id.clone())
                     .collect(),
                 // Past what the log holds, the platform's own history (where it has one).
-                has_history: state.capabilities(platform).history
-                    && platforms::of(platform)
-                        .earlier_messages(&conversation.target(), None)
-                        .is_ok(),
+                has_history: state.capabilities(platform).history,
                 earlier_exhausted: conversation.earlier_exhausted,
                 key,
             })

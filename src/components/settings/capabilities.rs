@@ -19,6 +19,7 @@ pub fn describe(capabilities: &Capabilities) -> (Vec<String>, Vec<String>) {
         (capabilities.quote_reply, "reply with a quote".to_owned()),
         (capabilities.read_receipts, "send read receipts".to_owned()),
         (capabilities.history, "load earlier messages".to_owned()),
+        (capabilities.pull, "pull missed messages".to_owned()),
     ];
     let (can, cannot): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(allowed, _)| *allowed);
     let words = |list: Vec<(bool, String)>| list.into_iter().map(|(_, word)| word).collect();
@@ -43,8 +44,13 @@ mod tests {
             can,
             ["send text", "recall (within 2 min)", "edit sent messages"]
         );
-        assert_eq!(can.len() + cannot.len(), 9);
+        assert_eq!(can.len() + cannot.len(), 10);
         assert!(cannot.contains(&"send images".to_owned()));
+        let pulled = Capabilities {
+            pull: true,
+            ..Capabilities::default()
+        };
+        assert_eq!(describe(&pulled).0, ["pull missed messages"]);
         let odd_window = Capabilities {
             recall: true,
             recall_window_secs: Some(90),

@@ -74,7 +74,7 @@ impl PlatformRules for Wechat {
             upload: hosting,
             recall: true,
             recall_window_secs: Some(120),
-            history: true,
+            pull: true,
             ..Capabilities::default()
         }
     }
