@@ -8,6 +8,7 @@ use switchboard_payload::platforms;
 use switchboard_payload::protobuf::yunhu::{
     MsgContent, RecallMsgRequest, SendMessageRequest, Status, StatusResponse,
 };
+use switchboard_protocol::headers::annotation::{CLIENT_ID, CONVERSATION, MEDIA_NAME};
 
 fn row(seq: i64, platform: &str, direction: Direction, body: &[u8]) -> Row {
     Row {
@@ -28,6 +29,16 @@ fn outbound(seq: i64, platform: &str, url: &str, body: &[u8]) -> Row {
         (":method".into(), "POST".into()),
         (":url".into(), url.into()),
     ];
+    row
+}
+
+/// A row with the desk's notes on the call (as the proxy logs them with the request).
+fn noted(mut row: Row, notes: &[(&str, &str)]) -> Row {
+    row.headers.extend(
+        notes
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
     row
 }
 
@@ -481,16 +492,15 @@ fn a_send_lands_in_the_conversation_the_desk_named_and_its_recall_uses_the_platf
     assert_eq!(conversation.target().peer_id.as_deref(), Some("7881"));
 
     // wkteam's send names only the customer: the desk's note on the row says where it belongs.
-    let mut send = outbound(
-        2,
-        "wecom",
-        "http://h/message/sendText",
-        br#"{"content":"hi","sessionId":"s","toId":"7881"}"#,
+    let send = noted(
+        outbound(
+            2,
+            "wecom",
+            "http://h/message/sendText",
+            br#"{"content":"hi","sessionId":"s","toId":"7881"}"#,
+        ),
+        &[(CONVERSATION, "1688:7881"), (CLIENT_ID, "draft-1")],
     );
-    send.headers
-        .push(("x-switchboard-conversation".into(), "1688:7881".into()));
-    send.headers
-        .push(("x-switchboard-client-id".into(), "draft-1".into()));
     desk.apply(&send);
     desk.apply(&answer(
         3,
@@ -691,15 +701,15 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
     let call = switchboard_payload::platforms::of(Platform::Yunhu)
         .earlier_messages(&target, before.as_deref())
         .unwrap();
-    let mut request = outbound(
-        3,
-        "yunhu",
-        "https://chat-go.jwzhd.com/v1/msg/list-message",
-        &call.body,
+    let request = noted(
+        outbound(
+            3,
+            "yunhu",
+            "https://chat-go.jwzhd.com/v1/msg/list-message",
+            &call.body,
+        ),
+        &[(CONVERSATION, "7356666")],
     );
-    request
-        .headers
-        .push(("x-switchboard-conversation".into(), "7356666".into()));
     desk.apply(&request);
     desk.apply(&answer(4, "yunhu", 3, &yunhu_page(30, 1_700_000_000_000)));
     let conversation = desk.conversation(&chat).unwrap();
@@ -723,15 +733,15 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
     );
 
     // The next page is shorter: the beginning of the chat. Replaying it changes nothing.
-    let mut request = outbound(
-        5,
-        "yunhu",
-        "https://chat-go.jwzhd.com/v1/msg/list-message",
-        &call.body,
+    let request = noted(
+        outbound(
+            5,
+            "yunhu",
+            "https://chat-go.jwzhd.com/v1/msg/list-message",
+            &call.body,
+        ),
+        &[(CONVERSATION, "7356666")],
     );
-    request
-        .headers
-        .push(("x-switchboard-conversation".into(), "7356666".into()));
     desk.apply(&request);
     desk.apply(&answer(
         6,
@@ -739,15 +749,15 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
         5,
         &yunhu_page(4, 1_700_000_000_000 - 30 * 60_000),
     ));
-    let mut again = outbound(
-        7,
-        "yunhu",
-        "https://chat-go.jwzhd.com/v1/msg/list-message",
-        &call.body,
+    let again = noted(
+        outbound(
+            7,
+            "yunhu",
+            "https://chat-go.jwzhd.com/v1/msg/list-message",
+            &call.body,
+        ),
+        &[(CONVERSATION, "7356666")],
     );
-    again
-        .headers
-        .push(("x-switchboard-conversation".into(), "7356666".into()));
     desk.apply(&again);
     desk.apply(&answer(
         8,
@@ -814,19 +824,18 @@ fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
 #[test]
 fn a_file_sent_through_the_yunhu_bot_keeps_the_name_the_desk_noted() {
     let mut desk = Desk::new();
-    let mut send = outbound(
-        1,
-        "yunhu",
-        "https://chat-go.jwzhd.com/open-apis/v1/bot/send",
-        br#"{"recvId":"5180273","recvType":"user","contentType":"file","content":{"fileKey":"9f86d081.pdf"}}"#,
-    );
-    send.headers.extend([
-        ("x-switchboard-conversation".into(), "5180273".into()),
-        (
-            "x-switchboard-media-name".into(),
-            "%E4%BB%B7%E7%9B%AE%E8%A1%A8.pdf".into(),
+    let send = noted(
+        outbound(
+            1,
+            "yunhu",
+            "https://chat-go.jwzhd.com/open-apis/v1/bot/send",
+            br#"{"recvId":"5180273","recvType":"user","contentType":"file","content":{"fileKey":"9f86d081.pdf"}}"#,
         ),
-    ]);
+        &[
+            (CONVERSATION, "5180273"),
+            (MEDIA_NAME, "%E4%BB%B7%E7%9B%AE%E8%A1%A8.pdf"),
+        ],
+    );
     desk.apply(&send);
     let conversation = desk.conversation(&key(Platform::Yunhu, "5180273")).unwrap();
     let content = &conversation.messages[0].content;
@@ -852,15 +861,15 @@ fn linked_log() -> Vec<Row> {
                      "from_id": "7881", "to_id": "1688" }
     }))
     .unwrap();
-    let mut wecom_send = outbound(
-        0,
-        "wecom",
-        "http://h/message/sendText",
-        br#"{"content":"hi","sessionId":"s","toId":"7881"}"#,
+    let wecom_send = noted(
+        outbound(
+            0,
+            "wecom",
+            "http://h/message/sendText",
+            br#"{"content":"hi","sessionId":"s","toId":"7881"}"#,
+        ),
+        &[(CONVERSATION, "1688:7881")],
     );
-    wecom_send
-        .headers
-        .push(("x-switchboard-conversation".into(), "1688:7881".into()));
     let mixin_view = mixin_customer;
     let pull = |key_buff: &str, new_msg_id: u64| {
         serde_json::to_vec(&serde_json::json!({ "code": "1000", "message": "处理成功", "data": {
