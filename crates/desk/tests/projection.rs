@@ -701,17 +701,21 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
     let call = switchboard_payload::platforms::of(Platform::Yunhu)
         .earlier_messages(&target, before.as_deref())
         .unwrap();
-    let request = noted(
-        outbound(
-            3,
+    // A page of history: the desk's request (noted with its conversation) and Yunhu's answer.
+    let page = |desk: &mut Desk, seq: i64, count: u64, before_ms: u64| {
+        let url = "https://chat-go.jwzhd.com/v1/msg/list-message";
+        desk.apply(&noted(
+            outbound(seq, "yunhu", url, &call.body),
+            &[(CONVERSATION, "7356666")],
+        ));
+        desk.apply(&answer(
+            seq + 1,
             "yunhu",
-            "https://chat-go.jwzhd.com/v1/msg/list-message",
-            &call.body,
-        ),
-        &[(CONVERSATION, "7356666")],
-    );
-    desk.apply(&request);
-    desk.apply(&answer(4, "yunhu", 3, &yunhu_page(30, 1_700_000_000_000)));
+            seq,
+            &yunhu_page(count, before_ms),
+        ));
+    };
+    page(&mut desk, 3, 30, 1_700_000_000_000);
     let conversation = desk.conversation(&chat).unwrap();
     assert_eq!(conversation.messages.len(), 31);
     assert_eq!(conversation.messages.back().unwrap().id, "newest");
@@ -733,38 +737,8 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
     );
 
     // The next page is shorter: the beginning of the chat. Replaying it changes nothing.
-    let request = noted(
-        outbound(
-            5,
-            "yunhu",
-            "https://chat-go.jwzhd.com/v1/msg/list-message",
-            &call.body,
-        ),
-        &[(CONVERSATION, "7356666")],
-    );
-    desk.apply(&request);
-    desk.apply(&answer(
-        6,
-        "yunhu",
-        5,
-        &yunhu_page(4, 1_700_000_000_000 - 30 * 60_000),
-    ));
-    let again = noted(
-        outbound(
-            7,
-            "yunhu",
-            "https://chat-go.jwzhd.com/v1/msg/list-message",
-            &call.body,
-        ),
-        &[(CONVERSATION, "7356666")],
-    );
-    desk.apply(&again);
-    desk.apply(&answer(
-        8,
-        "yunhu",
-        7,
-        &yunhu_page(4, 1_700_000_000_000 - 30 * 60_000),
-    ));
+    page(&mut desk, 5, 4, 1_700_000_000_000 - 30 * 60_000);
+    page(&mut desk, 7, 4, 1_700_000_000_000 - 30 * 60_000);
     let conversation = desk.conversation(&chat).unwrap();
     assert_eq!(conversation.messages.len(), 35, "no duplicates");
     assert!(conversation.earlier_exhausted);
