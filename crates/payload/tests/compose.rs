@@ -23,18 +23,43 @@ fn decode(platform: Platform, call: &compose::Call) -> Vec<Event> {
 
 const FRESH: &str = "6f1d1c2e-0b7a-4a51-9f1e-1c2d3e4f5a6b";
 
+/// The conversations the round trips write to.
+fn yunhu_user() -> Target {
+    Target::new("5180273", ConversationKind::Direct, None, None)
+}
+
+fn yunhu_bot() -> Target {
+    Target::new("5180273", ConversationKind::Bot, Some("5180273"), None)
+}
+
+fn yunhu_group() -> Target {
+    Target::new("5180273", ConversationKind::Group, None, None)
+}
+
+fn wecom_customer() -> Target {
+    Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None)
+}
+
+fn mixin_customer() -> Target {
+    Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None)
+}
+
+fn wechat_customer() -> Target {
+    Target::new("wxid_a", ConversationKind::Direct, None, None)
+}
+
 #[test]
 fn text_messages_round_trip_on_every_platform() {
     let cases = [
         (
             Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Direct, None, None),
+            yunhu_user(),
             "/v1/msg/send-message",
             "5180273",
         ),
         (
             Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
+            yunhu_bot(),
             "/open-apis/v1/bot/send",
             "5180273",
         ),
@@ -51,7 +76,7 @@ fn text_messages_round_trip_on_every_platform() {
         ),
         (
             Platform::Wecom,
-            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            wecom_customer(),
             "/message/sendText",
             "7881",
         ),
@@ -61,18 +86,8 @@ fn text_messages_round_trip_on_every_platform() {
             "/message/sendText",
             "room-9",
         ),
-        (
-            Platform::Mixin,
-            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
-            "/messages",
-            "c354135b",
-        ),
-        (
-            Platform::Wechat,
-            Target::new("wxid_a", ConversationKind::Direct, None, None),
-            "/sendText",
-            "wxid_a",
-        ),
+        (Platform::Mixin, mixin_customer(), "/messages", "c354135b"),
+        (Platform::Wechat, wechat_customer(), "/sendText", "wxid_a"),
     ];
     for (platform, target, path, conversation) in cases {
         let call = platforms::of(platform)
@@ -115,13 +130,7 @@ fn recalls_round_trip_naming_the_right_message() {
             .collect::<BTreeMap<_, _>>()
     };
     let cases = [
-        (
-            Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Direct, None, None),
-            "m1",
-            ids(&[]),
-            "m1",
-        ),
+        (Platform::Yunhu, yunhu_user(), "m1", ids(&[]), "m1"),
         (
             Platform::Douyin,
             Target::new("@conv", ConversationKind::Direct, Some("open_b"), None),
@@ -131,21 +140,21 @@ fn recalls_round_trip_naming_the_right_message() {
         ),
         (
             Platform::Wecom,
-            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
+            wecom_customer(),
             "seq:9:0",
             ids(&[("messageId", "7402180424960121811")]),
             "7402180424960121811",
         ),
         (
             Platform::Mixin,
-            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
+            mixin_customer(),
             "0f6c7898-060d-4f43-9fb9-d6786fc5be62",
             ids(&[]),
             "0f6c7898-060d-4f43-9fb9-d6786fc5be62",
         ),
         (
             Platform::Wechat,
-            Target::new("wxid_a", ConversationKind::Direct, None, None),
+            wechat_customer(),
             "seq:9:0",
             ids(&[
                 ("msgId", "1000001"),
@@ -173,7 +182,7 @@ fn recalls_round_trip_naming_the_right_message() {
     // E云's newMsgId goes out as the exact number, not a rounded float.
     let wechat = platforms::of(Platform::Wechat)
         .recall(
-            &Target::new("wxid_a", ConversationKind::Direct, None, None),
+            &wechat_customer(),
             "x",
             &ids(&[
                 ("msgId", "1"),
@@ -202,7 +211,7 @@ fn what_a_platform_cannot_do_is_said_not_guessed() {
         platforms::of(Platform::Douyin).send_text(&no_answer, "x", None, FRESH),
         Err(ComposeError::Missing(_))
     ));
-    let wechat = Target::new("wxid_a", ConversationKind::Direct, None, None);
+    let wechat = wechat_customer();
     assert!(matches!(
         platforms::of(Platform::Wechat).recall(&wechat, "x", &BTreeMap::new(), FRESH),
         Err(ComposeError::Missing("msgId"))
@@ -212,7 +221,7 @@ fn what_a_platform_cannot_do_is_said_not_guessed() {
 #[test]
 fn a_bot_recall_is_a_recall_by_its_path() {
     let ids: BTreeMap<String, String> = [("msgId".to_owned(), "bot-msg-1".to_owned())].into();
-    let target = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let target = yunhu_bot();
     let call = platforms::of(Platform::Yunhu)
         .recall(&target, "seq:1:0", &ids, FRESH)
         .unwrap();
@@ -240,14 +249,8 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
         name: "red.png".into(),
     };
     let cases = [
-        (
-            Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Direct, None, None),
-        ),
-        (
-            Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
-        ),
+        (Platform::Yunhu, yunhu_user()),
+        (Platform::Yunhu, yunhu_bot()),
         (
             Platform::Douyin,
             Target::new(
@@ -257,18 +260,9 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
                 Some("@m1"),
             ),
         ),
-        (
-            Platform::Wecom,
-            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
-        ),
-        (
-            Platform::Mixin,
-            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
-        ),
-        (
-            Platform::Wechat,
-            Target::new("wxid_a", ConversationKind::Direct, None, None),
-        ),
+        (Platform::Wecom, wecom_customer()),
+        (Platform::Mixin, mixin_customer()),
+        (Platform::Wechat, wechat_customer()),
     ];
     for (platform, target) in cases {
         let call = platforms::of(platform)
@@ -298,11 +292,7 @@ fn image_messages_round_trip_carrying_the_uploaded_id() {
     }
     let no_url = compose::Attachment { url: None, ..image };
     assert!(matches!(
-        platforms::of(Platform::Wechat).send_image(
-            &Target::new("wxid_a", ConversationKind::Direct, None, None),
-            &no_url,
-            FRESH
-        ),
+        platforms::of(Platform::Wechat).send_image(&wechat_customer(), &no_url, FRESH),
         Err(ComposeError::Missing(_))
     ));
 }
@@ -319,26 +309,11 @@ fn file_messages_round_trip_with_name_and_size() {
         name: "价目表.pdf".into(),
     };
     let cases = [
-        (
-            Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Group, None, None),
-        ),
-        (
-            Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
-        ),
-        (
-            Platform::Wecom,
-            Target::new("1688:7881", ConversationKind::Direct, Some("7881"), None),
-        ),
-        (
-            Platform::Mixin,
-            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
-        ),
-        (
-            Platform::Wechat,
-            Target::new("wxid_a", ConversationKind::Direct, None, None),
-        ),
+        (Platform::Yunhu, yunhu_group()),
+        (Platform::Yunhu, yunhu_bot()),
+        (Platform::Wecom, wecom_customer()),
+        (Platform::Mixin, mixin_customer()),
+        (Platform::Wechat, wechat_customer()),
     ];
     for (platform, target) in cases {
         let call = platforms::of(platform)
@@ -408,7 +383,7 @@ fn read_receipts_round_trip_and_exist_only_on_mixin() {
 
 #[test]
 fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
-    let user = Target::new("5180273", ConversationKind::Direct, None, None);
+    let user = yunhu_user();
     let call = platforms::of(Platform::Yunhu)
         .edit(&user, "m1", &BTreeMap::new(), "改好了")
         .unwrap();
@@ -424,7 +399,7 @@ fn yunhu_edits_round_trip_by_their_path_and_other_platforms_refuse() {
     );
 
     let ids: BTreeMap<String, String> = [("msgId".to_owned(), "bot-1".to_owned())].into();
-    let bot = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let bot = yunhu_bot();
     let call = platforms::of(Platform::Yunhu)
         .edit(&bot, "seq:1:0", &ids, "改好了")
         .unwrap();
@@ -474,7 +449,7 @@ fn history_requests_round_trip_and_exist_only_where_documented() {
         inspection.schema.map(|matched| matched.name).as_deref(),
         Some("yunhu.ListMessageRequest")
     );
-    let bot = Target::new("5180273", ConversationKind::Bot, Some("5180273"), None);
+    let bot = yunhu_bot();
     assert!(matches!(
         platforms::of(Platform::Yunhu).earlier_messages(&bot, None),
         Err(ComposeError::Unsupported(_))
@@ -559,14 +534,8 @@ fn markdown_messages_round_trip_where_platforms_render_them() {
             Platform::Yunhu,
             Target::new("big-group", ConversationKind::Group, None, None),
         ),
-        (
-            Platform::Yunhu,
-            Target::new("5180273", ConversationKind::Bot, Some("5180273"), None),
-        ),
-        (
-            Platform::Mixin,
-            Target::new("c354135b", ConversationKind::Direct, Some("11efbb75"), None),
-        ),
+        (Platform::Yunhu, yunhu_bot()),
+        (Platform::Mixin, mixin_customer()),
     ];
     for (platform, target) in cases {
         let call = platforms::of(platform)
