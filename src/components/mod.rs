@@ -2,5 +2,6 @@ pub mod clipboard;
 pub mod desk;
 pub mod empty_state;
 pub mod inspector;
+pub mod login;
 pub mod settings;
 pub mod top_bar;

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use crate::components::desk::conversation_list::ConversationList;
-use crate::components::desk::login::Login;
 use crate::components::desk::platform_list::PlatformList;
 use crate::components::desk::state::{Connection, DeskState};
 use crate::components::desk::status_line::StatusLine;
 use crate::components::desk::thread::Thread;
+use crate::components::login::Login;
 
 #[component]
 pub fn Desk() -> impl IntoView {

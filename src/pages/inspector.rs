@@ -86,7 +86,7 @@ pub fn Inspector() -> impl IntoView {
 fn load_from_log(state: InspectorState, seq: i64) {
     leptos::task::spawn_local(async move {
         let url = format!("/api/events?after={}&limit=1", seq - 1);
-        match crate::components::desk::api::get_json::<Page>(&url).await {
+        match crate::api::get_json::<Page>(&url).await {
             Ok(page) => match page.events.into_iter().next().filter(|row| row.seq == seq) {
                 Some(row) => {
                     let direction = row.direction;

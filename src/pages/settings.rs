@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use switchboard_protocol::{LogHealth, Mode, ServerConfig};
 
-use crate::components::desk::api::{self, ApiError};
-use crate::components::desk::login::Login;
+use crate::api::{self, ApiError};
+use crate::components::login::Login;
 use crate::components::settings::Webhook;
 use crate::components::settings::platform_card::PlatformCard;
 

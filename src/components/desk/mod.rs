@@ -1,11 +1,9 @@
 //! The desk: platforms, conversations, the open thread, and the connection's state.
 
-pub mod api;
 pub mod bounds;
 pub mod bubble;
 pub mod composer;
 pub mod conversation_list;
-pub mod login;
 pub mod markdown;
 pub mod platform_list;
 pub mod state;

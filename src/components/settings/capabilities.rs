@@ -1,6 +1,6 @@
 //! The capability table in words: what the desk can and cannot do on a platform.
 
-use crate::components::desk::state::Capabilities;
+use crate::api::Capabilities;
 
 /// `(can, cannot)`, each in the table's order.
 pub fn describe(capabilities: &Capabilities) -> (Vec<String>, Vec<String>) {

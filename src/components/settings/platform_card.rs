@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::capabilities::describe;
+use crate::api::PlatformView;
 use crate::components::clipboard;
-use crate::components::desk::state::PlatformView;
 
 #[component]
 pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl IntoView {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::api;
+use crate::api;
 
 #[component]
 pub fn Login(#[prop(into)] on_success: Callback<()>) -> impl IntoView {

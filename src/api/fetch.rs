@@ -1,4 +1,5 @@
-//! The server's browser API, over `fetch` (same origin, so the session cookie goes along).
+//! Calls to the server over `fetch` (same origin, so the session cookie goes along), and why
+//! one failed.
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,7 +29,7 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-fn js_text(value: JsValue) -> String {
+pub(super) fn js_text(value: JsValue) -> String {
     value
         .dyn_ref::<js_sys::Error>()
         .map(|error| String::from(error.message()))
@@ -188,52 +189,4 @@ pub fn fresh_uuid() -> String {
         &hex[16..20],
         &hex[20..32]
     )
-}
-
-pub use switchboard_protocol::Uploaded;
-
-/// Uploads a file as multipart field `file`, reporting progress (0–1); XMLHttpRequest because
-/// `fetch` reports no upload progress.
-pub async fn upload(
-    url: &str,
-    file: &web_sys::File,
-    on_progress: impl Fn(f64) + 'static,
-) -> Result<Uploaded, String> {
-    let form = web_sys::FormData::new().map_err(js_text)?;
-    form.append_with_blob_and_filename("file", file, &file.name())
-        .map_err(js_text)?;
-    let request = web_sys::XmlHttpRequest::new().map_err(js_text)?;
-    request
-        .open_with_async("POST", url, true)
-        .map_err(js_text)?;
-    let progress = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
-        move |event: web_sys::ProgressEvent| {
-            if event.length_computable() && event.total() > 0.0 {
-                on_progress(event.loaded() / event.total());
-            }
-        },
-    );
-    request
-        .upload()
-        .map_err(js_text)?
-        .set_onprogress(Some(progress.as_ref().unchecked_ref()));
-    let done = js_sys::Promise::new(&mut |resolve, reject| {
-        request.set_onload(Some(&resolve));
-        request.set_onerror(Some(&reject));
-        request.set_onabort(Some(&reject));
-    });
-    request
-        .send_with_opt_form_data(Some(&form))
-        .map_err(js_text)?;
-    let outcome = JsFuture::from(done).await;
-    drop(progress);
-    if outcome.is_err() {
-        return Err("the upload broke off".into());
-    }
-    let status = request.status().unwrap_or(0);
-    let text = request.response_text().ok().flatten().unwrap_or_default();
-    if !(200..300).contains(&status) {
-        return Err(error_text(status, &text));
-    }
-    serde_json::from_str(&text).map_err(|error| format!("unexpected upload answer: {error}"))
 }

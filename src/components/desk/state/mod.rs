@@ -1,0 +1,219 @@
+//! The desk's state: the projection (`switchboard_desk::Desk`) fed first by the log's pages, then
+//! by the live stream, which resumes after the last row seen on every reconnect (the browser's
+//! EventSource sends `Last-Event-ID`; rows already applied are ignored, so nothing repeats).
+
+use leptos::prelude::*;
+use switchboard_desk::{ConversationKey, Desk, Message, Row};
+use switchboard_payload::Platform;
+use switchboard_payload::compose;
+use switchboard_payload::platforms;
+use switchboard_protocol::headers::annotation;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::api::{self, ApiError};
+
+mod pulls;
+mod sending;
+mod stream;
+
+/// After this long without the stream, "reconnecting…" becomes "offline since …".
+const OFFLINE_AFTER_MS: f64 = 10_000.0;
+/// Rows per page of the log (the server's most).
+const PAGE: usize = 5000;
+/// The newest rows, shown before anything else.
+const FIRST_PAGE: usize = 2000;
+/// Older rows applied between two looks at the agent's input.
+const HISTORY_CHUNK: usize = 500;
+/// While the log loads, the views redraw at most this often.
+const REDRAW_WHILE_LOADING_MS: f64 = 1000.0;
+/// How soon a stream the browser closed is reopened.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
+/// How often platforms that must be polled (E云 `syncFinder`) are pulled while the desk is open.
+const PULL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// Most pages one pull reads before waiting for the next.
+const PULL_PAGES: usize = 20;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    /// Reading the log.
+    Loading {
+        rows: usize,
+    },
+    Live,
+    Reconnecting {
+        since_ms: f64,
+    },
+    Offline {
+        since_ms: f64,
+    },
+    /// The session cookie is missing: the login form shows.
+    LoggedOut,
+    Failed(String),
+}
+
+/// A message the agent sent that the log has not shown yet (the optimistic bubble).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub client_id: String,
+    pub key: ConversationKey,
+    pub text: String,
+    pub at_ms: f64,
+    /// Set when the call never reached the log (refused here or by our server).
+    pub error: Option<String>,
+    /// An image being sent: its local preview (an object URL) and upload progress (0–1).
+    pub image_preview: Option<String>,
+    pub progress: Option<f64>,
+    /// Sent as Markdown (a retry sends it the same way).
+    pub markdown: bool,
+    /// The message it answers (a retry quotes it again).
+    pub quote: Option<String>,
+}
+
+/// The message the agent is answering with a quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub key: ConversationKey,
+    pub message_id: String,
+    pub preview: String,
+}
+
+pub use switchboard_protocol::{
+    Capabilities, LogHealth, Page, PlatformView, ServerConfig, WriteFailure,
+};
+
+#[derive(Clone, Copy)]
+pub struct DeskState {
+    pub desk: StoredValue<Desk>,
+    /// Notified whenever the desk changes: views track it, then read the desk.
+    pub desk_changed: Trigger,
+    pub connection: RwSignal<Connection>,
+    pub config: RwSignal<Option<ServerConfig>>,
+    pub platform_filter: RwSignal<Option<Platform>>,
+    pub search: RwSignal<String>,
+    pub selected: RwSignal<Option<ConversationKey>>,
+    pub drafts: RwSignal<Vec<Draft>>,
+    /// Local previews of images sent from this tab, by client id: some platforms (Douyin) give
+    /// no URL for an upload, so this is the only picture of it the agent can have.
+    pub previews: StoredValue<std::collections::HashMap<String, String>>,
+    /// A short message for the agent ("recall failed: …").
+    pub notice: RwSignal<Option<String>>,
+    /// Platforms being pulled right now (a pull is not started twice).
+    pub pulling: RwSignal<Vec<Platform>>,
+    /// The message the next reply quotes (where the platform takes quotes).
+    pub replying: RwSignal<Option<Reply>>,
+    /// While the log's past is still being read behind the live desk: the share read (0–1).
+    pub history: RwSignal<Option<f64>>,
+    pull_started: StoredValue<bool>,
+    /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
+    /// view called `start` (the login form, say).
+    owner: StoredValue<Option<Owner>>,
+}
+
+impl DeskState {
+    pub fn new() -> DeskState {
+        DeskState {
+            desk: StoredValue::new(Desk::new()),
+            desk_changed: Trigger::new(),
+            connection: RwSignal::new(Connection::Loading { rows: 0 }),
+            config: RwSignal::new(None),
+            platform_filter: RwSignal::new(None),
+            search: RwSignal::new(String::new()),
+            selected: RwSignal::new(None),
+            drafts: RwSignal::new(Vec::new()),
+            previews: StoredValue::new(std::collections::HashMap::new()),
+            notice: RwSignal::new(None),
+            pulling: RwSignal::new(Vec::new()),
+            history: RwSignal::new(None),
+            replying: RwSignal::new(None),
+            pull_started: StoredValue::new(false),
+            owner: StoredValue::new(Owner::current()),
+        }
+    }
+
+    /// Reads the desk (tracking changes).
+    pub fn with_desk<T>(&self, read: impl FnOnce(&Desk) -> T) -> T {
+        self.desk_changed.track();
+        self.desk.with_value(read)
+    }
+
+    pub fn apply(&self, rows: &[Row]) {
+        if self.apply_quietly(rows) {
+            self.desk_changed.notify();
+        }
+    }
+
+    /// Applies rows without telling the views; returns whether the desk changed.
+    fn apply_quietly(&self, rows: &[Row]) -> bool {
+        self.update_quietly(|desk| {
+            let mut changed = false;
+            for row in rows {
+                changed |= desk.apply(row);
+            }
+            changed
+        })
+    }
+
+    fn update_quietly(&self, update: impl FnOnce(&mut Desk) -> bool) -> bool {
+        let selected = self.selected.get_untracked();
+        let changed = self.desk.try_update_value(|desk| {
+            let changed = update(desk);
+            // The open conversation is being read as it grows.
+            if let Some(key) = &selected {
+                desk.mark_read(key);
+            }
+            changed
+        });
+        changed == Some(true)
+    }
+
+    pub fn select(&self, key: ConversationKey) {
+        self.desk.update_value(|desk| desk.mark_read(&key));
+        self.selected.set(Some(key.clone()));
+        self.desk_changed.notify();
+        self.send_read_receipts(key);
+    }
+
+    /// Where the platform takes read receipts (Mixin), opening a conversation acknowledges the
+    /// customer's messages in it.
+    fn send_read_receipts(&self, key: ConversationKey) {
+        if !self.capabilities_untracked(key.platform).read_receipts {
+            return;
+        }
+        let unread = self.desk.with_value(|desk| {
+            desk.conversation(&key)
+                .map(|conversation| conversation.unacknowledged())
+        });
+        if let Some(ids) = unread.filter(|ids| !ids.is_empty())
+            && let Ok(call) = platforms::of(key.platform).read_receipts(&ids)
+        {
+            self.call(key, call, None);
+        }
+    }
+
+    /// What `platform` can do, tracked (views that ask re-render when the config arrives).
+    pub fn capabilities(&self, platform: Platform) -> Capabilities {
+        self.config.track();
+        self.capabilities_untracked(platform)
+    }
+
+    pub fn capabilities_untracked(&self, platform: Platform) -> Capabilities {
+        self.config
+            .with_untracked(|config| {
+                config.as_ref().and_then(|config| {
+                    config
+                        .platforms
+                        .iter()
+                        .find(|entry| entry.id == platform)
+                        .map(|entry| entry.capabilities)
+                })
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Default for DeskState {
+    fn default() -> Self {
+        DeskState::new()
+    }
+}
