@@ -3,6 +3,7 @@
 pub mod bounds;
 pub mod bubble;
 pub mod composer;
+pub mod content;
 pub mod conversation_list;
 pub mod markdown;
 pub mod platform_list;

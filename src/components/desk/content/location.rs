@@ -1,0 +1,18 @@
+//! A location: the place's name and its coordinates.
+
+use leptos::prelude::*;
+use switchboard_payload::event::Content;
+
+pub fn view(content: Content) -> AnyView {
+    let place = content
+        .title
+        .clone()
+        .or(content.name.clone())
+        .or(content.text.clone())
+        .unwrap_or_default();
+    let coordinates = match (content.lat, content.lon) {
+        (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
+        _ => String::new(),
+    };
+    view! { <div class="bubble-location"><span class="content-kind">"Location"</span>" "{place}" "<span class="muted">{coordinates}</span></div> }.into_any()
+}
