@@ -6,9 +6,8 @@ use switchboard_payload::event::Content;
 pub fn view(content: Content) -> AnyView {
     let place = content
         .title
-        .clone()
-        .or(content.name.clone())
-        .or(content.text.clone())
+        .or(content.name)
+        .or(content.text)
         .unwrap_or_default();
     let coordinates = match (content.lat, content.lon) {
         (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),

@@ -6,9 +6,8 @@ use switchboard_payload::event::Content;
 pub fn view(content: Content) -> AnyView {
     let name = content
         .name
-        .clone()
-        .or(content.text.clone())
-        .or(content.key.clone())
+        .or(content.text)
+        .or(content.key)
         .unwrap_or_default();
     view! { <div class="bubble-sticker"><span class="content-kind">"Sticker"</span>" "{name}</div> }
         .into_any()
