@@ -115,6 +115,32 @@ impl std::fmt::Display for UnwrapError {
     }
 }
 
+impl std::error::Error for UnwrapError {}
+
+/// Why one layer's bytes do not decode, and at which byte of that layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl LayerError {
+    fn at(offset: usize, message: impl Into<String>) -> LayerError {
+        LayerError {
+            offset,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for LayerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at byte {}: {}", self.offset, self.message)
+    }
+}
+
+impl std::error::Error for LayerError {}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest input, and largest decompressed layer, in bytes.
@@ -220,18 +246,15 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
         offset,
         message,
     };
+    let failed = |error: LayerError| fail(error.offset, error.message);
     match format {
         Format::Gzip => gunzip(bytes, limits.max_size)
             .map(Step::Inner)
             .map_err(|message| fail(0, message)),
-        Format::Hex => decode_hex(bytes)
-            .map(Step::Inner)
-            .map_err(|(offset, message)| fail(offset, message)),
-        Format::Base64 | Format::Base64Url => decode_base64(bytes)
-            .map(Step::Inner)
-            .map_err(|(offset, message)| fail(offset, message)),
+        Format::Hex => decode_hex(bytes).map(Step::Inner).map_err(failed),
+        Format::Base64 | Format::Base64Url => decode_base64(bytes).map(Step::Inner).map_err(failed),
         Format::TextProto => {
-            let text = utf8(bytes).map_err(|(offset, message)| fail(offset, message))?;
+            let text = utf8(bytes).map_err(failed)?;
             crate::text::textproto::parse(text)
                 .map(|value| Step::Final(Body::TextProto(value)))
                 .map_err(|error| {
@@ -242,7 +265,7 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
                 })
         }
         Format::Json | Format::Jsonc | Format::NodeDump => {
-            let text = utf8(bytes).map_err(|(offset, message)| fail(offset, message))?;
+            let text = utf8(bytes).map_err(failed)?;
             let dialect = match format {
                 Format::Json => Dialect::Json,
                 Format::Jsonc => Dialect::Jsonc,
@@ -258,7 +281,7 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
                 })
         }
         Format::Xml => {
-            let text = utf8(bytes).map_err(|(offset, message)| fail(offset, message))?;
+            let text = utf8(bytes).map_err(failed)?;
             match roxmltree::Document::parse(text) {
                 Ok(_) => Ok(Step::Final(Body::Xml(text.to_owned()))),
                 Err(error) => {
@@ -400,16 +423,16 @@ fn base64_kind(text: &str) -> Option<Format> {
     })
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, (usize, String)> {
+fn utf8(bytes: &[u8]) -> Result<&str, LayerError> {
     std::str::from_utf8(bytes).map_err(|error| {
-        (
+        LayerError::at(
             error.valid_up_to(),
-            "expected UTF-8 text, found an invalid byte sequence".to_owned(),
+            "expected UTF-8 text, found an invalid byte sequence",
         )
     })
 }
 
-pub fn decode_hex(bytes: &[u8]) -> Result<Vec<u8>, (usize, String)> {
+pub fn decode_hex(bytes: &[u8]) -> Result<Vec<u8>, LayerError> {
     let mut out = Vec::with_capacity(bytes.len() / 2);
     let mut high: Option<u8> = None;
     for (offset, &byte) in bytes.iter().enumerate() {
@@ -421,7 +444,7 @@ pub fn decode_hex(bytes: &[u8]) -> Result<Vec<u8>, (usize, String)> {
             b'a'..=b'f' => byte - b'a' + 10,
             b'A'..=b'F' => byte - b'A' + 10,
             _ => {
-                return Err((
+                return Err(LayerError::at(
                     offset,
                     format!("expected a hex digit, found {:?}", byte as char),
                 ));
@@ -433,13 +456,16 @@ pub fn decode_hex(bytes: &[u8]) -> Result<Vec<u8>, (usize, String)> {
         }
     }
     if high.is_some() {
-        return Err((bytes.len(), "expected an even number of hex digits".into()));
+        return Err(LayerError::at(
+            bytes.len(),
+            "expected an even number of hex digits",
+        ));
     }
     Ok(out)
 }
 
 /// Decodes standard or URL-safe base64, padded or not, ignoring line breaks.
-pub fn decode_base64(bytes: &[u8]) -> Result<Vec<u8>, (usize, String)> {
+pub fn decode_base64(bytes: &[u8]) -> Result<Vec<u8>, LayerError> {
     let cleaned: Vec<u8> = bytes
         .iter()
         .copied()
@@ -457,11 +483,11 @@ pub fn decode_base64(bytes: &[u8]) -> Result<Vec<u8>, (usize, String)> {
     base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(unpadded)
         .map_err(|error| match error {
-            base64::DecodeError::InvalidByte(offset, byte) => (
+            base64::DecodeError::InvalidByte(offset, byte) => LayerError::at(
                 offset,
                 format!("expected a base64 character, found {:?}", byte as char),
             ),
-            other => (unpadded.len(), other.to_string()),
+            other => LayerError::at(unpadded.len(), other.to_string()),
         })
 }
 
