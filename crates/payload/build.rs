@@ -1,6 +1,6 @@
 //! Compiles `proto/*.proto` with protox (no system protoc): prost code for encoding, and static
 //! tables of message and field names for the schema-aware decoder (so the wasm build carries no
-//! descriptor decoder).
+//! descriptor decoder), and each message's full name as a constant on its type.
 
 use std::path::PathBuf;
 
@@ -17,10 +17,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out_dir.join("schema_tables.rs"),
         schema_tables(&descriptors),
     )?;
+    for file in &descriptors.file {
+        std::fs::write(
+            out_dir.join(format!("{}.schema_names.rs", file.package())),
+            schema_names(file),
+        )?;
+    }
     prost_build::Config::new()
         .btree_map(["."])
         .compile_fds(descriptors)?;
     Ok(())
+}
+
+/// `impl Message { pub const SCHEMA: &str = "package.Message"; }` for every top-level message,
+/// so code names a schema through its generated type and a misspelt name does not compile.
+fn schema_names(file: &prost_types::FileDescriptorProto) -> String {
+    let mut out = String::new();
+    for message in &file.message_type {
+        let name = message.name();
+        out.push_str(&format!(
+            "impl {name} {{\n    /// The message's full protobuf name, as schemas and endpoints name it.\n    pub const SCHEMA: &'static str = \"{}.{name}\";\n}}\n",
+            file.package()
+        ));
+    }
+    out
 }
 
 /// `static MESSAGES: &[MessageTable]`: every message (nested ones too) with its fields.

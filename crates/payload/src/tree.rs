@@ -9,6 +9,7 @@ use crate::protobuf::raw::{
 };
 use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
 use crate::protobuf::wire::WireType;
+use crate::protobuf::yunhu;
 use crate::text::literal::{Literal, LiteralValue};
 use crate::unwrap::{self, Format, Limits};
 
@@ -300,7 +301,7 @@ impl Builder<'_> {
         node.type_name = schema.map(|s| s.name.clone());
         // A Yunhu push frame names the message in `data.value` by `info.cmd`.
         let children_any = match schema {
-            Some(s) if s.name == "yunhu.WsWrapper" => wrapper_cmd(message, self.bytes)
+            Some(s) if s.name == yunhu::WsWrapper::SCHEMA => wrapper_cmd(message, self.bytes)
                 .and_then(crate::platforms::yunhu::push_payload_schema),
             _ => None,
         };

@@ -5,25 +5,26 @@ use serde::Serialize;
 use super::raw::{self, Field, Message, RawContent, RawMessage, Reading};
 use super::schema::{FieldKind, FieldSchema, Schemas};
 use super::wire::WireType;
+use super::{douyin_im, yunhu};
 
 /// Root messages a blob may be, per platform, in the order a tie is broken.
 pub const CANDIDATES: &[&str] = &[
-    "yunhu.WsWrapper",
-    "yunhu.PushMessage",
-    "yunhu.StreamMessage",
-    "yunhu.ListMessageResponse",
-    "yunhu.SendMessageRequest",
-    "yunhu.RecallMsgRequest",
-    "yunhu.ListMessageRequest",
-    "yunhu.ListMessageBySeqRequest",
-    "yunhu.ListMessageByMidSeqRequest",
-    "yunhu.ButtonReportRequest",
-    "yunhu.StatusResponse",
-    "douyin_im.Response",
-    "douyin_im.NewMessageNotify",
-    "douyin_im.MessageBody",
-    "douyin_im.SendMessageRequestBody",
-    "douyin_im.RecallMessageRequestBody",
+    yunhu::WsWrapper::SCHEMA,
+    yunhu::PushMessage::SCHEMA,
+    yunhu::StreamMessage::SCHEMA,
+    yunhu::ListMessageResponse::SCHEMA,
+    yunhu::SendMessageRequest::SCHEMA,
+    yunhu::RecallMsgRequest::SCHEMA,
+    yunhu::ListMessageRequest::SCHEMA,
+    yunhu::ListMessageBySeqRequest::SCHEMA,
+    yunhu::ListMessageByMidSeqRequest::SCHEMA,
+    yunhu::ButtonReportRequest::SCHEMA,
+    yunhu::StatusResponse::SCHEMA,
+    douyin_im::Response::SCHEMA,
+    douyin_im::NewMessageNotify::SCHEMA,
+    douyin_im::MessageBody::SCHEMA,
+    douyin_im::SendMessageRequestBody::SCHEMA,
+    douyin_im::RecallMessageRequestBody::SCHEMA,
 ];
 
 /// Below this confidence a blob is reported as of unknown schema. A perfect fit needs at least

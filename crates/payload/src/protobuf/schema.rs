@@ -179,4 +179,20 @@ mod tests {
         assert!(schemas.message("douyin_im.MessageBody.ExtEntry").is_some());
         assert!(schemas.message("yunhu.WsWrapper.Info").is_some());
     }
+
+    #[test]
+    fn the_generated_types_name_schemas_the_tables_hold() {
+        use crate::protobuf::{douyin_im, yunhu};
+        let schemas = Schemas::builtin();
+        for name in [
+            yunhu::WsWrapper::SCHEMA,
+            yunhu::SendMessageRequest::SCHEMA,
+            yunhu::StatusResponse::SCHEMA,
+            douyin_im::MessageBody::SCHEMA,
+            douyin_im::Response::SCHEMA,
+        ] {
+            assert!(schemas.message(name).is_some(), "{name}");
+        }
+        assert_eq!(yunhu::PushMessage::SCHEMA, "yunhu.PushMessage");
+    }
 }

@@ -4,21 +4,22 @@
 
 use super::recognize::{CANDIDATES, SchemaMatch};
 use super::schema::{FieldKind, FieldSchema, MessageSchema, Schemas};
+use super::yunhu;
 use crate::text::literal::{Literal, LiteralValue};
 
 /// Older names for our fields: (message, name in the documentation, field number).
 pub const ALIASES: &[(&str, &str, u32)] = &[
-    ("yunhu.Status", "number", 1),
-    ("yunhu.SendMessageRequest", "data", 5),
-    ("yunhu.MsgContent", "at", 6),
-    ("yunhu.MsgContent", "file_key", 5),
-    ("yunhu.MsgContent", "image_key", 9),
-    ("yunhu.MsgContent", "sticker_url", 9),
-    ("yunhu.MsgContent", "post_type", 13),
-    ("yunhu.MsgContent", "video", 19),
-    ("yunhu.MsgContent", "audio", 21),
-    ("yunhu.MsgContent", "call_text", 29),
-    ("yunhu.ListMessageResponse", "msg_count", 3),
+    (yunhu::Status::SCHEMA, "number", 1),
+    (yunhu::SendMessageRequest::SCHEMA, "data", 5),
+    (yunhu::MsgContent::SCHEMA, "at", 6),
+    (yunhu::MsgContent::SCHEMA, "file_key", 5),
+    (yunhu::MsgContent::SCHEMA, "image_key", 9),
+    (yunhu::MsgContent::SCHEMA, "sticker_url", 9),
+    (yunhu::MsgContent::SCHEMA, "post_type", 13),
+    (yunhu::MsgContent::SCHEMA, "video", 19),
+    (yunhu::MsgContent::SCHEMA, "audio", 21),
+    (yunhu::MsgContent::SCHEMA, "call_text", 29),
+    (yunhu::ListMessageResponse::SCHEMA, "msg_count", 3),
 ];
 
 fn field_by_name<'s>(schema: &'s MessageSchema, name: &str) -> Option<&'s FieldSchema> {

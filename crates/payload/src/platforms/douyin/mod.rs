@@ -278,20 +278,20 @@ fn im_content(message_type: i32, json: Option<&Literal>, raw: &str) -> Content {
 /// Events from a protobuf blob already recognized as `schema`.
 pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
     match schema {
-        "douyin_im.MessageBody" => MessageBody::decode(bytes)
+        MessageBody::SCHEMA => MessageBody::decode(bytes)
             .map(|body| message_body_events(&body))
             .unwrap_or_default(),
-        "douyin_im.NewMessageNotify" => NewMessageNotify::decode(bytes)
+        NewMessageNotify::SCHEMA => NewMessageNotify::decode(bytes)
             .ok()
             .and_then(|notify| notify.message)
             .map(|body| message_body_events(&body))
             .unwrap_or_default(),
-        "douyin_im.Response" => Response::decode(bytes)
+        Response::SCHEMA => Response::decode(bytes)
             .ok()
             .and_then(|response| response.body?.has_new_message_notify?.message)
             .map(|body| message_body_events(&body))
             .unwrap_or_default(),
-        "douyin_im.SendMessageRequestBody" => SendMessageRequestBody::decode(bytes)
+        SendMessageRequestBody::SCHEMA => SendMessageRequestBody::decode(bytes)
             .map(|send| {
                 let body = MessageBody {
                     conversation_id: send.conversation_id,
@@ -309,7 +309,7 @@ pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
                 events
             })
             .unwrap_or_default(),
-        "douyin_im.RecallMessageRequestBody" => RecallMessageRequestBody::decode(bytes)
+        RecallMessageRequestBody::SCHEMA => RecallMessageRequestBody::decode(bytes)
             .map(|recall| {
                 let mut event = Event::new(EventType::Recall, Platform::Douyin);
                 event.conversation_id = nonzero(recall.conversation_short_id)
@@ -347,7 +347,7 @@ impl Codec for Douyin {
             &["conversation_id", "server_message_id", "message_type"],
         ) {
             let body = message_body_from_literal(value);
-            return Some(("douyin_im.MessageBody".into(), message_body_events(&body)));
+            return Some((MessageBody::SCHEMA.into(), message_body_events(&body)));
         }
         if has_keys(value, &["conversation_id", "content"])
             && (value.get("to_user_id").is_some() || value.get("msg_id").is_some())

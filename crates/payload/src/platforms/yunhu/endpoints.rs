@@ -2,23 +2,27 @@
 //! them) and the bot open API (JSON, `?token=`), as `../shared/reference/platforms.md` lists them.
 
 use crate::endpoint::Endpoint;
+use crate::protobuf::yunhu::{
+    ButtonReportRequest, ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest,
+    ListMessageResponse, RecallMsgRequest, SendMessageRequest, StatusResponse,
+};
 
 pub const SEND_MESSAGE: Endpoint =
-    Endpoint::post("/v1/msg/send-message").protobuf("yunhu.SendMessageRequest", STATUS_RESPONSE);
+    Endpoint::post("/v1/msg/send-message").protobuf(SendMessageRequest::SCHEMA, STATUS_RESPONSE);
 pub const EDIT_MESSAGE: Endpoint =
-    Endpoint::post("/v1/msg/edit-message").protobuf("yunhu.SendMessageRequest", STATUS_RESPONSE);
+    Endpoint::post("/v1/msg/edit-message").protobuf(SendMessageRequest::SCHEMA, STATUS_RESPONSE);
 pub const LIST_MESSAGE_BY_SEQ: Endpoint = Endpoint::post("/v1/msg/list-message-by-seq")
-    .protobuf("yunhu.ListMessageBySeqRequest", LIST_MESSAGE_RESPONSE);
+    .protobuf(ListMessageBySeqRequest::SCHEMA, LIST_MESSAGE_RESPONSE);
 pub const LIST_MESSAGE: Endpoint = Endpoint::post("/v1/msg/list-message")
-    .protobuf("yunhu.ListMessageRequest", LIST_MESSAGE_RESPONSE);
+    .protobuf(ListMessageRequest::SCHEMA, LIST_MESSAGE_RESPONSE);
 pub const LIST_MESSAGE_BY_MID_SEQ: Endpoint = Endpoint::post("/v1/msg/list-message-by-mid-seq")
-    .protobuf("yunhu.ListMessageByMidSeqRequest", LIST_MESSAGE_RESPONSE);
+    .protobuf(ListMessageByMidSeqRequest::SCHEMA, LIST_MESSAGE_RESPONSE);
 pub const RECALL_MSG: Endpoint =
-    Endpoint::post("/v1/msg/recall-msg").protobuf("yunhu.RecallMsgRequest", STATUS_RESPONSE);
+    Endpoint::post("/v1/msg/recall-msg").protobuf(RecallMsgRequest::SCHEMA, STATUS_RESPONSE);
 pub const RECALL_MSG_BATCH: Endpoint =
-    Endpoint::post("/v1/msg/recall-msg-batch").protobuf("yunhu.RecallMsgRequest", STATUS_RESPONSE);
+    Endpoint::post("/v1/msg/recall-msg-batch").protobuf(RecallMsgRequest::SCHEMA, STATUS_RESPONSE);
 pub const BUTTON_REPORT: Endpoint =
-    Endpoint::post("/v1/msg/button-report").protobuf("yunhu.ButtonReportRequest", STATUS_RESPONSE);
+    Endpoint::post("/v1/msg/button-report").protobuf(ButtonReportRequest::SCHEMA, STATUS_RESPONSE);
 pub const LIST_MESSAGE_EDIT_RECORD: Endpoint = Endpoint::post("/v1/msg/list-message-edit-record");
 pub const FILE_DOWNLOAD_RECORD: Endpoint = Endpoint::post("/v1/msg/file-download-record");
 pub const MSG_FORWARD: Endpoint = Endpoint::post("/v1/msg/msg-forward");
@@ -69,5 +73,5 @@ pub const BOT_API: &[Endpoint] = &[
 ];
 
 /// The answer of every `list-message*` call: one chat's messages, which do not name it.
-pub const LIST_MESSAGE_RESPONSE: &str = "yunhu.ListMessageResponse";
-const STATUS_RESPONSE: &str = "yunhu.StatusResponse";
+pub const LIST_MESSAGE_RESPONSE: &str = ListMessageResponse::SCHEMA;
+const STATUS_RESPONSE: &str = StatusResponse::SCHEMA;

@@ -23,8 +23,8 @@ use super::fields::{has_keys, id, string};
 /// The message inside a push frame's `data.value`, chosen by `info.cmd`.
 pub fn push_payload_schema(cmd: &str) -> Option<&'static str> {
     match cmd {
-        "push_message" | "edit_message" | "blocked_message" => Some("yunhu.PushMessage"),
-        "stream_message" => Some("yunhu.StreamMessage"),
+        "push_message" | "edit_message" | "blocked_message" => Some(PushMessage::SCHEMA),
+        "stream_message" => Some(StreamMessage::SCHEMA),
         _ => None,
     }
 }
@@ -32,22 +32,22 @@ pub fn push_payload_schema(cmd: &str) -> Option<&'static str> {
 /// Events from a protobuf blob already recognized as `schema`.
 pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
     match schema {
-        "yunhu.WsWrapper" => WsWrapper::decode(bytes)
+        WsWrapper::SCHEMA => WsWrapper::decode(bytes)
             .map(|frame| frame_events(&frame))
             .unwrap_or_default(),
-        "yunhu.PushMessage" => PushMessage::decode(bytes)
+        PushMessage::SCHEMA => PushMessage::decode(bytes)
             .map(|push| push_events(&push, false))
             .unwrap_or_default(),
-        "yunhu.StreamMessage" => StreamMessage::decode(bytes)
+        StreamMessage::SCHEMA => StreamMessage::decode(bytes)
             .map(|s| vec![stream_event(&s)])
             .unwrap_or_default(),
-        "yunhu.ListMessageResponse" => ListMessageResponse::decode(bytes)
+        ListMessageResponse::SCHEMA => ListMessageResponse::decode(bytes)
             .map(|list| list.msg.iter().flat_map(listed_events).collect())
             .unwrap_or_default(),
-        "yunhu.SendMessageRequest" => SendMessageRequest::decode(bytes)
+        SendMessageRequest::SCHEMA => SendMessageRequest::decode(bytes)
             .map(|send| vec![send_event(&send)])
             .unwrap_or_default(),
-        "yunhu.RecallMsgRequest" => RecallMsgRequest::decode(bytes)
+        RecallMsgRequest::SCHEMA => RecallMsgRequest::decode(bytes)
             .map(|recall| recall_events(&recall))
             .unwrap_or_default(),
         _ => Vec::new(),
@@ -64,7 +64,7 @@ fn frame_events(frame: &WsWrapper) -> Vec<Event> {
         return Vec::new();
     };
     match push_payload_schema(cmd) {
-        Some("yunhu.PushMessage") => PushMessage::decode(data.value.as_slice())
+        Some(PushMessage::SCHEMA) => PushMessage::decode(data.value.as_slice())
             .map(|push| push_events(&push, cmd == "edit_message"))
             .unwrap_or_default(),
         Some(schema) => proto_events(schema, &data.value),
