@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::customer::CustomerMessage;
 use crate::event::{Event, Platform};
 use crate::outcome::Outcome;
+use crate::protobuf::raw::Message;
 use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
 
@@ -39,6 +40,18 @@ pub trait Codec: Sync {
     /// The events of a protobuf message of one of the platform's schemas.
     fn proto_events(&self, _schema: &str, _bytes: &[u8]) -> Vec<Event> {
         Vec::new()
+    }
+
+    /// The schema of a payload that a message of one of the platform's schemas carries inside
+    /// it, where the message names it (Yunhu's push frame names `data.value`'s by `info.cmd`).
+    /// `message` is the schema-less parse of `bytes`.
+    fn carried_schema(
+        &self,
+        _schema: &str,
+        _message: Message<'_>,
+        _bytes: &[u8],
+    ) -> Option<&'static str> {
+        None
     }
 
     /// The protobuf schemas of a call's request and answer, by its path, for bodies that do not

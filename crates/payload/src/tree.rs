@@ -9,7 +9,6 @@ use crate::protobuf::raw::{
 };
 use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
 use crate::protobuf::wire::WireType;
-use crate::protobuf::yunhu;
 use crate::text::literal::{Literal, LiteralValue};
 use crate::unwrap::{self, Format, Limits};
 
@@ -299,12 +298,9 @@ impl Builder<'_> {
         let schema = schema.and_then(|name| self.schemas.message(name));
         let mut node = leaf(label, path.clone(), NodeKind::Message, None);
         node.type_name = schema.map(|s| s.name.clone());
-        // A Yunhu push frame names the message in `data.value` by `info.cmd`.
-        let children_any = match schema {
-            Some(s) if s.name == yunhu::WsWrapper::SCHEMA => wrapper_cmd(message, self.bytes)
-                .and_then(crate::platforms::yunhu::push_payload_schema),
-            _ => None,
-        };
+        // A message may name the schema of a payload it carries (a Yunhu push frame does).
+        let children_any = schema
+            .and_then(|schema| crate::platforms::carried_schema(&schema.name, message, self.bytes));
         node.children = message
             .fields()
             .enumerate()
@@ -644,13 +640,6 @@ impl Builder<'_> {
             tree,
         }))
     }
-}
-
-/// `info.cmd` of a Yunhu push frame (`WsWrapper`), from the schema-less parse.
-fn wrapper_cmd<'b>(message: Message<'_>, bytes: &'b [u8]) -> Option<&'b str> {
-    let info = message.field(1)?.message()?;
-    let cmd = info.field(2)?;
-    std::str::from_utf8(bytes.get(cmd.value.clone())?).ok()
 }
 
 fn varint_interpretations(value: u64, kind: Option<&FieldKind>) -> Vec<Interpretation> {

@@ -23,6 +23,20 @@ pub fn of(platform: Platform) -> &'static dyn Codec {
     }
 }
 
+/// The schema of the payload a protobuf message of `schema` carries inside it, asked of the
+/// platform that owns the schema ([`Codec::carried_schema`]).
+pub fn carried_schema(
+    schema: &str,
+    message: crate::protobuf::raw::Message<'_>,
+    bytes: &[u8],
+) -> Option<&'static str> {
+    Platform::ALL
+        .into_iter()
+        .map(of)
+        .find(|codec| codec.owns_schema(schema))
+        .and_then(|codec| codec.carried_schema(schema, message, bytes))
+}
+
 /// The order shapes are tried in: the first platform whose shape fits wins, and the more
 /// specific shapes come first.
 const RECOGNITION_ORDER: [Platform; 5] = [

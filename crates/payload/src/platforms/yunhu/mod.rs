@@ -20,6 +20,13 @@ use std::collections::BTreeMap;
 
 use super::fields::{has_keys, id, string};
 
+/// `info.cmd` of a Yunhu push frame (`WsWrapper`), from the schema-less parse.
+fn wrapper_cmd<'b>(message: crate::protobuf::raw::Message<'_>, bytes: &'b [u8]) -> Option<&'b str> {
+    let info = message.field(1)?.message()?;
+    let cmd = info.field(2)?;
+    std::str::from_utf8(bytes.get(cmd.value.clone())?).ok()
+}
+
 /// The message inside a push frame's `data.value`, chosen by `info.cmd`.
 pub fn push_payload_schema(cmd: &str) -> Option<&'static str> {
     match cmd {
@@ -891,6 +898,18 @@ impl Codec for Yunhu {
             request.encode_to_vec(),
             None,
         ))
+    }
+
+    fn carried_schema(
+        &self,
+        schema: &str,
+        message: crate::protobuf::raw::Message<'_>,
+        bytes: &[u8],
+    ) -> Option<&'static str> {
+        (schema == WsWrapper::SCHEMA)
+            .then(|| wrapper_cmd(message, bytes))
+            .flatten()
+            .and_then(push_payload_schema)
     }
 
     fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
