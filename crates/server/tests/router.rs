@@ -1,0 +1,154 @@
+//! The router called directly (axum's `oneshot`): what needs no process, socket or sandbox —
+//! which platform a route names, what a caller without a session gets, what a webhook's secret
+//! decides. The other suites start the real binary for what only a process shows.
+
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use switchboard_protocol::Platform;
+use switchboard_protocol::headers::answer;
+use switchboard_server::cli::ServeArgs;
+use switchboard_server::config::{self, Config};
+use switchboard_server::event_log::EventLog;
+use switchboard_server::platforms::Platforms;
+use switchboard_server::secrets::Secrets;
+use switchboard_server::serve::router;
+use switchboard_server::state::AppState;
+use tower::ServiceExt;
+
+/// A console with only E云 configured (pointing nowhere: no call here goes upstream).
+struct Console {
+    router: Router,
+    data: tempfile::TempDir,
+    _dist: tempfile::TempDir,
+    _shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+impl Console {
+    fn new() -> Console {
+        let data = tempfile::tempdir().unwrap();
+        let dist = support::dist();
+        let config = Config {
+            wechat: Some(config::Wechat {
+                base_url: "http://127.0.0.1:9".into(),
+                authorization: "router-test-key".into(),
+                w_id: "router-test-wid".into(),
+                media_hosts: Vec::new(),
+                public_url: None,
+            }),
+            ..Config::default_limits()
+        };
+        let (shutdown, shutting_down) = tokio::sync::watch::channel(false);
+        let state = AppState::new(
+            EventLog::open(&data.path().join("events.sqlite")).unwrap(),
+            Platforms::from_config(&config).unwrap(),
+            Secrets::load_or_create(data.path()).unwrap(),
+            config,
+            data.path(),
+            shutting_down,
+            None,
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: None,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data.path().to_owned(),
+            dist: dist.path().to_owned(),
+        };
+        Console {
+            router: router(state, &args),
+            data,
+            _dist: dist,
+            _shutdown: shutdown,
+        }
+    }
+
+    /// The answer to one request: status, headers and body text.
+    async fn answer(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    fn webhook_secret(&self, platform: Platform) -> String {
+        Secrets::load_or_create(self.data.path())
+            .unwrap()
+            .webhook_secret(platform)
+    }
+}
+
+fn post_json(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn health_is_answered_to_anyone() {
+    let console = Console::new();
+    let (status, _, body) = console
+        .answer(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("accepting writes"), "{body}");
+}
+
+#[tokio::test]
+async fn a_hook_names_a_configured_platform_or_is_not_found() {
+    let console = Console::new();
+    // An id no platform has, and a platform this console has no credentials for.
+    for platform in ["nope", "yunhu"] {
+        let (status, _, body) = console
+            .answer(post_json(&format!("/hooks/{platform}/x"), "{}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{platform}");
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            error["error"],
+            format!("platform \"{platform}\" is not configured")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_wants_a_session() {
+    let console = Console::new();
+    for path in ["/api/config", "/api/events?after=0", "/api/webhooks"] {
+        let (status, headers, body) = console
+            .answer(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_is_stored_only_under_its_secret() {
+    let console = Console::new();
+    let delivery = r#"{"wcId":"wxid_me","account":"me","messageType":60001,"data":{"fromUser":"wxid_a","toUser":"wxid_me","msgId":1,"newMsgId":3876235366388279544,"msgType":1,"timestamp":1700000000,"content":"在吗","self":false}}"#;
+    let (status, headers, body) = console
+        .answer(post_json("/hooks/wechat/not-the-secret", delivery))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(headers.get(answer::SEQ).is_none());
+
+    let secret = console.webhook_secret(Platform::Wechat);
+    let path = format!("/hooks/wechat/{secret}");
+    let (status, headers, body) = console.answer(post_json(&path, delivery)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let seq = headers[answer::SEQ].to_str().unwrap().to_owned();
+    // The same delivery again (E云 retries) is the row already stored.
+    let (status, headers, _) = console.answer(post_json(&path, delivery)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[answer::SEQ].to_str().unwrap(), seq);
+    assert!(headers.get(answer::DUPLICATE).is_some());
+}
