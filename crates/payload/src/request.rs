@@ -107,3 +107,19 @@ pub struct Attachment {
 
 /// How many messages one "load earlier" asks for.
 pub const EARLIER_PAGE: u64 = 30;
+
+/// A UUID's text from 16 bytes, with its version (4 random, 3 name-based) and the RFC 4122
+/// variant set: what the desk names a new message with, and how Mixin names a conversation.
+pub fn uuid_text(mut bytes: [u8; 16], version: u8) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | (version << 4);
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

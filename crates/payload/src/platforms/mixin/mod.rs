@@ -190,18 +190,8 @@ pub fn unique_conversation_id(user_a: &str, user_b: &str) -> String {
     } else {
         (user_b, user_a)
     };
-    let mut bytes: [u8; 16] = Md5::digest(format!("{min}{max}").as_bytes()).into();
-    bytes[6] = (bytes[6] & 0x0f) | 0x30;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let bytes: [u8; 16] = Md5::digest(format!("{min}{max}").as_bytes()).into();
+    crate::request::uuid_text(bytes, 3)
 }
 
 fn post_message(
