@@ -1,6 +1,7 @@
 //! Yunhu (云湖): the user API and push protocol (protobuf), and the bot API and webhooks (JSON).
 //! Every Yunhu time is in milliseconds.
 
+pub mod content_type;
 pub mod customer;
 pub mod endpoints;
 
@@ -213,23 +214,8 @@ fn recall_events(recall: &RecallMsgRequest) -> Vec<Event> {
         .collect()
 }
 
-/// content_type: 1 text, 2 image, 3 markdown, 4 file, 5 form, 6 post, 7 sticker, 8 html,
-/// 10 video, 11 audio, 13 call, 14 a2ui.
-fn message_content(content_type: u64, content: &MsgContent) -> Content {
-    let kind = match content_type {
-        1 => ContentKind::Text,
-        2 => ContentKind::Image,
-        3 => ContentKind::Markdown,
-        4 => ContentKind::File,
-        5 => ContentKind::Form,
-        6 => ContentKind::Post,
-        7 => ContentKind::Sticker,
-        8 => ContentKind::Html,
-        10 => ContentKind::Video,
-        11 => ContentKind::Audio,
-        13 => ContentKind::System,
-        _ => ContentKind::Unknown,
-    };
+fn message_content(number: u64, content: &MsgContent) -> Content {
+    let kind = content_type::kind(number);
     let mut out = Content::new(kind);
     out.text = non_empty(&content.text)
         .or_else(|| non_empty(&content.post_content))
@@ -378,15 +364,15 @@ fn edit_record_event(record: &Literal) -> Event {
     event.target_message_id = id(record, "msgId");
     event.message_id = id(record, "id");
     event.at_ms = record.get("msgTime").and_then(Literal::as_i64);
-    let content_type = record
+    let number = record
         .get("contentType")
         .and_then(Literal::as_i64)
-        .unwrap_or(1);
+        .and_then(|number| u64::try_from(number).ok())
+        .unwrap_or(content_type::TEXT);
     // contentOld is the previous content, as a JSON string.
     let old = string(record, "contentOld").and_then(|text| super::fields::nested_json(&text));
-    let mut content = Content::new(match content_type {
-        3 => ContentKind::Markdown,
-        8 => ContentKind::Html,
+    let mut content = Content::new(match content_type::kind(number) {
+        kind @ (ContentKind::Markdown | ContentKind::Html) => kind,
         _ => ContentKind::Text,
     });
     content.text = old.as_ref().and_then(|old| string(old, "text"));
@@ -408,9 +394,9 @@ fn send_written(
     written: Written,
 ) -> Result<crate::request::Call, crate::request::ComposeError> {
     use crate::request::Call;
-    let (content_type, bot_content_type) = match written {
-        Written::Text => (1, "text"),
-        Written::Markdown => (3, "markdown"),
+    let (number, bot_content_type) = match written {
+        Written::Text => (content_type::TEXT, "text"),
+        Written::Markdown => (content_type::MARKDOWN, "markdown"),
     };
     if target.kind == Some(ConversationKind::Bot) {
         let recv_id = target
@@ -433,7 +419,7 @@ fn send_written(
             text: text.to_owned(),
             ..MsgContent::default()
         }),
-        content_type,
+        content_type: number,
         quote_msg_id: quote.unwrap_or_default().to_owned(),
         ..SendMessageRequest::default()
     };
@@ -750,7 +736,7 @@ impl Codec for Yunhu {
                 file_size: image.size,
                 ..MsgContent::default()
             }),
-            content_type: 2,
+            content_type: content_type::IMAGE,
             ..SendMessageRequest::default()
         };
         Ok(Call::protobuf(
@@ -793,7 +779,7 @@ impl Codec for Yunhu {
                 file_size: file.size,
                 ..MsgContent::default()
             }),
-            content_type: 4,
+            content_type: content_type::FILE,
             media: Some(Media {
                 file_key: file.id.clone(),
                 file_type: file.mime_type.clone(),
@@ -861,7 +847,7 @@ impl Codec for Yunhu {
                 text: text.to_owned(),
                 ..MsgContent::default()
             }),
-            content_type: 1,
+            content_type: content_type::TEXT,
             ..SendMessageRequest::default()
         };
         Ok(Call::protobuf(

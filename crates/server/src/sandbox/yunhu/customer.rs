@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use switchboard_payload::Platform;
 use switchboard_payload::customer::{CustomerMessage, TextFormat};
+use switchboard_payload::platforms::yunhu::content_type;
 
 use super::Store;
 use crate::sandbox::common::{Delivery, Writing, lock};
@@ -19,9 +20,9 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
     let customer_id = CUSTOMER_IDS[writing.customer];
     let msg_id = uuid::Uuid::new_v4().simple().to_string();
     let content_type = match writing.format {
-        TextFormat::Text => 1,
-        TextFormat::Markdown => 3,
-        TextFormat::Html => 8,
+        TextFormat::Text => content_type::TEXT,
+        TextFormat::Markdown => content_type::MARKDOWN,
+        TextFormat::Html => content_type::HTML,
     };
     lock(store).push(
         1,

@@ -15,7 +15,7 @@ use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router};
 use md5::{Digest, Md5};
 use prost::Message;
-use switchboard_payload::platforms::yunhu::endpoints;
+use switchboard_payload::platforms::yunhu::{content_type, endpoints};
 use switchboard_payload::protobuf::yunhu::{
     ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
     Msg, MsgContent, RecallMsgRequest, SendMessageRequest, Sender, Status, StatusResponse,
@@ -201,13 +201,13 @@ fn media_problem(store: &Store, request: &SendMessageRequest) -> Option<&'static
     let content = request.content.as_ref()?;
     let uploaded = |key: &str| !key.is_empty() && store.files.contains_key(key);
     match request.content_type {
-        2 if !uploaded(&content.image) && !uploaded(&content.image_url) => {
+        content_type::IMAGE if !uploaded(&content.image) && !uploaded(&content.image_url) => {
             Some("图片不存在: content.image must be an uploaded key")
         }
-        4 if !uploaded(&content.file_url) => {
+        content_type::FILE if !uploaded(&content.file_url) => {
             Some("文件不存在: content.file_url must be an uploaded key")
         }
-        4 if content.file_name.is_empty() => Some("content.file_name is required"),
+        content_type::FILE if content.file_name.is_empty() => Some("content.file_name is required"),
         _ => None,
     }
 }
@@ -540,7 +540,7 @@ pub fn seed_history(store: &mut Store) {
                         ..Default::default()
                     }),
                     direction: "right".into(),
-                    content_type: 1,
+                    content_type: content_type::TEXT,
                     content: Some(MsgContent {
                         text: format!("好的，第 {} 条回复", index + 1),
                         ..Default::default()
@@ -567,7 +567,7 @@ pub fn seed_history(store: &mut Store) {
 }
 
 pub fn customer_msg(msg_id: &str, user_id: &str, name: &str, text: &str) -> Msg {
-    written_msg(msg_id, user_id, name, text, 1)
+    written_msg(msg_id, user_id, name, text, content_type::TEXT)
 }
 
 /// A customer's message of Yunhu content type `content_type` (1 text, 3 Markdown, 8 HTML).
