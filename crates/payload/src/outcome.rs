@@ -34,6 +34,31 @@ impl Outcome {
     }
 
     /// One line for a failed bubble: "code 1001: 授权失败".
+    /// A JSON answer that says how it went in a `code` field: ok when it is `ok_code`, else
+    /// failed with that code and the words in `message_field`.
+    pub fn of_code(value: &serde_json::Value, ok_code: &str, message_field: &str) -> Outcome {
+        let code = id_text(&value["code"]);
+        if code.as_deref() == Some(ok_code) {
+            Outcome::ok()
+        } else {
+            let words = value[message_field].as_str();
+            Outcome::failed(code, words.unwrap_or("the platform refused the call"))
+        }
+    }
+
+    /// Keeps the ids later calls need: each `(name, value)` whose value is a string or number.
+    pub fn with_ids<'v>(
+        mut self,
+        ids: impl IntoIterator<Item = (&'static str, &'v serde_json::Value)>,
+    ) -> Outcome {
+        for (name, value) in ids {
+            if let Some(id) = id_text(value) {
+                self.ids.insert(name.into(), id);
+            }
+        }
+        self
+    }
+
     pub fn describe(&self) -> String {
         match (&self.code, &self.message) {
             (Some(code), Some(message)) => format!("code {code}: {message}"),

@@ -380,7 +380,7 @@ impl Codec for Douyin {
         };
         let data = &value["data"];
         let code = id_text(&data["error_code"]).or_else(|| id_text(&value["extra"]["error_code"]));
-        let mut outcome = match code.as_deref() {
+        let outcome = match code.as_deref() {
             Some("0") | None if data.is_object() || value.get("image_id").is_some() => {
                 Outcome::ok()
             }
@@ -393,12 +393,15 @@ impl Codec for Douyin {
                     .unwrap_or("the platform refused the call"),
             ),
         };
-        for key in ["msg_id", "image_id"] {
-            if let Some(id) = id_text(&data[key]).or_else(|| id_text(&value[key])) {
-                outcome.ids.insert(key.into(), id);
+        // The ids are in `data`, or (an image upload's) at the top.
+        let at = |key: &str| {
+            if id_text(&data[key]).is_some() {
+                &data[key]
+            } else {
+                &value[key]
             }
-        }
-        outcome
+        };
+        outcome.with_ids(["msg_id", "image_id"].map(|key| (key, at(key))))
     }
     /// `im/send/msg`: answers the customer's latest message (Douyin allows replies within 24 h).
     fn send_text(

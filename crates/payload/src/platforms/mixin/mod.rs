@@ -310,13 +310,9 @@ impl Codec for Mixin {
                     .unwrap_or("the platform refused the call"),
             );
         }
-        let mut outcome = Outcome::ok();
-        for key in ["attachment_id", "view_url", "message_id"] {
-            if let Some(id) = id_text(&value["data"][key]) {
-                outcome.ids.insert(key.into(), id);
-            }
-        }
-        outcome
+        let data = &value["data"];
+        Outcome::ok()
+            .with_ids(["attachment_id", "view_url", "message_id"].map(|key| (key, &data[key])))
     }
     /// `POST /messages` with one PLAIN_TEXT message (payload base64url, unpadded).
     fn send_text(

@@ -247,27 +247,13 @@ impl Codec for Wechat {
     /// E云 answers `{code: "1000" ok | "1001" fail, message, data}`; a send's `msgId`, `newMsgId` and
     /// `createTime` are kept (revokeMsg needs all three), and syncFinder's `keyBuff`.
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        use crate::outcome::{Outcome, id_text, json, not_json};
+        use crate::outcome::{Outcome, json, not_json};
         let Some(value) = json(body) else {
             return not_json(body);
         };
-        let code = id_text(&value["code"]);
-        let mut outcome = if code.as_deref() == Some("1000") {
-            Outcome::ok()
-        } else {
-            Outcome::failed(
-                code,
-                value["message"]
-                    .as_str()
-                    .unwrap_or("the platform refused the call"),
-            )
-        };
-        for key in ["msgId", "newMsgId", "createTime", "wcId", "keyBuff"] {
-            if let Some(id) = id_text(&value["data"][key]) {
-                outcome.ids.insert(key.into(), id);
-            }
-        }
-        outcome
+        let data = &value["data"];
+        let kept = ["msgId", "newMsgId", "createTime", "wcId", "keyBuff"];
+        Outcome::of_code(&value, "1000", "message").with_ids(kept.map(|key| (key, &data[key])))
     }
     fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
         // A `syncFinder` page carries its items and the `keyBuff` the next page starts from.

@@ -273,27 +273,13 @@ impl Codec for Wecom {
     }
     /// wkteam answers `{code, msg, data}`: 200 = OK; 1001 (session) and 500 (failed) are errors.
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        use crate::outcome::{Outcome, id_text, json, not_json};
+        use crate::outcome::{Outcome, json, not_json};
         let Some(value) = json(body) else {
             return not_json(body);
         };
-        let code = id_text(&value["code"]);
-        let mut outcome = if code.as_deref() == Some("200") {
-            Outcome::ok()
-        } else {
-            Outcome::failed(
-                code,
-                value["msg"]
-                    .as_str()
-                    .unwrap_or("the platform refused the call"),
-            )
-        };
-        for key in ["messageId", "fileId", "timestamp"] {
-            if let Some(id) = id_text(&value["data"][key]) {
-                outcome.ids.insert(key.into(), id);
-            }
-        }
-        outcome
+        let data = &value["data"];
+        Outcome::of_code(&value, "200", "msg")
+            .with_ids(["messageId", "fileId", "timestamp"].map(|key| (key, &data[key])))
     }
     /// The configured send-text path (modelled on E云: `toId` or `roomId`, `content`); the server
     /// adds `sessionId`.

@@ -627,7 +627,7 @@ impl Codec for Yunhu {
     /// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
     /// qiniu-token, the JSON `/v1/msg/*` calls) answer `{code: 1, msg, data}`.
     fn outcome(&self, path: &str, body: &[u8]) -> crate::outcome::Outcome {
-        use crate::outcome::{Outcome, id_text, json};
+        use crate::outcome::{Outcome, json};
         if self.endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {
             return match StatusResponse::decode(body) {
                 Ok(StatusResponse {
@@ -649,30 +649,14 @@ impl Codec for Yunhu {
         let Some(value) = json(body) else {
             return crate::outcome::not_json(body);
         };
-        let code = id_text(&value["code"]);
-        let mut outcome = if code.as_deref() == Some("1") {
-            Outcome::ok()
-        } else {
-            Outcome::failed(
-                code,
-                value["msg"]
-                    .as_str()
-                    .unwrap_or("the platform refused the call"),
-            )
-        };
         let data = &value["data"];
-        for (key, id) in [
+        Outcome::of_code(&value, "1", "msg").with_ids([
             ("msgId", &data["messageInfo"]["msgId"]),
             ("imageKey", &data["imageKey"]),
             ("fileKey", &data["fileKey"]),
             ("videoKey", &data["videoKey"]),
             ("token", &data["token"]),
-        ] {
-            if let Some(id) = id_text(id) {
-                outcome.ids.insert(key.into(), id);
-            }
-        }
-        outcome
+        ])
     }
     fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
         // `list-message*` answers list one chat's messages without naming it.
