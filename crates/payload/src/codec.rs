@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::customer::CustomerMessage;
-use crate::event::{Event, Platform};
+use crate::event::{ConversationKind, Event, Platform};
 use crate::outcome::Outcome;
 use crate::protobuf::raw::Message;
 use crate::request::{Attachment, Call, ComposeError, Target};
@@ -118,6 +118,12 @@ pub trait Codec: Sync {
         file: &Attachment,
         fresh_id: &str,
     ) -> Result<Call, ComposeError>;
+
+    /// Whether the platform serves earlier pages of a conversation of `kind` (what
+    /// [`Codec::earlier_messages`] composes; the desk offers "load earlier" only there).
+    fn serves_earlier_pages(&self, _kind: Option<ConversationKind>) -> bool {
+        false
+    }
 
     /// The page of a conversation's history before `before` (a message id; `None` = the newest).
     fn earlier_messages(

@@ -33,7 +33,6 @@ impl Outcome {
         }
     }
 
-    /// One line for a failed bubble: "code 1001: 授权失败".
     /// A JSON answer that says how it went in a `code` field: ok when it is `ok_code`, else
     /// failed with that code and the words in `message_field`.
     pub fn of_code(value: &serde_json::Value, ok_code: &str, message_field: &str) -> Outcome {
@@ -59,6 +58,7 @@ impl Outcome {
         self
     }
 
+    /// One line for a failed bubble: "code 1001: 授权失败".
     pub fn describe(&self) -> String {
         match (&self.code, &self.message) {
             (Some(code), Some(message)) => format!("code {code}: {message}"),

@@ -563,3 +563,25 @@ fn markdown_messages_round_trip_where_platforms_render_them() {
         ));
     }
 }
+
+#[test]
+fn a_platform_serves_earlier_pages_exactly_where_it_composes_them() {
+    let kinds = [
+        ConversationKind::Direct,
+        ConversationKind::Group,
+        ConversationKind::Bot,
+    ];
+    for platform in Platform::ALL {
+        for kind in kinds {
+            let target = Target::new("c", kind, Some("p"), None);
+            let codec = platforms::of(platform);
+            assert_eq!(
+                codec.serves_earlier_pages(Some(kind)),
+                codec.earlier_messages(&target, None).is_ok(),
+                "{platform:?} {kind:?}"
+            );
+        }
+    }
+    assert!(platforms::of(Platform::Yunhu).serves_earlier_pages(Some(ConversationKind::Direct)));
+    assert!(!platforms::of(Platform::Yunhu).serves_earlier_pages(Some(ConversationKind::Bot)));
+}

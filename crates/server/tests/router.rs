@@ -8,6 +8,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use switchboard_payload::customer::CustomerMessage;
+use switchboard_payload::platforms;
 use switchboard_protocol::Platform;
 use switchboard_protocol::headers::answer;
 use switchboard_server::cli::ServeArgs;
@@ -134,7 +136,18 @@ async fn the_api_wants_a_session() {
 #[tokio::test]
 async fn a_webhook_is_stored_only_under_its_secret() {
     let console = Console::new();
-    let delivery = r#"{"wcId":"wxid_me","account":"me","messageType":60001,"data":{"fromUser":"wxid_a","toUser":"wxid_me","msgId":1,"newMsgId":3876235366388279544,"msgType":1,"timestamp":1700000000,"content":"在吗","self":false}}"#;
+    let message = CustomerMessage {
+        message_id: "3876235366388279544",
+        delivery_id: "1",
+        customer_id: "wxid_a",
+        own_id: "wxid_me",
+        text: "在吗",
+        sent_at_ms: 1_700_000_000_000,
+        ..CustomerMessage::default()
+    };
+    let delivery = &platforms::of(Platform::Wechat)
+        .customer_message(&message)
+        .to_string();
     let (status, headers, body) = console
         .answer(post_json("/hooks/wechat/not-the-secret", delivery))
         .await;

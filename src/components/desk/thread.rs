@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use switchboard_desk::{ConversationKey, Message};
+use switchboard_payload::platforms;
 
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
@@ -101,7 +102,8 @@ pub fn Thread() -> impl IntoView {
                     .filter_map(|message| message.client_id.clone())
                     .collect(),
                 // Past what the log holds, the platform's own history (where it has one).
-                has_history: state.capabilities(platform).history,
+                has_history: state.capabilities(platform).history
+                    && platforms::of(platform).serves_earlier_pages(conversation.kind),
                 earlier_exhausted: conversation.earlier_exhausted,
                 key,
             })

@@ -13,8 +13,8 @@ async function logIn(page) {
   await expect(page.getByTestId('connection')).toHaveText('live');
 }
 
-async function customerSays(page, platform, text, customer = 1) {
-  const response = await page.request.post(`/api/sandbox/${platform}/customer-message`, { data: { text, customer } });
+async function customerSays(page, platform, text, customer = 1, format = 'text') {
+  const response = await page.request.post(`/api/sandbox/${platform}/customer-message`, { data: { text, customer, format } });
   expect(response.ok()).toBeTruthy();
   const delivered = await response.json();
   expect(delivered.status).toBe(200);
@@ -365,23 +365,21 @@ test('hostile Markdown and HTML from a customer render without running anything'
   await logIn(page);
   // The sandbox's Yunhu customer posts Yunhu's own webhook (the payload core writes it).
   const stamp = Date.now();
-  const posts = [
-    { format: 'markdown', text: `**bold${stamp}** <img src=x onerror="window.__xss=1"> [x](javascript:window.__xss=1) <script>window.__xss=1</script>` },
-    { format: 'html', text: `<b>rich${stamp}</b><script>parent.__xss=1</script><img src=x onerror="parent.__xss=1">` },
-  ];
-  for (const post of posts) {
-    const response = await page.request.post('/api/sandbox/yunhu/customer-message', { data: { ...post, customer: 1 } });
-    expect(response.ok()).toBeTruthy();
-    expect((await response.json()).status).toBe(200);
-  }
+  const markdownText = `**bold${stamp}** <img src=x onerror="window.__xss=1"> [x](javascript:window.__xss=1) <script>window.__xss=1</script>`;
+  const htmlText = `<b>rich${stamp}</b><script>parent.__xss=1</script><img src=x onerror="parent.__xss=1">`;
+  const markdownSent = await customerSays(page, 'yunhu', markdownText, 1, 'markdown');
+  const htmlSent = await customerSays(page, 'yunhu', htmlText, 1, 'html');
   await page.locator('.conversation-row[data-platform="yunhu"]', { hasText: 'Ming Zhao' }).click();
-  const markdown = page.locator('.bubble-markdown', { hasText: `bold${stamp}` });
+  const markdown = page.locator(`.bubble[data-message="${markdownSent.message_id}"] .bubble-markdown`);
   await expect(markdown.locator('strong')).toHaveText(`bold${stamp}`);
   await expect(markdown).toContainText('<script>');
   await expect(markdown.locator('img, script')).toHaveCount(0);
-  await expect(page.locator('iframe.bubble-html').last()).toHaveAttribute('sandbox', '');
+  const frame = page.locator(`.bubble[data-message="${htmlSent.message_id}"] iframe.bubble-html`);
+  await expect(frame).toHaveAttribute('sandbox', '');
   // It is shown (the page's CSP lets the sandboxed frame render), just never run.
-  await expect(page.frameLocator('iframe.bubble-html').last().locator('b')).toHaveText(`rich${stamp}`);
+  await expect(frame.contentFrame().locator('b')).toHaveText(`rich${stamp}`);
+  // A Yunhu bot chat has no history to page back through: nothing offers to load it.
+  await expect(page.getByRole('button', { name: 'Load earlier messages' })).toHaveCount(0);
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => window.__xss)).toBeUndefined();
   expect(errors).toEqual([]);

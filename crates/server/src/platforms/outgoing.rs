@@ -39,7 +39,7 @@ impl Outgoing {
 
 /// Sets `key` in a JSON object body (what wkteam's APIs expect for their session ids). A body
 /// that is not a JSON object is refused rather than forwarded unauthenticated.
-pub fn set_json_field(body: &mut Vec<u8>, key: &str, value: &str) -> anyhow::Result<()> {
+fn set_json_field(body: &mut Vec<u8>, key: &str, value: &str) -> anyhow::Result<()> {
     let mut object: serde_json::Map<String, serde_json::Value> = if body.is_empty() {
         serde_json::Map::new()
     } else {
@@ -52,13 +52,13 @@ pub fn set_json_field(body: &mut Vec<u8>, key: &str, value: &str) -> anyhow::Res
 }
 
 /// Replaces (or adds) a header, case-insensitively.
-pub fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: String) {
     headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
     headers.push((name.to_owned(), value));
 }
 
 /// Replaces (or adds) a query parameter.
-pub fn set_query(query: &mut Vec<(String, String)>, name: &str, value: String) {
+fn set_query(query: &mut Vec<(String, String)>, name: &str, value: String) {
     query.retain(|(existing, _)| existing != name);
     query.push((name.to_owned(), value));
 }

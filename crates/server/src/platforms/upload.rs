@@ -128,8 +128,9 @@ pub struct Upload {
     pub upstream: serde_json::Value,
 }
 
-/// The calls an upload flow may make. Every one is logged like a proxied call; upstream
-/// failures come back as 502/504 [`ApiError`]s with the upstream's own words.
+/// What an upload flow may do. Every upstream call is logged like a proxied call, and its
+/// failures come back as 502/504 [`ApiError`]s with the upstream's own words; hosting a file
+/// is local (a failure to keep it is a 500).
 pub trait Courier: Sync {
     /// Authorizes with the platform's credentials and sends below its base URL.
     fn send(&self, call: Outgoing) -> BoxFuture<'_, Result<Exchange, ApiError>>;

@@ -4,15 +4,10 @@ use leptos::prelude::*;
 use switchboard_payload::event::Content;
 
 pub fn view(content: Content) -> AnyView {
-    let title = content.title.clone().unwrap_or_default();
-    let description = content
-        .description
-        .clone()
-        .or(content.text.clone())
-        .unwrap_or_default();
+    let title = content.title.unwrap_or_default();
+    let description = content.description.or(content.text).unwrap_or_default();
     let link = content
         .url
-        .clone()
         .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
     view! {
         <div class="bubble-card">

@@ -781,12 +781,16 @@ impl Codec for Yunhu {
     }
     /// `list-message`: up to [`EARLIER_PAGE`](crate::request::EARLIER_PAGE) messages before
     /// `before` in a user or group chat.
+    /// The user API lists user and group chats; the bot API has no history.
+    fn serves_earlier_pages(&self, kind: Option<ConversationKind>) -> bool {
+        kind != Some(ConversationKind::Bot)
+    }
     fn earlier_messages(
         &self,
         target: &Target,
         before: Option<&str>,
     ) -> Result<Call, ComposeError> {
-        if target.kind == Some(ConversationKind::Bot) {
+        if !self.serves_earlier_pages(target.kind) {
             return Err(crate::request::ComposeError::Unsupported(
                 "history through the bot API",
             ));

@@ -12,9 +12,9 @@ use super::outgoing::Outgoing;
 use super::rules::{Acknowledgement, Capabilities, PlatformRules, Route, Upstream, Verdict};
 use super::upload::{Courier, File, UploadFuture};
 use crate::config;
+use crate::secrets::constant_time_eq;
 
 mod upload;
-use crate::secrets::constant_time_eq;
 
 pub const SIGNATURE_HEADER: &str = "x-douyin-signature";
 

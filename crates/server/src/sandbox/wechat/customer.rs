@@ -1,10 +1,10 @@
 //! E云's simulated customers: each message is also kept for `/sync`, so a pull finds what a
 //! lost callback missed.
 
+use std::sync::Mutex;
+
 use switchboard_payload::Platform;
 use switchboard_payload::customer::CustomerMessage;
-
-use std::sync::Mutex;
 
 use super::{Store, SyncItem};
 use crate::sandbox::common::credentials::WECHAT_OWN_WXID;

@@ -1,5 +1,5 @@
-//! Yunhu's simulated customers write to the bot; the emulator keeps each message in the bot
-//! chat's history (with its content type), so a history page finds it.
+//! Yunhu's simulated customers write to the bot; the emulator also keeps each message in its
+//! history of the customer's user chat (chat type 1), with its content type.
 
 use std::sync::Mutex;
 
@@ -38,7 +38,6 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
     let event_id = uuid::Uuid::new_v4().simple().to_string();
     let message = CustomerMessage {
         delivery_id: &event_id,
-        conversation_id: customer_id,
         ..writing.message(&msg_id, customer_id)
     };
     Delivery::of(Platform::Yunhu, &message)
