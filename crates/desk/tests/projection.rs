@@ -949,3 +949,37 @@ fn newest_first_loading_gives_the_desk_that_loading_in_order_gives() {
         assert!(!newest_first.apply_older(&log[..3]));
     }
 }
+
+#[test]
+fn a_yunhu_bot_chat_stays_a_bot_chat_whatever_order_its_rows_arrive_in() {
+    let webhook = delivered(
+        Platform::Yunhu,
+        CustomerMessage {
+            message_id: "m1",
+            delivery_id: "e1",
+            customer_id: "6020511",
+            customer_name: "Ming Zhao",
+            text: "在吗",
+            sent_at_ms: 1_700_000_000_000,
+            ..CustomerMessage::default()
+        },
+    );
+    // Our reply through the bot API names the user (`recvType: "user"`): still the bot's chat.
+    let reply = outbound(
+        2,
+        "yunhu",
+        "https://chat-go.jwzhd.com/open-apis/v1/bot/send",
+        br#"{"recvId":"6020511","recvType":"user","contentType":"text","content":{"text":"hello"}}"#,
+    );
+    // The desk reads the log newest first: the reply is applied before the customer's message.
+    let mut desk = Desk::new();
+    desk.apply(&reply);
+    desk.apply(&row(1, "yunhu", Direction::Inbound, &webhook));
+    let conversation = desk.conversation(&key(Platform::Yunhu, "6020511")).unwrap();
+    assert!(conversation.messages.iter().any(|message| message.outgoing));
+    assert_eq!(
+        conversation.target().kind,
+        Some(switchboard_payload::event::ConversationKind::Bot),
+        "replies go back through the bot API"
+    );
+}

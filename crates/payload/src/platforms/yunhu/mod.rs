@@ -343,13 +343,22 @@ fn json_content(content_type: &str, content: &Literal) -> Content {
     out
 }
 
+/// The conversation a bot API call names: `recvType` "user" is the bot's private chat with that
+/// user (where the user's bot webhooks put it), not a user-to-user chat.
+fn bot_recv_kind(recv_type: &str) -> Option<ConversationKind> {
+    match recv_type {
+        "user" => Some(ConversationKind::Bot),
+        other => recv_kind(other),
+    }
+}
+
 fn bot_send_event(value: &Literal) -> Event {
     let mut event = Event::new(EventType::Message, Platform::Yunhu);
     event.conversation_id = id(value, "recvId");
     event.conversation_kind = value
         .get("recvType")
         .and_then(Literal::as_str)
-        .and_then(recv_kind);
+        .and_then(bot_recv_kind);
     event.quote_message_id = id(value, "parentId");
     event.outgoing = Some(true);
     let content_type = string(value, "contentType").unwrap_or_else(|| "text".into());
@@ -545,7 +554,7 @@ impl Codec for Yunhu {
             event.conversation_kind = info
                 .get("recvType")
                 .and_then(Literal::as_str)
-                .and_then(recv_kind);
+                .and_then(bot_recv_kind);
             event.outgoing = Some(true);
             return Some(("yunhu.bot.send.response".into(), vec![event]));
         }
