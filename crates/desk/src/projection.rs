@@ -727,10 +727,13 @@ fn decode(platform: Platform, body: &[u8], schema: Option<String>) -> Vec<Event>
 /// When something happened: the platform's own time, except that a time given to the whole
 /// second (some platforms say seconds, others milliseconds) is refined by our log's
 /// clock when the row arrived within that second, so that messages from two platforms in one
-/// second keep the order they came in. Without a platform time, the log's.
+/// second keep the order they came in. A row that arrived just after its second (the delivery
+/// crossed the boundary) goes last in that second, not first. Without a platform time, the log's.
 fn event_time(platform_ms: Option<i64>, received_at_ms: i64) -> i64 {
     match platform_ms {
-        Some(at) if at % 1000 == 0 && (at..at + 1000).contains(&received_at_ms) => received_at_ms,
+        Some(at) if at % 1000 == 0 && (at..at + 2000).contains(&received_at_ms) => {
+            received_at_ms.min(at + 999)
+        }
         Some(at) => at,
         None => received_at_ms,
     }

@@ -442,6 +442,32 @@ fn messages_in_one_second_keep_their_order_of_arrival_across_platforms() {
         .conversation(&key(Platform::Wechat, "wxid_old"))
         .unwrap();
     assert_eq!(old.messages[0].at_ms, 1_700_000_200_000);
+    // Stamped in one second, the second delivered just after it: it still lists below the first.
+    let mut first = row(
+        4,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(300, "wxid_quick", "first"),
+    );
+    first.received_at_ms = 1_700_000_300_600;
+    let mut second = row(
+        5,
+        "wechat",
+        Direction::Inbound,
+        &wechat_customer(1300, "wxid_quick", "second"),
+    );
+    second.received_at_ms = 1_700_000_301_050;
+    desk.apply(&first);
+    desk.apply(&second);
+    let quick = desk
+        .conversation(&key(Platform::Wechat, "wxid_quick"))
+        .unwrap();
+    let texts: Vec<_> = quick
+        .messages
+        .iter()
+        .map(|message| message.content.text.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(texts, ["first", "second"]);
 }
 
 #[test]
