@@ -30,11 +30,8 @@ pub fn carried_schema(
     message: crate::protobuf::raw::Message<'_>,
     bytes: &[u8],
 ) -> Option<&'static str> {
-    Platform::ALL
-        .into_iter()
-        .map(of)
-        .find(|codec| codec.owns_schema(schema))
-        .and_then(|codec| codec.carried_schema(schema, message, bytes))
+    platform_of_schema(schema)
+        .and_then(|platform| of(platform).carried_schema(schema, message, bytes))
 }
 
 /// The order shapes are tried in: the first platform whose shape fits wins, and the more

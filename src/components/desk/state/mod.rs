@@ -78,9 +78,7 @@ pub struct Reply {
     pub preview: String,
 }
 
-pub use switchboard_protocol::{
-    Capabilities, LogHealth, Page, PlatformView, ServerConfig, WriteFailure,
-};
+use crate::api::{Capabilities, Page, ServerConfig};
 
 #[derive(Clone, Copy)]
 pub struct DeskState {
