@@ -32,6 +32,84 @@ pub struct PlatformView {
     pub id: Platform,
     pub name: String,
     pub capabilities: Capabilities,
+    /// How the platform's messages reach the server, and how that is going.
+    pub receive: Receive,
+    /// Whether the platform delivers to a webhook URL (Mixin has none: only Blaze).
+    pub webhook: bool,
+}
+
+/// How a platform's messages reach the server: a webhook, or a connection the server keeps
+/// (a socket, a pull) and its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receive {
+    pub transport: Transport,
+    pub state: ReceiveState,
+    /// When the state began (unix ms); `None` before anything happened.
+    #[serde(default)]
+    pub since: Option<i64>,
+    /// When the last frame (message, receipt, page) arrived on this transport (unix ms).
+    #[serde(default)]
+    pub last_frame_at: Option<i64>,
+    /// Connection attempts since the last one that held.
+    #[serde(default)]
+    pub attempt: u32,
+    /// While backing off: when the next attempt is due (unix ms).
+    #[serde(default)]
+    pub retry_at: Option<i64>,
+    /// Why the last attempt ended, or why receiving stopped.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl Receive {
+    /// A webhook platform: it receives whenever the platform posts, nothing to watch.
+    pub fn webhook() -> Receive {
+        Receive {
+            transport: Transport::Webhook,
+            state: ReceiveState::Idle,
+            since: None,
+            last_frame_at: None,
+            attempt: 0,
+            retry_at: None,
+            error: None,
+        }
+    }
+
+    /// Whether messages can arrive now (a webhook always can; a connection only when connected,
+    /// a pull unless it stopped).
+    pub fn is_receiving(&self) -> bool {
+        match self.transport {
+            Transport::Webhook => true,
+            Transport::Poll => !matches!(self.state, ReceiveState::Stopped),
+            Transport::Blaze | Transport::Websocket => self.state == ReceiveState::Connected,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// The platform posts to `/hooks/{platform}/{secret}`.
+    Webhook,
+    /// Mixin's Blaze WebSocket.
+    Blaze,
+    /// A platform's own WebSocket (Yunhu's user-account socket).
+    Websocket,
+    /// The server asks the platform on an interval (E云's `syncFinder`).
+    Poll,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiveState {
+    Connected,
+    Connecting,
+    /// Waiting before the next attempt (`retry_at`).
+    BackingOff,
+    /// Given up for good (`error` says why: a refused credential); a restart tries again.
+    Stopped,
+    /// Nothing to keep open: a webhook, or a pull between two runs.
+    Idle,
 }
 
 /// Which actions a platform supports: the one capability table the desk reads.

@@ -220,6 +220,15 @@ pub struct Mixin {
     /// Attachment storage: where `PUT upload_url` may go and where `view_url` media come from.
     #[serde(default = "mixin_upload_hosts")]
     pub upload_hosts: Vec<String>,
+    /// Blaze, the WebSocket bots receive on. The China mirror is `wss://mixin-blaze.zeromesh.net/`
+    /// (Mixin's own clients name it beside `wss://blaze.mixin.one`: the Android app's
+    /// `Constants.kt`, the desktop app's `blaze.dart`).
+    #[serde(default = "mixin_blaze")]
+    pub blaze_url: String,
+}
+
+fn mixin_blaze() -> String {
+    "wss://blaze.mixin.one/".into()
 }
 
 fn mixin_base() -> String {

@@ -36,6 +36,12 @@ pub async fn receive(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let platform = rules.platform();
+    if !rules.has_webhook() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{platform} posts no webhooks: the server receives it over its own connection"),
+        ));
+    }
     let content_type = headers
         .get("content-type")
         .and_then(|value| value.to_str().ok())

@@ -16,6 +16,7 @@ pub mod hosted;
 pub mod inspect;
 pub mod platforms;
 pub mod public_address;
+pub mod receive;
 pub mod rejections;
 pub mod sandbox;
 pub mod secrets;

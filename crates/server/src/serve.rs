@@ -52,6 +52,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             "/sandbox/{platform}/customer-message",
             post(api::sandbox::customer_message),
         )
+        .route(
+            "/sandbox/{platform}/drop-connection",
+            post(api::sandbox::drop_connection),
+        )
         .route("/logout", post(auth::logout))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -198,6 +202,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let _ = writeln!(stdout, "{mode}");
         let _ = stdout.flush();
         drop(stdout);
+        crate::receive::start(&state);
         let limits = state.config.limits.clone();
         let app = router(state, &args);
         connections::serve(listener, app, &limits, async move {

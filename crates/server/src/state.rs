@@ -50,6 +50,8 @@ pub struct Shared {
     pub hosted: crate::hosted::HostedFiles,
     /// Set in sandbox mode: where the emulated platforms listen and how to reach our own intake.
     pub sandbox: Option<Arc<crate::sandbox::Sandbox>>,
+    /// How each platform that keeps a connection or polls is receiving ([`crate::receive`]).
+    pub receiving: Arc<crate::receive::board::Board>,
     /// The one writer: appends queue here and are committed in batches.
     writer: std::sync::mpsc::Sender<Job>,
 }
@@ -208,6 +210,7 @@ impl AppState {
             hosted,
             sessions,
             sandbox,
+            receiving: Arc::default(),
             writer,
         })))
     }

@@ -1,10 +1,11 @@
-//! `GET /api/config`: which platforms are configured and what the desk may do with each. No
-//! secrets. `GET /api/webhooks`: the intake URLs to give each platform (they carry our secret).
+//! `GET /api/config`: which platforms are configured, what the desk may do with each, and how
+//! each is receiving. No secrets. `GET /api/webhooks`: the intake URLs to give each platform
+//! that posts webhooks (they carry our secret; Mixin has none).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use switchboard_protocol::{LogHealth, Mode, PlatformView, ServerConfig, Webhook};
+use switchboard_protocol::{LogHealth, Mode, PlatformView, Receive, ServerConfig, Webhook};
 
 use crate::state::AppState;
 
@@ -22,6 +23,11 @@ pub async fn show(State(state): State<AppState>) -> Json<ServerConfig> {
                 id: rules.platform(),
                 name: rules.platform().name().to_owned(),
                 capabilities: rules.capabilities(),
+                receive: state
+                    .receiving
+                    .get(rules.platform())
+                    .unwrap_or_else(Receive::webhook),
+                webhook: rules.has_webhook(),
             })
             .collect(),
         public_url: state.config.public_url.clone(),
@@ -46,6 +52,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap) -> Json
         state
             .platforms
             .iter()
+            .filter(|rules| rules.has_webhook())
             .map(|rules| Webhook {
                 platform: rules.platform(),
                 url: format!(

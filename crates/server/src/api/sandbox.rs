@@ -1,6 +1,11 @@
 //! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?, format?}`: the simulated
 //! customer writes in. The webhook goes over real HTTP into our own intake, exactly as the
 //! platform's would — unless `callback` is false (a lost callback: only the platform keeps it).
+//! Where the platform pushes on a socket our server keeps (Mixin Blaze), the emulator pushes it
+//! there and the answer waits (a few seconds at most) until our server acknowledged it.
+//!
+//! `POST /api/sandbox/{platform}/drop-connection` `{refuse_for_secs?}`: the emulator closes the
+//! platform's socket to our server and, with `refuse_for_secs`, refuses it that long.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,6 +17,7 @@ use switchboard_protocol::Platform;
 
 use super::ApiError;
 use super::route_platform::RoutePlatform;
+use crate::sandbox::common::Carried;
 use crate::sandbox::customer::CustomerMessage;
 use crate::sandbox::lock;
 use crate::state::AppState;
@@ -22,21 +28,22 @@ pub struct Delivered {
     pub message_id: String,
     /// The intake's answer (0: no callback was sent).
     pub status: u16,
-    /// Where the webhook landed in the log.
+    /// Where the webhook landed in the log (a pushed frame: not known here).
     pub seq: Option<i64>,
+    /// A pushed message our server has not acknowledged yet (no connection open, or not yet):
+    /// the platform keeps it and pushes it again.
+    pub queued: bool,
 }
+
+/// How long a pushed message may take to be acknowledged before the answer says `queued`.
+const PUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub async fn customer_message(
     State(state): State<AppState>,
     RoutePlatform(platform): RoutePlatform,
     body: Bytes,
 ) -> Result<Json<Delivered>, ApiError> {
-    let Some(sandbox) = state.sandbox.clone() else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "the sandbox is off: platforms are configured for real",
-        ));
-    };
+    let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
     let request: CustomerMessage = if body.is_empty() {
         CustomerMessage::default()
     } else {
@@ -65,6 +72,26 @@ pub async fn customer_message(
             message_id: delivery.message_id,
             status: 0,
             seq: None,
+            queued: false,
+        }));
+    }
+    if let Carried::Socket(acknowledged) = &delivery.carried {
+        let started = std::time::Instant::now();
+        let taken = loop {
+            match acknowledged() {
+                Some(true) => break true,
+                Some(false) if started.elapsed() < PUSH_WAIT => {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                _ => break false,
+            }
+        };
+        return Ok(Json(Delivered {
+            platform,
+            message_id: delivery.message_id,
+            status: if taken { 200 } else { 0 },
+            seq: None,
+            queued: !taken,
         }));
     }
     let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
@@ -100,5 +127,48 @@ pub async fn customer_message(
         message_id: delivery.message_id,
         status,
         seq,
+        queued: false,
     }))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DropConnection {
+    pub refuse_for_secs: Option<u64>,
+}
+
+pub async fn drop_connection(
+    State(state): State<AppState>,
+    RoutePlatform(platform): RoutePlatform,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
+    let request: DropConnection = if body.is_empty() {
+        DropConnection::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|error| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the request is not {{refuse_for_secs?}}: {error}"),
+            )
+        })?
+    };
+    let refuse_for = request
+        .refuse_for_secs
+        .map(|secs| std::time::Duration::from_secs(secs.min(3600)));
+    if sandbox.drop_connection(platform, refuse_for) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{platform} keeps no connection to drop: it delivers to our webhook"),
+        ))
+    }
+}
+
+fn sandbox_off() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "the sandbox is off: platforms are configured for real",
+    )
 }

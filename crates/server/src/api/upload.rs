@@ -2,6 +2,8 @@
 //! platform's upload flow ([`PlatformRules::upload`], in the platform's folder) and answers
 //! `{platform, id, url?, size, upstream}` where `id` is what a send needs.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -22,8 +24,8 @@ pub async fn upload(
     let file = read_file(multipart).await?;
     let size = file.bytes.len() as u64;
     let courier = ProxyCourier {
-        state: &state,
-        rules: rules.as_ref(),
+        state: state.clone(),
+        rules: rules.clone(),
     };
     let upload = rules.upload(&courier, file).await?;
     Ok(Json(Uploaded {
@@ -35,15 +37,16 @@ pub async fn upload(
     }))
 }
 
-/// An upload flow's calls go the proxy's way: authorized, bounded and logged.
-struct ProxyCourier<'a> {
-    state: &'a AppState,
-    rules: &'a dyn PlatformRules,
+/// The calls of an upload flow or a receiving session go the proxy's way: authorized, bounded
+/// and logged.
+pub struct ProxyCourier {
+    pub state: AppState,
+    pub rules: Arc<dyn PlatformRules>,
 }
 
-impl Courier for ProxyCourier<'_> {
+impl Courier for ProxyCourier {
     fn send(&self, call: Outgoing) -> BoxFuture<'_, Result<Exchange, ApiError>> {
-        Box::pin(send(self.state, self.rules, call))
+        Box::pin(send(&self.state, self.rules.as_ref(), call))
     }
 
     fn send_to(
@@ -51,7 +54,7 @@ impl Courier for ProxyCourier<'_> {
         url: reqwest::Url,
         call: Outgoing,
     ) -> BoxFuture<'_, Result<Exchange, ApiError>> {
-        Box::pin(send_to(self.state, self.rules, url, call))
+        Box::pin(send_to(&self.state, self.rules.as_ref(), url, call))
     }
 
     fn send_to_storage(
@@ -59,7 +62,7 @@ impl Courier for ProxyCourier<'_> {
         url: reqwest::Url,
         call: Outgoing,
     ) -> BoxFuture<'_, Result<Exchange, ApiError>> {
-        Box::pin(send_to_storage(self.state, self.rules, url, call))
+        Box::pin(send_to_storage(&self.state, self.rules.as_ref(), url, call))
     }
 
     fn host<'a>(&'a self, file: &'a File) -> BoxFuture<'a, Result<String, ApiError>> {

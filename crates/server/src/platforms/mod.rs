@@ -6,6 +6,7 @@
 pub mod douyin;
 pub mod mixin;
 pub mod outgoing;
+pub mod receive;
 pub mod rules;
 pub mod upload;
 pub mod wechat;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use switchboard_payload::Platform;
 
 pub use outgoing::*;
+pub use receive::{Ended, Frame, Line, SessionFuture};
 pub use rules::*;
 pub use upload::{Courier, Exchange, File, FileKind, Upload, UploadFuture};
 

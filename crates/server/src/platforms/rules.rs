@@ -7,6 +7,7 @@ use reqwest::Url;
 use switchboard_payload::Platform;
 
 use super::outgoing::Outgoing;
+use super::receive::{Line, SessionFuture};
 use super::upload::{Courier, File, UploadFuture};
 
 /// An allowed upstream call: a method and a path pattern whose `{…}` segments match one plain
@@ -151,6 +152,24 @@ pub trait PlatformRules: Send + Sync {
     /// What the desk may offer for this platform (the capability table the UI reads).
     fn capabilities(&self) -> Capabilities;
 
+    /// How the platform's messages reach us beside webhooks: a connection or a pull the server
+    /// keeps, run by [`PlatformRules::receive`]. `Webhook`: nothing to keep.
+    fn transport(&self) -> Transport {
+        Transport::Webhook
+    }
+
+    /// Whether the platform posts webhooks to `/hooks/{platform}/{secret}` (Mixin never does;
+    /// Yunhu's bots do beside the user socket).
+    fn has_webhook(&self) -> bool {
+        true
+    }
+
+    /// One session of the platform's own transport: connect, store every frame before
+    /// acknowledging it, and end when the line drops ([`crate::receive`] runs the next one).
+    fn receive<'a>(&'a self, _line: &'a dyn Line) -> Option<SessionFuture<'a>> {
+        None
+    }
+
     fn allows(&self, method: &Method, path: &str) -> bool {
         self.routes()
             .iter()
@@ -158,7 +177,7 @@ pub trait PlatformRules: Send + Sync {
     }
 }
 
-pub use switchboard_protocol::Capabilities;
+pub use switchboard_protocol::{Capabilities, Transport};
 
 /// Whether `host` (with its port, if any) is one of `allowed`; `*.example.com` allows any
 /// subdomain of example.com but not example.com itself.

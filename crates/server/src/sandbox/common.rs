@@ -129,14 +129,27 @@ pub struct Writing<'a> {
     pub name: &'a str,
     pub text: &'a str,
     pub format: TextFormat,
+    /// Whether the platform delivers it (`false`: a lost callback, only in the platform's history).
+    pub delivered: bool,
 }
 
-/// A delivery ready to post to `/hooks/{platform}/{secret}`: headers and body.
+/// A customer's message on its way: a webhook to post to `/hooks/{platform}/{secret}` (headers
+/// and body), or a frame the platform already pushed on its socket.
 pub struct Delivery {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// The platform's id for the message, for the caller to find it again.
     pub message_id: String,
+    pub carried: Carried,
+}
+
+/// How the platform carries a customer's message to us.
+pub enum Carried {
+    /// It posts the delivery to our webhook intake.
+    Webhook,
+    /// It pushed the message on the socket our server keeps open. The check says whether our
+    /// server has acknowledged it yet (`None`: no connection is open to push it on).
+    Socket(Box<dyn Fn() -> Option<bool> + Send + Sync>),
 }
 
 impl Writing<'_> {
@@ -163,6 +176,7 @@ impl Delivery {
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: serde_json::to_vec(&body).expect("a JSON value serializes"),
             message_id: message.message_id.to_owned(),
+            carried: Carried::Webhook,
         }
     }
 }

@@ -21,8 +21,8 @@ pub struct CustomerMessage {
     /// Which of the customers writes: 0 or 1 (default 0).
     #[serde(default)]
     pub customer: usize,
-    /// `false`: the platform never delivers the webhook (a lost callback); the message is only
-    /// in the platform's own history, for a pull or a history page to find.
+    /// `false`: the platform never delivers it (a lost callback, or a push that never came); the
+    /// message is only in the platform's own history, for a pull or a history page to find.
     #[serde(default = "delivered")]
     pub callback: bool,
     /// How the text is written: "text" (default), or "markdown" / "html" where the platform
@@ -70,13 +70,14 @@ impl Sandbox {
                 Some("html") => TextFormat::Html,
                 _ => TextFormat::Text,
             },
+            delivered: request.callback,
         };
         let state = &self.state;
         match platform {
             Platform::Yunhu => super::yunhu::customer::writes(&state.yunhu, &writing),
             Platform::Douyin => super::douyin::customer::writes(&state.douyin, &writing),
             Platform::Wecom => super::wecom::customer::writes(&writing),
-            Platform::Mixin => super::mixin::customer::writes(&writing),
+            Platform::Mixin => super::mixin::customer::writes(&state.mixin, &writing),
             Platform::Wechat => super::wechat::customer::writes(&state.wechat, &writing),
         }
     }

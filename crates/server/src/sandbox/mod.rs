@@ -14,6 +14,7 @@ pub mod wecom;
 pub mod yunhu;
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -22,6 +23,7 @@ use base64::Engine;
 
 pub use common::{credentials, lock, mixin_signing_key, now_ms, numeric_id, png_1x1};
 
+use switchboard_payload::Platform;
 use switchboard_payload::platforms::wecom::endpoints as wecom_endpoints;
 
 use crate::config::{self, Config};
@@ -69,6 +71,7 @@ impl Sandbox {
                 mixin::routes(state.mixin.clone(), base_url.clone()),
             )
             .nest("/mixin-storage", mixin::storage_routes(state.mixin.clone()))
+            .nest("/mixin-blaze", mixin::blaze_routes(&state.mixin))
             .nest(
                 "/wechat",
                 wechat::routes(state.wechat.clone(), state.intake.clone()),
@@ -83,6 +86,19 @@ impl Sandbox {
             }
         });
         Ok(Sandbox { base_url, state })
+    }
+
+    /// Closes the socket `platform` keeps open to our server, refusing new ones for `refuse_for`;
+    /// `false` when the platform keeps none (it posts webhooks).
+    pub fn drop_connection(&self, platform: Platform, refuse_for: Option<Duration>) -> bool {
+        match platform {
+            Platform::Mixin => {
+                let blaze = lock(&self.state.mixin).blaze.clone();
+                lock(&blaze).cut(refuse_for);
+                true
+            }
+            Platform::Yunhu | Platform::Douyin | Platform::Wecom | Platform::Wechat => false,
+        }
     }
 
     /// A configuration with every platform pointing at this sandbox; `public_url` is our own
@@ -124,6 +140,7 @@ impl Sandbox {
                 private_key: base64::engine::general_purpose::STANDARD
                     .encode(mixin_signing_key().to_bytes()),
                 upload_hosts: vec![host.clone()],
+                blaze_url: format!("ws://{host}/mixin-blaze"),
             }),
             wechat: Some(config::Wechat {
                 base_url: format!("{base}/wechat"),

@@ -12,10 +12,12 @@ use switchboard_payload::Platform;
 use switchboard_payload::platforms::mixin::endpoints;
 
 use super::outgoing::{Outgoing, json_text_at};
-use super::rules::{Capabilities, PlatformRules, Route, Upstream};
+use super::receive::{Line, SessionFuture};
+use super::rules::{Capabilities, PlatformRules, Route, Transport, Upstream};
 use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
+pub mod blaze;
 mod upload;
 
 /// How long a token is valid; Mixin accepts short-lived tokens only.
@@ -27,6 +29,8 @@ pub struct Mixin {
     session_id: String,
     key: SigningKey,
     private_key_text: String,
+    /// Where Blaze listens (`wss://blaze.mixin.one/`).
+    blaze_url: String,
 }
 
 /// The claims Mixin checks.
@@ -54,6 +58,7 @@ impl Mixin {
             session_id: settings.session_id.clone(),
             key: SigningKey::from_bytes(&settings.signing_seed()?),
             private_key_text: settings.private_key.clone(),
+            blaze_url: settings.blaze_url.clone(),
         })
     }
 
@@ -201,6 +206,19 @@ impl PlatformRules for Mixin {
         Box::pin(upload::upload(courier, &self.upstream.media_hosts, file))
     }
 
+    fn transport(&self) -> Transport {
+        Transport::Blaze
+    }
+
+    /// Mixin delivers to bots over Blaze only; its one callback URL is OAuth's.
+    fn has_webhook(&self) -> bool {
+        false
+    }
+
+    fn receive<'a>(&'a self, line: &'a dyn Line) -> Option<SessionFuture<'a>> {
+        Some(self.blaze_session(line))
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             read_receipts: true,
@@ -222,6 +240,7 @@ mod tests {
             session_id: "session".into(),
             private_key: base64::engine::general_purpose::STANDARD.encode([3u8; 32]),
             upload_hosts: vec![],
+            blaze_url: "wss://blaze.mixin.one/".into(),
         })
         .unwrap()
     }

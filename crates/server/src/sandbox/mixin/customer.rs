@@ -1,11 +1,15 @@
-//! Mixin's simulated customers write to the bot in their one-to-one conversation with it.
+//! Mixin's simulated customers write to the bot in their one-to-one conversation with it; Blaze
+//! pushes each message to the bot as a `CREATE_MESSAGE` frame (Mixin has no webhooks).
+
+use std::sync::Mutex;
 
 use switchboard_payload::Platform;
 use switchboard_payload::customer::CustomerMessage;
 use switchboard_payload::platforms::mixin::unique_conversation_id;
 
+use super::Store;
 use crate::sandbox::common::credentials::MIXIN_USER_ID;
-use crate::sandbox::common::{Delivery, Writing};
+use crate::sandbox::common::{Carried, Delivery, Writing, lock};
 
 /// Mixin has Markdown messages (`PLAIN_POST`).
 pub const FORMATS: &[&str] = &["text", "markdown"];
@@ -16,7 +20,7 @@ const CUSTOMER_IDS: [&str; 2] = [
     "2b1a6d0c-5e4f-4c8e-9a1b-3f2e1d0c9b8a",
 ];
 
-pub fn writes(writing: &Writing) -> Delivery {
+pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
     let customer_id = CUSTOMER_IDS[writing.customer];
     let message_id = uuid::Uuid::new_v4().to_string();
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -27,5 +31,21 @@ pub fn writes(writing: &Writing) -> Delivery {
         own_id: MIXIN_USER_ID,
         ..writing.message(&message_id, customer_id)
     };
-    Delivery::of(Platform::Mixin, &message)
+    let mut delivery = Delivery::of(Platform::Mixin, &message);
+    let blaze = lock(store).blaze.clone();
+    if writing.delivered {
+        let view: serde_json::Value =
+            serde_json::from_slice(&delivery.body).expect("the message view is JSON");
+        lock(&blaze).push("CREATE_MESSAGE", &message_id, view);
+    }
+    let pushed = message_id.clone();
+    delivery.carried = Carried::Socket(Box::new(move || {
+        let blaze = lock(&blaze);
+        if blaze.is_acknowledged(&pushed) {
+            Some(true)
+        } else {
+            (blaze.open > 0).then_some(false)
+        }
+    }));
+    delivery
 }

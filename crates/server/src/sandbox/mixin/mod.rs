@@ -3,6 +3,8 @@
 //! session key (signature, expiry, and `sig` over method + URI + exact body), errors in Mixin's
 //! `{error:{status, code, description}}` shape.
 
+mod auth;
+pub mod blaze;
 pub mod customer;
 
 use std::collections::HashMap;
@@ -12,15 +14,15 @@ use switchboard_payload::platforms::mixin::endpoints;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State as AxumState};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use base64::Engine;
 
-use super::common::credentials::{MIXIN_SESSION_ID, MIXIN_USER_ID};
+use self::auth::{authenticate, error};
+use super::common::credentials::MIXIN_USER_ID;
 use super::common::{Refused, lock, now_ms};
-use crate::platforms::mixin::{now_secs, verify};
 
 #[derive(Debug, Clone)]
 pub struct StoredMessage {
@@ -41,6 +43,8 @@ pub struct Store {
     pub read: Vec<String>,
     /// The request ids (`jti`) seen, to refuse a replay.
     seen_request_ids: std::collections::HashSet<String>,
+    /// What Blaze pushes to the bot.
+    pub blaze: Arc<Mutex<blaze::Queue>>,
 }
 
 type Shared = Arc<Mutex<Store>>;
@@ -59,12 +63,6 @@ pub fn routes(state: Shared, base_url: String) -> Router {
         .route(endpoints::ACKNOWLEDGEMENTS.path, post(acknowledgements))
         .route(endpoints::ME.path, get(me))
         .with_state(context)
-}
-
-fn error(code: u16, description: &str) -> Response {
-    // Mixin answers errors with HTTP 202 and the real code inside.
-    (StatusCode::ACCEPTED, Json(serde_json::json!({ "error": { "status": 202, "code": code, "description": description } })))
-        .into_response()
 }
 
 fn data(value: serde_json::Value) -> Response {
@@ -87,64 +85,15 @@ impl FromRequest<Arc<Context>> for Signed {
         let body = Bytes::from_request(Request::from_parts(parts, body), context)
             .await
             .map_err(|rejection| Refused::from(rejection.into_response()))?;
-        authenticate(&mut lock(&context.state), &method, &uri, &headers, &body)?;
+        authenticate(
+            &mut lock(&context.state).seen_request_ids,
+            &method,
+            &uri,
+            &headers,
+            &body,
+        )?;
         Ok(Signed(body))
     }
-}
-
-/// The real check: a Bearer EdDSA token from our session, for exactly this request.
-fn authenticate(
-    store: &mut Store,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(), Refused> {
-    let token = headers
-        .get("authorization")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or_else(|| error(401, "Unauthorized, maybe invalid token."))?;
-    let path_and_query = uri
-        .path_and_query()
-        .map_or(uri.path(), |value| value.as_str());
-    let key = super::common::mixin_signing_key().verifying_key();
-    let claims = verify(
-        token,
-        &key,
-        method.as_str(),
-        path_and_query,
-        body,
-        now_secs(),
-    )
-    .map_err(|reason| {
-        error(
-            401,
-            &format!("Unauthorized, maybe invalid token. ({reason:?})"),
-        )
-    })?;
-    if claims.uid != MIXIN_USER_ID || claims.sid != MIXIN_SESSION_ID || claims.scp != "FULL" {
-        return Err(Refused::from(error(
-            401,
-            "Unauthorized, maybe invalid token. (uid/sid/scp)",
-        )));
-    }
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok());
-    if request_id != Some(claims.jti.as_str()) {
-        return Err(Refused::from(error(
-            401,
-            "Unauthorized, maybe invalid token. (jti ≠ X-Request-Id)",
-        )));
-    }
-    if !store.seen_request_ids.insert(claims.jti) {
-        return Err(Refused::from(error(
-            401,
-            "Unauthorized, maybe invalid token. (replayed)",
-        )));
-    }
-    Ok(())
 }
 
 /// An image or data message must name an attachment whose bytes were PUT to storage, with the
@@ -217,6 +166,17 @@ async fn messages(AxumState(context): AxumState<Arc<Context>>, Signed(body): Sig
                 None => return error(404, "The endpoint is not found. (recalled message)"),
             }
         }
+        if category != "MESSAGE_RECALL" {
+            // The customer's app gets it, and (in the sandbox) reads it at once.
+            let mut blaze = lock(&store.blaze);
+            for status in ["DELIVERED", "READ"] {
+                blaze.push(
+                    "ACKNOWLEDGE_MESSAGE_RECEIPT",
+                    &message_id,
+                    serde_json::json!({ "message_id": message_id, "status": status }),
+                );
+            }
+        }
         store.messages.insert(
             message_id,
             StoredMessage {
@@ -270,11 +230,14 @@ async fn acknowledgements(
     {
         return error(400, "The request data has invalid field.");
     }
-    store.read.extend(
-        batch
-            .iter()
-            .filter_map(|ack| ack["message_id"].as_str().map(str::to_owned)),
-    );
+    let message_ids: Vec<&str> = batch
+        .iter()
+        .filter_map(|ack| ack["message_id"].as_str())
+        .collect();
+    lock(&store.blaze).acknowledge(message_ids.iter().copied());
+    store
+        .read
+        .extend(message_ids.into_iter().map(str::to_owned));
     data(serde_json::json!([]))
 }
 
@@ -282,6 +245,11 @@ async fn me(_: Signed) -> Response {
     data(
         serde_json::json!({ "type": "user", "user_id": MIXIN_USER_ID, "identity_number": "7000104111", "full_name": "Sandbox Bot" }),
     )
+}
+
+/// Blaze, on its own host in real life (`wss://blaze.mixin.one/`).
+pub fn blaze_routes(state: &Shared) -> Router {
+    blaze::routes(lock(state).blaze.clone())
 }
 
 pub fn storage_routes(state: Shared) -> Router {

@@ -1,0 +1,47 @@
+//! What a platform that is not a webhook needs to receive: a [`Line`] to store frames on and make
+//! calls through, and one [`PlatformRules::receive`](super::PlatformRules::receive) session at a
+//! time, which ends with an [`Ended`] that tells the supervisor ([`crate::receive`]) whether to try
+//! again. Backoff, state and shutdown are the supervisor's; the platform speaks its protocol.
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+
+use super::upload::Courier;
+use crate::event_log::Appended;
+
+/// A frame as it came off the platform's transport, ready to become an inbound row.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub content_type: Option<String>,
+    pub headers: Vec<(String, String)>,
+    /// The frame's bytes exactly as received (Blaze: gzip; Yunhu: protobuf).
+    pub body: Vec<u8>,
+    /// What makes this delivery unique on the platform: a redelivered frame is stored once.
+    pub dedupe_key: Option<String>,
+}
+
+/// What a receiving session is given by the server.
+pub trait Line: Send + Sync {
+    /// Calls to the platform's API (acknowledgements, gap fills, pulls): authorized, bounded and
+    /// logged like every proxied call.
+    fn courier(&self) -> &dyn Courier;
+    /// Stores frames as inbound rows in one commit and returns once they are durable: what a
+    /// session acknowledges only afterwards.
+    fn store(&self, frames: Vec<Frame>) -> BoxFuture<'_, anyhow::Result<Vec<Appended>>>;
+    /// The transport is up (connected and, where the platform asks, logged in).
+    fn connected(&self);
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The line dropped or failed: try again after a backoff.
+    Retry(String),
+    /// The platform refused us for good (a credential, a clock): stop and say why.
+    Stop(String),
+    /// A poll finished its round: run again after `after`.
+    Again { after: Duration },
+}
+
+pub type SessionFuture<'a> = BoxFuture<'a, Ended>;
