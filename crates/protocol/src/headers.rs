@@ -29,6 +29,9 @@ pub mod pseudo {
     pub const HEADERS_DROPPED: &str = ":headers-dropped";
     /// Header values that were not UTF-8, kept as bytes (`name: base64`).
     pub const HEADER_BYTES: &str = ":header-bytes";
+    /// On rows the server's own receiving made (a frame off a socket, an acknowledgement, a
+    /// pull): the transport (`blaze`, `websocket`, `poll`).
+    pub const RECEIVER: &str = ":receiver";
 }
 
 /// Annotations the desk puts on its proxy calls; the server stores them and never forwards them.

@@ -614,6 +614,7 @@ mod tests {
                 session_id: "s".into(),
                 private_key: key,
                 upload_hosts: vec![],
+                blaze_url: mixin_blaze(),
             };
             assert_eq!(mixin.signing_seed().unwrap(), seed);
         }

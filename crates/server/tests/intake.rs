@@ -345,7 +345,8 @@ async fn the_live_stream_resumes_with_no_gap_and_no_repeat() {
         let client = client.clone();
         let url = server.url(&format!(
             "/api/sandbox/{}/customer-message",
-            ["douyin", "wechat", "yunhu", "mixin", "wecom"][n % 5]
+            // Webhook platforms: one delivery, one row (Mixin's Blaze adds its acknowledgements).
+            ["douyin", "wechat", "yunhu", "wecom"][n % 4]
         ));
         async move {
             let response = client

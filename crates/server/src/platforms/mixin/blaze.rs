@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, Method};
 use futures_util::{FutureExt, SinkExt, StreamExt};
+use switchboard_protocol::headers::pseudo;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -226,7 +227,10 @@ fn read_frame(mixin: &Mixin, bytes: Vec<u8>) -> Option<ReadFrame> {
     Some(ReadFrame {
         frame: Frame {
             content_type: Some("application/gzip".into()),
-            headers: vec![("sec-websocket-protocol".into(), SUBPROTOCOL.into())],
+            headers: vec![
+                ("sec-websocket-protocol".into(), SUBPROTOCOL.into()),
+                (pseudo::RECEIVER.into(), "blaze".into()),
+            ],
             body: bytes,
             dedupe_key,
         },
@@ -258,7 +262,7 @@ async fn acknowledge(line: &dyn Line, mut to_acknowledge: mpsc::UnboundedReceive
             query: Vec::new(),
             headers: Vec::new(),
             body: serde_json::to_vec(&body).expect("JSON serializes"),
-            annotations: Vec::new(),
+            annotations: vec![(pseudo::RECEIVER.into(), "blaze".into())],
         };
         match line.courier().send(call).await {
             Ok(exchange) if json_text_at(&exchange.body, &["error", "code"]).as_deref() == Some("401") => {
