@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod projection;
+pub mod receiving;
 
 pub use actions::Actions;
 pub use projection::{Conversation, ConversationKey, Desk, Message, MessageStatus};

@@ -59,7 +59,11 @@ fn mixin_rows(events: &[serde_json::Value], schema: &str) -> Vec<serde_json::Val
         .collect()
 }
 
-async fn customer_says(client: &reqwest::Client, server: &RunningServer, text: &str) -> serde_json::Value {
+async fn customer_says(
+    client: &reqwest::Client,
+    server: &RunningServer,
+    text: &str,
+) -> serde_json::Value {
     read_json(
         client
             .post(server.url("/api/sandbox/mixin/customer-message"))
@@ -183,9 +187,7 @@ async fn messages_sent_while_the_line_is_cut_arrive_after_it_comes_back_once_eac
             "mixin.blaze.CREATE_MESSAGE",
         );
         let ids: Vec<String> = rows.iter().filter_map(|row| read_row(row).2).collect();
-        sent.iter()
-            .all(|id| ids.contains(id))
-            .then_some(ids)
+        sent.iter().all(|id| ids.contains(id)).then_some(ids)
     })
     .await;
     let positions: Vec<usize> = sent
@@ -199,7 +201,10 @@ async fn messages_sent_while_the_line_is_cut_arrive_after_it_comes_back_once_eac
             stored.iter().position(|stored| stored == id).unwrap()
         })
         .collect();
-    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "in order: {positions:?}");
+    assert!(
+        positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "in order: {positions:?}"
+    );
     assert_eq!(
         stored
             .iter()
@@ -288,7 +293,11 @@ fn mixin_config(sandbox: &Sandbox, dir: &std::path::Path, key: &[u8; 32]) -> std
     path
 }
 
-fn start_live(data: &std::path::Path, dist: &std::path::Path, config: &std::path::Path) -> RunningServer {
+fn start_live(
+    data: &std::path::Path,
+    dist: &std::path::Path,
+    config: &std::path::Path,
+) -> RunningServer {
     RunningServer::start_with(Options {
         config: Some(config),
         ..Options::new(data, dist)
@@ -310,9 +319,16 @@ async fn a_refused_session_stops_receiving_and_says_why() {
     .await;
     let error = stopped["error"].as_str().unwrap();
     assert!(error.contains("401"), "{error}");
-    assert!(error.contains("clock"), "the reason names the clock too: {error}");
+    assert!(
+        error.contains("clock"),
+        "the reason names the clock too: {error}"
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(mixin_receive(&client, &server).await["state"], "stopped", "it does not retry");
+    assert_eq!(
+        mixin_receive(&client, &server).await["state"],
+        "stopped",
+        "it does not retry"
+    );
 }
 
 /// Inbound Mixin message ids in the log file, read directly (the server is dead).
@@ -343,7 +359,11 @@ async fn a_frame_stored_but_not_acknowledged_before_kill_9_is_not_stored_twice()
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let dist = dist();
-    let config = mixin_config(&sandbox, dir.path(), &switchboard_server::sandbox::mixin_signing_key().to_bytes());
+    let config = mixin_config(
+        &sandbox,
+        dir.path(),
+        &switchboard_server::sandbox::mixin_signing_key().to_bytes(),
+    );
     let mut sent = Vec::new();
     // A burst, killed while it is being stored: acknowledgements trail the commits, so some
     // stored frames are not acknowledged yet. A round that misses that window is tried again.
@@ -359,12 +379,21 @@ async fn a_frame_stored_but_not_acknowledged_before_kill_9_is_not_stored_twice()
                 text: Some(format!("burst {round}-{n}")),
                 ..CustomerMessage::default()
             };
-            sent.push(sandbox.customer_message(Platform::Mixin, &request).message_id);
+            sent.push(
+                sandbox
+                    .customer_message(Platform::Mixin, &request)
+                    .message_id,
+            );
         }
-        eventually(Duration::from_secs(10), "the first stored frames", || async {
-            (!lock(&blaze).acknowledged.is_empty() || stored_message_ids(&data).len() > sent.len() - 2000)
-                .then_some(())
-        })
+        eventually(
+            Duration::from_secs(10),
+            "the first stored frames",
+            || async {
+                (!lock(&blaze).acknowledged.is_empty()
+                    || stored_message_ids(&data).len() > sent.len() - 2000)
+                    .then_some(())
+            },
+        )
         .await;
         server.kill();
         let acknowledged = lock(&blaze).acknowledged.clone();
@@ -374,12 +403,17 @@ async fn a_frame_stored_but_not_acknowledged_before_kill_9_is_not_stored_twice()
             break;
         }
     }
-    assert!(caught_in_between, "no kill landed between a commit and its acknowledgement");
+    assert!(
+        caught_in_between,
+        "no kill landed between a commit and its acknowledgement"
+    );
     // Restarted, the server gets every pending frame again, the stored-but-unacknowledged ones too.
     let _server = start_live(&data, dist.path(), &config);
-    eventually(Duration::from_secs(60), "every frame acknowledged", || async {
-        (lock(&blaze).pending() == 0).then_some(())
-    })
+    eventually(
+        Duration::from_secs(60),
+        "every frame acknowledged",
+        || async { (lock(&blaze).pending() == 0).then_some(()) },
+    )
     .await;
     let stored = stored_message_ids(&data);
     let mut unique = stored.clone();

@@ -1,5 +1,5 @@
-//! "live", "reconnecting…", "offline since …": whether what the agent sees is current; and how
-//! much of the log's past is still being read.
+//! "live", "reconnecting…", "offline since …": whether what the agent sees is current; how much
+//! of the log's past is still being read; and which platform is not receiving now.
 
 use leptos::prelude::*;
 
@@ -41,8 +41,17 @@ pub fn StatusLine() -> impl IntoView {
             }
         })
     };
+    // A platform that cannot receive now (its socket backing off, its connector stopped).
+    let not_receiving = move || {
+        state
+            .not_receiving()
+            .into_iter()
+            .map(|line| view! { <div class="status-line offline" data-testid="receiving">{line}</div> })
+            .collect_view()
+    };
     view! {
         <div class=class role="status" aria-live="polite" data-testid="connection">{text}</div>
         {history}
+        <div role="status" aria-live="polite">{not_receiving}</div>
     }
 }

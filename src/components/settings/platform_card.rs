@@ -1,5 +1,5 @@
-//! One configured platform: the webhook URL to give it (selectable, with Copy) and what the desk
-//! can do there.
+//! One configured platform: how it receives (and how that is going), the webhook URL to give it
+//! (selectable, with Copy) where it posts webhooks, and what the desk can do there.
 
 use leptos::prelude::*;
 
@@ -41,14 +41,34 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
             }
             .into_any()
         }
+        None if !platform.webhook => view! {
+            <p class="muted no-webhook">
+                {format!(
+                    "{} posts no webhooks: the server keeps {} open itself, so there is no URL to \
+                     give it.",
+                    platform.name,
+                    switchboard_desk::receiving::transport_name(platform.receive.transport),
+                )}
+            </p>
+        }
+        .into_any(),
         None => view! {
             <p class="error" role="alert">"The server listed no webhook URL for this platform."</p>
         }
         .into_any(),
     };
+    let receive_state = serde_json::to_value(platform.receive.state)
+        .ok()
+        .and_then(|state| state.as_str().map(str::to_owned));
+    let receiving = switchboard_desk::receiving::describe(
+        &platform.receive,
+        js_sys::Date::now() as i64,
+        crate::components::desk::time::clock_time,
+    );
     view! {
         <section class="platform-card" data-platform=platform.id.id() aria-label=platform.name>
             <h2>{name}</h2>
+            <p class="receive" data-state=receive_state>{receiving}</p>
             {webhook_view}
             <p class="capabilities">
                 <span class="muted">"The desk can: "</span>

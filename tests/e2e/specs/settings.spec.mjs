@@ -19,14 +19,21 @@ test('settings ask for the token, then show every platform\'s webhook URL, which
   await expect(page.locator('.mode')).toHaveAttribute('data-mode', 'sandbox');
   await expect(page.locator('.platform-card')).toHaveCount(PLATFORMS.length);
   const secrets = new Set();
-  for (const platform of PLATFORMS) {
+  for (const platform of PLATFORMS.filter((platform) => platform !== 'mixin')) {
     const secret = dataFile(`webhook-secrets/${platform}`);
     secrets.add(secret);
     const card = page.locator(`.platform-card[data-platform="${platform}"]`);
     const url = await card.getByLabel('Webhook URL').inputValue();
     expect(url).toBe(`http://127.0.0.1:${new URL(page.url()).port}/hooks/${platform}/${secret}`);
+    await expect(card.locator('.receive')).toHaveText('Receives on its webhook URL.');
   }
-  expect(secrets.size).toBe(PLATFORMS.length);
+  expect(secrets.size).toBe(PLATFORMS.length - 1);
+  // Mixin has no webhooks: the card says how it receives instead, and how that is going.
+  const mixin = page.locator('.platform-card[data-platform="mixin"]');
+  await expect(mixin.getByLabel('Webhook URL')).toHaveCount(0);
+  await expect(mixin.locator('.no-webhook')).toContainText('Mixin posts no webhooks');
+  await expect(mixin.locator('.receive')).toHaveAttribute('data-state', 'connected');
+  await expect(mixin.locator('.receive')).toContainText('Receiving over the Blaze WebSocket: connected since');
   await expect(page.locator('.public-url')).toContainText('the address this browser opened');
   await expect(page.locator('.public-url')).toContainText('SWITCHBOARD_PUBLIC_URL');
 

@@ -33,4 +33,3 @@ impl Board {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
-

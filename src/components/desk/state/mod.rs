@@ -14,6 +14,7 @@ use wasm_bindgen::closure::Closure;
 use crate::api::{self, ApiError};
 
 mod pulls;
+mod receiving;
 mod sending;
 mod stream;
 
@@ -102,6 +103,8 @@ pub struct DeskState {
     pub replying: RwSignal<Option<Reply>>,
     /// While the log's past is still being read behind the live desk: the share read (0–1).
     pub history: RwSignal<Option<f64>>,
+    /// How each platform that keeps its own connection is receiving, refreshed from the server.
+    pub receiving: RwSignal<Vec<(Platform, switchboard_protocol::Receive)>>,
     pull_started: StoredValue<bool>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
@@ -123,6 +126,7 @@ impl DeskState {
             notice: RwSignal::new(None),
             pulling: RwSignal::new(Vec::new()),
             history: RwSignal::new(None),
+            receiving: RwSignal::new(Vec::new()),
             replying: RwSignal::new(None),
             pull_started: StoredValue::new(false),
             owner: StoredValue::new(Owner::current()),

@@ -8,7 +8,10 @@ impl DeskState {
     pub fn start(self) {
         leptos::task::spawn_local(async move {
             match api::get_json::<ServerConfig>("/api/config").await {
-                Ok(config) => self.config.set(Some(config)),
+                Ok(config) => {
+                    self.config.set(Some(config));
+                    self.run_in_owner(move || self.watch_receiving());
+                }
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
                 Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
             }

@@ -204,14 +204,11 @@ fn read_frame(mixin: &Mixin, bytes: Vec<u8>) -> Option<ReadFrame> {
     let json = gunzip(&bytes);
     let text_at = |path: &[&str]| json.as_deref().and_then(|json| json_text_at(json, path));
     let action = text_at(&["action"]);
-    if action.as_deref() == Some("LIST_PENDING_MESSAGES") && text_at(&["error", "code"]).is_none()
-    {
+    if action.as_deref() == Some("LIST_PENDING_MESSAGES") && text_at(&["error", "code"]).is_none() {
         return None;
     }
     let acknowledge = match action.as_deref() {
-        Some("CREATE_MESSAGE" | "ACKNOWLEDGE_MESSAGE_RECEIPT") => {
-            text_at(&["data", "message_id"])
-        }
+        Some("CREATE_MESSAGE" | "ACKNOWLEDGE_MESSAGE_RECEIPT") => text_at(&["data", "message_id"]),
         _ => None,
     };
     let refused = (text_at(&["error", "code"]).as_deref() == Some("401")).then(|| {
@@ -240,14 +237,13 @@ fn read_frame(mixin: &Mixin, bytes: Vec<u8>) -> Option<ReadFrame> {
 }
 
 /// Sends acknowledgements as they come, up to [`ACKS_PER_CALL`] a call, one call at a time.
-async fn acknowledge(line: &dyn Line, mut to_acknowledge: mpsc::UnboundedReceiver<String>) -> Ended {
+async fn acknowledge(
+    line: &dyn Line,
+    mut to_acknowledge: mpsc::UnboundedReceiver<String>,
+) -> Ended {
     let mut batch = Vec::with_capacity(ACKS_PER_CALL);
     loop {
-        if to_acknowledge
-            .recv_many(&mut batch, ACKS_PER_CALL)
-            .await
-            == 0
-        {
+        if to_acknowledge.recv_many(&mut batch, ACKS_PER_CALL).await == 0 {
             return Ended::Retry("the reader stopped".into());
         }
         let body: Vec<serde_json::Value> = batch
@@ -265,7 +261,9 @@ async fn acknowledge(line: &dyn Line, mut to_acknowledge: mpsc::UnboundedReceive
             annotations: vec![(pseudo::RECEIVER.into(), "blaze".into())],
         };
         match line.courier().send(call).await {
-            Ok(exchange) if json_text_at(&exchange.body, &["error", "code"]).as_deref() == Some("401") => {
+            Ok(exchange)
+                if json_text_at(&exchange.body, &["error", "code"]).as_deref() == Some("401") =>
+            {
                 return Ended::Stop(
                     "Mixin refused our acknowledgements (401): check the session key and this machine's clock"
                         .into(),

@@ -10,12 +10,12 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::extract::State as AxumState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use tokio::sync::watch;
 
 use super::auth::authenticate;
@@ -134,7 +134,15 @@ async fn upgrade(
             return refusal(StatusCode::SERVICE_UNAVAILABLE, 503, "Service Unavailable");
         }
         let uri: Uri = "/".parse().expect("a URI");
-        if authenticate(&mut queue.seen_request_ids, &Method::GET, &uri, &headers, b"").is_err() {
+        if authenticate(
+            &mut queue.seen_request_ids,
+            &Method::GET,
+            &uri,
+            &headers,
+            b"",
+        )
+        .is_err()
+        {
             return refusal(
                 StatusCode::UNAUTHORIZED,
                 401,
