@@ -261,6 +261,13 @@ pub struct Wechat {
     /// images and files by URL only: uploads are hosted here. Without it, sending them is off.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Seconds between two pulls of `syncFinder` (视频号 private messages arrive only that way).
+    #[serde(default = "wechat_pull_every")]
+    pub pull_every_secs: u64,
+}
+
+fn wechat_pull_every() -> u64 {
+    30
 }
 
 impl Mixin {
@@ -476,6 +483,7 @@ fn typed_value(key: &str, value: String) -> toml::Value {
             | "stream_stall_secs"
             | "rejected_per_minute"
             | "page_bytes"
+            | "pull_every_secs"
     );
     match value.parse::<i64>() {
         Ok(number) if numeric => toml::Value::Integer(number),

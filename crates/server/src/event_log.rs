@@ -284,6 +284,31 @@ impl EventLog {
         Ok(slice)
     }
 
+    /// The body of the newest answer to a call of `platform` whose URL ends with `path` (an E云
+    /// `/syncFinder` page, where the next pull resumes). Request rows keep their URL in the
+    /// `:url` pseudo-header, so the match is on the stored header text.
+    pub fn newest_answer_to(
+        &self,
+        platform: Platform,
+        path: &str,
+    ) -> rusqlite::Result<Option<Vec<u8>>> {
+        let escaped = path
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}\"%");
+        self.reader()?
+            .connection()
+            .prepare_cached(
+                "SELECT answer.body FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
+                 WHERE request.platform = ?1 AND request.direction = 'outbound'
+                   AND request.headers LIKE ?2 ESCAPE '\\'
+                 ORDER BY answer.seq DESC LIMIT 1",
+            )?
+            .query_row(params![platform.id(), pattern], |row| row.get(0))
+            .optional()
+    }
+
     /// The newest seq, 0 when empty.
     pub fn last_seq(&self) -> rusqlite::Result<i64> {
         self.reader()?.connection().query_row(

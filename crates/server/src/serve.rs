@@ -47,6 +47,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             axum::routing::any(api::proxy::forward),
         )
         .route("/media/{platform}", get(api::media::fetch))
+        .route("/receive/{platform}/now", post(api::receive::now))
         .route("/upload/{platform}", post(api::upload::upload))
         .route(
             "/sandbox/{platform}/customer-message",

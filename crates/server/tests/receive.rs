@@ -422,3 +422,102 @@ async fn a_frame_stored_but_not_acknowledged_before_kill_9_is_not_stored_twice()
     assert_eq!(unique.len(), stored.len(), "no frame is stored twice");
     assert_eq!(stored.len(), sent.len(), "every message is stored");
 }
+
+fn pulled_texts(events: &[serde_json::Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|event| event["platform"] == "wechat" && event["direction"] == "response")
+        .flat_map(|event| {
+            switchboard_payload::inspect(&body_of(event), &Default::default())
+                .events
+                .into_iter()
+                .filter_map(|event| event.content?.text)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_server_pulls_e_yun_with_no_browser_open_and_pulls_at_once_when_asked() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let lost = |text: &str| {
+        client
+            .post(server.url("/api/sandbox/wechat/customer-message"))
+            .json(&serde_json::json!({ "text": text, "callback": false }))
+    };
+    let delivered: serde_json::Value = read_json(lost("no callback came for this")).await;
+    assert_eq!(delivered["status"], 0, "no webhook was posted");
+    // The sandbox pulls every 5 s: within one interval (and the first round's own time).
+    let started = Instant::now();
+    eventually(Duration::from_secs(8), "the pulled message", || async {
+        pulled_texts(&all_events(&client, &server).await)
+            .iter()
+            .any(|text| text == "no callback came for this")
+            .then_some(())
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(8));
+    let events = all_events(&client, &server).await;
+    let pulls: Vec<_> = events
+        .iter()
+        .filter(|event| event["platform"] == "wechat" && event["direction"] == "outbound")
+        .filter(|event| !support::is_seed(event))
+        .collect();
+    assert!(!pulls.is_empty());
+    for pull in &pulls {
+        assert!(
+            pull["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|header| header[0] == ":receiver" && header[1] == "poll"),
+            "the server's own pull says so: {pull}"
+        );
+    }
+    let receive = get_json(&client, &server.url("/api/config")).await["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|platform| platform["id"] == "wechat")
+        .unwrap()["receive"]
+        .clone();
+    assert_eq!(receive["transport"], "poll");
+    assert!(receive["retry_at"].as_i64().is_some(), "{receive}");
+
+    // "Pull now" does not wait for the interval.
+    let _: serde_json::Value = read_json(lost("pulled when asked")).await;
+    let asked = client
+        .post(server.url("/api/receive/wechat/now"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 202);
+    eventually(
+        Duration::from_secs(3),
+        "the message pulled at once",
+        || async {
+            pulled_texts(&all_events(&client, &server).await)
+                .iter()
+                .any(|text| text == "pulled when asked")
+                .then_some(())
+        },
+    )
+    .await;
+    let texts = pulled_texts(&all_events(&client, &server).await);
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|text| *text == "no callback came for this")
+            .count(),
+        1,
+        "a later pull resumes after the cursor: nothing comes twice"
+    );
+    let webhook_only = client
+        .post(server.url("/api/receive/douyin/now"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(webhook_only.status(), 404);
+}

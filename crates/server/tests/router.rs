@@ -40,6 +40,7 @@ impl Console {
                 w_id: "router-test-wid".into(),
                 media_hosts: Vec::new(),
                 public_url: None,
+                pull_every_secs: 30,
             }),
             ..Config::default_limits()
         };

@@ -39,7 +39,7 @@ pub fn PlatformList() -> impl IntoView {
                 view! {
                     <button
                         class="link-button pull-now"
-                        title=format!("Pull {} messages now (also every minute)", platform.name())
+                        title=format!("Pull {} messages now (the server also pulls on its own)", platform.name())
                         aria-label=format!("Pull {} messages now", platform.name())
                         disabled=busy
                         on:click=move |_| state.pull(platform)

@@ -4,6 +4,7 @@ pub mod config;
 pub mod events;
 pub mod media;
 pub mod proxy;
+pub mod receive;
 pub mod route_platform;
 pub mod sandbox;
 pub mod upload;

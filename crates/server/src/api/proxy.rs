@@ -92,8 +92,17 @@ impl IntoResponse for Exchange {
 pub async fn send(
     state: &AppState,
     rules: &dyn PlatformRules,
-    mut outgoing: Outgoing,
+    outgoing: Outgoing,
 ) -> Result<Exchange, ApiError> {
+    let (url, outgoing) = authorized(rules, outgoing)?;
+    send_to(state, rules, url, outgoing).await
+}
+
+/// The call with the platform's credentials, and the URL below its base it goes to.
+fn authorized(
+    rules: &dyn PlatformRules,
+    mut outgoing: Outgoing,
+) -> Result<(reqwest::Url, Outgoing), ApiError> {
     rules
         .authorize(&mut outgoing)
         .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("{error:#}")))?;
@@ -106,7 +115,7 @@ pub async fn send(
     if !outgoing.query.is_empty() {
         url.query_pairs_mut().extend_pairs(&outgoing.query);
     }
-    send_to(state, rules, url, outgoing).await
+    Ok((url, outgoing))
 }
 
 /// Sends an already authorized request to `url` (a platform's API, or the storage host its
@@ -117,7 +126,7 @@ pub async fn send_to(
     url: reqwest::Url,
     outgoing: Outgoing,
 ) -> Result<Exchange, ApiError> {
-    send_with(state, &state.client, rules, url, outgoing).await
+    send_with(state, &state.client, rules, url, outgoing, None).await
 }
 
 /// Sends to a storage URL a platform's answer named (Mixin's `upload_url`): public addresses
@@ -131,7 +140,32 @@ pub async fn send_to_storage(
     state
         .check_media_url(&url)
         .map_err(|message| ApiError::new(StatusCode::FORBIDDEN, message))?;
-    send_with(state, &state.media_client, rules, url, outgoing).await
+    send_with(state, &state.media_client, rules, url, outgoing, None).await
+}
+
+/// Which answers a call keeps in the log: all of them (every proxied call), or, for the
+/// server's own read-only pulls, only those that bring something (a pull page with no news
+/// every half minute is not worth two rows; its request is then not kept either).
+pub type KeepAnswer<'a> = Option<&'a (dyn Fn(&[u8]) -> bool + Sync)>;
+
+/// Like [`send`], keeping the call and its answer only when the answer is an error or
+/// `worth_keeping` says so.
+pub async fn send_keeping(
+    state: &AppState,
+    rules: &dyn PlatformRules,
+    outgoing: Outgoing,
+    worth_keeping: &(dyn Fn(&[u8]) -> bool + Sync),
+) -> Result<Exchange, ApiError> {
+    let (url, outgoing) = authorized(rules, outgoing)?;
+    send_with(
+        state,
+        &state.client,
+        rules,
+        url,
+        outgoing,
+        Some(worth_keeping),
+    )
+    .await
 }
 
 async fn send_with(
@@ -140,23 +174,26 @@ async fn send_with(
     rules: &dyn PlatformRules,
     url: reqwest::Url,
     outgoing: Outgoing,
+    keep: KeepAnswer<'_>,
 ) -> Result<Exchange, ApiError> {
     let platform = rules.platform();
-    let request_seq = state
-        .append(Append {
-            platform,
-            direction: Direction::Outbound,
-            content_type: header_value(&outgoing.headers, "content-type"),
-            headers: log_headers(rules, &outgoing.method, &url, &outgoing.headers)
-                .into_iter()
-                .chain(outgoing.annotations.iter().cloned())
-                .collect(),
-            body: outgoing.body.clone(),
-            request_seq: None,
-            dedupe_key: None,
-        })
-        .await?
-        .seq();
+    let request_row = Append {
+        platform,
+        direction: Direction::Outbound,
+        content_type: header_value(&outgoing.headers, "content-type"),
+        headers: log_headers(rules, &outgoing.method, &url, &outgoing.headers)
+            .into_iter()
+            .chain(outgoing.annotations.iter().cloned())
+            .collect(),
+        body: outgoing.body.clone(),
+        request_seq: None,
+        dedupe_key: None,
+    };
+    // A call the browser makes is durable before it leaves; a pull's only with its answer.
+    let mut request_seq = match keep {
+        None => Some(state.append(request_row.clone()).await?.seq()),
+        Some(_) => None,
+    };
 
     let mut request = client.request(outgoing.method.clone(), url.clone());
     for (name, value) in &outgoing.headers {
@@ -172,6 +209,7 @@ async fn send_with(
                 UpstreamFailure::Unreachable(describe(&error))
             };
             let message = format!("{platform} {failure}");
+            let request_seq = logged(state, &request_row, &mut request_seq).await?;
             log_failure(state, platform, request_seq, &message).await?;
             return Err(ApiError::new(failure.status(), message)
                 .with("upstream_status", serde_json::Value::Null));
@@ -184,12 +222,26 @@ async fn send_with(
         Ok(body) => body,
         Err(failure) => {
             let message = format!("{platform}: {failure}");
+            let request_seq = logged(state, &request_row, &mut request_seq).await?;
             log_failure(state, platform, request_seq, &message).await?;
             return Err(
                 ApiError::new(failure.status(), message).with("upstream_status", status.as_u16())
             );
         }
     };
+    if let Some(worth_keeping) = keep
+        && status.is_success()
+        && !worth_keeping(&body)
+    {
+        return Ok(Exchange {
+            request_seq: 0,
+            response_seq: 0,
+            status,
+            content_type,
+            body,
+        });
+    }
+    let request_seq = logged(state, &request_row, &mut request_seq).await?;
     let mut logged_headers = vec![(pseudo::STATUS.to_owned(), status.as_u16().to_string())];
     logged_headers.extend(response_headers);
     let response_seq = state
@@ -292,6 +344,20 @@ async fn read_limited(
 }
 
 /// A failed call is logged as a response row carrying our error, linked to its request.
+/// The request's seq, appending its row first if it is not in the log yet.
+async fn logged(
+    state: &AppState,
+    request_row: &Append,
+    request_seq: &mut Option<i64>,
+) -> anyhow::Result<i64> {
+    if let Some(seq) = *request_seq {
+        return Ok(seq);
+    }
+    let seq = state.append(request_row.clone()).await?.seq();
+    *request_seq = Some(seq);
+    Ok(seq)
+}
+
 async fn log_failure(
     state: &AppState,
     platform: Platform,

@@ -11,7 +11,7 @@ use futures_util::future::BoxFuture;
 use switchboard_protocol::Uploaded;
 
 use super::ApiError;
-use super::proxy::{send, send_to, send_to_storage};
+use super::proxy::{send, send_keeping, send_to, send_to_storage};
 use super::route_platform::Configured;
 use crate::platforms::{Courier, Exchange, File, Outgoing, PlatformRules};
 use crate::state::AppState;
@@ -47,6 +47,19 @@ pub struct ProxyCourier {
 impl Courier for ProxyCourier {
     fn send(&self, call: Outgoing) -> BoxFuture<'_, Result<Exchange, ApiError>> {
         Box::pin(send(&self.state, self.rules.as_ref(), call))
+    }
+
+    fn send_keeping<'a>(
+        &'a self,
+        call: Outgoing,
+        worth_keeping: &'a (dyn Fn(&[u8]) -> bool + Sync),
+    ) -> BoxFuture<'a, Result<Exchange, ApiError>> {
+        Box::pin(send_keeping(
+            &self.state,
+            self.rules.as_ref(),
+            call,
+            worth_keeping,
+        ))
     }
 
     fn send_to(

@@ -31,6 +31,12 @@ pub trait Line: Send + Sync {
     fn store(&self, frames: Vec<Frame>) -> BoxFuture<'_, anyhow::Result<Vec<Appended>>>;
     /// The transport is up (connected and, where the platform asks, logged in).
     fn connected(&self);
+    /// The body of the newest logged answer to one of this platform's calls to `path`: where a
+    /// pull resumes (E云's `keyBuff`).
+    fn newest_answer_to<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Vec<u8>>>>;
 }
 
 /// How a session ended.

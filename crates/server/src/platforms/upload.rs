@@ -134,6 +134,14 @@ pub struct Upload {
 pub trait Courier: Sync {
     /// Authorizes with the platform's credentials and sends below its base URL.
     fn send(&self, call: Outgoing) -> BoxFuture<'_, Result<Exchange, ApiError>>;
+    /// Like [`Courier::send`] for a read-only pull: the call and its answer are logged only
+    /// when the answer is an error or `worth_keeping` says it brings something (then the
+    /// [`Exchange`]'s seqs are 0).
+    fn send_keeping<'a>(
+        &'a self,
+        call: Outgoing,
+        worth_keeping: &'a (dyn Fn(&[u8]) -> bool + Sync),
+    ) -> BoxFuture<'a, Result<Exchange, ApiError>>;
     /// Sends a call as it is to `url`, a storage service the platform's configuration names
     /// (Yunhu's Qiniu).
     fn send_to(&self, url: Url, call: Outgoing) -> BoxFuture<'_, Result<Exchange, ApiError>>;

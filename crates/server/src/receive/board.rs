@@ -1,7 +1,9 @@
 //! Every receiving platform's state, as the supervisor last set it and `/api/config` shows it.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
 
 use switchboard_protocol::{Platform, Receive};
 
@@ -9,6 +11,8 @@ use switchboard_protocol::{Platform, Receive};
 #[derive(Default)]
 pub struct Board {
     states: Mutex<BTreeMap<&'static str, Receive>>,
+    /// Wakes a platform's supervisor out of its wait (the desk's "pull now").
+    wakes: Mutex<BTreeMap<&'static str, Arc<Notify>>>,
 }
 
 impl Board {
@@ -21,6 +25,26 @@ impl Board {
         if let Some(receive) = self.lock().get_mut(platform.id()) {
             change(receive);
         }
+    }
+
+    /// What the supervisor of `platform` waits on besides its timer.
+    pub fn wake_signal(&self, platform: Platform) -> Arc<Notify> {
+        self.wakes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(platform.id())
+            .or_default()
+            .clone()
+    }
+
+    /// Ends `platform`'s wait now (the next pull or attempt starts at once); `false` when the
+    /// platform has no receiving task.
+    pub fn wake(&self, platform: Platform) -> bool {
+        if self.get(platform).is_none() {
+            return false;
+        }
+        self.wake_signal(platform).notify_one();
+        true
     }
 
     pub fn insert(&self, platform: Platform, receive: Receive) {

@@ -67,6 +67,7 @@ async fn supervise(line: ServerLine) {
             ended = session => ended,
             _ = shutting_down.wait_for(|closing| *closing) => return,
         };
+        let wake = board.wake_signal(platform);
         // A session that got connected resets the count: the next failure is a first attempt.
         if board
             .get(platform)
@@ -113,6 +114,8 @@ async fn supervise(line: ServerLine) {
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
+            // "Pull now" (or "reconnect now") from the desk.
+            _ = wake.notified() => {}
             _ = shutting_down.wait_for(|closing| *closing) => return,
         }
     }
@@ -174,6 +177,21 @@ impl Line for ServerLine {
                 });
             }
             Ok(appended)
+        })
+    }
+
+    fn newest_answer_to<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Vec<u8>>>> {
+        let log = self.state().log.clone();
+        let platform = self.rules().platform();
+        let path = path.to_owned();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || log.newest_answer_to(platform, &path))
+                .await
+                .map_err(|error| anyhow::anyhow!("the event log reader stopped: {error}"))?
+                .map_err(anyhow::Error::from)
         })
     }
 

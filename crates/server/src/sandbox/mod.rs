@@ -148,6 +148,8 @@ impl Sandbox {
                 w_id: WECHAT_W_ID.into(),
                 media_hosts: vec![host],
                 public_url: Some(public_url.to_owned()),
+                // Loopback and cheap: a lost message shows within seconds.
+                pull_every_secs: 5,
             }),
             ..Config::default_limits()
         }

@@ -30,10 +30,6 @@ const HISTORY_CHUNK: usize = 500;
 const REDRAW_WHILE_LOADING_MS: f64 = 1000.0;
 /// How soon a stream the browser closed is reopened.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
-/// How often platforms that must be polled (E云 `syncFinder`) are pulled while the desk is open.
-const PULL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-/// Most pages one pull reads before waiting for the next.
-const PULL_PAGES: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Connection {
@@ -105,7 +101,6 @@ pub struct DeskState {
     pub history: RwSignal<Option<f64>>,
     /// How each platform that keeps its own connection is receiving, refreshed from the server.
     pub receiving: RwSignal<Vec<(Platform, switchboard_protocol::Receive)>>,
-    pull_started: StoredValue<bool>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
     owner: StoredValue<Option<Owner>>,
@@ -128,7 +123,6 @@ impl DeskState {
             history: RwSignal::new(None),
             receiving: RwSignal::new(Vec::new()),
             replying: RwSignal::new(None),
-            pull_started: StoredValue::new(false),
             owner: StoredValue::new(Owner::current()),
         }
     }

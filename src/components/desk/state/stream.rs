@@ -92,13 +92,9 @@ impl DeskState {
         self.history_read();
     }
 
-    /// The whole log is in the desk: pulling platforms resumes from the newest cursor in it.
+    /// The whole log is in the desk.
     pub(super) fn history_read(self) {
         self.history.set(None);
-        if !self.pull_started.get_value() {
-            self.pull_started.set_value(true);
-            self.run_in_owner(move || self.pull_periodically());
-        }
     }
 
     /// Runs `start` under the desk page's owner, so what it sets up ends with the page.

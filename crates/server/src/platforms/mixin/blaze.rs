@@ -22,8 +22,10 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::{Mixin, now_secs};
+use crate::platforms::outgoing::Outgoing;
 use crate::platforms::outgoing::json_text_at;
-use crate::platforms::{Ended, Frame, Line, Outgoing, PlatformRules, SessionFuture};
+use crate::platforms::receive::{Ended, Frame, Line, SessionFuture};
+use crate::platforms::rules::PlatformRules;
 
 pub const SUBPROTOCOL: &str = "Mixin-Blaze-1";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

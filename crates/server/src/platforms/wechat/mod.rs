@@ -7,10 +7,12 @@ use switchboard_payload::Platform;
 use switchboard_payload::platforms::wechat::endpoints;
 
 use super::outgoing::{Outgoing, json_text_at};
-use super::rules::{Capabilities, PlatformRules, Route, Upstream};
+use super::receive::{Line, SessionFuture};
+use super::rules::{Capabilities, PlatformRules, Route, Transport, Upstream};
 use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
+mod pull;
 mod upload;
 
 pub struct Wechat {
@@ -18,6 +20,8 @@ pub struct Wechat {
     authorization: String,
     w_id: String,
     public_url: Option<Url>,
+    pull_every: std::time::Duration,
+    cursor: pull::Cursor,
 }
 
 impl Wechat {
@@ -36,6 +40,8 @@ impl Wechat {
                 .as_deref()
                 .map(super::rules::parse_base_url)
                 .transpose()?,
+            pull_every: std::time::Duration::from_secs(settings.pull_every_secs.max(1)),
+            cursor: pull::Cursor::default(),
         })
     }
 }
@@ -62,6 +68,15 @@ impl PlatformRules for Wechat {
 
     fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
         Box::pin(upload::upload(courier, self.public_url.as_ref(), file))
+    }
+
+    /// Chats post callbacks; 视频号 private messages are pulled (`syncFinder`) by the server.
+    fn transport(&self) -> Transport {
+        Transport::Poll
+    }
+
+    fn receive<'a>(&'a self, line: &'a dyn Line) -> Option<SessionFuture<'a>> {
+        Some(Box::pin(pull::round(&self.cursor, self.pull_every, line)))
     }
 
     fn capabilities(&self) -> Capabilities {

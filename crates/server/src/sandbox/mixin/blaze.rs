@@ -5,8 +5,7 @@
 //! bot acknowledges its message id (`POST /acknowledgements` or an `ACKNOWLEDGE_MESSAGE_RECEIPT`
 //! frame), as Mixin keeps pushing an unacknowledged message.
 
-use std::collections::BTreeMap;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -32,6 +31,8 @@ pub fn routes(queue: Shared) -> Router {
 pub struct Queue {
     /// Frames not yet acknowledged, in the order they were queued.
     pending: BTreeMap<u64, Pending>,
+    /// The queue positions of each message id's pending frames.
+    by_message: HashMap<String, Vec<u64>>,
     next: u64,
     /// Bumped whenever a frame is queued or the line is cut: open connections look again.
     changes: watch::Sender<u64>,
@@ -43,12 +44,12 @@ pub struct Queue {
     pub open: usize,
     /// Every message id the bot acknowledged, in order.
     pub acknowledged: Vec<String>,
+    acknowledged_ids: HashSet<String>,
     /// The request ids (`jti`) of the connections' tokens, to refuse a replay.
     seen_request_ids: HashSet<String>,
 }
 
 struct Pending {
-    message_id: String,
     frame: String,
 }
 
@@ -56,12 +57,14 @@ impl Default for Queue {
     fn default() -> Queue {
         Queue {
             pending: BTreeMap::new(),
+            by_message: HashMap::new(),
             next: 1,
             changes: watch::channel(0).0,
             cuts: 0,
             refuse_until: None,
             open: 0,
             acknowledged: Vec::new(),
+            acknowledged_ids: HashSet::new(),
             seen_request_ids: HashSet::new(),
         }
     }
@@ -78,10 +81,13 @@ impl Queue {
         self.pending.insert(
             self.next,
             Pending {
-                message_id: message_id.to_owned(),
                 frame: frame.to_string(),
             },
         );
+        self.by_message
+            .entry(message_id.to_owned())
+            .or_default()
+            .push(self.next);
         self.next += 1;
         self.changes.send_modify(|count| *count += 1);
     }
@@ -89,9 +95,12 @@ impl Queue {
     /// The bot acknowledged these messages: they are not pushed again.
     pub fn acknowledge<'a>(&mut self, message_ids: impl IntoIterator<Item = &'a str>) {
         for message_id in message_ids {
-            self.pending
-                .retain(|_, pending| pending.message_id != message_id);
-            self.acknowledged.push(message_id.to_owned());
+            for seq in self.by_message.remove(message_id).unwrap_or_default() {
+                self.pending.remove(&seq);
+            }
+            if self.acknowledged_ids.insert(message_id.to_owned()) {
+                self.acknowledged.push(message_id.to_owned());
+            }
         }
     }
 
@@ -108,7 +117,7 @@ impl Queue {
     }
 
     pub fn is_acknowledged(&self, message_id: &str) -> bool {
-        self.acknowledged.iter().any(|id| id == message_id)
+        self.acknowledged_ids.contains(message_id)
     }
 }
 
