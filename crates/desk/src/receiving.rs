@@ -10,7 +10,7 @@ pub fn transport_name(transport: Transport) -> &'static str {
         Transport::Webhook => "its webhook",
         Transport::Blaze => "the Blaze WebSocket",
         Transport::Websocket => "its WebSocket",
-        Transport::Poll => "pulls",
+        Transport::Poll => "the server's pulls",
     }
 }
 
@@ -28,6 +28,9 @@ pub fn describe(receive: &Receive, now_ms: i64, clock: impl Fn(i64) -> String) -
         .unwrap_or_default();
     match (receive.transport, receive.state) {
         (Transport::Webhook, _) => "Receives on its webhook URL.".to_owned(),
+        (Transport::Poll, ReceiveState::Connected) => {
+            format!("Receiving over {over}: pulling now.")
+        }
         (_, ReceiveState::Connected) => format!(
             "Receiving over {over}: connected since {}{last_frame}.",
             receive.since.map(&clock).unwrap_or_default()
@@ -50,6 +53,10 @@ pub fn describe(receive: &Receive, now_ms: i64, clock: impl Fn(i64) -> String) -
         }
         (_, ReceiveState::Stopped) => format!(
             "Stopped receiving over {over}{error}. Correct the configuration and restart the server."
+        ),
+        (Transport::Poll, ReceiveState::Idle) => format!(
+            "Receiving over {over}: next pull {}.",
+            receive.retry_at.map(&clock).unwrap_or_default()
         ),
         (_, ReceiveState::Idle) => format!("Receiving over {over}{last_frame}."),
     }

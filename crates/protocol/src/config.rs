@@ -47,10 +47,11 @@ pub struct Receive {
     /// When the state began (unix ms); `None` before anything happened.
     #[serde(default)]
     pub since: Option<i64>,
-    /// When the last frame (message, receipt, page) arrived on this transport (unix ms).
+    /// When the last frame (message, receipt) arrived on this socket (unix ms); pulls leave it
+    /// unset (their pages are logged answers).
     #[serde(default)]
     pub last_frame_at: Option<i64>,
-    /// Connection attempts since the last one that held.
+    /// Connection attempts since the last one that held (stayed up 30 s).
     #[serde(default)]
     pub attempt: u32,
     /// While backing off: when the next attempt is due (unix ms).

@@ -261,7 +261,8 @@ pub struct Wechat {
     /// images and files by URL only: uploads are hosted here. Without it, sending them is off.
     #[serde(default)]
     pub public_url: Option<String>,
-    /// Seconds between two pulls of `syncFinder` (视频号 private messages arrive only that way).
+    /// Seconds between two pulls of `syncFinder` (视频号 private messages arrive only that way);
+    /// 0: not pulled.
     #[serde(default = "wechat_pull_every")]
     pub pull_every_secs: u64,
 }

@@ -284,8 +284,8 @@ impl EventLog {
         Ok(slice)
     }
 
-    /// The body of the newest answer to a call of `platform` whose URL ends with `path` (an E云
-    /// `/syncFinder` page, where the next pull resumes). Request rows keep their URL in the
+    /// The body of the newest 200 answer to a call of `platform` whose URL ends with `path` (an
+    /// E云 `/syncFinder` page, where the next pull resumes; failures are not answers). Request rows keep their URL in the
     /// `:url` pseudo-header, so the match is on the stored header text.
     pub fn newest_answer_to(
         &self,
@@ -303,6 +303,7 @@ impl EventLog {
                 "SELECT answer.body FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
                  WHERE request.platform = ?1 AND request.direction = 'outbound'
                    AND request.headers LIKE ?2 ESCAPE '\\'
+                   AND answer.headers LIKE '[[\":status\",\"200\"]%'
                  ORDER BY answer.seq DESC LIMIT 1",
             )?
             .query_row(params![platform.id(), pattern], |row| row.get(0))

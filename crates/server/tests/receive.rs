@@ -374,6 +374,7 @@ async fn a_frame_stored_but_not_acknowledged_before_kill_9_is_not_stored_twice()
             (lock(&blaze).open > 0).then_some(())
         })
         .await;
+        let stored_before = stored_message_ids(&data).len();
         for n in 0..2000 {
             let request = CustomerMessage {
                 text: Some(format!("burst {round}-{n}")),
@@ -387,15 +388,18 @@ async fn a_frame_stored_but_not_acknowledged_before_kill_9_is_not_stored_twice()
         }
         eventually(
             Duration::from_secs(10),
-            "the first stored frames",
-            || async {
-                (!lock(&blaze).acknowledged.is_empty()
-                    || stored_message_ids(&data).len() > sent.len() - 2000)
-                    .then_some(())
-            },
+            "this round's first stored frames",
+            || async { (stored_message_ids(&data).len() > stored_before).then_some(()) },
         )
         .await;
         server.kill();
+        // The emulator sees the connection go before the next round connects.
+        eventually(
+            Duration::from_secs(10),
+            "the killed server's connection closed",
+            || async { (lock(&blaze).open == 0).then_some(()) },
+        )
+        .await;
         let acknowledged = lock(&blaze).acknowledged.clone();
         let stored = stored_message_ids(&data);
         if stored.iter().any(|id| !acknowledged.contains(id)) {

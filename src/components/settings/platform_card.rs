@@ -60,11 +60,14 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
     let receive_state = serde_json::to_value(platform.receive.state)
         .ok()
         .and_then(|state| state.as_str().map(str::to_owned));
-    let receiving = switchboard_desk::receiving::describe(
+    let mut receiving = switchboard_desk::receiving::describe(
         &platform.receive,
         js_sys::Date::now() as i64,
         crate::components::desk::time::clock_time,
     );
+    if platform.webhook && platform.receive.transport != switchboard_protocol::Transport::Webhook {
+        receiving.push_str(" It also receives on its webhook URL.");
+    }
     view! {
         <section class="platform-card" data-platform=platform.id.id() aria-label=platform.name>
             <h2>{name}</h2>

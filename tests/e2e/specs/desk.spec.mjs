@@ -56,17 +56,18 @@ for (const platform of PLATFORMS) {
 }
 
 test('when the Blaze line is cut the status line names Mixin; what the customer wrote meanwhile arrives once, after it', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   await logIn(page);
   await expect(page.getByTestId('receiving')).toHaveCount(0);
-  const cut = await page.request.post('/api/sandbox/mixin/drop-connection', { data: { refuse_for_secs: 6 } });
+  // Long enough for the desk's next look at /api/config (every 5 s) to find the line down.
+  const cut = await page.request.post('/api/sandbox/mixin/drop-connection', { data: { refuse_for_secs: 20 } });
   expect(cut.status()).toBe(204);
   await expect(page.getByTestId('receiving')).toContainText(/Mixin: Not receiving: (reconnecting|connecting) to the Blaze WebSocket/, { timeout: 15_000 });
   const text = `mixin while cut ${Date.now()}`;
   const response = await page.request.post('/api/sandbox/mixin/customer-message', { data: { text, customer: 0 } });
   expect((await response.json()).queued).toBe(true);
   const row = page.locator('.conversation-row[data-platform="mixin"]', { hasText: text });
-  await expect(row).toBeVisible({ timeout: 30_000 });
+  await expect(row).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('receiving')).toHaveCount(0, { timeout: 15_000 });
   await row.click();
   await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);

@@ -190,9 +190,9 @@ async fn send_with(
         dedupe_key: None,
     };
     // A call the browser makes is durable before it leaves; a pull's only with its answer.
-    let mut request_seq = match keep {
-        None => Some(state.append(request_row.clone()).await?.seq()),
-        Some(_) => None,
+    let (mut request_seq, mut request_row) = match keep {
+        None => (Some(state.append(request_row).await?.seq()), None),
+        Some(_) => (None, Some(request_row)),
     };
 
     let mut request = client.request(outgoing.method.clone(), url.clone());
@@ -209,7 +209,7 @@ async fn send_with(
                 UpstreamFailure::Unreachable(describe(&error))
             };
             let message = format!("{platform} {failure}");
-            let request_seq = logged(state, &request_row, &mut request_seq).await?;
+            let request_seq = logged(state, &mut request_row, &mut request_seq).await?;
             log_failure(state, platform, request_seq, &message).await?;
             return Err(ApiError::new(failure.status(), message)
                 .with("upstream_status", serde_json::Value::Null));
@@ -222,7 +222,7 @@ async fn send_with(
         Ok(body) => body,
         Err(failure) => {
             let message = format!("{platform}: {failure}");
-            let request_seq = logged(state, &request_row, &mut request_seq).await?;
+            let request_seq = logged(state, &mut request_row, &mut request_seq).await?;
             log_failure(state, platform, request_seq, &message).await?;
             return Err(
                 ApiError::new(failure.status(), message).with("upstream_status", status.as_u16())
@@ -241,7 +241,7 @@ async fn send_with(
             body,
         });
     }
-    let request_seq = logged(state, &request_row, &mut request_seq).await?;
+    let request_seq = logged(state, &mut request_row, &mut request_seq).await?;
     let mut logged_headers = vec![(pseudo::STATUS.to_owned(), status.as_u16().to_string())];
     logged_headers.extend(response_headers);
     let response_seq = state
@@ -343,21 +343,24 @@ async fn read_limited(
     Ok(body)
 }
 
-/// A failed call is logged as a response row carrying our error, linked to its request.
 /// The request's seq, appending its row first if it is not in the log yet.
 async fn logged(
     state: &AppState,
-    request_row: &Append,
+    request_row: &mut Option<Append>,
     request_seq: &mut Option<i64>,
 ) -> anyhow::Result<i64> {
     if let Some(seq) = *request_seq {
         return Ok(seq);
     }
-    let seq = state.append(request_row.clone()).await?.seq();
+    let row = request_row
+        .take()
+        .expect("an unlogged request keeps its row");
+    let seq = state.append(row).await?.seq();
     *request_seq = Some(seq);
     Ok(seq)
 }
 
+/// A failed call is logged as a response row carrying our error, linked to its request.
 async fn log_failure(
     state: &AppState,
     platform: Platform,

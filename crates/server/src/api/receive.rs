@@ -19,7 +19,9 @@ pub async fn now(
     } else {
         Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("{platform} is neither pulled nor connected by the server: it posts webhooks"),
+            format!(
+                "{platform} is not being pulled or connected by the server (it posts webhooks, or receiving stopped: see Settings)"
+            ),
         ))
     }
 }

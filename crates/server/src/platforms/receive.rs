@@ -15,7 +15,7 @@ use crate::event_log::Appended;
 pub struct Frame {
     pub content_type: Option<String>,
     pub headers: Vec<(String, String)>,
-    /// The frame's bytes exactly as received (Blaze: gzip; Yunhu: protobuf).
+    /// The frame's bytes exactly as received (Blaze: gzip JSON).
     pub body: Vec<u8>,
     /// What makes this delivery unique on the platform: a redelivered frame is stored once.
     pub dedupe_key: Option<String>,
@@ -26,8 +26,9 @@ pub trait Line: Send + Sync {
     /// Calls to the platform's API (acknowledgements, gap fills, pulls): authorized, bounded and
     /// logged like every proxied call.
     fn courier(&self) -> &dyn Courier;
-    /// Stores frames as inbound rows in one commit and returns once they are durable: what a
-    /// session acknowledges only afterwards.
+    /// Stores frames as inbound rows, queued together (the writer commits them in as few
+    /// transactions as it can), and returns once they are durable: what a session acknowledges
+    /// only afterwards.
     fn store(&self, frames: Vec<Frame>) -> BoxFuture<'_, anyhow::Result<Vec<Appended>>>;
     /// The transport is up (connected and, where the platform asks, logged in).
     fn connected(&self);

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-use switchboard_protocol::{Platform, Receive};
+use switchboard_protocol::{Platform, Receive, ReceiveState};
 
 /// Every receiving platform's state, as `/api/config` shows it.
 #[derive(Default)]
@@ -37,13 +37,17 @@ impl Board {
             .clone()
     }
 
-    /// Ends `platform`'s wait now (the next pull or attempt starts at once); `false` when the
-    /// platform has no receiving task.
+    /// Ends `platform`'s wait now, if it is waiting (the next pull or attempt starts at once;
+    /// one under way is not repeated); `false` when the platform has no receiving task or it
+    /// stopped.
     pub fn wake(&self, platform: Platform) -> bool {
-        if self.get(platform).is_none() {
+        if self
+            .get(platform)
+            .is_none_or(|receive| receive.state == ReceiveState::Stopped)
+        {
             return false;
         }
-        self.wake_signal(platform).notify_one();
+        self.wake_signal(platform).notify_waiters();
         true
     }
 

@@ -1,5 +1,4 @@
-//! The receiving side of every platform that is not a webhook (Mixin Blaze, Yunhu's user socket,
-//! E云's pull): one supervised task per platform runs its sessions
+//! The receiving side of every platform that is not (only) a webhook (Mixin Blaze, E云's pull): one supervised task per platform runs its sessions
 //! ([`PlatformRules::receive`]) one after another, with jittered exponential backoff between
 //! failed ones, stops for good when the platform refuses our credentials, and keeps the state
 //! `/api/config` shows ([`board::Board`]). Frames are stored through the same writer as webhooks.
@@ -20,6 +19,8 @@ use crate::state::{AppState, Append};
 /// First wait after a failed attempt; it doubles per attempt up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 const MAX_BACKOFF: Duration = Duration::from_secs(15);
+/// A connection that lasted this long counts as one that held.
+const HELD: Duration = Duration::from_secs(30);
 
 /// Starts a supervised receiving task for every configured platform with a transport of its
 /// own. They end when the server shuts down.
@@ -68,11 +69,15 @@ async fn supervise(line: ServerLine) {
             _ = shutting_down.wait_for(|closing| *closing) => return,
         };
         let wake = board.wake_signal(platform);
-        // A session that got connected resets the count: the next failure is a first attempt.
-        if board
-            .get(platform)
-            .is_some_and(|receive| receive.attempt == 0)
-        {
+        // A session that held a while resets the count: the next failure is a first attempt.
+        // One that dropped soon after connecting keeps counting, so a line that accepts and
+        // drops again and again is not hammered.
+        if board.get(platform).is_some_and(|receive| {
+            receive.state == ReceiveState::Connected
+                && receive
+                    .since
+                    .is_some_and(|since| now_ms() - since >= HELD.as_millis() as i64)
+        }) {
             attempt = 0;
         }
         let wait = match ended {

@@ -3,7 +3,7 @@
 //! fox-one mixin-sdk-go `blaze.go`).
 //!
 //! One session: connect with subprotocol `Mixin-Blaze-1` and a JWT for `GET /` with an empty body,
-//! send `LIST_PENDING_MESSAGES` first, then store every frame as it came (gzip bytes) and only
+//! send `LIST_PENDING_MESSAGES` first (the line counts as up once Blaze answers it), then store every frame as it came (gzip bytes) and only
 //! then acknowledge it. Acknowledgements go in batches of at most 100 through
 //! `POST /acknowledgements` (`status: "READ"`, the one status a bot acknowledges with), one call
 //! in flight: a burst of a thousand messages costs ten calls, not a thousand frames, and a call
@@ -35,8 +35,9 @@ const READ_DEADLINE: Duration = Duration::from_secs(10);
 const FRAMES_PER_COMMIT: usize = 512;
 /// Mixin's limit for one `POST /acknowledgements`.
 const ACKS_PER_CALL: usize = 100;
-/// A frame's JSON after gunzip: Mixin's messages are far smaller (128 KB per `POST /messages`).
-const MAX_FRAME_JSON: u64 = 4 * 1024 * 1024;
+/// A frame's JSON after gunzip, at most: tungstenite's own cap on a message, so a frame that
+/// arrived whole can always be read (a frame past it is still stored, unread and unacknowledged).
+const MAX_FRAME_JSON: u64 = 64 * 1024 * 1024;
 
 pub async fn session(mixin: &Mixin, line: &dyn Line) -> Ended {
     let socket = match connect(mixin).await {
@@ -54,7 +55,6 @@ pub async fn session(mixin: &Mixin, line: &dyn Line) -> Ended {
     {
         return Ended::Retry(format!("sending LIST_PENDING_MESSAGES: {error}"));
     }
-    line.connected();
     let (acks, to_acknowledge) = mpsc::unbounded_channel();
     tokio::select! {
         ended = read(mixin, line, sink, stream, acks) => ended,
@@ -114,7 +114,6 @@ async fn read(
     loop {
         tokio::select! {
             message = stream.next() => {
-                deadline = tokio::time::Instant::now() + READ_DEADLINE;
                 let mut frames = Vec::new();
                 let mut next = message;
                 loop {
@@ -147,6 +146,8 @@ async fn read(
                 if let Err(ended) = store(mixin, line, frames, &acks).await {
                     return ended;
                 }
+                // A slow commit is not silence from Blaze.
+                deadline = tokio::time::Instant::now() + READ_DEADLINE;
             }
             _ = ping.tick() => {
                 if let Err(error) = sink.send(Message::Ping(Vec::new().into())).await {
@@ -174,12 +175,21 @@ async fn store(
     frames: Vec<Vec<u8>>,
     acks: &mpsc::UnboundedSender<String>,
 ) -> Result<(), Ended> {
+    let mut listed = None;
     let read: Vec<ReadFrame> = frames
         .into_iter()
-        .filter_map(|bytes| read_frame(mixin, bytes))
+        .filter_map(|bytes| read_frame(mixin, bytes, &mut listed))
         .collect();
+    let refused_listing = match listed {
+        Some(Ok(())) => {
+            line.connected();
+            None
+        }
+        Some(Err(reason)) => Some(reason),
+        None => None,
+    };
     if read.is_empty() {
-        return Ok(());
+        return refused_listing.map_or(Ok(()), |reason| Err(Ended::Retry(reason)));
     }
     let refused = read.iter().find_map(|frame| frame.refused.clone());
     let mut to_acknowledge = Vec::new();
@@ -195,19 +205,39 @@ async fn store(
     if let Some(reason) = refused {
         return Err(Ended::Stop(reason));
     }
+    if let Some(reason) = refused_listing {
+        return Err(Ended::Retry(reason));
+    }
     for message_id in to_acknowledge {
         let _ = acks.send(message_id);
     }
     Ok(())
 }
 
-/// `None`: a frame not worth a row (the echo of our `LIST_PENDING_MESSAGES`).
-fn read_frame(mixin: &Mixin, bytes: Vec<u8>) -> Option<ReadFrame> {
+/// `None`: a frame not worth a row (Blaze's answer to our `LIST_PENDING_MESSAGES`: the line is
+/// up, which `listed` then says; an error answer is stored, and `listed` says why).
+fn read_frame(
+    mixin: &Mixin,
+    bytes: Vec<u8>,
+    listed: &mut Option<Result<(), String>>,
+) -> Option<ReadFrame> {
     let json = gunzip(&bytes);
     let text_at = |path: &[&str]| json.as_deref().and_then(|json| json_text_at(json, path));
     let action = text_at(&["action"]);
-    if action.as_deref() == Some("LIST_PENDING_MESSAGES") && text_at(&["error", "code"]).is_none() {
-        return None;
+    if action.as_deref() == Some("LIST_PENDING_MESSAGES") {
+        match text_at(&["error", "code"]) {
+            None => {
+                *listed = Some(Ok(()));
+                return None;
+            }
+            Some(code) if code != "401" => {
+                *listed = Some(Err(format!(
+                    "Blaze answered LIST_PENDING_MESSAGES with {code}: {}",
+                    text_at(&["error", "description"]).unwrap_or_default()
+                )));
+            }
+            Some(_) => {}
+        }
     }
     let acknowledge = match action.as_deref() {
         Some("CREATE_MESSAGE" | "ACKNOWLEDGE_MESSAGE_RECEIPT") => text_at(&["data", "message_id"]),
@@ -271,8 +301,13 @@ async fn acknowledge(
                         .into(),
                 );
             }
-            // Unacknowledged messages come again and are stored once: nothing is lost.
-            Ok(_) | Err(_) => {}
+            // Unacknowledged messages come again (on the next connection) and are stored once:
+            // nothing is lost. The failed call and its answer are in the log.
+            Ok(_) => {}
+            Err(error) => tracing::warn!(
+                "acknowledging Blaze messages failed: {}",
+                error.body["error"]
+            ),
         }
     }
 }

@@ -20,7 +20,8 @@ pub struct Wechat {
     authorization: String,
     w_id: String,
     public_url: Option<Url>,
-    pull_every: std::time::Duration,
+    /// `None`: not pulled (`pull_every_secs = 0`).
+    pull_every: Option<std::time::Duration>,
     cursor: pull::Cursor,
 }
 
@@ -40,7 +41,8 @@ impl Wechat {
                 .as_deref()
                 .map(super::rules::parse_base_url)
                 .transpose()?,
-            pull_every: std::time::Duration::from_secs(settings.pull_every_secs.max(1)),
+            pull_every: (settings.pull_every_secs > 0)
+                .then(|| std::time::Duration::from_secs(settings.pull_every_secs)),
             cursor: pull::Cursor::default(),
         })
     }
@@ -72,11 +74,16 @@ impl PlatformRules for Wechat {
 
     /// Chats post callbacks; 视频号 private messages are pulled (`syncFinder`) by the server.
     fn transport(&self) -> Transport {
-        Transport::Poll
+        if self.pull_every.is_some() {
+            Transport::Poll
+        } else {
+            Transport::Webhook
+        }
     }
 
     fn receive<'a>(&'a self, line: &'a dyn Line) -> Option<SessionFuture<'a>> {
-        Some(Box::pin(pull::round(&self.cursor, self.pull_every, line)))
+        let every = self.pull_every?;
+        Some(Box::pin(pull::round(&self.cursor, every, line)))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -50,7 +50,6 @@ pub async fn round(cursor: &Cursor, every: Duration, line: &dyn Line) -> Ended {
             }
         },
     };
-    line.connected();
     let page_options = switchboard_payload::Options {
         platform: Some(Platform::Wechat),
         skip_tree: true,
@@ -93,6 +92,7 @@ pub async fn round(cursor: &Cursor, every: Duration, line: &dyn Line) -> Ended {
                 String::from_utf8_lossy(&answer.body[..answer.body.len().min(200)])
             ));
         }
+        line.connected();
         // An unchanged cursor: that page was the last one.
         let done = next == position;
         position = next;

@@ -205,16 +205,16 @@ async fn serve(mut socket: WebSocket, queue: Shared) {
         .await;
         return;
     };
-    let reply = serde_json::json!({ "id": first["id"], "action": "LIST_PENDING_MESSAGES" });
-    if !send(&mut socket, &reply.to_string()).await {
-        return;
-    }
+    // Open (pushing) from here: what is queued from now on goes out on this connection.
     let (mut changes, cuts) = {
         let mut queue = lock(&queue);
         queue.open += 1;
         (queue.changes.subscribe(), queue.cuts)
     };
-    push(&mut socket, &queue, &mut changes, cuts).await;
+    let reply = serde_json::json!({ "id": first["id"], "action": "LIST_PENDING_MESSAGES" });
+    if send(&mut socket, &reply.to_string()).await {
+        push(&mut socket, &queue, &mut changes, cuts).await;
+    }
     lock(&queue).open -= 1;
 }
 
