@@ -23,13 +23,7 @@ fn outbound_count(events: &[serde_json::Value]) -> usize {
         .filter(|event| event["direction"] == "outbound")
         .filter(|event| !is_seed(event))
         // The server's own calls for receiving (Blaze acknowledgements) are not the test's.
-        .filter(|event| {
-            !event["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|header| header[0] == ":receiver")
-        })
+        .filter(|event| !support::is_receiving(event))
         .count()
 }
 
@@ -464,13 +458,7 @@ async fn upstream_failures_are_json_502_or_504_never_a_hang() {
     // The server's own syncFinder pulls (refused by this upstream) are not the test's.
     let pulls: Vec<&serde_json::Value> = events
         .iter()
-        .filter(|event| {
-            event["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|header| header[0] == ":receiver")
-        })
+        .filter(|event| support::is_receiving(event))
         .map(|event| &event["seq"])
         .collect();
     assert_eq!(

@@ -8,8 +8,9 @@ mod support;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use support::{Options, RunningServer, all_events, body_of, dist, get_json, read_json};
+use support::{Options, RunningServer, all_events, body_of, dist, get_json, read_json, receive_of};
 use switchboard_payload::Platform;
+use switchboard_server::platforms::mixin::blaze::gunzip;
 use switchboard_server::sandbox::Sandbox;
 use switchboard_server::sandbox::credentials::{MIXIN_SESSION_ID, MIXIN_USER_ID};
 use switchboard_server::sandbox::customer::CustomerMessage;
@@ -73,14 +74,7 @@ async fn customer_says(
 }
 
 async fn mixin_receive(client: &reqwest::Client, server: &RunningServer) -> serde_json::Value {
-    let config = get_json(client, &server.url("/api/config")).await;
-    config["platforms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|platform| platform["id"] == "mixin")
-        .unwrap()["receive"]
-        .clone()
+    receive_of(client, server, "mixin").await
 }
 
 async fn connected(client: &reqwest::Client, server: &RunningServer) {
@@ -268,15 +262,6 @@ async fn a_read_receipt_after_a_delivered_one_is_stored_too() {
     })
     .await;
     assert_eq!(statuses, ["DELIVERED", "READ"]);
-}
-
-fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .ok()?;
-    Some(out)
 }
 
 /// A live-mode configuration with only Mixin, pointing at `sandbox` and signing with `key`.
@@ -480,13 +465,7 @@ async fn the_server_pulls_e_yun_with_no_browser_open_and_pulls_at_once_when_aske
             "the server's own pull says so: {pull}"
         );
     }
-    let receive = get_json(&client, &server.url("/api/config")).await["platforms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|platform| platform["id"] == "wechat")
-        .unwrap()["receive"]
-        .clone();
+    let receive = receive_of(&client, &server, "wechat").await;
     assert_eq!(receive["transport"], "poll");
     assert!(receive["retry_at"].as_i64().is_some(), "{receive}");
 

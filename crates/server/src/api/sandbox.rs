@@ -44,16 +44,7 @@ pub async fn customer_message(
     body: Bytes,
 ) -> Result<Json<Delivered>, ApiError> {
     let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
-    let request: CustomerMessage = if body.is_empty() {
-        CustomerMessage::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|error| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("the request is not {{text?, customer?, callback?, format?}}: {error}"),
-            )
-        })?
-    };
+    let request: CustomerMessage = optional_json(&body, "{text?, customer?, callback?, format?}")?;
     let format = request.format.as_deref().unwrap_or("text");
     let formats = crate::sandbox::customer::formats(platform);
     if !formats.contains(&format) {
@@ -143,16 +134,7 @@ pub async fn drop_connection(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
-    let request: DropConnection = if body.is_empty() {
-        DropConnection::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|error| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("the request is not {{refuse_for_secs?}}: {error}"),
-            )
-        })?
-    };
+    let request: DropConnection = optional_json(&body, "{refuse_for_secs?}")?;
     let refuse_for = request
         .refuse_for_secs
         .map(|secs| std::time::Duration::from_secs(secs.min(3600)));
@@ -164,6 +146,22 @@ pub async fn drop_connection(
             format!("{platform} keeps no connection to drop: it delivers to our webhook"),
         ))
     }
+}
+
+/// A request body of the `shape` described, or its defaults when the body is empty.
+fn optional_json<T: Default + serde::de::DeserializeOwned>(
+    body: &[u8],
+    shape: &str,
+) -> Result<T, ApiError> {
+    if body.is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|error| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the request is not {shape}: {error}"),
+        )
+    })
 }
 
 fn sandbox_off() -> ApiError {

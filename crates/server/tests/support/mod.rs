@@ -199,13 +199,40 @@ pub async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value 
     read_json(client.get(url)).await
 }
 
-/// Whether a logged event is one of the seed's example payloads (written at startup).
-pub fn is_seed(event: &serde_json::Value) -> bool {
+/// Whether a logged event carries the header `name` (a pseudo-header such as `:seed`).
+pub fn has_header(event: &serde_json::Value, name: &str) -> bool {
     event["headers"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|header| header[0] == ":seed")
+        .any(|header| header[0] == name)
+}
+
+/// Whether a logged event is one of the seed's example payloads (written at startup).
+pub fn is_seed(event: &serde_json::Value) -> bool {
+    has_header(event, ":seed")
+}
+
+/// Whether a logged event was made by the server's own receiving (a Blaze acknowledgement, a
+/// pull), not by the call or delivery a test makes.
+pub fn is_receiving(event: &serde_json::Value) -> bool {
+    has_header(event, ":receiver")
+}
+
+/// How `platform` is receiving, as `/api/config` says.
+pub async fn receive_of(
+    client: &reqwest::Client,
+    server: &RunningServer,
+    platform: &str,
+) -> serde_json::Value {
+    let config = get_json(client, &server.url("/api/config")).await;
+    config["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["id"] == platform)
+        .unwrap_or_else(|| panic!("{platform} is configured: {config}"))["receive"]
+        .clone()
 }
 
 /// A multipart form with one file in the field `file`, as the desk uploads.

@@ -22,10 +22,10 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::{Mixin, now_secs};
-use crate::platforms::outgoing::Outgoing;
 use crate::platforms::outgoing::json_text_at;
 use crate::platforms::receive::{Ended, Frame, Line, SessionFuture};
 use crate::platforms::rules::PlatformRules;
+use crate::platforms::upload::post;
 
 pub const SUBPROTOCOL: &str = "Mixin-Blaze-1";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -282,16 +282,13 @@ async fn acknowledge(
             .drain(..)
             .map(|message_id| serde_json::json!({ "message_id": message_id, "status": "READ" }))
             .collect();
-        let call = Outgoing {
-            method: Method::POST,
-            path: switchboard_payload::platforms::mixin::endpoints::ACKNOWLEDGEMENTS
-                .path
-                .to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: serde_json::to_vec(&body).expect("JSON serializes"),
-            annotations: vec![(pseudo::RECEIVER.into(), "blaze".into())],
-        };
+        let mut call = post(
+            switchboard_payload::platforms::mixin::endpoints::ACKNOWLEDGEMENTS.path,
+            "application/json",
+            serde_json::to_vec(&body).expect("JSON serializes"),
+        );
+        call.annotations
+            .push((pseudo::RECEIVER.into(), "blaze".into()));
         match line.courier().send(call).await {
             Ok(exchange)
                 if json_text_at(&exchange.body, &["error", "code"]).as_deref() == Some("401") =>

@@ -8,13 +8,12 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::http::Method;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::wechat::endpoints::SYNC_FINDER;
 use switchboard_protocol::headers::pseudo;
 
-use crate::platforms::outgoing::Outgoing;
 use crate::platforms::receive::{Ended, Line};
+use crate::platforms::upload::post;
 
 /// Most pages one round reads.
 const PAGES_PER_ROUND: usize = 20;
@@ -60,14 +59,10 @@ pub async fn round(cursor: &Cursor, every: Duration, line: &dyn Line) -> Ended {
             Ok(call) => call,
             Err(error) => return Ended::Stop(format!("E云 cannot be pulled: {error}")),
         };
-        let outgoing = Outgoing {
-            method: Method::POST,
-            path: call.path.clone(),
-            query: Vec::new(),
-            headers: vec![("Content-Type".into(), call.content_type.into())],
-            body: call.body,
-            annotations: vec![(pseudo::RECEIVER.into(), "poll".into())],
-        };
+        let mut outgoing = post(call.path.clone(), call.content_type, call.body);
+        outgoing
+            .annotations
+            .push((pseudo::RECEIVER.into(), "poll".into()));
         // A page without items is not worth two rows (one every interval, forever); an answer
         // that is not a page (an error) is. Losing a keyBuff that moved without items costs a
         // restart a page already seen, which the desk folds by message id.

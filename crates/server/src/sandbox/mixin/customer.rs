@@ -31,21 +31,24 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
         own_id: MIXIN_USER_ID,
         ..writing.message(&message_id, customer_id)
     };
-    let mut delivery = Delivery::of(Platform::Mixin, &message);
     let blaze = lock(store).blaze.clone();
     if writing.delivered {
-        let view: serde_json::Value =
-            serde_json::from_slice(&delivery.body).expect("the message view is JSON");
+        let view = switchboard_payload::platforms::of(Platform::Mixin).customer_message(&message);
         lock(&blaze).push("CREATE_MESSAGE", &message_id, view);
     }
     let pushed = message_id.clone();
-    delivery.carried = Carried::Socket(Box::new(move || {
-        let blaze = lock(&blaze);
-        if blaze.is_acknowledged(&pushed) {
-            Some(true)
-        } else {
-            (blaze.open > 0).then_some(false)
-        }
-    }));
-    delivery
+    // Blaze carries it: there is no webhook to post.
+    Delivery {
+        headers: Vec::new(),
+        body: Vec::new(),
+        message_id: message_id.clone(),
+        carried: Carried::Socket(Box::new(move || {
+            let blaze = lock(&blaze);
+            if blaze.is_acknowledged(&pushed) {
+                Some(true)
+            } else {
+                (blaze.open > 0).then_some(false)
+            }
+        })),
+    }
 }
