@@ -478,17 +478,24 @@ impl Desk {
                 .insert(platform, (row.seq, cursor.clone()));
         }
         let mut events = decode(platform, &row.body, listing.schema.map(str::to_owned));
+        if listing.newest_first {
+            events.reverse();
+        }
         let mut changed = false;
-        // Listed messages that do not say which chat they are in are the request's. A page
-        // shorter than asked for is the last one.
-        if let (Some(page_size), Some(conversation)) =
-            (listing.page_of_conversation, &pending.conversation)
+        // Listed messages that do not say which chat they are in are the request's.
+        if let Some(conversation) = &pending.conversation
+            && (listing.page_of_conversation.is_some() || listing.catch_up)
         {
             for event in &mut events {
                 event
                     .conversation_id
                     .get_or_insert_with(|| conversation.clone());
             }
+        }
+        // A history page shorter than asked for is the last one.
+        if let (Some(page_size), Some(conversation)) =
+            (listing.page_of_conversation, &pending.conversation)
+        {
             let listed = events
                 .iter()
                 .filter(|event| event.kind == EventType::Message)
@@ -503,7 +510,16 @@ impl Desk {
                 changed = true;
             }
         }
-        self.apply_events_from(platform, row, &events, MessageStatus::Sent, None, true) || changed
+        // A catch-up lists what the customer sent while we were not listening: news, unread.
+        let from_history = !listing.catch_up;
+        self.apply_events_from(
+            platform,
+            row,
+            &events,
+            MessageStatus::Sent,
+            None,
+            from_history,
+        ) || changed
     }
 
     fn apply_events(

@@ -771,6 +771,88 @@ fn earlier_yunhu_messages_merge_into_the_conversation_the_desk_asked_for() {
 }
 
 #[test]
+fn a_yunhu_gap_fill_after_a_reconnect_adds_the_missed_messages_as_news_once() {
+    use switchboard_payload::platforms::yunhu::socket::push_frame;
+    use switchboard_payload::protobuf::yunhu::{ListMessageResponse, Msg, PushMessage, Sender};
+    let sender = || Sender {
+        chat_id: "5180273".into(),
+        chat_type: 1,
+        name: "林晓".into(),
+        ..Default::default()
+    };
+    let content = |text: &str| MsgContent {
+        text: text.into(),
+        ..Default::default()
+    };
+    let mut desk = Desk::new();
+    let chat = key(Platform::Yunhu, "5180273");
+    // Seq 1 came over the socket; then the line dropped.
+    let pushed = PushMessage {
+        msg_id: "m1".into(),
+        sender: Some(sender()),
+        chat_id: "5180273".into(),
+        chat_type: 1,
+        content: Some(content("第一条")),
+        content_type: 1,
+        timestamp: 1_700_000_000_000,
+        msg_seq: 1,
+        ..Default::default()
+    };
+    desk.apply(&row(
+        1,
+        "yunhu",
+        Direction::Inbound,
+        &push_frame("s", "push_message", &pushed),
+    ));
+    desk.mark_read(&chat);
+    // The server's gap fill from seq 1: Yunhu lists 2 and 3 (newest first), and 1 again as a
+    // platform may; 1 shows once.
+    let listed = |msg_id: &str, seq: u64, text: &str| Msg {
+        msg_id: msg_id.into(),
+        sender: Some(sender()),
+        direction: "left".into(),
+        content_type: 1,
+        content: Some(content(text)),
+        send_time: 1_700_000_000_000 + seq * 1000,
+        msg_seq: seq,
+        ..Default::default()
+    };
+    let page = ListMessageResponse {
+        status: Some(Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+        msg: vec![
+            listed("m3", 3, "第三条"),
+            listed("m2", 2, "第二条"),
+            listed("m1", 1, "第一条"),
+        ],
+        total: 3,
+    };
+    let target = desk.conversation(&chat).unwrap().target();
+    let call = platforms::yunhu::messages_from_seq(&target, 1);
+    let url = "https://chat-go.jwzhd.com/v1/msg/list-message-by-seq";
+    desk.apply(&noted(
+        outbound(2, "yunhu", url, &call.body),
+        &[(CONVERSATION, "5180273")],
+    ));
+    desk.apply(&answer(3, "yunhu", 2, &page.encode_to_vec()));
+    let conversation = desk.conversation(&chat).unwrap();
+    let ids: Vec<&str> = conversation
+        .messages
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(ids, ["m1", "m2", "m3"], "once each, in order");
+    assert_eq!(conversation.unread, 2, "what was missed is news");
+    assert!(
+        !conversation.earlier_exhausted,
+        "a short catch-up says nothing about history"
+    );
+}
+
+#[test]
 fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
     let mut desk = Desk::new();
     desk.apply(&row(

@@ -122,6 +122,15 @@ pub struct Yunhu {
     #[serde(default = "yunhu_upload")]
     pub upload_url: String,
     pub user_token: Option<String>,
+    /// The user account's id. With `user_token`, the server keeps the account's push socket
+    /// open and receives on it; without it, Yunhu reaches us only through the bot's webhook.
+    pub user_id: Option<String>,
+    /// The user account's push socket (reference §1.3).
+    #[serde(default = "yunhu_socket")]
+    pub socket_url: String,
+    /// The `deviceId` the socket logs in with (any text Yunhu keeps apart from the account's
+    /// other devices); default: one derived from the user id, the same on every restart.
+    pub device_id: Option<String>,
     pub bot_token: Option<String>,
     /// Hosts the desk may load media from through `/api/media` (`*.` = any subdomain).
     #[serde(default = "yunhu_media")]
@@ -129,6 +138,10 @@ pub struct Yunhu {
     /// Where an uploaded image key can be seen: `{image_base_url}/{key}`.
     #[serde(default = "yunhu_image_base")]
     pub image_base_url: String,
+}
+
+fn yunhu_socket() -> String {
+    "wss://chat-ws-go.jwzhd.com/ws".into()
 }
 
 fn yunhu_image_base() -> String {
@@ -340,6 +353,12 @@ impl Config {
         if let Some(yunhu) = &self.yunhu {
             if yunhu.user_token.is_none() && yunhu.bot_token.is_none() {
                 bail!("yunhu: set yunhu.user_token, yunhu.bot_token or both");
+            }
+            if yunhu.user_id.is_some() && yunhu.user_token.is_none() {
+                bail!("yunhu.user_id needs yunhu.user_token: the push socket logs in with both");
+            }
+            if let Some(user_id) = &yunhu.user_id {
+                require_non_empty("yunhu.user_id", user_id)?;
             }
             urls.push(("yunhu.base_url", &yunhu.base_url));
             urls.push(("yunhu.upload_url", &yunhu.upload_url));

@@ -310,6 +310,36 @@ impl EventLog {
             .optional()
     }
 
+    /// The bodies of `platform`'s newest `limit` inbound rows that its own receiver (`:receiver`
+    /// = `receiver`) stored, newest first: where a socket without resume picks up (Yunhu's
+    /// last `msg_seq` per chat).
+    pub fn newest_received(
+        &self,
+        platform: Platform,
+        receiver: &str,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<Vec<u8>>> {
+        let pair =
+            serde_json::to_string(&(switchboard_protocol::headers::pseudo::RECEIVER, receiver))
+                .expect("two strings serialize");
+        let escaped = pair
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let reader = self.reader()?;
+        let mut statement = reader.connection().prepare_cached(
+            "SELECT body FROM events
+             WHERE platform = ?1 AND direction = 'inbound' AND headers LIKE ?2 ESCAPE '\\'
+             ORDER BY seq DESC LIMIT ?3",
+        )?;
+        statement
+            .query_map(
+                params![platform.id(), format!("%{escaped}%"), limit as i64],
+                |row| row.get(0),
+            )?
+            .collect()
+    }
+
     /// The newest seq, 0 when empty.
     pub fn last_seq(&self) -> rusqlite::Result<i64> {
         self.reader()?.connection().query_row(

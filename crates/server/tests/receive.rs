@@ -504,3 +504,305 @@ async fn the_server_pulls_e_yun_with_no_browser_open_and_pulls_at_once_when_aske
         .unwrap();
     assert_eq!(webhook_only.status(), 404);
 }
+
+// Yunhu: a user account receives on its push socket.
+
+async fn yunhu_says(
+    client: &reqwest::Client,
+    server: &RunningServer,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    read_json(
+        client
+            .post(server.url("/api/sandbox/yunhu/customer-message"))
+            .json(&body),
+    )
+    .await
+}
+
+/// The desk's view of the log: the ids of the messages in Yunhu chat `chat`, in the order the
+/// desk shows them, and how many of them are unread.
+fn yunhu_chat(events: &[serde_json::Value], chat: &str) -> (Vec<String>, usize) {
+    let mut desk = switchboard_desk::Desk::new();
+    for event in events {
+        let row: switchboard_desk::Row = serde_json::from_value(event.clone()).unwrap();
+        desk.apply(&row);
+    }
+    let key = switchboard_desk::ConversationKey {
+        platform: Platform::Yunhu,
+        id: chat.to_owned(),
+    };
+    desk.conversation(&key)
+        .map_or((Vec::new(), 0), |conversation| {
+            (
+                conversation
+                    .messages
+                    .iter()
+                    .map(|message| message.id.clone())
+                    .collect(),
+                conversation.unread,
+            )
+        })
+}
+
+/// The sandbox's first customer on Yunhu: their user chat with our account.
+const YUNHU_CUSTOMER_CHAT: &str = "5180273";
+
+#[tokio::test]
+async fn a_yunhu_customer_message_arrives_over_the_user_socket_as_a_ws_wrapper() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let receive = eventually(Duration::from_secs(10), "the socket logged in", || async {
+        let receive = receive_of(&client, &server, "yunhu").await;
+        (receive["state"] == "connected").then_some(receive)
+    })
+    .await;
+    assert_eq!(receive["transport"], "websocket");
+
+    let delivered = yunhu_says(
+        &client,
+        &server,
+        serde_json::json!({ "text": "socket 你好" }),
+    )
+    .await;
+    assert_eq!(delivered["status"], 200, "{delivered}");
+    let message_id = delivered["message_id"].as_str().unwrap().to_owned();
+    let row = eventually(Duration::from_secs(10), "the pushed frame", || async {
+        all_events(&client, &server)
+            .await
+            .into_iter()
+            .find(|event| {
+                event["platform"] == "yunhu"
+                    && event["direction"] == "inbound"
+                    && read_row(event).2.as_deref() == Some(message_id.as_str())
+            })
+    })
+    .await;
+    let (schema, text, _) = read_row(&row);
+    assert_eq!(
+        schema, "yunhu.WsWrapper",
+        "stored as the platform's own frame"
+    );
+    assert_eq!(text.as_deref(), Some("socket 你好"));
+    assert!(support::has_header(&row, ":receiver"));
+
+    // Written to the bot, it still comes by the bot's webhook, which Settings still offers.
+    let to_bot = yunhu_says(
+        &client,
+        &server,
+        serde_json::json!({ "text": "bot 你好", "to": "bot" }),
+    )
+    .await;
+    assert_eq!(to_bot["status"], 200, "{to_bot}");
+    let events = all_events(&client, &server).await;
+    let by_webhook = events
+        .iter()
+        .find(|event| event["seq"] == to_bot["seq"])
+        .expect("the webhook's row");
+    assert!(!support::has_header(by_webhook, ":receiver"));
+    let config = get_json(&client, &server.url("/api/config")).await;
+    let yunhu = config["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|platform| platform["id"] == "yunhu")
+        .unwrap();
+    assert_eq!(yunhu["webhook"], true, "{yunhu}");
+    // Only Yunhu's customers can pick whom they write to.
+    let wrong = client
+        .post(server.url("/api/sandbox/douyin/customer-message"))
+        .json(&serde_json::json!({ "to": "bot" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 400);
+}
+
+#[tokio::test]
+async fn yunhu_messages_sent_while_the_socket_is_down_are_filled_in_once_in_order() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let yunhu_connected = || async {
+        (receive_of(&client, &server, "yunhu").await["state"] == "connected").then_some(())
+    };
+    eventually(
+        Duration::from_secs(10),
+        "the socket logged in",
+        yunhu_connected,
+    )
+    .await;
+    let before = yunhu_says(
+        &client,
+        &server,
+        serde_json::json!({ "text": "before the cut" }),
+    )
+    .await;
+    assert_eq!(before["status"], 200);
+    let before = before["message_id"].as_str().unwrap().to_owned();
+    eventually(
+        Duration::from_secs(10),
+        "the first message stored",
+        || async {
+            let (ids, _) = yunhu_chat(&all_events(&client, &server).await, YUNHU_CUSTOMER_CHAT);
+            ids.contains(&before).then_some(())
+        },
+    )
+    .await;
+
+    let cut = client
+        .post(server.url("/api/sandbox/yunhu/drop-connection"))
+        .json(&serde_json::json!({ "refuse_for_secs": 2 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cut.status(), 204);
+    eventually(Duration::from_secs(10), "backing off", || async {
+        (receive_of(&client, &server, "yunhu").await["state"] == "backing_off").then_some(())
+    })
+    .await;
+    let mut sent = Vec::new();
+    for n in 1..=3 {
+        let delivered = yunhu_says(
+            &client,
+            &server,
+            serde_json::json!({ "text": format!("while cut {n}") }),
+        )
+        .await;
+        assert_eq!(
+            delivered["queued"], true,
+            "no socket to push on: {delivered}"
+        );
+        sent.push(delivered["message_id"].as_str().unwrap().to_owned());
+    }
+    let (ids, unread) = eventually(Duration::from_secs(30), "the gap filled", || async {
+        let (ids, unread) = yunhu_chat(&all_events(&client, &server).await, YUNHU_CUSTOMER_CHAT);
+        sent.iter()
+            .all(|id| ids.contains(id))
+            .then_some((ids, unread))
+    })
+    .await;
+    let mut expected = vec![before.clone()];
+    expected.extend(sent.iter().cloned());
+    let shown: Vec<&String> = ids.iter().filter(|id| expected.contains(id)).collect();
+    assert_eq!(
+        shown,
+        expected.iter().collect::<Vec<_>>(),
+        "once each, in order: {ids:?}"
+    );
+    assert_eq!(
+        unread, 4,
+        "the missed messages are unread, like the one before"
+    );
+    let gap_fills = all_events(&client, &server)
+        .await
+        .into_iter()
+        .filter(|event| {
+            event["direction"] == "outbound"
+                && event["headers"].to_string().contains("list-message-by-seq")
+        })
+        .count();
+    assert!(gap_fills >= 1, "filled over list-message-by-seq");
+    eventually(Duration::from_secs(10), "connected again", yunhu_connected).await;
+}
+
+/// A live-mode configuration with only Yunhu's user account, pointing at `sandbox`.
+fn yunhu_config(sandbox: &Sandbox, dir: &std::path::Path, token: &str) -> std::path::PathBuf {
+    let base = &sandbox.base_url;
+    let host = base.trim_start_matches("http://");
+    let toml = format!(
+        "[yunhu]\nbase_url = \"{base}/yunhu\"\nuser_token = \"{token}\"\nuser_id = \"{}\"\n\
+         socket_url = \"ws://{host}/yunhu-socket/ws\"\n",
+        switchboard_server::sandbox::yunhu::AGENT_ID
+    );
+    let path = dir.join("switchboard.toml");
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_yunhu_login_stops_receiving_and_says_why() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let config = yunhu_config(&sandbox, dir.path(), "not-the-token");
+    let server = start_live(&dir.path().join("data"), dist.path(), &config);
+    let client = server.logged_in_client().await;
+    let stopped = eventually(Duration::from_secs(10), "stopped", || async {
+        let receive = receive_of(&client, &server, "yunhu").await;
+        (receive["state"] == "stopped").then_some(receive)
+    })
+    .await;
+    let error = stopped["error"].as_str().unwrap();
+    assert!(
+        error.contains("数据不合法") && error.contains("user_token"),
+        "{error}"
+    );
+    // No bot token: no webhook either.
+    let config = get_json(&client, &server.url("/api/config")).await;
+    assert_eq!(config["platforms"][0]["webhook"], false, "{config}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restart_the_socket_fills_in_from_the_seq_the_log_holds() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let socket = lock(&sandbox.state.yunhu).socket.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let dist = dist();
+    let config = yunhu_config(
+        &sandbox,
+        dir.path(),
+        switchboard_server::sandbox::credentials::YUNHU_USER_TOKEN,
+    );
+    let says = |text: &str| {
+        sandbox
+            .customer_message(
+                Platform::Yunhu,
+                &CustomerMessage {
+                    text: Some(text.to_owned()),
+                    ..CustomerMessage::default()
+                },
+            )
+            .message_id
+    };
+    let mut server = start_live(&data, dist.path(), &config);
+    let client = server.logged_in_client().await;
+    eventually(Duration::from_secs(10), "logged in", || async {
+        (lock(&socket).open > 0).then_some(())
+    })
+    .await;
+    let first = says("before the restart");
+    eventually(
+        Duration::from_secs(10),
+        "the first message stored",
+        || async {
+            let (ids, _) = yunhu_chat(&all_events(&client, &server).await, YUNHU_CUSTOMER_CHAT);
+            ids.contains(&first).then_some(())
+        },
+    )
+    .await;
+    server.kill();
+    eventually(Duration::from_secs(10), "the socket closed", || async {
+        (lock(&socket).open == 0).then_some(())
+    })
+    .await;
+    let missed = [
+        says("while the server was down 1"),
+        says("while the server was down 2"),
+    ];
+
+    let server = start_live(&data, dist.path(), &config);
+    let client = server.logged_in_client().await;
+    let ids = eventually(Duration::from_secs(20), "the missed messages", || async {
+        let (ids, _) = yunhu_chat(&all_events(&client, &server).await, YUNHU_CUSTOMER_CHAT);
+        missed.iter().all(|id| ids.contains(id)).then_some(ids)
+    })
+    .await;
+    let mut expected = vec![first];
+    expected.extend(missed);
+    assert_eq!(ids, expected, "the chat is whole, once each, in order");
+}

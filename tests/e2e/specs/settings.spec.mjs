@@ -34,6 +34,10 @@ test('settings ask for the token, then show every platform\'s webhook URL, which
   await expect(mixin.locator('.no-webhook')).toContainText('Mixin posts no webhooks');
   await expect(mixin.locator('.receive')).toHaveAttribute('data-state', 'connected');
   await expect(mixin.locator('.receive')).toContainText('Receiving over the Blaze WebSocket: connected since');
+  // A Yunhu user account receives on its push socket; the bot still posts to its webhook URL.
+  const yunhu = page.locator('.platform-card[data-platform="yunhu"] .receive');
+  await expect(yunhu).toHaveAttribute('data-state', 'connected');
+  await expect(yunhu).toContainText('Receiving over its WebSocket: connected since');
   // E云 also: the server pulls syncFinder.
   await expect(page.locator('.platform-card[data-platform="wechat"] .receive')).toContainText("the server's pulls");
   await expect(page.locator('.public-url')).toContainText('the address this browser opened');

@@ -1,4 +1,4 @@
-//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?, format?}`: the simulated
+//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?, format?, to?}`: the simulated
 //! customer writes in. The webhook goes over real HTTP into our own intake, exactly as the
 //! platform's would — unless `callback` is false (a lost callback: only the platform keeps it).
 //! Where the platform pushes on a socket our server keeps (Mixin Blaze), the emulator pushes it
@@ -44,7 +44,8 @@ pub async fn customer_message(
     body: Bytes,
 ) -> Result<Json<Delivered>, ApiError> {
     let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
-    let request: CustomerMessage = optional_json(&body, "{text?, customer?, callback?, format?}")?;
+    let request: CustomerMessage =
+        optional_json(&body, "{text?, customer?, callback?, format?, to?}")?;
     let format = request.format.as_deref().unwrap_or("text");
     let formats = crate::sandbox::customer::formats(platform);
     if !formats.contains(&format) {
@@ -53,6 +54,16 @@ pub async fn customer_message(
             format!(
                 "{platform} has no {format:?} messages; it has {}",
                 formats.join(", ")
+            ),
+        ));
+    }
+    if let Some(to) = &request.to
+        && !(platform == Platform::Yunhu && to == "bot")
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{platform} customers cannot write to {to:?}; only Yunhu's can write to \"bot\""
             ),
         ));
     }

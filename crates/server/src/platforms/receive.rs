@@ -38,6 +38,13 @@ pub trait Line: Send + Sync {
         &'a self,
         path: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Option<Vec<u8>>>>;
+    /// The bodies of this platform's newest `limit` frames that came in with `:receiver` =
+    /// `receiver`, newest first: where a transport without resume takes up again.
+    fn newest_received<'a>(
+        &'a self,
+        receiver: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<Vec<u8>>>>;
 }
 
 /// How a session ended.

@@ -1,4 +1,5 @@
-//! The receiving side of every platform that is not (only) a webhook (Mixin Blaze, E云's pull): one supervised task per platform runs its sessions
+//! The receiving side of every platform that is not (only) a webhook (Mixin Blaze, a Yunhu user's
+//! push socket, E云's pull): one supervised task per platform runs its sessions
 //! ([`PlatformRules::receive`]) one after another, with jittered exponential backoff between
 //! failed ones, stops for good when the platform refuses our credentials, and keeps the state
 //! `/api/config` shows ([`board::Board`]). Frames are stored through the same writer as webhooks.
@@ -194,6 +195,22 @@ impl Line for ServerLine {
         let path = path.to_owned();
         Box::pin(async move {
             tokio::task::spawn_blocking(move || log.newest_answer_to(platform, &path))
+                .await
+                .map_err(|error| anyhow::anyhow!("the event log reader stopped: {error}"))?
+                .map_err(anyhow::Error::from)
+        })
+    }
+
+    fn newest_received<'a>(
+        &'a self,
+        receiver: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<Vec<u8>>>> {
+        let log = self.state().log.clone();
+        let platform = self.rules().platform();
+        let receiver = receiver.to_owned();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || log.newest_received(platform, &receiver, limit))
                 .await
                 .map_err(|error| anyhow::anyhow!("the event log reader stopped: {error}"))?
                 .map_err(anyhow::Error::from)

@@ -15,6 +15,8 @@ use switchboard_payload::customer::{CustomerMessage, TextFormat};
 /// and emulates; still, the leak tests prove none of them reaches a response or the log.
 pub mod credentials {
     pub const YUNHU_USER_TOKEN: &str = "sandbox-yunhu-user-token-5b0e";
+    /// The user account the token belongs to (its push socket logs in with both).
+    pub const YUNHU_USER_ID: &str = "7058262";
     pub const YUNHU_BOT_TOKEN: &str = "sandbox-yunhu-bot-token-91c2";
     pub const DOUYIN_ACCESS_TOKEN: &str = "sandbox-douyin-access-token-77fa";
     pub const DOUYIN_CLIENT_SECRET: &str = "sandbox-douyin-client-secret-3e19";
@@ -131,6 +133,9 @@ pub struct Writing<'a> {
     pub format: TextFormat,
     /// Whether the platform delivers it (`false`: a lost callback, only in the platform's history).
     pub delivered: bool,
+    /// Yunhu: the customer writes to the bot (delivered by its webhook) rather than to the user
+    /// account (pushed on its socket).
+    pub to_bot: bool,
 }
 
 /// A customer's message on its way: a webhook to post to `/hooks/{platform}/{secret}` (headers
@@ -147,8 +152,9 @@ pub struct Delivery {
 pub enum Carried {
     /// It posts the delivery to our webhook intake.
     Webhook,
-    /// It pushed the message on the socket our server keeps open. The check says whether our
-    /// server has acknowledged it yet (`None`: no connection is open to push it on).
+    /// It pushed the message on the socket our server keeps open. The check says whether it has
+    /// reached our server yet (acknowledged; on a socket without acknowledgements, written to
+    /// it) (`None`: no connection is open to push it on).
     Socket(Box<dyn Fn() -> Option<bool> + Send + Sync>),
 }
 

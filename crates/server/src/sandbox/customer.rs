@@ -29,6 +29,10 @@ pub struct CustomerMessage {
     /// has such messages ([`formats`]).
     #[serde(default)]
     pub format: Option<String>,
+    /// Yunhu: `"bot"` writes to the bot, which delivers by webhook; by default the customer
+    /// writes to the user account, whose socket pushes it.
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 fn delivered() -> bool {
@@ -42,6 +46,7 @@ impl Default for CustomerMessage {
             customer: 0,
             callback: true,
             format: None,
+            to: None,
         }
     }
 }
@@ -71,6 +76,7 @@ impl Sandbox {
                 _ => TextFormat::Text,
             },
             delivered: request.callback,
+            to_bot: request.to.as_deref() == Some("bot"),
         };
         let state = &self.state;
         match platform {

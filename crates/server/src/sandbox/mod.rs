@@ -64,6 +64,10 @@ impl Sandbox {
             )
             .nest("/qiniu", yunhu::qiniu_routes(state.yunhu.clone()))
             .nest("/yunhu-media", yunhu::media_routes(state.yunhu.clone()))
+            .nest(
+                "/yunhu-socket",
+                yunhu::socket::routes(lock(&state.yunhu).socket.clone()),
+            )
             .nest("/douyin", douyin::routes(state.douyin.clone()))
             .nest("/wecom", wecom::routes(state.wecom.clone()))
             .nest(
@@ -97,7 +101,12 @@ impl Sandbox {
                 lock(&blaze).cut(refuse_for);
                 true
             }
-            Platform::Yunhu | Platform::Douyin | Platform::Wecom | Platform::Wechat => false,
+            Platform::Yunhu => {
+                let socket = lock(&self.state.yunhu).socket.clone();
+                lock(&socket).cut(refuse_for);
+                true
+            }
+            Platform::Douyin | Platform::Wecom | Platform::Wechat => false,
         }
     }
 
@@ -112,6 +121,9 @@ impl Sandbox {
                 base_url: format!("{base}/yunhu"),
                 upload_url: format!("{base}/qiniu"),
                 user_token: Some(YUNHU_USER_TOKEN.into()),
+                user_id: Some(yunhu::AGENT_ID.into()),
+                socket_url: format!("ws://{host}/yunhu-socket/ws"),
+                device_id: None,
                 bot_token: Some(YUNHU_BOT_TOKEN.into()),
                 media_hosts: vec![host.clone()],
                 image_base_url: format!("{base}/yunhu-media"),

@@ -263,6 +263,8 @@ impl Codec for Wechat {
                 schema: None,
                 page_of_conversation: None,
                 cursor: Some(SYNC_CURSOR),
+                catch_up: false,
+                newest_first: false,
             })
     }
     /// `sendText {wcId, content}`; the server adds `wId`.

@@ -4,6 +4,7 @@
 pub mod content_type;
 pub mod customer;
 pub mod endpoints;
+pub mod socket;
 
 use prost::Message;
 
@@ -672,10 +673,16 @@ impl Codec for Yunhu {
         let (_, schema) = self
             .endpoint_schemas(path)
             .filter(|(_, schema)| *schema == endpoints::LIST_MESSAGE_RESPONSE)?;
+        // `list-message-by-seq` pages forward from a seq: the server's gap fill after a
+        // reconnect. The others page back: history.
+        let catch_up = endpoints::LIST_MESSAGE_BY_SEQ.ends(path.split('?').next().unwrap_or(path));
         Some(crate::codec::Listing {
             schema: Some(schema),
-            page_of_conversation: Some(crate::request::EARLIER_PAGE as usize),
+            page_of_conversation: (!catch_up).then_some(crate::request::EARLIER_PAGE as usize),
             cursor: None,
+            catch_up,
+            // As the app shows them: the newest first.
+            newest_first: true,
         })
     }
     /// A text message: the user API (protobuf `send-message`) for user and group chats; the bot API

@@ -1,15 +1,19 @@
 //! Yunhu: the user API (protobuf, header `token`), the bot open API (JSON, `?token=`), Qiniu
-//! upload tokens, and media hosts that insist on the app's Referer.
+//! upload tokens, media hosts that insist on the app's Referer, and the user account's push
+//! socket ([`socket`]) beside the bot's webhook.
 
 use axum::http::HeaderMap;
 use switchboard_payload::Platform;
 use switchboard_payload::platforms::yunhu::endpoints;
+use switchboard_protocol::Transport;
 
 use super::outgoing::{Outgoing, json_text_at};
+use super::receive::{Line, SessionFuture};
 use super::rules::{Capabilities, PlatformRules, Route, Upstream};
 use super::upload::{Courier, File, UploadFuture};
 use crate::config;
 
+pub mod socket;
 mod upload;
 
 pub const MEDIA_REFERER: &str = "http://myapp.jwznb.com";
@@ -19,6 +23,9 @@ pub struct Yunhu {
     qiniu: upload::Qiniu,
     user_token: Option<String>,
     bot_token: Option<String>,
+    /// The user account's push socket, when `user_id` is configured beside `user_token`.
+    socket: Option<socket::Socket>,
+    places: socket::Places,
 }
 
 impl Yunhu {
@@ -45,6 +52,20 @@ impl Yunhu {
             },
             user_token: settings.user_token.clone(),
             bot_token: settings.bot_token.clone(),
+            socket: settings
+                .user_id
+                .clone()
+                .zip(settings.user_token.clone())
+                .map(|(user_id, token)| socket::Socket {
+                    url: settings.socket_url.clone(),
+                    device_id: settings
+                        .device_id
+                        .clone()
+                        .unwrap_or_else(|| socket::default_device_id(&user_id)),
+                    user_id,
+                    token,
+                }),
+            places: socket::Places::default(),
         })
     }
 }
@@ -98,6 +119,24 @@ impl PlatformRules for Yunhu {
             self.user_token.as_ref().map(|_| &self.qiniu),
             file,
         ))
+    }
+
+    fn transport(&self) -> Transport {
+        if self.socket.is_some() {
+            Transport::Websocket
+        } else {
+            Transport::Webhook
+        }
+    }
+
+    /// Only the bot posts webhooks.
+    fn has_webhook(&self) -> bool {
+        self.bot_token.is_some()
+    }
+
+    fn receive<'a>(&'a self, line: &'a dyn Line) -> Option<SessionFuture<'a>> {
+        let socket = self.socket.as_ref()?;
+        Some(Box::pin(socket::session(socket, &self.places, line)))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -3,6 +3,7 @@
 //! that refuses requests without Yunhu's Referer.
 
 pub mod customer;
+pub mod socket;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -26,7 +27,7 @@ use super::common::{Refused, lock, now_ms};
 use crate::platforms::yunhu::MEDIA_REFERER;
 
 /// Our own account in the sandbox.
-pub const AGENT_ID: &str = "7058262";
+pub const AGENT_ID: &str = super::common::credentials::YUNHU_USER_ID;
 pub const AGENT_NAME: &str = "Sandbox Agent";
 /// Yunhu's Status code for success.
 const OK: i32 = 1;
@@ -46,6 +47,8 @@ pub struct Store {
     pub files: HashMap<String, (String, Vec<u8>)>,
     /// Bot-API sends, by msgId: (recvId, recvType).
     pub bot_messages: HashMap<String, (String, String, bool)>,
+    /// The user account's push socket.
+    pub socket: Arc<Mutex<socket::PushLine>>,
 }
 
 impl Store {
@@ -274,7 +277,9 @@ fn newest_first(mut messages: Vec<Msg>) -> Vec<Msg> {
 fn list_by_seq(store: &mut Store, request: ListMessageBySeqRequest) -> Response {
     let messages: Vec<Msg> = chat(store, request.chat_type, &request.chat_id)
         .into_iter()
-        .filter(|msg| msg.msg_seq >= request.msg_start)
+        // After the anchor, oldest first from it (reference §1.3: the anchor is excluded; we
+        // page forward, which is how the server's gap fill reads it).
+        .filter(|msg| msg.msg_seq > request.msg_start)
         .take(PAGE)
         .collect();
     listing(store, newest_first(messages))
