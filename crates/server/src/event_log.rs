@@ -22,6 +22,9 @@ pub const REDACTED_HEADERS: &[&str] = &[
 
 pub const REDACTED: &str = "[redacted]";
 
+/// The largest body [`EventLog::newest_received`] reads back.
+pub const RECEIVED_BODY_MOST: i64 = 64 * 1024;
+
 pub use switchboard_protocol::{Direction, Platform, Row};
 
 /// What to append.
@@ -312,7 +315,8 @@ impl EventLog {
 
     /// The bodies of `platform`'s newest `limit` inbound rows that its own receiver (`:receiver`
     /// = `receiver`) stored, newest first: where a socket without resume picks up (Yunhu's
-    /// last `msg_seq` per chat).
+    /// last `msg_seq` per chat). Bodies over [`RECEIVED_BODY_MOST`] are skipped: a big message
+    /// costs a page listed again, not the memory of 5 000 of them.
     pub fn newest_received(
         &self,
         platform: Platform,
@@ -330,11 +334,17 @@ impl EventLog {
         let mut statement = reader.connection().prepare_cached(
             "SELECT body FROM events
              WHERE platform = ?1 AND direction = 'inbound' AND headers LIKE ?2 ESCAPE '\\'
+               AND length(body) <= ?4
              ORDER BY seq DESC LIMIT ?3",
         )?;
         statement
             .query_map(
-                params![platform.id(), format!("%{escaped}%"), limit as i64],
+                params![
+                    platform.id(),
+                    format!("%{escaped}%"),
+                    i64::try_from(limit).unwrap_or(i64::MAX),
+                    RECEIVED_BODY_MOST
+                ],
                 |row| row.get(0),
             )?
             .collect()

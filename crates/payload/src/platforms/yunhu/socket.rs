@@ -5,9 +5,7 @@
 
 use prost::Message;
 
-use crate::protobuf::yunhu::{
-    ListMessageResponse, PushMessage, StreamMessage, WsWrapper, ws_wrapper,
-};
+use crate::protobuf::yunhu::{ListMessageResponse, PushMessage, WsWrapper, ws_wrapper};
 
 /// `platform` in the login frame; the values are case-sensitive (`windows|macos|android|linux|
 /// ios|fuchsia|Web`), a wrong one fails the login.
@@ -94,8 +92,7 @@ pub fn read_frame(bytes: &[u8]) -> Option<Pushed> {
             }
             _ => (None, None),
         },
-        // Each chunk appends; two equal chunks are two chunks.
-        Some(StreamMessage::SCHEMA) => (None, None),
+        // Stream chunks append (two equal chunks are two chunks) and name no seq.
         _ => (None, None),
     };
     Some(Pushed {

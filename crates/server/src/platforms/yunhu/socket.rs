@@ -4,14 +4,17 @@
 //!
 //! One session: connect, log in with a JSON text frame, heartbeat at once and every 30 s; the
 //! line counts as up at the first `heartbeat_ack` (Yunhu answers no login: a refused one gets
-//! "数据不合法", or nothing). Every other binary frame is stored as it came, one row each. The
+//! "数据不合法", or nothing). Every other frame is stored as it came, one row each. The
 //! socket has no acknowledgement and no resume, so once logged in the session fills the gap:
 //! for every chat it has seen traffic in, `list-message-by-seq` from the newest `msg_seq` the log
-//! holds, paging forward until a page is empty. Those calls and answers are logged (empty pages
-//! are not), which is how the missed messages reach the desk, each once. Nothing for 70 s ends
+//! holds, paging forward until a page is empty (the reference leaves the direction open; the
+//! emulator pages forward from the anchor, excluding it, and so do we). Those calls and
+//! answers are logged (empty pages are not), which is how the missed messages reach the desk,
+//! each once. A chat first seen during an outage is not known to have a gap: its messages
+//! show from its first pushed one on (older ones by "load earlier"). Nothing for 70 s ends
 //! the session.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -42,6 +45,13 @@ const FRAMES_TO_RESUME_FROM: usize = 5_000;
 /// Chats a gap fill covers (the most recently active) and pages it reads from each.
 const CHATS_TO_FILL: usize = 200;
 const PAGES_PER_CHAT: usize = 50;
+/// Chats whose place is kept (the least recently active are forgotten first).
+const CHATS_KEPT: usize = 10_000;
+/// The largest message the socket takes (a Yunhu message is text, a few MB at most); bigger
+/// ones end the session rather than the server's memory.
+const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+/// Bytes of frames read before they are stored together.
+const BYTES_PER_COMMIT: usize = 32 * 1024 * 1024;
 
 /// The push socket's settings.
 pub struct Socket {
@@ -51,30 +61,123 @@ pub struct Socket {
     pub device_id: String,
 }
 
-/// Where each chat stands: its newest `msg_seq` seen, and when (a counter), learned from the
-/// log once and kept up to date from frames and gap fills.
+/// Where one chat stands.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    /// Everything up to this `msg_seq` is in the log: a gap fill starts after it.
+    whole_to: u64,
+    /// The newest seq seen; live frames run ahead of a gap not filled yet.
+    newest: u64,
+    /// When it last had traffic (a counter): the most recently active are filled first.
+    tick: u64,
+}
+
 #[derive(Default)]
-pub struct Places(Mutex<Option<HashMap<Chat, (u64, u64)>>>);
+struct Chats {
+    places: HashMap<Chat, Place>,
+    tick: u64,
+    /// Chats this session has nothing missing in (filled, or first seen in it): their live
+    /// frames move `whole_to` too.
+    settled: HashSet<Chat>,
+}
 
-impl Places {
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<Chat, (u64, u64)>) -> T) -> Option<T> {
-        let mut places = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        places.as_mut().map(f)
-    }
-
-    fn note(&self, chat: Chat, seq: u64) {
-        self.with(|places| note(places, chat, seq));
+impl Chats {
+    /// A frame stored for `chat` at `seq`.
+    fn saw(&mut self, chat: Chat, seq: u64) {
+        self.tick += 1;
+        let tick = self.tick;
+        let settled = self.settled.contains(&chat);
+        match self.places.get_mut(&chat) {
+            Some(place) => {
+                place.newest = place.newest.max(seq);
+                if settled {
+                    place.whole_to = place.whole_to.max(seq);
+                }
+                place.tick = tick;
+            }
+            None => {
+                // A chat first seen now: nothing before it is ours to fetch.
+                self.places.insert(
+                    chat.clone(),
+                    Place {
+                        whole_to: seq,
+                        newest: seq,
+                        tick,
+                    },
+                );
+                self.settled.insert(chat);
+                if self.places.len() > CHATS_KEPT
+                    && let Some(oldest) = self
+                        .places
+                        .iter()
+                        .min_by_key(|(_, place)| place.tick)
+                        .map(|(chat, _)| chat.clone())
+                {
+                    self.places.remove(&oldest);
+                    self.settled.remove(&oldest);
+                }
+            }
+        }
     }
 }
 
-fn note(places: &mut HashMap<Chat, (u64, u64)>, chat: Chat, seq: u64) {
-    let tick = places.len() as u64 + places.values().map(|(_, at)| *at).max().unwrap_or(0) + 1;
-    let entry = places.entry(chat).or_insert((0, tick));
-    if seq > entry.0 {
-        *entry = (seq, tick);
+/// Where each chat stands, learned from the log once and kept up to date from frames and gap
+/// fills.
+#[derive(Default)]
+pub struct Places(Mutex<Option<Chats>>);
+
+impl Places {
+    fn with<T>(&self, f: impl FnOnce(&mut Chats) -> T) -> Option<T> {
+        let mut chats = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        chats.as_mut().map(f)
+    }
+
+    /// A new session: every known chat may have missed messages. The anchors to fill from,
+    /// the most recently active first, taken before logging in (a live frame that comes during
+    /// the login must not move an anchor past the gap).
+    fn begin_session(&self) -> Vec<(Chat, u64)> {
+        self.with(|chats| {
+            chats.settled.clear();
+            let mut anchors: Vec<(Chat, u64, u64)> = chats
+                .places
+                .iter()
+                .map(|(chat, place)| (chat.clone(), place.whole_to, place.tick))
+                .collect();
+            anchors.sort_by_key(|(_, _, tick)| std::cmp::Reverse(*tick));
+            anchors
+                .into_iter()
+                .take(CHATS_TO_FILL)
+                .map(|(chat, seq, _)| (chat, seq))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn saw(&self, chat: Chat, seq: u64) {
+        self.with(|chats| chats.saw(chat, seq));
+    }
+
+    /// A gap-fill page listed `chat` up to `seq`, from its anchor on.
+    fn listed(&self, chat: &Chat, seq: u64) {
+        self.with(|chats| {
+            if let Some(place) = chats.places.get_mut(chat) {
+                place.whole_to = place.whole_to.max(seq);
+                place.newest = place.newest.max(seq);
+            }
+        });
+    }
+
+    /// `chat`'s gap is filled: what came live meanwhile is whole too.
+    fn settle(&self, chat: &Chat) {
+        self.with(|chats| {
+            if let Some(place) = chats.places.get_mut(chat) {
+                place.whole_to = place.whole_to.max(place.newest);
+            }
+            chats.settled.insert(chat.clone());
+        });
     }
 }
 
@@ -82,13 +185,14 @@ pub async fn session(socket: &Socket, places: &Places, line: &dyn Line) -> Ended
     if places.with(|_| ()).is_none() {
         match line.newest_received(RECEIVER, FRAMES_TO_RESUME_FROM).await {
             Ok(bodies) => {
-                let mut learned = HashMap::new();
+                let mut learned = Chats::default();
                 // Oldest first, so the newest traffic counts as the most recent.
                 for body in bodies.iter().rev() {
                     if let Some((chat, seq)) = read_frame(body).and_then(|pushed| pushed.place) {
-                        note(&mut learned, chat, seq);
+                        learned.saw(chat, seq);
                     }
                 }
+                learned.settled.clear();
                 *places
                     .0
                     .lock()
@@ -99,10 +203,14 @@ pub async fn session(socket: &Socket, places: &Places, line: &dyn Line) -> Ended
             }
         }
     }
+    let anchors = places.begin_session();
     let request = socket.url.as_str();
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE));
     let stream = match tokio::time::timeout(
         CONNECT_TIMEOUT,
-        tokio_tungstenite::connect_async(request),
+        tokio_tungstenite::connect_async_with_config(request, Some(config), true),
     )
     .await
     {
@@ -130,7 +238,7 @@ pub async fn session(socket: &Socket, places: &Places, line: &dyn Line) -> Ended
     let (logged_in, on_login) = oneshot::channel();
     tokio::select! {
         ended = read(places, line, sink, stream, logged_in) => ended,
-        ended = fill_after_login(places, line, on_login) => ended,
+        ended = fill_after_login(places, anchors, line, on_login) => ended,
     }
 }
 
@@ -180,7 +288,8 @@ async fn read(
                         }
                         Some(Ok(_)) => {}
                     }
-                    if ended.is_some() || frames.len() >= FRAMES_PER_COMMIT {
+                    let bytes: usize = frames.iter().map(|(frame, _)| frame.len()).sum();
+                    if ended.is_some() || frames.len() >= FRAMES_PER_COMMIT || bytes >= BYTES_PER_COMMIT {
                         break;
                     }
                     match stream.next().now_or_never() {
@@ -188,17 +297,15 @@ async fn read(
                         None => break,
                     }
                 }
-                if frames.iter().any(|(bytes, _)| is_invalid_data(bytes)) {
-                    return Ended::Stop(
-                        "Yunhu refused the login on its push socket (数据不合法): check yunhu.user_id \
-                         and yunhu.user_token"
-                            .into(),
-                    );
-                }
+                // The refusal is no message; the frames beside it are stored before stopping.
+                let refused = frames.iter().any(|(bytes, _)| is_invalid_data(bytes));
                 let mut rows = Vec::new();
                 let mut acked = false;
                 let mut seen = Vec::new();
                 for (bytes, text) in frames {
+                    if is_invalid_data(&bytes) {
+                        continue;
+                    }
                     let pushed = read_frame(&bytes);
                     if pushed.as_ref().is_some_and(|pushed| pushed.cmd == HEARTBEAT_ACK) {
                         acked = true;
@@ -218,7 +325,14 @@ async fn read(
                     return Ended::Retry(format!("storing Yunhu frames: {error:#}"));
                 }
                 for (chat, seq) in seen {
-                    places.note(chat, seq);
+                    places.saw(chat, seq);
+                }
+                if refused {
+                    return Ended::Stop(
+                        "Yunhu refused the login on its push socket (数据不合法): check yunhu.user_id \
+                         and yunhu.user_token"
+                            .into(),
+                    );
                 }
                 if let Some(reason) = ended {
                     return Ended::Retry(reason);
@@ -251,35 +365,29 @@ async fn read(
     }
 }
 
-/// Once logged in: fetch what each chat got while the socket was down, then wait.
+/// Once logged in: fetch what each chat got while the socket was down, then wait. A chat whose
+/// fill fails (an answer too large to read, an error) is left for the next session, which
+/// tries it again from the same anchor; the others go on.
 async fn fill_after_login(
     places: &Places,
+    anchors: Vec<(Chat, u64)>,
     line: &dyn Line,
     on_login: oneshot::Receiver<()>,
 ) -> Ended {
     if on_login.await.is_err() {
         return std::future::pending().await;
     }
-    let mut chats: Vec<(Chat, (u64, u64))> = places
-        .with(|places| {
-            places
-                .iter()
-                .map(|(chat, place)| (chat.clone(), *place))
-                .collect()
-        })
-        .unwrap_or_default();
-    // The most recently active first.
-    chats.sort_by_key(|(_, (_, at))| std::cmp::Reverse(*at));
-    for (chat, (seq, _)) in chats.into_iter().take(CHATS_TO_FILL) {
-        if let Err(reason) = fill(places, line, chat, seq).await {
-            return Ended::Retry(reason);
+    for (chat, seq) in anchors {
+        match fill(places, line, &chat, seq).await {
+            Ok(()) => places.settle(&chat),
+            Err(reason) => tracing::warn!("Yunhu gap fill left for the next login: {reason}"),
         }
     }
     std::future::pending().await
 }
 
 /// Pages forward from `seq` (the anchor is not listed) until a page brings nothing newer.
-async fn fill(places: &Places, line: &dyn Line, chat: Chat, mut seq: u64) -> Result<(), String> {
+async fn fill(places: &Places, line: &dyn Line, chat: &Chat, mut seq: u64) -> Result<(), String> {
     let target = Target {
         conversation_id: chat.chat_id.clone(),
         kind: match chat.chat_type {
@@ -289,6 +397,7 @@ async fn fill(places: &Places, line: &dyn Line, chat: Chat, mut seq: u64) -> Res
         },
         peer_id: None,
         reply_to: None,
+        own_id: None,
     };
     for _ in 0..PAGES_PER_CHAT {
         let call = messages_from_seq(&target, seq);
@@ -330,7 +439,7 @@ async fn fill(places: &Places, line: &dyn Line, chat: Chat, mut seq: u64) -> Res
             return Ok(());
         }
         seq = listed.newest_seq;
-        places.note(chat.clone(), seq);
+        places.listed(chat, seq);
     }
     Ok(())
 }

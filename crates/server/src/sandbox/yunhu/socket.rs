@@ -99,6 +99,9 @@ fn logs_in(text: &str) -> bool {
 }
 
 async fn serve(mut socket: WebSocket, line: Shared) {
+    // A cut during the login closes this connection too.
+    let mut cuts = lock(&line).cuts.subscribe();
+    cuts.borrow_and_update();
     let first = match tokio::time::timeout(Duration::from_secs(10), socket.recv()).await {
         Ok(Some(Ok(Message::Text(text)))) => text.to_string(),
         Ok(Some(Ok(_))) => String::new(),
@@ -109,12 +112,11 @@ async fn serve(mut socket: WebSocket, line: Shared) {
         let _ = socket.send(Message::Close(None)).await;
         return;
     }
-    let (mut frames, mut cuts) = {
+    let mut frames = {
         let mut line = lock(&line);
         line.open += 1;
-        (line.frames.subscribe(), line.cuts.subscribe())
+        line.frames.subscribe()
     };
-    cuts.borrow_and_update();
     loop {
         tokio::select! {
             pushed = frames.recv() => match pushed {
@@ -124,9 +126,9 @@ async fn serve(mut socket: WebSocket, line: Shared) {
                     }
                     lock(&line).written.insert(msg_id);
                 }
-                // A connection too slow to keep up loses frames, as a real one would.
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => break,
+                // A connection too slow to keep up is dropped (its client logs in again and
+                // fills the gap), not silently short of frames.
+                Err(_) => break,
             },
             // Cut: the TCP connection goes without a close frame, as a dropped line does.
             _ = cuts.changed() => break,
