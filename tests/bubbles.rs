@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use switchboard_app::components::desk::bubble::Bubble;
 use switchboard_app::components::desk::state::DeskState;
-use switchboard_desk::{Message, MessageStatus};
+use switchboard_desk::{ConversationKey, Message, MessageStatus};
 use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind, EventType};
 use wasm_bindgen::JsCast;
@@ -44,7 +44,11 @@ fn mount(message: Message, platform: Platform) -> HtmlElement {
     document.body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(DeskState::new());
-        view! { <Bubble message=message.clone() platform quoted=None/> }
+        let key = ConversationKey {
+            platform,
+            id: "conversation".into(),
+        };
+        view! { <Bubble message=message.clone() key quoted=None/> }
     });
     handle.forget();
     root

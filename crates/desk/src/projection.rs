@@ -97,6 +97,9 @@ pub struct Conversation {
     last_inbound_at: (i64, i64),
     /// The platform said there is nothing before the oldest message shown.
     pub earlier_exhausted: bool,
+    /// Who we are in this conversation, where the platform names both sides per message (a
+    /// Channels session): our messages' sender, the customer's messages' recipient.
+    pub own_id: Option<String>,
 }
 
 impl Conversation {
@@ -115,6 +118,7 @@ impl Conversation {
             last_inbound_id: None,
             last_inbound_at: (i64::MIN, 0),
             earlier_exhausted: false,
+            own_id: None,
         }
     }
 
@@ -126,6 +130,11 @@ impl Conversation {
             .find(|id| !is_log_id(id))
     }
 
+    /// A session of a public profile's private messages (a Channels inbox), not a chat.
+    pub fn in_channels_inbox(&self) -> bool {
+        self.kind == Some(ConversationKind::ChannelsInbox)
+    }
+
     /// Where a reply goes, for the payload core's composers.
     pub fn target(&self) -> switchboard_payload::compose::Target {
         switchboard_payload::compose::Target {
@@ -133,6 +142,7 @@ impl Conversation {
             kind: self.kind,
             peer_id: self.peer_id.clone(),
             reply_to: self.last_inbound_id.clone(),
+            own_id: self.own_id.clone(),
         }
     }
 
@@ -247,6 +257,16 @@ impl Desk {
             *counts.entry(conversation.key.platform).or_insert(0) += conversation.unread;
         }
         counts
+    }
+
+    /// Unread messages in `platform`'s Channels inbox (its public profile's private messages).
+    pub fn unread_in_channels_inbox(&self, platform: Platform) -> usize {
+        self.conversations
+            .values()
+            .filter(|conversation| conversation.key.platform == platform)
+            .filter(|conversation| conversation.in_channels_inbox())
+            .map(|conversation| conversation.unread)
+            .sum()
     }
 
     /// The agent has seen everything in this conversation so far.
@@ -612,6 +632,20 @@ impl Desk {
                         .entry(key.clone())
                         .or_insert_with(|| Conversation::new(key.clone()));
                     conversation.kind = conversation.kind.or(event.conversation_kind);
+                    // Where a message names both sides, each says who we are and who they are.
+                    if event.recipient_id.is_some() && event.kind == EventType::Message {
+                        let (ours, theirs) = if outgoing {
+                            (&event.sender_id, &event.recipient_id)
+                        } else {
+                            (&event.recipient_id, &event.sender_id)
+                        };
+                        if ours.is_some() {
+                            conversation.own_id = ours.clone();
+                        }
+                        if conversation.peer_id.is_none() && theirs.is_some() {
+                            conversation.peer_id = theirs.clone();
+                        }
+                    }
                     // The customer's newest message, whatever order pages arrive in.
                     if !outgoing
                         && event.kind == EventType::Message
@@ -633,6 +667,14 @@ impl Desk {
                     {
                         conversation.title = name;
                         conversation.titled_by_name = true;
+                    }
+                    // A private-messages session is known by the customer's identity, not by
+                    // its session id, until a name comes.
+                    if !conversation.titled_by_name
+                        && conversation.kind == Some(ConversationKind::ChannelsInbox)
+                        && let Some(peer) = &conversation.peer_id
+                    {
+                        conversation.title = peer.clone();
                     }
                     conversation.insert(message, from_history);
                     self.messages.insert((platform, id.clone()), key.clone());

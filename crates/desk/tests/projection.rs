@@ -853,8 +853,9 @@ fn a_yunhu_gap_fill_after_a_reconnect_adds_the_missed_messages_as_news_once() {
 }
 
 #[test]
-fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
+fn e_yun_pulls_bring_channels_private_messages_into_their_session_as_news() {
     let mut desk = Desk::new();
+    // An ordinary chat comes by callback, keyed by the peer's wxid.
     desk.apply(&row(
         1,
         "wechat",
@@ -862,12 +863,15 @@ fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
         &wechat_customer(3_876_235_366_388_000_101, "wxid_c1", "到了吗"),
     ));
     assert_eq!(desk.sync_cursor(Platform::Wechat), None);
-    let item = |new_msg_id: u64, from: &str, to: &str, text: &str, sender: u8| {
+    let session = "cb68e6952228400339575a83b40f5a12@findermsg";
+    let customer = "fv1_cb68e695@findermsgstranger";
+    let ours = "v2_0600002310@finder";
+    let item = |new_msg_id: u64, from: &str, to: &str, text: &str, sender: u8, session: &str| {
         serde_json::json!({
             "syncKeyType": 1, "itemType": 1, "subType": 0,
             "content": { "msg": { "MsgId": 1, "FromUserName": { "string": from }, "ToUserName": { "string": to },
                 "MsgType": 1, "Content": { "string": text }, "CreateTime": 1_700_000_200u64, "NewMsgId": new_msg_id, "MsgSeq": 1 },
-                "isSender": sender, "msgSessionId": "", "seq": 1 }
+                "isSender": sender, "msgSessionId": session, "seq": 1 }
         })
     };
     let call = switchboard_payload::platforms::of(Platform::Wechat)
@@ -879,26 +883,59 @@ fn e_yun_pulls_add_missed_messages_and_remember_the_key_buffer() {
         "http://e:8080/vendor/syncFinder",
         &call.body,
     ));
+    let notice = serde_json::json!({
+        "syncKeyType": 1, "itemType": 1, "subType": 0,
+        "content": { "msg": { "MsgId": 2, "FromUserName": { "string": "" }, "ToUserName": { "string": "" },
+            "MsgType": 10002, "Content": { "string": "<sysmsg type=\"finderliveclosenotifymsg\"><finderliveclosenotifymsg><live_id>1</live_id><object_id>2</object_id></finderliveclosenotifymsg></sysmsg>" },
+            "CreateTime": 1_700_000_100u64, "NewMsgId": 3_876_235_366_388_000_200u64, "MsgSeq": 2 },
+            "isSender": 0, "msgSessionId": "", "seq": 2 }
+    });
     let page = serde_json::json!({ "code": "1000", "message": "处理成功", "data": {
         "list": [
-            item(3_876_235_366_388_000_101, "wxid_c1", "wxid_me", "到了吗", 0),
-            item(3_876_235_366_388_000_102, "wxid_c1", "wxid_me", "回调丢了这条", 0),
+            notice,
+            item(3_876_235_366_388_000_102, customer, ours, "你好，在吗", 0, session),
+            item(3_876_235_366_388_000_103, customer, ours, "想问价格", 0, session),
         ],
         "keyBuff": "CgQIARACEAA="
     }});
     desk.apply(&answer(3, "wechat", 2, &serde_json::to_vec(&page).unwrap()));
-    let conversation = desk
+    let chat = desk
         .conversation(&key(Platform::Wechat, "wxid_c1"))
         .unwrap();
-    let texts: Vec<&str> = conversation
+    assert_eq!(
+        chat.messages.len(),
+        1,
+        "the chat is not where Channels messages go"
+    );
+    assert!(!chat.in_channels_inbox());
+    let inbox = desk.conversation(&key(Platform::Wechat, session)).unwrap();
+    assert!(inbox.in_channels_inbox());
+    let texts: Vec<&str> = inbox
         .messages
         .iter()
         .filter_map(|message| message.content.text.as_deref())
         .collect();
+    assert_eq!(texts, ["你好，在吗", "想问价格"]);
+    assert_eq!(inbox.unread, 2, "pulled, they are news");
+    assert_eq!(inbox.title, customer, "known by the customer's identity");
+    let target = inbox.target();
+    assert_eq!(target.peer_id.as_deref(), Some(customer));
     assert_eq!(
-        texts,
-        ["到了吗", "回调丢了这条"],
-        "the callback's message once, the missed one added"
+        target.own_id.as_deref(),
+        Some(ours),
+        "who we are in this session"
+    );
+    assert_eq!(desk.unread_in_channels_inbox(Platform::Wechat), 2);
+    let notices = desk
+        .conversation(&key(
+            Platform::Wechat,
+            switchboard_payload::platforms::wechat::LIVE_NOTICES,
+        ))
+        .unwrap();
+    assert_eq!(notices.messages.len(), 1);
+    assert_eq!(
+        notices.unread, 0,
+        "a notice is a system line, not a message to answer"
     );
     assert_eq!(desk.sync_cursor(Platform::Wechat), Some("CgQIARACEAA="));
 }

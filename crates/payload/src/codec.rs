@@ -22,9 +22,9 @@ pub struct Listing {
     pub page_of_conversation: Option<usize>,
     /// The answer's id (in its [`Outcome`]) that holds where the next pull starts.
     pub cursor: Option<&'static str>,
-    /// The answer lists what came after a point in the requested conversation (Yunhu's gap fill
-    /// after the socket was down): its messages name no conversation, are news (unread), and a
-    /// short page says nothing about earlier ones.
+    /// The answer lists what came after a point (Yunhu's gap fill after the socket was down,
+    /// E云's `syncFinder` pull): its messages are news (unread); those that name no conversation
+    /// are the requested one's; a short page does not mean history is exhausted.
     pub catch_up: bool,
     /// The answer lists its messages newest first (messages in the same millisecond then keep
     /// their order only when read back to front).

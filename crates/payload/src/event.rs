@@ -29,6 +29,9 @@ pub enum ConversationKind {
     Group,
     Bot,
     Channel,
+    /// The private messages of a public profile's inbox (a 视频号 / WeChat Channels account's
+    /// 私信): strangers write to the profile, and the profile answers in that session.
+    ChannelsInbox,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +66,10 @@ pub struct Event {
     /// The message a recall, edit or read refers to.
     pub target_message_id: Option<String>,
     pub sender_id: Option<String>,
+    /// Whom it was sent to, where the payload names them per message (a 视频号 session names
+    /// both sides: our profile and the customer's).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub recipient_id: Option<String>,
     pub sender_name: Option<String>,
     /// Unix milliseconds.
     pub at_ms: Option<i64>,
@@ -83,6 +90,7 @@ impl Event {
             message_id: None,
             target_message_id: None,
             sender_id: None,
+            recipient_id: None,
             sender_name: None,
             at_ms: None,
             content: None,

@@ -13,6 +13,9 @@ pub struct Target {
     pub peer_id: Option<String>,
     /// The customer's latest message id (Douyin answers a message, within 24 h).
     pub reply_to: Option<String>,
+    /// Our own identity in the conversation, where the platform wants it named and it differs
+    /// per conversation (a 视频号 session: our `@finder` profile).
+    pub own_id: Option<String>,
 }
 
 impl Target {
@@ -29,6 +32,7 @@ impl Target {
             kind: Some(kind),
             peer_id: peer_id.map(str::to_owned),
             reply_to: reply_to.map(str::to_owned),
+            own_id: None,
         }
     }
 }

@@ -585,3 +585,67 @@ fn a_platform_serves_earlier_pages_exactly_where_it_composes_them() {
     assert!(platforms::of(Platform::Yunhu).serves_earlier_pages(Some(ConversationKind::Direct)));
     assert!(!platforms::of(Platform::Yunhu).serves_earlier_pages(Some(ConversationKind::Bot)));
 }
+
+#[test]
+fn a_channels_reply_is_a_private_send_into_its_session_naming_both_sides() {
+    let session = "cb68e6952228400339575a83b40f5a12cdfae818b3164eb999b609e90e139d0a@findermsg";
+    let customer = "fv1_cb68e6952228400339575a83b4@findermsgstranger";
+    let ours = "v2_060000231003b20faec8c6e18f1@finder";
+    let mut target = Target::new(
+        session,
+        ConversationKind::ChannelsInbox,
+        Some(customer),
+        None,
+    );
+    target.own_id = Some(ours.into());
+    let wechat = platforms::of(Platform::Wechat);
+    let call = wechat.send_text(&target, "您好", None, FRESH).unwrap();
+    assert_eq!(call.path, "/privateSend");
+    let body: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({ "toUserName": customer, "myUserName": ours, "sessionId": session, "content": "您好" })
+    );
+    let events = decode(Platform::Wechat, &call);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].conversation_id.as_deref(), Some(session));
+    assert_eq!(
+        events[0].conversation_kind,
+        Some(ConversationKind::ChannelsInbox)
+    );
+    assert_eq!(events[0].outgoing, Some(true));
+    assert_eq!(events[0].recipient_id.as_deref(), Some(customer));
+
+    // Not learned yet: the server names our profile from its configuration.
+    target.own_id = None;
+    let call = wechat.send_text(&target, "您好", None, FRESH).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+    assert!(body.get("myUserName").is_none());
+    // No source names images, files or recalls in a session: refused, not guessed.
+    let image = compose::Attachment {
+        id: "x".into(),
+        url: Some("https://example.com/x.png".into()),
+        mime_type: "image/png".into(),
+        width: None,
+        height: None,
+        size: 1,
+        name: "x.png".into(),
+    };
+    assert!(matches!(
+        wechat.send_image(&target, &image, FRESH),
+        Err(ComposeError::Unsupported(_))
+    ));
+    assert!(matches!(
+        wechat.send_file(&target, &image, FRESH),
+        Err(ComposeError::Unsupported(_))
+    ));
+    assert!(matches!(
+        wechat.recall(&target, "x", &BTreeMap::new(), FRESH),
+        Err(ComposeError::Unsupported(_))
+    ));
+    let nobody = Target::new(session, ConversationKind::ChannelsInbox, None, None);
+    assert!(matches!(
+        wechat.send_text(&nobody, "x", None, FRESH),
+        Err(ComposeError::Missing(_))
+    ));
+}

@@ -346,10 +346,15 @@ fn wechat_sync_finder_page_keeps_64_bit_ids_exact() {
     assert_eq!(text_message.outgoing, Some(true));
     assert_eq!(
         text_message.conversation_id.as_deref(),
+        Some("a37c87fbfb8c07ca21d29bea6e3feef1cd740982cfda8407bde2dc2ccbba7f0c@findermsg"),
+        "a 视频号 private conversation is keyed by its session"
+    );
+    assert_eq!(
+        text_message.recipient_id.as_deref(),
         Some(
             "v2_060000231003b20faec8cae18a1ec5d0cb07ea33b077ba915250774edbea38082ea6b24af229@finder"
         ),
-        "a direct conversation is keyed by the peer"
+        "and names the peer"
     );
     assert_eq!(text(text_message), Some("gIBC"));
     let image = inspection
@@ -366,6 +371,73 @@ fn wechat_sync_finder_page_keeps_64_bit_ids_exact() {
             .as_deref()
             .unwrap()
             .starts_with("3057020100044b30")
+    );
+}
+
+#[test]
+fn every_seed_sync_finder_item_is_in_its_channels_session_or_a_live_notice_line() {
+    use switchboard_payload::event::ConversationKind;
+    use switchboard_payload::platforms::wechat::LIVE_NOTICES;
+    let page: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/wechat/syncFinder_response.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let items = page["data"]["list"].as_array().unwrap();
+    let inspection = fixture("wechat/syncFinder_response.json");
+    assert_eq!(inspection.events.len(), items.len());
+    let mut sessions = std::collections::BTreeSet::new();
+    let mut notices = 0;
+    for (item, event) in items.iter().zip(&inspection.events) {
+        let content = &item["content"];
+        let msg = &content["msg"];
+        assert_eq!(
+            event.conversation_kind,
+            Some(ConversationKind::ChannelsInbox)
+        );
+        assert_eq!(
+            event.message_id.as_deref(),
+            Some(msg["NewMsgId"].to_string().as_str()),
+            "keyed by NewMsgId, exact"
+        );
+        match content["msgSessionId"].as_str().unwrap() {
+            "" => {
+                notices += 1;
+                assert_eq!(event.conversation_id.as_deref(), Some(LIVE_NOTICES));
+                assert_eq!(event.kind, EventType::System);
+                assert!(
+                    text(event).unwrap().starts_with("Channels live stream"),
+                    "{event:?}"
+                );
+            }
+            session => {
+                sessions.insert(session.to_owned());
+                assert_eq!(event.conversation_id.as_deref(), Some(session));
+                assert_eq!(event.kind, EventType::Message);
+                assert_eq!(
+                    event.sender_id.as_deref(),
+                    msg["FromUserName"]["string"].as_str()
+                );
+                assert_eq!(
+                    event.recipient_id.as_deref(),
+                    msg["ToUserName"]["string"].as_str()
+                );
+                assert_eq!(event.outgoing, Some(content["isSender"] == 1));
+            }
+        }
+    }
+    assert_eq!((sessions.len(), notices), (3, 11));
+    let ended = inspection
+        .events
+        .iter()
+        .find(|event| text(event).is_some_and(|text| text.contains("ended")))
+        .unwrap();
+    assert_eq!(
+        text(ended),
+        Some("Channels live stream ended (live 2042557163204371840, object 14192909587060689023)")
     );
 }
 

@@ -135,6 +135,42 @@ pub struct Capabilities {
     /// Text can go as Markdown (Yunhu content type 3 / bot `markdown`, Mixin PLAIN_POST).
     #[serde(default)]
     pub markdown: bool,
+    /// What a conversation in the platform's Channels inbox (a public profile's private
+    /// messages: E云's 视频号 sessions) can do, where the platform has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels_inbox: Option<InboxCapabilities>,
+}
+
+/// What can be done in a Channels inbox conversation, narrower than the platform's other chats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxCapabilities {
+    pub send_text: bool,
+    pub send_image: bool,
+    pub send_file: bool,
+    pub recall: bool,
+}
+
+impl Capabilities {
+    /// What a Channels inbox conversation of this platform can do: the inbox's own list, and
+    /// nothing the platform lacks anyway.
+    pub fn in_channels_inbox(&self) -> Capabilities {
+        let inbox = self.channels_inbox.unwrap_or_default();
+        Capabilities {
+            send_text: self.send_text && inbox.send_text,
+            send_image: self.send_image && inbox.send_image,
+            send_file: self.send_file && inbox.send_file,
+            upload: self.upload && (inbox.send_image || inbox.send_file),
+            recall: self.recall && inbox.recall,
+            recall_window_secs: self.recall_window_secs,
+            edit: false,
+            read_receipts: false,
+            history: false,
+            pull: self.pull,
+            quote_reply: false,
+            markdown: false,
+            channels_inbox: self.channels_inbox,
+        }
+    }
 }
 
 impl Capabilities {

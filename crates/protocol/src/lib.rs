@@ -9,8 +9,8 @@ pub mod platform;
 pub mod row;
 
 pub use config::{
-    Capabilities, LogHealth, Mode, PlatformView, Receive, ReceiveState, ServerConfig, Transport,
-    Uploaded, Webhook, WriteFailure,
+    Capabilities, InboxCapabilities, LogHealth, Mode, PlatformView, Receive, ReceiveState,
+    ServerConfig, Transport, Uploaded, Webhook, WriteFailure,
 };
 pub use platform::{Platform, UnknownPlatform};
 pub use row::{Direction, Page, Row};

@@ -278,6 +278,10 @@ pub struct Wechat {
     /// 0: not pulled.
     #[serde(default = "wechat_pull_every")]
     pub pull_every_secs: u64,
+    /// Our 视频号 (`…@finder`), named as `myUserName` in `privateSend` when the session the
+    /// agent answers in has not shown it.
+    #[serde(default)]
+    pub finder_username: Option<String>,
 }
 
 fn wechat_pull_every() -> u64 {
@@ -359,6 +363,7 @@ impl Config {
             }
             if let Some(user_id) = &yunhu.user_id {
                 require_non_empty("yunhu.user_id", user_id)?;
+                check_socket_url("yunhu.socket_url", &yunhu.socket_url)?;
             }
             urls.push(("yunhu.base_url", &yunhu.base_url));
             urls.push(("yunhu.upload_url", &yunhu.upload_url));
@@ -447,6 +452,15 @@ fn check_base_url(key: &str, url: &str) -> anyhow::Result<()> {
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         bail!("{key} must not carry a query or fragment, got {url:?}");
+    }
+    Ok(())
+}
+
+fn check_socket_url(key: &str, url: &str) -> anyhow::Result<()> {
+    let parsed =
+        reqwest::Url::parse(url).with_context(|| format!("{key} is not a URL: {url:?}"))?;
+    if !matches!(parsed.scheme(), "ws" | "wss") || parsed.host_str().is_none() {
+        bail!("{key} must be a ws:// or wss:// URL with a host, got {url:?}");
     }
     Ok(())
 }
@@ -555,6 +569,18 @@ mod tests {
         assert!(key.contains("mixin.private_key"), "{key}");
         let yunhu = parse("[yunhu]\n").unwrap_err().to_string();
         assert!(yunhu.contains("yunhu.user_token"), "{yunhu}");
+        let socket = parse("[yunhu]\nbot_token = \"b\"\nuser_id = \"1\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            socket.contains("yunhu.user_id needs yunhu.user_token"),
+            "{socket}"
+        );
+        let socket_url =
+            parse("[yunhu]\nuser_token = \"t\"\nuser_id = \"1\"\nsocket_url = \"https://x/ws\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(socket_url.contains("yunhu.socket_url"), "{socket_url}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use support::{Options, RunningServer, all_events, body_of, dist, webhook_secret};
+use support::{Options, RunningServer, all_events, body_of, dist, is_receiving, webhook_secret};
 
 fn directory_bytes(path: &std::path::Path) -> u64 {
     std::fs::read_dir(path)
@@ -51,7 +51,11 @@ async fn refused_deliveries_are_bounded_records_and_rate_limited_per_address() {
         "past 30 a minute from one address, refused deliveries are not recorded: {statuses:?}"
     );
     let events = all_events(&client, &server).await;
-    let rejected = &events[before..];
+    // The server's own pulls (a call and its answer) may have written meanwhile.
+    let rejected: Vec<&serde_json::Value> = events[before..]
+        .iter()
+        .filter(|event| event["platform"] != "wechat")
+        .collect();
     assert_eq!(rejected.len(), 30);
     let digest = {
         use sha2::Digest;

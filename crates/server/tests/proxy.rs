@@ -148,6 +148,14 @@ async fn every_platform_round_trips_through_the_sandbox_and_the_log() {
     }))
     .await;
     assert_eq!(revoked["code"], "1000", "{revoked}");
+    // syncFinder carries 视频号 private messages only: the chat send above is not in it.
+    let asked = client
+        .post(server.url("/api/sandbox/wechat/customer-message"))
+        .json(&serde_json::json!({ "text": "视频号私信", "channel": "finder" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(asked.status().is_success());
     let (_, page) = json_post(
         &client,
         &server,
@@ -155,12 +163,55 @@ async fn every_platform_round_trips_through_the_sandbox_and_the_log() {
         serde_json::json!({ "keyBuff": "" }),
     )
     .await;
-    assert_eq!(page["data"]["list"].as_array().unwrap().len(), 1, "{page}");
+    let items = page["data"]["list"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
     assert!(
         page["data"]["keyBuff"]
             .as_str()
             .is_some_and(|key| !key.is_empty())
     );
+    let item = &items[0]["content"];
+    let session = item["msgSessionId"].as_str().unwrap();
+    assert!(session.ends_with("@findermsg"), "{item}");
+    let customer = item["msg"]["FromUserName"]["string"].as_str().unwrap();
+    let ours = item["msg"]["ToUserName"]["string"].as_str().unwrap();
+    let private = |to: &str, me: Option<&str>| {
+        let mut body =
+            serde_json::json!({ "toUserName": to, "sessionId": session, "content": "您好" });
+        if let Some(me) = me {
+            body["myUserName"] = me.into();
+        }
+        body
+    };
+    let (_, replied) = json_post(
+        &client,
+        &server,
+        "/api/proxy/wechat/privateSend",
+        private(customer, Some(ours)),
+    )
+    .await;
+    assert_eq!(replied["code"], "1000", "{replied}");
+    assert!(replied["data"]["newMsgId"].is_u64(), "{replied}");
+    let (_, wrong) = json_post(
+        &client,
+        &server,
+        "/api/proxy/wechat/privateSend",
+        private("v2_someone@finder", Some(ours)),
+    )
+    .await;
+    assert_eq!(
+        wrong["code"], "1001",
+        "the session's customer is checked: {wrong}"
+    );
+    // Our 视频号 unnamed and not configured: refused here with the reason, not sent half-named.
+    let unnamed = client
+        .post(server.url("/api/proxy/wechat/privateSend"))
+        .json(&private(customer, None))
+        .send()
+        .await
+        .unwrap();
+    assert!(unnamed.status().is_client_error() || unnamed.status().is_server_error());
+    assert!(unnamed.text().await.unwrap().contains("finder_username"));
 
     let (_, wecom) = json_post(
         &client,
@@ -219,7 +270,8 @@ async fn every_platform_round_trips_through_the_sandbox_and_the_log() {
     );
     assert_eq!(answer["direction"], "response");
     assert_eq!(answer["request_seq"], request_seq);
-    assert_eq!(outbound_count(&events), 11);
+    // The privateSend refused for want of our name never left: it is not among them.
+    assert_eq!(outbound_count(&events), 13);
     for event in events.iter().filter(|event| {
         event["direction"] == "response" && event["seq"].as_i64() > Some(request_seq)
     }) {

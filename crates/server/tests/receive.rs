@@ -434,10 +434,11 @@ async fn the_server_pulls_e_yun_with_no_browser_open_and_pulls_at_once_when_aske
     let lost = |text: &str| {
         client
             .post(server.url("/api/sandbox/wechat/customer-message"))
-            .json(&serde_json::json!({ "text": text, "callback": false }))
+            .json(&serde_json::json!({ "text": text, "channel": "finder" }))
     };
     let delivered: serde_json::Value = read_json(lost("no callback came for this")).await;
     assert_eq!(delivered["status"], 0, "no webhook was posted");
+    assert_eq!(delivered["queued"], true, "held for the next pull");
     // The sandbox pulls every 5 s: within one interval (and the first round's own time).
     let started = Instant::now();
     eventually(Duration::from_secs(8), "the pulled message", || async {

@@ -41,6 +41,7 @@ impl Console {
                 media_hosts: Vec::new(),
                 public_url: None,
                 pull_every_secs: 30,
+                finder_username: None,
             }),
             ..Config::default_limits()
         };

@@ -3,8 +3,8 @@
 //! the quoted message, and "inspect" (the raw payload in the inspector).
 
 use leptos::prelude::*;
+use switchboard_desk::ConversationKey;
 use switchboard_desk::{Actions, Message, MessageStatus};
-use switchboard_payload::Platform;
 use switchboard_payload::event::{ContentKind, EventType};
 
 use super::bounds;
@@ -62,9 +62,10 @@ fn status_view(status: &MessageStatus) -> AnyView {
 #[component]
 pub fn Bubble(
     message: Message,
-    platform: Platform,
+    key: ConversationKey,
     #[prop(optional_no_strip)] quoted: Option<String>,
 ) -> impl IntoView {
+    let platform = key.platform;
     if message.kind != EventType::Message {
         let text = message.content.text.clone().unwrap_or_default();
         let who = message
@@ -99,7 +100,7 @@ pub fn Bubble(
     let original = message.original.clone();
     let seq = message.seq;
     let state = expect_context::<DeskState>();
-    let capabilities = state.capabilities_untracked(platform);
+    let capabilities = state.conversation_capabilities_untracked(&key);
     let local_preview = message.client_id.as_ref().and_then(|id| {
         state
             .previews

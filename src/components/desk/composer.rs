@@ -13,14 +13,18 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let as_markdown = RwSignal::new(false);
     let platform = key.platform;
-    let can_send = move || state.capabilities(platform).send_text;
-    let can_markdown = move || state.capabilities(platform).markdown;
+    let capabilities = {
+        let key = key.clone();
+        Memo::new(move |_| state.conversation_capabilities(&key))
+    };
+    let can_send = move || capabilities.get().send_text;
+    let can_markdown = move || capabilities.get().markdown;
     let can_attach_image = move || {
-        let capabilities = state.capabilities(platform);
+        let capabilities = capabilities.get();
         capabilities.upload && capabilities.send_image
     };
     let can_attach_file = move || {
-        let capabilities = state.capabilities(platform);
+        let capabilities = capabilities.get();
         capabilities.upload && capabilities.send_file
     };
     let attach_key = key.clone();
@@ -39,7 +43,7 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
             state
                 .replying
                 .get()
-                .filter(|reply| reply.key == key && state.capabilities(platform).quote_reply)
+                .filter(|reply| reply.key == key && capabilities.get().quote_reply)
         })
     };
     let send = {

@@ -19,6 +19,7 @@ struct Summary {
     preview: String,
     at_ms: i64,
     unread: usize,
+    in_inbox: bool,
 }
 
 #[component]
@@ -29,11 +30,13 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
     let order = Memo::new(move |_| {
         let query = state.search.get();
         let filter = state.platform_filter.get();
+        let inbox_only = state.inbox_filter.get();
         state.with_desk(|desk| {
             desk.search(&query)
                 .into_iter()
                 .filter(|conversation| {
                     filter.is_none_or(|platform| conversation.key.platform == platform)
+                        && (!inbox_only || conversation.in_channels_inbox())
                 })
                 .map(|conversation| conversation.key.clone())
                 .collect::<Vec<_>>()
@@ -63,6 +66,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                             .unwrap_or_default(),
                         at_ms: conversation.last_activity_ms,
                         unread: conversation.unread,
+                        in_inbox: conversation.in_channels_inbox(),
                     })
                     .collect::<Vec<_>>()
             })
@@ -155,6 +159,7 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
             class:selected=selected
             data-platform=platform.id()
             data-conversation=summary.key.id.clone()
+            data-kind=summary.in_inbox.then_some("channels_inbox")
             on:click=move |_| state.select(key.clone())
         >
             <span class="avatar" aria-hidden="true">{initial}</span>
@@ -165,6 +170,7 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
             <span class="conversation-meta">
                 <time>{when}</time>
                 <span class="platform-badge">{platform.name()}</span>
+                {summary.in_inbox.then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels"</span> })}
                 {(summary.unread > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{summary.unread}</span> })}
             </span>
         </div>

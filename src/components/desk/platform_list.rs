@@ -1,4 +1,5 @@
-//! Left column: "All" and each configured platform, with unread counts.
+//! Left column: "All" and each configured platform, with unread counts; under a platform with a
+//! Channels inbox (a public profile's private messages), that inbox.
 
 use leptos::prelude::*;
 use switchboard_payload::Platform;
@@ -21,6 +22,29 @@ pub fn PlatformList() -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
+    };
+    let inbox_entry = move |platform: Platform| {
+        let unread =
+            Memo::new(move |_| state.with_desk(|desk| desk.unread_in_channels_inbox(platform)));
+        view! {
+            <ul class="inbox-list">
+                <li>
+                    <button
+                        class="platform-entry inbox-entry"
+                        data-platform=platform.id()
+                        data-inbox="channels"
+                        aria-pressed=move || (state.platform_filter.get() == Some(platform) && state.inbox_filter.get()).to_string()
+                        on:click=move |_| {
+                            state.platform_filter.set(Some(platform));
+                            state.inbox_filter.set(true);
+                        }
+                    >
+                        <span>"Channels inbox"</span>
+                        {move || (unread.get() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread.get()}</span> })}
+                    </button>
+                </li>
+            </ul>
+        }
     };
     let entry = move |platform: Option<Platform>| {
         let label = platform.map_or("All", Platform::name);
@@ -53,13 +77,17 @@ pub fn PlatformList() -> impl IntoView {
                 <button
                     class="platform-entry"
                     data-platform=id
-                    aria-pressed=move || (state.platform_filter.get() == platform).to_string()
-                    on:click=move |_| state.platform_filter.set(platform)
+                    aria-pressed=move || (state.platform_filter.get() == platform && !state.inbox_filter.get()).to_string()
+                    on:click=move |_| {
+                        state.platform_filter.set(platform);
+                        state.inbox_filter.set(false);
+                    }
                 >
                     <span>{label}</span>
                     {move || (unread() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread()}</span> })}
                 </button>
                 {pull}
+                {platform.filter(|platform| state.capabilities(*platform).channels_inbox.is_some()).map(inbox_entry)}
             </li>
         }
     };

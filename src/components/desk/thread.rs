@@ -176,16 +176,22 @@ pub fn Thread() -> impl IntoView {
                 Some(key) => {
                     let title = move || window.with(|window| window.as_ref().map(|window| window.title.clone()).unwrap_or_default());
                     let platform = key.platform;
+                    let in_inbox = {
+                        let key = key.clone();
+                        move || state.with_desk(|desk| desk.conversation(&key).is_some_and(|conversation| conversation.in_channels_inbox()))
+                    };
                     let earlier = move || window.with(|window| window.as_ref().map_or(0, |window| window.start));
                     let later = move || window.with(|window| window.as_ref().map_or(0, |window| window.total - window.end()));
                     let history_end = move || window.with(|window| {
                         window.as_ref().filter(|window| window.start == 0 && window.has_history).map(|window| window.earlier_exhausted)
                     });
                     let load_key = key.clone();
+                    let conversation = key.clone();
                     view! {
                         <header class="thread-header">
                             <h2>{title}</h2>
                             <span class="platform-badge">{platform.name()}</span>
+                            {move || in_inbox().then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels inbox"</span> })}
                             <span class="muted">{key.id.clone()}</span>
                         </header>
                         {move || (earlier() > 0).then(|| view! {
@@ -207,7 +213,7 @@ pub fn Thread() -> impl IntoView {
                             <For
                                 each=bubbles
                                 key=|(message, quoted): &(Message, Option<String>)| (bubble_key(message), quoted.clone())
-                                children=move |(message, quoted)| view! { <Bubble message platform quoted/> }
+                                children=move |(message, quoted)| view! { <Bubble message key=conversation.clone() quoted/> }
                             />
                             {move || {
                                 // Bubbles the log has not shown yet: they give way to its rows.

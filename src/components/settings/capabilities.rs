@@ -19,9 +19,28 @@ pub fn describe(capabilities: &Capabilities) -> (Vec<String>, Vec<String>) {
         (capabilities.quote_reply, "reply with a quote".to_owned()),
         (capabilities.read_receipts, "send read receipts".to_owned()),
         (capabilities.history, "load earlier messages".to_owned()),
-        (capabilities.pull, "pull missed messages".to_owned()),
+        (capabilities.pull, "pull messages".to_owned()),
     ];
-    let (can, cannot): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(allowed, _)| *allowed);
+    // A Channels inbox (a public profile's private messages) says what it allows on its own.
+    let inbox = capabilities.channels_inbox.map(|inbox| {
+        let allowed: Vec<&str> = [
+            (inbox.send_text, "text"),
+            (inbox.send_image, "images"),
+            (inbox.send_file, "files"),
+            (inbox.recall, "recall"),
+        ]
+        .into_iter()
+        .filter_map(|(allowed, word)| allowed.then_some(word))
+        .collect();
+        (
+            true,
+            format!("answer the Channels inbox ({})", allowed.join(", ")),
+        )
+    });
+    let (can, cannot): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .chain(inbox)
+        .partition(|(allowed, _)| *allowed);
     let words = |list: Vec<(bool, String)>| list.into_iter().map(|(_, word)| word).collect();
     (words(can), words(cannot))
 }
@@ -50,7 +69,19 @@ mod tests {
             pull: true,
             ..Capabilities::default()
         };
-        assert_eq!(describe(&pulled).0, ["pull missed messages"]);
+        assert_eq!(describe(&pulled).0, ["pull messages"]);
+        let with_inbox = Capabilities {
+            send_text: true,
+            channels_inbox: Some(switchboard_protocol::InboxCapabilities {
+                send_text: true,
+                ..Default::default()
+            }),
+            ..Capabilities::default()
+        };
+        assert_eq!(
+            describe(&with_inbox).0,
+            ["send text", "answer the Channels inbox (text)"]
+        );
         let odd_window = Capabilities {
             recall: true,
             recall_window_secs: Some(90),

@@ -46,7 +46,7 @@ for (const platform of PLATFORMS) {
     const row = page.locator(`.conversation-row[data-platform="${platform}"]`, { hasText: text });
     await expect(row).toBeVisible();
     await expect(row.locator('.unread-badge')).toHaveText(/^[1-9]\d*$/);
-    await expect(page.locator(`.platform-entry[data-platform="${platform}"] .unread-badge`)).toBeVisible();
+    await expect(page.locator(`.platform-entry:not(.inbox-entry)[data-platform="${platform}"] .unread-badge`)).toBeVisible();
     await expect(page.locator('.conversation-row').first()).toHaveAttribute('data-platform', platform);
 
     await row.click();
@@ -366,21 +366,65 @@ test('on Yunhu "Load earlier messages" pages back through the chat to its beginn
   await expect(page.locator('.conversation-row[aria-selected="true"] .unread-badge')).toHaveCount(0);
 });
 
-test('E云 messages whose callback never came arrive by the server pulling syncFinder, at once when asked', async ({ page }) => {
+test('a 视频号 customer writes to the Channels inbox; the reply goes through privateSend into the session', async ({ page }) => {
   await logIn(page);
-  const text = `lost callback ${Date.now()}`;
-  const response = await page.request.post('/api/sandbox/wechat/customer-message', { data: { text, customer: 0, callback: false } });
-  // No webhook was posted: only the server's pull (every 5 s in the sandbox, or now) finds it.
-  expect((await response.json()).status).toBe(0);
+  const text = `channels asks ${Date.now()}`;
+  const response = await page.request.post('/api/sandbox/wechat/customer-message', { data: { text, customer: 0, channel: 'finder' } });
+  // No callback: only the server's pull (every 5 s in the sandbox, or now) brings it.
+  expect((await response.json()).queued).toBe(true);
   await page.getByRole('button', { name: 'Pull WeChat messages now' }).click();
-  const row = page.locator('.conversation-row[data-platform="wechat"]', { hasText: text });
+  const inbox = page.locator('.inbox-entry[data-platform="wechat"]');
+  await expect(inbox.locator('.unread-badge')).toHaveText(/^[1-9]\d*$/);
+  await inbox.click();
+  await expect(inbox).toHaveAttribute('aria-pressed', 'true');
+  const row = page.locator('.conversation-row[data-kind="channels_inbox"]', { hasText: text });
   await expect(row).toBeVisible();
+  await expect(row.locator('.kind-badge')).toHaveText('Channels');
+  // Only the inbox is listed: ordinary chats are not.
+  await expect(page.locator('.conversation-row:not([data-kind="channels_inbox"])')).toHaveCount(0);
+  const session = await row.getAttribute('data-conversation');
+  expect(session).toMatch(/@findermsg$/);
+  await expect(row.locator('.conversation-title')).toContainText('@findermsgstranger');
   await row.click();
   await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
-  // Pulling again (the cursor is remembered) adds nothing twice.
+  // Text only: no source names images, files or recalls for private messages.
+  await expect(page.getByLabel('Attach an image')).toHaveCount(0);
+  await expect(page.getByLabel('Attach a file')).toHaveCount(0);
+  const reply = `您好，这里是客服 ${Date.now()}`;
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(reply);
+  await box.press('Enter');
+  const sent = page.locator('.message-list .bubble.outgoing', { hasText: reply });
+  await expect(sent.locator('.status')).toHaveText('sent');
+  await expect(sent.getByRole('button', { name: 'recall' })).toHaveCount(0);
+  // The emulator checks the session and both names (it refuses anything else); the log shows them.
+  await expect.poll(async () => {
+    let after = 0;
+    for (;;) {
+      const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
+      for (const event of log.events) {
+        const url = event.headers.find(([name]) => name === ':url');
+        if (event.direction !== 'outbound' || !url || !url[1].endsWith('/privateSend')) continue;
+        const body = JSON.parse(Buffer.from(event.body_base64, 'base64').toString('utf8'));
+        if (body.content === reply) return [body.sessionId === session, body.toUserName.endsWith('@findermsgstranger'), body.myUserName.endsWith('@finder')];
+      }
+      if (!log.more) return null;
+      after = log.next_after;
+    }
+  }).toEqual([true, true, true]);
+  // The next pull brings our reply back (isSender 1): it stays one bubble.
   await page.getByRole('button', { name: 'Pull WeChat messages now' }).click();
   await expect(page.getByRole('button', { name: 'Pull WeChat messages now' })).toBeEnabled();
+  await expect(page.locator('.message-list .bubble', { hasText: reply })).toHaveCount(1);
   await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
+
+  // An ordinary WeChat customer still comes by callback, into a chat outside the inbox.
+  const ordinary = `wechat chat ${Date.now()}`;
+  await customerSays(page, 'wechat', ordinary, 0);
+  await page.locator('.platform-entry[data-platform="wechat"]:not(.inbox-entry)').click();
+  const chat = page.locator('.conversation-row[data-platform="wechat"]', { hasText: ordinary });
+  await expect(chat).toBeVisible();
+  await expect(chat).not.toHaveAttribute('data-kind', 'channels_inbox');
 });
 
 test('hostile Markdown and HTML from a customer render without running anything', async ({ page }) => {

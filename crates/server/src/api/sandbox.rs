@@ -1,4 +1,4 @@
-//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?, format?, to?}`: the simulated
+//! `POST /api/sandbox/{platform}/customer-message` `{text?, customer?, callback?, format?, to?, channel?}`: the simulated
 //! customer writes in. The webhook goes over real HTTP into our own intake, exactly as the
 //! platform's would — unless `callback` is false (a lost callback: only the platform keeps it).
 //! Where the platform pushes on a socket our server keeps (Mixin Blaze), the emulator pushes it
@@ -44,8 +44,10 @@ pub async fn customer_message(
     body: Bytes,
 ) -> Result<Json<Delivered>, ApiError> {
     let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
-    let request: CustomerMessage =
-        optional_json(&body, "{text?, customer?, callback?, format?, to?}")?;
+    let request: CustomerMessage = optional_json(
+        &body,
+        "{text?, customer?, callback?, format?, to?, channel?}",
+    )?;
     let format = request.format.as_deref().unwrap_or("text");
     let formats = crate::sandbox::customer::formats(platform);
     if !formats.contains(&format) {
@@ -67,6 +69,14 @@ pub async fn customer_message(
             ),
         ));
     }
+    if let Some(channel) = &request.channel
+        && !(platform == Platform::Wechat && channel == "finder")
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("{platform} has no {channel:?} channel; only WeChat has \"finder\" (视频号)"),
+        ));
+    }
     let delivery = sandbox.customer_message(platform, &request);
     if !request.callback {
         return Ok(Json(Delivered {
@@ -75,6 +85,17 @@ pub async fn customer_message(
             status: 0,
             seq: None,
             queued: false,
+        }));
+    }
+    // Held for our server's next pull: the answer does not wait for it.
+    if let Carried::Pulled(fetched) = &delivery.carried {
+        let taken = fetched();
+        return Ok(Json(Delivered {
+            platform,
+            message_id: delivery.message_id,
+            status: if taken { 200 } else { 0 },
+            seq: None,
+            queued: !taken,
         }));
     }
     if let Carried::Socket(acknowledged) = &delivery.carried {

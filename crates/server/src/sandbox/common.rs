@@ -28,6 +28,9 @@ pub mod credentials {
     pub const WECHAT_AUTHORIZATION: &str = "sandbox-wechat-key-2d8b";
     pub const WECHAT_W_ID: &str = "sandbox-wid-0001";
     pub const WECHAT_OWN_WXID: &str = "wxid_sandbox_agent";
+    /// The business's 视频号 (WeChat Channels) profile, whose private messages E云 syncs.
+    pub const WECHAT_FINDER_USERNAME: &str =
+        "v2_060000231003b20faec8c6e18f1sandbox0000000000000000000000000000000000000001@finder";
 }
 
 /// The Mixin session key: fixed per sandbox so a restart keeps verifying.
@@ -136,6 +139,9 @@ pub struct Writing<'a> {
     /// Yunhu: the customer writes to the bot (delivered by its webhook) rather than to the user
     /// account (pushed on its socket).
     pub to_bot: bool,
+    /// WeChat: the customer writes to the business's 视频号 (Channels) profile, a private message
+    /// E云 only syncs (`syncFinder`), rather than to its WeChat account (a callback).
+    pub to_channels: bool,
 }
 
 /// A customer's message on its way: a webhook to post to `/hooks/{platform}/{secret}` (headers
@@ -156,6 +162,9 @@ pub enum Carried {
     /// reached our server yet (acknowledged; on a socket without acknowledgements, written to
     /// it) (`None`: no connection is open to push it on).
     Socket(Box<dyn Fn() -> Option<bool> + Send + Sync>),
+    /// It keeps the message for our server's next pull. The check says whether a pull has
+    /// fetched it yet.
+    Pulled(Box<dyn Fn() -> bool + Send + Sync>),
 }
 
 impl Writing<'_> {

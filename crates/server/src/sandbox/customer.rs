@@ -33,6 +33,10 @@ pub struct CustomerMessage {
     /// writes to the user account, whose socket pushes it.
     #[serde(default)]
     pub to: Option<String>,
+    /// WeChat: `"finder"` writes to the business's 视频号 profile (a private message the server
+    /// pulls with `syncFinder`); by default the customer writes to its WeChat account (a callback).
+    #[serde(default)]
+    pub channel: Option<String>,
 }
 
 fn delivered() -> bool {
@@ -47,6 +51,7 @@ impl Default for CustomerMessage {
             callback: true,
             format: None,
             to: None,
+            channel: None,
         }
     }
 }
@@ -77,6 +82,7 @@ impl Sandbox {
             },
             delivered: request.callback,
             to_bot: request.to.as_deref() == Some("bot"),
+            to_channels: request.channel.as_deref() == Some("finder"),
         };
         let state = &self.state;
         match platform {

@@ -162,6 +162,8 @@ impl Sandbox {
                 public_url: Some(public_url.to_owned()),
                 // Loopback and cheap: a lost message shows within seconds.
                 pull_every_secs: 5,
+                // Left out: the desk names our 视频号 from the session's own messages.
+                finder_username: None,
             }),
             ..Config::default_limits()
         }

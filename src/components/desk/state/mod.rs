@@ -85,6 +85,8 @@ pub struct DeskState {
     pub connection: RwSignal<Connection>,
     pub config: RwSignal<Option<ServerConfig>>,
     pub platform_filter: RwSignal<Option<Platform>>,
+    /// Only the filtered platform's Channels inbox (its public profile's private messages).
+    pub inbox_filter: RwSignal<bool>,
     pub search: RwSignal<String>,
     pub selected: RwSignal<Option<ConversationKey>>,
     pub drafts: RwSignal<Vec<Draft>>,
@@ -114,6 +116,7 @@ impl DeskState {
             connection: RwSignal::new(Connection::Loading { rows: 0 }),
             config: RwSignal::new(None),
             platform_filter: RwSignal::new(None),
+            inbox_filter: RwSignal::new(false),
             search: RwSignal::new(String::new()),
             selected: RwSignal::new(None),
             drafts: RwSignal::new(Vec::new()),
@@ -173,7 +176,7 @@ impl DeskState {
     /// Where the platform takes read receipts (Mixin), opening a conversation acknowledges the
     /// customer's messages in it.
     fn send_read_receipts(&self, key: ConversationKey) {
-        if !self.capabilities_untracked(key.platform).read_receipts {
+        if !self.conversation_capabilities_untracked(&key).read_receipts {
             return;
         }
         let unread = self.desk.with_value(|desk| {
@@ -191,6 +194,27 @@ impl DeskState {
     pub fn capabilities(&self, platform: Platform) -> Capabilities {
         self.config.track();
         self.capabilities_untracked(platform)
+    }
+
+    /// What can be done in one conversation, tracked: the platform's capabilities, narrowed
+    /// in a Channels inbox.
+    pub fn conversation_capabilities(&self, key: &ConversationKey) -> Capabilities {
+        self.config.track();
+        self.desk_changed.track();
+        self.conversation_capabilities_untracked(key)
+    }
+
+    pub fn conversation_capabilities_untracked(&self, key: &ConversationKey) -> Capabilities {
+        let capabilities = self.capabilities_untracked(key.platform);
+        let in_inbox = self.desk.with_value(|desk| {
+            desk.conversation(key)
+                .is_some_and(|conversation| conversation.in_channels_inbox())
+        });
+        if in_inbox {
+            capabilities.in_channels_inbox()
+        } else {
+            capabilities
+        }
     }
 
     pub fn capabilities_untracked(&self, platform: Platform) -> Capabilities {

@@ -11,5 +11,14 @@ pub const SEND_FILE: Endpoint = Endpoint::post("/sendFile");
 pub const REVOKE_MSG: Endpoint = Endpoint::post("/revokeMsg");
 /// The pull of 视频号 private messages, from a `keyBuff` cursor.
 pub const SYNC_FINDER: Endpoint = Endpoint::post("/syncFinder");
+/// A text reply in a 视频号 private session (wkteam.cn `shipinhao/privateSend`).
+pub const PRIVATE_SEND: Endpoint = Endpoint::post("/privateSend");
 
-pub const ALL: &[Endpoint] = &[SEND_TEXT, SEND_IMAGE2, SEND_FILE, REVOKE_MSG, SYNC_FINDER];
+pub const ALL: &[Endpoint] = &[
+    SEND_TEXT,
+    SEND_IMAGE2,
+    SEND_FILE,
+    REVOKE_MSG,
+    SYNC_FINDER,
+    PRIVATE_SEND,
+];

@@ -14,7 +14,11 @@ use std::collections::BTreeMap;
 
 use super::fields::{has_keys, id, string};
 
-/// One `data.list[]` item of a syncFinder page.
+/// The conversation a 视频号 account's live-stream notices go in: they belong to no session.
+pub const LIVE_NOTICES: &str = "finder-live-notices";
+
+/// One `data.list[]` item of a syncFinder page: a 视频号 (WeChat Channels) private message in its
+/// session (`msgSessionId`, `…@findermsg`), or a live-stream notice (no session, MsgType 10002).
 fn sync_item_event(item: &Literal) -> Option<Event> {
     let content = item.get("content")?;
     let msg = content.get("msg")?;
@@ -24,25 +28,73 @@ fn sync_item_event(item: &Literal) -> Option<Event> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
-    let from = wrapped("FromUserName");
-    let to = wrapped("ToUserName");
     let outgoing = content.get("isSender").and_then(Literal::as_i64) == Some(1);
     let msg_type = msg.get("MsgType").and_then(Literal::as_i64).unwrap_or(0);
     let body = wrapped("Content").unwrap_or_default();
+    let session = string(content, "msgSessionId").filter(|session| !session.is_empty());
     let mut event = message_like(msg_type, &body);
     event.message_id = id(msg, "NewMsgId").or_else(|| id(msg, "MsgId"));
-    event.sender_id = from.clone();
     event.at_ms = msg
         .get("CreateTime")
         .and_then(Literal::as_i64)
         .map(|seconds| seconds * 1000);
-    event.outgoing = Some(outgoing);
-    // The peer's wxid keys a direct conversation.
-    event.conversation_id = if outgoing { to } else { from };
-    if event.conversation_id.is_some() {
-        event.conversation_kind = Some(ConversationKind::Direct);
+    event.conversation_kind = Some(ConversationKind::ChannelsInbox);
+    match session {
+        Some(session) => {
+            // Both sides are named: the customer's profile and ours (which one we are differs
+            // per session: our 视频号, or our WeChat account writing to someone's 视频号).
+            event.sender_id = wrapped("FromUserName");
+            event.recipient_id = wrapped("ToUserName");
+            event.outgoing = Some(outgoing);
+            event.conversation_id = Some(session);
+        }
+        None => {
+            event.conversation_id = Some(LIVE_NOTICES.to_owned());
+            event.sender_name = Some("视频号直播".to_owned());
+            event.outgoing = Some(false);
+            if event.kind == EventType::System {
+                event.content = Some(Content::text(ContentKind::System, live_notice(&body)));
+            }
+        }
     }
     Some(event)
+}
+
+/// A live-stream notice as one line: what happened and which stream.
+fn live_notice(xml: &str) -> String {
+    let element = |name: &str| {
+        roxmltree::Document::parse(xml).ok().and_then(|document| {
+            document
+                .descendants()
+                .find(|node| node.has_tag_name(name))
+                .and_then(|node| node.text())
+                .map(|text| text.trim().to_owned())
+        })
+    };
+    match sysmsg_type(xml) {
+        Some("finderliveclosenotifymsg") => format!(
+            "Channels live stream ended (live {}, object {})",
+            element("live_id").unwrap_or_default(),
+            element("object_id").unwrap_or_default()
+        ),
+        Some("functionmsg") => {
+            let id = element("functionmsgid").unwrap_or_default();
+            match id.strip_prefix("FinderLiveNotificationMsg_") {
+                Some(rest) => {
+                    let notice = rest.split('_').next().unwrap_or_default();
+                    let notice = if notice.chars().all(|c| c.is_ascii_digit()) {
+                        "notice"
+                    } else {
+                        notice
+                    };
+                    format!("Channels live stream {notice} ({id})")
+                }
+                None => format!("Channels notice ({id})"),
+            }
+        }
+        Some(other) => format!("Channels notice: {other}"),
+        None => "Channels notice".to_owned(),
+    }
 }
 
 /// A callback `{wcId, account, messageType, data:{fromUser, fromGroup?, toUser, ...}}`.
@@ -152,9 +204,18 @@ fn revoked_message_id(xml: &str) -> Option<String> {
         .map(|text| text.trim().to_owned())
 }
 
-/// Request bodies we send: sendText, sendImage2, sendFile, revokeMsg, syncFinder.
+/// Request bodies we send: sendText, sendImage2, sendFile, revokeMsg, syncFinder, privateSend.
 fn request_events(value: &Literal) -> Option<(String, Vec<Event>)> {
     let mut event = Event::new(EventType::Message, Platform::Wechat);
+    if has_keys(value, &["sessionId", "toUserName"]) {
+        event.conversation_id = id(value, "sessionId");
+        event.conversation_kind = Some(ConversationKind::ChannelsInbox);
+        event.outgoing = Some(true);
+        event.sender_id = id(value, "myUserName");
+        event.recipient_id = id(value, "toUserName");
+        event.content = string(value, "content").map(|text| Content::text(ContentKind::Text, text));
+        return Some(("wechat.privateSend.request".into(), vec![event]));
+    }
     event.conversation_id = id(value, "wcId");
     event.conversation_kind = Some(ConversationKind::Direct);
     event.outgoing = Some(true);
@@ -199,6 +260,32 @@ pub fn sync_finder(cursor: Option<&str>) -> crate::request::Call {
     )
 }
 
+/// `privateSend`: the reply in a 视频号 session (wkteam.cn `shipinhao/privateSend`). The session
+/// is the conversation (the synced items' `msgSessionId`, the form `/getSessionId` gives).
+fn private_send(target: &Target, text: &str) -> Result<Call, ComposeError> {
+    let peer = target.peer_id.as_deref().ok_or(ComposeError::Missing(
+        "the customer's 视频号 identity (toUserName)",
+    ))?;
+    let mut body = serde_json::json!({
+        "toUserName": peer,
+        "sessionId": target.conversation_id,
+        "content": text,
+    });
+    if let Some(own) = &target.own_id {
+        body["myUserName"] = serde_json::Value::from(own.as_str());
+    }
+    Ok(Call::json(endpoints::PRIVATE_SEND.path, &body, None))
+}
+
+/// What E云 offers no way to do in a 视频号 session (no source names an image or a recall for
+/// private messages).
+fn refuse_in_inbox(target: &Target, what: &'static str) -> Result<(), ComposeError> {
+    if target.kind == Some(ConversationKind::ChannelsInbox) {
+        return Err(ComposeError::Unsupported(what));
+    }
+    Ok(())
+}
+
 fn public_url(
     file: &crate::request::Attachment,
     missing: &'static str,
@@ -239,7 +326,10 @@ impl Codec for Wechat {
             return Some((format!("wechat.callback.{message_type}"), events));
         }
         // Our requests: the server adds `wId`; as composed they carry `wcId` (and no messageType).
-        if value.get("wId").is_some() || value.get("wcId").is_some() {
+        if value.get("wId").is_some()
+            || value.get("wcId").is_some()
+            || has_keys(value, &["sessionId", "toUserName"])
+        {
             return request_events(value);
         }
         None
@@ -256,18 +346,21 @@ impl Codec for Wechat {
         Outcome::of_code(&value, "1000", "message").with_ids(kept.map(|key| (key, &data[key])))
     }
     fn listing(&self, path: &str) -> Option<crate::codec::Listing> {
-        // A `syncFinder` page carries its items and the `keyBuff` the next page starts from.
+        // A `syncFinder` page carries what came since the last `keyBuff` (news: 视频号 private
+        // messages arrive no other way) and the `keyBuff` the next page starts from.
         endpoints::SYNC_FINDER
             .ends(path)
             .then_some(crate::codec::Listing {
                 schema: None,
                 page_of_conversation: None,
                 cursor: Some(SYNC_CURSOR),
-                catch_up: false,
+                catch_up: true,
                 newest_first: false,
             })
     }
-    /// `sendText {wcId, content}`; the server adds `wId`.
+    /// `sendText {wcId, content}`; in a 视频号 session `privateSend {toUserName, myUserName,
+    /// sessionId, content}` (our name where the session showed it, else the server adds
+    /// `wechat.finder_username`); the server adds `wId`.
     fn send_text(
         &self,
         target: &Target,
@@ -275,6 +368,9 @@ impl Codec for Wechat {
         _quote: Option<&str>,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
+        if target.kind == Some(ConversationKind::ChannelsInbox) {
+            return private_send(target, text);
+        }
         let body = serde_json::json!({ "wcId": target.conversation_id, "content": text });
         Ok(crate::request::Call::json(
             endpoints::SEND_TEXT.path,
@@ -290,6 +386,7 @@ impl Codec for Wechat {
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
         use crate::request::Call;
+        refuse_in_inbox(target, "images in a 视频号 private conversation")?;
         let url = public_url(image, "a public image URL (E云 sends images by URL)")?;
         Ok(Call::json(
             endpoints::SEND_IMAGE2.path,
@@ -304,6 +401,7 @@ impl Codec for Wechat {
         file: &Attachment,
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
+        refuse_in_inbox(target, "files in a 视频号 private conversation")?;
         let url = public_url(file, "a public file URL (E云 fetches files by URL)")?;
         Ok(crate::request::Call::json(
             endpoints::SEND_FILE.path,
@@ -323,6 +421,7 @@ impl Codec for Wechat {
         _fresh_id: &str,
     ) -> Result<Call, ComposeError> {
         use crate::request::{Call, ComposeError};
+        refuse_in_inbox(target, "recalls in a 视频号 private conversation")?;
         let number = |key: &'static str| -> Result<serde_json::Value, ComposeError> {
             let text = platform_ids.get(key).ok_or(ComposeError::Missing(key))?;
             // Exact: a 64-bit id stays the number it was.

@@ -1,5 +1,7 @@
 //! WeChat through wkteam E云: `Authorization: <key>` (no "Bearer"), the instance's `wId` in every
-//! body, callbacks de-duplicated on `newMsgId`.
+//! body, callbacks de-duplicated on `newMsgId`; 视频号 private messages pulled (`syncFinder`) and
+//! answered with `privateSend`, which names our `@finder` (`finder_username` where the desk did
+//! not learn it from the session).
 
 use axum::http::HeaderMap;
 use reqwest::Url;
@@ -11,6 +13,7 @@ use super::receive::{Line, SessionFuture};
 use super::rules::{Capabilities, PlatformRules, Route, Transport, Upstream};
 use super::upload::{Courier, File, UploadFuture};
 use crate::config;
+use switchboard_protocol::InboxCapabilities;
 
 mod pull;
 mod upload;
@@ -23,6 +26,7 @@ pub struct Wechat {
     /// `None`: not pulled (`pull_every_secs = 0`).
     pull_every: Option<std::time::Duration>,
     cursor: pull::Cursor,
+    finder_username: Option<String>,
 }
 
 impl Wechat {
@@ -44,6 +48,7 @@ impl Wechat {
             pull_every: (settings.pull_every_secs > 0)
                 .then(|| std::time::Duration::from_secs(settings.pull_every_secs)),
             cursor: pull::Cursor::default(),
+            finder_username: settings.finder_username.clone(),
         })
     }
 }
@@ -56,6 +61,17 @@ impl PlatformRules for Wechat {
     fn authorize(&self, request: &mut Outgoing) -> anyhow::Result<()> {
         request.set_header("Authorization", self.authorization.clone());
         request.set_json_field("wId", &self.w_id)?;
+        if endpoints::PRIVATE_SEND.ends(&request.path)
+            && json_text_at(&request.body, &["myUserName"]).is_none()
+        {
+            let own = self.finder_username.as_deref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "privateSend names our 视频号 (myUserName): set wechat.finder_username, or \
+                     answer in a session whose messages name it"
+                )
+            })?;
+            request.set_json_field("myUserName", own)?;
+        }
         Ok(())
     }
 
@@ -97,6 +113,12 @@ impl PlatformRules for Wechat {
             recall: true,
             recall_window_secs: Some(120),
             pull: true,
+            // 视频号 private messages: text through privateSend; no source names an image, a
+            // file or a recall for them.
+            channels_inbox: Some(InboxCapabilities {
+                send_text: true,
+                ..InboxCapabilities::default()
+            }),
             ..Capabilities::default()
         }
     }

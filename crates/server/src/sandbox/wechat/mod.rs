@@ -1,10 +1,14 @@
 //! E云 emulator: `sendText`, `sendImage2` and `sendFile` (the URL they name is downloaded, as
-//! E云 does), `revokeMsg` (needs the send's msgId,
-//! newMsgId and createTime) and `syncFinder` paged by `keyBuff` (base64 protobuf, like the real
-//! one), with `Authorization` and `wId` checked; answers `{code:"1000"|"1001", message, data}`.
+//! E云 does), `revokeMsg` (needs the send's msgId, newMsgId and createTime), and the 视频号
+//! (WeChat Channels) private messages: `syncFinder` pages of them (and live notices) in the
+//! seed's shape, paged by `keyBuff` (base64 protobuf, like the real one), and `privateSend`
+//! into a session (its `sessionId`, our `myUserName` and the session's customer checked; the
+//! reply is in the next page with `isSender` 1). `Authorization` and `wId` are checked on
+//! every call; answers `{code:"1000"|"1001", message, data}`.
 
 pub mod customer;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use switchboard_payload::platforms::wechat::endpoints;
@@ -18,7 +22,7 @@ use axum::{Json, Router};
 use base64::Engine;
 use prost::Message;
 
-use super::common::credentials::{WECHAT_AUTHORIZATION, WECHAT_OWN_WXID, WECHAT_W_ID};
+use super::common::credentials::{WECHAT_AUTHORIZATION, WECHAT_FINDER_USERNAME, WECHAT_W_ID};
 use super::common::{Refused, lock, now_ms};
 
 const PAGE: usize = 10;
@@ -37,8 +41,15 @@ pub struct SentMessage {
 #[derive(Default)]
 pub struct Store {
     pub sent: Vec<SentMessage>,
-    /// syncFinder's items, oldest first; an item's seq is its index + 1.
+    /// syncFinder's items (视频号 private messages and live notices), oldest first; an
+    /// item's seq is its index + 1.
     pub items: Vec<serde_json::Value>,
+    /// How many items `syncFinder` pages have handed out (the newest page's end).
+    pub synced: usize,
+    /// 视频号 sessions (`…@findermsg`) and the customer (`…@findermsgstranger`) in each.
+    pub sessions: HashMap<String, String>,
+    /// Every `privateSend` accepted: (session, toUserName, myUserName, content).
+    pub private_sends: Vec<(String, String, String, String)>,
     next_msg_id: u64,
 }
 
@@ -48,6 +59,17 @@ impl Store {
         // NewMsgId is a 64-bit number past 2^53 in real traffic: keep it so.
         let new_msg_id = 3_876_235_366_388_000_000 + self.next_msg_id * 7919 + now_ms() % 1000;
         (self.next_msg_id + 1_000_000, new_msg_id)
+    }
+
+    /// The session between a customer and our 视频号: `…@findermsg`, stable per customer.
+    pub fn session_of(&mut self, customer: &str) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("{customer} {WECHAT_FINDER_USERNAME}"));
+        let session = format!("{}@findermsg", hex::encode(digest));
+        self.sessions
+            .entry(session.clone())
+            .or_insert_with(|| customer.to_owned());
+        session
     }
 
     /// Adds a message to what syncFinder will return.
@@ -60,6 +82,7 @@ impl Store {
             is_sender,
             new_msg_id,
             msg_id,
+            session,
         } = item;
         let seq = self.items.len() as u64 + 1;
         self.items.push(serde_json::json!({
@@ -71,7 +94,7 @@ impl Store {
                     "ImgBuf": { "iLen": 0 }, "CreateTime": now_ms() / 1000, "MsgSeq": seq, "NewMsgId": new_msg_id,
                     "MsgSource": "<msgsource></msgsource>"
                 },
-                "isSender": if is_sender { 1 } else { 0 }, "msgSessionId": "", "seq": seq
+                "isSender": if is_sender { 1 } else { 0 }, "msgSessionId": session, "seq": seq
             }
         }));
     }
@@ -86,6 +109,8 @@ pub struct SyncItem<'a> {
     pub is_sender: bool,
     pub new_msg_id: u64,
     pub msg_id: u64,
+    /// The 视频号 session (`…@findermsg`); empty for a live notice.
+    pub session: &'a str,
 }
 
 /// keyBuff: `{1: {1: key type, 2: seq}, 2: 0}`, base64.
@@ -130,6 +155,7 @@ pub fn routes(store: Arc<Mutex<Store>>, intake: Arc<Mutex<Option<String>>>) -> R
         )
         .route(endpoints::REVOKE_MSG.path, post(revoke))
         .route(endpoints::SYNC_FINDER.path, post(sync_finder))
+        .route(endpoints::PRIVATE_SEND.path, post(private_send))
         .with_state(state)
 }
 
@@ -195,15 +221,6 @@ async fn send(
         new_msg_id,
         create_time,
         revoked: false,
-    });
-    store.push_item(SyncItem {
-        from: WECHAT_OWN_WXID,
-        to: wc_id,
-        msg_type: kind,
-        content,
-        is_sender: true,
-        new_msg_id,
-        msg_id,
     });
     ok(
         serde_json::json!({ "type": kind, "msgId": msg_id, "newMsgId": new_msg_id, "createTime": create_time, "wcId": wc_id }),
@@ -278,9 +295,10 @@ async fn sync_finder(
             None => return fail("keyBuff 无效"),
         },
     };
-    let store = lock(&state.store);
+    let mut store = lock(&state.store);
     let page: Vec<serde_json::Value> = store.items.iter().skip(after).take(PAGE).cloned().collect();
     let next = (after + page.len()) as u64;
+    store.synced = store.synced.max(next as usize);
     let key_buff = KeyBuff {
         keys: vec![SyncKey {
             key_type: 1,
@@ -292,4 +310,44 @@ async fn sync_finder(
     ok(
         serde_json::json!({ "list": page, "keyBuff": base64::engine::general_purpose::STANDARD.encode(key_buff) }),
     )
+}
+
+/// `privateSend {wId, toUserName, myUserName, sessionId, content}`: a text reply in a 视频号
+/// session. The session must exist and name that customer, and we must be its profile.
+async fn private_send(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let text = |key: &str| request[key].as_str().unwrap_or_default().to_owned();
+    let (session, to, me, content) = (
+        text("sessionId"),
+        text("toUserName"),
+        text("myUserName"),
+        text("content"),
+    );
+    let mut store = lock(&state.store);
+    if content.is_empty()
+        || me != WECHAT_FINDER_USERNAME
+        || store.sessions.get(&session) != Some(&to)
+    {
+        return fail("失败");
+    }
+    let (msg_id, new_msg_id) = store.next_ids();
+    store.push_item(SyncItem {
+        from: &me,
+        to: &to,
+        msg_type: 1,
+        content: &content,
+        is_sender: true,
+        new_msg_id,
+        msg_id,
+        session: &session,
+    });
+    store.private_sends.push((session, to, me, content));
+    ok(serde_json::json!({ "newMsgId": new_msg_id }))
 }
