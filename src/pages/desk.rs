@@ -73,17 +73,7 @@ pub fn Desk() -> impl IntoView {
 
 /// Alt+J / Alt+K: the next or previous conversation in the list as shown.
 fn move_selection(state: DeskState, step: isize) {
-    let query = state.search.get_untracked();
-    let filter = state.platform_filter.get_untracked();
-    let keys: Vec<_> = state.desk.with_value(|desk| {
-        desk.search(&query)
-            .into_iter()
-            .filter(|conversation| {
-                filter.is_none_or(|platform| conversation.key.platform == platform)
-            })
-            .map(|conversation| conversation.key.clone())
-            .collect()
-    });
+    let keys = leptos::prelude::untrack(|| state.listed_keys());
     if keys.is_empty() {
         return;
     }

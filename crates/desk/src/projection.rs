@@ -413,6 +413,19 @@ impl Desk {
 
     fn apply_response(&mut self, platform: Platform, row: &Row) -> bool {
         let Some(request_seq) = row.request_seq else {
+            // A seed document's answer stands alone (its call is not ours): what it lists is
+            // shown as the record it is, old news.
+            if row.is_seed() {
+                let events = decode(platform, &row.body, None);
+                return self.apply_events_from(
+                    platform,
+                    row,
+                    &events,
+                    MessageStatus::Logged,
+                    None,
+                    true,
+                );
+            }
             return false;
         };
         let Some(pending) = self.pending.remove(&request_seq) else {

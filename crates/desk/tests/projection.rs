@@ -1128,3 +1128,114 @@ fn a_yunhu_bot_chat_stays_a_bot_chat_whatever_order_its_rows_arrive_in() {
         "replies go back through the bot API"
     );
 }
+
+#[test]
+fn a_channels_reply_is_one_bubble_when_the_next_pull_brings_it_back() {
+    let mut desk = Desk::new();
+    let session = "a37c87fb@findermsg";
+    let customer = "v2_0600002310creator@finder";
+    let ours = "wxid_23fgdsdfh8";
+    let item = |new_msg_id: u64, from: &str, to: &str, text: &str, sender: u8| {
+        serde_json::json!({
+            "syncKeyType": 1, "itemType": 1, "subType": 0,
+            "content": { "msg": { "MsgId": 1, "FromUserName": { "string": from }, "ToUserName": { "string": to },
+                "MsgType": 1, "Content": { "string": text }, "CreateTime": 1_699_999_000u64, "NewMsgId": new_msg_id, "MsgSeq": 1 },
+                "isSender": sender, "msgSessionId": session, "seq": 1 }
+        })
+    };
+    let page = |items: Vec<serde_json::Value>| {
+        serde_json::to_vec(
+            &serde_json::json!({ "code": "1000", "message": "处理成功", "data": {
+            "list": items, "keyBuff": "CgQIARACEAA=" }}),
+        )
+        .unwrap()
+    };
+    let sync = platforms::of(Platform::Wechat).sync(None).unwrap();
+    // The first item in the session is ours: it still says who is who.
+    desk.apply(&outbound(1, "wechat", "http://e/syncFinder", &sync.body));
+    desk.apply(&answer(
+        2,
+        "wechat",
+        1,
+        &page(vec![item(11, ours, customer, "在吗", 1)]),
+    ));
+    let conversation = desk.conversation(&key(Platform::Wechat, session)).unwrap();
+    assert_eq!(conversation.peer_id.as_deref(), Some(customer));
+    assert_eq!(conversation.own_id.as_deref(), Some(ours));
+    let target = conversation.target();
+    let call = platforms::of(Platform::Wechat)
+        .send_text(&target, "价格多少", None, "f")
+        .unwrap();
+    desk.apply(&outbound(3, "wechat", "http://e/privateSend", &call.body));
+    desk.apply(&answer(
+        4,
+        "wechat",
+        3,
+        r#"{"code":"1000","message":"处理成功","data":{"newMsgId":3876235366388000777}}"#
+            .as_bytes(),
+    ));
+    desk.apply(&outbound(5, "wechat", "http://e/syncFinder", &sync.body));
+    desk.apply(&answer(
+        6,
+        "wechat",
+        5,
+        &page(vec![item(
+            3_876_235_366_388_000_777,
+            ours,
+            customer,
+            "价格多少",
+            1,
+        )]),
+    ));
+    let conversation = desk.conversation(&key(Platform::Wechat, session)).unwrap();
+    let texts: Vec<&str> = conversation
+        .messages
+        .iter()
+        .filter_map(|message| message.content.text.as_deref())
+        .collect();
+    assert_eq!(
+        texts,
+        ["在吗", "价格多少"],
+        "the pulled copy of our reply is the same bubble"
+    );
+    assert_eq!(conversation.messages[1].status, MessageStatus::Sent);
+}
+
+#[test]
+fn a_seeded_sync_finder_page_shows_its_sessions_and_notices() {
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../payload/tests/fixtures/wechat/syncFinder_response.json"
+    ))
+    .unwrap();
+    // As the sandbox seeds it: an answer on its own, no call of ours before it.
+    let mut seeded = row(1, "wechat", Direction::Response, &body);
+    seeded.headers = vec![(":seed".into(), "wechat/syncFinder_response.json".into())];
+    let mut desk = Desk::new();
+    desk.apply(&seeded);
+    let sessions = desk
+        .conversations()
+        .into_iter()
+        .filter(|conversation| conversation.in_channels_inbox())
+        .map(|conversation| (conversation.key.id.clone(), conversation.messages.len()))
+        .collect::<std::collections::BTreeMap<_, _>>();
+    assert_eq!(
+        sessions.len(),
+        4,
+        "three sessions and the notices: {sessions:?}"
+    );
+    assert_eq!(
+        sessions.values().sum::<usize>(),
+        19,
+        "every item is shown once"
+    );
+    assert_eq!(
+        sessions[switchboard_payload::platforms::wechat::LIVE_NOTICES],
+        11
+    );
+    assert_eq!(
+        desk.unread_in_channels_inbox(Platform::Wechat),
+        0,
+        "a seed is old news"
+    );
+}

@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use support::{Options, RunningServer, all_events, body_of, dist, is_receiving, webhook_secret};
+use support::{Options, RunningServer, all_events, body_of, dist, webhook_secret};
 
 fn directory_bytes(path: &std::path::Path) -> u64 {
     std::fs::read_dir(path)

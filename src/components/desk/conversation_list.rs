@@ -27,21 +27,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
     let state = expect_context::<DeskState>();
     // The order is all the list needs of every conversation; rows are summarised only while
     // in view.
-    let order = Memo::new(move |_| {
-        let query = state.search.get();
-        let filter = state.platform_filter.get();
-        let inbox_only = state.inbox_filter.get();
-        state.with_desk(|desk| {
-            desk.search(&query)
-                .into_iter()
-                .filter(|conversation| {
-                    filter.is_none_or(|platform| conversation.key.platform == platform)
-                        && (!inbox_only || conversation.in_channels_inbox())
-                })
-                .map(|conversation| conversation.key.clone())
-                .collect::<Vec<_>>()
-        })
-    });
+    let order = Memo::new(move |_| state.listed_keys());
     let container = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0);
     let viewport = RwSignal::new(800.0);

@@ -412,9 +412,21 @@ test('a 视频号 customer writes to the Channels inbox; the reply goes through 
       after = log.next_after;
     }
   }).toEqual([true, true, true]);
-  // The next pull brings our reply back (isSender 1): it stays one bubble.
+  // The next pull brings our reply back (isSender 1): once it is in the log, it is still one bubble.
   await page.getByRole('button', { name: 'Pull WeChat messages now' }).click();
-  await expect(page.getByRole('button', { name: 'Pull WeChat messages now' })).toBeEnabled();
+  await expect.poll(async () => {
+    let after = 0;
+    for (;;) {
+      const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
+      for (const event of log.events) {
+        if (event.platform !== 'wechat' || event.direction !== 'response') continue;
+        if (Buffer.from(event.body_base64, 'base64').toString('utf8').includes(reply)) return true;
+      }
+      if (!log.more) return false;
+      after = log.next_after;
+    }
+  }, { timeout: 15_000 }).toBe(true);
+  await page.waitForTimeout(500);
   await expect(page.locator('.message-list .bubble', { hasText: reply })).toHaveCount(1);
   await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
 
@@ -425,6 +437,25 @@ test('a 视频号 customer writes to the Channels inbox; the reply goes through 
   const chat = page.locator('.conversation-row[data-platform="wechat"]', { hasText: ordinary });
   await expect(chat).toBeVisible();
   await expect(chat).not.toHaveAttribute('data-kind', 'channels_inbox');
+  await chat.click();
+  const answer = `chat answer ${Date.now()}`;
+  await box.fill(answer);
+  await box.press('Enter');
+  await expect(page.locator('.message-list .bubble.outgoing', { hasText: answer }).locator('.status')).toHaveText('sent');
+  await expect.poll(async () => {
+    let after = 0;
+    for (;;) {
+      const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
+      for (const event of log.events) {
+        const url = event.headers.find(([name]) => name === ':url');
+        if (event.direction !== 'outbound' || !url) continue;
+        const body = Buffer.from(event.body_base64, 'base64').toString('utf8');
+        if (body.includes(answer)) return [url[1].endsWith('/sendText'), JSON.parse(body).wcId === 'wxid_sandbox_customer_c1'];
+      }
+      if (!log.more) return null;
+      after = log.next_after;
+    }
+  }).toEqual([true, true]);
 });
 
 test('hostile Markdown and HTML from a customer render without running anything', async ({ page }) => {

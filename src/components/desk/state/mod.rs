@@ -196,6 +196,24 @@ impl DeskState {
         self.capabilities_untracked(platform)
     }
 
+    /// The conversations the list shows, in its order (search, platform and inbox filters),
+    /// tracked.
+    pub fn listed_keys(&self) -> Vec<ConversationKey> {
+        let query = self.search.get();
+        let filter = self.platform_filter.get();
+        let inbox_only = self.inbox_filter.get();
+        self.with_desk(|desk| {
+            desk.search(&query)
+                .into_iter()
+                .filter(|conversation| {
+                    filter.is_none_or(|platform| conversation.key.platform == platform)
+                        && (!inbox_only || conversation.in_channels_inbox())
+                })
+                .map(|conversation| conversation.key.clone())
+                .collect()
+        })
+    }
+
     /// What can be done in one conversation, tracked: the platform's capabilities, narrowed
     /// in a Channels inbox.
     pub fn conversation_capabilities(&self, key: &ConversationKey) -> Capabilities {
@@ -206,14 +224,19 @@ impl DeskState {
 
     pub fn conversation_capabilities_untracked(&self, key: &ConversationKey) -> Capabilities {
         let capabilities = self.capabilities_untracked(key.platform);
-        let in_inbox = self.desk.with_value(|desk| {
+        // An inbox conversation with no customer in it (its notices) cannot be answered.
+        let inbox = self.desk.with_value(|desk| {
             desk.conversation(key)
-                .is_some_and(|conversation| conversation.in_channels_inbox())
+                .filter(|conversation| conversation.in_channels_inbox())
+                .map(|conversation| conversation.peer_id.is_some())
         });
-        if in_inbox {
-            capabilities.in_channels_inbox()
-        } else {
-            capabilities
+        match inbox {
+            Some(true) => capabilities.in_channels_inbox(),
+            Some(false) => Capabilities {
+                send_text: false,
+                ..capabilities.in_channels_inbox()
+            },
+            None => capabilities,
         }
     }
 

@@ -51,7 +51,7 @@ fn sync_item_event(item: &Literal) -> Option<Event> {
         None => {
             event.conversation_id = Some(LIVE_NOTICES.to_owned());
             event.sender_name = Some("视频号直播".to_owned());
-            event.outgoing = Some(false);
+            event.outgoing = Some(outgoing);
             if event.kind == EventType::System {
                 event.content = Some(Content::text(ContentKind::System, live_notice(&body)));
             }
@@ -62,8 +62,9 @@ fn sync_item_event(item: &Literal) -> Option<Event> {
 
 /// A live-stream notice as one line: what happened and which stream.
 fn live_notice(xml: &str) -> String {
+    let document = roxmltree::Document::parse(xml).ok();
     let element = |name: &str| {
-        roxmltree::Document::parse(xml).ok().and_then(|document| {
+        document.as_ref().and_then(|document| {
             document
                 .descendants()
                 .find(|node| node.has_tag_name(name))
