@@ -22,6 +22,20 @@ async function customerSays(page, platform, text, customer = 1, format = 'text',
   return delivered;
 }
 
+// The first answer `pick` gives for a row of the log (scanned from the start), or null.
+async function findInLog(page, pick) {
+  let after = 0;
+  for (;;) {
+    const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
+    for (const event of log.events) {
+      const found = pick(event, Buffer.from(event.body_base64, 'base64').toString('utf8'));
+      if (found !== undefined && found !== null) return found;
+    }
+    if (!log.more) return null;
+    after = log.next_after;
+  }
+}
+
 test('the desk asks for the access token, then shows the log', async ({ page }) => {
   await page.goto('/desk');
   const form = page.getByRole('form', { name: 'Log in' });
@@ -398,34 +412,16 @@ test('a 视频号 customer writes to the Channels inbox; the reply goes through 
   await expect(sent.locator('.status')).toHaveText('sent');
   await expect(sent.getByRole('button', { name: 'recall' })).toHaveCount(0);
   // The emulator checks the session and both names (it refuses anything else); the log shows them.
-  await expect.poll(async () => {
-    let after = 0;
-    for (;;) {
-      const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
-      for (const event of log.events) {
-        const url = event.headers.find(([name]) => name === ':url');
-        if (event.direction !== 'outbound' || !url || !url[1].endsWith('/privateSend')) continue;
-        const body = JSON.parse(Buffer.from(event.body_base64, 'base64').toString('utf8'));
-        if (body.content === reply) return [body.sessionId === session, body.toUserName.endsWith('@findermsgstranger'), body.myUserName.endsWith('@finder')];
-      }
-      if (!log.more) return null;
-      after = log.next_after;
-    }
-  }).toEqual([true, true, true]);
+  await expect.poll(() => findInLog(page, (event, body) => {
+    const url = event.headers.find(([name]) => name === ':url');
+    if (event.direction !== 'outbound' || !url || !url[1].endsWith('/privateSend')) return null;
+    const sent = JSON.parse(body);
+    if (sent.content !== reply) return null;
+    return [sent.sessionId === session, sent.toUserName.endsWith('@findermsgstranger'), sent.myUserName.endsWith('@finder')];
+  })).toEqual([true, true, true]);
   // The next pull brings our reply back (isSender 1): once it is in the log, it is still one bubble.
   await page.getByRole('button', { name: 'Pull WeChat messages now' }).click();
-  await expect.poll(async () => {
-    let after = 0;
-    for (;;) {
-      const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
-      for (const event of log.events) {
-        if (event.platform !== 'wechat' || event.direction !== 'response') continue;
-        if (Buffer.from(event.body_base64, 'base64').toString('utf8').includes(reply)) return true;
-      }
-      if (!log.more) return false;
-      after = log.next_after;
-    }
-  }, { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => findInLog(page, (event, body) => (event.platform === 'wechat' && event.direction === 'response' && body.includes(reply)) || null), { timeout: 15_000 }).toBe(true);
   await page.waitForTimeout(500);
   await expect(page.locator('.message-list .bubble', { hasText: reply })).toHaveCount(1);
   await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
@@ -442,20 +438,11 @@ test('a 视频号 customer writes to the Channels inbox; the reply goes through 
   await box.fill(answer);
   await box.press('Enter');
   await expect(page.locator('.message-list .bubble.outgoing', { hasText: answer }).locator('.status')).toHaveText('sent');
-  await expect.poll(async () => {
-    let after = 0;
-    for (;;) {
-      const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
-      for (const event of log.events) {
-        const url = event.headers.find(([name]) => name === ':url');
-        if (event.direction !== 'outbound' || !url) continue;
-        const body = Buffer.from(event.body_base64, 'base64').toString('utf8');
-        if (body.includes(answer)) return [url[1].endsWith('/sendText'), JSON.parse(body).wcId === 'wxid_sandbox_customer_c1'];
-      }
-      if (!log.more) return null;
-      after = log.next_after;
-    }
-  }).toEqual([true, true]);
+  await expect.poll(() => findInLog(page, (event, body) => {
+    const url = event.headers.find(([name]) => name === ':url');
+    if (event.direction !== 'outbound' || !url || !body.includes(answer)) return null;
+    return [url[1].endsWith('/sendText'), JSON.parse(body).wcId === 'wxid_sandbox_customer_c1'];
+  })).toEqual([true, true]);
 });
 
 test('hostile Markdown and HTML from a customer render without running anything', async ({ page }) => {
@@ -490,20 +477,9 @@ test('opening a Mixin conversation sends read receipts for the customer\'s messa
   const delivered = await customerSays(page, 'mixin', text, 0);
   await page.locator('.conversation-row', { hasText: text }).click();
   await expect(page.locator('.message-list .bubble', { hasText: text })).toHaveCount(1);
-  await expect.poll(async () => {
-    let after = 0;
-    for (;;) {
-      const response = await page.request.get(`/api/events?after=${after}&limit=1000`);
-      const log = await response.json();
-      for (const event of log.events) {
-        if (event.platform !== 'mixin' || event.direction !== 'outbound') continue;
-        const body = Buffer.from(event.body_base64, 'base64').toString('utf8');
-        if (body.includes(delivered.message_id) && body.includes('"READ"')) return true;
-      }
-      if (!log.more) return false;
-      after = log.next_after;
-    }
-  }).toBe(true);
+  await expect.poll(() => findInLog(page, (event, body) => (
+    event.platform === 'mixin' && event.direction === 'outbound' && body.includes(delivered.message_id) && body.includes('"READ"')
+  ) || null)).toBe(true);
 });
 
 test('on Yunhu the agent edits a sent message; Esc cancels an edit; other platforms offer no edit', async ({ page }) => {

@@ -87,28 +87,24 @@ pub async fn customer_message(
             queued: false,
         }));
     }
-    // Held for our server's next pull: the answer does not wait for it.
-    if let Carried::Pulled(fetched) = &delivery.carried {
-        let taken = fetched();
-        return Ok(Json(Delivered {
-            platform,
-            message_id: delivery.message_id,
-            status: if taken { 200 } else { 0 },
-            seq: None,
-            queued: !taken,
-        }));
-    }
-    if let Carried::Socket(acknowledged) = &delivery.carried {
-        let started = std::time::Instant::now();
-        let taken = loop {
-            match acknowledged() {
-                Some(true) => break true,
-                Some(false) if started.elapsed() < PUSH_WAIT => {
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    let taken = match &delivery.carried {
+        // Held for our server's next pull: the answer does not wait for it.
+        Carried::Pulled(fetched) => Some(fetched()),
+        Carried::Socket(acknowledged) => {
+            let started = std::time::Instant::now();
+            Some(loop {
+                match acknowledged() {
+                    Some(true) => break true,
+                    Some(false) if started.elapsed() < PUSH_WAIT => {
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    }
+                    _ => break false,
                 }
-                _ => break false,
-            }
-        };
+            })
+        }
+        Carried::Webhook => None,
+    };
+    if let Some(taken) = taken {
         return Ok(Json(Delivered {
             platform,
             message_id: delivery.message_id,
