@@ -27,23 +27,21 @@ pub fn PlatformList() -> impl IntoView {
         let unread =
             Memo::new(move |_| state.with_desk(|desk| desk.unread_in_channels_inbox(platform)));
         view! {
-            <ul class="inbox-list">
-                <li>
-                    <button
-                        class="platform-entry inbox-entry"
-                        data-platform=platform.id()
-                        data-inbox="channels"
-                        aria-pressed=move || (state.platform_filter.get() == Some(platform) && state.inbox_filter.get()).to_string()
-                        on:click=move |_| {
-                            state.platform_filter.set(Some(platform));
-                            state.inbox_filter.set(true);
-                        }
-                    >
-                        <span>"Channels inbox"</span>
-                        {move || (unread.get() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread.get()}</span> })}
-                    </button>
-                </li>
-            </ul>
+            <li class="inbox-item">
+                <button
+                    class="platform-entry inbox-entry"
+                    data-platform=platform.id()
+                    data-inbox="channels"
+                    aria-pressed=move || (state.platform_filter.get() == Some(platform) && state.inbox_filter.get()).to_string()
+                    on:click=move |_| {
+                        state.platform_filter.set(Some(platform));
+                        state.inbox_filter.set(true);
+                    }
+                >
+                    <span>"Channels inbox"</span>
+                    {move || (unread.get() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread.get()}</span> })}
+                </button>
+            </li>
         }
     };
     let entry = move |platform: Option<Platform>| {
@@ -87,8 +85,8 @@ pub fn PlatformList() -> impl IntoView {
                     {move || (unread() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread()}</span> })}
                 </button>
                 {pull}
-                {platform.filter(|platform| state.capabilities(*platform).channels_inbox.is_some()).map(inbox_entry)}
             </li>
+            {platform.filter(|platform| state.capabilities(*platform).channels_inbox.is_some()).map(inbox_entry)}
         }
     };
     view! {
