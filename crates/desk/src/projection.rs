@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_payload::event::{Content, ContentKind, ConversationKind, Event, EventType};
 use switchboard_payload::outcome::Outcome;
 use switchboard_payload::platforms;
+use switchboard_payload::profile::{Profile, short_id};
 use switchboard_payload::{Options, Platform, inspect};
 
 use switchboard_protocol::headers::{annotation, pseudo};
@@ -80,9 +81,12 @@ fn is_log_id(id: &str) -> bool {
 pub struct Conversation {
     pub key: ConversationKey,
     pub kind: Option<ConversationKind>,
+    /// The customer's (or the group's) name, else a short form of their id.
     pub title: String,
-    /// Whether the title came from a person's name (a better one is not looked for).
-    titled_by_name: bool,
+    /// The customer's (or the group's) picture, where the platform gave one.
+    pub avatar_url: Option<String>,
+    /// A group's members, where the platform counts them.
+    pub member_count: Option<u64>,
     /// In time order (then log order). A deque: history read newest first lands at the front.
     pub messages: VecDeque<Message>,
     pub last_activity_ms: i64,
@@ -105,10 +109,11 @@ pub struct Conversation {
 impl Conversation {
     fn new(key: ConversationKey) -> Conversation {
         Conversation {
-            title: key.id.clone(),
+            title: short_id(&key.id),
             key,
             kind: None,
-            titled_by_name: false,
+            avatar_url: None,
+            member_count: None,
             messages: VecDeque::new(),
             last_activity_ms: 0,
             last_seq: 0,
@@ -182,6 +187,49 @@ impl Conversation {
     }
 }
 
+/// What the log says about a person or a group: each fact from the newest row that said it
+/// (its seq), so a later payload or profile answer wins whatever order pages load in.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Known {
+    name: Option<(i64, String)>,
+    avatar: Option<(i64, String)>,
+    members: Option<(i64, u64)>,
+}
+
+impl Known {
+    /// Takes what `profile` says, where it is newer than what is known; whether anything changed.
+    fn learn(&mut self, seq: i64, profile: &Profile) -> bool {
+        fn newer<T: PartialEq + Clone>(
+            slot: &mut Option<(i64, T)>,
+            seq: i64,
+            value: Option<&T>,
+        ) -> bool {
+            match value {
+                Some(value)
+                    if slot
+                        .as_ref()
+                        .is_none_or(|(known_seq, known)| *known_seq < seq && known != value) =>
+                {
+                    *slot = Some((seq, value.clone()));
+                    true
+                }
+                Some(_) => {
+                    if let Some((known_seq, _)) = slot.as_mut() {
+                        *known_seq = (*known_seq).max(seq);
+                    }
+                    false
+                }
+                None => false,
+            }
+        }
+        let name = profile.name.as_ref().filter(|name| !name.trim().is_empty());
+        let avatar = profile.avatar_url.as_ref().filter(|url| !url.is_empty());
+        newer(&mut self.name, seq, name)
+            | newer(&mut self.avatar, seq, avatar)
+            | newer(&mut self.members, seq, profile.member_count.as_ref())
+    }
+}
+
 /// What an outbound request carried, waiting for its answer.
 #[derive(Debug, Clone)]
 struct Pending {
@@ -195,6 +243,8 @@ struct Pending {
     edits: Vec<Event>,
     /// The conversation the desk made it for (a history page's messages name none).
     conversation: Option<String>,
+    /// A profile lookup: its answer describes people and groups.
+    lookup: bool,
     seed: bool,
 }
 
@@ -210,6 +260,10 @@ pub struct Desk {
     sync_cursors: BTreeMap<Platform, (i64, String)>,
     /// Answers whose request is in a page not loaded yet, by the request's seq.
     orphans: HashMap<i64, Row>,
+    /// Who people and groups are, by (platform, id).
+    profiles: HashMap<(Platform, String), Known>,
+    /// Conversations whose customer is this id (those keyed by it are found by key).
+    peers: HashMap<(Platform, String), Vec<ConversationKey>>,
     /// The rows applied are exactly those from `oldest_seq` to `last_seq`.
     last_seq: i64,
     oldest_seq: i64,
@@ -267,6 +321,45 @@ impl Desk {
             .filter(|conversation| conversation.in_channels_inbox())
             .map(|conversation| conversation.unread)
             .sum()
+    }
+
+    /// A person's (or group's) name, as the platform last gave it.
+    pub fn name_of(&self, platform: Platform, id: &str) -> Option<&str> {
+        let known = self.profiles.get(&(platform, id.to_owned()))?;
+        known.name.as_ref().map(|(_, name)| name.as_str())
+    }
+
+    /// A person's (or group's) picture, as the platform last gave it.
+    pub fn avatar_of(&self, platform: Platform, id: &str) -> Option<&str> {
+        let known = self.profiles.get(&(platform, id.to_owned()))?;
+        known.avatar.as_ref().map(|(_, url)| url.as_str())
+    }
+
+    /// Learns what `profile` says (from the row `seq`); renames the conversations it is about.
+    fn learn(&mut self, platform: Platform, seq: i64, profile: &Profile) -> bool {
+        if profile.id.is_empty() || !profile.says_something() {
+            return false;
+        }
+        let subject = (platform, profile.id.clone());
+        if !self
+            .profiles
+            .entry(subject.clone())
+            .or_default()
+            .learn(seq, profile)
+        {
+            return false;
+        }
+        let mut about = self.peers.get(&subject).cloned().unwrap_or_default();
+        about.push(ConversationKey {
+            platform,
+            id: profile.id.clone(),
+        });
+        for key in about {
+            if let Some(conversation) = self.conversations.get_mut(&key) {
+                describe(conversation, &self.profiles);
+            }
+        }
+        true
     }
 
     /// The agent has seen everything in this conversation so far.
@@ -352,6 +445,7 @@ impl Desk {
             recalls: Vec::new(),
             edits: Vec::new(),
             conversation: row.header(annotation::CONVERSATION).map(str::to_owned),
+            lookup: row.header(annotation::LOOKUP).is_some(),
             seed: row.is_seed(),
         };
         let status = if pending.seed {
@@ -491,6 +585,17 @@ impl Desk {
         if result.ok {
             changed |= self.apply_history(&pending, row, &result);
         }
+        if result.ok && pending.lookup {
+            let codec = platforms::of(platform);
+            let schema = codec
+                .endpoint_schemas(&pending.path)
+                .map(|(_, answer)| answer.to_owned());
+            for event in decode(platform, &row.body, schema) {
+                if let Some(profile) = &event.profile {
+                    changed |= self.learn(platform, row.seq, profile);
+                }
+            }
+        }
         changed
     }
 
@@ -594,6 +699,11 @@ impl Desk {
                 }
                 EventType::Read => changed |= self.apply_change(platform, row, event),
                 EventType::Upload | EventType::Command => {}
+                EventType::Profile => {
+                    if let Some(profile) = &event.profile {
+                        changed |= self.learn(platform, row.seq, profile);
+                    }
+                }
                 _ => {
                     let Some(conversation_id) = event.conversation_id.clone() else {
                         continue;
@@ -672,25 +782,30 @@ impl Desk {
                             conversation.last_inbound_id = event.message_id.clone();
                         }
                     }
-                    if !outgoing
-                        && !conversation.titled_by_name
-                        && let Some(name) =
-                            event.sender_name.clone().filter(|name| !name.is_empty())
-                        && conversation.kind != Some(ConversationKind::Group)
-                    {
-                        conversation.title = name;
-                        conversation.titled_by_name = true;
-                    }
-                    // A private-messages session is known by the customer's identity, not by
-                    // its session id, until a name comes.
-                    if !conversation.titled_by_name
-                        && conversation.kind == Some(ConversationKind::ChannelsInbox)
-                        && let Some(peer) = &conversation.peer_id
-                    {
-                        conversation.title = peer.clone();
-                    }
                     conversation.insert(message, from_history);
+                    let peer = conversation.peer_id.clone();
                     self.messages.insert((platform, id.clone()), key.clone());
+                    if let Some(peer) = peer {
+                        let about = self.peers.entry((platform, peer)).or_default();
+                        if !about.contains(&key) {
+                            about.push(key.clone());
+                        }
+                    }
+                    // What the payload says of its sender: a name, a picture.
+                    if !outgoing
+                        && let Some(sender) = &event.sender_id
+                        && (event.sender_name.is_some() || event.sender_avatar.is_some())
+                    {
+                        let profile = Profile {
+                            name: event.sender_name.clone(),
+                            avatar_url: event.sender_avatar.clone(),
+                            ..Profile::person(sender.clone())
+                        };
+                        self.learn(platform, row.seq, &profile);
+                    }
+                    if let Some(conversation) = self.conversations.get_mut(&key) {
+                        describe(conversation, &self.profiles);
+                    }
                     if let Some(sent) = sent.as_deref_mut() {
                         sent.push((key.clone(), id.clone()));
                     }
@@ -783,6 +898,31 @@ impl Desk {
             })
             .collect()
     }
+}
+
+/// A conversation's title, picture and size from what is known of whom it is with: a group by
+/// its own id, a chat by its customer (else by its own id, which is the customer's on some
+/// platforms); nobody known: a short form of the id.
+fn describe(conversation: &mut Conversation, profiles: &HashMap<(Platform, String), Known>) {
+    let platform = conversation.key.platform;
+    let known = |id: &str| profiles.get(&(platform, id.to_owned()));
+    let group = conversation.kind == Some(ConversationKind::Group);
+    let peer = conversation.peer_id.as_deref().filter(|_| !group);
+    let subject = peer
+        .and_then(known)
+        .filter(|known| known.name.is_some() || known.avatar.is_some())
+        .or_else(|| known(&conversation.key.id));
+    let name = subject
+        .and_then(|known| known.name.as_ref())
+        .map(|(_, name)| name.clone());
+    conversation.title = name.unwrap_or_else(|| short_id(peer.unwrap_or(&conversation.key.id)));
+    conversation.avatar_url = subject
+        .and_then(|known| known.avatar.as_ref())
+        .map(|(_, url)| url.clone());
+    conversation.member_count = subject
+        .filter(|_| group)
+        .and_then(|known| known.members)
+        .map(|(_, count)| count);
 }
 
 fn decode(platform: Platform, body: &[u8], schema: Option<String>) -> Vec<Event> {

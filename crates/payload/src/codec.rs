@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::customer::CustomerMessage;
 use crate::event::{ConversationKind, Event, Platform};
 use crate::outcome::Outcome;
+use crate::profile::{Lookups, Subject};
 use crate::protobuf::raw::Message;
 use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
@@ -155,6 +156,26 @@ pub trait Codec: Sync {
         _text: &str,
     ) -> Result<Call, ComposeError> {
         Err(ComposeError::Unsupported("editing a sent message"))
+    }
+
+    /// How the platform answers who an id is, where it can be asked (`None`: its payloads say
+    /// all it will tell, as Douyin's `user_infos` do).
+    fn lookups(&self) -> Option<Lookups> {
+        None
+    }
+
+    /// The call that describes `subjects` (all people or all groups, at most as many as
+    /// [`Codec::lookups`] allows per call); its answer reads as [`EventType::Profile`]
+    /// events (decoded with the answer schema [`Codec::endpoint_schemas`] gives its path).
+    ///
+    /// [`EventType::Profile`]: crate::event::EventType::Profile
+    fn describe(&self, _subjects: &[Subject]) -> Result<Call, ComposeError> {
+        Err(ComposeError::Unsupported("looking up profiles"))
+    }
+
+    /// Whether a payload's event says enough about its sender that nobody needs to be asked.
+    fn describes_sender(&self, event: &Event) -> bool {
+        event.sender_name.is_some() && event.sender_avatar.is_some()
     }
 
     /// Read receipts for the customer's messages.

@@ -27,6 +27,9 @@ pub struct CustomerMessage<'a> {
     pub conversation_id: &'a str,
     pub customer_id: &'a str,
     pub customer_name: &'a str,
+    /// The customer's picture, where deliveries carry one (Douyin's `user_infos`, Yunhu's
+    /// sender); empty when none.
+    pub customer_avatar: &'a str,
     /// The account the customer writes to: ours.
     pub own_id: &'a str,
     /// Our display name, where deliveries carry it (Douyin's user_infos).

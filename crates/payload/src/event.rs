@@ -20,6 +20,9 @@ pub enum EventType {
     Upload,
     Command,
     System,
+    /// The platform describes a person or a group (a profile answer, a join with a picture):
+    /// [`Event::profile`].
+    Profile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +74,12 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub recipient_id: Option<String>,
     pub sender_name: Option<String>,
+    /// The sender's picture, where the payload carries it (Douyin's `user_infos`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sender_avatar: Option<String>,
+    /// What a profile event says.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub profile: Option<crate::profile::Profile>,
     /// Unix milliseconds.
     pub at_ms: Option<i64>,
     pub content: Option<Content>,
@@ -81,6 +90,21 @@ pub struct Event {
 }
 
 impl Event {
+    /// A platform's description of a person or a group.
+    pub fn profile(platform: Platform, profile: crate::profile::Profile) -> Event {
+        let mut event = Event::new(EventType::Profile, platform);
+        if profile.group {
+            event.conversation_id = Some(profile.id.clone());
+            event.conversation_kind = Some(ConversationKind::Group);
+        } else {
+            event.sender_id = Some(profile.id.clone());
+            event.sender_name = profile.name.clone();
+            event.sender_avatar = profile.avatar_url.clone();
+        }
+        event.profile = Some(profile);
+        event
+    }
+
     pub fn new(kind: EventType, platform: Platform) -> Event {
         Event {
             kind,
@@ -92,6 +116,8 @@ impl Event {
             sender_id: None,
             recipient_id: None,
             sender_name: None,
+            sender_avatar: None,
+            profile: None,
             at_ms: None,
             content: None,
             outgoing: None,

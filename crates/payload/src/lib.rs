@@ -13,6 +13,7 @@ pub mod hexdump;
 pub mod inspect;
 pub mod outcome;
 pub mod platforms;
+pub mod profile;
 pub mod protobuf;
 pub mod request;
 pub mod share;

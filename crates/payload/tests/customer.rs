@@ -13,6 +13,7 @@ fn message(format: TextFormat) -> CustomerMessage<'static> {
         conversation_id: "conversation-9",
         customer_id: "customer-1",
         customer_name: "林晓",
+        customer_avatar: "https://cdn.example/lin.png",
         own_id: "own-1",
         own_name: "Agent",
         own_login: "login-1",

@@ -44,8 +44,11 @@ pub mod annotation {
     pub const MEDIA_URL: &str = "x-switchboard-media-url";
     /// The name of a sent file.
     pub const MEDIA_NAME: &str = "x-switchboard-media-name";
+    /// Set on a call that asks who ids are (a profile lookup): its answer describes people and
+    /// groups.
+    pub const LOOKUP: &str = "x-switchboard-lookup";
     /// Every annotation, for stripping them before a call goes upstream.
-    pub const ALL: [&str; 4] = [CONVERSATION, CLIENT_ID, MEDIA_URL, MEDIA_NAME];
+    pub const ALL: [&str; 5] = [CONVERSATION, CLIENT_ID, MEDIA_URL, MEDIA_NAME, LOOKUP];
 }
 
 /// Headers on the server's own answers.

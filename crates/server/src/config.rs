@@ -58,6 +58,9 @@ pub struct Limits {
     pub rejected_per_minute: u32,
     /// Body bytes in one log page (`/api/events`) before it stops early (`more: true`).
     pub page_bytes: usize,
+    /// Seconds before a failed or rate-limited profile lookup is tried again; it doubles per
+    /// failure, up to an hour.
+    pub profile_retry_secs: u64,
 }
 
 impl Default for Limits {
@@ -70,6 +73,7 @@ impl Default for Limits {
             stream_stall_secs: 30,
             rejected_per_minute: 30,
             page_bytes: 4 * 1024 * 1024,
+            profile_retry_secs: 30,
         }
     }
 }
@@ -200,8 +204,22 @@ pub struct Wecom {
     pub send_file_path: String,
     #[serde(default = "wecom_upload")]
     pub upload_path: String,
+    /// 外部联系人详情 and 群详情: their doc pages leave the URL blank too (reference
+    /// `contacts.md` §4); the defaults are named after the pages.
+    #[serde(default = "wecom_contact_info")]
+    pub contact_info_path: String,
+    #[serde(default = "wecom_room_info")]
+    pub room_info_path: String,
     #[serde(default)]
     pub media_hosts: Vec<String>,
+}
+
+fn wecom_contact_info() -> String {
+    wecom_endpoints::CONTACT_INFO.path.into()
+}
+
+fn wecom_room_info() -> String {
+    wecom_endpoints::ROOM_INFO.path.into()
 }
 
 fn wecom_send_text() -> String {
@@ -388,6 +406,8 @@ impl Config {
                 ("wecom.send_image_path", &wecom.send_image_path),
                 ("wecom.send_file_path", &wecom.send_file_path),
                 ("wecom.upload_path", &wecom.upload_path),
+                ("wecom.contact_info_path", &wecom.contact_info_path),
+                ("wecom.room_info_path", &wecom.room_info_path),
             ] {
                 if !value.starts_with('/') || value.contains("..") || value.contains('?') {
                     bail!("{key} must be a plain path starting with '/', got {value:?}");

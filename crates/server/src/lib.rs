@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod hosted;
 pub mod inspect;
 pub mod platforms;
+pub mod profiles;
 pub mod public_address;
 pub mod receive;
 pub mod rejections;

@@ -204,6 +204,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let _ = stdout.flush();
         drop(stdout);
         crate::receive::start(&state);
+        crate::profiles::start(&state);
         let limits = state.config.limits.clone();
         let app = router(state, &args);
         connections::serve(listener, app, &limits, async move {

@@ -5,8 +5,11 @@
 use leptos::prelude::*;
 use switchboard_desk::ConversationKey;
 use switchboard_desk::{Actions, Message, MessageStatus};
-use switchboard_payload::event::{ContentKind, EventType};
+use switchboard_payload::Platform;
+use switchboard_payload::event::{ContentKind, ConversationKind, EventType};
+use switchboard_payload::profile::short_id;
 
+use super::avatar::Avatar;
 use super::bounds;
 use super::content::content_view;
 use super::state::{DeskState, Draft, Reply};
@@ -59,6 +62,19 @@ fn status_view(status: &MessageStatus) -> AnyView {
     }
 }
 
+/// Who sent it: the name the platform last gave the sender, the one the message carried, or a
+/// short form of their id.
+fn sender_name(message: &Message, platform: Platform) -> String {
+    let known = message.sender_id.as_deref().and_then(|id| {
+        expect_context::<DeskState>()
+            .with_desk(|desk| desk.name_of(platform, id).map(str::to_owned))
+    });
+    known
+        .or_else(|| message.sender_name.clone())
+        .or_else(|| message.sender_id.as_deref().map(short_id))
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn Bubble(
     message: Message,
@@ -68,11 +84,7 @@ pub fn Bubble(
     let platform = key.platform;
     if message.kind != EventType::Message {
         let text = message.content.text.clone().unwrap_or_default();
-        let who = message
-            .sender_name
-            .clone()
-            .or(message.sender_id.clone())
-            .unwrap_or_default();
+        let who = sender_name(&message, platform);
         let kind = serde_json::to_value(message.kind)
             .ok()
             .and_then(|value| value.as_str().map(str::to_owned))
@@ -87,15 +99,32 @@ pub fn Bubble(
     let show_original = RwSignal::new(false);
     let recalled = message.recalled_at_ms.is_some();
     let edited = message.edited_at_ms.is_some();
-    let who = if message.outgoing {
-        "You".to_owned()
-    } else {
-        message
-            .sender_name
-            .clone()
-            .or(message.sender_id.clone())
-            .unwrap_or_default()
+    let in_group = expect_context::<DeskState>().with_desk_untracked(|desk| {
+        desk.conversation(&key)
+            .is_some_and(|conversation| conversation.kind == Some(ConversationKind::Group))
+    });
+    let who = {
+        let message = message.clone();
+        move || {
+            if message.outgoing {
+                "You".to_owned()
+            } else {
+                sender_name(&message, platform)
+            }
+        }
     };
+    // In a group, each member's picture beside their name.
+    let face = (in_group && !message.outgoing).then(|| {
+        let message = message.clone();
+        move || {
+            let name = sender_name(&message, platform);
+            let url = message.sender_id.as_deref().and_then(|id| {
+                expect_context::<DeskState>()
+                    .with_desk(|desk| desk.avatar_of(platform, id).map(str::to_owned))
+            });
+            view! { <Avatar platform name url/> }
+        }
+    });
     let content = message.content.clone();
     let original = message.original.clone();
     let seq = message.seq;
@@ -119,7 +148,7 @@ pub fn Bubble(
     view! {
         <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled data-message=message.id.clone() data-status=format!("{:?}", message.status)>
             <div class="bubble-meta">
-                <strong>{who}</strong>" · "<time>{clock_time(message.at_ms)}</time>
+                {face}<strong>{who}</strong>" · "<time>{clock_time(message.at_ms)}</time>
                 {edited.then(|| view! { " · " <span class="edited">"edited"</span> })}
                 {recalled.then(|| view! { " · " <span class="recalled-mark">"recalled"</span> })}
                 " "{status_view(&message.status)}

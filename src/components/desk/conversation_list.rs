@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use switchboard_desk::ConversationKey;
 use switchboard_payload::Platform;
 
+use super::avatar::Avatar;
 use super::bubble::preview_text;
 use super::state::DeskState;
 use super::time::relative_time;
@@ -16,6 +17,7 @@ const OVERSCAN: usize = 6;
 struct Summary {
     key: ConversationKey,
     title: String,
+    avatar_url: Option<String>,
     preview: String,
     at_ms: i64,
     unread: usize,
@@ -46,6 +48,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                     .map(|conversation| Summary {
                         key: conversation.key.clone(),
                         title: conversation.title.clone(),
+                        avatar_url: conversation.avatar_url.clone(),
                         preview: conversation
                             .last_message()
                             .map(preview_text)
@@ -129,12 +132,6 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
         let key = key.clone();
         move |_| state.selected.get().as_ref() == Some(&key)
     });
-    let initial = summary
-        .title
-        .chars()
-        .next()
-        .map(|letter| letter.to_uppercase().to_string())
-        .unwrap_or_default();
     let platform: Platform = summary.key.platform;
     let when = relative_time(summary.at_ms);
     view! {
@@ -148,7 +145,7 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
             data-kind=summary.in_inbox.then_some("channels_inbox")
             on:click=move |_| state.select(key.clone())
         >
-            <span class="avatar" aria-hidden="true">{initial}</span>
+            <Avatar platform name=summary.title.clone() url=summary.avatar_url.clone()/>
             <span class="conversation-text">
                 <span class="conversation-title">{summary.title.clone()}</span>
                 <span class="conversation-preview">{summary.preview.clone()}</span>

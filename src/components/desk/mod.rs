@@ -1,5 +1,6 @@
 //! The desk: platforms, conversations, the open thread, and the connection's state.
 
+pub mod avatar;
 pub mod bounds;
 pub mod bubble;
 pub mod composer;

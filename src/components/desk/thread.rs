@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use switchboard_desk::{ConversationKey, Message};
 use switchboard_payload::platforms;
 
+use super::avatar::Avatar;
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
 use super::state::DeskState;
@@ -24,6 +25,8 @@ const STEP: usize = 60;
 struct ThreadWindow {
     key: ConversationKey,
     title: String,
+    avatar_url: Option<String>,
+    member_count: Option<u64>,
     total: usize,
     /// The window: `messages` are `start..start + messages.len()` of the conversation.
     start: usize,
@@ -92,6 +95,8 @@ pub fn Thread() -> impl IntoView {
             let platform = key.platform;
             Some(ThreadWindow {
                 title: conversation.title.clone(),
+                avatar_url: conversation.avatar_url.clone(),
+                member_count: conversation.member_count,
                 total,
                 start,
                 messages,
@@ -175,6 +180,8 @@ pub fn Thread() -> impl IntoView {
                 None => view! { <p class="muted thread-empty">"Pick a conversation (Alt+J / Alt+K move through them)."</p> }.into_any(),
                 Some(key) => {
                     let title = move || window.with(|window| window.as_ref().map(|window| window.title.clone()).unwrap_or_default());
+                    let face = move || window.with(|window| window.as_ref().map(|window| (window.title.clone(), window.avatar_url.clone())).unwrap_or_default());
+                    let members = move || window.with(|window| window.as_ref().and_then(|window| window.member_count));
                     let platform = key.platform;
                     let in_inbox = {
                         let key = key.clone();
@@ -189,7 +196,12 @@ pub fn Thread() -> impl IntoView {
                     let conversation = key.clone();
                     view! {
                         <header class="thread-header">
+                            {move || {
+                                let (name, url) = face();
+                                view! { <Avatar platform name url/> }
+                            }}
                             <h2>{title}</h2>
+                            {move || members().map(|count| view! { <span class="member-count">{format!("{count} members")}</span> })}
                             <span class="platform-badge">{platform.name()}</span>
                             {move || in_inbox().then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels inbox"</span> })}
                             <span class="muted">{key.id.clone()}</span>

@@ -77,11 +77,44 @@ fn event_view(event: Event) -> impl IntoView {
         .ok()
         .and_then(|value| value.as_str().map(str::to_owned))
         .unwrap_or_default();
+    // The sender as the payload names them: name, id, picture (its address: the inspector
+    // shows what the bytes say and loads nothing).
+    let sender = event.sender_id.clone().map(|id| {
+        let picture = event
+            .sender_avatar
+            .clone()
+            .map(|url| format!(" · picture {url}"))
+            .unwrap_or_default();
+        format!("{id}{picture}")
+    });
+    if let Some(profile) = &event.profile {
+        let what = if profile.group { "group" } else { "person" };
+        let facts = [
+            profile.name.clone().map(|name| format!("name {name}")),
+            profile
+                .avatar_url
+                .clone()
+                .map(|url| format!("picture {url}")),
+            profile.member_count.map(|count| format!("{count} members")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        return view! {
+            <li class="event line profile" data-type=kind>
+                <span class="line-kind">{format!("profile of a {what}")}</span>
+                {format!(" {} — {}", profile.id, if facts.is_empty() { "nothing said".to_owned() } else { facts })}
+            </li>
+        }
+        .into_any();
+    }
     if event.kind == EventType::Message {
         let text = content_text(&event);
         view! {
             <li class="event bubble" class:outgoing=event.outgoing == Some(true) data-type=kind>
                 <div class="bubble-meta"><strong>{who}</strong>" · "<time>{when}</time></div>
+                {sender.map(|sender| view! { <div class="bubble-ids">{format!("sender {sender}")}</div> })}
                 <div class="bubble-text">{text}</div>
                 <div class="bubble-ids">{format!("conversation {conversation} · message {}", event.message_id.clone().unwrap_or_default())}</div>
             </li>

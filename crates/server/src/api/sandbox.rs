@@ -46,7 +46,7 @@ pub async fn customer_message(
     let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
     let request: CustomerMessage = optional_json(
         &body,
-        "{text?, customer?, callback?, format?, to?, channel?}",
+        "{text?, customer?, callback?, format?, to?, channel?, group?}",
     )?;
     let format = request.format.as_deref().unwrap_or("text");
     let formats = crate::sandbox::customer::formats(platform);
@@ -75,6 +75,12 @@ pub async fn customer_message(
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("{platform} has no {channel:?} channel; only WeChat has \"finder\" (视频号)"),
+        ));
+    }
+    if request.group && platform != Platform::Wecom {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the sandbox's {platform} customers write in no group; WeCom's do"),
         ));
     }
     let delivery = sandbox.customer_message(platform, &request);

@@ -149,6 +149,18 @@ pub trait PlatformRules: Send + Sync {
     /// `courier`.
     fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a>;
 
+    /// Where a call the payload core composed at a default path goes, for platforms whose paths
+    /// are configuration (wkteam WeCom's).
+    fn configured_path(&self, path: &str) -> String {
+        path.to_owned()
+    }
+
+    /// Whether the server may ask this platform who ids are (the payload core says how): Yunhu's
+    /// profiles need a user token.
+    fn looks_up_profiles(&self) -> bool {
+        true
+    }
+
     /// What the desk may offer for this platform (the capability table the UI reads).
     fn capabilities(&self) -> Capabilities;
 

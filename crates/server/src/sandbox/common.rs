@@ -132,6 +132,8 @@ pub struct Writing<'a> {
     /// 0 or 1.
     pub customer: usize,
     pub name: &'a str,
+    /// Their picture (served by the sandbox), where deliveries carry one.
+    pub avatar: String,
     pub text: &'a str,
     pub format: TextFormat,
     /// Whether the platform delivers it (`false`: a lost callback, only in the platform's history).
@@ -142,6 +144,8 @@ pub struct Writing<'a> {
     /// WeChat: the customer writes to the business's 视频号 (Channels) profile, a private message
     /// E云 only syncs (`syncFinder`), rather than to its WeChat account (a callback).
     pub to_channels: bool,
+    /// wkteam WeCom: the customer writes in the group (`room_id`) rather than to us alone.
+    pub in_group: bool,
 }
 
 /// A customer's message on its way: a webhook to post to `/hooks/{platform}/{secret}` (headers
@@ -175,6 +179,7 @@ impl Writing<'_> {
             message_id,
             customer_id,
             customer_name: self.name,
+            customer_avatar: &self.avatar,
             text: self.text,
             format: self.format,
             sent_at_ms: now_ms(),

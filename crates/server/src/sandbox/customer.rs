@@ -11,8 +11,7 @@ use switchboard_payload::customer::TextFormat;
 use super::Sandbox;
 use super::common::{Delivery, Writing};
 
-/// Who writes in (display names; each emulator has their ids on its platform).
-pub const CUSTOMER_NAMES: [&str; 2] = ["林晓", "Ming Zhao"];
+pub use super::directory::CUSTOMER_NAMES;
 
 #[derive(Debug, Deserialize)]
 pub struct CustomerMessage {
@@ -37,6 +36,9 @@ pub struct CustomerMessage {
     /// pulls with `syncFinder`); by default the customer writes to its WeChat account (a callback).
     #[serde(default)]
     pub channel: Option<String>,
+    /// wkteam WeCom: `true` writes in the group both customers and our account are in.
+    #[serde(default)]
+    pub group: bool,
 }
 
 fn delivered() -> bool {
@@ -52,6 +54,7 @@ impl Default for CustomerMessage {
             format: None,
             to: None,
             channel: None,
+            group: false,
         }
     }
 }
@@ -74,6 +77,7 @@ impl Sandbox {
         let writing = Writing {
             customer,
             name,
+            avatar: self.state.directory.avatar_url(customer),
             text: request.text.as_deref().unwrap_or(&greeting),
             format: match request.format.as_deref() {
                 Some("markdown") => TextFormat::Markdown,
@@ -83,6 +87,7 @@ impl Sandbox {
             delivered: request.callback,
             to_bot: request.to.as_deref() == Some("bot"),
             to_channels: request.channel.as_deref() == Some("finder"),
+            in_group: request.group,
         };
         let state = &self.state;
         match platform {

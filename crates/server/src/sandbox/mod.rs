@@ -6,6 +6,7 @@
 
 pub mod common;
 pub mod customer;
+pub mod directory;
 pub mod douyin;
 pub mod mixin;
 pub mod seed;
@@ -44,6 +45,8 @@ pub struct State {
     pub wecom: Arc<Mutex<wecom::Store>>,
     pub mixin: Arc<Mutex<mixin::Store>>,
     pub wechat: Arc<Mutex<wechat::Store>>,
+    /// The customers' names and pictures, and the profile calls to refuse.
+    pub directory: Arc<directory::Directory>,
     /// Where the simulated customer posts webhooks: our own intake, set once we listen.
     pub intake: Arc<Mutex<Option<String>>>,
 }
@@ -56,6 +59,11 @@ impl Sandbox {
             .context("binding the sandbox's listener")?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let state = Arc::new(State::default());
+        state.directory.set_base_url(&base_url);
+        lock(&state.yunhu).directory = state.directory.clone();
+        lock(&state.wecom).directory = state.directory.clone();
+        lock(&state.mixin).directory = state.directory.clone();
+        lock(&state.wechat).directory = state.directory.clone();
         yunhu::seed_history(&mut lock(&state.yunhu));
         let router = Router::new()
             .nest(
@@ -80,6 +88,7 @@ impl Sandbox {
                 "/wechat",
                 wechat::routes(state.wechat.clone(), state.intake.clone()),
             )
+            .merge(directory::avatar_routes())
             .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024));
         tokio::spawn(async move {
             let listener = listener.tap_io(|stream| {
@@ -143,6 +152,8 @@ impl Sandbox {
                 send_image_path: wecom_endpoints::SEND_IMAGE.path.into(),
                 send_file_path: wecom_endpoints::SEND_FILE.path.into(),
                 upload_path: wecom_endpoints::UPLOAD.path.into(),
+                contact_info_path: wecom_endpoints::CONTACT_INFO.path.into(),
+                room_info_path: wecom_endpoints::ROOM_INFO.path.into(),
                 media_hosts: vec![host.clone()],
             }),
             mixin: Some(config::Mixin {

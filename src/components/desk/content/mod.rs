@@ -7,7 +7,7 @@ mod contact;
 mod file;
 mod image;
 mod location;
-mod media;
+pub mod media;
 mod sticker;
 
 use leptos::prelude::*;

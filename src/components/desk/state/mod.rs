@@ -136,6 +136,11 @@ impl DeskState {
         self.desk.with_value(read)
     }
 
+    /// Reads the projection without redrawing when it changes.
+    pub fn with_desk_untracked<T>(&self, read: impl FnOnce(&Desk) -> T) -> T {
+        self.desk.with_value(read)
+    }
+
     pub fn apply(&self, rows: &[Row]) {
         if self.apply_quietly(rows) {
             self.desk_changed.notify();

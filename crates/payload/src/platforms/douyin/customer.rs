@@ -19,7 +19,7 @@ pub fn message(message: &CustomerMessage) -> serde_json::Value {
             "scene_type": 100,
             "text": message.text,
             "user_infos": [
-                { "open_id": message.customer_id, "nick_name": message.customer_name, "avatar": "" },
+                { "open_id": message.customer_id, "nick_name": message.customer_name, "avatar": message.customer_avatar },
                 { "open_id": message.own_id, "nick_name": message.own_name, "avatar": "" }
             ],
             "group_info": {}

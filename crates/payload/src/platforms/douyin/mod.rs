@@ -55,15 +55,17 @@ fn webhook_events(value: &Literal, event_name: &str) -> Vec<Event> {
         _ => event.message_id = server_message_id,
     }
     event.sender_id = id(value, "from_user_id");
-    event.sender_name = content
+    // "用户基本信息,包括:昵称和头像" (reference `contacts.md` §3): the sender's name and picture.
+    let sender_info = content
         .get("user_infos")
         .and_then(Literal::as_array)
         .and_then(|users| {
             users
                 .iter()
                 .find(|user| id(user, "open_id") == event.sender_id)
-                .and_then(|user| string(user, "nick_name"))
         });
+    event.sender_name = sender_info.and_then(|user| string(user, "nick_name"));
+    event.sender_avatar = sender_info.and_then(|user| string(user, "avatar"));
     // Milliseconds, per the webhook documentation.
     event.at_ms = content.get("create_time").and_then(Literal::as_i64);
     event.outgoing = Some(event_name.ends_with("send_msg"));

@@ -9,6 +9,10 @@ pub const CREATE_ATTACHMENT: Endpoint = Endpoint::post("/attachments");
 pub const ATTACHMENT: Endpoint = Endpoint::get("/attachments/{id}");
 pub const ACKNOWLEDGEMENTS: Endpoint = Endpoint::post("/acknowledgements");
 pub const ME: Endpoint = Endpoint::get("/me");
+/// Many users at once: a JSON array of user ids (reference `contacts.md` §1).
+pub const USERS_FETCH: Endpoint = Endpoint::post("/users/fetch");
+/// A conversation: a group's name, icon and participants.
+pub const CONVERSATION: Endpoint = Endpoint::get("/conversations/{id}");
 
 pub const ALL: &[Endpoint] = &[
     MESSAGES,
@@ -16,4 +20,6 @@ pub const ALL: &[Endpoint] = &[
     ATTACHMENT,
     ACKNOWLEDGEMENTS,
     ME,
+    USERS_FETCH,
+    CONVERSATION,
 ];

@@ -3,6 +3,7 @@
 
 pub mod customer;
 pub mod endpoints;
+pub mod profiles;
 
 use crate::codec::Codec;
 use crate::customer::CustomerMessage;
@@ -252,6 +253,9 @@ impl Codec for Mixin {
                 message_view_event(value).into_iter().collect(),
             ));
         }
+        if let Some(answer) = value.get("data").and_then(profiles::answer_events) {
+            return Some(answer);
+        }
         if let Some(data) = value.get("data")
             && value.as_array().is_none()
         {
@@ -296,6 +300,12 @@ impl Codec for Mixin {
         None
     }
     /// Mixin answers `{data}` or `{error: {status, code, description}}` (often with HTTP 202).
+    fn lookups(&self) -> Option<crate::profile::Lookups> {
+        Some(profiles::LOOKUPS)
+    }
+    fn describe(&self, subjects: &[crate::profile::Subject]) -> Result<Call, ComposeError> {
+        profiles::describe(subjects)
+    }
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
         use crate::outcome::{Outcome, id_text, json, not_json};
         let Some(value) = json(body) else {

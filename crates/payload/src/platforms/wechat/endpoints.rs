@@ -13,6 +13,8 @@ pub const REVOKE_MSG: Endpoint = Endpoint::post("/revokeMsg");
 pub const SYNC_FINDER: Endpoint = Endpoint::post("/syncFinder");
 /// A text reply in a 视频号 private session (wkteam.cn `shipinhao/privateSend`).
 pub const PRIVATE_SEND: Endpoint = Endpoint::post("/privateSend");
+/// Friends' and groups' names and pictures, at most 20 ids a call (reference `contacts.md` §5).
+pub const GET_CONTACT: Endpoint = Endpoint::post("/getContact");
 
 pub const ALL: &[Endpoint] = &[
     SEND_TEXT,
@@ -21,4 +23,5 @@ pub const ALL: &[Endpoint] = &[
     REVOKE_MSG,
     SYNC_FINDER,
     PRIVATE_SEND,
+    GET_CONTACT,
 ];

@@ -2,6 +2,7 @@
 
 pub mod customer;
 pub mod endpoints;
+pub mod profiles;
 
 use crate::codec::Codec;
 use crate::customer::CustomerMessage;
@@ -313,6 +314,15 @@ impl Codec for Wechat {
             let events = list.iter().filter_map(sync_item_event).collect();
             return Some(("wechat.syncFinder.response".into(), events));
         }
+        if string_code
+            && let Some(events) = value
+                .get("data")
+                .and_then(Literal::as_array)
+                .filter(|items| !items.is_empty())
+                .and_then(profiles::contact_events)
+        {
+            return Some(("wechat.getContact.response".into(), events));
+        }
         if has_keys(value, &["code", "message", "data"])
             && matches!(
                 value.get("code").and_then(Literal::as_str),
@@ -337,6 +347,12 @@ impl Codec for Wechat {
     }
     /// E云 answers `{code: "1000" ok | "1001" fail, message, data}`; a send's `msgId`, `newMsgId` and
     /// `createTime` are kept (revokeMsg needs all three), and syncFinder's `keyBuff`.
+    fn lookups(&self) -> Option<crate::profile::Lookups> {
+        Some(profiles::LOOKUPS)
+    }
+    fn describe(&self, subjects: &[crate::profile::Subject]) -> Result<Call, ComposeError> {
+        profiles::describe(subjects)
+    }
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {
         use crate::outcome::{Outcome, json, not_json};
         let Some(value) = json(body) else {

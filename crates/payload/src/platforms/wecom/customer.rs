@@ -4,7 +4,7 @@
 use crate::customer::CustomerMessage;
 
 pub fn message(message: &CustomerMessage) -> serde_json::Value {
-    serde_json::json!({
+    let mut delivery = serde_json::json!({
         "seq": message.delivery_id,
         "token": message.own_login,
         "message": {
@@ -16,5 +16,10 @@ pub fn message(message: &CustomerMessage) -> serde_json::Value {
             "from_id": message.customer_id,
             "to_id": message.own_id
         }
-    })
+    });
+    // A group message names its room (`conversation_id`).
+    if !message.conversation_id.is_empty() {
+        delivery["message"]["room_id"] = message.conversation_id.into();
+    }
+    delivery
 }

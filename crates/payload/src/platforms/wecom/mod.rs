@@ -2,6 +2,7 @@
 
 pub mod customer;
 pub mod endpoints;
+pub mod profiles;
 
 use crate::codec::Codec;
 use crate::customer::CustomerMessage;
@@ -252,6 +253,15 @@ impl Codec for Wecom {
         if is_request {
             return request_events(value);
         }
+        if value.get("code").and_then(Literal::as_i64).is_some()
+            && let Some(events) = value
+                .get("data")
+                .and_then(Literal::as_array)
+                .filter(|items| !items.is_empty())
+                .and_then(profiles::detail_events)
+        {
+            return Some(("wecom.detail.response".into(), events));
+        }
         if !has_keys(value, &["seq", "token"]) {
             return None;
         }
@@ -270,6 +280,12 @@ impl Codec for Wecom {
             ));
         }
         None
+    }
+    fn lookups(&self) -> Option<crate::profile::Lookups> {
+        Some(profiles::LOOKUPS)
+    }
+    fn describe(&self, subjects: &[crate::profile::Subject]) -> Result<Call, ComposeError> {
+        profiles::describe(subjects)
     }
     /// wkteam answers `{code, msg, data}`: 200 = OK; 1001 (session) and 500 (failed) are errors.
     fn outcome(&self, _path: &str, body: &[u8]) -> crate::outcome::Outcome {

@@ -3,8 +3,9 @@
 
 use crate::endpoint::Endpoint;
 use crate::protobuf::yunhu::{
-    ButtonReportRequest, ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest,
-    ListMessageResponse, RecallMsgRequest, SendMessageRequest, StatusResponse,
+    ButtonReportRequest, GetUserRequest, GetUserResponse, GroupInfoRequest, GroupInfoResponse,
+    ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
+    RecallMsgRequest, SendMessageRequest, StatusResponse,
 };
 
 pub const SEND_MESSAGE: Endpoint =
@@ -27,6 +28,11 @@ pub const LIST_MESSAGE_EDIT_RECORD: Endpoint = Endpoint::post("/v1/msg/list-mess
 pub const FILE_DOWNLOAD_RECORD: Endpoint = Endpoint::post("/v1/msg/file-download-record");
 pub const MSG_FORWARD: Endpoint = Endpoint::post("/v1/msg/msg-forward");
 pub const DELETE: Endpoint = Endpoint::post("/v1/msg/delete");
+/// A user's name and avatar; a group's name, avatar and head count (reference `contacts.md` §2 C).
+pub const GET_USER: Endpoint =
+    Endpoint::post("/v1/user/get-user").protobuf(GetUserRequest::SCHEMA, GetUserResponse::SCHEMA);
+pub const GROUP_INFO: Endpoint =
+    Endpoint::post("/v1/group/info").protobuf(GroupInfoRequest::SCHEMA, GroupInfoResponse::SCHEMA);
 /// Upload tokens for Qiniu, by kind of file.
 pub const QINIU_TOKEN_IMAGE: Endpoint = Endpoint::get("/v1/misc/qiniu-token");
 pub const QINIU_TOKEN_FILE: Endpoint = Endpoint::get("/v1/misc/qiniu-token2");
@@ -51,6 +57,8 @@ pub const USER_API: &[Endpoint] = &[
     QINIU_TOKEN_FILE,
     QINIU_TOKEN_VIDEO,
     QINIU_TOKEN_AUDIO,
+    GET_USER,
+    GROUP_INFO,
 ];
 
 /// Where the bot open API lives: every call below it takes `?token=<bot token>`.

@@ -4,6 +4,7 @@
 pub mod content_type;
 pub mod customer;
 pub mod endpoints;
+pub mod profiles;
 pub mod socket;
 
 use prost::Message;
@@ -12,9 +13,9 @@ use crate::codec::Codec;
 use crate::customer::CustomerMessage;
 use crate::event::{Content, ContentKind, ConversationKind, Event, EventType, Platform};
 use crate::protobuf::yunhu::{
-    ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
-    Media, Msg, MsgContent, PushMessage, RecallMsgRequest, SendMessageRequest, Sender,
-    StatusResponse, StreamMessage, WsWrapper,
+    GetUserResponse, GroupInfoResponse, ListMessageByMidSeqRequest, ListMessageBySeqRequest,
+    ListMessageRequest, ListMessageResponse, Media, Msg, MsgContent, PushMessage, RecallMsgRequest,
+    SendMessageRequest, Sender, StatusResponse, StreamMessage, WsWrapper,
 };
 use crate::request::{Attachment, Call, ComposeError, Target};
 use crate::text::literal::Literal;
@@ -50,6 +51,9 @@ pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
         StreamMessage::SCHEMA => StreamMessage::decode(bytes)
             .map(|s| vec![stream_event(&s)])
             .unwrap_or_default(),
+        GetUserResponse::SCHEMA | GroupInfoResponse::SCHEMA => {
+            profiles::answer_events(schema, bytes)
+        }
         ListMessageResponse::SCHEMA => ListMessageResponse::decode(bytes)
             .map(|list| list.msg.iter().flat_map(listed_events).collect())
             .unwrap_or_default(),
@@ -160,6 +164,7 @@ fn apply_sender(event: &mut Event, sender: Option<&Sender>) {
     if let Some(sender) = sender {
         event.sender_id = non_empty(&sender.chat_id);
         event.sender_name = non_empty(&sender.name);
+        event.sender_avatar = non_empty(&sender.avatar_url);
     }
 }
 
@@ -277,6 +282,8 @@ fn webhook_event(envelope: &Literal, event: &Literal, event_type: &str) -> Event
     out.sender_name = sender
         .and_then(|s| string(s, "senderNickname"))
         .or_else(|| string(event, "nickname"));
+    // Joins and follows carry the user's picture; messages only the nickname.
+    out.sender_avatar = string(event, "avatarUrl");
     let chat = event.get("chat");
     let chat_type = chat
         .and_then(|c| string(c, "chatType"))
@@ -636,6 +643,12 @@ impl Codec for Yunhu {
     }
     /// User-API answers start with `Status {code = 2 (1 = OK), msg = 3}`; the JSON APIs (bot API,
     /// qiniu-token, the JSON `/v1/msg/*` calls) answer `{code: 1, msg, data}`.
+    fn lookups(&self) -> Option<crate::profile::Lookups> {
+        Some(profiles::LOOKUPS)
+    }
+    fn describe(&self, subjects: &[crate::profile::Subject]) -> Result<Call, ComposeError> {
+        profiles::describe(subjects)
+    }
     fn outcome(&self, path: &str, body: &[u8]) -> crate::outcome::Outcome {
         use crate::outcome::{Outcome, json};
         if self.endpoint_schemas(path).is_some() && body.first().is_none_or(|byte| *byte != b'{') {

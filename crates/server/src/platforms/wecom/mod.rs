@@ -17,6 +17,9 @@ pub struct Wecom {
     token: String,
     session_id: String,
     upload_path: String,
+    /// The configured detail paths, for the defaults the payload core composes with.
+    contact_info_path: String,
+    room_info_path: String,
 }
 
 impl Wecom {
@@ -27,6 +30,8 @@ impl Wecom {
             settings.send_file_path.as_str(),
             settings.upload_path.as_str(),
             endpoints::CANCEL_MSG.path,
+            settings.contact_info_path.as_str(),
+            settings.room_info_path.as_str(),
         ]
         .into_iter()
         .map(|path| Route::new(Method::POST, path))
@@ -41,6 +46,8 @@ impl Wecom {
             token: settings.token.clone(),
             session_id: settings.session_id.clone(),
             upload_path: settings.upload_path.clone(),
+            contact_info_path: settings.contact_info_path.clone(),
+            room_info_path: settings.room_info_path.clone(),
         })
     }
 }
@@ -70,6 +77,16 @@ impl PlatformRules for Wecom {
     /// Callbacks carry the message's id.
     fn dedupe_key(&self, _headers: &HeaderMap, body: &[u8]) -> Option<String> {
         json_text_at(body, &["message", "id"])
+    }
+
+    fn configured_path(&self, path: &str) -> String {
+        if path == endpoints::CONTACT_INFO.path {
+            self.contact_info_path.clone()
+        } else if path == endpoints::ROOM_INFO.path {
+            self.room_info_path.clone()
+        } else {
+            path.to_owned()
+        }
     }
 
     fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {

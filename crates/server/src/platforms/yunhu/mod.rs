@@ -71,6 +71,11 @@ impl Yunhu {
 }
 
 impl PlatformRules for Yunhu {
+    /// `get-user` and `group/info` are user-API calls.
+    fn looks_up_profiles(&self) -> bool {
+        self.user_token.is_some()
+    }
+
     fn upstream(&self) -> &Upstream {
         &self.upstream
     }

@@ -14,11 +14,7 @@ use crate::sandbox::common::{Carried, Delivery, Writing, lock};
 /// Mixin has Markdown messages (`PLAIN_POST`).
 pub const FORMATS: &[&str] = &["text", "markdown"];
 
-/// The customers' Mixin user ids.
-const CUSTOMER_IDS: [&str; 2] = [
-    "11efbb75-e7fe-44d7-a14f-698535289310",
-    "2b1a6d0c-5e4f-4c8e-9a1b-3f2e1d0c9b8a",
-];
+use super::CUSTOMER_IDS;
 
 pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
     let customer_id = CUSTOMER_IDS[writing.customer];

@@ -7,10 +7,17 @@ mod auth;
 pub mod blaze;
 pub mod customer;
 
+/// The customers' Mixin user ids.
+pub const CUSTOMER_IDS: [&str; 2] = [
+    "11efbb75-e7fe-44d7-a14f-698535289310",
+    "2b1a6d0c-5e4f-4c8e-9a1b-3f2e1d0c9b8a",
+];
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use switchboard_payload::platforms::mixin::endpoints;
+use switchboard_payload::Platform;
+use switchboard_payload::platforms::mixin::{endpoints, unique_conversation_id};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State as AxumState};
@@ -36,6 +43,8 @@ pub struct StoredMessage {
 
 #[derive(Default)]
 pub struct Store {
+    /// Who the customers are (`/users/fetch`, `/conversations/{id}`).
+    pub directory: Arc<crate::sandbox::directory::Directory>,
     pub messages: HashMap<String, StoredMessage>,
     /// Attachment id → uploaded bytes (None until the PUT arrives).
     pub attachments: HashMap<String, Option<Vec<u8>>>,
@@ -62,6 +71,8 @@ pub fn routes(state: Shared, base_url: String) -> Router {
         .route(endpoints::ATTACHMENT.path, get(show_attachment))
         .route(endpoints::ACKNOWLEDGEMENTS.path, post(acknowledgements))
         .route(endpoints::ME.path, get(me))
+        .route(endpoints::USERS_FETCH.path, post(users_fetch))
+        .route(endpoints::CONVERSATION.path, get(conversation))
         .with_state(context)
 }
 
@@ -119,6 +130,76 @@ fn attachment_problem(store: &Store, category: &str, payload: &[u8]) -> Option<&
         Some(_) => Some("The request data has invalid field. (size)"),
         None => Some("The request data has invalid field. (attachment not uploaded)"),
     }
+}
+
+/// A customer as Mixin's user object.
+fn user_object(
+    directory: &crate::sandbox::directory::Directory,
+    index: usize,
+) -> serde_json::Value {
+    serde_json::json!({
+        "type": "user",
+        "user_id": CUSTOMER_IDS[index],
+        "identity_number": format!("7000{}", 104_200 + index),
+        "full_name": directory.name(index),
+        "avatar_url": directory.avatar_url(index),
+        "biography": "",
+        "relationship": "STRANGER",
+        "is_verified": false,
+        "is_scam": false,
+    })
+}
+
+/// `POST /users/fetch`: the users among the ids that exist (the others are left out).
+async fn users_fetch(
+    AxumState(context): AxumState<Arc<Context>>,
+    Signed(body): Signed,
+) -> Response {
+    let directory = lock(&context.state).directory.clone();
+    if directory.refusing(Platform::Mixin) {
+        return error(429, "Too Many Requests");
+    }
+    let Ok(ids) = serde_json::from_slice::<Vec<String>>(&body) else {
+        return error(400, "The request body can’t be parsed as valid data.");
+    };
+    let users: Vec<serde_json::Value> = ids
+        .iter()
+        .filter_map(|id| CUSTOMER_IDS.iter().position(|known| known == id))
+        .map(|index| user_object(&directory, index))
+        .collect();
+    data(serde_json::Value::Array(users))
+}
+
+/// `GET /conversations/{id}`: a customer's conversation with the bot (CONTACT: no name, no
+/// icon); any other id is not found.
+async fn conversation(
+    AxumState(context): AxumState<Arc<Context>>,
+    Path(id): Path<String>,
+    Signed(_): Signed,
+) -> Response {
+    let directory = lock(&context.state).directory.clone();
+    if directory.refusing(Platform::Mixin) {
+        return error(429, "Too Many Requests");
+    }
+    let Some(customer) = CUSTOMER_IDS
+        .iter()
+        .find(|customer| unique_conversation_id(customer, MIXIN_USER_ID) == id)
+    else {
+        return error(404, "The endpoint is not found.");
+    };
+    let participant = |user_id: &str, role: &str| serde_json::json!({ "type": "participant", "user_id": user_id, "role": role, "created_at": "2026-01-01T00:00:00Z" });
+    data(serde_json::json!({
+        "type": "conversation",
+        "conversation_id": id,
+        "category": "CONTACT",
+        "name": "",
+        "icon_url": "",
+        "announcement": "",
+        "creator_id": customer,
+        "participants": [participant(customer, ""), participant(MIXIN_USER_ID, "")],
+        "participant_sessions": [],
+        "code_url": "",
+    }))
 }
 
 async fn messages(AxumState(context): AxumState<Arc<Context>>, Signed(body): Signed) -> Response {

@@ -12,8 +12,7 @@ use super::{Store, SyncItem};
 use crate::sandbox::common::credentials::{WECHAT_FINDER_USERNAME, WECHAT_OWN_WXID};
 use crate::sandbox::common::{Carried, Delivery, Writing, lock};
 
-/// The customers' wxids.
-const CUSTOMER_IDS: [&str; 2] = ["wxid_sandbox_customer_c1", "wxid_sandbox_customer_c2"];
+use super::CUSTOMER_IDS;
 /// The same customers as 视频号 users writing to a profile they do not follow.
 const FINDER_IDS: [&str; 2] = [
     "fv1_cb68e6952228400339575a83b4sandbox01@findermsgstranger",

@@ -8,9 +8,13 @@
 
 pub mod customer;
 
+/// The customers' wxids.
+pub const CUSTOMER_IDS: [&str; 2] = ["wxid_sandbox_customer_c1", "wxid_sandbox_customer_c2"];
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use switchboard_payload::Platform;
 use switchboard_payload::platforms::wechat::endpoints;
 
 use axum::body::Bytes;
@@ -40,6 +44,8 @@ pub struct SentMessage {
 
 #[derive(Default)]
 pub struct Store {
+    /// Who the customers are (`getContact`).
+    pub directory: Arc<crate::sandbox::directory::Directory>,
     pub sent: Vec<SentMessage>,
     /// syncFinder's items (视频号 private messages and live notices), oldest first; an
     /// item's seq is its index + 1.
@@ -156,6 +162,7 @@ pub fn routes(store: Arc<Mutex<Store>>, intake: Arc<Mutex<Option<String>>>) -> R
         .route(endpoints::REVOKE_MSG.path, post(revoke))
         .route(endpoints::SYNC_FINDER.path, post(sync_finder))
         .route(endpoints::PRIVATE_SEND.path, post(private_send))
+        .route(endpoints::GET_CONTACT.path, post(get_contact))
         .with_state(state)
 }
 
@@ -248,6 +255,55 @@ async fn fetchable(state: &Shared, url: &str) -> bool {
         Ok(response) if response.status().is_success() => response.bytes().await.is_ok(),
         _ => false,
     }
+}
+
+/// Most ids one `getContact` takes ("每次最多支持20个微信/群号").
+const CONTACTS_PER_CALL: usize = 20;
+
+/// `getContact`: the customers among at most 20 comma-separated ids.
+async fn get_contact(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let directory = lock(&state.store).directory.clone();
+    if directory.refusing(Platform::Wechat) {
+        return fail("请求过于频繁，请稍后再试");
+    }
+    let ids: Vec<&str> = request["wcId"]
+        .as_str()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.is_empty() || ids.len() > CONTACTS_PER_CALL {
+        return fail("wcId 为空或超过20个");
+    }
+    let contacts: Vec<serde_json::Value> = ids
+        .iter()
+        .filter_map(|id| CUSTOMER_IDS.iter().position(|known| known == id))
+        .map(|index| {
+            let avatar = directory.avatar_url(index);
+            serde_json::json!({
+                "userName": CUSTOMER_IDS[index],
+                "nickName": directory.name(index),
+                "remark": "",
+                "signature": "",
+                "sex": 0,
+                "aliasName": "",
+                "country": "CN",
+                "bigHead": avatar,
+                "smallHead": avatar,
+                "labelList": "",
+                "v1": "",
+            })
+        })
+        .collect();
+    ok(serde_json::Value::Array(contacts))
 }
 
 async fn revoke(AxumState(state): AxumState<Shared>, headers: HeaderMap, body: Bytes) -> Response {

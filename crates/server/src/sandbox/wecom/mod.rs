@@ -7,6 +7,7 @@ pub mod customer;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use switchboard_payload::Platform;
 use switchboard_payload::platforms::wecom::endpoints;
 
 use axum::body::Bytes;
@@ -30,6 +31,8 @@ pub struct SentMessage {
 
 #[derive(Default)]
 pub struct Store {
+    /// Who the customers are (contact and room detail).
+    pub directory: Arc<crate::sandbox::directory::Directory>,
     pub sent: HashMap<String, SentMessage>,
     pub files: HashMap<String, Vec<u8>>,
 }
@@ -52,6 +55,8 @@ pub fn routes(state: Shared) -> Router {
         )
         .route(endpoints::UPLOAD.path, post(upload))
         .route(endpoints::CANCEL_MSG.path, post(cancel))
+        .route(endpoints::CONTACT_INFO.path, post(contact_info))
+        .route(endpoints::ROOM_INFO.path, post(room_info))
         .with_state(state)
 }
 
@@ -84,6 +89,104 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Refused>
         )));
     }
     Ok(request)
+}
+
+/// The ids of a detail request's comma list (`wxIds` or `roomId`).
+fn listed_ids<'a>(request: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    request[key]
+        .as_str()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// 外部联系人详情: the customers among the ids (unknown ids are left out).
+async fn contact_info(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let directory = lock(&state).directory.clone();
+    if directory.refusing(Platform::Wecom) {
+        return answer(500, "请求过于频繁", serde_json::Value::Null);
+    }
+    let ids = listed_ids(&request, "wxIds");
+    if ids.is_empty() {
+        return answer(500, "wxIds 必填", serde_json::Value::Null);
+    }
+    let found: Vec<serde_json::Value> = ids
+        .iter()
+        .filter_map(|id| customer::CUSTOMER_IDS.iter().position(|known| known == id))
+        .map(|index| {
+            serde_json::json!({
+                "id": customer::CUSTOMER_IDS[index],
+                "nickName": directory.name(index),
+                "sex": 0,
+                "headSmallImageUrl": directory.avatar_url(index),
+                "corpId": "",
+                "corporation": "",
+                "title": "",
+                "isAdmin": "false",
+                "friend": "true",
+                "flag": 0,
+                "weixin": "",
+                "phones": [],
+            })
+        })
+        .collect();
+    answer(200, "成功", serde_json::Value::Array(found))
+}
+
+/// 群详情: the group the customers write in (unknown ids are left out).
+async fn room_info(
+    AxumState(state): AxumState<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = match parse(&headers, &body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let directory = lock(&state).directory.clone();
+    if directory.refusing(Platform::Wecom) {
+        return answer(500, "请求过于频繁", serde_json::Value::Null);
+    }
+    let ids = listed_ids(&request, "roomId");
+    if ids.is_empty() {
+        return answer(500, "roomId 必填", serde_json::Value::Null);
+    }
+    let members: Vec<&str> = customer::CUSTOMER_IDS
+        .iter()
+        .copied()
+        .chain([customer::OWN_ID])
+        .collect();
+    let found: Vec<serde_json::Value> = ids
+        .iter()
+        .filter(|id| **id == customer::ROOM_ID)
+        .map(|id| {
+            serde_json::json!({
+                "id": id,
+                "wxId": id,
+                "nickName": crate::sandbox::directory::GROUP_NAME,
+                "owner": customer::OWN_ID,
+                "memberNum": members.len(),
+                "headSmallImageUrl": directory.group_avatar_url(),
+                "status": 0,
+                "admins": [customer::OWN_ID],
+                "members": members,
+                "notice": "",
+                "dismissed": "false",
+                "flag": 0,
+            })
+        })
+        .collect();
+    answer(200, "成功", serde_json::Value::Array(found))
 }
 
 async fn send(

@@ -16,8 +16,7 @@ use switchboard_payload::protobuf::yunhu::PushMessage;
 /// Yunhu has Markdown and HTML messages (contentType `markdown`, `html`).
 pub const FORMATS: &[&str] = &["text", "markdown", "html"];
 
-/// The customers' Yunhu user ids.
-const CUSTOMER_IDS: [&str; 2] = ["5180273", "6020511"];
+use super::CUSTOMER_IDS;
 
 pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
     let customer_id = CUSTOMER_IDS[writing.customer];
@@ -36,6 +35,7 @@ pub fn writes(store: &Mutex<Store>, writing: &Writing) -> Delivery {
                 &msg_id,
                 customer_id,
                 writing.name,
+                &writing.avatar,
                 writing.text,
                 content_type,
             ),

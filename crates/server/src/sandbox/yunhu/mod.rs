@@ -5,6 +5,9 @@
 pub mod customer;
 pub mod socket;
 
+/// The customers' Yunhu user ids.
+pub const CUSTOMER_IDS: [&str; 2] = ["5180273", "6020511"];
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -16,10 +19,12 @@ use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router};
 use md5::{Digest, Md5};
 use prost::Message;
+use switchboard_payload::Platform;
 use switchboard_payload::platforms::yunhu::{content_type, endpoints};
 use switchboard_payload::protobuf::yunhu::{
-    ListMessageByMidSeqRequest, ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse,
-    Msg, MsgContent, RecallMsgRequest, SendMessageRequest, Sender, Status, StatusResponse,
+    GetUserRequest, GetUserResponse, GroupInfoRequest, ListMessageByMidSeqRequest,
+    ListMessageBySeqRequest, ListMessageRequest, ListMessageResponse, Msg, MsgContent,
+    RecallMsgRequest, SendMessageRequest, Sender, Status, StatusResponse, get_user_response,
 };
 
 use super::common::credentials::{YUNHU_BOT_TOKEN, YUNHU_USER_TOKEN};
@@ -38,6 +43,8 @@ const PAGE: usize = 30;
 
 #[derive(Default)]
 pub struct Store {
+    /// Who the customers are (`get-user`, `group/info`).
+    pub directory: Arc<crate::sandbox::directory::Directory>,
     /// Messages per (chat_type, chat_id), oldest first.
     pub chats: BTreeMap<(u64, String), Vec<Msg>>,
     next_seq: u64,
@@ -117,6 +124,8 @@ pub fn routes(state: Shared, base_url: String) -> Router {
             endpoints::LIST_MESSAGE_BY_MID_SEQ.path,
             user_api(list_by_mid_seq),
         )
+        .route(endpoints::GET_USER.path, user_api(get_user))
+        .route(endpoints::GROUP_INFO.path, user_api(group_info))
         .route(endpoints::QINIU_TOKEN_IMAGE.path, get(qiniu_token))
         .route(endpoints::QINIU_TOKEN_FILE.path, get(qiniu_token))
         .route(endpoints::QINIU_TOKEN_VIDEO.path, get(qiniu_token))
@@ -166,6 +175,41 @@ fn decode<T: Message + Default>(
             &format!("请求格式错误: {error}"),
         ))
     })
+}
+
+/// Not documented publicly; the shape (a Status with code ≠ 1) is.
+const TOO_FREQUENT: i32 = 429;
+
+/// `get-user`: a customer's name and avatar; an unknown id still gets data, with neither (as
+/// the community docs say of a deleted user).
+fn get_user(store: &mut Store, request: GetUserRequest) -> Response {
+    if store.directory.refusing(Platform::Yunhu) {
+        return status_only(store, TOO_FREQUENT, "请求过于频繁，请稍后再试");
+    }
+    let customer = CUSTOMER_IDS.iter().position(|id| *id == request.id);
+    let request_id = store.request_id();
+    protobuf(&GetUserResponse {
+        status: Some(status(OK, "success", request_id)),
+        data: Some(get_user_response::Data {
+            name: customer
+                .map(|index| store.directory.name(index).to_owned())
+                .unwrap_or_default(),
+            avatar_url: customer
+                .map(|index| store.directory.avatar_url(index))
+                .unwrap_or_default(),
+            id: request.id,
+            ..Default::default()
+        }),
+    })
+}
+
+/// `group/info`: the emulator has no groups of its own; any id is unknown.
+fn group_info(store: &mut Store, request: GroupInfoRequest) -> Response {
+    if store.directory.refusing(Platform::Yunhu) {
+        return status_only(store, TOO_FREQUENT, "请求过于频繁，请稍后再试");
+    }
+    let _ = request;
+    status_only(store, BAD_REQUEST, "群不存在")
 }
 
 fn send_message(store: &mut Store, request: SendMessageRequest) -> Response {
@@ -572,17 +616,25 @@ pub fn seed_history(store: &mut Store) {
 }
 
 pub fn customer_msg(msg_id: &str, user_id: &str, name: &str, text: &str) -> Msg {
-    written_msg(msg_id, user_id, name, text, content_type::TEXT)
+    written_msg(msg_id, user_id, name, "", text, content_type::TEXT)
 }
 
 /// A customer's message of Yunhu content type `content_type` (1 text, 3 Markdown, 8 HTML).
-pub fn written_msg(msg_id: &str, user_id: &str, name: &str, text: &str, content_type: u64) -> Msg {
+pub fn written_msg(
+    msg_id: &str,
+    user_id: &str,
+    name: &str,
+    avatar_url: &str,
+    text: &str,
+    content_type: u64,
+) -> Msg {
     Msg {
         msg_id: msg_id.to_owned(),
         sender: Some(Sender {
             chat_id: user_id.to_owned(),
             chat_type: 1,
             name: name.to_owned(),
+            avatar_url: avatar_url.to_owned(),
             ..Default::default()
         }),
         direction: "left".into(),
