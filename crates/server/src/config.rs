@@ -448,6 +448,7 @@ impl Config {
             ("limits.large_bodies", limits.large_bodies as u64),
             ("limits.stream_stall_secs", limits.stream_stall_secs),
             ("limits.page_bytes", limits.page_bytes as u64),
+            ("limits.profile_retry_secs", limits.profile_retry_secs),
         ] {
             if value == 0 {
                 bail!("{key} must be at least 1");
@@ -537,6 +538,7 @@ fn typed_value(key: &str, value: String) -> toml::Value {
             | "stream_stall_secs"
             | "rejected_per_minute"
             | "page_bytes"
+            | "profile_retry_secs"
             | "pull_every_secs"
     );
     match value.parse::<i64>() {

@@ -51,7 +51,7 @@ pub fn start(state: &AppState) {
             },
             codec,
             lookups,
-            first_retry: Duration::from_secs(state.config.limits.profile_retry_secs.max(1)),
+            first_retry: Duration::from_secs(state.config.limits.profile_retry_secs),
             ids: HashMap::new(),
         };
         tokio::spawn(asker.run());

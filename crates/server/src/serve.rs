@@ -57,6 +57,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             "/sandbox/{platform}/drop-connection",
             post(api::sandbox::drop_connection),
         )
+        .route(
+            "/sandbox/{platform}/refuse-profiles",
+            post(api::sandbox::refuse_profiles),
+        )
         .route("/logout", post(auth::logout))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -21,6 +21,7 @@ use crate::sandbox::common::Carried;
 use crate::sandbox::customer::CustomerMessage;
 use crate::sandbox::lock;
 use crate::state::AppState;
+use switchboard_payload::platforms;
 
 #[derive(Debug, Serialize)]
 pub struct Delivered {
@@ -180,6 +181,36 @@ pub async fn drop_connection(
             format!("{platform} keeps no connection to drop: it delivers to our webhook"),
         ))
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefuseProfiles {
+    /// How many of the next profile calls get the platform's error answer (default 1).
+    pub count: Option<u32>,
+}
+
+/// The next profile calls to `platform`'s emulator are refused in its own error shape (a rate
+/// limit where the platform has one), so a test sees the desk get by with short ids and the
+/// server try again later.
+pub async fn refuse_profiles(
+    State(state): State<AppState>,
+    RoutePlatform(platform): RoutePlatform,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
+    let request: RefuseProfiles = optional_json(&body, "{count?}")?;
+    if platforms::of(platform).lookups().is_none() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("{platform} has no profile endpoint: its payloads carry names"),
+        ));
+    }
+    sandbox
+        .state
+        .directory
+        .refuse(platform, request.count.unwrap_or(1).min(1000));
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A request body of the `shape` described, or its defaults when the body is empty.

@@ -1,0 +1,322 @@
+//! Profile lookups against the sandbox's emulators, over real sockets: the server asks each
+//! platform who its customers are once, through the proxy (request and answer logged and
+//! annotated as a lookup), and a refused or rate-limited lookup is tried again later while the
+//! conversation goes on with its short id.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{Options, RunningServer, all_events, body_of, dist, has_header, read_json};
+use switchboard_desk::{ConversationKey, Desk, Row};
+use switchboard_payload::Platform;
+use switchboard_protocol::headers::annotation::LOOKUP;
+
+/// Polls `check` every 100 ms until it gives a value or `within` passes.
+async fn eventually<T, F>(within: Duration, what: &str, mut check: impl FnMut() -> F) -> T
+where
+    F: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(started.elapsed() < within, "waited {within:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn customer_writes(
+    client: &reqwest::Client,
+    server: &RunningServer,
+    platform: &str,
+    request: serde_json::Value,
+) {
+    let response = client
+        .post(server.url(&format!("/api/sandbox/{platform}/customer-message")))
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "{platform}: {}",
+        response.text().await.unwrap()
+    );
+}
+
+/// The lookups `platform` was asked, as (request row, its answer row).
+fn lookups(
+    events: &[serde_json::Value],
+    platform: &str,
+) -> Vec<(serde_json::Value, serde_json::Value)> {
+    events
+        .iter()
+        .filter(|event| event["platform"] == platform && has_header(event, LOOKUP))
+        .map(|request| {
+            let answer = events
+                .iter()
+                .find(|event| event["request_seq"] == request["seq"])
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            (request.clone(), answer)
+        })
+        .collect()
+}
+
+/// The desk's projection of the whole log.
+fn project(events: &[serde_json::Value]) -> Desk {
+    let mut desk = Desk::new();
+    for event in events {
+        let row: Row = serde_json::from_value(event.clone()).unwrap();
+        desk.apply(&row);
+    }
+    desk
+}
+
+fn title(desk: &Desk, platform: Platform, id: &str) -> String {
+    desk.conversation(&ConversationKey {
+        platform,
+        id: id.into(),
+    })
+    .map(|conversation| conversation.title.clone())
+    .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_platform_that_can_be_asked_names_its_customers_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    // Yunhu's bot webhook carries a nickname but no picture: its get-user is asked.
+    customer_writes(
+        &client,
+        &server,
+        "yunhu",
+        serde_json::json!({ "to": "bot", "text": "a" }),
+    )
+    .await;
+    customer_writes(
+        &client,
+        &server,
+        "mixin",
+        serde_json::json!({ "text": "a" }),
+    )
+    .await;
+    customer_writes(
+        &client,
+        &server,
+        "wechat",
+        serde_json::json!({ "text": "a", "customer": 1 }),
+    )
+    .await;
+    customer_writes(
+        &client,
+        &server,
+        "wecom",
+        serde_json::json!({ "text": "a", "group": true }),
+    )
+    .await;
+    // Douyin's payload says who the customer is: nothing to ask.
+    customer_writes(
+        &client,
+        &server,
+        "douyin",
+        serde_json::json!({ "text": "a" }),
+    )
+    .await;
+    let asked = |events: &[serde_json::Value]| {
+        ["yunhu", "mixin", "wechat", "wecom"]
+            .iter()
+            .all(|platform| {
+                let done = lookups(events, platform);
+                // WeCom: the sender and the room.
+                let wanted = if *platform == "wecom" { 2 } else { 1 };
+                done.len() >= wanted && done.iter().all(|(_, answer)| !answer.is_null())
+            })
+    };
+    let events = eventually(
+        Duration::from_secs(20),
+        "the lookups and their answers",
+        || async {
+            let events = all_events(&client, &server).await;
+            asked(&events).then_some(events)
+        },
+    )
+    .await;
+    assert!(lookups(&events, "douyin").is_empty());
+    for platform in ["yunhu", "mixin", "wechat", "wecom"] {
+        for (request, answer) in lookups(&events, platform) {
+            assert_eq!(answer["headers"][0][1], "200", "{platform}: {answer}");
+            assert!(request["headers"].to_string().contains("profiles"));
+            let body = String::from_utf8_lossy(&body_of(&answer)).into_owned();
+            assert!(
+                body.contains("林晓") || body.contains("Ming Zhao") || body.contains("售后服务群"),
+                "{platform}: {body}"
+            );
+        }
+    }
+    let desk = project(&events);
+    assert_eq!(
+        title(&desk, Platform::Wechat, "wxid_sandbox_customer_c2"),
+        "Ming Zhao"
+    );
+    assert_eq!(title(&desk, Platform::Yunhu, "5180273"), "林晓");
+    assert_eq!(
+        title(&desk, Platform::Wecom, "R:10820914206954100"),
+        "售后服务群"
+    );
+    let room = desk
+        .conversation(&ConversationKey {
+            platform: Platform::Wecom,
+            id: "R:10820914206954100".into(),
+        })
+        .unwrap();
+    assert_eq!(room.member_count, Some(3));
+    assert!(
+        room.avatar_url
+            .as_deref()
+            .is_some_and(|url| url.ends_with("/avatars/group.png"))
+    );
+    let douyin = desk
+        .conversations()
+        .into_iter()
+        .find(|conversation| conversation.key.platform == Platform::Douyin)
+        .unwrap();
+    assert_eq!(douyin.title, "林晓");
+    assert!(douyin.avatar_url.is_some());
+
+    // They write again: nobody is asked twice.
+    let before = events.len();
+    for platform in ["mixin", "wechat"] {
+        customer_writes(&client, &server, platform, serde_json::json!({ "text": "b", "customer": if platform == "wechat" { 1 } else { 0 } })).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = all_events(&client, &server).await;
+    assert!(after.len() > before);
+    for platform in ["mixin", "wechat"] {
+        assert_eq!(
+            lookups(&after, platform).len(),
+            lookups(&events, platform).len(),
+            "{platform} asked again"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let mut options = Options::new(data.path(), dist.path());
+    options
+        .env
+        .push(("SWITCHBOARD_LIMITS_PROFILE_RETRY_SECS", "1".into()));
+    let server = RunningServer::start_with(options);
+    let client = server.logged_in_client().await;
+    for platform in ["mixin", "wechat"] {
+        let refused = client
+            .post(server.url(&format!("/api/sandbox/{platform}/refuse-profiles")))
+            .json(&serde_json::json!({ "count": 2 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 204);
+    }
+    let douyin = client
+        .post(server.url("/api/sandbox/douyin/refuse-profiles"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(douyin.status(), 404, "Douyin has no profile endpoint");
+    customer_writes(
+        &client,
+        &server,
+        "mixin",
+        serde_json::json!({ "text": "a" }),
+    )
+    .await;
+    customer_writes(
+        &client,
+        &server,
+        "wechat",
+        serde_json::json!({ "text": "a" }),
+    )
+    .await;
+
+    // First the refusals, in each platform's own shape: the conversation keeps its short id.
+    let events = eventually(
+        Duration::from_secs(20),
+        "two refused lookups each",
+        || async {
+            let events = all_events(&client, &server).await;
+            ["mixin", "wechat"]
+                .iter()
+                .all(|platform| {
+                    lookups(&events, platform)
+                        .iter()
+                        .filter(|(_, answer)| !answer.is_null())
+                        .count()
+                        >= 2
+                })
+                .then_some(events)
+        },
+    )
+    .await;
+    let first_mixin = &lookups(&events, "mixin")[0].1;
+    let body: serde_json::Value = serde_json::from_slice(&body_of(first_mixin)).unwrap();
+    assert_eq!(body["error"]["code"], 429, "Mixin's rate limit: {body}");
+    let first_wechat = &lookups(&events, "wechat")[0].1;
+    let body: serde_json::Value = serde_json::from_slice(&body_of(first_wechat)).unwrap();
+    assert_eq!(body["code"], "1001", "E云's failure: {body}");
+    let desk = project(&events);
+    let wechat = title(&desk, Platform::Wechat, "wxid_sandbox_customer_c1");
+    if lookups(&events, "wechat").len() < 3 {
+        assert_eq!(
+            wechat, "wxid_sandbox_customer_c1",
+            "a short id while refused"
+        );
+    }
+    // The conversation stays usable: a reply goes out.
+    let reply = switchboard_payload::platforms::of(Platform::Wechat)
+        .send_text(
+            &switchboard_payload::compose::Target {
+                conversation_id: "wxid_sandbox_customer_c1".into(),
+                kind: Some(switchboard_payload::event::ConversationKind::Direct),
+                ..Default::default()
+            },
+            "稍等",
+            None,
+            "x",
+        )
+        .unwrap();
+    let sent = client
+        .post(server.url(&format!("/api/proxy/wechat{}", reply.path)))
+        .header("content-type", reply.content_type)
+        .body(reply.body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+
+    // Then, after the backoff, the third try describes them.
+    let events = eventually(
+        Duration::from_secs(30),
+        "a lookup after the refusals",
+        || async {
+            let events = all_events(&client, &server).await;
+            let desk = project(&events);
+            (title(&desk, Platform::Wechat, "wxid_sandbox_customer_c1") == "林晓"
+                && desk.conversations().iter().any(|conversation| {
+                    conversation.key.platform == Platform::Mixin && conversation.title == "林晓"
+                }))
+            .then_some(events)
+        },
+    )
+    .await;
+    assert_eq!(lookups(&events, "mixin").len(), 3);
+    assert_eq!(lookups(&events, "wechat").len(), 3);
+    let _: serde_json::Value = read_json(client.get(server.url("/api/config"))).await;
+}
