@@ -184,6 +184,25 @@ pub async fn all_events(
     }
 }
 
+/// `events` without the server's own profile lookups and their answers (they come whenever a
+/// new customer writes).
+pub fn without_lookups(events: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    let lookups: std::collections::HashSet<i64> = events
+        .iter()
+        .filter(|event| has_header(event, switchboard_protocol::headers::annotation::LOOKUP))
+        .filter_map(|event| event["seq"].as_i64())
+        .collect();
+    events
+        .into_iter()
+        .filter(|event| {
+            !event["seq"].as_i64().is_some_and(|seq| lookups.contains(&seq))
+                && !event["request_seq"]
+                    .as_i64()
+                    .is_some_and(|seq| lookups.contains(&seq))
+        })
+        .collect()
+}
+
 /// The text of an answer to `request`.
 pub async fn text(request: reqwest::RequestBuilder) -> String {
     request.send().await.unwrap().text().await.unwrap()

@@ -1,0 +1,109 @@
+// Names and faces: customers on all five platforms show by name with a picture in the list and
+// the thread header, search finds them by name, a group shows its name, size and each sender,
+// and a reload shows the names again without a new profile call.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
+const NAMES = ['林晓', 'Ming Zhao'];
+const accessToken = () => readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'access-token'), 'utf8').trim();
+
+async function logIn(page) {
+  await page.goto(`/login?token=${accessToken()}`);
+  await expect(page).toHaveURL(/\/desk$/);
+  await expect(page.getByTestId('connection')).toHaveText('live');
+}
+
+async function customerSays(page, platform, data) {
+  const response = await page.request.post(`/api/sandbox/${platform}/customer-message`, { data });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+// How many profile lookups the log holds (the server annotates them).
+async function lookupsInLog(page) {
+  let after = 0;
+  let count = 0;
+  for (;;) {
+    const log = await (await page.request.get(`/api/events?after=${after}&limit=1000`)).json();
+    count += log.events.filter((event) => event.headers.some(([name]) => name === 'x-switchboard-lookup')).length;
+    if (!log.more) return count;
+    after = log.next_after;
+  }
+}
+
+// The picture in `scope` loaded through our media route.
+async function expectPicture(scope) {
+  const picture = scope.locator('.avatar img.avatar-picture');
+  await expect(picture).toHaveAttribute('src', /^\/api\/media\//);
+  await expect.poll(() => picture.evaluate((img) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+}
+
+// The row of `platform`'s conversation titled `name` (our stamp is its last message).
+const rowOf = (page, platform, name, stamp) =>
+  page.locator(`.conversation-row[data-platform="${platform}"]`, { hasText: stamp })
+    .filter({ has: page.locator('.conversation-title', { hasText: new RegExp(`^${name}$`) }) });
+
+test('customers on every platform show by name with a picture; search finds them by name; a reload asks nobody again', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await logIn(page);
+  const stamp = `profile ${Date.now()}`;
+  for (const platform of PLATFORMS) {
+    for (const customer of [0, 1]) await customerSays(page, platform, { text: `${stamp} ${customer}`, customer });
+  }
+  for (const platform of PLATFORMS) {
+    for (const [customer, name] of NAMES.entries()) {
+      const row = rowOf(page, platform, name, `${stamp} ${customer}`);
+      await expect(row, `${platform}: ${name}`).toHaveCount(1, { timeout: 20_000 });
+      await expectPicture(row);
+    }
+  }
+  // The thread header names the customer too.
+  const row = rowOf(page, 'mixin', 'Ming Zhao', `${stamp} 1`);
+  await row.click();
+  const header = page.locator('.thread-header');
+  await expect(header.locator('h2')).toHaveText('Ming Zhao');
+  await expectPicture(header);
+
+  // Search by name: each name is one conversation on each of the five platforms.
+  const search = page.getByLabel('Search conversations');
+  for (const name of NAMES) {
+    await search.fill(name);
+    const titled = page.locator('.conversation-row').filter({ has: page.locator('.conversation-title', { hasText: new RegExp(`^${name}$`) }) });
+    await expect(titled).toHaveCount(5);
+    const platforms = await titled.evaluateAll((rows) => rows.map((row) => row.dataset.platform).sort());
+    expect(platforms).toEqual([...PLATFORMS].sort());
+  }
+  await search.fill('');
+
+  // A reload: the names come from the log; nobody is asked again.
+  const before = await lookupsInLog(page);
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveText('live');
+  for (const platform of PLATFORMS) {
+    await expect(rowOf(page, platform, '林晓', `${stamp} 0`), platform).toHaveCount(1);
+  }
+  await page.waitForTimeout(1000);
+  expect(await lookupsInLog(page)).toBe(before);
+  expect(errors).toEqual([]);
+});
+
+test('a group shows its name, its member count and each sender by name', async ({ page }) => {
+  await logIn(page);
+  const stamp = `group ${Date.now()}`;
+  await customerSays(page, 'wecom', { text: `${stamp} a`, customer: 0, group: true });
+  await customerSays(page, 'wecom', { text: `${stamp} b`, customer: 1, group: true });
+  const row = rowOf(page, 'wecom', '售后服务群', `${stamp} b`);
+  await expect(row).toHaveCount(1, { timeout: 20_000 });
+  await expectPicture(row);
+  await row.click();
+  const header = page.locator('.thread-header');
+  await expect(header.locator('h2')).toHaveText('售后服务群');
+  await expect(header.locator('.member-count')).toHaveText('3 members');
+  const first = page.locator('.message-list .bubble', { hasText: `${stamp} a` });
+  await expect(first.locator('.bubble-meta strong')).toHaveText('林晓');
+  await expectPicture(first);
+  await expect(page.locator('.message-list .bubble', { hasText: `${stamp} b` }).locator('.bubble-meta strong')).toHaveText('Ming Zhao');
+});
