@@ -362,7 +362,8 @@ test('on Yunhu "Load earlier messages" pages back through the chat to its beginn
   await logIn(page);
   // The seed's direct chat: the log holds one message, the platform 45 more before it.
   await page.getByLabel('Search conversations').fill('7356666');
-  await page.locator('.conversation-row[data-platform="yunhu"]', { hasText: '7356666' }).first().click();
+  // Found by its id, though its row shows the customer's name.
+  await page.locator('.conversation-row[data-platform="yunhu"][data-conversation*="7356666"]').first().click();
   const bubbles = page.locator('.message-list .bubble');
   const before = await bubbles.count();
   await page.getByRole('button', { name: 'Load earlier messages' }).click();
