@@ -6,7 +6,9 @@ mod support;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::{RunningServer, all_events, body_of, dist, is_seed, read_json, webhook_secret, without_lookups};
+use support::{
+    RunningServer, all_events, body_of, dist, is_seed, read_json, webhook_secret, without_lookups,
+};
 use switchboard_server::platforms::douyin::signature;
 use switchboard_server::sandbox::credentials::DOUYIN_CLIENT_SECRET;
 

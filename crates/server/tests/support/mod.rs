@@ -195,7 +195,9 @@ pub fn without_lookups(events: Vec<serde_json::Value>) -> Vec<serde_json::Value>
     events
         .into_iter()
         .filter(|event| {
-            !event["seq"].as_i64().is_some_and(|seq| lookups.contains(&seq))
+            !event["seq"]
+                .as_i64()
+                .is_some_and(|seq| lookups.contains(&seq))
                 && !event["request_seq"]
                     .as_i64()
                     .is_some_and(|seq| lookups.contains(&seq))
