@@ -91,15 +91,39 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Refused>
     Ok(request)
 }
 
-/// The ids of a detail request's comma list (`wxIds` or `roomId`).
-fn listed_ids<'a>(request: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
-    request[key]
+/// A detail request (contact or room): who answers it, and the ids of its comma list under
+/// `key` (`wxIds` or `roomId`); refused as wkteam refuses.
+fn detail_request(
+    state: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+    key: &str,
+) -> Result<(Arc<crate::sandbox::directory::Directory>, Vec<String>), Refused> {
+    let request = parse(headers, body)?;
+    let directory = lock(state).directory.clone();
+    if directory.refusing(Platform::Wecom) {
+        return Err(Refused::from(answer(
+            500,
+            "请求过于频繁",
+            serde_json::Value::Null,
+        )));
+    }
+    let ids: Vec<String> = request[key]
         .as_str()
         .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|id| !id.is_empty())
-        .collect()
+        .map(str::to_owned)
+        .collect();
+    if ids.is_empty() {
+        return Err(Refused::from(answer(
+            500,
+            &format!("{key} 必填"),
+            serde_json::Value::Null,
+        )));
+    }
+    Ok((directory, ids))
 }
 
 /// 外部联系人详情: the customers among the ids (unknown ids are left out).
@@ -108,18 +132,10 @@ async fn contact_info(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request = match parse(&headers, &body) {
-        Ok(request) => request,
+    let (directory, ids) = match detail_request(&state, &headers, &body, "wxIds") {
+        Ok(asked) => asked,
         Err(refused) => return refused.into_response(),
     };
-    let directory = lock(&state).directory.clone();
-    if directory.refusing(Platform::Wecom) {
-        return answer(500, "请求过于频繁", serde_json::Value::Null);
-    }
-    let ids = listed_ids(&request, "wxIds");
-    if ids.is_empty() {
-        return answer(500, "wxIds 必填", serde_json::Value::Null);
-    }
     let found: Vec<serde_json::Value> = ids
         .iter()
         .filter_map(|id| customer::CUSTOMER_IDS.iter().position(|known| known == id))
@@ -149,18 +165,10 @@ async fn room_info(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request = match parse(&headers, &body) {
-        Ok(request) => request,
+    let (directory, ids) = match detail_request(&state, &headers, &body, "roomId") {
+        Ok(asked) => asked,
         Err(refused) => return refused.into_response(),
     };
-    let directory = lock(&state).directory.clone();
-    if directory.refusing(Platform::Wecom) {
-        return answer(500, "请求过于频繁", serde_json::Value::Null);
-    }
-    let ids = listed_ids(&request, "roomId");
-    if ids.is_empty() {
-        return answer(500, "roomId 必填", serde_json::Value::Null);
-    }
     let members: Vec<&str> = customer::CUSTOMER_IDS
         .iter()
         .copied()
