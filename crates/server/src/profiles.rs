@@ -9,7 +9,7 @@
 //! `limits.profile_retry_secs`, doubling per failure up to an hour. What a platform's payloads
 //! already say (Douyin's `user_infos`, Yunhu's pushes) is not asked for.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use switchboard_payload::codec::Codec;
@@ -53,6 +53,7 @@ pub fn start(state: &AppState) {
             lookups,
             first_retry: Duration::from_secs(state.config.limits.profile_retry_secs),
             ids: HashMap::new(),
+            waiting: HashSet::new(),
         };
         tokio::spawn(asker.run());
     }
@@ -73,6 +74,8 @@ struct Asker {
     lookups: Lookups,
     first_retry: Duration,
     ids: HashMap<Subject, Standing>,
+    /// The ids with a `due` time: what the next wake-up is computed over (not every id).
+    waiting: HashSet<Subject>,
 }
 
 impl Asker {
@@ -81,7 +84,11 @@ impl Asker {
         let mut live = self.courier.state.live.subscribe();
         let mut shutting_down = self.courier.state.shutting_down.clone();
         loop {
-            let next_due = self.ids.values().filter_map(|standing| standing.due).min();
+            let next_due = self
+                .waiting
+                .iter()
+                .filter_map(|subject| self.ids.get(subject)?.due)
+                .min();
             let wait = async {
                 match next_due {
                     Some(due) => tokio::time::sleep_until(due.into()).await,
@@ -157,6 +164,7 @@ impl Asker {
                     .is_none_or(|at| now.duration_since(at) >= REFRESH)
             {
                 standing.due = Some(now);
+                self.waiting.insert(subject);
             }
             return;
         }
@@ -175,6 +183,7 @@ impl Asker {
                 None => return,
             }
         }
+        self.waiting.insert(subject.clone());
         self.ids.insert(
             subject,
             Standing {
@@ -239,6 +248,7 @@ impl Asker {
                     due: None,
                     failures: 0,
                 };
+                self.waiting.remove(subject);
             } else {
                 standing.failures = failures;
                 standing.due = Some(now + retry);
