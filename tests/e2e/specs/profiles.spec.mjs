@@ -60,12 +60,15 @@ test('customers on every platform show by name with a picture; search finds them
       await expectPicture(row);
     }
   }
-  // The thread header names the customer too.
-  const row = rowOf(page, 'mixin', 'Ming Zhao', `${stamp} 1`);
-  await row.click();
+  // The thread header names the customer too, with their picture.
   const header = page.locator('.thread-header');
-  await expect(header.locator('h2')).toHaveText('Ming Zhao');
-  await expectPicture(header);
+  for (const platform of PLATFORMS) {
+    for (const [customer, name] of NAMES.entries()) {
+      await rowOf(page, platform, name, `${stamp} ${customer}`).click();
+      await expect(header.locator('h2'), `${platform}: ${name}`).toHaveText(name);
+      await expectPicture(header);
+    }
+  }
 
   // Search by name finds this test's five conversations of each customer, one per platform (the
   // seed's Mixin chat with the same user is found too: it is 林晓's as well).
