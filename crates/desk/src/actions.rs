@@ -20,6 +20,10 @@ pub struct Actions {
 
 impl Actions {
     pub fn of(message: &Message, capabilities: &Capabilities, now_ms: f64) -> Actions {
+        // A note never reached the platform: nothing there to take back, edit or quote.
+        if message.note {
+            return Actions::default();
+        }
         let recalled = message.recalled_at_ms.is_some();
         let ours_and_sent = message.outgoing && !recalled && message.status == MessageStatus::Sent;
         let within_window = capabilities

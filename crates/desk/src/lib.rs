@@ -5,7 +5,9 @@
 pub mod actions;
 pub mod projection;
 pub mod receiving;
+pub mod work;
 
 pub use actions::Actions;
 pub use projection::{Conversation, ConversationKey, Desk, Message, MessageStatus};
 pub use switchboard_protocol::{Direction, Row};
+pub use work::{Inbox, Status, Work};

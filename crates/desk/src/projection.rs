@@ -5,7 +5,7 @@
 //! conversation id) it keeps the messages in time order, the title, the last activity and the
 //! unread count.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use switchboard_payload::event::{Content, ContentKind, ConversationKind, Event, EventType};
 use switchboard_payload::outcome::Outcome;
@@ -14,7 +14,9 @@ use switchboard_payload::profile::{Profile, short_id};
 use switchboard_payload::{Options, Platform, inspect};
 
 use switchboard_protocol::headers::{annotation, pseudo};
-use switchboard_protocol::{Direction, Row};
+use switchboard_protocol::{DeskFact, Direction, Row};
+
+use crate::work::Work;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConversationKey {
@@ -60,6 +62,12 @@ pub struct Message {
     pub client_id: Option<String>,
     /// We told the platform we read it (a read receipt we sent).
     pub acknowledged: bool,
+    /// The agent whose session sent it (or wrote the note), as the server stamped the row.
+    pub agent: Option<String>,
+    /// A private note: the team's only, never sent to the platform.
+    pub note: bool,
+    /// The agents a note names with `@name`.
+    pub mentions: Vec<String>,
 }
 
 impl Message {
@@ -91,8 +99,18 @@ pub struct Conversation {
     pub messages: VecDeque<Message>,
     pub last_activity_ms: i64,
     pub last_seq: i64,
+    /// The customer's messages this agent has not seen.
     pub unread: usize,
+    /// Notes naming this agent that they have not seen.
+    pub unread_mentions: usize,
+    /// The newest row this agent has seen here (their read marks, or this page's).
     read_upto_seq: i64,
+    /// Seqs of the customer's messages as they happened (what unread counts).
+    customer_seqs: BTreeSet<i64>,
+    /// Seqs of the notes naming this agent.
+    mention_seqs: BTreeSet<i64>,
+    /// Status, assignment, read marks.
+    pub work: Work,
     /// The customer's id on the platform (the latest sender who is not us).
     pub peer_id: Option<String>,
     /// The customer's latest message (where a reply must answer one).
@@ -118,7 +136,11 @@ impl Conversation {
             last_activity_ms: 0,
             last_seq: 0,
             unread: 0,
+            unread_mentions: 0,
             read_upto_seq: 0,
+            customer_seqs: BTreeSet::new(),
+            mention_seqs: BTreeSet::new(),
+            work: Work::default(),
             peer_id: None,
             last_inbound_id: None,
             last_inbound_at: (i64::MIN, 0),
@@ -163,27 +185,53 @@ impl Conversation {
             .collect()
     }
 
-    /// The newest message, for the list's preview.
+    /// The newest message the customer could see (notes are the team's), for the list's
+    /// preview.
     pub fn last_message(&self) -> Option<&Message> {
-        self.messages.back()
+        self.messages.iter().rev().find(|message| !message.note)
     }
 
     /// Inserts in time order; a message from a history page is old news, never unread.
-    fn insert(&mut self, message: Message, from_history: bool) -> usize {
+    /// `me`: the agent whose unread mentions count.
+    fn insert(&mut self, message: Message, from_history: bool, me: Option<&str>) -> usize {
         let position = self.messages.partition_point(|existing| {
             (existing.at_ms, existing.seq) <= (message.at_ms, message.seq)
         });
         self.last_activity_ms = self.last_activity_ms.max(message.at_ms);
         self.last_seq = self.last_seq.max(message.seq);
-        if !message.outgoing
-            && !from_history
-            && message.kind == EventType::Message
+        if !message.outgoing && !from_history && message.kind == EventType::Message {
+            self.work.last_customer_seq = self.work.last_customer_seq.max(message.seq);
+            if self.customer_seqs.insert(message.seq) && message.seq > self.read_upto_seq {
+                self.unread += 1;
+            }
+        }
+        if message.note
+            && me.is_some_and(|me| message.mentions.iter().any(|name| name == me))
+            && self.mention_seqs.insert(message.seq)
             && message.seq > self.read_upto_seq
         {
-            self.unread += 1;
+            self.unread_mentions += 1;
         }
         self.messages.insert(position, message);
         position
+    }
+
+    /// This agent has seen everything up to the row `upto`.
+    fn raise_read_mark(&mut self, upto: i64) -> bool {
+        if upto <= self.read_upto_seq {
+            return false;
+        }
+        let seen = (self.read_upto_seq + 1)..=upto;
+        self.unread -= self.customer_seqs.range(seen.clone()).count();
+        self.unread_mentions -= self.mention_seqs.range(seen).count();
+        self.read_upto_seq = upto;
+        true
+    }
+
+    /// Whether this conversation holds anything to show (a desk fact can name one whose
+    /// messages are in a page not loaded yet).
+    fn is_shown(&self) -> bool {
+        !self.messages.is_empty()
     }
 }
 
@@ -264,6 +312,8 @@ pub struct Desk {
     profiles: HashMap<(Platform, String), Known>,
     /// Conversations whose customer is this id (those keyed by it are found by key).
     peers: HashMap<(Platform, String), Vec<ConversationKey>>,
+    /// The agent this desk is for: their read marks and mentions count.
+    me: Option<String>,
     /// The rows applied are exactly those from `oldest_seq` to `last_seq`.
     last_seq: i64,
     oldest_seq: i64,
@@ -272,6 +322,20 @@ pub struct Desk {
 impl Desk {
     pub fn new() -> Desk {
         Desk::default()
+    }
+
+    /// The desk as `agent` sees it: unread counts follow their read marks, mentions of them
+    /// count.
+    pub fn for_agent(agent: &str) -> Desk {
+        Desk {
+            me: Some(agent.to_owned()),
+            ..Desk::default()
+        }
+    }
+
+    /// The agent this desk is for.
+    pub fn me(&self) -> Option<&str> {
+        self.me.as_deref()
     }
 
     /// The newest row applied: resume the stream after it.
@@ -293,7 +357,11 @@ impl Desk {
 
     /// Conversations, most recent activity first.
     pub fn conversations(&self) -> Vec<&Conversation> {
-        let mut list: Vec<&Conversation> = self.conversations.values().collect();
+        let mut list: Vec<&Conversation> = self
+            .conversations
+            .values()
+            .filter(|conversation| conversation.is_shown())
+            .collect();
         list.sort_by(|a, b| {
             (b.last_activity_ms, b.last_seq, &b.key).cmp(&(a.last_activity_ms, a.last_seq, &a.key))
         });
@@ -365,8 +433,8 @@ impl Desk {
     /// The agent has seen everything in this conversation so far.
     pub fn mark_read(&mut self, key: &ConversationKey) {
         if let Some(conversation) = self.conversations.get_mut(key) {
-            conversation.read_upto_seq = conversation.last_seq;
-            conversation.unread = 0;
+            let upto = conversation.last_seq;
+            conversation.raise_read_mark(upto);
         }
     }
 
@@ -410,6 +478,7 @@ impl Desk {
         match row.direction {
             // Refused deliveries are kept for the inspector, never shown as messages.
             Direction::Rejected => false,
+            Direction::Desk => self.apply_desk(row),
             Direction::Response => self.apply_response(platform, row),
             Direction::Inbound | Direction::Pulled | Direction::Outbound => {
                 let codec = platforms::of(platform);
@@ -427,6 +496,76 @@ impl Desk {
                 } else {
                     self.apply_events(platform, row, &events, MessageStatus::Received)
                 }
+            }
+        }
+    }
+
+    /// A desk fact: the team's work on a conversation. A row that is not one (written by
+    /// something else) changes nothing; the inspector still shows it.
+    fn apply_desk(&mut self, row: &Row) -> bool {
+        let Ok(fact) = serde_json::from_slice::<DeskFact>(&row.body) else {
+            return false;
+        };
+        let agent = row.agent().map(str::to_owned);
+        let key = ConversationKey {
+            platform: row.platform,
+            id: fact.conversation().to_owned(),
+        };
+        let conversation = self
+            .conversations
+            .entry(key.clone())
+            .or_insert_with(|| Conversation::new(key.clone()));
+        match fact {
+            DeskFact::Status {
+                status, until_ms, ..
+            } => conversation.work.set_status(row.seq, status, until_ms),
+            DeskFact::Assign { agent, .. } => conversation.work.assign(row.seq, agent),
+            DeskFact::Read { seq, .. } => {
+                let Some(agent) = agent else {
+                    return false;
+                };
+                let mine = self.me.as_deref() == Some(agent.as_str());
+                let changed = conversation.work.read(&agent, seq);
+                if mine {
+                    conversation.raise_read_mark(seq) || changed
+                } else {
+                    changed
+                }
+            }
+            DeskFact::Note {
+                text,
+                mentions,
+                client_id,
+                ..
+            } => {
+                let id = format!("note:{}", row.seq);
+                if self.messages.contains_key(&(row.platform, id.clone())) {
+                    return false;
+                }
+                let note = Message {
+                    id: id.clone(),
+                    seq: row.seq,
+                    kind: EventType::Message,
+                    at_ms: row.received_at_ms,
+                    sender_id: None,
+                    sender_name: agent.clone(),
+                    outgoing: true,
+                    content: Content::text(ContentKind::Text, text),
+                    status: MessageStatus::Sent,
+                    recalled_at_ms: None,
+                    original: None,
+                    edited_at_ms: None,
+                    quote_message_id: None,
+                    platform_ids: BTreeMap::new(),
+                    client_id,
+                    acknowledged: false,
+                    agent,
+                    note: true,
+                    mentions,
+                };
+                conversation.insert(note, false, self.me.as_deref());
+                self.messages.insert((row.platform, id), key);
+                true
             }
         }
     }
@@ -749,6 +888,13 @@ impl Desk {
                         } else {
                             None
                         },
+                        agent: if outgoing {
+                            row.agent().map(str::to_owned)
+                        } else {
+                            None
+                        },
+                        note: false,
+                        mentions: Vec::new(),
                     };
                     let conversation = self
                         .conversations
@@ -782,7 +928,7 @@ impl Desk {
                             conversation.last_inbound_id = event.message_id.clone();
                         }
                     }
-                    conversation.insert(message, from_history);
+                    conversation.insert(message, from_history, self.me.as_deref());
                     let peer = conversation.peer_id.clone();
                     self.messages.insert((platform, id.clone()), key.clone());
                     if let Some(peer) = peer {

@@ -27,6 +27,9 @@ fn message(outgoing: bool, status: MessageStatus) -> Message {
         platform_ids: BTreeMap::new(),
         client_id: None,
         acknowledged: false,
+        agent: None,
+        note: false,
+        mentions: Vec::new(),
     }
 }
 
@@ -38,6 +41,15 @@ fn everything() -> Capabilities {
         quote_reply: true,
         ..Capabilities::default()
     }
+}
+
+#[test]
+fn a_note_offers_nothing_the_platform_would_do() {
+    let note = Message {
+        note: true,
+        ..message(true, MessageStatus::Sent)
+    };
+    assert_eq!(Actions::of(&note, &everything(), NOW), Actions::default());
 }
 
 #[test]

@@ -47,8 +47,18 @@ pub mod annotation {
     /// Set on a call that asks who ids are (a profile lookup): its answer describes people and
     /// groups.
     pub const LOOKUP: &str = "x-switchboard-lookup";
+    /// The agent whose session made the call. The server sets it from the session (whatever
+    /// the browser sent is dropped); stored, never forwarded.
+    pub const AGENT: &str = "x-switchboard-agent";
     /// Every annotation, for stripping them before a call goes upstream.
-    pub const ALL: [&str; 5] = [CONVERSATION, CLIENT_ID, MEDIA_URL, MEDIA_NAME, LOOKUP];
+    pub const ALL: [&str; 6] = [
+        CONVERSATION,
+        CLIENT_ID,
+        MEDIA_URL,
+        MEDIA_NAME,
+        LOOKUP,
+        AGENT,
+    ];
 }
 
 /// Headers on the server's own answers.

@@ -4,6 +4,7 @@
 //! serde only, so the server (native) and the app (wasm32) share every type.
 
 pub mod config;
+pub mod desk;
 pub mod headers;
 pub mod platform;
 pub mod row;
@@ -12,5 +13,6 @@ pub use config::{
     Capabilities, InboxCapabilities, LogHealth, Mode, PlatformView, Receive, ReceiveState,
     ServerConfig, Transport, Uploaded, Webhook, WriteFailure,
 };
+pub use desk::{Activity, Agent, CannedReply, DeskFact, Me, Presence, Status};
 pub use platform::{Platform, UnknownPlatform};
 pub use row::{Direction, Page, Row};

@@ -20,15 +20,19 @@ pub enum Direction {
     Pulled,
     /// A webhook refused (bad signature, unknown secret): kept for the inspector, never a message.
     Rejected,
+    /// The team's own work on a conversation (a status, an assignment, a note, a read mark):
+    /// a [`DeskFact`](crate::DeskFact), never sent to a platform.
+    Desk,
 }
 
 impl Direction {
-    pub const ALL: [Direction; 5] = [
+    pub const ALL: [Direction; 6] = [
         Direction::Inbound,
         Direction::Outbound,
         Direction::Response,
         Direction::Pulled,
         Direction::Rejected,
+        Direction::Desk,
     ];
 
     /// The name stored in the log and sent as JSON.
@@ -39,6 +43,7 @@ impl Direction {
             Direction::Response => "response",
             Direction::Pulled => "pulled",
             Direction::Rejected => "rejected",
+            Direction::Desk => "desk",
         }
     }
 
@@ -92,6 +97,11 @@ impl Row {
     /// The HTTP status of a logged answer.
     pub fn status(&self) -> Option<u16> {
         self.header(pseudo::STATUS)?.parse().ok()
+    }
+
+    /// The agent whose session caused this row (a send, a desk fact), as the server stamped it.
+    pub fn agent(&self) -> Option<&str> {
+        self.header(crate::headers::annotation::AGENT)
     }
 
     /// Whether this row came from the seed documents rather than live traffic.

@@ -1,30 +1,96 @@
-//! Login: the access token (generated at first start, printed with the URL) is traded for an
-//! HttpOnly, SameSite=Strict session cookie. Every `/api` route but `/api/login` needs it, and a
-//! cross-origin request is refused outright.
+//! Login: an agent's name and password (argon2id, [`crate::agents`]) buy an HttpOnly,
+//! SameSite=Strict session cookie of their own. Every `/api` route but `/api/login` needs it;
+//! a cross-origin request is refused outright. While the team has no agent at all, the link
+//! `switchboard serve` prints (`/login?setup=…`, good for one use) creates the first admin.
 
+use std::net::{IpAddr, SocketAddr};
+
+use axum::Extension;
 use axum::Form;
 use axum::Json;
-use axum::extract::{Query, Request, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
+use switchboard_protocol::Me;
 
 use crate::api::ApiError;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "switchboard_session";
 
-#[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    token: Option<String>,
+/// The agent a request's session belongs to, put on every `/api` request by
+/// [`require_session`].
+#[derive(Debug, Clone)]
+pub struct CurrentAgent(pub String);
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    /// The one-time setup token: this login creates the first admin.
+    #[serde(default)]
+    setup: Option<String>,
 }
 
-/// A new session's cookie: `Secure` when the console is reached over https (`public_url`).
-fn session_cookie(state: &AppState) -> Result<Cookie<'static>, ApiError> {
-    let id = state.sessions.start()?;
+#[derive(Debug, Deserialize)]
+pub struct SetupQuery {
+    setup: Option<String>,
+}
+
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+fn address_of(peer: Peer) -> Option<IpAddr> {
+    peer.map(|Extension(ConnectInfo(address))| address.ip())
+}
+
+/// Why a login did not happen.
+enum Refusal {
+    Wrong,
+    /// Too many failures for this name or address: try again after this many seconds.
+    Limited(u64),
+    Invalid(String),
+    Failed(ApiError),
+}
+
+impl Refusal {
+    fn words(&self) -> String {
+        match self {
+            Refusal::Wrong => "That name and password do not match an agent.".into(),
+            Refusal::Limited(seconds) => format!(
+                "Too many failed logins: try again in {} minutes.",
+                seconds.div_ceil(60)
+            ),
+            Refusal::Invalid(reason) => reason.clone(),
+            Refusal::Failed(_) => "The server could not log you in; its log says why.".into(),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Refusal::Wrong => StatusCode::UNAUTHORIZED,
+            Refusal::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::Invalid(_) => StatusCode::BAD_REQUEST,
+            Refusal::Failed(error) => error.status,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Refusal::Limited(seconds) => Some(*seconds),
+            _ => None,
+        }
+    }
+}
+
+/// A new session's cookie for `agent`: `Secure` when the console is reached over https.
+fn session_cookie(state: &AppState, agent: &str) -> Result<Cookie<'static>, ApiError> {
+    let id = state.sessions.start(agent)?;
     Ok(Cookie::build((SESSION_COOKIE, id))
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -34,61 +100,145 @@ fn session_cookie(state: &AppState) -> Result<Cookie<'static>, ApiError> {
         .build())
 }
 
-/// `GET /login`: the form, or — with `?token=` (the link printed at start) — the login itself.
-pub async fn page(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    Query(form): Query<TokenForm>,
-) -> Response {
-    match form.token {
-        Some(token) => log_in(&state, jar, &token),
-        None => Html(login_html(None)).into_response(),
+/// Checks the name and password (or creates the first admin with the setup token) and starts
+/// a session.
+async fn log_in(
+    state: &AppState,
+    form: LoginForm,
+    address: Option<IpAddr>,
+) -> Result<Cookie<'static>, Refusal> {
+    let name = form.name.trim().to_owned();
+    if let Some(setup) = form.setup.as_deref() {
+        if !state.setup_token_matches(setup) {
+            return Err(Refusal::Invalid(
+                "That setup link has been used or has expired: log in with your name and password."
+                    .into(),
+            ));
+        }
+        let agents = state.agents.clone();
+        let password = form.password;
+        let added = {
+            let name = name.clone();
+            tokio::task::spawn_blocking(move || agents.add_first_admin(&name, &password)).await
+        };
+        return match added {
+            Ok(Ok(true)) => {
+                state.setup_done();
+                tracing::info!(agent = %name, "the first admin was created");
+                session_cookie(state, &name).map_err(Refusal::Failed)
+            }
+            Ok(Ok(false)) => Err(Refusal::Invalid(
+                "An admin exists already: log in with your name and password.".into(),
+            )),
+            Ok(Err(error)) => match error.downcast::<crate::agents::AgentError>() {
+                Ok(mistake) => Err(Refusal::Invalid(format!("{mistake}."))),
+                Err(error) => Err(Refusal::Failed(ApiError::internal(error))),
+            },
+            Err(error) => Err(Refusal::Failed(ApiError::internal(error.into()))),
+        };
+    }
+    if let Err(wait) = state.login_limits.check(&name, address) {
+        return Err(Refusal::Limited(wait.as_secs().max(1)));
+    }
+    // Hashing is costly on purpose: a few at a time, off the async threads.
+    let _slot = state
+        .password_checks
+        .acquire()
+        .await
+        .map_err(|error| Refusal::Failed(ApiError::internal(error.into())))?;
+    let agents = state.agents.clone();
+    let verified = {
+        let name = name.clone();
+        tokio::task::spawn_blocking(move || agents.verify(&name, &form.password)).await
+    };
+    match verified {
+        Ok(Ok(Some(agent))) => {
+            state.login_limits.succeeded(&agent.name);
+            session_cookie(state, &agent.name).map_err(Refusal::Failed)
+        }
+        Ok(Ok(None)) => {
+            state.login_limits.failed(&name, address);
+            tracing::warn!(agent = %name, "a failed login");
+            Err(Refusal::Wrong)
+        }
+        Ok(Err(error)) => Err(Refusal::Failed(ApiError::internal(error))),
+        Err(error) => Err(Refusal::Failed(ApiError::internal(error.into()))),
     }
 }
 
-/// `POST /login` (form field `token`).
+/// `GET /login`: the form (with `?setup=`, the form that creates the first admin).
+pub async fn page(State(state): State<AppState>, Query(query): Query<SetupQuery>) -> Response {
+    let setup = query.setup.filter(|token| state.setup_token_matches(token));
+    Html(login_html(None, setup.as_deref())).into_response()
+}
+
+/// `POST /login` (form fields `name`, `password`, and `setup` from the setup link).
 pub async fn submit(
     State(state): State<AppState>,
     jar: CookieJar,
-    Form(form): Form<TokenForm>,
+    peer: Peer,
+    Form(form): Form<LoginForm>,
 ) -> Response {
-    log_in(&state, jar, form.token.as_deref().unwrap_or_default())
-}
-
-fn log_in(state: &AppState, jar: CookieJar, token: &str) -> Response {
-    if state.secrets.is_access_token(token.trim()) {
-        match session_cookie(state) {
-            Ok(cookie) => (jar.add(cookie), Redirect::to("/")).into_response(),
-            Err(error) => error.into_response(),
+    let setup = form.setup.clone();
+    match log_in(&state, form, address_of(peer)).await {
+        Ok(cookie) => (jar.add(cookie), Redirect::to("/")).into_response(),
+        Err(refusal) => {
+            let setup = setup.filter(|token| state.setup_token_matches(token));
+            let mut response = (
+                refusal.status(),
+                Html(login_html(Some(&refusal.words()), setup.as_deref())),
+            )
+                .into_response();
+            if let Some(seconds) = refusal.retry_after() {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from(seconds));
+            }
+            response
         }
-    } else {
-        (
-            StatusCode::UNAUTHORIZED,
-            Html(login_html(Some("That access token is not right."))),
-        )
-            .into_response()
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TokenJson {
-    token: String,
-}
-
-/// `POST /api/login` `{"token": …}` for the app's own form: 204 and the cookie, or 401.
+/// `POST /api/login` `{"name", "password"}` for the app's own form: 204 and the cookie, or
+/// 401 / 429 (with `Retry-After`).
 pub async fn api_login(
     State(state): State<AppState>,
     jar: CookieJar,
-    Json(body): Json<TokenJson>,
+    peer: Peer,
+    Json(form): Json<LoginForm>,
 ) -> Response {
-    if state.secrets.is_access_token(body.token.trim()) {
-        match session_cookie(&state) {
-            Ok(cookie) => (jar.add(cookie), StatusCode::NO_CONTENT).into_response(),
-            Err(error) => error.into_response(),
+    match log_in(&state, form, address_of(peer)).await {
+        Ok(cookie) => (jar.add(cookie), StatusCode::NO_CONTENT).into_response(),
+        Err(Refusal::Failed(error)) => error.into_response(),
+        Err(refusal) => {
+            let mut error = ApiError::new(refusal.status(), refusal.words());
+            if let Some(seconds) = refusal.retry_after() {
+                error = error.with("retry_after_secs", seconds);
+            }
+            let mut response = error.into_response();
+            if let Some(seconds) = refusal.retry_after() {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from(seconds));
+            }
+            response
         }
-    } else {
-        ApiError::new(StatusCode::UNAUTHORIZED, "that access token is not right").into_response()
     }
+}
+
+/// `GET /api/me`: who this session is.
+pub async fn me(
+    State(state): State<AppState>,
+    Extension(CurrentAgent(name)): Extension<CurrentAgent>,
+) -> Result<Json<Me>, ApiError> {
+    let agent = state
+        .agents
+        .get(&name)?
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "log in first"))?;
+    Ok(Json(Me {
+        name: agent.name,
+        admin: agent.admin,
+    }))
 }
 
 /// `POST /api/logout`: ends this session on the server, not only in this browser.
@@ -115,16 +265,18 @@ pub async fn require_session(
     if let Err(error) = same_origin(request.method(), request.headers()) {
         return error.into_response();
     }
-    let signed_in = jar
+    let agent = jar
         .get(SESSION_COOKIE)
-        .is_some_and(|cookie| state.sessions.is_live(cookie.value()));
-    if !signed_in {
+        .and_then(|cookie| state.sessions.agent_of(cookie.value()));
+    let Some(agent) = agent else {
         return ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "log in first: open the link `switchboard serve` printed",
+            "log in first: your session has ended or was never started",
         )
         .into_response();
-    }
+    };
+    let mut request = request;
+    request.extensions_mut().insert(CurrentAgent(agent));
     next.run(request).await
 }
 
@@ -160,19 +312,47 @@ fn same_origin(method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn login_html(error: Option<&str>) -> String {
+fn login_html(error: Option<&str>, setup: Option<&str>) -> String {
     let error = error
-        .map(|message| format!("<p class=\"error\" role=\"alert\">{message}</p>"))
+        .map(|message| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(message)))
         .unwrap_or_default();
+    let (intro, setup_field, button, password_autocomplete) = match setup {
+        Some(token) => (
+            "<p>Create the first admin: choose your name and a password (at least 8 characters). \
+             This link works once.</p>",
+            format!(
+                "<input type=\"hidden\" name=\"setup\" value=\"{}\">",
+                escape(token)
+            ),
+            "Create admin and log in",
+            "new-password",
+        ),
+        None => (
+            "<p>Log in with your agent name and password. An admin adds agents in Settings or with \
+             <code>switchboard agent add</code>.</p>",
+            String::new(),
+            "Log in",
+            "current-password",
+        ),
+    };
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Log in · Switchboard</title><link rel=\"stylesheet\" href=\"/login.css\"></head><body><main>\
-         <h1>Switchboard</h1><p>Paste the access token that <code>switchboard serve</code> printed \
-         (it is also in <code>access-token</code> in the data directory).</p>{error}\
-         <form method=\"post\" action=\"/login\"><label for=\"token\">Access token</label>\
-         <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" autofocus required>\
-         <button type=\"submit\">Log in</button></form></main></body></html>"
+         <h1>Switchboard</h1>{intro}{error}\
+         <form method=\"post\" action=\"/login\">{setup_field}<label for=\"name\">Name</label>\
+         <input id=\"name\" name=\"name\" autocomplete=\"username\" autofocus required>\
+         <label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"{password_autocomplete}\" required>\
+         <button type=\"submit\">{button}</button></form></main></body></html>"
     )
+}
+
+/// Text for HTML: what a caller typed never becomes markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub async fn login_css() -> impl IntoResponse {

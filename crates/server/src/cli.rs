@@ -25,6 +25,49 @@ pub enum Command {
     /// Replace one platform's webhook secret (the last segment of its webhook URL). The old URL
     /// stops working at once, also for a server that is running; give the platform the new one.
     RotateSecret(RotateSecretArgs),
+    /// Manage the team's agents: add, list, disable, enable, passwd. Works while a server runs
+    /// on the same data directory; a disabled agent's sessions end at once.
+    Agent(AgentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    #[command(subcommand)]
+    pub action: AgentAction,
+    /// The server's data directory.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentAction {
+    /// Add an agent. The password is the first line of standard input.
+    Add {
+        name: String,
+        /// May manage agents.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List the agents.
+    List,
+    /// Disable an agent: they cannot log in, and their open sessions end at once.
+    Disable { name: String },
+    /// Let a disabled agent log in again.
+    Enable { name: String },
+    /// Set an agent's password (the first line of standard input); their sessions end.
+    Passwd {
+        name: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Args)]

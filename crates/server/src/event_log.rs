@@ -87,7 +87,7 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     platform TEXT NOT NULL,
-    direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound', 'response', 'pulled', 'rejected')),
+    direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound', 'response', 'pulled', 'rejected', 'desk')),
     received_at_ms INTEGER NOT NULL,
     content_type TEXT,
     headers TEXT NOT NULL,
@@ -103,6 +103,49 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, filler BLOB);
 ";
 
+/// The direction check of a log made before desk rows existed.
+const CHECK_BEFORE_DESK: &str = "'pulled', 'rejected'))";
+const CHECK_WITH_DESK: &str = "'pulled', 'rejected', 'desk'))";
+
+/// A log made before desk rows existed takes them from now on. Widening a CHECK leaves every
+/// stored row valid and the file's format as it is, which is the case SQLite documents for
+/// editing the schema text in place (writable_schema, then a new schema_version) instead of
+/// copying the table: the append-only rows are never rewritten.
+fn allow_desk_rows(connection: &Connection) -> rusqlite::Result<()> {
+    let sql: String = connection.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !sql.contains(CHECK_BEFORE_DESK) {
+        return Ok(());
+    }
+    let widened = sql.replace(CHECK_BEFORE_DESK, CHECK_WITH_DESK);
+    let version: i64 = connection.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
+    connection.execute_batch("BEGIN IMMEDIATE")?;
+    let edited = (|| {
+        connection.pragma_update(None, "writable_schema", "ON")?;
+        connection.execute(
+            "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'events'",
+            [&widened],
+        )?;
+        connection.pragma_update(None, "schema_version", version + 1)?;
+        connection.pragma_update(None, "writable_schema", "OFF")
+    })();
+    match edited {
+        Ok(()) => connection.execute_batch("COMMIT")?,
+        Err(error) => {
+            let _ = connection.execute_batch("ROLLBACK");
+            return Err(error);
+        }
+    }
+    let verdict: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+    if verdict != "ok" {
+        tracing::error!("the event log after allowing desk rows: {verdict}");
+    }
+    Ok(())
+}
+
 impl EventLog {
     /// Opens (creating if needed) the log at `path`: WAL, and every commit synced to disk, so a
     /// row that `append` returned survives a crash of the process or the machine.
@@ -112,6 +155,7 @@ impl EventLog {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.execute_batch(SCHEMA)?;
+        allow_desk_rows(&connection)?;
         #[cfg(unix)]
         restrict_to_owner(path);
         Ok(EventLog {
@@ -474,6 +518,40 @@ mod tests {
             request_seq: None,
             dedupe_key: key,
         }
+    }
+
+    #[test]
+    fn a_log_made_before_desk_rows_takes_them_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(&SCHEMA.replace(CHECK_WITH_DESK, CHECK_BEFORE_DESK))
+                .unwrap();
+            old.execute(
+                "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('douyin', 'inbound', 1, '[]', x'01')",
+                [],
+            )
+            .unwrap();
+            let refused = old.execute(
+                "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('douyin', 'desk', 1, '[]', x'01')",
+                [],
+            );
+            assert!(refused.is_err(), "the old check refuses desk rows");
+        }
+        let log = EventLog::open(&path).unwrap();
+        let headers = Vec::new();
+        let desk = NewEvent {
+            direction: Direction::Desk,
+            ..webhook(&headers, b"{}", None)
+        };
+        assert_eq!(log.append(&desk).unwrap(), Appended::Stored(2));
+        let rows = log.after_within(0, 10, 1 << 20).unwrap().events;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].direction, Direction::Desk);
+        drop(log);
+        // Opening again changes nothing more.
+        assert_eq!(EventLog::open(&path).unwrap().last_seq().unwrap(), 2);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The native half of Switchboard: `switchboard serve` forwards, signs, stores and streams;
 //! `switchboard inspect` is the terminal inspector over the shared payload core.
 
+pub mod agents;
 pub mod api;
 pub mod api_error;
 pub mod auth;
@@ -14,7 +15,9 @@ pub mod health;
 pub mod hooks;
 pub mod hosted;
 pub mod inspect;
+pub mod login_limits;
 pub mod platforms;
+pub mod presence;
 pub mod profiles;
 pub mod public_address;
 pub mod receive;

@@ -12,6 +12,7 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => switchboard_server::serve::run(args),
         Command::Inspect(args) => switchboard_server::inspect::run(args),
         Command::RotateSecret(args) => switchboard_server::secrets::rotate_command(&args),
+        Command::Agent(args) => switchboard_server::agents::command(&args),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -48,6 +48,7 @@ pub fn start(state: &AppState) {
             courier: ProxyCourier {
                 state: state.clone(),
                 rules: rules.clone(),
+                agent: None,
             },
             codec,
             lookups,

@@ -17,7 +17,6 @@ use switchboard_payload::Platform;
 
 #[derive(Clone)]
 pub struct Secrets {
-    pub access_token: String,
     webhooks: Arc<WebhookSecrets>,
 }
 
@@ -73,8 +72,9 @@ impl Secrets {
             let secret = load_or_create(&path)?;
             known.insert(platform.id(), (secret, modified(&path)));
         }
+        // The shared access token of the time before agents logged in by name opens nothing now.
+        let _ = std::fs::remove_file(data_dir.join("access-token"));
         Ok(Secrets {
-            access_token: load_or_create(&data_dir.join("access-token"))?,
             webhooks: Arc::new(WebhookSecrets {
                 directory,
                 known: Mutex::new(known),
@@ -103,10 +103,6 @@ impl Secrets {
         entry.0.clone()
     }
 
-    pub fn is_access_token(&self, candidate: &str) -> bool {
-        constant_time_eq(candidate, &self.access_token)
-    }
-
     pub fn is_webhook_secret(&self, platform: Platform, candidate: &str) -> bool {
         constant_time_eq(candidate, &self.webhook_secret(platform))
     }
@@ -126,9 +122,9 @@ impl Secrets {
 
 /// `switchboard rotate-secret PLATFORM`: the new secret, and the webhook path that carries it.
 pub fn rotate_command(args: &crate::cli::RotateSecretArgs) -> anyhow::Result<()> {
-    if !args.data_dir.join("access-token").is_file() {
+    if !args.data_dir.join("webhook-secrets").is_dir() {
         anyhow::bail!(
-            "{} is not a Switchboard data directory (no access-token); pass --data-dir",
+            "{} is not a Switchboard data directory (no webhook-secrets); pass --data-dir",
             args.data_dir.display()
         );
     }
@@ -204,23 +200,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = Secrets::load_or_create(dir.path()).unwrap();
         let again = Secrets::load_or_create(dir.path()).unwrap();
-        assert_eq!(first.access_token, again.access_token);
         for platform in Platform::ALL {
             assert_eq!(
                 first.webhook_secret(platform),
                 again.webhook_secret(platform)
             );
-            assert_ne!(first.access_token, first.webhook_secret(platform));
         }
         let secrets: std::collections::BTreeSet<String> = Platform::ALL
             .into_iter()
             .map(|platform| first.webhook_secret(platform))
             .collect();
         assert_eq!(secrets.len(), 5, "one secret per platform");
-        assert_eq!(first.access_token.len(), 64);
-        assert!(first.is_access_token(&again.access_token));
-        assert!(!first.is_access_token("nope"));
-        assert!(!format!("{first:?}").contains(&first.access_token));
+        assert_eq!(first.webhook_secret(Platform::Yunhu).len(), 64);
+        assert!(!format!("{first:?}").contains(&first.webhook_secret(Platform::Yunhu)));
     }
 
     #[test]

@@ -61,6 +61,19 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             "/sandbox/{platform}/refuse-profiles",
             post(api::sandbox::refuse_profiles),
         )
+        .route("/sandbox/{platform}/received", get(api::sandbox::received))
+        .route("/me", get(auth::me))
+        .route("/desk/{platform}", post(api::desk::record))
+        .route("/presence", post(api::desk::announce))
+        .route("/agents", get(api::team::list).post(api::team::add))
+        .route("/agents/{name}/disable", post(api::team::disable))
+        .route("/agents/{name}/enable", post(api::team::enable))
+        .route("/agents/{name}/password", post(api::team::password))
+        .route("/canned", get(api::team::canned))
+        .route(
+            "/canned/{shortcut}",
+            axum::routing::put(api::team::put_canned).delete(api::team::delete_canned),
+        )
         .route("/logout", post(auth::logout))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -199,11 +212,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         // may stop reading: a closed stdout is no reason to stop serving.
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "Switchboard is running at http://{address}/");
-        let _ = writeln!(
-            stdout,
-            "Log in with: http://{address}/login?token={}",
-            state.secrets.access_token
-        );
+        // While the team has no agent, the link that creates the first admin (once).
+        let _ = match state.setup_token() {
+            Some(token) => writeln!(
+                stdout,
+                "Create the first admin (this link works once): http://{address}/login?setup={token}"
+            ),
+            None => writeln!(stdout, "Log in at: http://{address}/login"),
+        };
         let _ = writeln!(stdout, "{mode}");
         let _ = stdout.flush();
         drop(stdout);

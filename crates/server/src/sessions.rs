@@ -1,13 +1,16 @@
-//! Login sessions: a random id per login, kept server-side (as its SHA-256, in
-//! `sessions.sqlite` in the data directory, readable by the owner only) with an expiry, so a
-//! session survives a restart, ends at logout, and a cookie copied from one login opens no other.
+//! Login sessions: a random id per login, kept server-side (as its SHA-256, in `team.sqlite`
+//! beside the agent it belongs to) with an expiry, so a session survives a restart, ends at
+//! logout, and a cookie copied from one login opens no other.
+//!
+//! Every API request asks [`Sessions::agent_of`]; it answers from memory, and re-reads the
+//! table whenever another connection changed the file (`PRAGMA data_version`): an agent
+//! disabled by `switchboard agent disable` in another process is out on their next request.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::Context;
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
@@ -18,9 +21,15 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 type SessionKey = [u8; 32];
 
 pub struct Sessions {
-    connection: Mutex<Connection>,
-    /// Every live session's key → its expiry (ms); checked on every API request.
-    live: Mutex<HashMap<SessionKey, i64>>,
+    connection: Mutex<Watched>,
+}
+
+struct Watched {
+    connection: Connection,
+    /// `PRAGMA data_version` when `live` was read.
+    version: i64,
+    /// Every live session's key → (agent, expiry in ms).
+    live: HashMap<SessionKey, (String, i64)>,
 }
 
 fn key_of(session_id: &str) -> SessionKey {
@@ -36,81 +45,106 @@ fn now_ms() -> i64 {
         .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
+fn data_version(connection: &Connection) -> rusqlite::Result<i64> {
+    connection.query_row("PRAGMA data_version", [], |row| row.get(0))
+}
+
+/// The sessions of agents who are not disabled.
+fn read_live(connection: &Connection) -> rusqlite::Result<HashMap<SessionKey, (String, i64)>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT sessions.key, sessions.agent, sessions.expires_at_ms FROM sessions
+         JOIN agents ON agents.name = sessions.agent WHERE agents.disabled = 0",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let key: Vec<u8> = row.get(0)?;
+        Ok((key, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
+    })?;
+    Ok(rows
+        .filter_map(|row| {
+            let (key, agent, expires) = row.ok()?;
+            Some((SessionKey::try_from(key.as_slice()).ok()?, (agent, expires)))
+        })
+        .collect())
+}
+
 impl Sessions {
     pub fn open(data_dir: &Path) -> anyhow::Result<Sessions> {
-        let path = data_dir.join("sessions.sqlite");
-        let connection = Connection::open(&path)
-            .with_context(|| format!("opening the sessions {}", path.display()))?;
-        connection.execute_batch(
-            "CREATE TABLE IF NOT EXISTS sessions (key BLOB PRIMARY KEY, expires_at_ms INTEGER NOT NULL);",
-        )?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-        }
-        let now = now_ms();
+        let connection = crate::agents::open_team(data_dir)?;
         connection.execute(
             "DELETE FROM sessions WHERE expires_at_ms <= ?1",
-            params![now],
+            params![now_ms()],
         )?;
-        let live = connection
-            .prepare("SELECT key, expires_at_ms FROM sessions")?
-            .query_map([], |row| {
-                let key: Vec<u8> = row.get(0)?;
-                Ok((key, row.get::<_, i64>(1)?))
-            })?
-            .filter_map(|row| {
-                let (key, expires) = row.ok()?;
-                Some((SessionKey::try_from(key.as_slice()).ok()?, expires))
-            })
-            .collect();
+        let live = read_live(&connection)?;
+        let version = data_version(&connection)?;
         Ok(Sessions {
-            connection: Mutex::new(connection),
-            live: Mutex::new(live),
+            connection: Mutex::new(Watched {
+                connection,
+                version,
+                live,
+            }),
         })
     }
 
-    /// Starts a session and returns its id (the cookie's value).
-    pub fn start(&self) -> anyhow::Result<String> {
+    /// Starts a session for `agent` and returns its id (the cookie's value).
+    pub fn start(&self, agent: &str) -> anyhow::Result<String> {
         let id = crate::secrets::random_token();
         let key = key_of(&id);
         let expires = now_ms() + SESSION_DAYS * DAY_MS;
-        self.lock_connection().execute(
-            "INSERT INTO sessions (key, expires_at_ms) VALUES (?1, ?2)",
-            params![key.as_slice(), expires],
+        let mut watched = self.lock();
+        watched.connection.execute(
+            "INSERT INTO sessions (key, agent, expires_at_ms) VALUES (?1, ?2, ?3)",
+            params![key.as_slice(), agent, expires],
         )?;
-        self.lock_live().insert(key, expires);
+        watched.live.insert(key, (agent.to_owned(), expires));
         Ok(id)
     }
 
-    /// Whether `session_id` names a session that has neither ended nor expired.
-    pub fn is_live(&self, session_id: &str) -> bool {
+    /// The agent whose session `session_id` is, if it has neither ended nor expired and the
+    /// agent is not disabled.
+    pub fn agent_of(&self, session_id: &str) -> Option<String> {
         let key = key_of(session_id);
-        self.lock_live()
+        let mut watched = self.lock();
+        match data_version(&watched.connection) {
+            Ok(version) if version != watched.version => {
+                match read_live(&watched.connection) {
+                    Ok(live) => {
+                        watched.live = live;
+                        watched.version = version;
+                    }
+                    // Unreadable now: nobody is let in on stale knowledge.
+                    Err(error) => {
+                        tracing::error!("reading sessions: {error}");
+                        return None;
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!("reading sessions: {error}");
+                return None;
+            }
+        }
+        watched
+            .live
             .get(&key)
-            .is_some_and(|expires| *expires > now_ms())
+            .filter(|(_, expires)| *expires > now_ms())
+            .map(|(agent, _)| agent.clone())
     }
 
     /// Ends the session (logout). Unknown ids are ignored.
     pub fn end(&self, session_id: &str) -> anyhow::Result<()> {
         let key = key_of(session_id);
-        self.lock_live().remove(&key);
-        self.lock_connection().execute(
+        let mut watched = self.lock();
+        watched.live.remove(&key);
+        watched.connection.execute(
             "DELETE FROM sessions WHERE key = ?1",
             params![key.as_slice()],
         )?;
         Ok(())
     }
 
-    fn lock_connection(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Watched> {
         self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<SessionKey, i64>> {
-        self.live
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -119,35 +153,74 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agents::Agents;
 
     #[test]
     fn each_login_is_its_own_session_until_it_ends() {
         let dir = tempfile::tempdir().unwrap();
+        Agents::open(dir.path())
+            .unwrap()
+            .add("ming", "correct horse", true)
+            .unwrap();
         let sessions = Sessions::open(dir.path()).unwrap();
-        let first = sessions.start().unwrap();
-        let second = sessions.start().unwrap();
+        let first = sessions.start("ming").unwrap();
+        let second = sessions.start("ming").unwrap();
         assert_ne!(first, second, "a fresh id for every login");
-        assert!(sessions.is_live(&first) && sessions.is_live(&second));
+        assert_eq!(sessions.agent_of(&first).as_deref(), Some("ming"));
+        assert!(sessions.agent_of(&second).is_some());
         sessions.end(&first).unwrap();
-        assert!(!sessions.is_live(&first), "logout ends that session");
-        assert!(sessions.is_live(&second), "and only that one");
-        assert!(!sessions.is_live("forged"));
+        assert!(
+            sessions.agent_of(&first).is_none(),
+            "logout ends that session"
+        );
+        assert!(sessions.agent_of(&second).is_some(), "and only that one");
+        assert!(sessions.agent_of("forged").is_none());
         let reopened = Sessions::open(dir.path()).unwrap();
-        assert!(reopened.is_live(&second), "sessions survive a restart");
-        assert!(!reopened.is_live(&first));
+        assert!(
+            reopened.agent_of(&second).is_some(),
+            "sessions survive a restart"
+        );
+        assert!(reopened.agent_of(&first).is_none());
         let stored: Vec<u8> = reopened
-            .lock_connection()
+            .lock()
+            .connection
             .query_row("SELECT key FROM sessions", [], |row| row.get(0))
             .unwrap();
         assert_ne!(stored, second.as_bytes(), "only a hash is stored");
     }
 
     #[test]
+    fn disabling_an_agent_elsewhere_ends_their_sessions_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let agents = Agents::open(dir.path()).unwrap();
+        agents.add("ming", "correct horse", true).unwrap();
+        agents.add("lin", "battery staple", false).unwrap();
+        let sessions = Sessions::open(dir.path()).unwrap();
+        let lin = sessions.start("lin").unwrap();
+        let ming = sessions.start("ming").unwrap();
+        assert!(sessions.agent_of(&lin).is_some());
+        // Another connection, as `switchboard agent disable` in another process.
+        Agents::open(dir.path())
+            .unwrap()
+            .set_disabled("lin", true)
+            .unwrap();
+        assert!(sessions.agent_of(&lin).is_none());
+        assert_eq!(sessions.agent_of(&ming).as_deref(), Some("ming"));
+    }
+
+    #[test]
     fn an_expired_session_opens_nothing() {
         let dir = tempfile::tempdir().unwrap();
+        Agents::open(dir.path())
+            .unwrap()
+            .add("ming", "correct horse", true)
+            .unwrap();
         let sessions = Sessions::open(dir.path()).unwrap();
-        let id = sessions.start().unwrap();
-        sessions.lock_live().insert(key_of(&id), now_ms() - 1);
-        assert!(!sessions.is_live(&id));
+        let id = sessions.start("ming").unwrap();
+        sessions
+            .lock()
+            .live
+            .insert(key_of(&id), ("ming".into(), now_ms() - 1));
+        assert!(sessions.agent_of(&id).is_none());
     }
 }

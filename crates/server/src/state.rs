@@ -46,6 +46,16 @@ pub struct Shared {
     pub shutting_down: watch::Receiver<bool>,
     /// Who is logged in.
     pub sessions: crate::sessions::Sessions,
+    /// The team's agents and canned replies.
+    pub agents: Arc<crate::agents::Agents>,
+    /// Failed logins per name and address.
+    pub login_limits: crate::login_limits::LoginLimiter,
+    /// Password checks at once (each costs 19 MiB and tens of milliseconds).
+    pub password_checks: tokio::sync::Semaphore,
+    /// While the team has no agent: the one-time token of the link that creates the first admin.
+    setup_token: std::sync::Mutex<Option<String>>,
+    /// Who has the desk open, and what they last said they were doing.
+    pub presence: crate::presence::Board,
     /// Uploads kept for platforms that fetch media by URL (E云).
     pub hosted: crate::hosted::HostedFiles,
     /// Set in sandbox mode: where the emulated platforms listen and how to reach our own intake.
@@ -86,6 +96,9 @@ pub enum Live {
     Row(Arc<LiveRow>),
     /// Too large to hold for every stream: read it from the log.
     Large(i64),
+    /// Who is looking at or typing in a conversation ([`switchboard_protocol::Presence`] as
+    /// JSON): streamed as it happens, never stored.
+    Presence(Arc<str>),
 }
 
 /// A row on its way to every live stream, turned into the stream's JSON once for all of them.
@@ -172,6 +185,8 @@ impl AppState {
         let newest = log.last_seq().context("reading the event log")?;
         let hosted = crate::hosted::HostedFiles::new(data_dir);
         let sessions = crate::sessions::Sessions::open(data_dir)?;
+        let agents = Arc::new(crate::agents::Agents::open(data_dir)?);
+        let setup_token = agents.is_empty()?.then(crate::secrets::random_token);
         let client = reqwest::Client::builder()
             // A redirect could lead anywhere: never follow one.
             .redirect(reqwest::redirect::Policy::none())
@@ -209,10 +224,48 @@ impl AppState {
             shutting_down,
             hosted,
             sessions,
+            agents,
+            login_limits: crate::login_limits::LoginLimiter::default(),
+            password_checks: tokio::sync::Semaphore::new(2),
+            setup_token: std::sync::Mutex::new(setup_token),
+            presence: crate::presence::Board::default(),
             sandbox,
             receiving: Arc::default(),
             writer,
         })))
+    }
+
+    /// The one-time token of the first admin's setup link, while the team has no agent.
+    pub fn setup_token(&self) -> Option<String> {
+        let mut token = self.lock_setup();
+        if token.is_some() && !self.agents.is_empty().unwrap_or(false) {
+            // An agent was added another way (`switchboard agent add`): the link is void.
+            *token = None;
+        }
+        token.clone()
+    }
+
+    pub fn setup_token_matches(&self, candidate: &str) -> bool {
+        self.setup_token()
+            .is_some_and(|token| crate::secrets::constant_time_eq(candidate, &token))
+    }
+
+    /// The first admin exists: the setup link is used up.
+    pub fn setup_done(&self) {
+        *self.lock_setup() = None;
+    }
+
+    fn lock_setup(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.setup_token
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Streams `presence` to every live stream (never stored).
+    pub fn announce(&self, presence: &switchboard_protocol::Presence) {
+        if let Ok(json) = serde_json::to_string(presence) {
+            let _ = self.live.send(Live::Presence(Arc::from(json)));
+        }
     }
 
     /// Queues an append for the writer and returns once the row is durable (live streams are

@@ -46,16 +46,17 @@ async fn every_api_route_needs_the_session_cookie() {
 }
 
 #[tokio::test]
-async fn the_access_token_buys_an_http_only_strict_cookie() {
+async fn a_name_and_password_buy_an_http_only_strict_cookie() {
     let data = tempfile::tempdir().unwrap();
     let dist = dist_with_loader();
     let server = RunningServer::start(data.path(), dist.path());
-    assert_eq!(
-        server.access_token,
-        std::fs::read_to_string(data.path().join("access-token"))
-            .unwrap()
-            .trim(),
-        "the printed token is the stored one"
+    assert!(
+        server.setup_link.is_none(),
+        "a team with an admin prints no setup link"
+    );
+    assert!(
+        !data.path().join("access-token").exists(),
+        "no shared token any more"
     );
 
     let form = client().get(server.url("/login")).send().await.unwrap();
@@ -65,6 +66,7 @@ async fn the_access_token_buys_an_http_only_strict_cookie() {
         html.contains("<form method=\"post\" action=\"/login\">"),
         "{html}"
     );
+    assert!(html.contains("name=\"name\"") && html.contains("name=\"password\""));
     assert!(!html.contains("<script"), "the login page runs no script");
     // Its stylesheet is served without a session too (the page links it; CSP allows 'self').
     let css = client().get(server.url("/login.css")).send().await.unwrap();
@@ -77,18 +79,28 @@ async fn the_access_token_buys_an_http_only_strict_cookie() {
     );
     assert!(!css.text().await.unwrap().is_empty());
 
-    let wrong = client()
-        .post(server.url("/login"))
-        .form(&[("token", "nope")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 401);
-    assert!(wrong.headers().get("set-cookie").is_none());
+    for (name, password) in [
+        (support::ADMIN, "wrong password"),
+        ("nobody", support::ADMIN_PASSWORD),
+    ] {
+        let wrong = client()
+            .post(server.url("/login"))
+            .form(&[("name", name), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 401);
+        assert!(wrong.headers().get("set-cookie").is_none());
+        let page = wrong.text().await.unwrap();
+        assert!(page.contains("do not match"), "{page}");
+    }
 
     let right = client()
         .post(server.url("/login"))
-        .form(&[("token", server.access_token.as_str())])
+        .form(&[
+            ("name", support::ADMIN),
+            ("password", support::ADMIN_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -98,19 +110,19 @@ async fn the_access_token_buys_an_http_only_strict_cookie() {
     assert!(cookie.starts_with("switchboard_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-    assert!(
-        !cookie.contains(&server.access_token),
-        "the cookie is not the token itself"
-    );
+    assert!(!cookie.contains(support::ADMIN_PASSWORD));
 
     let session = cookie.split(';').next().unwrap().to_owned();
-    let config = client()
-        .get(server.url("/api/config"))
+    let me: serde_json::Value = client()
+        .get(server.url("/api/me"))
         .header("cookie", &session)
         .send()
         .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!(config.status(), 200);
+    assert_eq!(me, serde_json::json!({"name": "admin", "admin": true}));
 
     // Logging out ends the session in this browser.
     let logout = client()
@@ -126,19 +138,105 @@ async fn the_access_token_buys_an_http_only_strict_cookie() {
             .unwrap()
             .contains("Max-Age=0")
     );
-
-    // The printed link logs in too.
-    let link = client()
-        .get(server.url(&format!("/login?token={}", server.access_token)))
+    let after = client()
+        .get(server.url("/api/me"))
+        .header("cookie", &session)
         .send()
         .await
         .unwrap();
-    assert_eq!(link.status(), 303);
+    assert_eq!(after.status(), 401);
+}
+
+#[tokio::test]
+async fn the_first_start_prints_a_link_that_creates_the_first_admin_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let mut options = support::Options::new(data.path(), dist.path());
+    options.first_admin = false;
+    let server = RunningServer::start_with(options);
+    let link = server.setup_link.clone().expect("a setup link");
+    let page = text(client().get(server.url(&link))).await;
+    assert!(page.contains("Create the first admin"), "{page}");
+    let token = link.rsplit_once('=').unwrap().1.to_owned();
+    assert!(page.contains(&token), "the form carries the token");
+    let forged = client()
+        .post(server.url("/login"))
+        .form(&[
+            ("name", "eve"),
+            ("password", "eve password"),
+            ("setup", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    let weak = client()
+        .post(server.url("/login"))
+        .form(&[("name", "林晓"), ("password", "short"), ("setup", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(weak.status(), 400, "a weak password is refused");
+    assert!(weak.text().await.unwrap().contains("8 to 1024"));
+    let created = client()
+        .post(server.url("/login"))
+        .form(&[
+            ("name", "林晓"),
+            ("password", "林晓的密码真的很长"),
+            ("setup", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 303);
+    let again = client()
+        .post(server.url("/login"))
+        .form(&[
+            ("name", "eve"),
+            ("password", "eve password"),
+            ("setup", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 400, "the link works once");
+    let stale = text(client().get(server.url(&link))).await;
+    assert!(!stale.contains("Create the first admin"));
+    let lin = server.client_of("林晓", "林晓的密码真的很长").await;
+    let me = support::get_json(&lin, &server.url("/api/me")).await;
+    assert_eq!(me, serde_json::json!({"name": "林晓", "admin": true}));
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_name_with_retry_after() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist_with_loader();
+    let server = RunningServer::start(data.path(), dist.path());
+    let attempt = |password: &'static str| {
+        client()
+            .post(server.url("/api/login"))
+            .json(&serde_json::json!({"name": support::ADMIN, "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("guess guess").await.unwrap().status(), 401);
+    }
+    let limited = attempt(support::ADMIN_PASSWORD).await.unwrap();
+    assert_eq!(
+        limited.status(),
+        429,
+        "even the right password waits once the name is locked"
+    );
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    let body: serde_json::Value = limited.json().await.unwrap();
     assert!(
-        link.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .contains("HttpOnly")
+        body["error"].as_str().unwrap().contains("Too many"),
+        "{body}"
     );
 }
 
@@ -164,7 +262,7 @@ async fn cross_origin_requests_are_refused_and_cors_stays_closed() {
     let login = reqwest::Client::new()
         .post(server.url("/api/login"))
         .header("origin", "https://evil.example")
-        .json(&serde_json::json!({ "token": server.access_token }))
+        .json(&serde_json::json!({ "name": support::ADMIN, "password": support::ADMIN_PASSWORD }))
         .send()
         .await
         .unwrap();
@@ -254,7 +352,7 @@ async fn config_names_platforms_and_capabilities_but_no_secret() {
     let secret = support::webhook_secret(data.path(), "douyin");
     for needle in [
         secret.as_str(),
-        server.access_token.as_str(),
+        support::ADMIN_PASSWORD,
         "sandbox-douyin-client-secret",
         "sandbox-wechat-key",
     ] {

@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -15,6 +16,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::ApiError;
+use crate::auth::CurrentAgent;
 use crate::event_log::Slice;
 use crate::state::{AppState, Live};
 
@@ -97,6 +99,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 pub async fn stream(
     State(state): State<AppState>,
+    Extension(CurrentAgent(agent)): Extension<CurrentAgent>,
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Response {
@@ -112,6 +115,7 @@ pub async fn stream(
     let (sender, chunks) = tokio::sync::mpsc::channel(1);
     let stall = Duration::from_secs(state.config.limits.stream_stall_secs);
     let follower = Follower {
+        _online: state.presence.join(&agent),
         live: state.live.subscribe(),
         shutting_down: state.shutting_down.clone(),
         state,
@@ -137,6 +141,8 @@ pub async fn stream(
 /// Feeds one live stream: catches up from the log by seq, then takes committed rows from the
 /// writer's fan-out (no query per row), and reads the log again whenever it fell behind.
 struct Follower {
+    /// The agent counts as online while this stream is open.
+    _online: crate::presence::Online,
     state: AppState,
     live: broadcast::Receiver<Live>,
     shutting_down: tokio::sync::watch::Receiver<bool>,
@@ -213,6 +219,7 @@ impl Follower {
                         self.gather(row.json())?;
                         self.after = row.event.seq;
                     }
+                    Ok(Live::Presence(json)) => self.gather_presence(&json),
                     Ok(Live::Large(seq)) if seq <= self.after => {}
                     Ok(Live::Large(_)) | Err(RecvError::Lagged(_)) => {
                         self.flush().await?;
@@ -254,6 +261,16 @@ impl Follower {
         self.chunk.extend_from_slice(json.as_bytes());
         self.chunk.extend_from_slice(b"\n\n");
         Ok(())
+    }
+
+    /// Adds a presence event (no id: it is not a row, and a resumed stream does not repeat it).
+    fn gather_presence(&mut self, json: &str) {
+        self.chunk.extend_from_slice(b"event: ");
+        self.chunk
+            .extend_from_slice(switchboard_protocol::desk::PRESENCE_EVENT.as_bytes());
+        self.chunk.extend_from_slice(b"\ndata: ");
+        self.chunk.extend_from_slice(json.as_bytes());
+        self.chunk.extend_from_slice(b"\n\n");
     }
 
     /// Writes what was gathered, waiting at most `stall` for the client to take it.

@@ -2,6 +2,7 @@
 //! upstream with its credentials, logs the request and the response (linked), and turns every
 //! upstream failure into a JSON error with 502 or 504.
 
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -13,6 +14,7 @@ use switchboard_protocol::headers::{annotation, answer, pseudo};
 
 use super::ApiError;
 use super::route_platform::Configured;
+use crate::auth::CurrentAgent;
 use crate::event_log::Direction;
 use crate::platforms::{Exchange, Outgoing, PlatformRules};
 use crate::state::{AppState, Append};
@@ -25,6 +27,7 @@ const QUOTED_BODY_LIMIT: usize = 4096;
 pub async fn forward(
     State(state): State<AppState>,
     Configured(rules): Configured,
+    Extension(CurrentAgent(agent)): Extension<CurrentAgent>,
     method: Method,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
@@ -57,8 +60,11 @@ pub async fn forward(
         .filter(|(name, _)| FORWARDED_REQUEST_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
         .collect();
-    let annotations =
-        crate::header_text::loggable(&headers, |name| annotation::ALL.contains(&name.as_str()));
+    // The agent is the session's: whatever the browser said is dropped.
+    let mut annotations = crate::header_text::loggable(&headers, |name| {
+        annotation::ALL.contains(&name.as_str()) && name.as_str() != annotation::AGENT
+    });
+    annotations.push((annotation::AGENT.to_owned(), agent));
     let outgoing = Outgoing {
         method,
         path,

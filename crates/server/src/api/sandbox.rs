@@ -213,6 +213,28 @@ pub async fn refuse_profiles(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct ReceivedQuery {
+    #[serde(default)]
+    contains: String,
+}
+
+/// `GET /api/sandbox/{platform}/received?contains=TEXT`: `{"requests", "containing"}` — how
+/// many requests `platform`'s emulator received (of the newest kept) and how many carried
+/// `TEXT`. A test's proof that a note never reached a platform.
+pub async fn received(
+    State(state): State<AppState>,
+    RoutePlatform(platform): RoutePlatform,
+    axum::extract::Query(query): axum::extract::Query<ReceivedQuery>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
+    let (requests, containing) = sandbox.state.received.count(platform, &query.contains);
+    Ok(axum::Json(serde_json::json!({
+        "requests": requests,
+        "containing": containing,
+    })))
+}
+
 /// A request body of the `shape` described, or its defaults when the body is empty.
 fn optional_json<T: Default + serde::de::DeserializeOwned>(
     body: &[u8],

@@ -4,21 +4,25 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use futures_util::future::BoxFuture;
 use switchboard_protocol::Uploaded;
+use switchboard_protocol::headers::annotation;
 
 use super::ApiError;
 use super::proxy::{send, send_keeping, send_to, send_to_storage};
 use super::route_platform::Configured;
+use crate::auth::CurrentAgent;
 use crate::platforms::{Courier, Exchange, File, Outgoing, PlatformRules};
 use crate::state::AppState;
 
 pub async fn upload(
     State(state): State<AppState>,
     Configured(rules): Configured,
+    Extension(CurrentAgent(agent)): Extension<CurrentAgent>,
     multipart: Multipart,
 ) -> Result<Json<Uploaded>, ApiError> {
     let file = read_file(multipart).await?;
@@ -26,6 +30,7 @@ pub async fn upload(
     let courier = ProxyCourier {
         state: state.clone(),
         rules: rules.clone(),
+        agent: Some(agent),
     };
     let upload = rules.upload(&courier, file).await?;
     Ok(Json(Uploaded {
@@ -42,11 +47,26 @@ pub async fn upload(
 pub struct ProxyCourier {
     pub state: AppState,
     pub rules: Arc<dyn PlatformRules>,
+    /// The agent whose request this is (`None`: the server's own receiving or lookups); every
+    /// call it makes is stored with their name.
+    pub agent: Option<String>,
+}
+
+impl ProxyCourier {
+    fn stamped(&self, mut call: Outgoing) -> Outgoing {
+        if let Some(agent) = &self.agent {
+            call.annotations
+                .retain(|(name, _)| name.as_str() != annotation::AGENT);
+            call.annotations
+                .push((annotation::AGENT.to_owned(), agent.clone()));
+        }
+        call
+    }
 }
 
 impl Courier for ProxyCourier {
     fn send(&self, call: Outgoing) -> BoxFuture<'_, Result<Exchange, ApiError>> {
-        Box::pin(send(&self.state, self.rules.as_ref(), call))
+        Box::pin(send(&self.state, self.rules.as_ref(), self.stamped(call)))
     }
 
     fn send_keeping<'a>(
@@ -57,7 +77,7 @@ impl Courier for ProxyCourier {
         Box::pin(send_keeping(
             &self.state,
             self.rules.as_ref(),
-            call,
+            self.stamped(call),
             worth_keeping,
         ))
     }
@@ -67,7 +87,12 @@ impl Courier for ProxyCourier {
         url: reqwest::Url,
         call: Outgoing,
     ) -> BoxFuture<'_, Result<Exchange, ApiError>> {
-        Box::pin(send_to(&self.state, self.rules.as_ref(), url, call))
+        Box::pin(send_to(
+            &self.state,
+            self.rules.as_ref(),
+            url,
+            self.stamped(call),
+        ))
     }
 
     fn send_to_storage(
@@ -75,7 +100,12 @@ impl Courier for ProxyCourier {
         url: reqwest::Url,
         call: Outgoing,
     ) -> BoxFuture<'_, Result<Exchange, ApiError>> {
-        Box::pin(send_to_storage(&self.state, self.rules.as_ref(), url, call))
+        Box::pin(send_to_storage(
+            &self.state,
+            self.rules.as_ref(),
+            url,
+            self.stamped(call),
+        ))
     }
 
     fn host<'a>(&'a self, file: &'a File) -> BoxFuture<'a, Result<String, ApiError>> {

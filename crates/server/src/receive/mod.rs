@@ -44,6 +44,7 @@ pub fn start(state: &AppState) {
             courier: ProxyCourier {
                 state: state.clone(),
                 rules: rules.clone(),
+                agent: None,
             },
         };
         tokio::spawn(supervise(line));

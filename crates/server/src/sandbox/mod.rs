@@ -9,6 +9,7 @@ pub mod customer;
 pub mod directory;
 pub mod douyin;
 pub mod mixin;
+pub mod received;
 pub mod seed;
 pub mod wechat;
 pub mod wecom;
@@ -49,6 +50,8 @@ pub struct State {
     pub directory: Arc<directory::Directory>,
     /// Where the simulated customer posts webhooks: our own intake, set once we listen.
     pub intake: Arc<Mutex<Option<String>>>,
+    /// The bodies the emulators received, for tests to search.
+    pub received: Arc<received::Received>,
 }
 
 impl Sandbox {
@@ -89,6 +92,10 @@ impl Sandbox {
                 wechat::routes(state.wechat.clone(), state.intake.clone()),
             )
             .merge(directory::avatar_routes())
+            .layer(axum::middleware::from_fn_with_state(
+                state.received.clone(),
+                received::record,
+            ))
             .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024));
         tokio::spawn(async move {
             let listener = listener.tap_io(|stream| {

@@ -6,11 +6,16 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+/// The admin every test server starts with (added with `switchboard agent add`).
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "admin password one";
+
 pub struct RunningServer {
     child: Child,
     pub base_url: String,
-    /// The access token printed in the login link.
-    pub access_token: String,
+    /// The one-time link that creates the first admin (`/login?setup=…`), when the server
+    /// printed one (a team without agents).
+    pub setup_link: Option<String>,
     /// Where the sandbox's emulators listen (sandbox mode only).
     pub sandbox_url: Option<String>,
 }
@@ -24,6 +29,8 @@ pub struct Options<'a> {
     pub stderr: Option<&'a Path>,
     /// Give the server a stderr pipe whose reading end is closed at once (every write fails).
     pub stderr_closed: bool,
+    /// Add [`ADMIN`] before the server starts (off: the server prints the setup link).
+    pub first_admin: bool,
 }
 
 impl<'a> Options<'a> {
@@ -35,6 +42,7 @@ impl<'a> Options<'a> {
             env: Vec::new(),
             stderr: None,
             stderr_closed: false,
+            first_admin: true,
         }
     }
 }
@@ -47,6 +55,14 @@ impl RunningServer {
     }
 
     pub fn start_with(options: Options<'_>) -> Self {
+        if options.first_admin {
+            // Already there when the data directory is reused (a restart): refused, fine.
+            agent_command(
+                options.data_dir,
+                &["add", ADMIN, "--admin"],
+                Some(ADMIN_PASSWORD),
+            );
+        }
         let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -83,10 +99,9 @@ impl RunningServer {
             .next()
             .expect("the server prints its login link")
             .unwrap();
-        let access_token = login_line
-            .rsplit_once("token=")
-            .map(|(_, token)| token.trim().to_owned())
-            .unwrap_or_default();
+        let setup_link = login_line
+            .split_once("/login?setup=")
+            .map(|(_, token)| format!("/login?setup={}", token.trim()));
         let mode_line = lines.next().expect("the server prints its mode").unwrap();
         let sandbox_url = mode_line
             .strip_prefix("Sandbox mode: every platform is emulated at ")
@@ -96,7 +111,7 @@ impl RunningServer {
         RunningServer {
             child,
             base_url,
-            access_token,
+            setup_link,
             sandbox_url,
         }
     }
@@ -105,8 +120,13 @@ impl RunningServer {
         format!("{}{path}", self.base_url)
     }
 
-    /// A client holding a session cookie.
+    /// A client holding a session cookie of [`ADMIN`].
     pub async fn logged_in_client(&self) -> reqwest::Client {
+        self.client_of(ADMIN, ADMIN_PASSWORD).await
+    }
+
+    /// A client holding a session cookie of this agent.
+    pub async fn client_of(&self, name: &str, password: &str) -> reqwest::Client {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -114,11 +134,11 @@ impl RunningServer {
             .unwrap();
         let response = client
             .post(self.url("/api/login"))
-            .json(&serde_json::json!({ "token": self.access_token }))
+            .json(&serde_json::json!({ "name": name, "password": password }))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 204, "logging in");
+        assert_eq!(response.status(), 204, "logging in as {name}");
         client
     }
 
@@ -149,11 +169,44 @@ impl Drop for RunningServer {
     }
 }
 
-/// Logs in once: the `name=value` of the session cookie, and the whole `Set-Cookie`.
+/// Runs `switchboard agent ARGS --data-dir DIR`, with `password` as standard input; its
+/// output, and whether it succeeded.
+pub fn agent_command(data_dir: &Path, args: &[&str], password: Option<&str>) -> (bool, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
+    command
+        .arg("agent")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if password.is_some() {
+        command.arg("--password-stdin");
+    }
+    let mut child = command.spawn().expect("switchboard agent starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(password) = password {
+            writeln!(stdin, "{password}").unwrap();
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// Logs in once as [`ADMIN`]: the `name=value` of the session cookie, and the whole
+/// `Set-Cookie`.
 pub async fn log_in(server: &RunningServer) -> (String, String) {
     let response = reqwest::Client::new()
         .post(server.url("/api/login"))
-        .json(&serde_json::json!({ "token": server.access_token }))
+        .json(&serde_json::json!({ "name": ADMIN, "password": ADMIN_PASSWORD }))
         .send()
         .await
         .unwrap();
