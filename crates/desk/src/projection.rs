@@ -105,8 +105,9 @@ pub struct Conversation {
     pub unread_mentions: usize,
     /// The newest row this agent has seen here (their read marks, or this page's).
     read_upto_seq: i64,
-    /// Seqs of the customer's messages as they happened (what unread counts).
-    customer_seqs: BTreeSet<i64>,
+    /// The customer's messages as they happened (what unread counts), per row seq: a page of
+    /// missed messages is one row.
+    customer_seqs: BTreeMap<i64, usize>,
     /// Seqs of the notes naming this agent.
     mention_seqs: BTreeSet<i64>,
     /// Status, assignment, read marks.
@@ -138,7 +139,7 @@ impl Conversation {
             unread: 0,
             unread_mentions: 0,
             read_upto_seq: 0,
-            customer_seqs: BTreeSet::new(),
+            customer_seqs: BTreeMap::new(),
             mention_seqs: BTreeSet::new(),
             work: Work::default(),
             peer_id: None,
@@ -201,7 +202,8 @@ impl Conversation {
         self.last_seq = self.last_seq.max(message.seq);
         if !message.outgoing && !from_history && message.kind == EventType::Message {
             self.work.last_customer_seq = self.work.last_customer_seq.max(message.seq);
-            if self.customer_seqs.insert(message.seq) && message.seq > self.read_upto_seq {
+            *self.customer_seqs.entry(message.seq).or_insert(0) += 1;
+            if message.seq > self.read_upto_seq {
                 self.unread += 1;
             }
         }
@@ -222,7 +224,11 @@ impl Conversation {
             return false;
         }
         let seen = (self.read_upto_seq + 1)..=upto;
-        self.unread -= self.customer_seqs.range(seen.clone()).count();
+        self.unread -= self
+            .customer_seqs
+            .range(seen.clone())
+            .map(|(_, count)| count)
+            .sum::<usize>();
         self.unread_mentions -= self.mention_seqs.range(seen).count();
         self.read_upto_seq = upto;
         true
