@@ -894,7 +894,8 @@ impl Desk {
                         } else {
                             None
                         },
-                        agent: if outgoing {
+                        // Only our own request rows carry the agent the server stamped.
+                        agent: if outgoing && row.direction == Direction::Outbound {
                             row.agent().map(str::to_owned)
                         } else {
                             None

@@ -115,6 +115,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|error| anyhow::anyhow!("hashing the password: {error}"))
 }
 
+/// Costs what checking a real password does, for a login that is refused anyway.
+pub fn verify_decoy(password: &str) {
+    let _ = verifies(password, decoy_hash());
+}
+
 fn verifies(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()
@@ -205,8 +210,8 @@ impl Agents {
         Ok(agents)
     }
 
-    /// The agent, if `password` is theirs and they are not disabled.
-    pub fn verify(&self, name: &str, password: &str) -> anyhow::Result<Option<Agent>> {
+    /// The agent and the hash `password` matched, if it is theirs and they are not disabled.
+    pub fn verify(&self, name: &str, password: &str) -> anyhow::Result<Option<(Agent, String)>> {
         let found: Option<(String, bool, bool)> = self
             .lock()
             .query_row(
@@ -216,18 +221,21 @@ impl Agents {
             )
             .optional()?;
         let Some((hash, admin, disabled)) = found else {
-            let _ = verifies(password, decoy_hash());
+            verify_decoy(password);
             return Ok(None);
         };
         if !verifies(password, &hash) || disabled {
             return Ok(None);
         }
-        Ok(Some(Agent {
-            name: name.to_owned(),
-            admin,
-            disabled,
-            online: false,
-        }))
+        Ok(Some((
+            Agent {
+                name: name.to_owned(),
+                admin,
+                disabled,
+                online: false,
+            },
+            hash,
+        )))
     }
 
     pub fn get(&self, name: &str) -> anyhow::Result<Option<Agent>> {
@@ -459,7 +467,7 @@ mod tests {
             agent_error(agents.add("lin", "short", false).unwrap_err()),
             AgentError::WeakPassword
         );
-        let ming = agents.verify("ming", "correct horse").unwrap().unwrap();
+        let (ming, _) = agents.verify("ming", "correct horse").unwrap().unwrap();
         assert!(ming.admin);
         assert!(agents.verify("ming", "wrong horse").unwrap().is_none());
         assert!(agents.verify("nobody", "correct horse").unwrap().is_none());

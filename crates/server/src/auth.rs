@@ -88,9 +88,17 @@ impl Refusal {
     }
 }
 
-/// A new session's cookie for `agent`: `Secure` when the console is reached over https.
-fn session_cookie(state: &AppState, agent: &str) -> Result<Cookie<'static>, ApiError> {
-    let id = state.sessions.start(agent)?;
+/// A new session's cookie for `agent` (whose password hash, when given, the login checked):
+/// `Secure` when the console is reached over https.
+fn session_cookie(
+    state: &AppState,
+    agent: &str,
+    password_hash: Option<&str>,
+) -> Result<Cookie<'static>, Refusal> {
+    let id = state
+        .sessions
+        .start(agent, password_hash)
+        .map_err(|_| Refusal::Wrong)?;
     Ok(Cookie::build((SESSION_COOKIE, id))
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -99,6 +107,9 @@ fn session_cookie(state: &AppState, agent: &str) -> Result<Cookie<'static>, ApiE
         .max_age(time::Duration::days(crate::sessions::SESSION_DAYS))
         .build())
 }
+
+/// How long a login waits for a password check before the server says it is busy.
+const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Checks the name and password (or creates the first admin with the setup token) and starts
 /// a session.
@@ -109,59 +120,85 @@ async fn log_in(
 ) -> Result<Cookie<'static>, Refusal> {
     let name = form.name.trim().to_owned();
     if let Some(setup) = form.setup.as_deref() {
-        if !state.setup_token_matches(setup) {
-            return Err(Refusal::Invalid(
-                "That setup link has been used or has expired: log in with your name and password."
-                    .into(),
-            ));
-        }
-        let agents = state.agents.clone();
-        let password = form.password;
-        let added = {
-            let name = name.clone();
-            tokio::task::spawn_blocking(move || agents.add_first_admin(&name, &password)).await
-        };
-        return match added {
-            Ok(Ok(true)) => {
-                state.setup_done();
-                tracing::info!(agent = %name, "the first admin was created");
-                session_cookie(state, &name).map_err(Refusal::Failed)
-            }
-            Ok(Ok(false)) => Err(Refusal::Invalid(
-                "An admin exists already: log in with your name and password.".into(),
-            )),
-            Ok(Err(error)) => match error.downcast::<crate::agents::AgentError>() {
-                Ok(mistake) => Err(Refusal::Invalid(format!("{mistake}."))),
-                Err(error) => Err(Refusal::Failed(ApiError::internal(error))),
-            },
-            Err(error) => Err(Refusal::Failed(ApiError::internal(error.into()))),
-        };
+        return set_up_first_admin(state, setup, name, form.password).await;
     }
-    if let Err(wait) = state.login_limits.check(&name, address) {
+    // What could never be an agent's name or password is refused at the cost of a real check,
+    // and is neither remembered nor logged.
+    if !switchboard_protocol::desk::is_agent_name(&name)
+        || form.password.len() > crate::agents::MAX_PASSWORD_BYTES
+    {
+        let password = form.password;
+        let _ = tokio::task::spawn_blocking(move || crate::agents::verify_decoy(&password)).await;
+        return Err(Refusal::Wrong);
+    }
+    if let Err(wait) = state.login_limits.attempt(&name, address) {
         return Err(Refusal::Limited(wait.as_secs().max(1)));
     }
-    // Hashing is costly on purpose: a few at a time, off the async threads.
-    let _slot = state
-        .password_checks
-        .acquire()
+    // Hashing is costly on purpose: a few at a time, off the async threads; the slot goes with
+    // the work, so a caller who hangs up does not free it early.
+    let slot = tokio::time::timeout(CHECK_WAIT, state.password_checks.clone().acquire_owned())
         .await
+        .map_err(|_| {
+            Refusal::Failed(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many logins at once: try again in a moment",
+            ))
+        })?
         .map_err(|error| Refusal::Failed(ApiError::internal(error.into())))?;
     let agents = state.agents.clone();
     let verified = {
         let name = name.clone();
-        tokio::task::spawn_blocking(move || agents.verify(&name, &form.password)).await
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            agents.verify(&name, &form.password)
+        })
+        .await
     };
     match verified {
-        Ok(Ok(Some(agent))) => {
-            state.login_limits.succeeded(&agent.name);
-            session_cookie(state, &agent.name).map_err(Refusal::Failed)
+        Ok(Ok(Some((agent, hash)))) => {
+            state.login_limits.succeeded(&agent.name, address);
+            session_cookie(state, &agent.name, Some(&hash))
         }
         Ok(Ok(None)) => {
-            state.login_limits.failed(&name, address);
             tracing::warn!(agent = %name, "a failed login");
             Err(Refusal::Wrong)
         }
         Ok(Err(error)) => Err(Refusal::Failed(ApiError::internal(error))),
+        Err(error) => Err(Refusal::Failed(ApiError::internal(error.into()))),
+    }
+}
+
+/// The setup link's form: creates the first admin, once, while the team has no agent.
+async fn set_up_first_admin(
+    state: &AppState,
+    setup: &str,
+    name: String,
+    password: String,
+) -> Result<Cookie<'static>, Refusal> {
+    if !state.setup_token_matches(setup) {
+        return Err(Refusal::Invalid(
+            "That setup link has been used or has expired: log in with your name and password."
+                .into(),
+        ));
+    }
+    let agents = state.agents.clone();
+    let added = {
+        let name = name.clone();
+        tokio::task::spawn_blocking(move || agents.add_first_admin(&name, &password)).await
+    };
+    match added {
+        Ok(Ok(true)) => {
+            state.setup_done();
+            tracing::info!(agent = %name, "the first admin was created");
+            session_cookie(state, &name, None)
+        }
+        Ok(Ok(false)) => Err(Refusal::Invalid(
+            "An admin exists already: log in with your name and password.".into(),
+        )),
+        Ok(Err(error)) => match error.downcast::<crate::agents::AgentError>() {
+            Ok(mistake) => Err(Refusal::Invalid(format!("{mistake}."))),
+            Err(error) => Err(Refusal::Failed(ApiError::internal(error))),
+        },
         Err(error) => Err(Refusal::Failed(ApiError::internal(error.into()))),
     }
 }

@@ -112,38 +112,48 @@ const CHECK_WITH_DESK: &str = "'pulled', 'rejected', 'desk'))";
 /// editing the schema text in place (writable_schema, then a new schema_version) instead of
 /// copying the table: the append-only rows are never rewritten.
 fn allow_desk_rows(connection: &Connection) -> rusqlite::Result<()> {
-    let sql: String = connection.query_row(
-        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events'",
-        [],
-        |row| row.get(0),
-    )?;
-    if !sql.contains(CHECK_BEFORE_DESK) {
+    let events_sql = |connection: &Connection| -> rusqlite::Result<String> {
+        connection.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events'",
+            [],
+            |row| row.get(0),
+        )
+    };
+    if !events_sql(connection)?.contains(CHECK_BEFORE_DESK) {
         return Ok(());
     }
-    let widened = sql.replace(CHECK_BEFORE_DESK, CHECK_WITH_DESK);
-    let version: i64 = connection.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
     connection.execute_batch("BEGIN IMMEDIATE")?;
     let edited = (|| {
+        // Read again under the write lock: another process may have done it meanwhile.
+        let sql = events_sql(connection)?;
+        if !sql.contains(CHECK_BEFORE_DESK) {
+            return Ok(());
+        }
+        let version: i64 = connection.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
         connection.pragma_update(None, "writable_schema", "ON")?;
         connection.execute(
             "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'events'",
-            [&widened],
+            [sql.replace(CHECK_BEFORE_DESK, CHECK_WITH_DESK)],
         )?;
         connection.pragma_update(None, "schema_version", version + 1)?;
-        connection.pragma_update(None, "writable_schema", "OFF")
+        connection.pragma_update(None, "writable_schema", "OFF")?;
+        let verdict: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(format!("after allowing desk rows: {verdict}")),
+            ))
+        }
     })();
     match edited {
-        Ok(()) => connection.execute_batch("COMMIT")?,
+        Ok(()) => connection.execute_batch("COMMIT"),
         Err(error) => {
             let _ = connection.execute_batch("ROLLBACK");
-            return Err(error);
+            Err(error)
         }
     }
-    let verdict: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
-    if verdict != "ok" {
-        tracing::error!("the event log after allowing desk rows: {verdict}");
-    }
-    Ok(())
 }
 
 impl EventLog {

@@ -23,7 +23,9 @@ use crate::state::{AppState, Append};
 /// Request headers kept with a delivery (the log redacts credential-bearing ones anyway).
 fn kept_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     crate::header_text::loggable(headers, |name| {
+        // Only the server says which agent caused a row: a sender cannot claim one.
         !matches!(name.as_str(), "host" | "connection" | "content-length")
+            && name.as_str() != switchboard_protocol::headers::annotation::AGENT
     })
 }
 

@@ -1,46 +1,66 @@
-//! Login attempts, limited per name and per address: after too many failures in a window the
-//! name (or address) is refused without a password check until the oldest failure ages out.
-//! The table is bounded; when full, the keys whose last failure is oldest go first.
+//! Login attempts, limited per name from one address, per name from anywhere, and per
+//! address: an attempt counts as it starts (so parallel guesses cannot all slip in before the
+//! first failure is known) and a good login gives it back. Over a limit the login is refused
+//! without a password check until the oldest attempt ages out. A name locked from one address
+//! stays open from others up to its own, much higher, limit. The table is bounded: keys whose
+//! attempts all aged out go first, then the oldest.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The window failures count in.
+/// The window attempts count in.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failures a name may have within the window.
-pub const NAME_FAILURES: usize = 5;
+/// Failures a name may have from one address within the window.
+pub const NAME_AT_ADDRESS_FAILURES: usize = 5;
+/// Failures a name may have from all addresses together (a spread-out guesser).
+pub const NAME_FAILURES: usize = 50;
 /// Failures an address may have within the window (several agents behind one office NAT).
 pub const ADDRESS_FAILURES: usize = 20;
-/// Names and addresses remembered at most.
+/// Keys remembered at most.
 const MAX_KEYS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
+    NameAt(String, Option<IpAddr>),
     Name(String),
     Address(Option<IpAddr>),
 }
 
+fn keys(name: &str, address: Option<IpAddr>) -> [(Key, usize); 3] {
+    [
+        (
+            Key::NameAt(name.to_owned(), address),
+            NAME_AT_ADDRESS_FAILURES,
+        ),
+        (Key::Name(name.to_owned()), NAME_FAILURES),
+        (Key::Address(address), ADDRESS_FAILURES),
+    ]
+}
+
 #[derive(Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
+    attempts: Mutex<HashMap<Key, VecDeque<Instant>>>,
 }
 
 impl LoginLimiter {
-    /// `Err(wait)` while the name or the address has used up its failures.
-    pub fn check(&self, name: &str, address: Option<IpAddr>) -> Result<(), Duration> {
-        self.check_at(name, address, Instant::now())
+    /// Starts an attempt: `Err(wait)` while the name or the address has used up its tries,
+    /// else counted (as a failure until [`LoginLimiter::succeeded`]).
+    pub fn attempt(&self, name: &str, address: Option<IpAddr>) -> Result<(), Duration> {
+        self.attempt_at(name, address, Instant::now())
     }
 
-    fn check_at(&self, name: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
-        let mut failures = self.lock();
+    fn attempt_at(
+        &self,
+        name: &str,
+        address: Option<IpAddr>,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        let mut attempts = self.lock();
         let mut wait = Duration::ZERO;
-        for (key, allowed) in [
-            (Key::Name(name.to_owned()), NAME_FAILURES),
-            (Key::Address(address), ADDRESS_FAILURES),
-        ] {
-            if let Some(times) = failures.get_mut(&key) {
+        for (key, allowed) in keys(name, address) {
+            if let Some(times) = attempts.get_mut(&key) {
                 while times
                     .front()
                     .is_some_and(|at| now.duration_since(*at) >= WINDOW)
@@ -54,44 +74,48 @@ impl LoginLimiter {
                 }
             }
         }
-        if wait.is_zero() { Ok(()) } else { Err(wait) }
-    }
-
-    pub fn failed(&self, name: &str, address: Option<IpAddr>) {
-        self.failed_at(name, address, Instant::now());
-    }
-
-    fn failed_at(&self, name: &str, address: Option<IpAddr>, now: Instant) {
-        let mut failures = self.lock();
-        if failures.len() >= MAX_KEYS {
-            let mut by_age: Vec<(Instant, Key)> = failures
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        if attempts.len() >= MAX_KEYS {
+            attempts.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|at| now.duration_since(*at) < WINDOW)
+            });
+        }
+        if attempts.len() >= MAX_KEYS {
+            let mut by_age: Vec<(Instant, Key)> = attempts
                 .iter()
                 .map(|(key, times)| (times.back().copied().unwrap_or(now), key.clone()))
                 .collect();
             by_age.sort_by_key(|(at, _)| *at);
             for (_, key) in by_age.into_iter().take(MAX_KEYS / 10) {
-                failures.remove(&key);
+                attempts.remove(&key);
             }
         }
-        for (key, allowed) in [
-            (Key::Name(name.to_owned()), NAME_FAILURES),
-            (Key::Address(address), ADDRESS_FAILURES),
-        ] {
-            let times = failures.entry(key).or_default();
+        for (key, allowed) in keys(name, address) {
+            let times = attempts.entry(key).or_default();
             times.push_back(now);
             while times.len() > allowed {
                 times.pop_front();
             }
         }
+        Ok(())
     }
 
-    /// A good login clears the name's failures (the address keeps its own).
-    pub fn succeeded(&self, name: &str) {
-        self.lock().remove(&Key::Name(name.to_owned()));
+    /// A good login: the name's failures are forgotten and the address gets this try back.
+    pub fn succeeded(&self, name: &str, address: Option<IpAddr>) {
+        let mut attempts = self.lock();
+        attempts.remove(&Key::NameAt(name.to_owned(), address));
+        attempts.remove(&Key::Name(name.to_owned()));
+        if let Some(times) = attempts.get_mut(&Key::Address(address)) {
+            times.pop_back();
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, VecDeque<Instant>>> {
-        self.failures
+        self.attempts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -102,21 +126,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_name_is_refused_after_its_failures_until_the_window_passes() {
+    fn a_name_is_refused_from_an_address_after_its_failures_until_the_window_passes() {
         let limiter = LoginLimiter::default();
         let start = Instant::now();
         let office: Option<IpAddr> = Some("10.0.0.1".parse().unwrap());
-        for _ in 0..NAME_FAILURES {
-            assert!(limiter.check_at("ming", office, start).is_ok());
-            limiter.failed_at("ming", office, start);
+        let home: Option<IpAddr> = Some("10.0.0.2".parse().unwrap());
+        for _ in 0..NAME_AT_ADDRESS_FAILURES {
+            assert!(limiter.attempt_at("ming", office, start).is_ok());
         }
-        let wait = limiter.check_at("ming", office, start).unwrap_err();
+        let wait = limiter.attempt_at("ming", office, start).unwrap_err();
         assert_eq!(wait, WINDOW);
         assert!(
-            limiter.check_at("lin", office, start).is_ok(),
+            limiter.attempt_at("lin", office, start).is_ok(),
             "another name from the same address may still try"
         );
-        assert!(limiter.check_at("ming", office, start + WINDOW).is_ok());
+        assert!(
+            limiter.attempt_at("ming", home, start).is_ok(),
+            "a guesser elsewhere cannot lock ming out"
+        );
+        assert!(limiter.attempt_at("ming", office, start + WINDOW).is_ok());
     }
 
     #[test]
@@ -125,23 +153,27 @@ mod tests {
         let start = Instant::now();
         let attacker: Option<IpAddr> = Some("203.0.113.9".parse().unwrap());
         for attempt in 0..ADDRESS_FAILURES {
-            limiter.failed_at(&format!("guess{attempt}"), attacker, start);
+            assert!(
+                limiter
+                    .attempt_at(&format!("guess{attempt}"), attacker, start)
+                    .is_ok()
+            );
         }
-        assert!(limiter.check_at("ming", attacker, start).is_err());
+        assert!(limiter.attempt_at("ming", attacker, start).is_err());
         assert!(
             limiter
-                .check_at("ming", Some("10.0.0.1".parse().unwrap()), start)
+                .attempt_at("ming", Some("10.0.0.1".parse().unwrap()), start)
                 .is_ok()
         );
     }
 
     #[test]
-    fn a_good_login_clears_the_names_failures() {
+    fn a_good_login_gives_its_try_back() {
         let limiter = LoginLimiter::default();
-        for _ in 0..NAME_FAILURES {
-            limiter.failed("ming", None);
+        for _ in 0..NAME_AT_ADDRESS_FAILURES {
+            limiter.attempt("ming", None).unwrap();
         }
-        limiter.succeeded("ming");
-        assert!(limiter.check("ming", None).is_ok());
+        limiter.succeeded("ming", None);
+        assert!(limiter.attempt("ming", None).is_ok());
     }
 }

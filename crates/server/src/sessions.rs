@@ -85,16 +85,23 @@ impl Sessions {
         })
     }
 
-    /// Starts a session for `agent` and returns its id (the cookie's value).
-    pub fn start(&self, agent: &str) -> anyhow::Result<String> {
+    /// Starts a session for `agent` and returns its id (the cookie's value): only while the
+    /// agent is not disabled and (when given) their password hash is still the one the login
+    /// checked, so a disable or a new password that lands during the check wins.
+    pub fn start(&self, agent: &str, password_hash: Option<&str>) -> anyhow::Result<String> {
         let id = crate::secrets::random_token();
         let key = key_of(&id);
         let expires = now_ms() + SESSION_DAYS * DAY_MS;
         let mut watched = self.lock();
-        watched.connection.execute(
-            "INSERT INTO sessions (key, agent, expires_at_ms) VALUES (?1, ?2, ?3)",
-            params![key.as_slice(), agent, expires],
+        let inserted = watched.connection.execute(
+            "INSERT INTO sessions (key, agent, expires_at_ms)
+             SELECT ?1, name, ?3 FROM agents
+             WHERE name = ?2 AND disabled = 0 AND (?4 IS NULL OR password_hash = ?4)",
+            params![key.as_slice(), agent, expires, password_hash],
         )?;
+        if inserted == 0 {
+            anyhow::bail!("{agent} was disabled or given a new password during the login");
+        }
         watched.live.insert(key, (agent.to_owned(), expires));
         Ok(id)
     }
@@ -163,8 +170,8 @@ mod tests {
             .add("ming", "correct horse", true)
             .unwrap();
         let sessions = Sessions::open(dir.path()).unwrap();
-        let first = sessions.start("ming").unwrap();
-        let second = sessions.start("ming").unwrap();
+        let first = sessions.start("ming", None).unwrap();
+        let second = sessions.start("ming", None).unwrap();
         assert_ne!(first, second, "a fresh id for every login");
         assert_eq!(sessions.agent_of(&first).as_deref(), Some("ming"));
         assert!(sessions.agent_of(&second).is_some());
@@ -196,8 +203,8 @@ mod tests {
         agents.add("ming", "correct horse", true).unwrap();
         agents.add("lin", "battery staple", false).unwrap();
         let sessions = Sessions::open(dir.path()).unwrap();
-        let lin = sessions.start("lin").unwrap();
-        let ming = sessions.start("ming").unwrap();
+        let lin = sessions.start("lin", None).unwrap();
+        let ming = sessions.start("ming", None).unwrap();
         assert!(sessions.agent_of(&lin).is_some());
         // Another connection, as `switchboard agent disable` in another process.
         Agents::open(dir.path())
@@ -206,6 +213,11 @@ mod tests {
             .unwrap();
         assert!(sessions.agent_of(&lin).is_none());
         assert_eq!(sessions.agent_of(&ming).as_deref(), Some("ming"));
+        assert!(
+            sessions.start("lin", None).is_err(),
+            "no new session for a disabled agent"
+        );
+        assert!(sessions.start("ming", Some("a hash from before")).is_err());
     }
 
     #[test]
@@ -216,7 +228,7 @@ mod tests {
             .add("ming", "correct horse", true)
             .unwrap();
         let sessions = Sessions::open(dir.path()).unwrap();
-        let id = sessions.start("ming").unwrap();
+        let id = sessions.start("ming", None).unwrap();
         sessions
             .lock()
             .live

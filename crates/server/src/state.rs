@@ -51,7 +51,7 @@ pub struct Shared {
     /// Failed logins per name and address.
     pub login_limits: crate::login_limits::LoginLimiter,
     /// Password checks at once (each costs 19 MiB and tens of milliseconds).
-    pub password_checks: tokio::sync::Semaphore,
+    pub password_checks: Arc<tokio::sync::Semaphore>,
     /// While the team has no agent: the one-time token of the link that creates the first admin.
     setup_token: std::sync::Mutex<Option<String>>,
     /// Who has the desk open, and what they last said they were doing.
@@ -226,7 +226,7 @@ impl AppState {
             sessions,
             agents,
             login_limits: crate::login_limits::LoginLimiter::default(),
-            password_checks: tokio::sync::Semaphore::new(2),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
             setup_token: std::sync::Mutex::new(setup_token),
             presence: crate::presence::Board::default(),
             sandbox,

@@ -55,11 +55,33 @@ async fn agents_are_managed_from_the_terminal_while_the_server_runs() {
         .collect();
     assert_eq!(names, ["admin", "ming", "林晓"]);
 
-    // Disabled from the terminal: the open session is refused on its next call, and so is a
-    // new login.
+    // Disabled from the terminal: the open session is refused on its next call, its live
+    // stream ends, and a new login is refused.
+    let stream = lin
+        .get(server.url("/api/events/stream?after=999999999"))
+        .send()
+        .await
+        .unwrap();
+    let mut stream = stream.bytes_stream();
     let (disabled, output) = agent_command(data.path(), &["disable", "林晓"], None);
     assert!(disabled, "{output}");
     assert_eq!(status_of(lin.get(server.url("/api/config"))).await, 401);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    admin
+        .post(server.url("/api/desk/douyin"))
+        .json(&serde_json::json!({"kind": "status", "conversation": "c1", "status": "open"}))
+        .send()
+        .await
+        .unwrap();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(chunk) = stream.next().await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the disabled agent's stream ends");
     let again = reqwest::Client::new()
         .post(server.url("/api/login"))
         .json(&serde_json::json!({"name": "林晓", "password": LIN_PASSWORD}))

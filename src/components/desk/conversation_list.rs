@@ -1,8 +1,9 @@
-//! Middle column: the conversations, most recent first, filtered by platform and search text,
-//! virtualized (only the rows in view are in the DOM, so 10k conversations stay smooth).
+//! Middle column: the conversations, most recent first, filtered by platform, search text, the
+//! tab (Mine / Unassigned / All) and the status, virtualized (only the rows in view are in the
+//! DOM, so 10k conversations stay smooth). Each row says who it is assigned to.
 
 use leptos::prelude::*;
-use switchboard_desk::ConversationKey;
+use switchboard_desk::{ConversationKey, Inbox, Status};
 use switchboard_payload::Platform;
 
 use super::avatar::Avatar;
@@ -21,7 +22,26 @@ struct Summary {
     preview: String,
     at_ms: i64,
     unread: usize,
+    unread_mentions: usize,
     in_inbox: bool,
+    assignee: Option<String>,
+}
+
+fn tab_name(tab: Inbox) -> &'static str {
+    match tab {
+        Inbox::Mine => "Mine",
+        Inbox::Unassigned => "Unassigned",
+        Inbox::All => "All",
+    }
+}
+
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Open => "Open",
+        Status::Pending => "Pending",
+        Status::Snoozed => "Snoozed",
+        Status::Resolved => "Resolved",
+    }
 }
 
 #[component]
@@ -55,7 +75,9 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                             .unwrap_or_default(),
                         at_ms: conversation.last_activity_ms,
                         unread: conversation.unread,
+                        unread_mentions: conversation.unread_mentions,
                         in_inbox: conversation.in_channels_inbox(),
+                        assignee: conversation.work.assignee().map(str::to_owned),
                     })
                     .collect::<Vec<_>>()
             })
@@ -94,6 +116,29 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                 prop:value=move || state.search.get()
                 on:input=move |event| state.search.set(event_target_value(&event))
             />
+            <div class="inbox-tabs" role="tablist" aria-label="Whose conversations">
+                {Inbox::ALL.into_iter().map(|tab| view! {
+                    <button
+                        type="button"
+                        role="tab"
+                        class="inbox-tab"
+                        aria-selected=move || (state.inbox.get() == tab).to_string()
+                        on:click=move |_| state.inbox.set(tab)
+                    >{tab_name(tab)}</button>
+                }).collect_view()}
+                <select
+                    class="status-filter"
+                    aria-label="Status"
+                    on:change=move |event| state.status_filter.set(Status::parse(&event_target_value(&event)))
+                >
+                    {Status::ALL.into_iter().map(|status| view! {
+                        <option value=status.as_str() selected=move || state.status_filter.get() == Some(status)>
+                            {status_name(status)}
+                        </option>
+                    }).collect_view()}
+                    <option value="all" selected=move || state.status_filter.get().is_none()>"All statuses"</option>
+                </select>
+            </div>
             <div
                 class="conversation-list"
                 role="listbox"
@@ -154,7 +199,9 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
                 <time>{when}</time>
                 <span class="platform-badge">{platform.name()}</span>
                 {summary.in_inbox.then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels"</span> })}
+                {(summary.unread_mentions > 0).then(|| view! { <span class="mention-badge" title="A note names you">"@"</span> })}
                 {(summary.unread > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{summary.unread}</span> })}
+                {summary.assignee.clone().map(|agent| view! { <span class="assignee" title="Assigned to">{format!("→ {agent}")}</span> })}
             </span>
         </div>
     }

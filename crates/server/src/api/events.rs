@@ -94,12 +94,16 @@ const CHUNK_BYTES: usize = 256 * 1024;
 /// Under load that is what keeps a thousand desks from costing the intake a write per row per
 /// desk; a person does not see 20 ms.
 const COALESCE: Duration = Duration::from_millis(20);
+/// How often a stream asks whether its session still holds.
+const SESSION_CHECK_EVERY: Duration = Duration::from_secs(1);
+
 /// A comment line sent on a quiet stream, so proxies and browsers keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 pub async fn stream(
     State(state): State<AppState>,
     Extension(CurrentAgent(agent)): Extension<CurrentAgent>,
+    jar: axum_extra::extract::CookieJar,
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Response {
@@ -114,8 +118,14 @@ pub async fn stream(
     // dropped.
     let (sender, chunks) = tokio::sync::mpsc::channel(1);
     let stall = Duration::from_secs(state.config.limits.stream_stall_secs);
+    let session = jar
+        .get(crate::auth::SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .unwrap_or_default();
     let follower = Follower {
         _online: state.presence.join(&agent),
+        session,
+        session_checked_at: tokio::time::Instant::now(),
         live: state.live.subscribe(),
         shutting_down: state.shutting_down.clone(),
         state,
@@ -143,6 +153,10 @@ pub async fn stream(
 struct Follower {
     /// The agent counts as online while this stream is open.
     _online: crate::presence::Online,
+    /// The session that opened the stream: when it ends (logout, the agent disabled, a new
+    /// password), so does the stream.
+    session: String,
+    session_checked_at: tokio::time::Instant,
     state: AppState,
     live: broadcast::Receiver<Live>,
     shutting_down: tokio::sync::watch::Receiver<bool>,
@@ -275,6 +289,13 @@ impl Follower {
 
     /// Writes what was gathered, waiting at most `stall` for the client to take it.
     async fn flush(&mut self) -> Result<(), Stop> {
+        // Asked at most once a second: a busy stream writes every few milliseconds.
+        if self.session_checked_at.elapsed() >= SESSION_CHECK_EVERY {
+            self.session_checked_at = tokio::time::Instant::now();
+            if self.state.sessions.agent_of(&self.session).is_none() {
+                return Err(Stop::Done);
+            }
+        }
         if self.chunk.is_empty() {
             return Ok(());
         }

@@ -222,7 +222,9 @@ async fn send_with(
         }
     };
     let status = response.status();
-    let response_headers = crate::header_text::loggable(response.headers(), |_| true);
+    let response_headers = crate::header_text::loggable(response.headers(), |name| {
+        name.as_str() != annotation::AGENT
+    });
     let content_type = header_value(&response_headers, "content-type");
     let body = match read_limited(response, state.config.body_limit).await {
         Ok(body) => body,

@@ -104,6 +104,10 @@ pub async fn enable(
 #[derive(Debug, Deserialize)]
 pub struct NewPassword {
     password: String,
+    /// An agent changing their own password proves they know it (a stolen cookie is not
+    /// enough to take the account).
+    #[serde(default)]
+    current_password: Option<String>,
 }
 
 pub async fn password(
@@ -112,7 +116,25 @@ pub async fn password(
     Path(name): Path<String>,
     Json(new): Json<NewPassword>,
 ) -> Result<Response, ApiError> {
-    if name != me {
+    if name == me {
+        state.login_limits.attempt(&me, None).map_err(|wait| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many tries: wait a while",
+            )
+            .with("retry_after_secs", wait.as_secs().max(1))
+        })?;
+        let current = new.current_password.clone().unwrap_or_default();
+        let agents = state.agents.clone();
+        let who = me.clone();
+        let known = blocking(agents, move |agents| agents.verify(&who, &current)).await?;
+        if known.is_none() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "your current password is not right",
+            ));
+        }
+    } else {
         require_admin(&state, &me)?;
     }
     blocking(state.agents.clone(), move |agents| {

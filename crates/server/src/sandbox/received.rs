@@ -1,6 +1,8 @@
 //! What the emulators received: the newest requests' bodies per platform, so a test can say
 //! that something never reached a platform (a private note) or did (a reply). It records only
-//! what a real platform's server would see; it answers no call of the platform's.
+//! what a real platform's server would see; it answers no call of the platform's. Only HTTP
+//! bodies: our sends all go over HTTP (the sockets carry what platforms push to us, and our
+//! acknowledgements, never a message of ours).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,8 @@ use switchboard_payload::Platform;
 const KEPT: usize = 2000;
 /// Bytes of each body kept.
 const BODY_PREFIX: usize = 64 * 1024;
+/// Longest text searched for.
+pub const MAX_NEEDLE: usize = 256;
 /// Largest body read to record it (the emulators' own limit).
 const READ_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -52,6 +56,7 @@ impl Received {
     /// How many of `platform`'s kept requests there are, and how many carry `text` (as it is,
     /// or base64-encoded as Mixin's message data is).
     pub fn count(&self, platform: Platform, text: &str) -> (usize, usize) {
+        let text = &text[..text.floor_char_boundary(MAX_NEEDLE)];
         let needles = [
             text.as_bytes().to_vec(),
             base64::engine::general_purpose::STANDARD
@@ -64,11 +69,13 @@ impl Received {
             .requests
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mine: Vec<&Vec<u8>> = requests
+        // Copied out: the emulators go on while this is searched.
+        let mine: Vec<Vec<u8>> = requests
             .iter()
             .filter(|(of, _)| *of == platform)
-            .map(|(_, body)| body)
+            .map(|(_, body)| body.clone())
             .collect();
+        drop(requests);
         let containing = mine
             .iter()
             .filter(|body| {

@@ -3,7 +3,7 @@
 //! EventSource sends `Last-Event-ID`; rows already applied are ignored, so nothing repeats).
 
 use leptos::prelude::*;
-use switchboard_desk::{ConversationKey, Desk, Message, Row};
+use switchboard_desk::{ConversationKey, Desk, Inbox, Message, Row, Status};
 use switchboard_payload::Platform;
 use switchboard_payload::compose;
 use switchboard_payload::platforms;
@@ -13,10 +13,15 @@ use wasm_bindgen::closure::Closure;
 
 use crate::api::{self, ApiError};
 
+mod presence;
 mod pulls;
 mod receiving;
 mod sending;
 mod stream;
+mod team;
+
+pub use presence::Seen;
+pub use team::Mention;
 
 /// After this long without the stream, "reconnecting…" becomes "offline since …".
 const OFFLINE_AFTER_MS: f64 = 10_000.0;
@@ -103,6 +108,26 @@ pub struct DeskState {
     pub history: RwSignal<Option<f64>>,
     /// How each platform that keeps its own connection is receiving, refreshed from the server.
     pub receiving: RwSignal<Vec<(Platform, switchboard_protocol::Receive)>>,
+    /// Who this session is.
+    pub me: RwSignal<Option<switchboard_protocol::Me>>,
+    /// The team, with who is online.
+    pub agents: RwSignal<Vec<switchboard_protocol::Agent>>,
+    pub canned: RwSignal<Vec<switchboard_protocol::CannedReply>>,
+    /// The list's tab: Mine / Unassigned / All.
+    pub inbox: RwSignal<Inbox>,
+    /// The list's status filter (`None`: every status).
+    pub status_filter: RwSignal<Option<Status>>,
+    /// The composer writes a private note instead of a reply.
+    pub note_mode: RwSignal<bool>,
+    /// Other agents' presence, as last heard.
+    pub presence: RwSignal<Vec<Seen>>,
+    /// Ticks while there is presence to expire.
+    presence_tick: Trigger,
+    typing_announced_at: StoredValue<f64>,
+    /// The newest note naming this agent, until dismissed or opened.
+    pub mention: RwSignal<Option<Mention>>,
+    read_mark_due: StoredValue<bool>,
+    read_marks_sent: StoredValue<std::collections::HashMap<ConversationKey, i64>>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
     owner: StoredValue<Option<Owner>>,
@@ -126,6 +151,18 @@ impl DeskState {
             history: RwSignal::new(None),
             receiving: RwSignal::new(Vec::new()),
             replying: RwSignal::new(None),
+            me: RwSignal::new(None),
+            agents: RwSignal::new(Vec::new()),
+            canned: RwSignal::new(Vec::new()),
+            inbox: RwSignal::new(Inbox::All),
+            status_filter: RwSignal::new(Some(Status::Open)),
+            note_mode: RwSignal::new(false),
+            presence: RwSignal::new(Vec::new()),
+            presence_tick: Trigger::new(),
+            typing_announced_at: StoredValue::new(0.0),
+            mention: RwSignal::new(None),
+            read_mark_due: StoredValue::new(false),
+            read_marks_sent: StoredValue::new(std::collections::HashMap::new()),
             owner: StoredValue::new(Owner::current()),
         }
     }
@@ -144,6 +181,9 @@ impl DeskState {
     pub fn apply(&self, rows: &[Row]) {
         if self.apply_quietly(rows) {
             self.desk_changed.notify();
+            if self.selected.get_untracked().is_some() {
+                self.schedule_read_mark();
+            }
         }
     }
 
@@ -175,6 +215,13 @@ impl DeskState {
         self.desk.update_value(|desk| desk.mark_read(&key));
         self.selected.set(Some(key.clone()));
         self.desk_changed.notify();
+        self.schedule_read_mark();
+        if self
+            .mention
+            .with_untracked(|mention| mention.as_ref().is_some_and(|mention| mention.key == key))
+        {
+            self.mention.set(None);
+        }
         self.send_read_receipts(key);
     }
 
@@ -207,12 +254,18 @@ impl DeskState {
         let query = self.search.get();
         let filter = self.platform_filter.get();
         let inbox_only = self.inbox_filter.get();
+        let tab = self.inbox.get();
+        let status = self.status_filter.get();
+        let me = self.me.with(|me| me.as_ref().map(|me| me.name.clone()));
+        let now = js_sys::Date::now() as i64;
         self.with_desk(|desk| {
             desk.search(&query)
                 .into_iter()
                 .filter(|conversation| {
                     filter.is_none_or(|platform| conversation.key.platform == platform)
                         && (!inbox_only || conversation.in_channels_inbox())
+                        && tab.holds(conversation.work.assignee(), me.as_deref())
+                        && status.is_none_or(|status| conversation.work.status_at(now) == status)
                 })
                 .map(|conversation| conversation.key.clone())
                 .collect()

@@ -15,6 +15,14 @@ impl DeskState {
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
                 Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
             }
+            match self.learn_who_i_am().await {
+                Ok(()) => self.run_in_owner(move || {
+                    self.watch_team();
+                    self.watch_presence();
+                }),
+                Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
+                Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
+            }
             self.load_newest_then_follow().await;
         });
     }
@@ -184,8 +192,22 @@ impl DeskState {
                     return;
                 };
                 match serde_json::from_str::<Row>(&text) {
-                    Ok(row) => self.apply(std::slice::from_ref(&row)),
+                    Ok(row) => {
+                        self.notice_mention(&row);
+                        self.apply(std::slice::from_ref(&row));
+                    }
                     Err(error) => leptos::logging::warn!("unreadable stream event: {error}"),
+                }
+            },
+        );
+        let on_presence = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                if let Some(presence) = event
+                    .data()
+                    .as_string()
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                {
+                    self.heard(presence);
                 }
             },
         );
@@ -200,6 +222,10 @@ impl DeskState {
             }
         });
         let _ = source.add_event_listener_with_callback("event", on_event.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback(
+            switchboard_protocol::desk::PRESENCE_EVENT,
+            on_presence.as_ref().unchecked_ref(),
+        );
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // Promote "reconnecting" to "offline" even when no further error event comes.
@@ -212,7 +238,7 @@ impl DeskState {
         };
         let interval = set_interval_with_handle(promote, std::time::Duration::from_secs(1)).ok();
         let source_for_cleanup = send_wrapper::SendWrapper::new(source);
-        let closures = send_wrapper::SendWrapper::new((on_event, on_open, on_error));
+        let closures = send_wrapper::SendWrapper::new((on_event, on_presence, on_open, on_error));
         on_cleanup(move || {
             source_for_cleanup.close();
             if let Some(interval) = interval {
