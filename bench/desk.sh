@@ -3,6 +3,7 @@
 # webhook intake (wrk, loopback, bounded in time), then measures in headless Chromium how long
 # the desk takes to be live, to switch conversation (also to one of ~100 k messages), and its JS heap.
 # Usage: bench/desk.sh [seconds of webhook load, default 20: about 200 k rows here]   (needs ./x test's setup: dist/, Playwright)
+#   TEAM_AGENTS=10 FACTS_PER_AGENT=1000 (defaults): that many agents' desk facts on top; TEAM_AGENTS=0: none.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,6 +16,7 @@ cargo build --release -q -p switchboard-server
 WORK="$(mktemp -d)"; PID=""
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+echo "bench password" | "$CARGO_TARGET_DIR/release/switchboard" agent add bench --admin --password-stdin --data-dir "$WORK/data" > /dev/null
 SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 \
   --data-dir "$WORK/data" --dist dist > "$WORK/stdout" &
 PID=$!
@@ -41,4 +43,13 @@ sed -e 's/local customer = id % 10000/local customer = "big"/' -e 's/wxid_c%d/wx
   -e 's/1795000000 + counter/1796000000 + counter/' -e 's/thread_number \* 100000000/thread_number * 100000000 + 50000000/' \
   "$WORK/load.lua" > "$WORK/big.lua"
 wrk -t2 -c32 -d"${BIG_THREAD_SECONDS:-7}s" -s "$WORK/big.lua" "$BASE/hooks/wechat/$SECRET" | grep -E "requests in"
+# A team's worth of desk facts on top (TEAM_AGENTS=0 leaves them out): assignments, read marks,
+# notes, statuses, FACTS_PER_AGENT per agent.
+TEAM_AGENTS="${TEAM_AGENTS:-10}"
+if [ "$TEAM_AGENTS" -gt 0 ]; then
+  for n in $(seq 0 $((TEAM_AGENTS - 1))); do
+    echo "bench password" | "$CARGO_TARGET_DIR/release/switchboard" agent add "bench-agent-$n" --password-stdin --data-dir "$WORK/data" > /dev/null
+  done
+  BASE_URL="$BASE" AGENTS="$TEAM_AGENTS" FACTS="${FACTS_PER_AGENT:-1000}" node tests/e2e/bench/team.mjs
+fi
 BASE_URL="$BASE" DATA_DIR="$WORK/data" node tests/e2e/bench/desk.mjs

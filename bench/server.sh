@@ -32,15 +32,15 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$WORK/dist" && echo '<!DOCTYPE html><title>Switchboard</title>' > "$WORK/dist/index.html"
+echo "bench password" | "$CARGO_TARGET_DIR/release/switchboard" agent add bench --admin --password-stdin --data-dir "$WORK/data" > /dev/null
 SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 \
   --data-dir "$WORK/data" --dist "$WORK/dist" > "$WORK/stdout" &
 SERVER_PID=$!
 for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.1; done
 BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
-TOKEN="$(sed -n 's/.*login?token=//p' "$WORK/stdout")"
 SANDBOX="$(sed -n 's/^Sandbox mode: every platform is emulated at //p' "$WORK/stdout")"
 SECRET="$(tr -d "\n" < "$WORK/data/webhook-secrets/wecom")"
-COOKIE="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d "{\"token\":\"$TOKEN\"}" "$BASE/api/login" \
+COOKIE="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d '{"name":"bench","password":"bench password"}' "$BASE/api/login" \
   | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
 
 # wrk script: POST a fixed body with headers taken from the environment.

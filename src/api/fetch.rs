@@ -111,7 +111,16 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
 
 /// POSTs JSON; returns the status and body text of any 2xx answer.
 pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<(u16, String), ApiError> {
-    let (status, text) = send("POST", url, Some(body.to_string())).await?;
+    send_json("POST", url, Some(body)).await
+}
+
+/// Sends JSON with `method` (PUT, DELETE…); returns the status and body text of any 2xx answer.
+pub async fn send_json(
+    method: &str,
+    url: &str,
+    body: Option<&serde_json::Value>,
+) -> Result<(u16, String), ApiError> {
+    let (status, text) = send(method, url, body.map(|body| body.to_string())).await?;
     if !(200..300).contains(&status) {
         return Err(error_of(status, &text));
     }

@@ -1,5 +1,8 @@
 //! The desk: platforms | conversations | the open thread, live. Keyboard: Alt+J / Alt+K next /
-//! previous conversation, `/` focuses search, Esc leaves the search box.
+//! previous conversation, `/` focuses search, Esc leaves the search box; in the open
+//! conversation Alt+E resolves (or reopens), Alt+M snoozes until the customer writes, Alt+P
+//! switches the composer between reply and private note. Alt+letter shortcuts go by the key's
+//! place (`KeyE`), so they work whatever character a layout puts there.
 
 use leptos::prelude::*;
 
@@ -8,6 +11,7 @@ use crate::components::desk::platform_list::PlatformList;
 use crate::components::desk::state::{Connection, DeskState};
 use crate::components::desk::status_line::StatusLine;
 use crate::components::desk::thread::Thread;
+use crate::components::desk::work_bar;
 use crate::components::login::Login;
 
 #[component]
@@ -24,6 +28,29 @@ pub fn Desk() -> impl IntoView {
             .is_some_and(|element| {
                 matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
             });
+        if event.alt_key() {
+            let open = state.selected.get_untracked();
+            let done = match (event.code().as_str(), open) {
+                ("KeyE", Some(key)) => {
+                    work_bar::toggle_resolved(state, &key);
+                    true
+                }
+                ("KeyM", Some(key)) => {
+                    work_bar::snooze(state, &key);
+                    true
+                }
+                ("KeyP", Some(_)) => {
+                    state.note_mode.update(|note| *note = !*note);
+                    crate::components::desk::bubble::focus_composer();
+                    true
+                }
+                _ => false,
+            };
+            if done {
+                event.prevent_default();
+                return;
+            }
+        }
         match (event.key().as_str(), event.alt_key()) {
             ("j" | "J" | "∆", true) | ("ArrowDown", true) => {
                 move_selection(state, 1);
@@ -57,6 +84,16 @@ pub fn Desk() -> impl IntoView {
             }
             .into_any(),
             _ => view! {
+                {move || state.mention.get().map(|mention| {
+                    let key = mention.key.clone();
+                    view! {
+                        <div class="mention-toast" role="alert" data-testid="mention">
+                            <span>{format!("{} mentioned you: {}", mention.author, mention.text)}</span>" "
+                            <button class="link-button" on:click=move |_| state.select(key.clone())>"open"</button>" "
+                            <button class="link-button" on:click=move |_| state.mention.set(None)>"dismiss"</button>
+                        </div>
+                    }
+                })}
                 <div class="desk">
                     <aside class="desk-side">
                         <PlatformList/>

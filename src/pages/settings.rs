@@ -8,7 +8,9 @@ use switchboard_protocol::{LogHealth, Mode, ServerConfig};
 use crate::api::{self, ApiError};
 use crate::components::login::Login;
 use crate::components::settings::Webhook;
+use crate::components::settings::canned::CannedCard;
 use crate::components::settings::platform_card::PlatformCard;
+use crate::components::settings::team::TeamCard;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Loaded {
@@ -72,6 +74,8 @@ pub fn Settings() -> impl IntoView {
                             view! { <PlatformCard platform webhook/> }
                         })
                         .collect_view()}
+                    <TeamCard/>
+                    <CannedCard/>
                     <button class="button" type="button" on:click=log_out>"Log out"</button>
                 }
                 .into_any(),

@@ -1,6 +1,7 @@
 // End-to-end tests: the release build served by the real `switchboard serve`, in Debian's
 // headless Chromium. `./x test` builds both first and passes the binary in SWITCHBOARD_BIN.
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,10 +9,19 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 const port = Number(process.env.E2E_PORT ?? 18080);
 const binary = process.env.SWITCHBOARD_BIN ?? join(root, 'target/release/switchboard');
-// Specs read the access token the server writes here. Workers evaluate this file again, with the
-// environment they inherit: they reuse the directory instead of making another.
+// Specs read the webhook secrets the server writes here. Workers evaluate this file again, with
+// the environment they inherit: they reuse the directory (and its agents) instead of making another.
+const fresh = !process.env.SWITCHBOARD_E2E_DATA;
 const dataDir = process.env.SWITCHBOARD_E2E_DATA ?? mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
 process.env.SWITCHBOARD_E2E_DATA = dataDir;
+if (fresh) {
+  // The team the specs log in as (support/agents.mjs), added as an admin would: from the terminal.
+  const agents = [['王芳', '王芳的密码足够长了', true], ['李娜', '李娜的密码也足够长', false]];
+  for (const [name, password, admin] of agents) {
+    execFileSync(binary, ['agent', 'add', name, ...(admin ? ['--admin'] : []), '--password-stdin', '--data-dir', dataDir],
+      { input: `${password}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+  }
+}
 
 export default defineConfig({
   testDir: './specs',

@@ -34,6 +34,19 @@ pub struct Config {
     /// What a stranger can make the server hold: connections, time, bytes.
     #[serde(default)]
     pub limits: Limits,
+    /// How the desk works for the team (`[desk]`).
+    #[serde(default)]
+    pub desk: DeskSettings,
+}
+
+/// `[desk]`, or `SWITCHBOARD_DESK_<KEY>`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeskSettings {
+    /// Platforms whose unassigned conversations are given, when their customer writes, to the
+    /// agents who have the desk open, in turn (round robin). Empty: nobody is assigned by the
+    /// server. `SWITCHBOARD_DESK_AUTO_ASSIGN=douyin,wecom`.
+    pub auto_assign: Vec<Platform>,
 }
 
 /// Bounds on what any client can make the server hold (`[limits]`, or
@@ -105,6 +118,7 @@ impl Config {
             upstream_timeout_secs: default_upstream_timeout(),
             public_url: None,
             limits: Limits::default(),
+            desk: DeskSettings::default(),
         }
     }
 }
@@ -486,9 +500,9 @@ fn check_socket_url(key: &str, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `name` is a section of the configuration: one per platform, and the limits.
+/// Whether `name` is a section of the configuration: one per platform, the limits, the desk.
 fn is_section(name: &str) -> bool {
-    name == "limits" || Platform::from_id(name).is_some()
+    name == "limits" || name == "desk" || Platform::from_id(name).is_some()
 }
 
 /// `SWITCHBOARD_DOUYIN_ACCESS_TOKEN=x` sets `douyin.access_token`; `SWITCHBOARD_BODY_LIMIT`
@@ -519,7 +533,7 @@ fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = 
 }
 
 fn typed_value(key: &str, value: String) -> toml::Value {
-    if key == "upload_hosts" || key == "media_hosts" {
+    if key == "upload_hosts" || key == "media_hosts" || key == "auto_assign" {
         return toml::Value::Array(
             value
                 .split(',')

@@ -271,6 +271,17 @@ impl EventLog {
         )
     }
 
+    /// The `desk` rows after `after`, in log order, bounded like [`EventLog::after_within`].
+    pub fn desk_rows_after(&self, after: i64, limit: usize) -> rusqlite::Result<Slice> {
+        self.select(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq > ?1 AND direction = 'desk' ORDER BY seq LIMIT ?2",
+            after,
+            limit,
+            usize::MAX,
+        )
+    }
+
     /// The newest `limit` events before `before`, in log order.
     pub fn before(&self, before: i64, limit: usize) -> rusqlite::Result<Vec<Row>> {
         Ok(self.before_within(before, limit, usize::MAX)?.events)

@@ -16,12 +16,11 @@ use switchboard_payload::codec::Codec;
 use switchboard_payload::event::{ConversationKind, EventType};
 use switchboard_payload::platforms;
 use switchboard_payload::profile::{Lookups, Subject};
-use switchboard_payload::{Options, inspect};
 use switchboard_protocol::headers::annotation;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::api::upload::ProxyCourier;
-use crate::event_log::{Direction, Row};
+use crate::event_log::Row;
 use crate::platforms::Courier;
 use crate::state::{AppState, Live};
 
@@ -31,8 +30,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// Ids remembered per platform; past it the longest-described are forgotten (and asked again
 /// if they write).
 const IDS_KEPT: usize = 100_000;
-/// Rows larger than this are not read for ids (a frame that big is a file, not a chat line).
-const ROW_BYTES: usize = 256 * 1024;
 
 /// Starts a lookup task for every configured platform that can be asked.
 pub fn start(state: &AppState) {
@@ -116,18 +113,8 @@ impl Asker {
 
     /// Notes the people and groups a delivered row names that nobody has described yet.
     fn saw(&mut self, row: &Row) {
-        if !matches!(row.direction, Direction::Inbound | Direction::Pulled)
-            || row.body.len() > ROW_BYTES
-        {
-            return;
-        }
-        let options = Options {
-            platform: Some(row.platform),
-            skip_tree: true,
-            ..Options::default()
-        };
         let now = Instant::now();
-        for event in inspect(&row.body, &options).events {
+        for event in crate::delivered::delivered_events(row) {
             if event.outgoing == Some(true) || event.kind == EventType::Profile {
                 continue;
             }

@@ -170,6 +170,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 upstream_timeout_secs: config.upstream_timeout_secs,
                 public_url: config.public_url.clone(),
                 limits: config.limits.clone(),
+                desk: config.desk.clone(),
                 ..sandbox.config(&format!("http://{address}"))
             },
             None => config,
@@ -225,6 +226,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         drop(stdout);
         crate::receive::start(&state);
         crate::profiles::start(&state);
+        crate::auto_assign::start(&state);
         let limits = state.config.limits.clone();
         let app = router(state, &args);
         connections::serve(listener, app, &limits, async move {

@@ -323,3 +323,105 @@ async fn presence_is_streamed_with_the_session_agent_and_never_stored() {
         "nothing stored"
     );
 }
+
+/// The assignments in the log: (conversation, agent, who decided).
+async fn assignments(
+    client: &reqwest::Client,
+    server: &RunningServer,
+) -> Vec<(String, Option<String>, String)> {
+    all_events(client, server)
+        .await
+        .iter()
+        .filter(|event| event["direction"] == "desk")
+        .filter_map(|event| {
+            let fact: serde_json::Value = serde_json::from_slice(&support::body_of(event)).ok()?;
+            let by = event["headers"]
+                .as_array()?
+                .iter()
+                .find(|pair| pair[0] == "x-switchboard-agent")?[1]
+                .as_str()?
+                .to_owned();
+            (fact["kind"] == "assign").then(|| {
+                (
+                    fact["conversation"].as_str().unwrap_or_default().to_owned(),
+                    fact["agent"].as_str().map(str::to_owned),
+                    by,
+                )
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn new_conversations_go_round_robin_to_the_agents_online_where_configured() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = support::dist();
+    let config = data.path().join("switchboard.toml");
+    std::fs::write(&config, "[desk]\nauto_assign = [\"douyin\"]\n").unwrap();
+    let mut options = support::Options::new(data.path(), dist.path());
+    options.config = Some(&config);
+    let server = RunningServer::start_with(options);
+    assert!(agent_command(data.path(), &["add", "林晓"], Some(LIN_PASSWORD)).0);
+    let admin = server.logged_in_client().await;
+    let lin = server.client_of("林晓", LIN_PASSWORD).await;
+    // Nobody has the desk open: a new conversation stays unassigned.
+    let writes = |customer: u64| {
+        admin
+            .post(server.url("/api/sandbox/douyin/customer-message"))
+            .json(&serde_json::json!({"text": "hi", "customer": customer}))
+            .send()
+    };
+    assert!(writes(0).await.unwrap().status().is_success());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(assignments(&admin, &server).await.is_empty());
+    // Both open the desk (a live stream each): the next conversations go to one, then the other.
+    let _admin_stream = admin
+        .get(server.url("/api/events/stream?after=999999999"))
+        .send()
+        .await
+        .unwrap();
+    let _lin_stream = lin
+        .get(server.url("/api/events/stream?after=999999999"))
+        .send()
+        .await
+        .unwrap();
+    assert!(writes(0).await.unwrap().status().is_success());
+    assert!(writes(1).await.unwrap().status().is_success());
+    let mut found = Vec::new();
+    for _ in 0..50 {
+        found = assignments(&admin, &server).await;
+        if found.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(found.len(), 2, "{found:?}");
+    let agents: std::collections::BTreeSet<Option<String>> =
+        found.iter().map(|(_, agent, _)| agent.clone()).collect();
+    assert_eq!(
+        agents,
+        [Some("admin".to_owned()), Some("林晓".to_owned())].into(),
+        "in turn"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|(_, _, by)| by == "switchboard (auto-assign)")
+    );
+    // Decided once: an agent's unassignment stands when the customer writes again.
+    let (conversation, _, _) = found[0].clone();
+    admin
+        .post(server.url("/api/desk/douyin"))
+        .json(&serde_json::json!({"kind": "assign", "conversation": conversation}))
+        .send()
+        .await
+        .unwrap();
+    assert!(writes(0).await.unwrap().status().is_success());
+    assert!(writes(1).await.unwrap().status().is_success());
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        assignments(&admin, &server).await.len(),
+        3,
+        "nothing assigned twice"
+    );
+}

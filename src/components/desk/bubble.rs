@@ -42,7 +42,11 @@ pub fn preview_text(message: &Message) -> String {
         ContentKind::Buttons | ContentKind::Form => Some("[buttons]"),
         ContentKind::Unknown => Some("[message]"),
     };
-    let prefix = if message.outgoing { "You: " } else { "" };
+    let prefix = match (&message.agent, message.outgoing) {
+        (Some(agent), true) => format!("{agent}: "),
+        (None, true) => "You: ".to_owned(),
+        _ => String::new(),
+    };
     // One line: the start of a long message is enough (the row cuts it with an ellipsis).
     let text = text.map(|text| bounds::prefix_bytes(&text, PREVIEW_BYTES).0.to_owned());
     match (label, text) {
@@ -105,12 +109,18 @@ pub fn Bubble(
     });
     let who = {
         let message = message.clone();
-        move || {
-            if message.outgoing {
-                "You".to_owned()
-            } else {
-                sender_name(&message, platform)
+        move || match (&message.agent, message.outgoing) {
+            // The agent the server stamped: "林晓 (agent)", or "(you)" for this one.
+            (Some(agent), true) => {
+                let me = expect_context::<DeskState>().my_name();
+                if me.as_deref() == Some(agent.as_str()) {
+                    format!("{agent} (you)")
+                } else {
+                    format!("{agent} (agent)")
+                }
             }
+            (None, true) => "You".to_owned(),
+            _ => sender_name(&message, platform),
         }
     };
     // In a group, each member's picture beside their name.
@@ -146,12 +156,13 @@ pub fn Bubble(
     let retry_quote = message.quote_message_id.clone();
     let recall_target = message.clone();
     view! {
-        <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled data-message=message.id.clone() data-status=format!("{:?}", message.status)>
+        <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled class:note=message.note data-message=message.id.clone() data-status=format!("{:?}", message.status)>
             <div class="bubble-meta">
+                {message.note.then(|| view! { <span class="note-mark">"Private note"</span>" · " })}
                 {face}<strong>{who}</strong>" · "<time>{clock_time(message.at_ms)}</time>
                 {edited.then(|| view! { " · " <span class="edited">"edited"</span> })}
                 {recalled.then(|| view! { " · " <span class="recalled-mark">"recalled"</span> })}
-                " "{status_view(&message.status)}
+                " "{(!message.note).then(|| status_view(&message.status))}
             </div>
             {quoted.map(|text| view! { <blockquote class="quote">{text}</blockquote> })}
             {if recalled {
@@ -251,8 +262,9 @@ pub fn Bubble(
     .into_any()
 }
 
-/// Puts the caret in the reply box (after "reply" the agent types the answer).
-fn focus_composer() {
+/// Puts the caret in the reply box (after "reply" the agent types the answer, after Alt+P the
+/// note).
+pub fn focus_composer() {
     if let Some(textarea) = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.query_selector(".composer-text").ok().flatten())

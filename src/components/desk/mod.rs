@@ -12,3 +12,4 @@ pub mod state;
 pub mod status_line;
 pub mod thread;
 pub mod time;
+pub mod work_bar;

@@ -14,6 +14,7 @@ use super::avatar::Avatar;
 use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
 use super::state::DeskState;
+use super::work_bar::WorkBar;
 
 /// Most messages in the page at once (a screenful many times over; opening a thread draws them).
 const WINDOW: usize = 120;
@@ -206,6 +207,7 @@ pub fn Thread() -> impl IntoView {
                             {move || in_inbox().then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels inbox"</span> })}
                             <span class="muted">{key.id.clone()}</span>
                         </header>
+                        <WorkBar key=key.clone()/>
                         {move || (earlier() > 0).then(|| view! {
                             <button class="link-button" on:click=move |_| move_window(true)>
                                 {format!("show earlier ({} more)", earlier())}

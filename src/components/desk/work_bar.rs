@@ -97,7 +97,11 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
         }
         words.join(" · ")
     };
-    let assignee = move || work.get().and_then(|work| work.assignee).unwrap_or_default();
+    let assignee = move || {
+        work.get()
+            .and_then(|work| work.assignee)
+            .unwrap_or_default()
+    };
     view! {
         <div class="work-bar" data-testid="work-bar">
             <span class="status-badge" data-status=move || status().as_str() data-testid="status" aria-live="polite">

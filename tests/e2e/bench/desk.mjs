@@ -5,16 +5,17 @@
 import { chromium } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
 const base = process.env.BASE_URL;
-const token = readFileSync(join(process.env.DATA_DIR, 'access-token'), 'utf8').trim();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
 });
 const page = await browser.newPage();
-await page.goto(`${base}/login?token=${token}`);
+// The agent bench/desk.sh added.
+const login = await page.request.post(`${base}/login`, { form: { name: 'bench', password: 'bench password' }, maxRedirects: 0 });
+if (login.status() !== 303) throw new Error(`logging in: ${login.status()}`);
+await page.goto(`${base}/desk`);
 const started = Date.now();
 // Interactive: live, with the newest conversations listed (the log's past is read behind it).
 await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor({ timeout: 600_000 });
@@ -48,7 +49,7 @@ let bigThread = 'n/a';
 if (big >= 0) {
   const open = await switchTo(big);
   const inPage = await page.locator('.message-list .bubble').count();
-  const secret = readFileSync(join(process.env.DATA_DIR, 'webhook-secret'), 'utf8').trim();
+  const secret = readFileSync(join(process.env.DATA_DIR, 'webhook-secrets', 'wechat'), 'utf8').trim();
   const text = `live into the long thread ${Date.now()}`;
   const before = Date.now();
   await fetch(`${base}/hooks/wechat/${secret}`, {

@@ -1,17 +1,9 @@
 // The desk against the release build and the sandbox: live customer messages on every platform,
 // unread badges, login, and a dropped live stream that loses and repeats nothing.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { ADMIN, logIn } from '../support/agents.mjs';
 
 const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
-const accessToken = () => readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'access-token'), 'utf8').trim();
-
-async function logIn(page) {
-  await page.goto(`/login?token=${accessToken()}`);
-  await expect(page).toHaveURL(/\/desk$/);
-  await expect(page.getByTestId('connection')).toHaveText('live');
-}
 
 // `to: 'bot'`: a Yunhu customer writes to the bot (its webhook) instead of the user account (its socket).
 async function customerSays(page, platform, text, customer = 1, format = 'text', to = undefined) {
@@ -36,14 +28,15 @@ async function findInLog(page, pick) {
   }
 }
 
-test('the desk asks for the access token, then shows the log', async ({ page }) => {
+test('the desk asks for a name and password, then shows the log', async ({ page }) => {
   await page.goto('/desk');
   const form = page.getByRole('form', { name: 'Log in' });
   await expect(form).toBeVisible();
-  await form.getByLabel('Access token').fill('wrong');
+  await form.getByLabel('Name').fill(ADMIN.name);
+  await form.getByLabel('Password').fill('not the password');
   await form.getByRole('button', { name: 'Log in' }).click();
-  await expect(form.getByRole('alert')).toHaveText('That access token is not right.');
-  await form.getByLabel('Access token').fill(accessToken());
+  await expect(form.getByRole('alert')).toHaveText('That name and password do not match an agent.');
+  await form.getByLabel('Password').fill(ADMIN.password);
   await form.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('connection')).toHaveText('live');
   // The seed payloads are already in the log.

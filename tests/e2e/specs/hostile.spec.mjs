@@ -5,8 +5,9 @@
 // Its own `switchboard serve` (own data, a body limit that lets a 10 MB line in), so the
 // other specs never load these rows.
 import { test, expect } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { ADMIN, logIn } from '../support/agents.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,8 @@ test.use({ baseURL });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
+  execFileSync(binary, ['agent', 'add', ADMIN.name, '--admin', '--password-stdin', '--data-dir', dataDir],
+    { input: `${ADMIN.password}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
   server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist', join(root, 'dist')], {
     env: { ...process.env, SWITCHBOARD_BODY_LIMIT: String(48 * 1024 * 1024), SWITCHBOARD_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -50,12 +53,6 @@ const CELLS = [
   ['mixin', 'markdown'],
 ];
 
-async function logIn(page) {
-  const token = readFileSync(join(dataDir, 'access-token'), 'utf8').trim();
-  await page.goto(`/login?token=${token}`);
-  await expect(page).toHaveURL(/\/desk$/);
-  await expect(page.getByTestId('connection')).toHaveText('live');
-}
 
 async function customerSays(page, platform, body) {
   const response = await page.request.post(`/api/sandbox/${platform}/customer-message`, { data: body, timeout: 60_000 });

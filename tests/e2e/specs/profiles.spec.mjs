@@ -2,18 +2,10 @@
 // the thread header, search finds them by name, a group shows its name, size and each sender,
 // and a reload shows the names again without a new profile call.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { logIn } from '../support/agents.mjs';
 
 const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
 const NAMES = ['林晓', 'Ming Zhao'];
-const accessToken = () => readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'access-token'), 'utf8').trim();
-
-async function logIn(page) {
-  await page.goto(`/login?token=${accessToken()}`);
-  await expect(page).toHaveURL(/\/desk$/);
-  await expect(page.getByTestId('connection')).toHaveText('live');
-}
 
 async function customerSays(page, platform, data) {
   const response = await page.request.post(`/api/sandbox/${platform}/customer-message`, { data });

@@ -1,19 +1,21 @@
 // Settings against the release build and the sandbox: the webhook URL each platform needs (with
 // our secret, behind the session), what the desk can do there, failures with Retry, log out.
 import { test, expect } from '@playwright/test';
+import { ADMIN, logIn } from '../support/agents.mjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
 const dataFile = (name) => readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, name), 'utf8').trim();
 
-test('settings ask for the token, then show every platform\'s webhook URL, which the intake accepts', async ({ page }) => {
+test('settings ask for a name and password, then show every platform\'s webhook URL, which the intake accepts', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
   const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Access token').fill(dataFile('access-token'));
+  await form.getByLabel('Name').fill(ADMIN.name);
+  await form.getByLabel('Password').fill(ADMIN.password);
   await form.getByRole('button', { name: 'Log in' }).click();
 
   await expect(page.locator('.mode')).toHaveAttribute('data-mode', 'sandbox');
@@ -54,8 +56,7 @@ test('settings ask for the token, then show every platform\'s webhook URL, which
 });
 
 test('each card says what the desk can and cannot do there', async ({ page }) => {
-  await page.goto(`/login?token=${dataFile('access-token')}`);
-  await page.goto('/settings');
+  await logIn(page, ADMIN, '/settings');
   const wechat = page.locator('.platform-card[data-platform="wechat"]');
   await expect(wechat.getByRole('heading', { level: 2 })).toBeVisible();
   await expect(wechat.locator('.capabilities').first()).toContainText('send text');
@@ -66,8 +67,7 @@ test('each card says what the desk can and cannot do there', async ({ page }) =>
 
 test('Copy puts the webhook URL on the clipboard', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(`/login?token=${dataFile('access-token')}`);
-  await page.goto('/settings');
+  await logIn(page, ADMIN, '/settings');
   const card = page.locator('.platform-card[data-platform="douyin"]');
   await card.getByRole('button', { name: 'Copy' }).click();
   await expect(card.getByRole('status')).toHaveText('Copied.');
@@ -76,7 +76,7 @@ test('Copy puts the webhook URL on the clipboard', async ({ page, context }) => 
 });
 
 test('a failed load says why and Retry loads again', async ({ page }) => {
-  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await logIn(page, ADMIN, '/settings');
   await page.route('**/api/webhooks', (route) => route.abort('connectionrefused'));
   await page.goto('/settings');
   const alert = page.getByRole('alert');
@@ -88,8 +88,7 @@ test('a failed load says why and Retry loads again', async ({ page }) => {
 });
 
 test('Log out ends the session: the login form shows and the API refuses', async ({ page }) => {
-  await page.goto(`/login?token=${dataFile('access-token')}`);
-  await page.goto('/settings');
+  await logIn(page, ADMIN, '/settings');
   await expect(page.locator('.platform-card')).toHaveCount(PLATFORMS.length);
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('form', { name: 'Log in' })).toBeVisible();
@@ -100,7 +99,7 @@ test('Log out ends the session: the login form shows and the API refuses', async
 });
 
 test('a configured public_url is named beside the URLs it starts', async ({ page }) => {
-  await page.goto(`/login?token=${dataFile('access-token')}`);
+  await logIn(page, ADMIN, '/settings');
   await page.route('**/api/config', async (route) => {
     const config = await (await route.fetch()).json();
     await route.fulfill({ json: { ...config, public_url: 'https://desk.example.com' } });
@@ -111,8 +110,7 @@ test('a configured public_url is named beside the URLs it starts', async ({ page
 });
 
 test('Settings says whether the event log takes writes', async ({ page }) => {
-  await page.goto(`/login?token=${dataFile('access-token')}`);
-  await page.goto('/settings');
+  await logIn(page, ADMIN, '/settings');
   await expect(page.locator('.log-health')).toHaveAttribute('data-log', 'ok');
   await expect(page.locator('.log-health')).toHaveText('The event log is taking writes.');
   // The server's own answer when its disk is full (shown as the real one is shaped).
