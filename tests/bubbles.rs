@@ -34,6 +34,9 @@ fn message(content: Content) -> Message {
         platform_ids: BTreeMap::new(),
         client_id: None,
         acknowledged: false,
+        agent: None,
+        note: false,
+        mentions: Vec::new(),
     }
 }
 

@@ -52,8 +52,11 @@ fn each_endpoint_path_is_written_once() {
     ] {
         rust_files(&workspace.join(dir), &mut files);
     }
+    // The server's router declares our own routes (`/api/me`, …), not a platform's: one may
+    // share a path with a platform endpoint (Mixin's `/me`) without being one.
     let code: Vec<(PathBuf, String)> = files
         .into_iter()
+        .filter(|path| !path.ends_with("crates/server/src/serve.rs"))
         .map(|path| {
             let code = code_of(&path);
             (path, code)

@@ -149,8 +149,7 @@ pub const PRESENCE_EVENT: &str = "presence";
 pub fn mentions(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut previous: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((index, character)) = chars.next() {
+    for (index, character) in text.char_indices() {
         let starts = character == '@' && previous.is_none_or(char::is_whitespace);
         previous = Some(character);
         if !starts {

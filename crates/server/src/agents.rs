@@ -383,6 +383,12 @@ impl Agents {
 /// `switchboard agent …`.
 pub fn command(args: &crate::cli::AgentArgs) -> anyhow::Result<()> {
     use crate::cli::AgentAction;
+    // The team's file and its journal are the owner's only, as everything in the data directory.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
     #[cfg(unix)]

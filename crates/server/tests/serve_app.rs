@@ -64,12 +64,7 @@ async fn creates_its_data_directory() {
             assert_eq!(mode(&path), 0o600, "{}", path.display());
         }
     }
-    for name in [
-        "events.sqlite",
-        "sessions.sqlite",
-        "access-token",
-        "webhook-secrets/douyin",
-    ] {
+    for name in ["events.sqlite", "team.sqlite", "webhook-secrets/douyin"] {
         assert!(data.join(name).is_file(), "{name}");
     }
     let secrets = data.join("webhook-secrets");

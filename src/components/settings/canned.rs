@@ -51,7 +51,7 @@ pub fn CannedCard() -> impl IntoView {
         text.set(String::new());
     };
     view! {
-        <section class="platform-card canned-card" aria-label="Canned replies">
+        <section class="settings-card canned-card" aria-label="Canned replies">
             <h2>"Canned replies"</h2>
             <p class="muted">
                 "Type " <code>"/"</code> " at the start of the reply box to pick one. "

@@ -51,7 +51,7 @@ pub fn TeamCard() -> impl IntoView {
         act("/api/agents".into(), body);
     };
     view! {
-        <section class="platform-card team-card" aria-label="Agents">
+        <section class="settings-card team-card" aria-label="Agents">
             <h2>"Agents"</h2>
             <ul class="agent-list">
                 {move || agents.get().into_iter().map(|agent| {

@@ -20,9 +20,6 @@ mod sending;
 mod stream;
 mod team;
 
-pub use presence::Seen;
-pub use team::Mention;
-
 /// After this long without the stream, "reconnecting…" becomes "offline since …".
 const OFFLINE_AFTER_MS: f64 = 10_000.0;
 /// Rows per page of the log (the server's most).
@@ -70,6 +67,21 @@ pub struct Draft {
     pub markdown: bool,
     /// The message it answers (a retry quotes it again).
     pub quote: Option<String>,
+}
+
+/// Another agent's presence, as last heard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub presence: switchboard_protocol::Presence,
+    pub at_ms: f64,
+}
+
+/// A note that named this agent, as the desk tells them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub key: ConversationKey,
+    pub author: String,
+    pub text: String,
 }
 
 /// The message the agent is answering with a quote.
@@ -215,7 +227,7 @@ impl DeskState {
         self.desk.update_value(|desk| desk.mark_read(&key));
         self.selected.set(Some(key.clone()));
         self.desk_changed.notify();
-        self.schedule_read_mark();
+        self.send_read_mark();
         if self
             .mention
             .with_untracked(|mention| mention.as_ref().is_some_and(|mention| mention.key == key))

@@ -16,13 +16,6 @@ const VIEWING_FOR_MS: f64 = 40_000.0;
 /// Someone is typing until this long after they last said so.
 const TYPING_FOR_MS: f64 = 6000.0;
 
-/// Another agent's presence, as last heard.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Seen {
-    pub presence: Presence,
-    pub at_ms: f64,
-}
-
 impl Seen {
     fn is_current(&self, now_ms: f64) -> bool {
         match self.presence.activity {

@@ -122,7 +122,9 @@ impl DeskState {
         );
     }
 
-    fn send_read_mark(self) {
+    /// Tells the server this agent has seen the open conversation up to its newest row (once
+    /// per row: nothing when the log already says so).
+    pub(super) fn send_read_mark(self) {
         let Some(key) = self.selected.get_untracked() else {
             return;
         };
@@ -199,14 +201,6 @@ impl DeskState {
             text: one_line(&text),
         }));
     }
-}
-
-/// A note that named this agent, as the desk tells them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mention {
-    pub key: ConversationKey,
-    pub author: String,
-    pub text: String,
 }
 
 /// The start of a note, for a one-line notice.
