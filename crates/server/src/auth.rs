@@ -86,6 +86,16 @@ impl Refusal {
             _ => None,
         }
     }
+
+    /// `response` with `Retry-After` when the login was refused for a while.
+    fn with_retry_after(&self, mut response: Response) -> Response {
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(seconds));
+        }
+        response
+    }
 }
 
 /// A new session's cookie for `agent` (whose password hash, when given, the login checked):
@@ -221,17 +231,11 @@ pub async fn submit(
         Ok(cookie) => (jar.add(cookie), Redirect::to("/")).into_response(),
         Err(refusal) => {
             let setup = setup.filter(|token| state.setup_token_matches(token));
-            let mut response = (
+            let page = (
                 refusal.status(),
                 Html(login_html(Some(&refusal.words()), setup.as_deref())),
-            )
-                .into_response();
-            if let Some(seconds) = refusal.retry_after() {
-                response
-                    .headers_mut()
-                    .insert("retry-after", HeaderValue::from(seconds));
-            }
-            response
+            );
+            refusal.with_retry_after(page.into_response())
         }
     }
 }
@@ -252,13 +256,7 @@ pub async fn api_login(
             if let Some(seconds) = refusal.retry_after() {
                 error = error.with("retry_after_secs", seconds);
             }
-            let mut response = error.into_response();
-            if let Some(seconds) = refusal.retry_after() {
-                response
-                    .headers_mut()
-                    .insert("retry-after", HeaderValue::from(seconds));
-            }
-            response
+            refusal.with_retry_after(error.into_response())
         }
     }
 }

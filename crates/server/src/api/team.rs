@@ -76,26 +76,31 @@ pub async fn add(
 }
 
 pub async fn disable(
-    State(state): State<AppState>,
-    Extension(CurrentAgent(me)): Extension<CurrentAgent>,
-    Path(name): Path<String>,
+    state: State<AppState>,
+    me: Extension<CurrentAgent>,
+    name: Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, &me)?;
-    blocking(state.agents.clone(), move |agents| {
-        agents.set_disabled(&name, true)
-    })
-    .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    set_disabled(state, me, name, true).await
 }
 
 pub async fn enable(
+    state: State<AppState>,
+    me: Extension<CurrentAgent>,
+    name: Path<String>,
+) -> Result<Response, ApiError> {
+    set_disabled(state, me, name, false).await
+}
+
+/// Disabling ends the agent's sessions at once (the store deletes them with the change).
+async fn set_disabled(
     State(state): State<AppState>,
     Extension(CurrentAgent(me)): Extension<CurrentAgent>,
     Path(name): Path<String>,
+    disabled: bool,
 ) -> Result<Response, ApiError> {
     require_admin(&state, &me)?;
     blocking(state.agents.clone(), move |agents| {
-        agents.set_disabled(&name, false)
+        agents.set_disabled(&name, disabled)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
