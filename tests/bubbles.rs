@@ -37,6 +37,7 @@ fn message(content: Content) -> Message {
         agent: None,
         note: false,
         mentions: Vec::new(),
+        news_seq: None,
     }
 }
 

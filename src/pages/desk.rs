@@ -28,7 +28,16 @@ pub fn Desk() -> impl IntoView {
             .is_some_and(|element| {
                 matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
             });
-        if event.alt_key() {
+        // Alt alone (not AltGr, which is Ctrl+Alt on Windows, nor with Cmd); while typing, only
+        // where Alt+letter gives the letter itself (on a Mac, Option+E starts an accent: that
+        // stays the agent's).
+        let plain_alt = event.alt_key()
+            && !event.ctrl_key()
+            && !event.meta_key()
+            && !event.get_modifier_state("AltGraph")
+            && !event.repeat();
+        let letter = event.key().len() == 1 && event.key().is_ascii();
+        if plain_alt && (!typing || letter) {
             let open = state.selected.get_untracked();
             let done = match (event.code().as_str(), open) {
                 ("KeyE", Some(key)) => {
@@ -41,7 +50,9 @@ pub fn Desk() -> impl IntoView {
                 }
                 ("KeyP", Some(_)) => {
                     state.note_mode.update(|note| *note = !*note);
-                    crate::components::desk::bubble::focus_composer();
+                    // After the composer redraws (a platform that cannot send enables it only
+                    // in note mode).
+                    request_animation_frame(crate::components::desk::bubble::focus_composer);
                     true
                 }
                 _ => false,

@@ -68,6 +68,9 @@ pub struct Message {
     pub note: bool,
     /// The agents a note names with `@name`.
     pub mentions: Vec<String>,
+    /// The row that makes it news (the customer's message as it happened, not on a history
+    /// page): its earliest such sighting, what unread counts and what reopens a conversation.
+    pub news_seq: Option<i64>,
 }
 
 impl Message {
@@ -194,18 +197,15 @@ impl Conversation {
 
     /// Inserts in time order; a message from a history page is old news, never unread.
     /// `me`: the agent whose unread mentions count.
-    fn insert(&mut self, message: Message, from_history: bool, me: Option<&str>) -> usize {
+    fn insert(&mut self, mut message: Message, from_history: bool, me: Option<&str>) -> usize {
         let position = self.messages.partition_point(|existing| {
             (existing.at_ms, existing.seq) <= (message.at_ms, message.seq)
         });
         self.last_activity_ms = self.last_activity_ms.max(message.at_ms);
         self.last_seq = self.last_seq.max(message.seq);
         if !message.outgoing && !from_history && message.kind == EventType::Message {
-            self.work.last_customer_seq = self.work.last_customer_seq.max(message.seq);
-            *self.customer_seqs.entry(message.seq).or_insert(0) += 1;
-            if message.seq > self.read_upto_seq {
-                self.unread += 1;
-            }
+            self.count_news(message.seq);
+            message.news_seq = Some(message.seq);
         }
         if message.note
             && me.is_some_and(|me| message.mentions.iter().any(|name| name == me))
@@ -216,6 +216,77 @@ impl Conversation {
         }
         self.messages.insert(position, message);
         position
+    }
+
+    /// A customer's message as it happened, at the row `seq`.
+    fn count_news(&mut self, seq: i64) {
+        *self.customer_seqs.entry(seq).or_insert(0) += 1;
+        self.work.last_customer_seq = self.work.last_customer_seq.max(seq);
+        if seq > self.read_upto_seq {
+            self.unread += 1;
+        }
+    }
+
+    fn uncount_news(&mut self, seq: i64) {
+        if let Some(count) = self.customer_seqs.get_mut(&seq) {
+            *count -= 1;
+            if *count == 0 {
+                self.customer_seqs.remove(&seq);
+            }
+            if seq > self.read_upto_seq {
+                self.unread -= 1;
+            }
+        }
+        self.work.last_customer_seq = self.customer_seqs.keys().next_back().copied().unwrap_or(0);
+    }
+
+    /// A message shown already comes again in the row `seq` (a webhook and a catch-up, a
+    /// history page): it is one message, known by its earliest sighting — and news from its
+    /// earliest sighting as it happened — whichever order the rows load in.
+    fn sighted_again(&mut self, id: &str, seq: i64, at_ms: i64, as_it_happened: bool) -> bool {
+        let Some(position) = self.messages.iter().rposition(|message| message.id == id) else {
+            return false;
+        };
+        let mut changed = false;
+        let counted = self.messages[position].news_seq;
+        if as_it_happened && counted.is_none_or(|counted| seq < counted) {
+            if let Some(counted) = counted {
+                self.uncount_news(counted);
+            }
+            self.count_news(seq);
+            self.messages[position].news_seq = Some(seq);
+            changed = true;
+        }
+        if seq < self.messages[position].seq {
+            let Some(mut message) = self.messages.remove(position) else {
+                return changed;
+            };
+            let before = (message.at_ms, message.seq);
+            // Its time as that row tells it (a time to the second is refined by the row's).
+            message.seq = seq;
+            message.at_ms = at_ms;
+            if self.last_inbound_at == before {
+                self.last_inbound_at = (at_ms, seq);
+            }
+            let place = self.messages.partition_point(|existing| {
+                (existing.at_ms, existing.seq) <= (message.at_ms, message.seq)
+            });
+            self.messages.insert(place, message);
+            self.last_seq = self
+                .messages
+                .iter()
+                .map(|message| message.seq)
+                .max()
+                .unwrap_or(0);
+            self.last_activity_ms = self
+                .messages
+                .iter()
+                .map(|message| message.at_ms)
+                .max()
+                .unwrap_or(0);
+            changed = true;
+        }
+        changed
     }
 
     /// This agent has seen everything up to the row `upto`.
@@ -568,6 +639,7 @@ impl Desk {
                     agent,
                     note: true,
                     mentions,
+                    news_seq: None,
                 };
                 conversation.insert(note, false, self.me.as_deref());
                 self.messages.insert((row.platform, id), key);
@@ -861,8 +933,19 @@ impl Desk {
                         .message_id
                         .clone()
                         .unwrap_or_else(|| format!("{LOG_ID_PREFIX}{}:{index}", row.seq));
-                    if self.messages.contains_key(&(platform, id.clone())) {
-                        // Already shown (a webhook and a history page, say): keep the first.
+                    if let Some(shown_in) = self.messages.get(&(platform, id.clone())).cloned() {
+                        // Already shown (a webhook and a history page, say): one message.
+                        let as_it_happened = event.outgoing != Some(true)
+                            && event.kind == EventType::Message
+                            && !from_history;
+                        if let Some(conversation) = self.conversations.get_mut(&shown_in) {
+                            changed |= conversation.sighted_again(
+                                &id,
+                                row.seq,
+                                event_time(event.at_ms, row.received_at_ms),
+                                as_it_happened,
+                            );
+                        }
                         continue;
                     }
                     let outgoing = event.outgoing == Some(true);
@@ -902,6 +985,7 @@ impl Desk {
                         },
                         note: false,
                         mentions: Vec::new(),
+                        news_seq: None,
                     };
                     let conversation = self
                         .conversations

@@ -30,6 +30,7 @@ fn message(outgoing: bool, status: MessageStatus) -> Message {
         agent: None,
         note: false,
         mentions: Vec::new(),
+        news_seq: None,
     }
 }
 

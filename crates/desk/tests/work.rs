@@ -76,7 +76,7 @@ fn note(text: &str, mentions: &[&str]) -> DeskFact {
     }
 }
 
-fn read(seq: i64) -> DeskFact {
+fn read_upto(seq: i64) -> DeskFact {
     DeskFact::Read {
         conversation: CUSTOMER.into(),
         seq,
@@ -136,6 +136,31 @@ fn a_resolved_conversation_opens_again_when_the_customer_writes() {
         desk.conversation(&key()).unwrap().work.status_at(0),
         Status::Open
     );
+}
+
+#[test]
+fn a_message_seen_twice_counts_from_its_first_sighting_in_either_order() {
+    // The customer's message, resolved, then the same message again (a catch-up listing it).
+    let message = customer_writes(0);
+    let again = message.clone();
+    let log = numbered(vec![
+        message,
+        desk_fact(0, "ming", status(Status::Resolved, None)),
+        again,
+    ]);
+    let desk = desk_of("ming", &log);
+    let conversation = desk.conversation(&key()).unwrap();
+    assert_eq!(conversation.messages.len(), 1);
+    assert_eq!(
+        conversation.work.status_at(0),
+        Status::Resolved,
+        "old news does not reopen it"
+    );
+    assert_eq!(conversation.unread, 1);
+    let mut read = log.clone();
+    read.push(desk_fact(0, "ming", read_upto(1)));
+    let desk = desk_of("ming", &numbered(read));
+    assert_eq!(desk.conversation(&key()).unwrap().unread, 0);
 }
 
 #[test]
@@ -218,7 +243,7 @@ fn a_note_is_the_teams_in_the_thread_and_notifies_whom_it_names() {
     assert_eq!(ming.conversation(&key()).unwrap().unread_mentions, 0);
 
     let mut seen = log.clone();
-    seen.push(desk_fact(0, "lin", read(2)));
+    seen.push(desk_fact(0, "lin", read_upto(2)));
     let lin = desk_of("lin", &numbered(seen));
     assert_eq!(lin.conversation(&key()).unwrap().unread_mentions, 0);
 }
@@ -228,7 +253,7 @@ fn unread_counts_are_each_agents_own() {
     let log = numbered(vec![
         customer_writes(0),
         customer_writes(0),
-        desk_fact(0, "lin", read(2)),
+        desk_fact(0, "lin", read_upto(2)),
         customer_writes(0),
     ]);
     let lin = desk_of("lin", &log);
@@ -246,14 +271,14 @@ fn unread_counts_are_each_agents_own() {
     assert_eq!(ming.conversation(&key()).unwrap().work.read_upto("lin"), 2);
     // A read mark that is older than one already known changes nothing.
     let mut stale = log.clone();
-    stale.push(desk_fact(0, "lin", read(1)));
+    stale.push(desk_fact(0, "lin", read_upto(1)));
     let lin = desk_of("lin", &numbered(stale));
     assert_eq!(lin.conversation(&key()).unwrap().unread, 1);
 }
 
 #[test]
 fn a_desk_row_that_is_not_a_fact_changes_nothing() {
-    let mut junk = desk_fact(2, "ming", read(1));
+    let mut junk = desk_fact(2, "ming", read_upto(1));
     junk.body = b"{\"kind\":\"vote\"}".to_vec();
     let mut desk = Desk::for_agent("ming");
     desk.apply(&customer_writes(1));

@@ -170,9 +170,9 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                 }
             }
         >
-            <div class="composer-modes" role="tablist" aria-label="Write">
-                <button type="button" role="tab" class="composer-mode" aria-selected=move || (!note_mode.get()).to_string() on:click=move |_| note_mode.set(false)>"Reply"</button>
-                <button type="button" role="tab" class="composer-mode" title="Alt+P" aria-selected=move || note_mode.get().to_string() on:click=move |_| note_mode.set(true)>"Private note"</button>
+            <div class="composer-modes" role="group" aria-label="Write">
+                <button type="button" class="composer-mode" aria-pressed=move || (!note_mode.get()).to_string() on:click=move |_| note_mode.set(false)>"Reply"</button>
+                <button type="button" class="composer-mode" title="Alt+P" aria-pressed=move || note_mode.get().to_string() on:click=move |_| note_mode.set(true)>"Private note"</button>
                 {move || note_mode.get().then(|| view! { <span class="muted note-hint">"Only the team sees notes; @name tells an agent."</span> })}
             </div>
             {move || (!writable()).then(|| view! { <p class="muted">{format!("{} cannot send messages from here: write a private note instead (Alt+P).", platform.name())}</p> })}
@@ -189,12 +189,12 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                     view! { <p class="canned-picker muted">"No canned reply matches (Settings → Canned replies)."</p> }.into_any()
                 } else {
                     view! {
-                        <ul class="canned-picker" role="listbox" aria-label="Canned replies">
+                        <ul class="canned-picker" id="canned-picker" role="listbox" aria-label="Canned replies">
                             {rows.into_iter().enumerate().map(|(index, row)| {
                                 let choose = choose.clone();
                                 let chosen = row.clone();
                                 view! {
-                                    <li role="option" class="canned-option" aria-selected=move || (picked.get() == index).to_string()
+                                    <li role="option" id=format!("canned-{index}") class="canned-option" aria-selected=move || (picked.get() == index).to_string()
                                         on:mousedown=move |event| { event.prevent_default(); choose(chosen.clone()); }>
                                         <strong>{format!("/{}", row.shortcut)}</strong>" "<span class="muted">{row.text.clone()}</span>
                                     </li>
@@ -213,6 +213,8 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                     "Reply… (Enter sends, Shift+Enter for a new line, / for canned replies)"
                 }
                 rows="2"
+                aria-controls=move || picker.with(|rows| rows.as_ref().is_some_and(|rows| !rows.is_empty())).then_some("canned-picker")
+                aria-activedescendant=move || picker.with(|rows| rows.as_ref().is_some_and(|rows| !rows.is_empty())).then(|| format!("canned-{}", picked.get()))
                 disabled=move || !writable()
                 prop:value=move || text.get()
                 on:input=move |event| {

@@ -116,16 +116,17 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                 prop:value=move || state.search.get()
                 on:input=move |event| state.search.set(event_target_value(&event))
             />
-            <div class="inbox-tabs" role="tablist" aria-label="Whose conversations">
-                {Inbox::ALL.into_iter().map(|tab| view! {
-                    <button
-                        type="button"
-                        role="tab"
-                        class="inbox-tab"
-                        aria-selected=move || (state.inbox.get() == tab).to_string()
-                        on:click=move |_| state.inbox.set(tab)
-                    >{tab_name(tab)}</button>
-                }).collect_view()}
+            <div class="inbox-tabs">
+                <div role="group" aria-label="Whose conversations" class="inbox-tab-group">
+                    {Inbox::ALL.into_iter().map(|tab| view! {
+                        <button
+                            type="button"
+                            class="inbox-tab"
+                            aria-pressed=move || (state.inbox.get() == tab).to_string()
+                            on:click=move |_| state.inbox.set(tab)
+                        >{tab_name(tab)}</button>
+                    }).collect_view()}
+                </div>
                 <select
                     class="status-filter"
                     aria-label="Status"
@@ -199,7 +200,7 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
                 <time>{when}</time>
                 <span class="platform-badge">{platform.name()}</span>
                 {summary.in_inbox.then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels"</span> })}
-                {(summary.unread_mentions > 0).then(|| view! { <span class="mention-badge" title="A note names you">"@"</span> })}
+                {(summary.unread_mentions > 0).then(|| view! { <span class="mention-badge" title="A note names you" aria-label="a note names you">"@"</span> })}
                 {(summary.unread > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{summary.unread}</span> })}
                 {summary.assignee.clone().map(|agent| view! { <span class="assignee" title="Assigned to">{format!("→ {agent}")}</span> })}
             </span>

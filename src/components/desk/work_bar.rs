@@ -157,6 +157,17 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
                 >
                     <option value="" selected=move || assignee().is_empty()>"nobody"</option>
                     {move || {
+                        // An assignee the team list lacks (disabled, or the list not loaded).
+                        let current = assignee();
+                        let listed = state.agents.with(|agents| {
+                            agents.iter().any(|agent| agent.name == current && !agent.disabled)
+                        });
+                        (!current.is_empty() && !listed).then(|| {
+                            let value = current.clone();
+                            view! { <option value=value selected=true>{current}</option> }
+                        })
+                    }}
+                    {move || {
                         let me = state.me.get().map(|me| me.name).unwrap_or_default();
                         state.agents.get().into_iter()
                             .filter(|agent| !agent.disabled)

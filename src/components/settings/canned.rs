@@ -63,7 +63,7 @@ pub fn CannedCard() -> impl IntoView {
                     view! {
                         <li class="canned" data-shortcut=reply.shortcut.clone()>
                             <strong>{format!("/{}", reply.shortcut)}</strong>" "<span>{reply.text.clone()}</span>" "
-                            <button type="button" class="link-button" on:click=move |_| change("DELETE", shortcut.clone(), None)>"delete"</button>
+                            <button type="button" class="link-button" aria-label=format!("delete /{}", reply.shortcut) on:click=move |_| change("DELETE", shortcut.clone(), None)>"delete"</button>
                         </li>
                     }
                 }).collect_view()}

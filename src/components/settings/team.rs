@@ -1,5 +1,6 @@
-//! The team in Settings: every agent, who is online, and for an admin the form that adds one
-//! and the buttons that disable (their sessions end at once) or enable them again.
+//! The team in Settings: every agent, who is online, and for an admin the form that adds one,
+//! the buttons that disable (their sessions end at once) or enable them again, and a new
+//! password for another agent (their sessions end too).
 
 use leptos::prelude::*;
 use switchboard_protocol::{Agent, Me};
@@ -35,6 +36,9 @@ pub fn TeamCard() -> impl IntoView {
         });
     };
     let is_admin = move || me.get().is_some_and(|me| me.admin);
+    // The agent whose new password is being typed, and the password.
+    let resetting = RwSignal::new(None::<String>);
+    let new_password = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let admin = RwSignal::new(false);
@@ -68,13 +72,38 @@ pub fn TeamCard() -> impl IntoView {
                             {agent.disabled.then(|| view! { " " <span class="muted">"disabled"</span> })}
                             {(is_admin() && !mine).then(|| {
                                 let url = url.clone();
+                                let reset = name.clone();
                                 view! {
                                     " "
-                                    <button type="button" class="link-button" on:click=move |_| act(url.clone(), serde_json::json!({}))>
+                                    <button type="button" class="link-button" aria-label=format!("{toggle} {name}") on:click=move |_| act(url.clone(), serde_json::json!({}))>
                                         {toggle}
                                     </button>
+                                    " "
+                                    <button type="button" class="link-button" aria-label=format!("set password for {name}") on:click=move |_| {
+                                        new_password.set(String::new());
+                                        resetting.set(Some(reset.clone()));
+                                    }>"set password"</button>
                                 }
                             })}
+                            {
+                                let for_agent = name.clone();
+                                let password_url = format!("/api/agents/{path}/password");
+                                move || (resetting.get().as_deref() == Some(for_agent.as_str())).then(|| {
+                                    let password_url = password_url.clone();
+                                    view! {
+                                        <form class="agent-form" aria-label=format!("New password for {}", for_agent) on:submit=move |event: leptos::ev::SubmitEvent| {
+                                            event.prevent_default();
+                                            let body = serde_json::json!({ "password": new_password.get_untracked() });
+                                            resetting.set(None);
+                                            act(password_url.clone(), body);
+                                        }>
+                                            <label>"New password "<input type="password" autocomplete="new-password" minlength="8" prop:value=move || new_password.get() on:input=move |event| new_password.set(event_target_value(&event)) required/></label>
+                                            <button class="button" type="submit">"Set"</button>
+                                            <button class="link-button" type="button" on:click=move |_| resetting.set(None)>"cancel"</button>
+                                        </form>
+                                    }
+                                })
+                            }
                         </li>
                     }
                 }).collect_view()}

@@ -34,7 +34,7 @@ test('two agents share a conversation: assign, typing, a note with @mention, res
   await wang.locator('.conversation-row', { hasText: question }).click();
   await wang.getByLabel('Assign to').selectOption(AGENT.name);
   await expect(wang.locator('.conversation-row', { hasText: question }).locator('.assignee')).toHaveText(`→ ${AGENT.name}`);
-  await li.getByRole('tab', { name: 'Mine' }).click();
+  await li.getByRole('button', { name: 'Mine', exact: true }).click();
   const mine = li.locator('.conversation-row', { hasText: question });
   await expect(mine).toBeVisible();
   await expect(li.locator('.conversation-row')).toHaveCount(1);
@@ -166,4 +166,24 @@ test('a disabled agent\'s open page gets 401 on its next call and the login form
   // Enabled again: the other specs' runs log in as 李娜 too.
   await agent.getByRole('button', { name: 'enable' }).click();
   await expect(agent).not.toContainText('disabled');
+});
+
+test('an admin gives another agent a new password in Settings; the old one stops working', async ({ page, browser }) => {
+  await logIn(page, ADMIN, '/settings');
+  const agent = page.locator(`.agent[data-agent="${AGENT.name}"]`);
+  const setTo = async (password) => {
+    await agent.getByRole('button', { name: 'set password' }).click();
+    const form = agent.getByRole('form', { name: `New password for ${AGENT.name}` });
+    await form.getByLabel('New password').fill(password);
+    await form.getByRole('button', { name: 'Set' }).click();
+    await expect(form).toHaveCount(0);
+  };
+  // Logins from a browser of their own (this one stays the admin's).
+  const elsewhere = (await browser.newContext()).request;
+  const logsIn = async (password) => (await elsewhere.post('/api/login', { data: { name: AGENT.name, password } })).status();
+  await setTo('一个全新的密码 2026');
+  await expect.poll(() => logsIn('一个全新的密码 2026')).toBe(204);
+  expect(await logsIn(AGENT.password)).toBe(401);
+  await setTo(AGENT.password);
+  await expect.poll(() => logsIn(AGENT.password)).toBe(204);
 });

@@ -139,6 +139,8 @@ pub struct DeskState {
     /// The newest note naming this agent, until dismissed or opened.
     pub mention: RwSignal<Option<Mention>>,
     read_mark_due: StoredValue<bool>,
+    /// The page's watchers (team, presence, snoozes, receiving) are running.
+    watching: StoredValue<bool>,
     read_marks_sent: StoredValue<std::collections::HashMap<ConversationKey, i64>>,
     /// The desk page's owner: the stream lives (and is closed) with the page, not with whatever
     /// view called `start` (the login form, say).
@@ -174,6 +176,7 @@ impl DeskState {
             typing_announced_at: StoredValue::new(0.0),
             mention: RwSignal::new(None),
             read_mark_due: StoredValue::new(false),
+            watching: StoredValue::new(false),
             read_marks_sent: StoredValue::new(std::collections::HashMap::new()),
             owner: StoredValue::new(Owner::current()),
         }

@@ -34,7 +34,16 @@ impl DeskState {
         }
         let now = js_sys::Date::now();
         self.presence.update(|seen| {
-            seen.retain(|known| known.presence.agent != presence.agent && known.is_current(now));
+            seen.retain(|known| {
+                let same_agent = known.presence.agent == presence.agent;
+                // "Left" ends only that conversation (its "viewing" of the next may be here
+                // already); anything else replaces what the agent was doing.
+                let replaced = same_agent
+                    && (presence.activity != Activity::Left
+                        || (known.presence.platform == presence.platform
+                            && known.presence.conversation == presence.conversation));
+                !replaced && known.is_current(now)
+            });
             if presence.activity != Activity::Left {
                 seen.push(Seen {
                     presence,
@@ -117,9 +126,18 @@ impl DeskState {
             on_cleanup(move || interval.clear());
         }
         let tick = move || {
-            if self.presence.with_untracked(|seen| !seen.is_empty()) {
-                self.presence_tick.notify();
+            if self.presence.with_untracked(|seen| seen.is_empty()) {
+                return;
             }
+            let now = js_sys::Date::now();
+            if self
+                .presence
+                .with_untracked(|seen| seen.iter().any(|known| !known.is_current(now)))
+            {
+                self.presence
+                    .update(|seen| seen.retain(|known| known.is_current(now)));
+            }
+            self.presence_tick.notify();
         };
         if let Ok(interval) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
             on_cleanup(move || interval.clear());

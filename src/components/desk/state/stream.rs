@@ -10,20 +10,29 @@ impl DeskState {
             match api::get_json::<ServerConfig>("/api/config").await {
                 Ok(config) => {
                     self.config.set(Some(config));
-                    self.run_in_owner(move || self.watch_receiving());
+                    if !self.watching.get_value() {
+                        self.run_in_owner(move || self.watch_receiving());
+                    }
                 }
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
                 Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
             }
             match self.learn_who_i_am().await {
-                Ok(()) => self.run_in_owner(move || {
-                    self.watch_team();
-                    self.watch_presence();
-                }),
+                // Once per page: a login after a 401 finds them running.
+                Ok(()) if !self.watching.get_value() => {
+                    self.watching.set_value(true);
+                    self.run_in_owner(move || {
+                        self.watch_team();
+                        self.watch_presence();
+                        self.watch_snoozes();
+                    })
+                }
+                Ok(()) => {}
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
                 Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
             }
-            self.load_newest_then_follow().await;
+            // After a login that follows a 401 the desk has rows: carry on after them.
+            self.catch_up_and_follow().await;
         });
     }
 
@@ -142,6 +151,9 @@ impl DeskState {
             }
             loaded += page.events.len();
             let changed = self.apply_quietly(&page.events);
+            if changed && self.selected.get_untracked().is_some() {
+                self.schedule_read_mark();
+            }
             let now = js_sys::Date::now();
             if next.is_none() || (changed && now - drawn_at > REDRAW_WHILE_LOADING_MS) {
                 self.desk_changed.notify();
@@ -193,7 +205,9 @@ impl DeskState {
                 };
                 match serde_json::from_str::<Row>(&text) {
                     Ok(row) => {
-                        self.notice_mention(&row);
+                        if row.seq > self.desk.with_value(Desk::last_seq) {
+                            self.notice_mention(&row);
+                        }
                         self.apply(std::slice::from_ref(&row));
                     }
                     Err(error) => leptos::logging::warn!("unreadable stream event: {error}"),

@@ -9,6 +9,8 @@ use super::*;
 
 /// How often the team (who is online) is read again.
 const TEAM_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often the desk looks for snoozes that have ended.
+const SNOOZE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 /// A read mark is sent at most this long after what it covers arrived.
 const READ_MARK_DELAY: std::time::Duration = std::time::Duration::from_millis(800);
 
@@ -21,7 +23,13 @@ impl DeskState {
             .desk
             .with_value(|desk| desk.me() == Some(me.name.as_str()));
         if !mine {
+            // Another agent logged in on this page: nothing of the last one's carries over.
             self.desk.set_value(Desk::for_agent(&me.name));
+            self.read_marks_sent
+                .set_value(std::collections::HashMap::new());
+            self.mention.set(None);
+            self.presence.set(Vec::new());
+            self.selected.set(None);
             self.desk_changed.notify();
         }
         self.me.set(Some(me));
@@ -63,14 +71,25 @@ impl DeskState {
     /// Records a desk fact about one of `platform`'s conversations.
     pub fn record(self, platform: Platform, fact: DeskFact) {
         leptos::task::spawn_local(async move {
-            let url = format!("/api/desk/{}", platform.id());
-            let body = serde_json::to_value(&fact).unwrap_or_default();
-            match api::post_json(&url, &body).await {
-                Ok(_) => {}
-                Err(ApiError::LoggedOut) => self.connection.set(Connection::LoggedOut),
-                Err(error) => self.notice.set(Some(format!("not saved: {error}"))),
-            }
+            self.post_fact(platform, &fact).await;
         });
+    }
+
+    /// Posts a desk fact; whether the server took it (its failure told to the agent).
+    async fn post_fact(self, platform: Platform, fact: &DeskFact) -> bool {
+        let url = format!("/api/desk/{}", platform.id());
+        let body = serde_json::to_value(fact).unwrap_or_default();
+        match api::post_json(&url, &body).await {
+            Ok(_) => true,
+            Err(ApiError::LoggedOut) => {
+                self.connection.set(Connection::LoggedOut);
+                false
+            }
+            Err(error) => {
+                self.notice.set(Some(format!("not saved: {error}")));
+                false
+            }
+        }
     }
 
     pub fn set_status(self, key: &ConversationKey, status: Status, until_ms: Option<i64>) {
@@ -147,13 +166,42 @@ impl DeskState {
         self.read_marks_sent.update_value(|sent| {
             sent.insert(key.clone(), last_seq);
         });
-        self.record(
-            key.platform,
-            DeskFact::Read {
-                conversation: key.id.clone(),
-                seq: last_seq,
-            },
-        );
+        let fact = DeskFact::Read {
+            conversation: key.id.clone(),
+            seq: last_seq,
+        };
+        leptos::task::spawn_local(async move {
+            if !self.post_fact(key.platform, &fact).await {
+                // Not stored: the next look at the conversation sends it again.
+                self.read_marks_sent.update_value(|sent| {
+                    sent.remove(&key);
+                });
+            }
+        });
+    }
+
+    /// Snoozes end by themselves: the list and the bar are redrawn when one does.
+    pub(super) fn watch_snoozes(self) {
+        let checked_at = StoredValue::new(js_sys::Date::now() as i64);
+        let check = move || {
+            let now = js_sys::Date::now() as i64;
+            let since = checked_at.get_value();
+            checked_at.set_value(now);
+            let ended = self.desk.with_value(|desk| {
+                desk.conversations().iter().any(|conversation| {
+                    conversation
+                        .work
+                        .snoozed_until()
+                        .is_some_and(|until| since < until && until <= now)
+                })
+            });
+            if ended {
+                self.desk_changed.notify();
+            }
+        };
+        if let Ok(interval) = set_interval_with_handle(check, SNOOZE_CHECK_EVERY) {
+            on_cleanup(move || interval.clear());
+        }
     }
 
     /// `text` with the canned reply variables filled in for `key`'s conversation.
