@@ -272,18 +272,12 @@ impl Conversation {
                 (existing.at_ms, existing.seq) <= (message.at_ms, message.seq)
             });
             self.messages.insert(place, message);
-            self.last_seq = self
-                .messages
-                .iter()
-                .map(|message| message.seq)
-                .max()
-                .unwrap_or(0);
-            self.last_activity_ms = self
-                .messages
-                .iter()
-                .map(|message| message.at_ms)
-                .max()
-                .unwrap_or(0);
+            let (last_seq, last_activity_ms) =
+                self.messages.iter().fold((0, 0), |(seq, at), message| {
+                    (seq.max(message.seq), at.max(message.at_ms))
+                });
+            self.last_seq = last_seq;
+            self.last_activity_ms = last_activity_ms;
             changed = true;
         }
         changed
@@ -615,12 +609,10 @@ impl Desk {
                 client_id,
                 ..
             } => {
-                let id = format!("note:{}", row.seq);
-                if self.messages.contains_key(&(row.platform, id.clone())) {
-                    return false;
-                }
+                // A row is applied once (by seq), so a note needs no dedupe by id, and nothing
+                // (recall, edit, receipt) ever looks one up.
                 let note = Message {
-                    id: id.clone(),
+                    id: format!("note:{}", row.seq),
                     seq: row.seq,
                     kind: EventType::Message,
                     at_ms: row.received_at_ms,
@@ -642,7 +634,6 @@ impl Desk {
                     news_seq: None,
                 };
                 conversation.insert(note, false, self.me.as_deref());
-                self.messages.insert((row.platform, id), key);
                 true
             }
         }
@@ -1112,6 +1103,16 @@ impl Desk {
             .iter_mut()
             .rev()
             .find(|message| message.id == id)
+    }
+
+    /// Whether some snooze ended after `since_ms` and by `now_ms` (the views redraw then).
+    pub fn snooze_ended_between(&self, since_ms: i64, now_ms: i64) -> bool {
+        self.conversations.values().any(|conversation| {
+            conversation
+                .work
+                .snoozed_until()
+                .is_some_and(|until| since_ms < until && until <= now_ms)
+        })
     }
 
     /// Conversations whose title, id or any message text contains `query` (case-insensitive).

@@ -128,6 +128,25 @@ fn verifies(password: &str, hash: &str) -> bool {
     })
 }
 
+/// An agent read from `SELECT name, admin, disabled`.
+fn agent_of_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Agent> {
+    Ok(Agent {
+        name: row.get(0)?,
+        admin: row.get(1)?,
+        disabled: row.get(2)?,
+        online: false,
+    })
+}
+
+/// The hash to store for a new agent, once their name and password pass.
+fn checked_hash(name: &str, password: &str) -> anyhow::Result<String> {
+    if !is_agent_name(name) {
+        return Err(AgentError::BadName.into());
+    }
+    check_password(password)?;
+    hash_password(password)
+}
+
 fn check_password(password: &str) -> Result<(), AgentError> {
     if password.chars().count() < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
         return Err(AgentError::WeakPassword);
@@ -163,11 +182,7 @@ impl Agents {
 
     /// Adds an agent. The caller's mistakes come back as [`AgentError`] inside the error.
     pub fn add(&self, name: &str, password: &str, admin: bool) -> anyhow::Result<()> {
-        if !is_agent_name(name) {
-            return Err(AgentError::BadName.into());
-        }
-        check_password(password)?;
-        let hash = hash_password(password)?;
+        let hash = checked_hash(name, password)?;
         let inserted = self.lock().execute(
             "INSERT OR IGNORE INTO agents (name, password_hash, admin, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
             params![name, hash, admin, now_ms()],
@@ -180,11 +195,7 @@ impl Agents {
 
     /// Adds the first admin, only while there is no agent at all (the one-time setup link).
     pub fn add_first_admin(&self, name: &str, password: &str) -> anyhow::Result<bool> {
-        if !is_agent_name(name) {
-            return Err(AgentError::BadName.into());
-        }
-        check_password(password)?;
-        let hash = hash_password(password)?;
+        let hash = checked_hash(name, password)?;
         let inserted = self.lock().execute(
             "INSERT INTO agents (name, password_hash, admin, created_at_ms)
              SELECT ?1, ?2, 1, ?3 WHERE NOT EXISTS (SELECT 1 FROM agents)",
@@ -198,14 +209,7 @@ impl Agents {
         let mut statement =
             connection.prepare("SELECT name, admin, disabled FROM agents ORDER BY name")?;
         let agents = statement
-            .query_map([], |row| {
-                Ok(Agent {
-                    name: row.get(0)?,
-                    admin: row.get(1)?,
-                    disabled: row.get(2)?,
-                    online: false,
-                })
-            })?
+            .query_map([], agent_of_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(agents)
     }
@@ -244,29 +248,14 @@ impl Agents {
             .query_row(
                 "SELECT name, admin, disabled FROM agents WHERE name = ?1",
                 params![name],
-                |row| {
-                    Ok(Agent {
-                        name: row.get(0)?,
-                        admin: row.get(1)?,
-                        disabled: row.get(2)?,
-                        online: false,
-                    })
-                },
+                agent_of_row,
             )
             .optional()?)
     }
 
     /// Whether `name` is an agent who may be given work (exists, not disabled).
     pub fn is_active(&self, name: &str) -> anyhow::Result<bool> {
-        let found: Option<bool> = self
-            .lock()
-            .query_row(
-                "SELECT disabled FROM agents WHERE name = ?1",
-                params![name],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(found == Some(false))
+        Ok(self.get(name)?.is_some_and(|agent| !agent.disabled))
     }
 
     /// Disables (or enables) an agent; disabling ends every session of theirs at once.

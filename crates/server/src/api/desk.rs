@@ -85,11 +85,17 @@ fn checked(state: &AppState, fact: DeskFact) -> Result<DeskFact, ApiError> {
             {
                 return Err(bad("a note's client id is too long"));
             }
-            let mut named = Vec::new();
-            for name in mentions(&text) {
-                if state.agents.is_active(&name)? {
-                    named.push(name);
-                }
+            let mut named = mentions(&text);
+            if !named.is_empty() {
+                // One read of the team, however many names the note has.
+                let active: std::collections::HashSet<String> = state
+                    .agents
+                    .list()?
+                    .into_iter()
+                    .filter(|agent| !agent.disabled)
+                    .map(|agent| agent.name)
+                    .collect();
+                named.retain(|name| active.contains(name));
             }
             Ok(DeskFact::Note {
                 conversation,

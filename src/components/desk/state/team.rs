@@ -187,15 +187,10 @@ impl DeskState {
             let now = js_sys::Date::now() as i64;
             let since = checked_at.get_value();
             checked_at.set_value(now);
-            let ended = self.desk.with_value(|desk| {
-                desk.conversations().iter().any(|conversation| {
-                    conversation
-                        .work
-                        .snoozed_until()
-                        .is_some_and(|until| since < until && until <= now)
-                })
-            });
-            if ended {
+            if self
+                .desk
+                .with_value(|desk| desk.snooze_ended_between(since, now))
+            {
                 self.desk_changed.notify();
             }
         };
