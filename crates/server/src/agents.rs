@@ -90,6 +90,21 @@ impl std::fmt::Display for AgentError {
     }
 }
 
+impl AgentError {
+    /// The same, in Chinese.
+    pub fn chinese(&self) -> &'static str {
+        match self {
+            AgentError::BadName => {
+                "坐席名称为 1 到 32 个字母、数字、`_`、`-` 或 `.`（`.` 不能在开头）"
+            }
+            AgentError::Exists => "已有同名坐席",
+            AgentError::NoSuchAgent => "没有这个名称的坐席",
+            AgentError::WeakPassword => "密码为 8 到 1024 个字符",
+            AgentError::LastAdmin => "最后一位未停用的管理员必须保留",
+        }
+    }
+}
+
 impl std::error::Error for AgentError {}
 
 pub struct Agents {

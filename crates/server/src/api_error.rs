@@ -1,5 +1,7 @@
 //! The JSON error every API route answers with: a status and `{"error": "...", ...extra}`.
-//! Below the routes, so that a platform's upload flow can answer with one too.
+//! Below the routes, so that a platform's upload flow can answer with one too. An error the
+//! console shows an agent says it in Chinese too ([`ApiError::said`]); `words::speak` sends the
+//! caller's language.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -10,6 +12,8 @@ use axum::response::{IntoResponse, Response};
 pub struct ApiError {
     pub status: StatusCode,
     pub body: serde_json::Value,
+    /// `error` in Chinese, for a caller who reads it.
+    chinese: Option<String>,
 }
 
 impl ApiError {
@@ -17,6 +21,19 @@ impl ApiError {
         ApiError {
             status,
             body: serde_json::json!({ "error": message.into() }),
+            chinese: None,
+        }
+    }
+
+    /// An error in English and in Chinese.
+    pub fn said(
+        status: StatusCode,
+        english: impl Into<String>,
+        chinese: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            chinese: Some(chinese.into()),
+            ..ApiError::new(status, english)
         }
     }
 
@@ -29,16 +46,26 @@ impl ApiError {
     /// internals; the caller learns only that it failed.
     pub fn internal(error: anyhow::Error) -> ApiError {
         tracing::error!("{error:#}");
-        ApiError::new(
+        ApiError::said(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the server could not do this; its log says why",
+            "服务器无法完成此操作；原因见服务器日志",
         )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let chinese = self.chinese.map(|chinese| {
+            let mut body = self.body.clone();
+            body["error"] = chinese.into();
+            crate::words::ChineseBody(serde_json::to_vec(&body).unwrap_or_default())
+        });
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(chinese) = chinese {
+            response.extensions_mut().insert(chinese);
+        }
+        response
     }
 }
 

@@ -19,6 +19,7 @@ use switchboard_protocol::Me;
 
 use crate::api::ApiError;
 use crate::state::AppState;
+use crate::words::{Language, Said};
 
 pub const SESSION_COOKIE: &str = "switchboard_session";
 
@@ -54,20 +55,29 @@ enum Refusal {
     Wrong,
     /// Too many failures for this name or address: try again after this many seconds.
     Limited(u64),
-    Invalid(String),
+    Invalid(Said),
     Failed(ApiError),
 }
 
 impl Refusal {
-    fn words(&self) -> String {
+    fn words(&self) -> Said {
         match self {
-            Refusal::Wrong => "That name and password do not match an agent.".into(),
-            Refusal::Limited(seconds) => format!(
-                "Too many failed logins: try again in {} minutes.",
-                seconds.div_ceil(60)
+            Refusal::Wrong => Said::new(
+                "That name and password do not match an agent.",
+                "名称与密码不匹配任何坐席。",
             ),
+            Refusal::Limited(seconds) => {
+                let minutes = seconds.div_ceil(60);
+                Said::new(
+                    format!("Too many failed logins: try again in {minutes} minutes."),
+                    format!("登录失败次数过多：请 {minutes} 分钟后再试。"),
+                )
+            }
             Refusal::Invalid(reason) => reason.clone(),
-            Refusal::Failed(_) => "The server could not log you in; its log says why.".into(),
+            Refusal::Failed(_) => Said::new(
+                "The server could not log you in; its log says why.",
+                "服务器无法让你登录；原因见服务器日志。",
+            ),
         }
     }
 
@@ -186,10 +196,10 @@ async fn set_up_first_admin(
     password: String,
 ) -> Result<Cookie<'static>, Refusal> {
     if !state.setup_token_matches(setup) {
-        return Err(Refusal::Invalid(
-            "That setup link has been used or has expired: log in with your name and password."
-                .into(),
-        ));
+        return Err(Refusal::Invalid(Said::new(
+            "That setup link has been used or has expired: log in with your name and password.",
+            "此设置链接已用过或已过期：请用你的名称和密码登录。",
+        )));
     }
     let agents = state.agents.clone();
     let added = {
@@ -202,11 +212,15 @@ async fn set_up_first_admin(
             tracing::info!(agent = %name, "the first admin was created");
             session_cookie(state, &name, None)
         }
-        Ok(Ok(false)) => Err(Refusal::Invalid(
-            "An admin exists already: log in with your name and password.".into(),
-        )),
+        Ok(Ok(false)) => Err(Refusal::Invalid(Said::new(
+            "An admin exists already: log in with your name and password.",
+            "管理员已存在：请用你的名称和密码登录。",
+        ))),
         Ok(Err(error)) => match error.downcast::<crate::agents::AgentError>() {
-            Ok(mistake) => Err(Refusal::Invalid(format!("{mistake}."))),
+            Ok(mistake) => Err(Refusal::Invalid(Said::new(
+                format!("{mistake}."),
+                format!("{}。", mistake.chinese()),
+            ))),
             Err(error) => Err(Refusal::Failed(ApiError::internal(error))),
         },
         Err(error) => Err(Refusal::Failed(ApiError::internal(error.into()))),
@@ -214,18 +228,24 @@ async fn set_up_first_admin(
 }
 
 /// `GET /login`: the form (with `?setup=`, the form that creates the first admin).
-pub async fn page(State(state): State<AppState>, Query(query): Query<SetupQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<SetupQuery>,
+) -> Response {
     let setup = query.setup.filter(|token| state.setup_token_matches(token));
-    Html(login_html(None, setup.as_deref())).into_response()
+    Html(login_html(Language::of(&headers), None, setup.as_deref())).into_response()
 }
 
 /// `POST /login` (form fields `name`, `password`, and `setup` from the setup link).
 pub async fn submit(
     State(state): State<AppState>,
     jar: CookieJar,
+    headers: HeaderMap,
     peer: Peer,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let language = Language::of(&headers);
     let setup = form.setup.clone();
     match log_in(&state, form, address_of(peer)).await {
         Ok(cookie) => (jar.add(cookie), Redirect::to("/")).into_response(),
@@ -233,7 +253,11 @@ pub async fn submit(
             let setup = setup.filter(|token| state.setup_token_matches(token));
             let page = (
                 refusal.status(),
-                Html(login_html(Some(&refusal.words()), setup.as_deref())),
+                Html(login_html(
+                    language,
+                    Some(refusal.words().in_language(language)),
+                    setup.as_deref(),
+                )),
             );
             refusal.with_retry_after(page.into_response())
         }
@@ -252,7 +276,8 @@ pub async fn api_login(
         Ok(cookie) => (jar.add(cookie), StatusCode::NO_CONTENT).into_response(),
         Err(Refusal::Failed(error)) => error.into_response(),
         Err(refusal) => {
-            let mut error = ApiError::new(refusal.status(), refusal.words());
+            let words = refusal.words();
+            let mut error = ApiError::said(refusal.status(), words.english, words.chinese);
             if let Some(seconds) = refusal.retry_after() {
                 error = error.with("retry_after_secs", seconds);
             }
@@ -269,7 +294,7 @@ pub async fn me(
     let agent = state
         .agents
         .get(&name)?
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "log in first"))?;
+        .ok_or_else(|| ApiError::said(StatusCode::UNAUTHORIZED, "log in first", "请先登录"))?;
     Ok(Json(Me {
         name: agent.name,
         admin: agent.admin,
@@ -304,9 +329,10 @@ pub async fn require_session(
         .get(SESSION_COOKIE)
         .and_then(|cookie| state.sessions.agent_of(cookie.value()));
     let Some(agent) = agent else {
-        return ApiError::new(
+        return ApiError::said(
             StatusCode::UNAUTHORIZED,
             "log in first: your session has ended or was never started",
+            "请先登录：你的会话已结束或尚未开始",
         )
         .into_response();
     };
@@ -347,36 +373,48 @@ fn same_origin(method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn login_html(error: Option<&str>, setup: Option<&str>) -> String {
+fn login_html(language: Language, error: Option<&str>, setup: Option<&str>) -> String {
     let error = error
         .map(|message| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(message)))
         .unwrap_or_default();
+    let say = |english, chinese| language.pick(english, chinese);
     let (intro, setup_field, button, password_autocomplete) = match setup {
         Some(token) => (
-            "<p>Create the first admin: choose your name and a password (at least 8 characters). \
-             This link works once.</p>",
+            say(
+                "<p>Create the first admin: choose your name and a password (at least 8 \
+                 characters). This link works once.</p>",
+                "<p>创建第一位管理员：选择你的名称和密码（至少 8 个字符）。此链接只能使用一次。</p>",
+            ),
             format!(
                 "<input type=\"hidden\" name=\"setup\" value=\"{}\">",
                 escape(token)
             ),
-            "Create admin and log in",
+            say("Create admin and log in", "创建管理员并登录"),
             "new-password",
         ),
         None => (
-            "<p>Log in with your agent name and password. An admin adds agents in Settings or with \
-             <code>switchboard agent add</code>.</p>",
+            say(
+                "<p>Log in with your agent name and password. An admin adds agents in Settings or \
+                 with <code>switchboard agent add</code>.</p>",
+                "<p>用你的坐席名和密码登录。管理员可在“设置”中添加坐席，或运行 \
+                 <code>switchboard agent add</code>。</p>",
+            ),
             String::new(),
-            "Log in",
+            say("Log in", "登录"),
             "current-password",
         ),
     };
+    let lang = language.tag();
+    let title = say("Log in · Switchboard", "登录 · Switchboard");
+    let name = say("Name", "名称");
+    let password = say("Password", "密码");
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Log in · Switchboard</title><link rel=\"stylesheet\" href=\"/login.css\"></head><body><main>\
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/login.css\"></head><body><main>\
          <h1>Switchboard</h1>{intro}{error}\
-         <form method=\"post\" action=\"/login\">{setup_field}<label for=\"name\">Name</label>\
+         <form method=\"post\" action=\"/login\">{setup_field}<label for=\"name\">{name}</label>\
          <input id=\"name\" name=\"name\" autocomplete=\"username\" autofocus required>\
-         <label for=\"password\">Password</label>\
+         <label for=\"password\">{password}</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"{password_autocomplete}\" required>\
          <button type=\"submit\">{button}</button></form></main></body></html>"
     )

@@ -42,9 +42,10 @@ pub async fn read_whole_body(
         match state.large_bodies.clone().try_acquire_owned() {
             Ok(slot) => Some(slot),
             Err(_) => {
-                let mut response = ApiError::new(
+                let mut response = ApiError::said(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "too many large requests at once; try again",
+                    "同时进行的大请求过多；请重试",
                 )
                 .into_response();
                 response
@@ -91,9 +92,10 @@ pub async fn read_whole_body(
 }
 
 fn too_large(limit: usize) -> Response {
-    ApiError::new(
+    ApiError::said(
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("the request body is larger than {limit} bytes"),
+        format!("请求内容超过 {limit} 字节"),
     )
     .into_response()
 }

@@ -31,3 +31,4 @@ pub mod serve;
 pub mod sessions;
 pub mod state;
 pub mod static_app;
+pub mod words;

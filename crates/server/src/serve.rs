@@ -86,8 +86,9 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .fallback(|| async {
             api::ApiError::new(axum::http::StatusCode::NOT_FOUND, "no such API route")
         })
-        // Messages and secrets: never kept in a browser's or a proxy's cache.
-        .layer(SetResponseHeaderLayer::overriding(
+        // Messages and secrets: never kept in a browser's or a proxy's cache. Only `/media`
+        // says otherwise (pictures, private, for an hour: `api::media`).
+        .layer(SetResponseHeaderLayer::if_not_present(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
@@ -95,7 +96,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .route("/login", get(auth::page).post(auth::submit))
         .route_layer(axum::middleware::from_fn(auth::require_same_origin))
         .route("/login.css", get(auth::login_css));
-    let mut router = Router::new()
+    let router = Router::new()
         .nest("/api", api)
         .route("/hooks/{platform}/{secret}", post(hooks::receive))
         .route("/healthz", get(health::show))
@@ -108,6 +109,9 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             state.clone(),
             body_guard::read_whole_body,
         ));
+    // Outermost but for the security headers: every answer (an error from any layer) speaks
+    // the caller's language.
+    let mut router = router.layer(axum::middleware::from_fn(crate::words::speak));
     let https = state.config.served_over_https();
     for layer in security::layers(&security::content_security_policy(&args.dist), https) {
         router = router.layer(layer);

@@ -566,6 +566,9 @@ async fn uploads_return_the_platform_key_and_media_come_through_with_the_referer
         .unwrap();
     assert_eq!(through.status(), 200);
     assert_eq!(through.headers()["content-type"], "image/png");
+    // Pictures are the browser's to keep for a while (avatars on every row): not `no-store`
+    // like the rest of the API.
+    assert_eq!(through.headers()["cache-control"], "private, max-age=3600");
     assert!(
         through.headers()["content-security-policy"]
             .to_str()

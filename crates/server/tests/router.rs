@@ -136,6 +136,63 @@ async fn the_api_wants_a_session() {
 }
 
 #[tokio::test]
+async fn the_server_speaks_the_consoles_language_or_the_browsers() {
+    let console = Console::new();
+    // The login page: the browser's language before the console has set one.
+    let (status, _, page) = console
+        .answer(
+            Request::get("/login")
+                .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<html lang=\"zh-CN\">"), "{page}");
+    assert!(
+        page.contains("用你的坐席名和密码登录") && page.contains(">密码<"),
+        "{page}"
+    );
+    let (_, _, english) = console
+        .answer(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains(">Password<"));
+    // An error the console shows: the console's choice (its cookie) wins over the browser's.
+    let refused = |cookie: &str| {
+        Request::get("/api/config")
+            .header("accept-language", "en-US")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, _, body) = console.answer(refused("switchboard_language=zh-CN")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["error"], "请先登录：你的会话已结束或尚未开始");
+    let (_, _, body) = console.answer(refused("switchboard_language=en")).await;
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        error["error"],
+        "log in first: your session has ended or was never started"
+    );
+    // A failed login in Chinese, through the app's JSON route.
+    let (status, _, body) = console
+        .answer(
+            Request::post("/api/login")
+                .header("content-type", "application/json")
+                .header("cookie", "switchboard_language=zh-CN")
+                .body(Body::from(
+                    r#"{"name":"nobody","password":"not the password"}"#,
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["error"], "名称与密码不匹配任何坐席。");
+}
+
+#[tokio::test]
 async fn a_webhook_is_stored_only_under_its_secret() {
     let console = Console::new();
     let message = CustomerMessage {

@@ -139,7 +139,7 @@ pub async fn stream(
     (
         [
             (axum::http::header::CONTENT_TYPE, "text/event-stream"),
-            (axum::http::header::CACHE_CONTROL, "no-cache"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
         ],
         axum::body::Body::from_stream(
             ReceiverStream::new(chunks).map(Ok::<axum::body::Bytes, Infallible>),

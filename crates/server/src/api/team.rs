@@ -25,10 +25,16 @@ async fn blocking<T: Send + 'static>(
     match tokio::task::spawn_blocking(move || call(&agents)).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(match error.downcast::<AgentError>() {
-            Ok(AgentError::NoSuchAgent) => {
-                ApiError::new(StatusCode::NOT_FOUND, AgentError::NoSuchAgent.to_string())
-            }
-            Ok(mistake) => ApiError::new(StatusCode::BAD_REQUEST, mistake.to_string()),
+            Ok(AgentError::NoSuchAgent) => ApiError::said(
+                StatusCode::NOT_FOUND,
+                AgentError::NoSuchAgent.to_string(),
+                AgentError::NoSuchAgent.chinese(),
+            ),
+            Ok(mistake) => ApiError::said(
+                StatusCode::BAD_REQUEST,
+                mistake.to_string(),
+                mistake.chinese(),
+            ),
             Err(error) => ApiError::internal(error),
         }),
         Err(error) => Err(ApiError::internal(error.into())),
@@ -38,9 +44,10 @@ async fn blocking<T: Send + 'static>(
 fn require_admin(state: &AppState, agent: &str) -> Result<(), ApiError> {
     match state.agents.get(agent)? {
         Some(found) if found.admin => Ok(()),
-        _ => Err(ApiError::new(
+        _ => Err(ApiError::said(
             StatusCode::FORBIDDEN,
             "only an admin manages agents",
+            "只有管理员可以管理坐席",
         )),
     }
 }
@@ -123,9 +130,10 @@ pub async fn password(
 ) -> Result<Response, ApiError> {
     if name == me {
         state.login_limits.attempt(&me, None).map_err(|wait| {
-            ApiError::new(
+            ApiError::said(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many tries: wait a while",
+                "尝试次数过多：请稍后再试",
             )
             .with("retry_after_secs", wait.as_secs().max(1))
         })?;
@@ -134,9 +142,10 @@ pub async fn password(
         let who = me.clone();
         let known = blocking(agents, move |agents| agents.verify(&who, &current)).await?;
         if known.is_none() {
-            return Err(ApiError::new(
+            return Err(ApiError::said(
                 StatusCode::FORBIDDEN,
                 "your current password is not right",
+                "当前密码不正确",
             ));
         }
     } else {
@@ -196,6 +205,11 @@ pub async fn delete_canned(
     Ok(if deleted {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        ApiError::new(StatusCode::NOT_FOUND, "no canned reply has that shortcut").into_response()
+        ApiError::said(
+            StatusCode::NOT_FOUND,
+            "no canned reply has that shortcut",
+            "没有使用这个快捷词的快捷回复",
+        )
+        .into_response()
     })
 }
