@@ -3,11 +3,13 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::top_bar::TopBar;
+use crate::i18n::provide_i18n;
 use crate::pages::{desk::Desk, inspector::Inspector, not_found::NotFound, settings::Settings};
 
 /// The whole console: top bar, then the page the URL names.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_i18n();
     view! {
         <Router>
             <TopBar/>

@@ -15,21 +15,28 @@ pub enum ApiError {
     Status(u16, String),
     /// No answer (server down, network gone).
     Network(String),
+    /// An answer this app does not understand (a server of another version).
+    Unexpected(String),
 }
 
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ApiError {
+    /// In the agent's language; what the server or the network said is quoted as it came.
+    pub fn describe(&self, i18n: crate::i18n::I18n) -> String {
         match self {
-            ApiError::LoggedOut => formatter.write_str("log in first"),
-            ApiError::Status(status, message) => write!(formatter, "{message} ({status})"),
-            ApiError::Network(message) => {
-                write!(formatter, "the server cannot be reached: {message}")
+            ApiError::LoggedOut => i18n.t("error-logged-out"),
+            ApiError::Status(status, message) => i18n.f(
+                "error-status",
+                &[("message", message.into()), ("status", (*status).into())],
+            ),
+            ApiError::Network(message) => i18n.f("error-network", &[("message", message.into())]),
+            ApiError::Unexpected(message) => {
+                i18n.f("error-unexpected", &[("message", message.into())])
             }
         }
     }
 }
 
-pub(super) fn js_text(value: JsValue) -> String {
+pub fn js_text(value: JsValue) -> String {
     value
         .dyn_ref::<js_sys::Error>()
         .map(|error| String::from(error.message()))
@@ -101,8 +108,7 @@ pub fn start_get(
 
 /// Parses what [`start_get`] read.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|error| ApiError::Status(200, format!("unexpected answer: {error}")))
+    serde_json::from_slice(bytes).map_err(|error| ApiError::Unexpected(error.to_string()))
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
@@ -177,8 +183,8 @@ async fn fetch_text(request: &Request) -> Result<(u16, String), ApiError> {
 }
 
 /// The error text of a JSON error body (`{"error": …}`), else the body itself.
-pub fn error_text(status: u16, text: &str) -> String {
-    error_of(status, text).to_string()
+pub fn error_text(i18n: crate::i18n::I18n, status: u16, text: &str) -> String {
+    error_of(status, text).describe(i18n)
 }
 
 /// A fresh random UUID (v4), from the browser's CSPRNG (also on plain-http origins).

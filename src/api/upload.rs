@@ -9,6 +9,7 @@ use switchboard_protocol::Uploaded;
 /// Uploads a file as multipart field `file`, reporting progress (0–1); XMLHttpRequest because
 /// `fetch` reports no upload progress.
 pub async fn upload(
+    i18n: crate::i18n::I18n,
     url: &str,
     file: &web_sys::File,
     on_progress: impl Fn(f64) + 'static,
@@ -42,12 +43,13 @@ pub async fn upload(
     let outcome = JsFuture::from(done).await;
     drop(progress);
     if outcome.is_err() {
-        return Err("the upload broke off".into());
+        return Err(i18n.t("upload-broke-off"));
     }
     let status = request.status().unwrap_or(0);
     let text = request.response_text().ok().flatten().unwrap_or_default();
     if !(200..300).contains(&status) {
-        return Err(error_text(status, &text));
+        return Err(error_text(i18n, status, &text));
     }
-    serde_json::from_str(&text).map_err(|error| format!("unexpected upload answer: {error}"))
+    serde_json::from_str(&text)
+        .map_err(|error| super::ApiError::Unexpected(error.to_string()).describe(i18n))
 }

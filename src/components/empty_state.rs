@@ -4,7 +4,7 @@ use leptos::prelude::*;
 #[component]
 pub fn EmptyState(
     /// Short heading, also the page's `<h1>`.
-    title: &'static str,
+    title: String,
     /// One or two sentences saying what to do.
     children: Children,
 ) -> impl IntoView {

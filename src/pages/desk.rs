@@ -7,15 +7,18 @@
 use leptos::prelude::*;
 
 use crate::components::desk::conversation_list::ConversationList;
+use crate::components::desk::notifications::NotificationsControl;
 use crate::components::desk::platform_list::PlatformList;
 use crate::components::desk::state::{Connection, DeskState};
 use crate::components::desk::status_line::StatusLine;
 use crate::components::desk::thread::Thread;
 use crate::components::desk::work_bar;
 use crate::components::login::Login;
+use crate::i18n::use_i18n;
 
 #[component]
 pub fn Desk() -> impl IntoView {
+    let i18n = use_i18n();
     let state = DeskState::new();
     provide_context(state);
     state.start();
@@ -86,9 +89,15 @@ pub fn Desk() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    // The tab title counts what the agent has to answer: "(3) Switchboard".
+    Effect::new(move |_| {
+        let unread = state.with_desk(|desk| desk.unread_for_me());
+        set_title(&i18n.f("tab-title", &[("unread", unread.into())]));
+    });
+    on_cleanup(move || set_title(&i18n.t("app-name")));
 
     view! {
-        <h1 class="visually-hidden">"Desk"</h1>
+        <h1 class="visually-hidden">{move || i18n.t("nav-desk")}</h1>
         {move || match state.connection.get() {
             Connection::LoggedOut => view! {
                 <div class="desk-login"><Login on_success=move |_| state.start()/></div>
@@ -99,9 +108,9 @@ pub fn Desk() -> impl IntoView {
                     let key = mention.key.clone();
                     view! {
                         <div class="mention-toast" role="alert" data-testid="mention">
-                            <span>{format!("{} mentioned you: {}", mention.author, mention.text)}</span>" "
-                            <button class="link-button" on:click=move |_| state.select(key.clone())>"open"</button>" "
-                            <button class="link-button" on:click=move |_| state.mention.set(None)>"dismiss"</button>
+                            <span>{i18n.f("mention-toast", &[("author", (&mention.author).into()), ("text", (&mention.text).into())])}</span>" "
+                            <button class="link-button" on:click=move |_| state.select(key.clone())>{i18n.t("mention-open")}</button>" "
+                            <button class="link-button" on:click=move |_| state.mention.set(None)>{i18n.t("dismiss")}</button>
                         </div>
                     }
                 })}
@@ -109,6 +118,7 @@ pub fn Desk() -> impl IntoView {
                     <aside class="desk-side">
                         <PlatformList/>
                         <StatusLine/>
+                        <NotificationsControl/>
                     </aside>
                     <ConversationList search_input/>
                     <Thread/>
@@ -116,6 +126,12 @@ pub fn Desk() -> impl IntoView {
             }
             .into_any(),
         }}
+    }
+}
+
+fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        document.set_title(title);
     }
 }
 

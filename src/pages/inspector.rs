@@ -8,14 +8,17 @@ use crate::components::inspector::tree_view::TreeView;
 use leptos::prelude::*;
 use switchboard_protocol::{Direction, Page};
 
+use crate::i18n::{I18n, use_i18n};
+
 /// Any payload, decoded down to the byte.
 #[component]
 pub fn Inspector() -> impl IntoView {
+    let i18n = use_i18n();
     let state = InspectorState::new();
     provide_context(state);
     // A share link carries its payload in the fragment.
     match shared_payload() {
-        Some(Ok(bytes)) => state.load(bytes, "shared link"),
+        Some(Ok(bytes)) => state.load(bytes, i18n.t("source-share-link")),
         Some(Err(error)) => state.notice.set(Some(error)),
         None => {}
     }
@@ -28,7 +31,7 @@ pub fn Inspector() -> impl IntoView {
                     .and_then(|seq| seq.parse::<i64>().ok())
             });
             if let Some(seq) = seq {
-                load_from_log(state, seq);
+                load_from_log(i18n, state, seq);
             }
         },
         std::time::Duration::ZERO,
@@ -37,11 +40,13 @@ pub fn Inspector() -> impl IntoView {
     let error = move || {
         state.inspection.with(|shared| {
             shared.0.error.as_ref().map(|error| {
-                format!(
-                    "{} at byte {}: {} — everything before it is shown.",
-                    error.format.name(),
-                    error.offset,
-                    error.message
+                i18n.f(
+                    "decode-error",
+                    &[
+                        ("format", error.format.name().into()),
+                        ("offset", error.offset.to_string().into()),
+                        ("message", error.message.as_str().into()),
+                    ],
                 )
             })
         })
@@ -56,15 +61,15 @@ pub fn Inspector() -> impl IntoView {
                 load_first_file(state, files);
             }
         >
-            <h1 class="page-title">"Inspector"</h1>
+            <h1 class="page-title">{move || i18n.t("nav-inspector")}</h1>
             <InputPanel/>
             <Show
                 when=has_input
-                fallback=|| view! {
+                fallback=move || view! {
                     <section class="empty-state">
-                        <h2>"Nothing to inspect yet"</h2>
+                        <h2>{move || i18n.t("inspector-empty-title")}</h2>
                         <div class="empty-state-body">
-                            <p>"Paste or drop a payload — JSON, protobuf (binary, hex or base64), gzip frames, Node console dumps — to see exactly what it says."</p>
+                            <p>{move || i18n.t("inspector-empty-body")}</p>
                         </div>
                     </section>
                 }
@@ -83,7 +88,7 @@ pub fn Inspector() -> impl IntoView {
 }
 
 /// `/inspect#log=SEQ` (the desk's "inspect" on a bubble): that row of the event log, as stored.
-fn load_from_log(state: InspectorState, seq: i64) {
+fn load_from_log(i18n: I18n, state: InspectorState, seq: i64) {
     leptos::task::spawn_local(async move {
         let url = format!("/api/events?after={}&limit=1", seq - 1);
         match crate::api::get_json::<Page>(&url).await {
@@ -102,15 +107,26 @@ fn load_from_log(state: InspectorState, seq: i64) {
                             .map(|(request, _)| request.to_owned());
                         state.schema.set(schema);
                     }
-                    let source = format!("event log #{seq} ({} {direction})", row.platform);
+                    let source = i18n.f(
+                        "source-log-row",
+                        &[
+                            ("seq", seq.to_string().into()),
+                            ("platform", row.platform.id().into()),
+                            ("direction", direction.to_string().into()),
+                        ],
+                    );
                     state.load(row.body, &source);
                 }
-                None => state
-                    .notice
-                    .set(Some(format!("The event log has no row {seq}."))),
+                None => state.notice.set(Some(
+                    i18n.f("log-row-missing", &[("seq", seq.to_string().into())]),
+                )),
             },
-            Err(error) => state.notice.set(Some(format!(
-                "Could not read row {seq} of the event log: {error}"
+            Err(error) => state.notice.set(Some(i18n.f(
+                "log-row-unreadable",
+                &[
+                    ("seq", seq.to_string().into()),
+                    ("error", error.describe(i18n).into()),
+                ],
             ))),
         }
     });

@@ -1,13 +1,15 @@
 use leptos::prelude::*;
 
 use crate::components::empty_state::EmptyState;
+use crate::i18n::use_i18n;
 
 /// Shown for any path the router does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <EmptyState title="Page not found">
-            <p>"There is no page at this address. Go to the "<a href="/desk">"Desk"</a>" or the "<a href="/inspect">"Inspector"</a>"."</p>
+        <EmptyState title=i18n.t("not-found-title")>
+            <p>{i18n.t("not-found-body")}" "<a href="/desk">{i18n.t("nav-desk")}</a>" · "<a href="/inspect">{i18n.t("nav-inspector")}</a></p>
         </EmptyState>
     }
 }

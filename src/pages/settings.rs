@@ -9,8 +9,10 @@ use crate::api::{self, ApiError};
 use crate::components::login::Login;
 use crate::components::settings::Webhook;
 use crate::components::settings::canned::CannedCard;
+use crate::components::settings::notifications::NotificationsCard;
 use crate::components::settings::platform_card::PlatformCard;
 use crate::components::settings::team::TeamCard;
+use crate::i18n::{I18n, clock_time, use_i18n};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Loaded {
@@ -22,46 +24,48 @@ enum Loaded {
 
 #[component]
 pub fn Settings() -> impl IntoView {
+    let i18n = use_i18n();
     let loaded = RwSignal::new(Loaded::Loading);
     let load = move || {
         loaded.set(Loaded::Loading);
-        leptos::task::spawn_local(async move { loaded.set(fetch().await) });
+        leptos::task::spawn_local(async move { loaded.set(fetch(i18n).await) });
     };
     load();
     let log_out = move |_| {
         leptos::task::spawn_local(async move {
             match api::post_json("/api/logout", &serde_json::json!({})).await {
                 Ok(_) | Err(ApiError::LoggedOut) => loaded.set(Loaded::LoggedOut),
-                Err(error) => loaded.set(Loaded::Failed(format!("logging out failed: {error}"))),
+                Err(error) => loaded.set(Loaded::Failed(i18n.f(
+                    "settings-logout-failed",
+                    &[("error", error.describe(i18n).into())],
+                ))),
             }
         });
     };
     view! {
         <div class="settings">
-            <h1 class="page-title">"Settings"</h1>
+            <h1 class="page-title">{move || i18n.t("nav-settings")}</h1>
             {move || match loaded.get() {
-                Loaded::Loading => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                Loaded::Loading => view! { <p class="muted" role="status">{move || i18n.t("loading")}</p> }.into_any(),
                 Loaded::LoggedOut => view! { <Login on_success=move |_| load()/> }.into_any(),
                 Loaded::Failed(message) => view! {
                     <div class="decode-error" role="alert">
-                        <p>"The settings could not be loaded: " {message}</p>
-                        <button class="button" type="button" on:click=move |_| load()>"Retry"</button>
+                        <p>{move || i18n.t("settings-load-failed")}" "{message}</p>
+                        <button class="button" type="button" on:click=move |_| load()>{move || i18n.t("retry")}</button>
                     </div>
                 }
                 .into_any(),
                 Loaded::Ready(config, webhooks) => view! {
-                    <p class="mode" data-mode=mode_id(config.mode)>{mode_text(config.mode)}</p>
-                    {log_health_view(config.log.as_ref())}
+                    <p class="mode" data-mode=mode_id(config.mode)>{mode_text(i18n, config.mode)}</p>
+                    {log_health_view(i18n, config.log.as_ref())}
                     <p class="muted">
-                        "Give each platform its webhook URL. Its last segment is that platform's \
-                         webhook secret (" <code>"webhook-secrets/PLATFORM"</code>
-                         " in the data directory): keep it as private as a password. "
-                         <code>"switchboard rotate-secret PLATFORM"</code>
-                         " replaces one; the old URL stops working at once."
+                        {i18n.t("settings-secrets-where")}" "<code>"webhook-secrets/PLATFORM"</code>" "
+                        {i18n.t("settings-secrets-keep")}" "<code>"switchboard rotate-secret PLATFORM"</code>" "
+                        {i18n.t("settings-secrets-rotate")}
                     </p>
-                    <p class="muted public-url">{public_url_text(config.public_url.as_deref())}</p>
+                    <p class="muted public-url">{public_url_text(i18n, config.public_url.as_deref())}</p>
                     {config.platforms.is_empty().then(|| view! {
-                        <p class="notice">"No platform is configured."</p>
+                        <p class="notice">{i18n.t("settings-no-platform")}</p>
                     })}
                     {config
                         .platforms
@@ -76,7 +80,8 @@ pub fn Settings() -> impl IntoView {
                         .collect_view()}
                     <TeamCard/>
                     <CannedCard/>
-                    <button class="button" type="button" on:click=log_out>"Log out"</button>
+                    <NotificationsCard/>
+                    <button class="button" type="button" on:click=log_out>{i18n.t("log-out")}</button>
                 }
                 .into_any(),
             }}
@@ -84,7 +89,7 @@ pub fn Settings() -> impl IntoView {
     }
 }
 
-async fn fetch() -> Loaded {
+async fn fetch(i18n: I18n) -> Loaded {
     let outcome = async {
         let config = api::get_json::<ServerConfig>("/api/config").await?;
         let webhooks = api::get_json::<Vec<Webhook>>("/api/webhooks").await?;
@@ -93,35 +98,36 @@ async fn fetch() -> Loaded {
     match outcome.await {
         Ok((config, webhooks)) => Loaded::Ready(config, webhooks),
         Err(ApiError::LoggedOut) => Loaded::LoggedOut,
-        Err(error) => Loaded::Failed(error.to_string()),
+        Err(error) => Loaded::Failed(error.describe(i18n)),
     }
 }
 
 /// Where the URLs' address comes from, and how to change it when the platforms cannot reach the
 /// address this browser used (a public name, HTTPS through a proxy).
-fn public_url_text(public_url: Option<&str>) -> String {
+fn public_url_text(i18n: I18n, public_url: Option<&str>) -> String {
     match public_url {
-        Some(url) => format!("The URLs start with the configured public_url, {url}."),
-        None => "The URLs use the address this browser opened. If the platforms reach this \
-                 server at another one (a public name, HTTPS through a proxy), set public_url \
-                 in the configuration (or SWITCHBOARD_PUBLIC_URL) and restart."
-            .to_owned(),
+        Some(url) => i18n.f("settings-public-url", &[("url", url.into())]),
+        None => i18n.t("settings-public-url-unset"),
     }
 }
 
 /// The event log's state: quiet while it takes writes, an alert when it does not (webhooks are
 /// then refused with 500 and platforms retry; `/healthz` answers 503).
-fn log_health_view(health: Option<&LogHealth>) -> AnyView {
+fn log_health_view(i18n: I18n, health: Option<&LogHealth>) -> AnyView {
     match health.and_then(|health| health.failure.as_ref()) {
-        None => view! { <p class="muted log-health" data-log="ok">"The event log is taking writes."</p> }.into_any(),
+        None => {
+            view! { <p class="muted log-health" data-log="ok">{i18n.t("log-ok")}</p> }.into_any()
+        }
         Some(failure) => {
-            let since = crate::components::desk::time::clock_time(failure.since_ms);
+            let words = i18n.f(
+                "log-failing",
+                &[
+                    ("since", clock_time(failure.since_ms).into()),
+                    ("reason", (&failure.reason).into()),
+                ],
+            );
             view! {
-                <p class="notice log-health" role="alert" data-log="failing">
-                    "The event log is not taking writes (since " {since} "): " {failure.reason.clone()}
-                    ". Webhooks are refused until it does; the platforms retry them. It recovers by \
-                     itself once the cause is gone (for a full disk: free space)."
-                </p>
+                <p class="notice log-health" role="alert" data-log="failing">{words}</p>
             }
             .into_any()
         }
@@ -135,12 +141,9 @@ fn mode_id(mode: Mode) -> &'static str {
     }
 }
 
-fn mode_text(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Sandbox => {
-            "Sandbox mode: every platform is emulated on this machine; messages come from the \
-             simulated customer, and nothing reaches a real platform."
-        }
-        Mode::Live => "Live mode: the platforms below are configured for real.",
-    }
+fn mode_text(i18n: I18n, mode: Mode) -> String {
+    i18n.t(match mode {
+        Mode::Sandbox => "mode-sandbox",
+        Mode::Live => "mode-live",
+    })
 }

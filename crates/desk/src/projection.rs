@@ -1105,6 +1105,31 @@ impl Desk {
             .find(|message| message.id == id)
     }
 
+    /// The conversations where the row `seq` is a customer's message as it happened (what a
+    /// notification tells): one look at every conversation, made once per live row.
+    pub fn customer_wrote_at(&self, seq: i64) -> Vec<&Conversation> {
+        self.conversations
+            .values()
+            .filter(|conversation| conversation.customer_seqs.contains_key(&seq))
+            .collect()
+    }
+
+    /// What this desk's agent has to answer: unread messages in conversations assigned to
+    /// them or to nobody (the tab title counts them).
+    pub fn unread_for_me(&self) -> usize {
+        let me = self.me.as_deref();
+        self.conversations
+            .values()
+            .filter(|conversation| {
+                conversation
+                    .work
+                    .assignee()
+                    .is_none_or(|assignee| Some(assignee) == me)
+            })
+            .map(|conversation| conversation.unread)
+            .sum()
+    }
+
     /// Whether some snooze ended after `since_ms` and by `now_ms` (the views redraw then).
     pub fn snooze_ended_between(&self, since_ms: i64, now_ms: i64) -> bool {
         self.conversations.values().any(|conversation| {

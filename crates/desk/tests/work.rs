@@ -299,3 +299,31 @@ fn a_desk_row_that_is_not_a_fact_changes_nothing() {
     early.apply(&desk_fact(1, "ming", status(Status::Resolved, None)));
     assert!(early.conversations().is_empty());
 }
+
+#[test]
+fn a_customer_writing_is_found_by_its_row_and_counts_for_whose_it_is() {
+    let log = numbered(vec![
+        customer_writes(0),
+        customer_writes(0),
+        desk_fact(0, "lin", read_upto(2)),
+        customer_writes(0),
+    ]);
+    let desk = desk_of("ming", &log);
+    // The row that brought the customer's message names its conversation; others name none.
+    let wrote: Vec<_> = desk
+        .customer_wrote_at(4)
+        .into_iter()
+        .map(|conversation| conversation.key.clone())
+        .collect();
+    assert_eq!(wrote, [key()]);
+    assert!(desk.customer_wrote_at(3).is_empty());
+    // Unassigned: every agent's to answer, by their own read marks.
+    assert_eq!(desk.unread_for_me(), 3);
+    assert_eq!(desk_of("lin", &log).unread_for_me(), 1);
+    // Assigned to lin: no longer ming's to answer.
+    let mut assigned = log.clone();
+    assigned.push(desk_fact(0, "lin", assign(Some("lin"))));
+    let assigned = numbered(assigned);
+    assert_eq!(desk_of("ming", &assigned).unread_for_me(), 0);
+    assert_eq!(desk_of("lin", &assigned).unread_for_me(), 1);
+}

@@ -13,15 +13,15 @@ use super::avatar::Avatar;
 use super::bounds;
 use super::content::content_view;
 use super::state::{DeskState, Draft, Reply};
-use super::time::clock_time;
+use crate::i18n::{I18n, clock_time, use_i18n};
 
 /// Bytes of a message a conversation row shows.
 const PREVIEW_BYTES: usize = 512;
 
 /// One line for the conversation list.
-pub fn preview_text(message: &Message) -> String {
+pub fn preview_text(i18n: I18n, message: &Message) -> String {
     if message.recalled_at_ms.is_some() {
-        return "(recalled)".into();
+        return i18n.t("preview-recalled");
     }
     let content = &message.content;
     let text = content
@@ -31,20 +31,21 @@ pub fn preview_text(message: &Message) -> String {
         .or_else(|| content.name.clone());
     let label = match content.kind.unwrap_or(ContentKind::Unknown) {
         ContentKind::Text | ContentKind::Markdown | ContentKind::Html | ContentKind::System => None,
-        ContentKind::Image => Some("[image]"),
-        ContentKind::Video => Some("[video]"),
-        ContentKind::Audio => Some("[audio]"),
-        ContentKind::File => Some("[file]"),
-        ContentKind::Location => Some("[location]"),
-        ContentKind::Contact => Some("[contact]"),
-        ContentKind::Card | ContentKind::Post => Some("[card]"),
-        ContentKind::Sticker => Some("[sticker]"),
-        ContentKind::Buttons | ContentKind::Form => Some("[buttons]"),
-        ContentKind::Unknown => Some("[message]"),
-    };
+        ContentKind::Image => Some("preview-image"),
+        ContentKind::Video => Some("preview-video"),
+        ContentKind::Audio => Some("preview-audio"),
+        ContentKind::File => Some("preview-file"),
+        ContentKind::Location => Some("preview-location"),
+        ContentKind::Contact => Some("preview-contact"),
+        ContentKind::Card | ContentKind::Post => Some("preview-card"),
+        ContentKind::Sticker => Some("preview-sticker"),
+        ContentKind::Buttons | ContentKind::Form => Some("preview-buttons"),
+        ContentKind::Unknown => Some("preview-message"),
+    }
+    .map(|id| i18n.t(id));
     let prefix = match (&message.agent, message.outgoing) {
-        (Some(agent), true) => format!("{agent}: "),
-        (None, true) => "You: ".to_owned(),
+        (Some(agent), true) => i18n.f("preview-by", &[("name", agent.into())]),
+        (None, true) => i18n.t("preview-by-you"),
         _ => String::new(),
     };
     // One line: the start of a long message is enough (the row cuts it with an ellipsis).
@@ -56,14 +57,44 @@ pub fn preview_text(message: &Message) -> String {
     }
 }
 
-fn status_view(status: &MessageStatus) -> AnyView {
+fn status_view(i18n: I18n, status: &MessageStatus) -> AnyView {
     match status {
         MessageStatus::Received => ().into_any(),
-        MessageStatus::Sending => view! { <span class="status sending">"sending…"</span> }.into_any(),
-        MessageStatus::Sent => view! { <span class="status sent">"sent"</span> }.into_any(),
-        MessageStatus::Failed(reason) => view! { <span class="status failed" title=reason.clone()>{format!("failed — {reason}")}</span> }.into_any(),
-        MessageStatus::Logged => view! { <span class="status logged">"logged"</span> }.into_any(),
+        MessageStatus::Sending => {
+            view! { <span class="status sending">{move || i18n.t("status-sending")}</span> }
+                .into_any()
+        }
+        MessageStatus::Sent => {
+            view! { <span class="status sent">{move || i18n.t("status-sent")}</span> }.into_any()
+        }
+        MessageStatus::Failed(reason) => {
+            let why = reason.clone();
+            view! { <span class="status failed" title=reason.clone()>{move || i18n.f("status-failed", &[("reason", (&why).into())])}</span> }.into_any()
+        }
+        MessageStatus::Logged => {
+            view! { <span class="status logged">{move || i18n.t("status-logged")}</span> }
+                .into_any()
+        }
     }
+}
+
+/// What happened, as a system line labels it.
+pub fn event_type_name(i18n: I18n, kind: EventType) -> String {
+    i18n.t(match kind {
+        EventType::Message => "event-message",
+        EventType::Recall => "event-recall",
+        EventType::Edit => "event-edit",
+        EventType::Read => "event-read",
+        EventType::Join => "event-join",
+        EventType::Leave => "event-leave",
+        EventType::Topic => "event-topic",
+        EventType::Logout => "event-logout",
+        EventType::Enter => "event-enter",
+        EventType::Upload => "event-upload",
+        EventType::Command => "event-command",
+        EventType::System => "event-system",
+        EventType::Profile => "event-profile",
+    })
 }
 
 /// Who sent it: the name the platform last gave the sender, the one the message carried, or a
@@ -86,6 +117,7 @@ pub fn Bubble(
     #[prop(optional_no_strip)] quoted: Option<String>,
 ) -> impl IntoView {
     let platform = key.platform;
+    let i18n = use_i18n();
     if message.kind != EventType::Message {
         let text = message.content.text.clone().unwrap_or_default();
         let who = sender_name(&message, platform);
@@ -93,9 +125,10 @@ pub fn Bubble(
             .ok()
             .and_then(|value| value.as_str().map(str::to_owned))
             .unwrap_or_default();
+        let event_type = message.kind;
         return view! {
             <li class="system-line" data-type=kind.clone()>
-                <span class="line-kind">{kind.clone()}</span>" "{who}" "{text}" "<time>{clock_time(message.at_ms)}</time>
+                <span class="line-kind">{move || event_type_name(i18n, event_type)}</span>" "{who}" "{text}" "<time>{clock_time(message.at_ms)}</time>
             </li>
         }
         .into_any();
@@ -114,12 +147,12 @@ pub fn Bubble(
             (Some(agent), true) => {
                 let me = expect_context::<DeskState>().my_name();
                 if me.as_deref() == Some(agent.as_str()) {
-                    format!("{agent} (you)")
+                    i18n.f("sender-agent-you", &[("name", agent.into())])
                 } else {
-                    format!("{agent} (agent)")
+                    i18n.f("sender-agent", &[("name", agent.into())])
                 }
             }
-            (None, true) => "You".to_owned(),
+            (None, true) => i18n.t("sender-you"),
             _ => sender_name(&message, platform),
         }
     };
@@ -158,18 +191,18 @@ pub fn Bubble(
     view! {
         <li class="bubble" class:outgoing=message.outgoing class:recalled=recalled class:note=message.note data-message=message.id.clone() data-status=format!("{:?}", message.status)>
             <div class="bubble-meta">
-                {message.note.then(|| view! { <span class="note-mark">"Private note"</span>" · " })}
+                {message.note.then(|| view! { <span class="note-mark">{move || i18n.t("private-note")}</span>" · " })}
                 {face}<strong>{who}</strong>" · "<time>{clock_time(message.at_ms)}</time>
-                {edited.then(|| view! { " · " <span class="edited">"edited"</span> })}
-                {recalled.then(|| view! { " · " <span class="recalled-mark">"recalled"</span> })}
-                " "{(!message.note).then(|| status_view(&message.status))}
+                {edited.then(|| view! { " · " <span class="edited">{move || i18n.t("mark-edited")}</span> })}
+                {recalled.then(|| view! { " · " <span class="recalled-mark">{move || i18n.t("mark-recalled")}</span> })}
+                " "{(!message.note).then(|| status_view(i18n, &message.status))}
             </div>
             {quoted.map(|text| view! { <blockquote class="quote">{text}</blockquote> })}
             {if recalled {
                 let content = content.clone();
                 view! {
                     <button class="link-button" on:click=move |_| show_original.update(|open| *open = !*open)>
-                        {move || if show_original.get() { "hide original" } else { "show original" }}
+                        {move || if show_original.get() { i18n.t("hide-original") } else { i18n.t("show-original") }}
                     </button>
                     {move || show_original.get().then(|| content_view(platform, content.clone(), None))}
                 }
@@ -192,7 +225,7 @@ pub fn Bubble(
                 view! {
                     <div class="edit-box">
                         <textarea
-                            aria-label="Edit message"
+                            aria-label=move || i18n.t("edit-message-label")
                             prop:value=draft
                             on:input=move |event| editing.set(Some(event_target_value(&event)))
                             on:keydown=move |event: leptos::ev::KeyboardEvent| {
@@ -204,13 +237,13 @@ pub fn Bubble(
                                 }
                             }
                         ></textarea>
-                        <button class="link-button" on:click=move |_| save()>"save"</button>
-                        <button class="link-button" on:click=move |_| editing.set(None)>"cancel"</button>
+                        <button class="link-button" on:click=move |_| save()>{move || i18n.t("save")}</button>
+                        <button class="link-button" on:click=move |_| editing.set(None)>{move || i18n.t("cancel")}</button>
                     </div>
                 }
             })}
             {original.filter(|_| edited).map(|original| view! {
-                <details class="before-edit"><summary>"before the edit"</summary>{content_view(platform, original, None)}</details>
+                <details class="before-edit"><summary>{move || i18n.t("before-edit")}</summary>{content_view(platform, original, None)}</details>
             })}
             <div class="bubble-actions">
                 {can_quote.then(|| {
@@ -221,11 +254,11 @@ pub fn Bubble(
                                 state.replying.set(Some(Reply {
                                     key,
                                     message_id: message.id.clone(),
-                                    preview: preview_text(&message),
+                                    preview: preview_text(i18n, &message),
                                 }));
                                 focus_composer();
                             }
-                        }>"reply"</button>
+                        }>{move || i18n.t("action-reply")}</button>
                     }
                 })}
                 {can_recall.then(|| {
@@ -235,13 +268,13 @@ pub fn Bubble(
                             if let Some(key) = state.selected.get_untracked() {
                                 state.recall(key, message.clone());
                             }
-                        }>"recall"</button>
+                        }>{move || i18n.t("action-recall")}</button>
                     }
                 })}
                 {can_edit.then(|| {
                     let current = message.content.text.clone().unwrap_or_default();
                     view! {
-                        <button class="link-button" on:click=move |_| editing.set(Some(current.clone()))>"edit"</button>
+                        <button class="link-button" on:click=move |_| editing.set(Some(current.clone()))>{move || i18n.t("action-edit")}</button>
                     }
                 })}
                 {retry_text.map(|text| view! {
@@ -250,12 +283,12 @@ pub fn Bubble(
                             // A failed Markdown message is retried as Markdown.
                             state.send_text(key, text.clone(), retry_markdown, retry_quote.clone());
                         }
-                    }>"retry"</button>
+                    }>{move || i18n.t("action-retry")}</button>
                 })}
                 {copy_text.map(|text| view! {
-                    <button class="link-button" on:click=move |_| copy(&text)>"copy"</button>
+                    <button class="link-button" on:click=move |_| copy(&text)>{move || i18n.t("action-copy")}</button>
                 })}
-                <a class="inspect-link" href=format!("/inspect#log={seq}") title="Open the raw payload in the inspector">"inspect"</a>
+                <a class="inspect-link" href=format!("/inspect#log={seq}") title=move || i18n.t("inspect-title")>{move || i18n.t("action-inspect")}</a>
             </div>
         </li>
     }
@@ -283,6 +316,7 @@ fn copy(text: &str) {
 #[component]
 pub fn DraftBubble(draft: Draft) -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     let error = draft.error.clone();
     let retry = draft.clone();
     // An upload's draft has a progress bar; Retry resends text only (the file must be chosen
@@ -292,10 +326,10 @@ pub fn DraftBubble(draft: Draft) -> impl IntoView {
     view! {
         <li class="bubble outgoing draft" data-client-id=draft.client_id.clone()>
             <div class="bubble-meta">
-                <strong>"You"</strong>" · "<time>{clock_time(draft.at_ms as i64)}</time>" "
+                <strong>{move || i18n.t("sender-you")}</strong>" · "<time>{clock_time(draft.at_ms as i64)}</time>" "
                 {match error.clone() {
-                    None => view! { <span class="status sending">"sending…"</span> }.into_any(),
-                    Some(reason) => view! { <span class="status failed">{format!("failed — {reason}")}</span> }.into_any(),
+                    None => view! { <span class="status sending">{move || i18n.t("status-sending")}</span> }.into_any(),
+                    Some(reason) => view! { <span class="status failed">{move || i18n.f("status-failed", &[("reason", (&reason).into())])}</span> }.into_any(),
                 }}
             </div>
             {match draft.image_preview.clone() {
@@ -303,11 +337,11 @@ pub fn DraftBubble(draft: Draft) -> impl IntoView {
                 None => view! { <div class="bubble-text">{draft.text.clone()}</div> }.into_any(),
             }}
             {progress.map(|fraction| view! {
-                <progress class="upload-progress" max="1" value=fraction aria-label="Upload progress">{format!("{:.0}%", fraction * 100.0)}</progress>
+                <progress class="upload-progress" max="1" value=fraction aria-label=move || i18n.t("upload-progress")>{format!("{:.0}%", fraction * 100.0)}</progress>
             })}
             {error.filter(|_| !is_attachment).map(|_| view! {
                 <div class="bubble-actions">
-                    <button class="link-button" on:click=move |_| state.retry(retry.clone())>"retry"</button>
+                    <button class="link-button" on:click=move |_| state.retry(retry.clone())>{move || i18n.t("action-retry")}</button>
                 </div>
             })}
         </li>

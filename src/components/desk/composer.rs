@@ -8,6 +8,7 @@ use switchboard_desk::ConversationKey;
 use switchboard_protocol::CannedReply;
 
 use super::state::DeskState;
+use crate::i18n::{platform_name, use_i18n};
 
 /// Canned replies the picker lists at most.
 const PICKER_ROWS: usize = 8;
@@ -40,6 +41,7 @@ fn matching(canned: &[CannedReply], query: &str) -> Vec<CannedReply> {
 #[component]
 pub fn Composer(key: ConversationKey) -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     let text = RwSignal::new(String::new());
     let as_markdown = RwSignal::new(false);
     let note_mode = state.note_mode;
@@ -161,7 +163,7 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
         <form
             class="composer"
             class:note-mode=move || note_mode.get()
-            aria-label=move || if note_mode.get() { "Private note" } else { "Reply" }
+            aria-label=move || if note_mode.get() { i18n.t("private-note") } else { i18n.t("composer-reply") }
             on:submit={
                 let send = send.clone();
                 move |event: leptos::ev::SubmitEvent| {
@@ -170,26 +172,26 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                 }
             }
         >
-            <div class="composer-modes" role="group" aria-label="Write">
-                <button type="button" class="composer-mode" aria-pressed=move || (!note_mode.get()).to_string() on:click=move |_| note_mode.set(false)>"Reply"</button>
-                <button type="button" class="composer-mode" title="Alt+P" aria-pressed=move || note_mode.get().to_string() on:click=move |_| note_mode.set(true)>"Private note"</button>
-                {move || note_mode.get().then(|| view! { <span class="muted note-hint">"Only the team sees notes; @name tells an agent."</span> })}
+            <div class="composer-modes" role="group" aria-label=move || i18n.t("composer-modes")>
+                <button type="button" class="composer-mode" aria-pressed=move || (!note_mode.get()).to_string() on:click=move |_| note_mode.set(false)>{move || i18n.t("composer-reply")}</button>
+                <button type="button" class="composer-mode" title="Alt+P" aria-pressed=move || note_mode.get().to_string() on:click=move |_| note_mode.set(true)>{move || i18n.t("private-note")}</button>
+                {move || note_mode.get().then(|| view! { <span class="muted note-hint">{move || i18n.t("note-hint")}</span> })}
             </div>
-            {move || (!writable()).then(|| view! { <p class="muted">{format!("{} cannot send messages from here: write a private note instead (Alt+P).", platform.name())}</p> })}
+            {move || (!writable()).then(|| view! { <p class="muted">{move || i18n.f("cannot-send-here", &[("platform", platform_name(i18n, platform).into())])}</p> })}
             {move || (!note_mode.get()).then(|| reply.get()).flatten().map(|reply| view! {
                 <div class="replying" data-testid="replying">
-                    <span class="muted">"Replying to "</span>
+                    <span class="muted">{move || i18n.t("replying-to")}" "</span>
                     <q>{reply.preview}</q>
-                    <button type="button" class="link-button" aria-label="Cancel the reply" on:click=move |_| state.replying.set(None)>"✕"</button>
+                    <button type="button" class="link-button" aria-label=move || i18n.t("cancel-reply") on:click=move |_| state.replying.set(None)>"✕"</button>
                 </div>
             })}
             {move || picker.get().map(|rows| {
                 let choose = choose.clone();
                 if rows.is_empty() {
-                    view! { <p class="canned-picker muted">"No canned reply matches (Settings → Canned replies)."</p> }.into_any()
+                    view! { <p class="canned-picker muted">{move || i18n.t("canned-none")}</p> }.into_any()
                 } else {
                     view! {
-                        <ul class="canned-picker" id="canned-picker" role="listbox" aria-label="Canned replies">
+                        <ul class="canned-picker" id="canned-picker" role="listbox" aria-label=move || i18n.t("canned-label")>
                             {rows.into_iter().enumerate().map(|(index, row)| {
                                 let choose = choose.clone();
                                 let chosen = row.clone();
@@ -206,11 +208,11 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
             })}
             <textarea
                 class="composer-text"
-                aria-label=move || if note_mode.get() { "Note" } else { "Message" }
+                aria-label=move || if note_mode.get() { i18n.t("composer-note-label") } else { i18n.t("composer-message-label") }
                 placeholder=move || if note_mode.get() {
-                    "Private note… (the customer never sees it; Alt+P back to reply)"
+                    i18n.t("composer-note-placeholder")
                 } else {
-                    "Reply… (Enter sends, Shift+Enter for a new line, / for canned replies)"
+                    i18n.t("composer-reply-placeholder")
                 }
                 rows="2"
                 aria-controls=move || picker.with(|rows| rows.as_ref().is_some_and(|rows| !rows.is_empty())).then_some("canned-picker")
@@ -226,25 +228,25 @@ pub fn Composer(key: ConversationKey) -> impl IntoView {
                 on:keydown=on_keydown.clone()
             ></textarea>
             <Show when=move || can_markdown() && !note_mode.get()>
-                <label class="markdown-toggle" title="Send as Markdown (the customer's app renders it)">
+                <label class="markdown-toggle" title=move || i18n.t("markdown-title")>
                     <input type="checkbox" prop:checked=move || as_markdown.get() on:change=move |event| as_markdown.set(event_target_checked(&event))/>
-                    " Markdown"
+                    " "{move || i18n.t("markdown")}
                 </label>
             </Show>
             <Show when=move || can_attach_image() && !note_mode.get()>
                 <label class="button attach">
-                    "Image…"
-                    <input class="visually-hidden" type="file" accept="image/*" aria-label="Attach an image" on:change=move |event| on_file.run(event)/>
+                    {move || i18n.t("attach-image")}
+                    <input class="visually-hidden" type="file" accept="image/*" aria-label=move || i18n.t("attach-image-label") on:change=move |event| on_file.run(event)/>
                 </label>
             </Show>
             <Show when=move || can_attach_file() && !note_mode.get()>
                 <label class="button attach">
-                    "File…"
-                    <input class="visually-hidden" type="file" aria-label="Attach a file" on:change=move |event| on_file.run(event)/>
+                    {move || i18n.t("attach-file")}
+                    <input class="visually-hidden" type="file" aria-label=move || i18n.t("attach-file-label") on:change=move |event| on_file.run(event)/>
                 </label>
             </Show>
             <button class="button" type="submit" disabled=move || !writable() || text.with(|text| text.trim().is_empty())>
-                {move || if note_mode.get() { "Add note" } else { "Send" }}
+                {move || if note_mode.get() { i18n.t("add-note") } else { i18n.t("send") }}
             </button>
         </form>
     }

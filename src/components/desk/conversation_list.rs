@@ -9,7 +9,7 @@ use switchboard_payload::Platform;
 use super::avatar::Avatar;
 use super::bubble::preview_text;
 use super::state::DeskState;
-use super::time::relative_time;
+use crate::i18n::{I18n, platform_name, relative_time, use_i18n};
 
 const ROW_HEIGHT: f64 = 64.0;
 const OVERSCAN: usize = 6;
@@ -27,26 +27,27 @@ struct Summary {
     assignee: Option<String>,
 }
 
-fn tab_name(tab: Inbox) -> &'static str {
-    match tab {
-        Inbox::Mine => "Mine",
-        Inbox::Unassigned => "Unassigned",
-        Inbox::All => "All",
-    }
+fn tab_name(i18n: I18n, tab: Inbox) -> String {
+    i18n.t(match tab {
+        Inbox::Mine => "tab-mine",
+        Inbox::Unassigned => "tab-unassigned",
+        Inbox::All => "tab-all",
+    })
 }
 
-pub fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Open => "Open",
-        Status::Pending => "Pending",
-        Status::Snoozed => "Snoozed",
-        Status::Resolved => "Resolved",
-    }
+pub fn status_name(i18n: I18n, status: Status) -> String {
+    i18n.t(match status {
+        Status::Open => "status-open",
+        Status::Pending => "status-pending",
+        Status::Snoozed => "status-snoozed",
+        Status::Resolved => "status-resolved",
+    })
 }
 
 #[component]
 pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     // The order is all the list needs of every conversation; rows are summarised only while
     // in view.
     let order = Memo::new(move |_| state.listed_keys());
@@ -71,7 +72,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                         avatar_url: conversation.avatar_url.clone(),
                         preview: conversation
                             .last_message()
-                            .map(preview_text)
+                            .map(|message| preview_text(i18n, message))
                             .unwrap_or_default(),
                         at_ms: conversation.last_activity_ms,
                         unread: conversation.unread,
@@ -106,44 +107,44 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
     let total = move || format!("{}px", order.with(Vec::len) as f64 * ROW_HEIGHT);
     let offset = move || format!("translateY({}px)", first.get() as f64 * ROW_HEIGHT);
     view! {
-        <section class="conversation-column" aria-label="Conversations">
+        <section class="conversation-column" aria-label=move || i18n.t("conversations-label")>
             <input
                 class="conversation-search"
                 type="search"
-                placeholder="Search names and messages  ( / )"
-                aria-label="Search conversations"
+                placeholder=move || i18n.t("search-placeholder")
+                aria-label=move || i18n.t("search-label")
                 node_ref=search_input
                 prop:value=move || state.search.get()
                 on:input=move |event| state.search.set(event_target_value(&event))
             />
             <div class="inbox-tabs">
-                <div role="group" aria-label="Whose conversations" class="inbox-tab-group">
+                <div role="group" aria-label=move || i18n.t("tabs-label") class="inbox-tab-group">
                     {Inbox::ALL.into_iter().map(|tab| view! {
                         <button
                             type="button"
                             class="inbox-tab"
                             aria-pressed=move || (state.inbox.get() == tab).to_string()
                             on:click=move |_| state.inbox.set(tab)
-                        >{tab_name(tab)}</button>
+                        >{move || tab_name(i18n, tab)}</button>
                     }).collect_view()}
                 </div>
                 <select
                     class="status-filter"
-                    aria-label="Status"
+                    aria-label=move || i18n.t("status-label")
                     on:change=move |event| state.status_filter.set(Status::parse(&event_target_value(&event)))
                 >
                     {Status::ALL.into_iter().map(|status| view! {
                         <option value=status.as_str() selected=move || state.status_filter.get() == Some(status)>
-                            {status_name(status)}
+                            {move || status_name(i18n, status)}
                         </option>
                     }).collect_view()}
-                    <option value="all" selected=move || state.status_filter.get().is_none()>"All statuses"</option>
+                    <option value="all" selected=move || state.status_filter.get().is_none()>{move || i18n.t("status-all")}</option>
                 </select>
             </div>
             <div
                 class="conversation-list"
                 role="listbox"
-                aria-label="Conversation list"
+                aria-label=move || i18n.t("conversation-list-label")
                 node_ref=container
                 on:scroll=move |_| {
                     if let Some(element) = container.get() {
@@ -153,7 +154,7 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                 }
             >
                 {move || (order.with(Vec::len) == 0).then(|| view! {
-                    <p class="muted empty-list">"No conversations match."</p>
+                    <p class="muted empty-list">{move || i18n.t("no-conversations")}</p>
                 })}
                 <div class="conversation-spacer" style:height=total>
                     <div class="conversation-window" style:transform=offset>
@@ -173,13 +174,15 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
 #[component]
 fn ConversationRow(summary: Summary) -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     let key = summary.key.clone();
     let selected = Memo::new({
         let key = key.clone();
         move |_| state.selected.get().as_ref() == Some(&key)
     });
     let platform: Platform = summary.key.platform;
-    let when = relative_time(summary.at_ms);
+    let at_ms = summary.at_ms;
+    let when = move || relative_time(i18n, at_ms);
     view! {
         <div
             class="conversation-row"
@@ -198,11 +201,11 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
             </span>
             <span class="conversation-meta">
                 <time>{when}</time>
-                <span class="platform-badge">{platform.name()}</span>
-                {summary.in_inbox.then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels"</span> })}
-                {(summary.unread_mentions > 0).then(|| view! { <span class="mention-badge" title="A note names you" aria-label="a note names you">"@"</span> })}
-                {(summary.unread > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{summary.unread}</span> })}
-                {summary.assignee.clone().map(|agent| view! { <span class="assignee" title="Assigned to">{format!("→ {agent}")}</span> })}
+                <span class="platform-badge">{move || platform_name(i18n, platform)}</span>
+                {summary.in_inbox.then(|| view! { <span class="kind-badge" data-kind="channels_inbox">{move || i18n.t("channels-badge")}</span> })}
+                {(summary.unread_mentions > 0).then(|| view! { <span class="mention-badge" title=move || i18n.t("mention-badge") aria-label=move || i18n.t("mention-badge")>"@"</span> })}
+                {(summary.unread > 0).then(|| view! { <span class="unread-badge" aria-label=move || i18n.t("unread")>{summary.unread}</span> })}
+                {summary.assignee.clone().map(|agent| view! { <span class="assignee" title=move || i18n.t("assigned-to")>{format!("→ {agent}")}</span> })}
             </span>
         </div>
     }

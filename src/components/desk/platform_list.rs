@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use switchboard_payload::Platform;
 
 use super::state::DeskState;
+use crate::i18n::{platform_name, use_i18n};
 
 #[component]
 pub fn PlatformList() -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     let counts = Memo::new(move |_| state.with_desk(|desk| desk.unread_by_platform()));
     let platforms = move || {
         state
@@ -38,14 +40,19 @@ pub fn PlatformList() -> impl IntoView {
                         state.inbox_filter.set(true);
                     }
                 >
-                    <span>"Channels inbox"</span>
-                    {move || (unread.get() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread.get()}</span> })}
+                    <span>{move || i18n.t("channels-inbox")}</span>
+                    {move || (unread.get() > 0).then(|| view! { <span class="unread-badge" aria-label=move || i18n.t("unread")>{unread.get()}</span> })}
                 </button>
             </li>
         }
     };
     let entry = move |platform: Option<Platform>| {
-        let label = platform.map_or("All", Platform::name);
+        let label = move || {
+            platform.map_or_else(
+                || i18n.t("platform-all"),
+                |platform| platform_name(i18n, platform),
+            )
+        };
         let unread = move || {
             counts.with(|counts| match platform {
                 Some(platform) => counts.get(&platform).copied().unwrap_or(0),
@@ -61,12 +68,12 @@ pub fn PlatformList() -> impl IntoView {
                 view! {
                     <button
                         class="link-button pull-now"
-                        title=format!("Pull {} messages now (the server also pulls on its own)", platform.name())
-                        aria-label=format!("Pull {} messages now", platform.name())
+                        title=move || i18n.f("pull-now-title", &[("platform", platform_name(i18n, platform).into())])
+                        aria-label=move || i18n.f("pull-now-label", &[("platform", platform_name(i18n, platform).into())])
                         disabled=busy
                         on:click=move |_| state.pull(platform)
                     >
-                        {move || if busy() { "pulling…" } else { "pull" }}
+                        {move || if busy() { i18n.t("pulling") } else { i18n.t("pull") }}
                     </button>
                 }
             });
@@ -82,7 +89,7 @@ pub fn PlatformList() -> impl IntoView {
                     }
                 >
                     <span>{label}</span>
-                    {move || (unread() > 0).then(|| view! { <span class="unread-badge" aria-label="unread">{unread()}</span> })}
+                    {move || (unread() > 0).then(|| view! { <span class="unread-badge" aria-label=move || i18n.t("unread")>{unread()}</span> })}
                 </button>
                 {pull}
             </li>
@@ -90,7 +97,7 @@ pub fn PlatformList() -> impl IntoView {
         }
     };
     view! {
-        <nav class="platform-list" aria-label="Platforms">
+        <nav class="platform-list" aria-label=move || i18n.t("platforms-label")>
             <ul>
                 {entry(None)}
                 {move || platforms().into_iter().map(|platform| entry(Some(platform))).collect_view()}

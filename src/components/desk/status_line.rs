@@ -4,27 +4,31 @@
 use leptos::prelude::*;
 
 use super::state::{Connection, DeskState};
-
-fn clock(ms: f64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!(
-        "{:02}:{:02}:{:02}",
-        date.get_hours(),
-        date.get_minutes(),
-        date.get_seconds()
-    )
-}
+use crate::i18n::{clock_time_seconds, use_i18n};
 
 #[component]
 pub fn StatusLine() -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     let text = move || match state.connection.get() {
-        Connection::Loading { rows } => format!("loading the log… {rows} rows"),
-        Connection::Live => "live".to_owned(),
-        Connection::Reconnecting { .. } => "reconnecting…".to_owned(),
-        Connection::Offline { since_ms } => format!("offline since {}", clock(since_ms)),
-        Connection::LoggedOut => "logged out".to_owned(),
+        Connection::Loading { rows } => i18n.f("connection-loading", &[("rows", rows.into())]),
+        Connection::Live => i18n.t("connection-live"),
+        Connection::Reconnecting { .. } => i18n.t("connection-reconnecting"),
+        Connection::Offline { since_ms } => i18n.f(
+            "connection-offline",
+            &[("since", clock_time_seconds(since_ms as i64).into())],
+        ),
+        Connection::LoggedOut => i18n.t("connection-logged-out"),
         Connection::Failed(message) => message,
+    };
+    // What a test or a script reads, whatever the language.
+    let state_name = move || match state.connection.get() {
+        Connection::Loading { .. } => "loading",
+        Connection::Live => "live",
+        Connection::Reconnecting { .. } => "reconnecting",
+        Connection::Offline { .. } => "offline",
+        Connection::LoggedOut => "logged-out",
+        Connection::Failed(_) => "failed",
     };
     let class = move || match state.connection.get() {
         Connection::Live => "status-line live",
@@ -36,7 +40,7 @@ pub fn StatusLine() -> impl IntoView {
         state.history.get().map(|share| {
             view! {
                 <div class="status-line pending" data-testid="history">
-                    {format!("reading history… {:.0}%", share * 100.0)}
+                    {i18n.f("connection-history", &[("percent", format!("{:.0}", share * 100.0).into())])}
                 </div>
             }
         })
@@ -50,7 +54,7 @@ pub fn StatusLine() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <div class=class role="status" aria-live="polite" data-testid="connection">{text}</div>
+        <div class=class role="status" aria-live="polite" data-testid="connection" data-state=state_name>{text}</div>
         {history}
         <div role="status" aria-live="polite">{not_receiving}</div>
     }

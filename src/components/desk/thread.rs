@@ -15,6 +15,7 @@ use super::bubble::{Bubble, DraftBubble, preview_text};
 use super::composer::Composer;
 use super::state::DeskState;
 use super::work_bar::WorkBar;
+use crate::i18n::{platform_name, use_i18n};
 
 /// Most messages in the page at once (a screenful many times over; opening a thread draws them).
 const WINDOW: usize = 120;
@@ -63,6 +64,7 @@ fn bubble_key(message: &Message) -> BubbleKey {
 #[component]
 pub fn Thread() -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     // Where the window ends; `None`: at the newest message, following new ones.
     let window_end = RwSignal::new(None::<usize>);
     Effect::new(move |_| {
@@ -90,7 +92,7 @@ pub fn Thread() -> impl IntoView {
                     .messages
                     .iter()
                     .filter(|message| quoting.contains(message.id.as_str()))
-                    .map(|message| (message.id.clone(), preview_text(message)))
+                    .map(|message| (message.id.clone(), preview_text(i18n, message)))
                     .collect()
             };
             let platform = key.platform;
@@ -158,11 +160,9 @@ pub fn Thread() -> impl IntoView {
                         .iter()
                         .map(|message| {
                             let quoted = message.quote_message_id.as_deref().map(|id| {
-                                window
-                                    .quoted
-                                    .get(id)
-                                    .cloned()
-                                    .unwrap_or_else(|| format!("message {id}"))
+                                window.quoted.get(id).cloned().unwrap_or_else(|| {
+                                    i18n.f("quoted-unknown", &[("id", id.into())])
+                                })
                             });
                             (message.clone(), quoted)
                         })
@@ -176,9 +176,9 @@ pub fn Thread() -> impl IntoView {
     let open =
         Memo::new(move |_| window.with(|window| window.as_ref().map(|window| window.key.clone())));
     view! {
-        <section class="thread" aria-label="Conversation">
+        <section class="thread" aria-label=move || i18n.t("thread-label")>
             {move || match open.get() {
-                None => view! { <p class="muted thread-empty">"Pick a conversation (Alt+J / Alt+K move through them)."</p> }.into_any(),
+                None => view! { <p class="muted thread-empty">{move || i18n.t("thread-empty")}</p> }.into_any(),
                 Some(key) => {
                     let title = move || window.with(|window| window.as_ref().map(|window| window.title.clone()).unwrap_or_default());
                     let face = move || window.with(|window| window.as_ref().map(|window| (window.title.clone(), window.avatar_url.clone())).unwrap_or_default());
@@ -202,24 +202,24 @@ pub fn Thread() -> impl IntoView {
                                 view! { <Avatar platform name url/> }
                             }}
                             <h2>{title}</h2>
-                            {move || members().map(|count| view! { <span class="member-count">{format!("{count} members")}</span> })}
-                            <span class="platform-badge">{platform.name()}</span>
-                            {move || in_inbox().then(|| view! { <span class="kind-badge" data-kind="channels_inbox">"Channels inbox"</span> })}
+                            {move || members().map(|count| view! { <span class="member-count">{move || i18n.f("member-count", &[("count", count.into())])}</span> })}
+                            <span class="platform-badge">{move || platform_name(i18n, platform)}</span>
+                            {move || in_inbox().then(|| view! { <span class="kind-badge" data-kind="channels_inbox">{move || i18n.t("channels-inbox")}</span> })}
                             <span class="muted">{key.id.clone()}</span>
                         </header>
                         <WorkBar key=key.clone()/>
                         {move || (earlier() > 0).then(|| view! {
                             <button class="link-button" on:click=move |_| move_window(true)>
-                                {format!("show earlier ({} more)", earlier())}
+                                {move || i18n.f("show-earlier", &[("count", earlier().into())])}
                             </button>
                         })}
                         {move || history_end().map(|exhausted| if exhausted {
-                            view! { <p class="muted history-end">"Beginning of the conversation"</p> }.into_any()
+                            view! { <p class="muted history-end">{move || i18n.t("history-start")}</p> }.into_any()
                         } else {
                             let key = load_key.clone();
                             view! {
                                 <button class="link-button load-earlier" on:click=move |_| state.load_earlier(key.clone())>
-                                    "Load earlier messages"
+                                    {move || i18n.t("load-earlier")}
                                 </button>
                             }.into_any()
                         })}
@@ -242,15 +242,15 @@ pub fn Thread() -> impl IntoView {
                         {move || (later() > 0).then(|| view! {
                             <div class="thread-later">
                                 <button class="link-button" on:click=move |_| move_window(false)>
-                                    {format!("show later ({} more)", later())}
+                                    {move || i18n.f("show-later", &[("count", later().into())])}
                                 </button>
                                 " "
-                                <button class="link-button" on:click=move |_| window_end.set(None)>"newest"</button>
+                                <button class="link-button" on:click=move |_| window_end.set(None)>{move || i18n.t("show-newest")}</button>
                             </div>
                         })}
                         {move || state.notice.get().map(|notice| view! {
                             <p class="notice" role="alert">{notice}" "
-                                <button class="link-button" on:click=move |_| state.notice.set(None)>"dismiss"</button>
+                                <button class="link-button" on:click=move |_| state.notice.set(None)>{move || i18n.t("dismiss")}</button>
                             </p>
                         })}
                         <Composer key=key.clone()/>

@@ -7,6 +7,7 @@ use switchboard_desk::{ConversationKey, Status};
 
 use super::conversation_list::status_name;
 use super::state::DeskState;
+use crate::i18n::{clock_time, use_i18n};
 
 /// The work on one conversation as the bar shows it.
 #[derive(Clone, PartialEq)]
@@ -48,6 +49,7 @@ fn tomorrow_morning() -> i64 {
 #[component]
 pub fn WorkBar(key: ConversationKey) -> impl IntoView {
     let state = expect_context::<DeskState>();
+    let i18n = use_i18n();
     let work = {
         let key = key.clone();
         Memo::new(move |_| {
@@ -65,10 +67,10 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
         work.get()
             .map(|work| match (work.status, work.snoozed_until) {
                 (Status::Snoozed, Some(until)) => {
-                    format!("Snoozed until {}", super::time::clock_time(until))
+                    i18n.f("snoozed-until", &[("time", clock_time(until).into())])
                 }
-                (Status::Snoozed, None) => "Snoozed until the customer writes".to_owned(),
-                (status, _) => status_name(status).to_owned(),
+                (Status::Snoozed, None) => i18n.t("snoozed-until-customer"),
+                (status, _) => status_name(i18n, status),
             })
             .unwrap_or_default()
     };
@@ -89,11 +91,24 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
             .map(|(name, _)| name.as_str())
             .collect();
         let mut words = Vec::new();
+        let separator = i18n.t("list-separator");
         if !typing.is_empty() {
-            words.push(format!("{} is typing…", typing.join(", ")));
+            words.push(i18n.f(
+                "presence-typing",
+                &[
+                    ("names", typing.join(&separator).into()),
+                    ("count", typing.len().into()),
+                ],
+            ));
         }
         if !viewing.is_empty() {
-            words.push(format!("{} is viewing", viewing.join(", ")));
+            words.push(i18n.f(
+                "presence-viewing",
+                &[
+                    ("names", viewing.join(&separator).into()),
+                    ("count", viewing.len().into()),
+                ],
+            ));
         }
         words.join(" · ")
     };
@@ -114,13 +129,13 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
                 on:click=move |_| toggle_resolved(state, &resolve_key)
             >
                 {move || match status() {
-                    Status::Resolved | Status::Snoozed => "Reopen",
-                    _ => "Resolve",
+                    Status::Resolved | Status::Snoozed => i18n.t("reopen"),
+                    _ => i18n.t("resolve"),
                 }}
             </button>
             <select
                 class="snooze"
-                aria-label="Snooze"
+                aria-label=move || i18n.t("snooze-label")
                 on:change=move |event| {
                     let until = match event_target_value(&event).as_str() {
                         "customer" => None,
@@ -133,29 +148,29 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
                     select.set_value("");
                 }
             >
-                <option value="" selected>"Snooze…"</option>
-                <option value="customer">"until the customer writes (Alt+M)"</option>
-                <option value="hour">"for an hour"</option>
-                <option value="tomorrow">"until tomorrow 09:00"</option>
+                <option value="" selected>{move || i18n.t("snooze-choose")}</option>
+                <option value="customer">{move || i18n.t("snooze-customer")}</option>
+                <option value="hour">{move || i18n.t("snooze-hour")}</option>
+                <option value="tomorrow">{move || i18n.t("snooze-tomorrow")}</option>
             </select>
             {move || (status() != Status::Pending).then(|| {
                 let key = key.clone();
                 view! {
                     <button type="button" class="link-button" on:click=move |_| state.set_status(&key, Status::Pending, None)>
-                        "Mark pending"
+                        {move || i18n.t("mark-pending")}
                     </button>
                 }
             })}
             <label class="assign">
-                "Assigned to "
+                {move || i18n.t("assigned-to")}" "
                 <select
-                    aria-label="Assign to"
+                    aria-label=move || i18n.t("assign-label")
                     on:change=move |event| {
                         let chosen = event_target_value(&event);
                         state.assign(&assign_key, (!chosen.is_empty()).then_some(chosen));
                     }
                 >
-                    <option value="" selected=move || assignee().is_empty()>"nobody"</option>
+                    <option value="" selected=move || assignee().is_empty()>{move || i18n.t("assignee-nobody")}</option>
                     {move || {
                         // An assignee the team list lacks (disabled, or the list not loaded).
                         let current = assignee();
@@ -174,9 +189,9 @@ pub fn WorkBar(key: ConversationKey) -> impl IntoView {
                             .map(|agent| {
                                 let name = agent.name.clone();
                                 let label = if name == me {
-                                    format!("me ({name})")
+                                    i18n.f("assignee-me", &[("name", (&name).into())])
                                 } else if agent.online {
-                                    format!("{name} ●")
+                                    i18n.f("assignee-online", &[("name", (&name).into())])
                                 } else {
                                     name.clone()
                                 };

@@ -7,18 +7,20 @@ use wasm_bindgen::JsCast;
 
 use super::rows::node_at;
 use super::state::InspectorState;
+use crate::i18n::use_i18n;
 
 /// The fragment key carrying the payload.
 pub const SHARE_KEY: &str = "p=";
 
-pub fn copy_to_clipboard(state: InspectorState, text: String, what: &str) {
+pub fn copy_to_clipboard(state: InspectorState, text: String, what: &'static str) {
+    let i18n = use_i18n();
     let written = crate::components::clipboard::write_text(&text);
-    let what = what.to_owned();
     leptos::task::spawn_local(async move {
+        let what = i18n.t(what);
         state.notice.set(Some(if written.await {
-            format!("Copied {what}")
+            i18n.f("copied-what", &[("what", what.into())])
         } else {
-            format!("The browser refused the clipboard; select and copy the {what} by hand")
+            i18n.f("copy-refused-what", &[("what", what.into())])
         }));
     });
 }
@@ -46,6 +48,7 @@ pub fn shared_payload() -> Option<Result<Vec<u8>, String>> {
 #[component]
 pub fn ActionsBar() -> impl IntoView {
     let state = expect_context::<InspectorState>();
+    let i18n = use_i18n();
     let share_link = RwSignal::new(None::<String>);
     let selected_node = move |pick: fn(&switchboard_payload::tree::Node) -> Option<String>| {
         let shared = state.inspection.get_untracked();
@@ -55,27 +58,27 @@ pub fn ActionsBar() -> impl IntoView {
     let has_input = move || state.input.with(|bytes| !bytes.is_empty());
     let has_selection = move || state.selected.get().is_some();
     view! {
-        <section class="actions-bar" aria-label="Actions">
+        <section class="actions-bar" aria-label=move || i18n.t("actions-label")>
             <button disabled=move || !has_input() on:click=move |_| {
                 let json = state.inspection.with_untracked(|shared| shared.0.to_json_pretty());
-                copy_to_clipboard(state, json, "decoded JSON");
-            }>"Copy JSON"</button>
+                copy_to_clipboard(state, json, "what-json");
+            }>{move || i18n.t("copy-json")}</button>
             <button disabled=move || !has_input() on:click=move |_| {
                 let json = state.inspection.with_untracked(|shared| shared.0.to_json_pretty());
                 if download("switchboard-inspection.json", &json).is_err() {
-                    state.notice.set(Some("The browser refused the download".into()));
+                    state.notice.set(Some(i18n.t("download-refused")));
                 }
-            }>"Download JSON"</button>
+            }>{move || i18n.t("download-json")}</button>
             <button disabled=move || !has_selection() on:click=move |_| {
                 if let Some(path) = selected_node(|node| Some(if node.path.is_empty() { "/".into() } else { node.path.clone() })) {
-                    copy_to_clipboard(state, path, "path");
+                    copy_to_clipboard(state, path, "what-path");
                 }
-            }>"Copy path"</button>
+            }>{move || i18n.t("copy-path")}</button>
             <button disabled=move || !has_selection() on:click=move |_| {
                 if let Some(value) = selected_node(|node| node.value.clone()) {
-                    copy_to_clipboard(state, value, "value");
+                    copy_to_clipboard(state, value, "what-value");
                 }
-            }>"Copy value"</button>
+            }>{move || i18n.t("copy-value")}</button>
             <button disabled=move || !has_input() on:click=move |_| {
                 let fragment = state.input.with_untracked(|bytes| share::encode(bytes));
                 let location = window().location();
@@ -89,17 +92,17 @@ pub fn ActionsBar() -> impl IntoView {
                     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link))
                 });
                 share_link.set(Some(link.clone()));
-                copy_to_clipboard(state, link, "share link");
-            }>"Share link"</button>
+                copy_to_clipboard(state, link, "what-share-link");
+            }>{move || i18n.t("share-link")}</button>
             <button disabled=move || !has_input() on:click=move |_| {
                 share_link.set(None);
                 let _ = window().history().map(|history| {
                     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/inspect"))
                 });
                 state.clear();
-            }>"Clear"</button>
+            }>{move || i18n.t("clear")}</button>
             {move || share_link.get().map(|link| view! {
-                <input class="share-link" readonly aria-label="Share link" prop:value=link/>
+                <input class="share-link" readonly aria-label=move || i18n.t("share-link") prop:value=link/>
             })}
             <span class="notice" role="status">{move || state.notice.get()}</span>
         </section>

@@ -94,7 +94,7 @@ pub fn BytesView() -> impl IntoView {
     view! {
         <div
             class="bytes"
-            aria-label="Bytes"
+            aria-label=move || crate::i18n::use_i18n().t("bytes-label")
             node_ref=container
             on:scroll=move |_| {
                 if let Some(element) = container.get() {

@@ -5,21 +5,24 @@ use switchboard_payload::Event;
 use switchboard_payload::event::{ContentKind, EventType};
 
 use super::state::InspectorState;
+use crate::components::desk::bubble::event_type_name;
+use crate::i18n::{I18n, use_i18n};
 
 #[component]
 pub fn EventsView() -> impl IntoView {
     let state = expect_context::<InspectorState>();
+    let i18n = use_i18n();
     let events = move || state.inspection.with(|shared| shared.0.events.clone());
     view! {
-        <section class="events" aria-label="Events">
-            <h2>"What the agent will see"</h2>
+        <section class="events" aria-label=move || i18n.t("events-label")>
+            <h2>{move || i18n.t("events-title")}</h2>
             {move || {
                 let events = events();
                 if events.is_empty() {
-                    view! { <p class="muted">"No events: this payload carries no message or conversation change."</p> }
+                    view! { <p class="muted">{i18n.t("events-none")}</p> }
                         .into_any()
                 } else {
-                    view! { <ol class="event-list">{events.into_iter().map(event_view).collect_view()}</ol> }.into_any()
+                    view! { <ol class="event-list">{events.into_iter().map(|event| event_view(i18n, event)).collect_view()}</ol> }.into_any()
                 }
             }}
         </section>
@@ -65,7 +68,7 @@ fn serde_kind(kind: ContentKind) -> String {
         .unwrap_or_default()
 }
 
-fn event_view(event: Event) -> impl IntoView {
+fn event_view(i18n: I18n, event: Event) -> impl IntoView {
     let who = event
         .sender_name
         .clone()
@@ -83,19 +86,28 @@ fn event_view(event: Event) -> impl IntoView {
         let picture = event
             .sender_avatar
             .clone()
-            .map(|url| format!(" · picture {url}"))
+            .map(|url| format!(" · {}", i18n.f("event-picture", &[("url", url.into())])))
             .unwrap_or_default();
         format!("{id}{picture}")
     });
     if let Some(profile) = &event.profile {
-        let what = if profile.group { "group" } else { "person" };
+        let what = if profile.group {
+            "event-profile-group"
+        } else {
+            "event-profile-person"
+        };
         let facts = [
-            profile.name.clone().map(|name| format!("name {name}")),
+            profile
+                .name
+                .clone()
+                .map(|name| i18n.f("event-name", &[("name", name.into())])),
             profile
                 .avatar_url
                 .clone()
-                .map(|url| format!("picture {url}")),
-            profile.member_count.map(|count| format!("{count} members")),
+                .map(|url| i18n.f("event-picture", &[("url", url.into())])),
+            profile
+                .member_count
+                .map(|count| i18n.f("member-count", &[("count", count.into())])),
         ]
         .into_iter()
         .flatten()
@@ -103,8 +115,8 @@ fn event_view(event: Event) -> impl IntoView {
         .join(" · ");
         return view! {
             <li class="event line profile" data-type=kind>
-                <span class="line-kind">{format!("profile of a {what}")}</span>
-                {format!(" {} — {}", profile.id, if facts.is_empty() { "nothing said".to_owned() } else { facts })}
+                <span class="line-kind">{i18n.t(what)}</span>
+                {format!(" {} — {}", profile.id, if facts.is_empty() { i18n.t("event-profile-empty") } else { facts })}
             </li>
         }
         .into_any();
@@ -114,9 +126,9 @@ fn event_view(event: Event) -> impl IntoView {
         view! {
             <li class="event bubble" class:outgoing=event.outgoing == Some(true) data-type=kind>
                 <div class="bubble-meta"><strong>{who}</strong>" · "<time>{when}</time></div>
-                {sender.map(|sender| view! { <div class="bubble-ids">{format!("sender {sender}")}</div> })}
+                {sender.map(|sender| view! { <div class="bubble-ids">{i18n.f("event-sender", &[("sender", sender.into())])}</div> })}
                 <div class="bubble-text">{text}</div>
-                <div class="bubble-ids">{format!("conversation {conversation} · message {}", event.message_id.clone().unwrap_or_default())}</div>
+                <div class="bubble-ids">{i18n.f("event-ids", &[("conversation", conversation.into()), ("message", event.message_id.clone().unwrap_or_default().into())])}</div>
             </li>
         }
         .into_any()
@@ -124,13 +136,13 @@ fn event_view(event: Event) -> impl IntoView {
         let target = event
             .target_message_id
             .clone()
-            .map(|target| format!(" message {target}"))
+            .map(|target| format!(" {}", i18n.f("event-target", &[("message", target.into())])))
             .unwrap_or_default();
         let detail = content_text(&event);
         let data_type = kind.clone();
         view! {
             <li class="event line" data-type=data_type>
-                <span class="line-kind">{kind}</span>
+                <span class="line-kind">{event_type_name(i18n, event.kind)}</span>
                 {format!(" {who}{target} {detail}")}
                 <time>{when}</time>
             </li>

@@ -7,10 +7,12 @@ use switchboard_payload::protobuf::schema::Schemas;
 use switchboard_payload::unwrap::Format;
 
 use super::state::InspectorState;
+use crate::i18n::use_i18n;
 
 #[component]
 pub fn SummaryBar() -> impl IntoView {
     let state = expect_context::<InspectorState>();
+    let i18n = use_i18n();
     let chain = move || {
         state.inspection.with(|shared| {
             shared
@@ -23,20 +25,44 @@ pub fn SummaryBar() -> impl IntoView {
         })
     };
     let platform = move || {
-        state
-            .inspection
-            .with(|shared| shared.0.platform.map_or("unknown platform", |p| p.name()))
+        state.inspection.with(|shared| {
+            shared.0.platform.map_or_else(
+                || i18n.t("unknown-platform"),
+                |platform| crate::i18n::platform_name(i18n, platform),
+            )
+        })
     };
     let schema = move || {
         state.inspection.with(|shared| match &shared.0.schema {
-            Some(schema) => format!("{} · confidence {:.2}", schema.name, schema.confidence),
-            None => "unknown schema".to_owned(),
+            Some(schema) => i18n.f(
+                "schema-confidence",
+                &[
+                    ("schema", (&schema.name).into()),
+                    ("confidence", format!("{:.2}", schema.confidence).into()),
+                ],
+            ),
+            None => i18n.t("unknown-schema"),
         })
     };
     // Said where the tree is read, so nobody takes a skipped string for a plain one.
-    let unexpanded = move || state.inspection.with(|shared| shared.0.expansion_note());
+    let unexpanded = move || {
+        state.inspection.with(|shared| {
+            (shared.0.unexpanded > 0).then(|| {
+                i18n.f(
+                    "unexpanded",
+                    &[
+                        ("count", shared.0.unexpanded.into()),
+                        (
+                            "mib",
+                            (switchboard_payload::tree::EXPANSION_BYTES / (1024 * 1024)).into(),
+                        ),
+                    ],
+                )
+            })
+        })
+    };
     view! {
-        <section class="summary-bar" aria-label="Detected">
+        <section class="summary-bar" aria-label=move || i18n.t("detected-label")>
             <div class="detected">
                 <span class="chain" data-testid="chain">{chain}</span>
                 <span class="badge platform" data-testid="platform">{platform}</span>
@@ -45,19 +71,19 @@ pub fn SummaryBar() -> impl IntoView {
             </div>
             <div class="overrides">
                 <OverrideSelect
-                    label="Format"
+                    label="override-format"
                     choices=Format::ALL.iter().map(|f| (f.id().to_owned(), f.name().to_owned())).collect()
                     current=Signal::derive(move || state.format.get().map(|f| f.id().to_owned()))
                     on_pick=Callback::new(move |id: Option<String>| state.format.set(id.as_deref().and_then(Format::from_id)))
                 />
                 <OverrideSelect
-                    label="Platform"
-                    choices=Platform::ALL.iter().map(|p| (p.id().to_owned(), p.name().to_owned())).collect()
+                    label="override-platform"
+                    choices=Platform::ALL.iter().map(|p| (p.id().to_owned(), crate::i18n::platform_name(i18n, *p))).collect()
                     current=Signal::derive(move || state.platform.get().map(|p| p.id().to_owned()))
                     on_pick=Callback::new(move |id: Option<String>| state.platform.set(id.as_deref().and_then(Platform::from_id)))
                 />
                 <OverrideSelect
-                    label="Schema"
+                    label="override-schema"
                     choices=Schemas::builtin()
                         .names()
                         .into_iter()
@@ -75,24 +101,26 @@ pub fn SummaryBar() -> impl IntoView {
 /// One override: "auto" (the detected value) or a forced choice.
 #[component]
 fn OverrideSelect(
+    /// The catalog id of its label.
     label: &'static str,
     /// (id, name shown)
     choices: Vec<(String, String)>,
     current: Signal<Option<String>>,
     on_pick: Callback<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <label>
-            {label}" "
+            {move || i18n.t(label)}" "
             <select
-                aria-label=label
+                aria-label=move || i18n.t(label)
                 on:change=move |event| {
                     let value = event_target_value(&event);
                     on_pick.run((value != "auto").then_some(value));
                 }
                 prop:value=move || current.get().unwrap_or_else(|| "auto".to_owned())
             >
-                <option value="auto">"auto"</option>
+                <option value="auto">{move || i18n.t("override-auto")}</option>
                 {choices
                     .into_iter()
                     .map(|(id, name)| view! { <option value=id>{name}</option> })

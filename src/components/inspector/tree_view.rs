@@ -6,6 +6,7 @@ use switchboard_payload::tree::{Node, NodeKind};
 
 use super::rows::{self, Row, Step, node_at};
 use super::state::InspectorState;
+use crate::i18n::{I18n, use_i18n};
 
 /// Fixed row height (px): the virtual list positions rows by index.
 pub const ROW_HEIGHT: f64 = 24.0;
@@ -145,7 +146,7 @@ pub fn TreeView() -> impl IntoView {
         <div
             class="tree"
             role="tree"
-            aria-label="Decoded tree"
+            aria-label=move || use_i18n().t("tree-label")
             tabindex="0"
             node_ref=container
             aria-activedescendant=active
@@ -202,12 +203,15 @@ fn TreeRow(row: Row) -> impl IntoView {
             .and_then(|parent| parent.nested.as_ref())
             .map(|nested| {
                 let chain: Vec<&str> = nested.chain.iter().map(|format| format.name()).collect();
-                let schema = nested
-                    .schema
-                    .as_ref()
-                    .map(|s| format!(" as {s}"))
-                    .unwrap_or_default();
-                format!("↳ decoded from the string: {}{schema}", chain.join(" → "))
+                let i18n = use_i18n();
+                let chain = chain.join(" → ");
+                match &nested.schema {
+                    Some(schema) => i18n.f(
+                        "nested-from-string-as",
+                        &[("chain", chain.into()), ("schema", schema.into())],
+                    ),
+                    None => i18n.f("nested-from-string", &[("chain", chain.into())]),
+                }
             }),
         _ => None,
     };
@@ -241,7 +245,7 @@ fn TreeRow(row: Row) -> impl IntoView {
             </button>
             {match nested_marker {
                 Some(marker) => view! { <span class="nested-marker">{marker}</span> }.into_any(),
-                None => row_content(node).into_any(),
+                None => row_content(use_i18n(), node).into_any(),
             }}
             <ReadingSwitch node=node.clone()/>
         </div>
@@ -250,9 +254,9 @@ fn TreeRow(row: Row) -> impl IntoView {
     .into_any()
 }
 
-fn row_content(node: &Node) -> impl IntoView + use<> {
+fn row_content(i18n: I18n, node: &Node) -> impl IntoView + use<> {
     let label = if node.label.is_empty() {
-        "(root)".to_owned()
+        i18n.t("tree-root")
     } else {
         node.label.clone()
     };
@@ -264,7 +268,7 @@ fn row_content(node: &Node) -> impl IntoView + use<> {
     let kind = node
         .type_name
         .clone()
-        .unwrap_or_else(|| kind_name(node.kind).to_owned());
+        .unwrap_or_else(|| i18n.t(kind_name(node.kind)));
     let value = node.value.clone().map(|value| {
         let shown: String = value.chars().take(300).collect();
         if value.chars().count() > 300 {
@@ -280,7 +284,8 @@ fn row_content(node: &Node) -> impl IntoView + use<> {
         .collect::<Vec<_>>()
         .join(" ");
     let range = node.range.map(|[start, end]| format!("@{start}..{end}"));
-    let summary = (!node.children.is_empty()).then(|| format!("{} items", node.children.len()));
+    let summary = (!node.children.is_empty())
+        .then(|| i18n.f("tree-items", &[("count", node.children.len().into())]));
     view! {
         <span class="label">{label}</span>
         {number.map(|number| view! { <span class="field-number">{number}</span> })}
@@ -293,24 +298,25 @@ fn row_content(node: &Node) -> impl IntoView + use<> {
     }
 }
 
+/// The kind's catalog id (the words are the wire formats' own: "varint", "fixed32").
 fn kind_name(kind: NodeKind) -> &'static str {
     match kind {
-        NodeKind::Object => "object",
-        NodeKind::Array => "array",
-        NodeKind::Message => "message",
-        NodeKind::Group => "group",
-        NodeKind::String => "string",
-        NodeKind::Number => "number",
-        NodeKind::Bool => "bool",
-        NodeKind::Null => "null",
-        NodeKind::Varint => "varint",
-        NodeKind::Fixed32 => "fixed32",
-        NodeKind::Fixed64 => "fixed64",
-        NodeKind::Bytes => "bytes",
-        NodeKind::Packed => "packed",
-        NodeKind::Element => "element",
-        NodeKind::Attribute => "attribute",
-        NodeKind::Text => "text",
+        NodeKind::Object => "kind-object",
+        NodeKind::Array => "kind-array",
+        NodeKind::Message => "kind-message",
+        NodeKind::Group => "kind-group",
+        NodeKind::String => "kind-string",
+        NodeKind::Number => "kind-number",
+        NodeKind::Bool => "kind-bool",
+        NodeKind::Null => "kind-null",
+        NodeKind::Varint => "kind-varint",
+        NodeKind::Fixed32 => "kind-fixed32",
+        NodeKind::Fixed64 => "kind-fixed64",
+        NodeKind::Bytes => "kind-bytes",
+        NodeKind::Packed => "kind-packed",
+        NodeKind::Element => "kind-element",
+        NodeKind::Attribute => "kind-attribute",
+        NodeKind::Text => "kind-text",
     }
 }
 
@@ -318,6 +324,7 @@ fn kind_name(kind: NodeKind) -> &'static str {
 #[component]
 fn ReadingSwitch(node: Node) -> impl IntoView {
     let state = expect_context::<InspectorState>();
+    let i18n = use_i18n();
     if node.readings.len() < 2 {
         return ().into_any();
     }
@@ -326,7 +333,7 @@ fn ReadingSwitch(node: Node) -> impl IntoView {
     view! {
         <select
             class="reading-switch"
-            aria-label=format!("Read {} as", node.label)
+            aria-label=i18n.f("read-as-label", &[("field", (&node.label).into())])
             tabindex="-1"
             on:click=|event| event.stop_propagation()
             on:change=move |event| {
@@ -340,7 +347,7 @@ fn ReadingSwitch(node: Node) -> impl IntoView {
                 .iter()
                 .enumerate()
                 .map(|(index, name)| {
-                    view! { <option value=index.to_string() selected=index == current>{format!("as {name}")}</option> }
+                    view! { <option value=index.to_string() selected=index == current>{i18n.f("read-as", &[("reading", (*name).into())])}</option> }
                 })
                 .collect_view()}
         </select>

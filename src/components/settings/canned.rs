@@ -5,16 +5,18 @@ use leptos::prelude::*;
 use switchboard_protocol::CannedReply;
 
 use crate::api;
+use crate::i18n::use_i18n;
 
 #[component]
 pub fn CannedCard() -> impl IntoView {
+    let i18n = use_i18n();
     let replies = RwSignal::new(Vec::<CannedReply>::new());
     let error = RwSignal::new(None::<String>);
     let reload = move || {
         leptos::task::spawn_local(async move {
             match api::get_json::<Vec<CannedReply>>("/api/canned").await {
                 Ok(list) => replies.set(list),
-                Err(failure) => error.set(Some(failure.to_string())),
+                Err(failure) => error.set(Some(failure.describe(i18n))),
             }
         });
     };
@@ -29,7 +31,7 @@ pub fn CannedCard() -> impl IntoView {
                     error.set(None);
                     reload();
                 }
-                Err(failure) => error.set(Some(failure.to_string())),
+                Err(failure) => error.set(Some(failure.describe(i18n))),
             }
         });
     };
@@ -51,27 +53,27 @@ pub fn CannedCard() -> impl IntoView {
         text.set(String::new());
     };
     view! {
-        <section class="settings-card canned-card" aria-label="Canned replies">
-            <h2>"Canned replies"</h2>
+        <section class="settings-card canned-card" aria-label=move || i18n.t("canned-label")>
+            <h2>{move || i18n.t("canned-label")}</h2>
             <p class="muted">
-                "Type " <code>"/"</code> " at the start of the reply box to pick one. "
-                <code>"{{customer.name}}"</code> " and " <code>"{{agent.name}}"</code> " are filled in."
+                {move || i18n.t("canned-how")}" "<code>"{{customer.name}}"</code>" "<code>"{{agent.name}}"</code>
             </p>
             <ul class="canned-list">
                 {move || replies.get().into_iter().map(|reply| {
                     let shortcut = reply.shortcut.clone();
+                    let delete_label = format!("/{}", reply.shortcut);
                     view! {
                         <li class="canned" data-shortcut=reply.shortcut.clone()>
                             <strong>{format!("/{}", reply.shortcut)}</strong>" "<span>{reply.text.clone()}</span>" "
-                            <button type="button" class="link-button" aria-label=format!("delete /{}", reply.shortcut) on:click=move |_| change("DELETE", shortcut.clone(), None)>"delete"</button>
+                            <button type="button" class="link-button" aria-label=move || i18n.f("canned-delete-label", &[("shortcut", (&delete_label).into())]) on:click=move |_| change("DELETE", shortcut.clone(), None)>{move || i18n.t("canned-delete")}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            <form class="canned-form" aria-label="Add a canned reply" on:submit=save>
-                <label>"Shortcut "<input prop:value=move || shortcut.get() on:input=move |event| shortcut.set(event_target_value(&event)) required/></label>
-                <label>"Text "<textarea rows="2" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event)) required></textarea></label>
-                <button class="button" type="submit">"Save canned reply"</button>
+            <form class="canned-form" aria-label=move || i18n.t("canned-add-label") on:submit=save>
+                <label>{move || i18n.t("canned-shortcut")}" "<input prop:value=move || shortcut.get() on:input=move |event| shortcut.set(event_target_value(&event)) required/></label>
+                <label>{move || i18n.t("canned-text")}" "<textarea rows="2" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event)) required></textarea></label>
+                <button class="button" type="submit">{move || i18n.t("canned-save")}</button>
             </form>
             {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         </section>

@@ -3,6 +3,7 @@
 
 pub mod canned;
 pub mod capabilities;
+pub mod notifications;
 pub mod platform_card;
 pub mod team;
 

@@ -6,13 +6,15 @@ use leptos::prelude::*;
 use super::capabilities::describe;
 use crate::api::PlatformView;
 use crate::components::clipboard;
+use crate::i18n::{platform_name, sentence, use_i18n};
 
 #[component]
 pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl IntoView {
-    let (can, cannot) = describe(&platform.capabilities);
+    let i18n = use_i18n();
+    let (can, cannot) = describe(i18n, &platform.capabilities);
     // Whether the browser took the last Copy.
     let copied = RwSignal::new(None::<bool>);
-    let name = platform.name.clone();
+    let name = platform_name(i18n, platform.id);
     let field_id = format!("webhook-{}", platform.id);
     let webhook_view = match webhook {
         Some(url) => {
@@ -22,19 +24,17 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
                 leptos::task::spawn_local(async move { copied.set(Some(written.await)) });
             };
             view! {
-                <label for=field_id.clone()>"Webhook URL"</label>
+                <label for=field_id.clone()>{i18n.t("settings-webhook-url")}</label>
                 <div class="webhook-field">
                     <input id=field_id readonly value=url class="webhook-url"
                         on:focus=|event| select_all(&event)/>
-                    <button class="button" type="button" on:click=copy>"Copy"</button>
+                    <button class="button" type="button" on:click=copy>{i18n.t("settings-copy")}</button>
                 </div>
                 {move || copied.get().map(|taken| if taken {
-                    view! { <p class="notice" role="status">"Copied."</p> }.into_any()
+                    view! { <p class="notice" role="status">{i18n.t("settings-copied")}</p> }.into_any()
                 } else {
                     view! {
-                        <p class="error" role="alert">
-                            "The browser refused the clipboard: select the URL and copy it by hand."
-                        </p>
+                        <p class="error" role="alert">{i18n.t("settings-copy-refused")}</p>
                     }
                     .into_any()
                 })}
@@ -43,42 +43,43 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
         }
         None if !platform.webhook => view! {
             <p class="muted no-webhook">
-                {format!(
-                    "{} posts no webhooks: the server keeps {} open itself, so there is no URL to \
-                     give it.",
-                    platform.name,
-                    switchboard_desk::receiving::transport_name(platform.receive.transport),
+                {i18n.f(
+                    "settings-no-webhook",
+                    &[
+                        ("platform", platform_name(i18n, platform.id).into()),
+                        ("over", i18n.t(switchboard_desk::receiving::transport_name(platform.receive.transport)).into()),
+                    ],
                 )}
             </p>
         }
         .into_any(),
         None => view! {
-            <p class="error" role="alert">"The server listed no webhook URL for this platform."</p>
+            <p class="error" role="alert">{i18n.t("settings-webhook-missing")}</p>
         }
         .into_any(),
     };
     let receive_state = serde_json::to_value(platform.receive.state)
         .ok()
         .and_then(|state| state.as_str().map(str::to_owned));
-    let mut receiving = switchboard_desk::receiving::describe(
-        &platform.receive,
-        js_sys::Date::now() as i64,
-        crate::components::desk::time::clock_time,
+    let mut receiving = sentence(
+        i18n,
+        &switchboard_desk::receiving::describe(&platform.receive, js_sys::Date::now() as i64),
     );
     if platform.webhook && platform.receive.transport != switchboard_protocol::Transport::Webhook {
-        receiving.push_str(" It also receives on its webhook URL.");
+        receiving.push_str(&i18n.t("receiving-also-webhook"));
     }
+    let label = name.clone();
     view! {
-        <section class="platform-card" data-platform=platform.id.id() aria-label=platform.name>
+        <section class="platform-card" data-platform=platform.id.id() aria-label=label>
             <h2>{name}</h2>
             <p class="receive" data-state=receive_state>{receiving}</p>
             {webhook_view}
             <p class="capabilities">
-                <span class="muted">"The desk can: "</span>
-                {if can.is_empty() { "nothing yet".to_owned() } else { can.join(" · ") }}
+                <span class="muted">{i18n.t("settings-desk-can")}" "</span>
+                {if can.is_empty() { i18n.t("settings-desk-can-nothing") } else { can.join(" · ") }}
             </p>
             {(!cannot.is_empty()).then(|| view! {
-                <p class="capabilities muted">"Not on this platform: " {cannot.join(" · ")}</p>
+                <p class="capabilities muted">{i18n.t("settings-desk-cannot")}" "{cannot.join(" · ")}</p>
             })}
         </section>
     }

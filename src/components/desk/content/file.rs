@@ -5,12 +5,14 @@ use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind};
 
 use super::media::media_src;
+use crate::i18n::use_i18n;
 
 pub fn view(platform: Platform, content: Content, kind: ContentKind) -> AnyView {
+    let i18n = use_i18n();
     let label = match kind {
-        ContentKind::Video => "Video",
-        ContentKind::Audio => "Audio",
-        _ => "File",
+        ContentKind::Video => "content-video",
+        ContentKind::Audio => "content-audio",
+        _ => "content-file",
     };
     let name = content
         .name
@@ -26,10 +28,10 @@ pub fn view(platform: Platform, content: Content, kind: ContentKind) -> AnyView 
         .filter(|src| !src.is_empty());
     view! {
     <div class="bubble-file">
-        <span class="content-kind">{label}</span>" "<strong>{name.clone()}</strong>
+        <span class="content-kind">{move || i18n.t(label)}</span>" "<strong>{name.clone()}</strong>
         {size.map(|size| view! { " · " {size} })}
         {duration.map(|duration| view! { " · " {duration} })}
-        {href.map(|href| view! { " · " <a href=href download=name>"download"</a> })}
+        {href.map(|href| view! { " · " <a href=href download=name>{move || i18n.t("download")}</a> })}
     </div>
     }
     .into_any()

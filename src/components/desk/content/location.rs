@@ -1,6 +1,8 @@
 //! A location: the place's name and its coordinates.
 
 use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
 use switchboard_payload::event::Content;
 
 pub fn view(content: Content) -> AnyView {
@@ -13,5 +15,6 @@ pub fn view(content: Content) -> AnyView {
         (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
         _ => String::new(),
     };
-    view! { <div class="bubble-location"><span class="content-kind">"Location"</span>" "{place}" "<span class="muted">{coordinates}</span></div> }.into_any()
+    let i18n = use_i18n();
+    view! { <div class="bubble-location"><span class="content-kind">{move || i18n.t("content-location")}</span>" "{place}" "<span class="muted">{coordinates}</span></div> }.into_any()
 }

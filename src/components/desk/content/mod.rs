@@ -15,6 +15,7 @@ use switchboard_payload::Platform;
 use switchboard_payload::event::{Content, ContentKind};
 
 use super::bounds;
+use crate::i18n::use_i18n;
 
 /// The message's content, bounded ([`super::bounds`]): a bubble that holds part of a long or
 /// deeply nested message back says so.
@@ -23,6 +24,7 @@ pub fn content_view(
     content: Content,
     local_preview: Option<String>,
 ) -> AnyView {
+    let i18n = use_i18n();
     let full = content.text.clone().unwrap_or_default();
     let (body, held_back) = match content.kind.unwrap_or(ContentKind::Unknown) {
         ContentKind::Markdown => super::markdown::render(&full),
@@ -35,7 +37,7 @@ pub fn content_view(
             let html = html.into_owned();
             (
                 view! {
-                    <iframe class="bubble-html" sandbox="" referrerpolicy="no-referrer" title="HTML message" srcdoc=html></iframe>
+                    <iframe class="bubble-html" sandbox="" referrerpolicy="no-referrer" title=move || i18n.t("html-message") srcdoc=html></iframe>
                 }
                 .into_any(),
                 cut,
@@ -53,7 +55,7 @@ pub fn content_view(
         view! {
             <div class="bubble-bounded">
                 {body}
-                <p class="held-back muted" role="note">"Only part of this message is shown here; “inspect” shows all of it."</p>
+                <p class="held-back muted" role="note">{move || i18n.t("held-back")}</p>
             </div>
         }
         .into_any()
@@ -82,6 +84,9 @@ fn plain_content_view(
         ContentKind::Card | ContentKind::Post => card::view(content),
         ContentKind::Sticker => sticker::view(content),
         ContentKind::Buttons | ContentKind::Form => buttons::view(content, text),
-        ContentKind::Unknown => view! { <div class="bubble-text muted">{if text.is_empty() { "[unsupported message]".to_owned() } else { text }}</div> }.into_any(),
+        ContentKind::Unknown => {
+            let i18n = use_i18n();
+            view! { <div class="bubble-text muted">{if text.is_empty() { i18n.t("content-unsupported") } else { text }}</div> }.into_any()
+        }
     }
 }

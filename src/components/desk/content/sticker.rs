@@ -1,6 +1,8 @@
 //! A sticker: its name.
 
 use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
 use switchboard_payload::event::Content;
 
 pub fn view(content: Content) -> AnyView {
@@ -9,6 +11,7 @@ pub fn view(content: Content) -> AnyView {
         .or(content.text)
         .or(content.key)
         .unwrap_or_default();
-    view! { <div class="bubble-sticker"><span class="content-kind">"Sticker"</span>" "{name}</div> }
+    let i18n = use_i18n();
+    view! { <div class="bubble-sticker"><span class="content-kind">{move || i18n.t("content-sticker")}</span>" "{name}</div> }
         .into_any()
 }

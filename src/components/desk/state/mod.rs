@@ -13,6 +13,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::api::{self, ApiError};
 
+mod alerts;
 mod presence;
 mod pulls;
 mod receiving;
@@ -110,7 +111,7 @@ pub struct DeskState {
     /// Local previews of images sent from this tab, by client id: some platforms (Douyin) give
     /// no URL for an upload, so this is the only picture of it the agent can have.
     pub previews: StoredValue<std::collections::HashMap<String, String>>,
-    /// A short message for the agent ("recall failed: …").
+    /// A short message for the agent ("cannot recall: …").
     pub notice: RwSignal<Option<String>>,
     /// Platforms being pulled right now (a pull is not started twice).
     pub pulling: RwSignal<Vec<Platform>>,
@@ -138,6 +139,8 @@ pub struct DeskState {
     typing_announced_at: StoredValue<f64>,
     /// The newest note naming this agent, until dismissed or opened.
     pub mention: RwSignal<Option<Mention>>,
+    /// The agent's language, for what the desk tells them from outside a view (failures).
+    pub i18n: crate::i18n::I18n,
     read_mark_due: StoredValue<bool>,
     /// The page's watchers (team, presence, snoozes, receiving) are running.
     watching: StoredValue<bool>,
@@ -175,6 +178,7 @@ impl DeskState {
             presence_tick: Trigger::new(),
             typing_announced_at: StoredValue::new(0.0),
             mention: RwSignal::new(None),
+            i18n: crate::i18n::use_i18n(),
             read_mark_due: StoredValue::new(false),
             watching: StoredValue::new(false),
             read_marks_sent: StoredValue::new(std::collections::HashMap::new()),

@@ -36,8 +36,17 @@ impl DeskState {
         leptos::task::spawn_local(async move {
             let url = format!("/api/receive/{}/now", platform.id());
             if let Err(error) = api::post_json(&url, &serde_json::json!({})).await {
-                self.notice
-                    .set(Some(format!("Pulling {}: {error}", platform.name())));
+                let i18n = self.i18n;
+                self.notice.set(Some(i18n.f(
+                    "notice-pull-failed",
+                    &[
+                        (
+                            "platform",
+                            crate::i18n::platform_name(i18n, platform).into(),
+                        ),
+                        ("error", error.describe(i18n).into()),
+                    ],
+                )));
             }
             self.pulling
                 .update(|pulling| pulling.retain(|pulled| *pulled != platform));
@@ -52,6 +61,6 @@ impl DeskState {
                     .earlier_messages(&conversation.target(), conversation.oldest_message_id())
             })
         });
-        self.act(key, "load earlier messages", composed);
+        self.act(key, "action-load-earlier", composed);
     }
 }

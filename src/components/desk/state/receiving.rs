@@ -41,14 +41,18 @@ impl DeskState {
                 .iter()
                 .filter(|(_, receive)| !receive.is_receiving())
                 .map(|(platform, receive)| {
-                    format!(
-                        "{}: {}",
-                        platform.name(),
-                        switchboard_desk::receiving::describe(
-                            receive,
-                            js_sys::Date::now() as i64,
-                            crate::components::desk::time::clock_time,
-                        )
+                    let i18n = self.i18n;
+                    let sentence =
+                        switchboard_desk::receiving::describe(receive, js_sys::Date::now() as i64);
+                    i18n.f(
+                        "receiving-platform",
+                        &[
+                            (
+                                "platform",
+                                crate::i18n::platform_name(i18n, *platform).into(),
+                            ),
+                            ("sentence", crate::i18n::sentence(i18n, &sentence).into()),
+                        ],
                     )
                 })
                 .collect()

@@ -28,7 +28,7 @@ impl DeskState {
         self.drafts.update(|drafts| drafts.push(draft));
         let target = self.target_of(&key);
         let call = target
-            .ok_or_else(|| "the conversation is gone".to_owned())
+            .ok_or_else(|| self.i18n.t("send-conversation-gone"))
             .and_then(|target| {
                 let quote = quote.as_deref();
                 let composed = if markdown {
@@ -36,7 +36,7 @@ impl DeskState {
                 } else {
                     platforms::of(key.platform).send_text(&target, &text, quote, &client_id)
                 };
-                composed.map_err(|error| error.to_string())
+                composed.map_err(|error| compose_error(self.i18n, &error))
             });
         match call {
             Ok(call) => self.call(key, call, Some(client_id)),
@@ -93,7 +93,7 @@ impl DeskState {
         let file = send_wrapper::SendWrapper::new(file);
         leptos::task::spawn_local(async move {
             let url = format!("/api/upload/{}", key.platform.id());
-            let uploaded = match api::upload(&url, &file, on_progress).await {
+            let uploaded = match api::upload(self.i18n, &url, &file, on_progress).await {
                 Ok(uploaded) => uploaded,
                 Err(error) => return self.fail_draft(&client_id, error),
             };
@@ -108,7 +108,7 @@ impl DeskState {
             };
             let call = self
                 .target_of(&key)
-                .ok_or_else(|| "the conversation is gone".to_owned())
+                .ok_or_else(|| self.i18n.t("send-conversation-gone"))
                 .and_then(|target| {
                     let codec = platforms::of(key.platform);
                     if is_image {
@@ -116,7 +116,7 @@ impl DeskState {
                     } else {
                         codec.send_file(&target, &attachment, &client_id)
                     }
-                    .map_err(|error| error.to_string())
+                    .map_err(|error| compose_error(self.i18n, &error))
                 });
             match call {
                 Ok(call) => self.call_annotated(
@@ -145,12 +145,21 @@ impl DeskState {
     pub(super) fn act(
         self,
         key: ConversationKey,
-        what: &str,
+        what: &'static str,
         composed: Option<Result<compose::Call, compose::ComposeError>>,
     ) {
         match composed {
             Some(Ok(call)) => self.call(key, call, None),
-            Some(Err(error)) => self.notice.set(Some(format!("Cannot {what}: {error}"))),
+            Some(Err(error)) => {
+                let i18n = self.i18n;
+                self.notice.set(Some(i18n.f(
+                    "notice-cannot",
+                    &[
+                        ("action", i18n.t(what).into()),
+                        ("error", compose_error(i18n, &error).into()),
+                    ],
+                )))
+            }
             None => {}
         }
     }
@@ -164,7 +173,7 @@ impl DeskState {
                 &api::fresh_uuid(),
             )
         });
-        self.act(key, "recall", composed);
+        self.act(key, "action-recall", composed);
     }
 
     /// Replaces the text of one of our messages (where the platform allows it).
@@ -172,7 +181,7 @@ impl DeskState {
         let composed = self.target_of(&key).map(|target| {
             platforms::of(key.platform).edit(&target, &message.id, &message.platform_ids, &text)
         });
-        self.act(key, "edit", composed);
+        self.act(key, "action-edit", composed);
     }
 
     pub(super) fn fail_draft(self, client_id: &str, error: String) {
@@ -220,12 +229,12 @@ impl DeskState {
                 {
                     None
                 }
-                Ok((status, text)) => Some(api::error_text(status, &text)),
+                Ok((status, text)) => Some(api::error_text(self.i18n, status, &text)),
                 Err(ApiError::LoggedOut) => {
                     self.connection.set(Connection::LoggedOut);
-                    Some("log in again".to_owned())
+                    Some(self.i18n.t("send-log-in-again"))
                 }
-                Err(error) => Some(error.to_string()),
+                Err(error) => Some(error.describe(self.i18n)),
             };
             if let Some(error) = error {
                 match &client_id {
@@ -241,4 +250,17 @@ impl DeskState {
 pub(super) struct Media {
     url: Option<String>,
     name: String,
+}
+
+/// Why the payload core could not compose a call: the sentence is ours, what it lacked or does
+/// not offer is the core's technical name for it.
+fn compose_error(i18n: crate::i18n::I18n, error: &compose::ComposeError) -> String {
+    match error {
+        compose::ComposeError::Unsupported(what) => {
+            i18n.f("compose-unsupported", &[("what", (*what).into())])
+        }
+        compose::ComposeError::Missing(what) => {
+            i18n.f("compose-missing", &[("what", (*what).into())])
+        }
+    }
 }

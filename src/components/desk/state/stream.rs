@@ -15,7 +15,11 @@ impl DeskState {
                     }
                 }
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
-                Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
+                Err(error) => {
+                    return self
+                        .connection
+                        .set(Connection::Failed(error.describe(self.i18n)));
+                }
             }
             match self.learn_who_i_am().await {
                 // Once per page: a login after a 401 finds them running.
@@ -29,7 +33,11 @@ impl DeskState {
                 }
                 Ok(()) => {}
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
-                Err(error) => return self.connection.set(Connection::Failed(error.to_string())),
+                Err(error) => {
+                    return self
+                        .connection
+                        .set(Connection::Failed(error.describe(self.i18n)));
+                }
             }
             // After a login that follows a 401 the desk has rows: carry on after them.
             self.catch_up_and_follow().await;
@@ -48,7 +56,7 @@ impl DeskState {
             Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
             Err(error) => {
                 self.mark_disconnected();
-                leptos::logging::warn!("loading the log: {error}");
+                leptos::logging::warn!("loading the log: {error:?}");
                 return self.retry_later();
             }
         };
@@ -78,7 +86,7 @@ impl DeskState {
                 Err(ApiError::LoggedOut) => return self.connection.set(Connection::LoggedOut),
                 Err(error) => {
                     // Try the same page again in a moment; the live desk carries on.
-                    leptos::logging::warn!("reading the log's history: {error}");
+                    leptos::logging::warn!("reading the log's history: {error:?}");
                     sleep(RETRY_AFTER).await;
                     next = Some(api::start_get(&history_url(before)));
                     continue;
@@ -141,7 +149,7 @@ impl DeskState {
                     // The server is unreachable: keep trying, and say so.
                     self.desk_changed.notify();
                     self.mark_disconnected();
-                    leptos::logging::warn!("catching up: {error}");
+                    leptos::logging::warn!("catching up: {error:?}");
                     return self.retry_later();
                 }
             };
@@ -195,7 +203,7 @@ impl DeskState {
         let Ok(source) = web_sys::EventSource::new(&format!("/api/events/stream?after={after}"))
         else {
             self.connection
-                .set(Connection::Failed("this browser has no EventSource".into()));
+                .set(Connection::Failed(self.i18n.t("stream-unsupported")));
             return;
         };
         let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
@@ -205,10 +213,14 @@ impl DeskState {
                 };
                 match serde_json::from_str::<Row>(&text) {
                     Ok(row) => {
-                        if row.seq > self.desk.with_value(Desk::last_seq) {
+                        let new = row.seq > self.desk.with_value(Desk::last_seq);
+                        if new {
                             self.notice_mention(&row);
                         }
                         self.apply(std::slice::from_ref(&row));
+                        if new {
+                            self.notice_customer(&row);
+                        }
                     }
                     Err(error) => leptos::logging::warn!("unreadable stream event: {error}"),
                 }

@@ -86,7 +86,11 @@ impl DeskState {
                 false
             }
             Err(error) => {
-                self.notice.set(Some(format!("not saved: {error}")));
+                let i18n = self.i18n;
+                self.notice.set(Some(i18n.f(
+                    "notice-not-saved",
+                    &[("error", error.describe(i18n).into())],
+                )));
                 false
             }
         }

@@ -1,0 +1,119 @@
+//! Every word the app shows, in the agent's language: one Fluent catalog per language
+//! (`en.ftl`, `zh-CN.ftl`), the language the agent reads (the browser's, or the one they picked in
+//! the top bar, remembered), and times in it ("刚刚", "5 分钟前", "昨天 14:05").
+//!
+//! Fluent rather than `leptos_i18n`: `leptos_i18n`'s build step brings the whole ICU4X data
+//! toolchain (some 300 crates) into every build on a two-core machine, and its plural rules need
+//! ICU data in the wasm; Fluent keeps plurals and choices in the catalog, where translators edit
+//! them, with a small runtime. What `leptos_i18n` checks at compile time (a key missing, a
+//! catalog missing a key) `tests/catalog.rs` checks in the test command.
+
+mod catalog;
+mod locale;
+mod time;
+
+use leptos::prelude::*;
+
+pub use catalog::Arg;
+pub use locale::Locale;
+pub use time::{clock_time, clock_time_seconds, relative_time};
+
+/// The language the app speaks now. Reading it in a reactive closure redraws that closure when the
+/// agent switches language.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    /// The language the agent chose before, else the first of the browser's we speak.
+    fn detected() -> I18n {
+        let locale = RwSignal::new(locale::remembered().unwrap_or_else(locale::from_browser));
+        locale::apply(locale.get_untracked());
+        I18n { locale }
+    }
+
+    /// A language given, not detected (tests, and code that runs outside a browser).
+    pub fn fixed(locale: Locale) -> I18n {
+        I18n {
+            locale: RwSignal::new(locale),
+        }
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    /// Switches the whole app and remembers the choice (this browser, and the server's own
+    /// pages through a cookie).
+    pub fn set_locale(&self, locale: Locale) {
+        locale::remember(locale);
+        locale::apply(locale);
+        self.locale.set(locale);
+    }
+
+    /// The catalog's text for `id`.
+    pub fn t(&self, id: &str) -> String {
+        catalog::format(self.locale.get(), id, &[])
+    }
+
+    /// The catalog's text for `id` with its variables.
+    pub fn f(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        catalog::format(self.locale.get(), id, args)
+    }
+}
+
+/// Provides the app's language to everything below (the app does this once).
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n::detected();
+    provide_context(i18n);
+    i18n
+}
+
+/// The app's language; a component mounted on its own (a browser test) gets the detected one.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| {
+        thread_local! {
+            static STANDALONE: I18n = I18n::detected();
+        }
+        STANDALONE.with(|i18n| *i18n)
+    })
+}
+
+/// A platform's name in the agent's language ("云湖", "Yunhu").
+pub fn platform_name(i18n: I18n, platform: switchboard_payload::Platform) -> String {
+    use switchboard_payload::Platform;
+    i18n.t(match platform {
+        Platform::Yunhu => "platform-yunhu",
+        Platform::Douyin => "platform-douyin",
+        Platform::Wecom => "platform-wecom",
+        Platform::Mixin => "platform-mixin",
+        Platform::Wechat => "platform-wechat",
+    })
+}
+
+/// A sentence the desk's pure code chose (a catalog id and its arguments), in words.
+pub fn sentence(i18n: I18n, sentence: &switchboard_desk::receiving::Sentence) -> String {
+    use switchboard_desk::receiving::Word;
+    let args: Vec<(&str, Arg)> = sentence
+        .args
+        .iter()
+        .map(|(name, word)| {
+            let arg = match word {
+                Word::Quoted(text) => Arg::Text(text.clone()),
+                Word::Number(number) => Arg::from(*number),
+                Word::Time(at_ms) => Arg::Text(clock_time(*at_ms)),
+                Word::Phrase(Some(phrase)) => Arg::Text(self::sentence(i18n, phrase)),
+                Word::Phrase(None) => Arg::Text(String::new()),
+            };
+            (*name, arg)
+        })
+        .collect();
+    i18n.f(sentence.id, &args)
+}
+
+/// A catalog's Fluent source, for the tests that check the catalogs against each other and
+/// against the code.
+pub fn catalog_source(locale: Locale) -> &'static str {
+    catalog::source(locale)
+}
