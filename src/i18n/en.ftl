@@ -375,3 +375,16 @@ tab-title = { $unread ->
     [0] Switchboard
    *[other] ({ $unread }) Switchboard
 }
+# Payload formats
+format-json = JSON
+format-jsonc = JSON with comments
+format-node-dump = Node console dump
+format-textproto = protobuf text format
+format-xml = XML
+format-hex = hex
+format-base64 = base64
+format-base64url = base64url
+format-gzip = gzip
+format-protobuf = protobuf
+format-text = text
+announce-customer-wrote = New message from { $name }: { $text }

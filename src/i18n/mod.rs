@@ -117,3 +117,22 @@ pub fn sentence(i18n: I18n, sentence: &switchboard_desk::receiving::Sentence) ->
 pub fn catalog_source(locale: Locale) -> &'static str {
     catalog::source(locale)
 }
+
+/// A payload format's name in the agent's language ("JSON", "protobuf text format" / "protobuf
+/// 文本格式").
+pub fn format_name(i18n: I18n, format: switchboard_payload::unwrap::Format) -> String {
+    use switchboard_payload::unwrap::Format;
+    i18n.t(match format {
+        Format::Json => "format-json",
+        Format::Jsonc => "format-jsonc",
+        Format::NodeDump => "format-node-dump",
+        Format::TextProto => "format-textproto",
+        Format::Xml => "format-xml",
+        Format::Hex => "format-hex",
+        Format::Base64 => "format-base64",
+        Format::Base64Url => "format-base64url",
+        Format::Gzip => "format-gzip",
+        Format::Protobuf => "format-protobuf",
+        Format::Text => "format-text",
+    })
+}

@@ -366,3 +366,16 @@ tab-title = { $unread ->
     [0] Switchboard
    *[other] ({ $unread }) Switchboard
 }
+# Payload formats
+format-json = JSON
+format-jsonc = 带注释的 JSON
+format-node-dump = Node 控制台输出
+format-textproto = protobuf 文本格式
+format-xml = XML
+format-hex = hex
+format-base64 = base64
+format-base64url = base64url
+format-gzip = gzip
+format-protobuf = protobuf
+format-text = 纯文本
+announce-customer-wrote = { $name } 发来新消息：{ $text }

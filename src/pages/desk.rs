@@ -67,11 +67,11 @@ pub fn Desk() -> impl IntoView {
         }
         match (event.key().as_str(), event.alt_key()) {
             ("j" | "J" | "∆", true) | ("ArrowDown", true) => {
-                move_selection(state, 1);
+                state.move_selection(1);
                 event.prevent_default();
             }
             ("k" | "K" | "˚", true) | ("ArrowUp", true) => {
-                move_selection(state, -1);
+                state.move_selection(-1);
                 event.prevent_default();
             }
             ("/", false) if !typing => {
@@ -114,6 +114,9 @@ pub fn Desk() -> impl IntoView {
                         </div>
                     }
                 })}
+                <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
+                    {move || state.announcement.get()}
+                </div>
                 <div class="desk">
                     <aside class="desk-side">
                         <PlatformList/>
@@ -133,21 +136,4 @@ fn set_title(title: &str) {
     if let Some(document) = web_sys::window().and_then(|window| window.document()) {
         document.set_title(title);
     }
-}
-
-/// Alt+J / Alt+K: the next or previous conversation in the list as shown.
-fn move_selection(state: DeskState, step: isize) {
-    let keys = leptos::prelude::untrack(|| state.listed_keys());
-    if keys.is_empty() {
-        return;
-    }
-    let current = state
-        .selected
-        .get_untracked()
-        .and_then(|selected| keys.iter().position(|key| *key == selected));
-    let next = match current {
-        Some(index) => (index as isize + step).clamp(0, keys.len() as isize - 1) as usize,
-        None => 0,
-    };
-    state.select(keys[next].clone());
 }

@@ -43,7 +43,10 @@ pub fn Inspector() -> impl IntoView {
                 i18n.f(
                     "decode-error",
                     &[
-                        ("format", error.format.name().into()),
+                        (
+                            "format",
+                            crate::i18n::format_name(i18n, error.format).into(),
+                        ),
                         ("offset", error.offset.to_string().into()),
                         ("message", error.message.as_str().into()),
                     ],

@@ -44,6 +44,28 @@ pub fn status_name(i18n: I18n, status: Status) -> String {
     })
 }
 
+/// A row's element id (for `aria-activedescendant`): the key, with what an id cannot hold
+/// spelled out.
+fn row_id(key: &ConversationKey) -> String {
+    let id: String = key
+        .id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!(
+        "conversation-{}-{id}-{:x}",
+        key.platform.id(),
+        fnv1a(&key.id)
+    )
+}
+
+/// A short hash, so ids that differ only in the characters replaced stay apart.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
 #[component]
 pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl IntoView {
     let state = expect_context::<DeskState>();
@@ -145,6 +167,18 @@ pub fn ConversationList(search_input: NodeRef<leptos::html::Input>) -> impl Into
                 class="conversation-list"
                 role="listbox"
                 aria-label=move || i18n.t("conversation-list-label")
+                // Focusable, so the keyboard scrolls it; the arrows move the selection.
+                tabindex="0"
+                aria-activedescendant=move || state.selected.get().map(|key| row_id(&key))
+                on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                    let step = match event.key().as_str() {
+                        "ArrowDown" if !event.alt_key() => 1,
+                        "ArrowUp" if !event.alt_key() => -1,
+                        _ => return,
+                    };
+                    event.prevent_default();
+                    state.move_selection(step);
+                }
                 node_ref=container
                 on:scroll=move |_| {
                     if let Some(element) = container.get() {
@@ -186,6 +220,7 @@ fn ConversationRow(summary: Summary) -> impl IntoView {
     view! {
         <div
             class="conversation-row"
+            id=row_id(&summary.key)
             role="option"
             aria-selected=move || selected.get().to_string()
             class:selected=selected

@@ -19,7 +19,7 @@ pub fn SummaryBar() -> impl IntoView {
                 .0
                 .chain
                 .iter()
-                .map(|format| format.name())
+                .map(|format| crate::i18n::format_name(i18n, *format))
                 .collect::<Vec<_>>()
                 .join(" → ")
         })
@@ -72,7 +72,7 @@ pub fn SummaryBar() -> impl IntoView {
             <div class="overrides">
                 <OverrideSelect
                     label="override-format"
-                    choices=Format::ALL.iter().map(|f| (f.id().to_owned(), f.name().to_owned())).collect()
+                    choices=Format::ALL.iter().map(|f| (f.id().to_owned(), crate::i18n::format_name(i18n, *f))).collect()
                     current=Signal::derive(move || state.format.get().map(|f| f.id().to_owned()))
                     on_pick=Callback::new(move |id: Option<String>| state.format.set(id.as_deref().and_then(Format::from_id)))
                 />

@@ -202,8 +202,12 @@ fn TreeRow(row: Row) -> impl IntoView {
         Some((Step::Nested, parent_steps)) => node_at(&shared.0.tree, parent_steps)
             .and_then(|parent| parent.nested.as_ref())
             .map(|nested| {
-                let chain: Vec<&str> = nested.chain.iter().map(|format| format.name()).collect();
                 let i18n = use_i18n();
+                let chain: Vec<String> = nested
+                    .chain
+                    .iter()
+                    .map(|format| crate::i18n::format_name(i18n, *format))
+                    .collect();
                 let chain = chain.join(" → ");
                 match &nested.schema {
                     Some(schema) => i18n.f(

@@ -35,7 +35,6 @@ impl DeskState {
                         .assignee()
                         .is_none_or(|assignee| Some(assignee) == me.as_deref())
                 })
-                .filter(|conversation| hidden || open.as_ref() != Some(&conversation.key))
                 .map(|conversation| {
                     let preview = conversation
                         .last_message()
@@ -49,7 +48,17 @@ impl DeskState {
                 })
                 .collect()
         });
+        // Said to a screen reader wherever the agent is looking.
+        if let Some((_, title, preview)) = news.last() {
+            self.announcement.set(i18n.f(
+                "announce-customer-wrote",
+                &[("name", title.into()), ("text", preview.into())],
+            ));
+        }
         for (key, title, preview) in news {
+            if !hidden && open.as_ref() == Some(&key) {
+                continue;
+            }
             if sound_on() {
                 chime();
             }

@@ -139,6 +139,8 @@ pub struct DeskState {
     typing_announced_at: StoredValue<f64>,
     /// The newest note naming this agent, until dismissed or opened.
     pub mention: RwSignal<Option<Mention>>,
+    /// The newest customer message in the agent's conversations, for screen readers.
+    pub announcement: RwSignal<String>,
     /// The agent's language, for what the desk tells them from outside a view (failures).
     pub i18n: crate::i18n::I18n,
     read_mark_due: StoredValue<bool>,
@@ -178,6 +180,7 @@ impl DeskState {
             presence_tick: Trigger::new(),
             typing_announced_at: StoredValue::new(0.0),
             mention: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
             i18n: crate::i18n::use_i18n(),
             read_mark_due: StoredValue::new(false),
             watching: StoredValue::new(false),
@@ -228,6 +231,24 @@ impl DeskState {
             changed
         });
         changed == Some(true)
+    }
+
+    /// Alt+J / Alt+K (or the arrows in the list): the next or previous conversation in the list
+    /// as shown.
+    pub fn move_selection(&self, step: isize) {
+        let keys = leptos::prelude::untrack(|| self.listed_keys());
+        if keys.is_empty() {
+            return;
+        }
+        let current = self
+            .selected
+            .get_untracked()
+            .and_then(|selected| keys.iter().position(|key| *key == selected));
+        let next = match current {
+            Some(index) => (index as isize + step).clamp(0, keys.len() as isize - 1) as usize,
+            None => 0,
+        };
+        self.select(keys[next].clone());
     }
 
     pub fn select(&self, key: ConversationKey) {
