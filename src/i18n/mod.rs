@@ -74,7 +74,14 @@ pub fn provide_i18n() -> I18n {
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| {
         thread_local! {
-            static STANDALONE: I18n = I18n::detected();
+            // Under a root owner of its own, kept for the page's life: not disposed with the
+            // first component that happened to ask.
+            static STANDALONE: I18n = {
+                let owner = Owner::new_root(None);
+                let i18n = owner.with(I18n::detected);
+                std::mem::forget(owner);
+                i18n
+            };
         }
         STANDALONE.with(|i18n| *i18n)
     })
