@@ -192,6 +192,32 @@ fn messages(locale: Locale) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 #[test]
+fn every_message_formats_without_errors_in_both_languages() {
+    use fluent_bundle::{FluentArgs, FluentBundle, FluentValue};
+    for locale in Locale::ALL {
+        let resource = FluentResource::try_new(catalog_source(locale).to_owned()).unwrap();
+        let mut bundle = FluentBundle::new(vec![locale.tag().parse().unwrap()]);
+        bundle.add_resource(resource).expect("no message twice");
+        let own = messages(locale);
+        for (id, variables) in messages(Locale::En) {
+            let mut args = FluentArgs::new();
+            for variable in variables.iter().chain(&own[&id]) {
+                args.set(variable.clone(), FluentValue::from(2));
+            }
+            let pattern = bundle.get_message(&id).and_then(|message| message.value());
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern.expect(&id), Some(&args), &mut errors);
+            assert!(errors.is_empty(), "{} {id}: {errors:?}", locale.tag());
+            assert!(
+                !text.trim().is_empty() || id == "list-separator",
+                "{} {id} is empty",
+                locale.tag()
+            );
+        }
+    }
+}
+
+#[test]
 fn both_catalogs_hold_the_same_messages_with_the_same_variables() {
     let english = messages(Locale::En);
     let chinese = messages(Locale::ZhCn);
@@ -304,13 +330,27 @@ fn looks_like_words(literal: &Literal, catalog: &BTreeMap<String, BTreeSet<Strin
     let between_tags =
         (before.ends_with('>') && !before.ends_with("=>") && !before.ends_with("->"))
             || after.starts_with("</");
+    // A `format!` string is judged by what it says around its placeholders.
+    let said: String = {
+        let mut said = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ if depth == 0 => said.push(c),
+                _ => {}
+            }
+        }
+        said
+    };
+    let text = said.as_str();
     let mut words = text
         .split(|c: char| !c.is_alphabetic())
         .filter(|word| word.len() > 1);
     let sentence = text.contains(' ')
         && words.next().is_some()
         && words.next().is_some()
-        && !text.contains('{')
         && !text.starts_with('/');
     let capitalised = text.chars().next().is_some_and(char::is_uppercase)
         && text.chars().nth(1).is_some_and(char::is_lowercase);

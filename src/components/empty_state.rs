@@ -4,7 +4,7 @@ use leptos::prelude::*;
 #[component]
 pub fn EmptyState(
     /// Short heading, also the page's `<h1>`.
-    title: String,
+    title: Signal<String>,
     /// One or two sentences saying what to do.
     children: Children,
 ) -> impl IntoView {

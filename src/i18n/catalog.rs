@@ -106,5 +106,7 @@ fn format_in(
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+    // A variable the code did not pass (a misspelt name) shows as `{$name}`: tests fail on it.
+    debug_assert!(errors.is_empty(), "{id}: {errors:?}");
     Some(text.into_owned())
 }

@@ -94,7 +94,10 @@ settings-desk-cannot = Not on this platform:
 dismiss = dismiss
 mention-toast = { $author } mentioned you: { $text }
 mention-open = open
-connection-loading = loading the log… { $rows } rows
+connection-loading = { $rows ->
+    [one] loading the log… { $rows } row
+   *[other] loading the log… { $rows } rows
+}
 connection-live = live
 connection-reconnecting = reconnecting…
 connection-offline = offline since { $since }
@@ -296,7 +299,10 @@ log-row-missing = The event log has no row { $seq }.
 log-row-unreadable = Could not read row { $seq } of the event log: { $error }
 file-unreadable = could not read { $name }: { $error }
 paste-placeholder = Paste a payload: JSON, hex, base64, protobuf text format, a Node console dump…
-paste-loaded = Loaded { $source } ({ $bytes } bytes). Paste here to replace it.
+paste-loaded = { $bytes ->
+    [one] Loaded { $source } ({ $bytes } byte). Paste here to replace it.
+   *[other] Loaded { $source } ({ $bytes } bytes). Paste here to replace it.
+}
 input-label = Payload input
 payload-label = Payload
 open-file = Open file…
@@ -305,7 +311,10 @@ drop-hint = or drop a file anywhere on this page
 unknown-platform = unknown platform
 unknown-schema = unknown schema
 schema-confidence = { $schema } · confidence { $confidence }
-unexpanded = { $count } nested payload(s) not expanded: expanding the others used the { $mib } MiB budget
+unexpanded = { $count ->
+    [one] { $count } nested payload not expanded: expanding the others used the { $mib } MiB budget
+   *[other] { $count } nested payloads not expanded: expanding the others used the { $mib } MiB budget
+}
 detected-label = Detected
 override-format = Format
 override-platform = Platform
@@ -338,7 +347,10 @@ event-ids = conversation { $conversation } · message { $message }
 event-target = message { $message }
 tree-label = Decoded tree
 tree-root = (root)
-tree-items = { $count } items
+tree-items = { $count ->
+    [one] { $count } item
+   *[other] { $count } items
+}
 nested-from-string = ↳ decoded from the string: { $chain }
 nested-from-string-as = ↳ decoded from the string: { $chain } as { $schema }
 read-as-label = Read { $field } as
@@ -388,3 +400,11 @@ format-gzip = gzip
 format-protobuf = protobuf
 format-text = text
 announce-customer-wrote = New message from { $name }: { $text }
+settings-no-webhook-pulled = { $platform } posts no webhooks: the server pulls its messages itself, so there is no URL to give it.
+# Which way a log row went (the inspector names a row it opens)
+direction-inbound = inbound
+direction-outbound = outbound
+direction-response = response
+direction-pulled = pulled
+direction-rejected = rejected
+direction-desk = desk

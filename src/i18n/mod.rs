@@ -67,24 +67,33 @@ impl I18n {
 pub fn provide_i18n() -> I18n {
     let i18n = I18n::detected();
     provide_context(i18n);
+    APP.with(|app| app.set(Some(i18n)));
     i18n
+}
+
+thread_local! {
+    /// The app's language, for code that runs outside any component (after an `await`, in a
+    /// click handler).
+    static APP: std::cell::Cell<Option<I18n>> = const { std::cell::Cell::new(None) };
 }
 
 /// The app's language; a component mounted on its own (a browser test) gets the detected one.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| {
-        thread_local! {
-            // Under a root owner of its own, kept for the page's life: not disposed with the
-            // first component that happened to ask.
-            static STANDALONE: I18n = {
-                let owner = Owner::new_root(None);
-                let i18n = owner.with(I18n::detected);
-                std::mem::forget(owner);
-                i18n
-            };
-        }
-        STANDALONE.with(|i18n| *i18n)
-    })
+    use_context::<I18n>()
+        .or_else(|| APP.with(|app| app.get()))
+        .unwrap_or_else(|| {
+            thread_local! {
+                // Under a root owner of its own, kept for the page's life: not disposed with the
+                // first component that happened to ask.
+                static STANDALONE: I18n = {
+                    let owner = Owner::new_root(None);
+                    let i18n = owner.with(I18n::detected);
+                    std::mem::forget(owner);
+                    i18n
+                };
+            }
+            STANDALONE.with(|i18n| *i18n)
+        })
 }
 
 /// A platform's name in the agent's language ("云湖", "Yunhu").
@@ -141,5 +150,18 @@ pub fn format_name(i18n: I18n, format: switchboard_payload::unwrap::Format) -> S
         Format::Gzip => "format-gzip",
         Format::Protobuf => "format-protobuf",
         Format::Text => "format-text",
+    })
+}
+
+/// Which way a log row went, in words.
+pub fn direction_name(i18n: I18n, direction: switchboard_protocol::Direction) -> String {
+    use switchboard_protocol::Direction;
+    i18n.t(match direction {
+        Direction::Inbound => "direction-inbound",
+        Direction::Outbound => "direction-outbound",
+        Direction::Response => "direction-response",
+        Direction::Pulled => "direction-pulled",
+        Direction::Rejected => "direction-rejected",
+        Direction::Desk => "direction-desk",
     })
 }

@@ -95,6 +95,16 @@ pub fn Desk() -> impl IntoView {
         set_title(&i18n.f("tab-title", &[("unread", unread.into())]));
     });
     on_cleanup(move || set_title(&i18n.t("app-name")));
+    // Back in view: the open conversation counts as read from now.
+    let shown = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !crate::components::desk::notifications::tab_hidden() {
+            state.tab_shown();
+        }
+    });
+    on_cleanup(move || {
+        shown.remove();
+        state.forget_notifications();
+    });
 
     view! {
         <h1 class="visually-hidden">{move || i18n.t("nav-desk")}</h1>

@@ -114,8 +114,14 @@ fn load_from_log(i18n: I18n, state: InspectorState, seq: i64) {
                         "source-log-row",
                         &[
                             ("seq", seq.to_string().into()),
-                            ("platform", row.platform.id().into()),
-                            ("direction", direction.to_string().into()),
+                            (
+                                "platform",
+                                crate::i18n::platform_name(i18n, row.platform).into(),
+                            ),
+                            (
+                                "direction",
+                                crate::i18n::direction_name(i18n, direction).into(),
+                            ),
                         ],
                     );
                     state.load(row.body, &source);

@@ -8,8 +8,8 @@ use crate::i18n::use_i18n;
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <EmptyState title=i18n.t("not-found-title")>
-            <p>{i18n.t("not-found-body")}" "<a href="/desk">{i18n.t("nav-desk")}</a>" · "<a href="/inspect">{i18n.t("nav-inspector")}</a></p>
+        <EmptyState title=Signal::derive(move || i18n.t("not-found-title"))>
+            <p>{move || i18n.t("not-found-body")}" "<a href="/desk">{move || i18n.t("nav-desk")}</a>" · "<a href="/inspect">{move || i18n.t("nav-inspector")}</a></p>
         </EmptyState>
     }
 }

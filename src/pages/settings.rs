@@ -45,7 +45,9 @@ pub fn Settings() -> impl IntoView {
     view! {
         <div class="settings">
             <h1 class="page-title">{move || i18n.t("nav-settings")}</h1>
-            {move || match loaded.get() {
+            // Redrawn when what is loaded changes; a new language redraws only the words
+            // (each reads it in a closure of its own), so typed forms survive a switch.
+            {move || { let loaded = loaded.get(); untrack(|| match loaded {
                 Loaded::Loading => view! { <p class="muted" role="status">{move || i18n.t("loading")}</p> }.into_any(),
                 Loaded::LoggedOut => view! { <Login on_success=move |_| load()/> }.into_any(),
                 Loaded::Failed(message) => view! {
@@ -55,17 +57,21 @@ pub fn Settings() -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                Loaded::Ready(config, webhooks) => view! {
-                    <p class="mode" data-mode=mode_id(config.mode)>{mode_text(i18n, config.mode)}</p>
-                    {log_health_view(i18n, config.log.as_ref())}
+                Loaded::Ready(config, webhooks) => {
+                    let mode = config.mode;
+                    let log = config.log.clone();
+                    let public_url = config.public_url.clone();
+                    view! {
+                    <p class="mode" data-mode=mode_id(mode)>{move || mode_text(i18n, mode)}</p>
+                    {move || log_health_view(i18n, log.as_ref())}
                     <p class="muted">
-                        {i18n.t("settings-secrets-where")}" "<code>"webhook-secrets/PLATFORM"</code>" "
-                        {i18n.t("settings-secrets-keep")}" "<code>"switchboard rotate-secret PLATFORM"</code>" "
-                        {i18n.t("settings-secrets-rotate")}
+                        {move || i18n.t("settings-secrets-where")}" "<code>"webhook-secrets/PLATFORM"</code>" "
+                        {move || i18n.t("settings-secrets-keep")}" "<code>"switchboard rotate-secret PLATFORM"</code>" "
+                        {move || i18n.t("settings-secrets-rotate")}
                     </p>
-                    <p class="muted public-url">{public_url_text(i18n, config.public_url.as_deref())}</p>
+                    <p class="muted public-url">{move || public_url_text(i18n, public_url.as_deref())}</p>
                     {config.platforms.is_empty().then(|| view! {
-                        <p class="notice">{i18n.t("settings-no-platform")}</p>
+                        <p class="notice">{move || i18n.t("settings-no-platform")}</p>
                     })}
                     {config
                         .platforms
@@ -81,10 +87,11 @@ pub fn Settings() -> impl IntoView {
                     <TeamCard/>
                     <CannedCard/>
                     <NotificationsCard/>
-                    <button class="button" type="button" on:click=log_out>{i18n.t("log-out")}</button>
+                    <button class="button" type="button" on:click=log_out>{move || i18n.t("log-out")}</button>
+                    }
+                    .into_any()
                 }
-                .into_any(),
-            }}
+            })}}
         </div>
     }
 }

@@ -9,6 +9,7 @@ use axum::Extension;
 use axum::Form;
 use axum::Json;
 use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -69,7 +70,11 @@ impl Refusal {
             Refusal::Limited(seconds) => {
                 let minutes = seconds.div_ceil(60);
                 Said::new(
-                    format!("Too many failed logins: try again in {minutes} minutes."),
+                    if minutes == 1 {
+                        "Too many failed logins: try again in a minute.".to_owned()
+                    } else {
+                        format!("Too many failed logins: try again in {minutes} minutes.")
+                    },
                     format!("登录失败次数过多：请 {minutes} 分钟后再试。"),
                 )
             }
@@ -234,7 +239,11 @@ pub async fn page(
     Query(query): Query<SetupQuery>,
 ) -> Response {
     let setup = query.setup.filter(|token| state.setup_token_matches(token));
-    Html(login_html(Language::of(&headers), None, setup.as_deref())).into_response()
+    login_page(Html(login_html(
+        Language::of(&headers),
+        None,
+        setup.as_deref(),
+    )))
 }
 
 /// `POST /login` (form fields `name`, `password`, and `setup` from the setup link).
@@ -259,7 +268,7 @@ pub async fn submit(
                     setup.as_deref(),
                 )),
             );
-            refusal.with_retry_after(page.into_response())
+            refusal.with_retry_after(login_page(page))
         }
     }
 }
@@ -332,7 +341,7 @@ pub async fn require_session(
         return ApiError::said(
             StatusCode::UNAUTHORIZED,
             "log in first: your session has ended or was never started",
-            "请先登录：你的会话已结束或尚未开始",
+            "请先登录：登录已失效或尚未登录",
         )
         .into_response();
     };
@@ -418,6 +427,16 @@ fn login_html(language: Language, error: Option<&str>, setup: Option<&str>) -> S
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"{password_autocomplete}\" required>\
          <button type=\"submit\">{button}</button></form></main></body></html>"
     )
+}
+
+/// The login page as sent: in the reader's language, so neither kept by a cache nor shared
+/// across languages.
+fn login_page(page: impl IntoResponse) -> Response {
+    let mut response = page.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(VARY, HeaderValue::from_static("cookie, accept-language"));
+    response
 }
 
 /// Text for HTML: what a caller typed never becomes markup.

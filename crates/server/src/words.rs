@@ -115,7 +115,9 @@ pub async fn speak(request: Request, next: Next) -> Response {
     if language == Language::ZhCn
         && let Some(ChineseBody(body)) = chinese
     {
+        // The new body is plain JSON, whatever a compression layer did to the old one.
         response.headers_mut().remove(header::CONTENT_LENGTH);
+        response.headers_mut().remove(header::CONTENT_ENCODING);
         *response.body_mut() = Body::from(body);
     }
     response

@@ -139,7 +139,7 @@ async fn the_api_wants_a_session() {
 async fn the_server_speaks_the_consoles_language_or_the_browsers() {
     let console = Console::new();
     // The login page: the browser's language before the console has set one.
-    let (status, _, page) = console
+    let (status, headers, page) = console
         .answer(
             Request::get("/login")
                 .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
@@ -153,6 +153,8 @@ async fn the_server_speaks_the_consoles_language_or_the_browsers() {
         page.contains("用你的坐席名和密码登录") && page.contains(">密码<"),
         "{page}"
     );
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["vary"], "cookie, accept-language");
     let (_, _, english) = console
         .answer(Request::get("/login").body(Body::empty()).unwrap())
         .await;
@@ -168,7 +170,7 @@ async fn the_server_speaks_the_consoles_language_or_the_browsers() {
     let (status, _, body) = console.answer(refused("switchboard_language=zh-CN")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let error: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(error["error"], "请先登录：你的会话已结束或尚未开始");
+    assert_eq!(error["error"], "请先登录：登录已失效或尚未登录");
     let (_, _, body) = console.answer(refused("switchboard_language=en")).await;
     let error: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(

@@ -29,20 +29,7 @@ pub fn preview_text(i18n: I18n, message: &Message) -> String {
         .clone()
         .or_else(|| content.title.clone())
         .or_else(|| content.name.clone());
-    let label = match content.kind.unwrap_or(ContentKind::Unknown) {
-        ContentKind::Text | ContentKind::Markdown | ContentKind::Html | ContentKind::System => None,
-        ContentKind::Image => Some("preview-image"),
-        ContentKind::Video => Some("preview-video"),
-        ContentKind::Audio => Some("preview-audio"),
-        ContentKind::File => Some("preview-file"),
-        ContentKind::Location => Some("preview-location"),
-        ContentKind::Contact => Some("preview-contact"),
-        ContentKind::Card | ContentKind::Post => Some("preview-card"),
-        ContentKind::Sticker => Some("preview-sticker"),
-        ContentKind::Buttons | ContentKind::Form => Some("preview-buttons"),
-        ContentKind::Unknown => Some("preview-message"),
-    }
-    .map(|id| i18n.t(id));
+    let label = content_kind_label(i18n, content.kind.unwrap_or(ContentKind::Unknown));
     let prefix = match (&message.agent, message.outgoing) {
         (Some(agent), true) => i18n.f("preview-by", &[("name", agent.into())]),
         (None, true) => i18n.t("preview-by-you"),
@@ -55,6 +42,25 @@ pub fn preview_text(i18n: I18n, message: &Message) -> String {
         (Some(label), None) => format!("{prefix}{label}"),
         (None, text) => format!("{prefix}{}", text.unwrap_or_default()),
     }
+}
+
+/// "[image]", "[file]"…: what a message of this kind is, where only a line is shown; `None` for
+/// the kinds that are their text.
+pub fn content_kind_label(i18n: I18n, kind: ContentKind) -> Option<String> {
+    match kind {
+        ContentKind::Text | ContentKind::Markdown | ContentKind::Html | ContentKind::System => None,
+        ContentKind::Image => Some("preview-image"),
+        ContentKind::Video => Some("preview-video"),
+        ContentKind::Audio => Some("preview-audio"),
+        ContentKind::File => Some("preview-file"),
+        ContentKind::Location => Some("preview-location"),
+        ContentKind::Contact => Some("preview-contact"),
+        ContentKind::Card | ContentKind::Post => Some("preview-card"),
+        ContentKind::Sticker => Some("preview-sticker"),
+        ContentKind::Buttons | ContentKind::Form => Some("preview-buttons"),
+        ContentKind::Unknown => Some("preview-message"),
+    }
+    .map(|id| i18n.t(id))
 }
 
 fn status_view(i18n: I18n, status: &MessageStatus) -> AnyView {

@@ -37,6 +37,7 @@ fn safe_url(url: &str) -> Option<String> {
 }
 
 fn element(kind: Kind, children: Vec<AnyView>) -> AnyView {
+    let i18n = crate::i18n::use_i18n();
     match kind {
         Kind::Root | Kind::Plain => children.into_any(),
         Kind::Paragraph => view! { <p>{children}</p> }.into_any(),
@@ -53,10 +54,10 @@ fn element(kind: Kind, children: Vec<AnyView>) -> AnyView {
         Kind::Link(Some(url)) => view! { <a href=url rel="noopener noreferrer nofollow" target="_blank">{children}</a> }.into_any(),
         Kind::Link(None) => view! { <span class="md-unsafe-link">{children}</span> }.into_any(),
         Kind::Image(Some(url)) => view! {
-            <a class="md-image" href=url rel="noopener noreferrer nofollow" target="_blank">{crate::i18n::use_i18n().t("preview-image")}" "{children}</a>
+            <a class="md-image" href=url rel="noopener noreferrer nofollow" target="_blank">{move || i18n.t("preview-image")}" "{children}</a>
         }
         .into_any(),
-        Kind::Image(None) => view! { <span class="md-image">{crate::i18n::use_i18n().t("preview-image")}" "{children}</span> }.into_any(),
+        Kind::Image(None) => view! { <span class="md-image">{move || i18n.t("preview-image")}" "{children}</span> }.into_any(),
         Kind::Table => view! { <table class="md-table">{children}</table> }.into_any(),
         Kind::TableHead => view! { <thead><tr>{children}</tr></thead> }.into_any(),
         Kind::TableRow => view! { <tr>{children}</tr> }.into_any(),

@@ -55,9 +55,18 @@ pub fn tab_hidden() -> bool {
         .is_some_and(|document| document.hidden())
 }
 
+thread_local! {
+    /// One audio context for the page's chimes (browsers limit how many a page may open).
+    static AUDIO: std::cell::OnceCell<Option<web_sys::AudioContext>> = const { std::cell::OnceCell::new() };
+}
+
 /// A short two-tone chime (no file to fetch).
 pub fn chime() {
-    let Ok(context) = web_sys::AudioContext::new() else {
+    let Some(context) = AUDIO.with(|audio| {
+        audio
+            .get_or_init(|| web_sys::AudioContext::new().ok())
+            .clone()
+    }) else {
         return;
     };
     let start = context.current_time();

@@ -5,7 +5,7 @@ use switchboard_payload::Event;
 use switchboard_payload::event::{ContentKind, EventType};
 
 use super::state::InspectorState;
-use crate::components::desk::bubble::event_type_name;
+use crate::components::desk::bubble::{content_kind_label, event_type_name};
 use crate::i18n::{I18n, use_i18n};
 
 #[component]
@@ -40,7 +40,7 @@ fn time_text(at_ms: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-fn content_text(event: &Event) -> String {
+fn content_text(i18n: I18n, event: &Event) -> String {
     let Some(content) = &event.content else {
         return String::new();
     };
@@ -53,19 +53,10 @@ fn content_text(event: &Event) -> String {
         .or_else(|| content.url.clone())
         .or_else(|| content.key.clone())
         .unwrap_or_default();
-    match kind {
-        ContentKind::Text | ContentKind::Markdown | ContentKind::Html | ContentKind::System => {
-            detail
-        }
-        other => format!("[{}] {detail}", serde_kind(other)),
+    match content_kind_label(i18n, kind) {
+        Some(label) => format!("{label} {detail}"),
+        None => detail,
     }
-}
-
-fn serde_kind(kind: ContentKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn event_view(i18n: I18n, event: Event) -> impl IntoView {
@@ -122,7 +113,7 @@ fn event_view(i18n: I18n, event: Event) -> impl IntoView {
         .into_any();
     }
     if event.kind == EventType::Message {
-        let text = content_text(&event);
+        let text = content_text(i18n, &event);
         view! {
             <li class="event bubble" class:outgoing=event.outgoing == Some(true) data-type=kind>
                 <div class="bubble-meta"><strong>{who}</strong>" · "<time>{when}</time></div>
@@ -138,7 +129,7 @@ fn event_view(i18n: I18n, event: Event) -> impl IntoView {
             .clone()
             .map(|target| format!(" {}", i18n.f("event-target", &[("message", target.into())])))
             .unwrap_or_default();
-        let detail = content_text(&event);
+        let detail = content_text(i18n, &event);
         let data_type = kind.clone();
         view! {
             <li class="event line" data-type=data_type>

@@ -72,13 +72,13 @@ pub fn SummaryBar() -> impl IntoView {
             <div class="overrides">
                 <OverrideSelect
                     label="override-format"
-                    choices=Format::ALL.iter().map(|f| (f.id().to_owned(), crate::i18n::format_name(i18n, *f))).collect()
+                    choices=Format::ALL.iter().map(|f| { let f = *f; (f.id().to_owned(), Signal::derive(move || crate::i18n::format_name(i18n, f))) }).collect()
                     current=Signal::derive(move || state.format.get().map(|f| f.id().to_owned()))
                     on_pick=Callback::new(move |id: Option<String>| state.format.set(id.as_deref().and_then(Format::from_id)))
                 />
                 <OverrideSelect
                     label="override-platform"
-                    choices=Platform::ALL.iter().map(|p| (p.id().to_owned(), crate::i18n::platform_name(i18n, *p))).collect()
+                    choices=Platform::ALL.iter().map(|p| { let p = *p; (p.id().to_owned(), Signal::derive(move || crate::i18n::platform_name(i18n, p))) }).collect()
                     current=Signal::derive(move || state.platform.get().map(|p| p.id().to_owned()))
                     on_pick=Callback::new(move |id: Option<String>| state.platform.set(id.as_deref().and_then(Platform::from_id)))
                 />
@@ -88,7 +88,7 @@ pub fn SummaryBar() -> impl IntoView {
                         .names()
                         .into_iter()
                         .filter(|name| !name.starts_with("google."))
-                        .map(|name| (name.to_owned(), name.to_owned()))
+                        .map(|name| (name.to_owned(), Signal::stored(name.to_owned())))
                         .collect()
                     current=Signal::derive(move || state.schema.get())
                     on_pick=Callback::new(move |id: Option<String>| state.schema.set(id))
@@ -103,8 +103,8 @@ pub fn SummaryBar() -> impl IntoView {
 fn OverrideSelect(
     /// The catalog id of its label.
     label: &'static str,
-    /// (id, name shown)
-    choices: Vec<(String, String)>,
+    /// (id, name shown in the agent's language)
+    choices: Vec<(String, Signal<String>)>,
     current: Signal<Option<String>>,
     on_pick: Callback<Option<String>>,
 ) -> impl IntoView {

@@ -160,6 +160,8 @@ pub fn TreeView() -> impl IntoView {
         >
             <div class="tree-spacer" style:height=total_height>
                 {move || {
+                    // Rows are drawn in the agent's language: a switch redraws the window.
+                    use_i18n().locale();
                     let (first, rows) = window();
                     let offset = format!("translateY({}px)", first as f64 * ROW_HEIGHT);
                     view! {

@@ -11,10 +11,12 @@ use crate::i18n::{platform_name, sentence, use_i18n};
 #[component]
 pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let (can, cannot) = describe(i18n, &platform.capabilities);
+    let capabilities = platform.capabilities;
+    let can_cannot = Memo::new(move |_| describe(i18n, &capabilities));
     // Whether the browser took the last Copy.
     let copied = RwSignal::new(None::<bool>);
-    let name = platform_name(i18n, platform.id);
+    let id = platform.id;
+    let name = move || platform_name(i18n, id);
     let field_id = format!("webhook-{}", platform.id);
     let webhook_view = match webhook {
         Some(url) => {
@@ -24,17 +26,17 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
                 leptos::task::spawn_local(async move { copied.set(Some(written.await)) });
             };
             view! {
-                <label for=field_id.clone()>{i18n.t("settings-webhook-url")}</label>
+                <label for=field_id.clone()>{move || i18n.t("settings-webhook-url")}</label>
                 <div class="webhook-field">
                     <input id=field_id readonly value=url class="webhook-url"
                         on:focus=|event| select_all(&event)/>
-                    <button class="button" type="button" on:click=copy>{i18n.t("settings-copy")}</button>
+                    <button class="button" type="button" on:click=copy>{move || i18n.t("settings-copy")}</button>
                 </div>
                 {move || copied.get().map(|taken| if taken {
-                    view! { <p class="notice" role="status">{i18n.t("settings-copied")}</p> }.into_any()
+                    view! { <p class="notice" role="status">{move || i18n.t("settings-copied")}</p> }.into_any()
                 } else {
                     view! {
-                        <p class="error" role="alert">{i18n.t("settings-copy-refused")}</p>
+                        <p class="error" role="alert">{move || i18n.t("settings-copy-refused")}</p>
                     }
                     .into_any()
                 })}
@@ -43,10 +45,14 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
         }
         None if !platform.webhook => view! {
             <p class="muted no-webhook">
-                {i18n.f(
-                    "settings-no-webhook",
+                {move || i18n.f(
+                    if platform.receive.transport == switchboard_protocol::Transport::Poll {
+                        "settings-no-webhook-pulled"
+                    } else {
+                        "settings-no-webhook"
+                    },
                     &[
-                        ("platform", platform_name(i18n, platform.id).into()),
+                        ("platform", platform_name(i18n, id).into()),
                         ("over", i18n.t(switchboard_desk::receiving::transport_name(platform.receive.transport)).into()),
                     ],
                 )}
@@ -54,33 +60,39 @@ pub fn PlatformCard(platform: PlatformView, webhook: Option<String>) -> impl Int
         }
         .into_any(),
         None => view! {
-            <p class="error" role="alert">{i18n.t("settings-webhook-missing")}</p>
+            <p class="error" role="alert">{move || i18n.t("settings-webhook-missing")}</p>
         }
         .into_any(),
     };
     let receive_state = serde_json::to_value(platform.receive.state)
         .ok()
         .and_then(|state| state.as_str().map(str::to_owned));
-    let mut receiving = sentence(
-        i18n,
-        &switchboard_desk::receiving::describe(&platform.receive, js_sys::Date::now() as i64),
-    );
-    if platform.webhook && platform.receive.transport != switchboard_protocol::Transport::Webhook {
-        receiving.push_str(&i18n.t("receiving-also-webhook"));
-    }
-    let label = name.clone();
+    let receive = platform.receive.clone();
+    let also_webhook =
+        platform.webhook && platform.receive.transport != switchboard_protocol::Transport::Webhook;
+    let receiving = move || {
+        let mut words = sentence(
+            i18n,
+            &switchboard_desk::receiving::describe(&receive, js_sys::Date::now() as i64),
+        );
+        if also_webhook {
+            words.push_str(&i18n.t("receiving-also-webhook"));
+        }
+        words
+    };
     view! {
-        <section class="platform-card" data-platform=platform.id.id() aria-label=label>
+        <section class="platform-card" data-platform=platform.id.id() aria-label=name>
             <h2>{name}</h2>
             <p class="receive" data-state=receive_state>{receiving}</p>
             {webhook_view}
             <p class="capabilities">
-                <span class="muted">{i18n.t("settings-desk-can")}" "</span>
-                {if can.is_empty() { i18n.t("settings-desk-can-nothing") } else { can.join(" · ") }}
+                <span class="muted">{move || i18n.t("settings-desk-can")}" "</span>
+                {move || can_cannot.with(|(can, _)| if can.is_empty() { i18n.t("settings-desk-can-nothing") } else { can.join(" · ") })}
             </p>
-            {(!cannot.is_empty()).then(|| view! {
-                <p class="capabilities muted">{i18n.t("settings-desk-cannot")}" "{cannot.join(" · ")}</p>
-            })}
+            {move || can_cannot.with(|(_, cannot)| (!cannot.is_empty()).then(|| {
+                let cannot = cannot.join(" · ");
+                view! { <p class="capabilities muted">{i18n.t("settings-desk-cannot")}" "{cannot}</p> }
+            }))}
         </section>
     }
 }

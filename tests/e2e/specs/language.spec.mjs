@@ -46,7 +46,7 @@ test.describe('a Chinese browser', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     expect(foreign(seen, ENGLISH_ONLY)).toEqual([]);
     // Some of what each page says, in Chinese.
-    expect(seen.desk).toEqual(expect.arrayContaining(['搜索会话', '实时', '解决']));
+    expect(seen.desk).toEqual(expect.arrayContaining(['搜索会话', '已连接', '解决']));
     expect(seen.inspector).toEqual(expect.arrayContaining(['复制 JSON', '坐席将看到的内容']));
     expect(seen.settings).toEqual(expect.arrayContaining(['坐席', '快捷回复', '退出登录']));
   });
@@ -74,10 +74,10 @@ test.describe('an English browser', () => {
     await page.getByLabel('Language').selectOption('zh-CN');
     // The page changes at once, without a reload.
     await expect(page.locator('.top-nav a').first()).toHaveText('工作台');
-    await expect(page.getByTestId('connection')).toHaveText('实时');
+    await expect(page.getByTestId('connection')).toHaveText('已连接');
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     await page.reload();
-    await expect(page.getByTestId('connection')).toHaveText('实时');
+    await expect(page.getByTestId('connection')).toHaveText('已连接');
     await expect(page.getByLabel('语言')).toHaveValue('zh-CN');
     // The server's own page follows the console's choice, not the browser's English.
     await page.goto('/login');

@@ -112,3 +112,25 @@ test('notifications are asked for only from the control, and the sound is off un
   await page.reload();
   await expect(page.getByLabel('Play a sound when a customer writes')).toBeChecked();
 });
+
+test('a hidden tab does not read the conversation it has open: it stays unread until the tab is shown', async ({ page, context }) => {
+  await context.grantPermissions(['notifications']);
+  await watchNotifications(page);
+  await logIn(page);
+  const first = `shown ${Date.now()}`;
+  await customerSays(page, 0, first);
+  await page.locator('.conversation-row', { hasText: first }).click();
+  await expect(page.locator('.message-list')).toContainText(first);
+  const row = page.locator('.conversation-row[aria-selected="true"]');
+  await expect(row.locator('.unread-badge')).toHaveCount(0);
+
+  await setHidden(page, true);
+  const unseen = `unseen ${Date.now()}`;
+  await customerSays(page, 0, unseen);
+  await expect.poll(() => shown(page), { timeout: 15_000 }).toEqual(expect.arrayContaining([expect.objectContaining({ body: unseen })]));
+  await expect(row.locator('.unread-badge')).toHaveText('1');
+  await expect(page).toHaveTitle(/^\(\d+\) Switchboard$/);
+
+  await setHidden(page, false);
+  await expect(row.locator('.unread-badge')).toHaveCount(0);
+});

@@ -86,7 +86,7 @@ fn plain_content_view(
         ContentKind::Buttons | ContentKind::Form => buttons::view(content, text),
         ContentKind::Unknown => {
             let i18n = use_i18n();
-            view! { <div class="bubble-text muted">{if text.is_empty() { i18n.t("content-unsupported") } else { text }}</div> }.into_any()
+            view! { <div class="bubble-text muted">{move || if text.is_empty() { i18n.t("content-unsupported") } else { text.clone() }}</div> }.into_any()
         }
     }
 }

@@ -5,17 +5,30 @@
 
 use super::*;
 use crate::components::desk::bubble::preview_text;
-use crate::components::desk::notifications::{chime, permission, sound_on, tab_hidden};
+use crate::components::desk::notifications::{chime, permission, sound_on};
 use crate::i18n::platform_name;
 
+/// A notification on screen and what clicking it does.
+type Shown = (web_sys::Notification, Closure<dyn FnMut()>);
+
 thread_local! {
-    /// What clicking each conversation's notification does, by tag: one per conversation (a
-    /// newer notification replaces the older and its handler), so they stay bounded.
-    static ON_CLICK: std::cell::RefCell<std::collections::HashMap<String, Closure<dyn FnMut()>>> =
+    /// The notifications on screen, by tag: one per conversation (a newer notification replaces
+    /// the older and its handler), so they stay bounded.
+    static ON_CLICK: std::cell::RefCell<std::collections::HashMap<String, Shown>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 impl DeskState {
+    /// Closes every notification this page showed and forgets what clicking them would do
+    /// (the desk is going away: a click must not reach it).
+    pub fn forget_notifications(&self) {
+        ON_CLICK.with(|handlers| {
+            for (notification, _) in handlers.borrow_mut().drain().map(|(_, entry)| entry) {
+                notification.close();
+            }
+        });
+    }
+
     /// After a live row: where it is a customer's new message in one of this agent's
     /// conversations that they are not looking at, tell them.
     pub(super) fn notice_customer(self, row: &Row) {
@@ -55,14 +68,15 @@ impl DeskState {
                 &[("name", title.into()), ("text", preview.into())],
             ));
         }
-        for (key, title, preview) in news {
-            if !hidden && open.as_ref() == Some(&key) {
-                continue;
-            }
-            if sound_on() {
-                chime();
-            }
-            if permission() == Some(web_sys::NotificationPermission::Granted) {
+        let elsewhere: Vec<_> = news
+            .into_iter()
+            .filter(|(key, _, _)| hidden || open.as_ref() != Some(key))
+            .collect();
+        if !elsewhere.is_empty() && sound_on() {
+            chime();
+        }
+        if permission() == Some(web_sys::NotificationPermission::Granted) {
+            for (key, title, preview) in elsewhere {
                 self.show_notification(key, &title, &preview);
             }
         }
@@ -75,6 +89,8 @@ impl DeskState {
         // One notification per conversation: a newer message replaces the older one.
         let tag = format!("{}:{}", key.platform.id(), key.id);
         options.set_tag(&tag);
+        // A newer message in the same conversation replaces the notification, and says so.
+        options.set_renotify(true);
         options.set_lang(i18n.locale().tag());
         let heading = i18n.f(
             "notification-title",
@@ -86,15 +102,26 @@ impl DeskState {
         let Ok(notification) = web_sys::Notification::new_with_options(&heading, &options) else {
             return;
         };
-        let shown = notification.clone();
+        let clicked_tag = tag.clone();
         let on_click = Closure::<dyn FnMut()>::new(move || {
             if let Some(window) = web_sys::window() {
                 let _ = window.focus();
             }
             self.select(key.clone());
-            shown.close();
+            // Closing it ends its part here; the handler goes after this call returns.
+            let tag = clicked_tag.clone();
+            if let Some((shown, handler)) =
+                ON_CLICK.with(|handlers| handlers.borrow_mut().remove(&tag))
+            {
+                shown.close();
+                request_animation_frame(move || drop(handler));
+            }
         });
         notification.set_onclick(Some(on_click.as_ref().unchecked_ref()));
-        ON_CLICK.with(|handlers| handlers.borrow_mut().insert(tag, on_click));
+        let replaced =
+            ON_CLICK.with(|handlers| handlers.borrow_mut().insert(tag, (notification, on_click)));
+        if let Some((older, _)) = replaced {
+            older.set_onclick(None);
+        }
     }
 }

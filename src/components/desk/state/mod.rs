@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use crate::api::{self, ApiError};
+use crate::components::desk::notifications::tab_hidden;
 
 mod alerts;
 mod presence;
@@ -203,9 +204,18 @@ impl DeskState {
     pub fn apply(&self, rows: &[Row]) {
         if self.apply_quietly(rows) {
             self.desk_changed.notify();
-            if self.selected.get_untracked().is_some() {
+            if self.selected.get_untracked().is_some() && !tab_hidden() {
                 self.schedule_read_mark();
             }
+        }
+    }
+
+    /// The tab came back into view: the open conversation is read now.
+    pub fn tab_shown(&self) {
+        if let Some(key) = self.selected.get_untracked() {
+            self.desk.update_value(|desk| desk.mark_read(&key));
+            self.desk_changed.notify();
+            self.send_read_mark();
         }
     }
 
@@ -221,7 +231,8 @@ impl DeskState {
     }
 
     fn update_quietly(&self, update: impl FnOnce(&mut Desk) -> bool) -> bool {
-        let selected = self.selected.get_untracked();
+        // A hidden tab is not being read: what arrives stays unread until it is shown.
+        let selected = self.selected.get_untracked().filter(|_| !tab_hidden());
         let changed = self.desk.try_update_value(|desk| {
             let changed = update(desk);
             // The open conversation is being read as it grows.
