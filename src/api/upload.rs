@@ -51,5 +51,5 @@ pub async fn upload(
         return Err(error_text(i18n, status, &text));
     }
     serde_json::from_str(&text)
-        .map_err(|error| super::ApiError::Unexpected(error.to_string()).describe(i18n))
+        .map_err(|error| super::fetch::ApiError::Unexpected(error.to_string()).describe(i18n))
 }

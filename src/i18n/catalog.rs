@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 
-use super::Locale;
+use super::locale::Locale;
 
 const ENGLISH: &str = include_str!("en.ftl");
 const CHINESE: &str = include_str!("zh-CN.ftl");

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 pub use catalog::Arg;
 pub use locale::Locale;
-pub use time::{clock_time, clock_time_seconds, relative_time};
+pub use time::{clock_time, clock_time_seconds};
 
 /// The language the app speaks now. Reading it in a reactive closure redraws that closure when the
 /// agent switches language.
@@ -94,6 +94,11 @@ pub fn use_i18n() -> I18n {
             }
             STANDALONE.with(|i18n| *i18n)
         })
+}
+
+/// How long ago `at_ms` was, in the agent's language ("刚刚", "5 分钟前", "昨天 14:05").
+pub fn relative_time(i18n: I18n, at_ms: i64) -> String {
+    time::relative_time_with(|id, args| i18n.f(id, args), at_ms)
 }
 
 /// A platform's name in the agent's language ("云湖", "Yunhu").

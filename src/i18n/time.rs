@@ -1,7 +1,7 @@
 //! Times as agents read them, in their language: "just now" / "刚刚", "5 min ago" / "5 分钟前",
 //! "yesterday 14:05" / "昨天 14:05", then the date.
 
-use super::I18n;
+use super::catalog::Arg;
 
 fn date_of(at_ms: i64) -> js_sys::Date {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64))
@@ -17,8 +17,9 @@ fn midnight_ms(date: &js_sys::Date) -> f64 {
     midnight.get_time()
 }
 
-/// How long ago `at_ms` was, for a conversation list or a status line.
-pub fn relative_time(i18n: I18n, at_ms: i64) -> String {
+/// How long ago `at_ms` was, for a conversation list or a status line, formatted by `say` (a
+/// catalog message id and its arguments).
+pub fn relative_time_with(say: impl Fn(&str, &[(&str, Arg)]) -> String, at_ms: i64) -> String {
     if at_ms <= 0 {
         return String::new();
     }
@@ -28,21 +29,21 @@ pub fn relative_time(i18n: I18n, at_ms: i64) -> String {
     let today = midnight_ms(&now);
     const DAY_MS: f64 = 86_400_000.0;
     if elapsed < 60.0 {
-        i18n.t("time-just-now")
+        say("time-just-now", &[])
     } else if elapsed < 3600.0 {
-        i18n.f(
+        say(
             "time-minutes-ago",
             &[("minutes", ((elapsed / 60.0) as i64).into())],
         )
     } else if then.get_time() >= today {
-        i18n.f(
+        say(
             "time-hours-ago",
             &[("hours", ((elapsed / 3600.0) as i64).into())],
         )
     } else if then.get_time() >= today - DAY_MS {
-        i18n.f("time-yesterday", &[("time", clock_time(at_ms).into())])
+        say("time-yesterday", &[("time", clock_time(at_ms).into())])
     } else {
-        i18n.f(
+        say(
             "time-date",
             &[
                 ("year", then.get_full_year().into()),
