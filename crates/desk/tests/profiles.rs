@@ -271,3 +271,104 @@ fn a_group_is_named_by_its_own_profile_with_its_member_count() {
     // The sender in the group is named by their own profile.
     assert_eq!(desk.name_of(Platform::Wecom, "7881"), Some("Ming Zhao"));
 }
+
+/// A Yunhu bot push: it names its sender (`senderNickname`) but shows no picture, so the server
+/// also asks `get-user`.
+fn yunhu_message(seq: i64, name: &str) -> Row {
+    let body = customer_writes(
+        Platform::Yunhu,
+        CustomerMessage {
+            message_id: &format!("m{seq}"),
+            delivery_id: &format!("e{seq}"),
+            customer_id: "7058262",
+            customer_name: name,
+            own_id: "bot-1",
+            text: "在吗",
+            sent_at_ms: 1_700_000_000_000 + seq as u64,
+            ..CustomerMessage::default()
+        },
+    );
+    row(seq, Platform::Yunhu, Direction::Inbound, &body)
+}
+
+fn get_user_answer(name: &str, avatar: &str) -> Vec<u8> {
+    use prost::Message;
+    use switchboard_payload::protobuf::yunhu::{GetUserResponse, Status, get_user_response};
+    GetUserResponse {
+        status: Some(Status {
+            request_id: 1,
+            code: 1,
+            msg: "success".into(),
+        }),
+        data: Some(get_user_response::Data {
+            id: "7058262".into(),
+            name: name.into(),
+            avatar_url: avatar.into(),
+            ..Default::default()
+        }),
+    }
+    .encode_to_vec()
+}
+
+fn yunhu_conversation(desk: &Desk) -> switchboard_desk::Conversation {
+    desk.conversations()
+        .into_iter()
+        .find(|conversation| conversation.key.platform == Platform::Yunhu)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_name_from_a_payload_and_one_from_a_profile_answer_the_newest_wins() {
+    let asked = || lookup(2, Platform::Yunhu, &[person("7058262")]);
+    let answered = || {
+        answer(
+            3,
+            Platform::Yunhu,
+            2,
+            &get_user_answer("林晓", "https://chat-img.jwznb.com/lin.png"),
+        )
+    };
+    let rows = [
+        yunhu_message(1, "小林"),
+        asked(),
+        answered(),
+        yunhu_message(4, "林晓 (客服群)"),
+    ];
+    let title_after = |rows: &[Row]| {
+        let mut desk = Desk::new();
+        for row in rows {
+            desk.apply(row);
+        }
+        let conversation = yunhu_conversation(&desk);
+        (conversation.title.clone(), conversation.avatar_url.clone())
+    };
+    let picture = Some("https://chat-img.jwznb.com/lin.png".to_owned());
+    // The payload's name, then the profile answer's, newer: the answer's name and picture.
+    assert_eq!(title_after(&rows[..1]), ("小林".to_owned(), None));
+    assert_eq!(
+        title_after(&rows[..3]),
+        ("林晓".to_owned(), picture.clone())
+    );
+    // A newer payload renames again; it shows no picture, so the answer's stays.
+    assert_eq!(
+        title_after(&rows),
+        ("林晓 (客服群)".to_owned(), picture.clone())
+    );
+
+    // Loaded newest first (a reload's newest page, then older pages): the same names win.
+    let mut desk = Desk::new();
+    desk.apply(&rows[3]);
+    desk.apply_older(&rows[..3]);
+    let conversation = yunhu_conversation(&desk);
+    assert_eq!(conversation.title, "林晓 (客服群)");
+    assert_eq!(conversation.avatar_url, picture);
+    let mut desk = Desk::new();
+    desk.apply(&rows[2]);
+    desk.apply_older(&rows[..2]);
+    let conversation = yunhu_conversation(&desk);
+    assert_eq!(
+        conversation.title, "林晓",
+        "the answer is newer than the payload"
+    );
+}

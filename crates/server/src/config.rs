@@ -224,8 +224,17 @@ pub struct Wecom {
     pub contact_info_path: String,
     #[serde(default = "wecom_room_info")]
     pub room_info_path: String,
-    #[serde(default)]
+    /// Where pictures may be fetched from (`/api/media`); by default where WeCom and WeChat
+    /// keep profile pictures.
+    #[serde(default = "wecom_media")]
     pub media_hosts: Vec<String>,
+}
+
+/// WeCom's own avatars are on `wework.qpic.cn` (`…/wwhead/…`, `…/bizmail/…`); an external
+/// contact who is a WeChat user has a WeChat avatar (`*.qlogo.cn`). Seen in WeCom API answers
+/// quoted by public clients (member `avatar`, approval `ApplyUserImage`).
+fn wecom_media() -> Vec<String> {
+    vec!["wework.qpic.cn".into(), "*.qlogo.cn".into()]
 }
 
 fn wecom_contact_info() -> String {
@@ -265,6 +274,10 @@ pub struct Mixin {
     /// Attachment storage: where `PUT upload_url` may go and where `view_url` media come from.
     #[serde(default = "mixin_upload_hosts")]
     pub upload_hosts: Vec<String>,
+    /// Where profile pictures come from (`avatar_url`, a group's `icon_url`): fetched through
+    /// `/api/media`, never uploaded to.
+    #[serde(default = "mixin_avatar_hosts")]
+    pub avatar_hosts: Vec<String>,
     /// Blaze, the WebSocket bots receive on. The China mirror is `wss://mixin-blaze.zeromesh.net/`
     /// (Mixin's own clients name it beside `wss://blaze.mixin.one`: the Android app's
     /// `Constants.kt`, the desktop app's `blaze.dart`).
@@ -292,6 +305,18 @@ fn mixin_upload_hosts() -> Vec<String> {
     ]
 }
 
+/// WeChat's profile pictures (`getContact`'s `smallHead`/`bigHead`) are on `wx.qlogo.cn`
+/// (`http://wx.qlogo.cn/mmhead/…`) and its siblings (`thirdwx.qlogo.cn`).
+fn wechat_media() -> Vec<String> {
+    vec!["*.qlogo.cn".into()]
+}
+
+/// Mixin's images (users' `avatar_url`, apps' and assets' icons) are served from
+/// `mixin-images.zeromesh.net` (`…=s256`), as answers quoted in public Mixin clients show.
+fn mixin_avatar_hosts() -> Vec<String> {
+    vec!["mixin-images.zeromesh.net".into()]
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wechat {
@@ -300,7 +325,8 @@ pub struct Wechat {
     /// The key from `/member/login`, sent as `Authorization` (no "Bearer").
     pub authorization: String,
     pub w_id: String,
-    #[serde(default)]
+    /// Where pictures may be fetched from (`/api/media`); by default WeChat's avatar hosts.
+    #[serde(default = "wechat_media")]
     pub media_hosts: Vec<String>,
     /// This server's address as E云 reaches it (where its callbacks are posted). E云 takes
     /// images and files by URL only: uploads are hosted here. Without it, sending them is off.
@@ -586,6 +612,33 @@ mod tests {
     }
 
     #[test]
+    fn profile_pictures_are_allowed_from_the_platforms_avatar_hosts_by_default() {
+        use crate::platforms::host_allowed;
+        let config = parse(&format!(
+            "[wechat]\nbase_url = \"http://h:1\"\nauthorization = \"k\"\nw_id = \"w\"\n\
+             [wecom]\nbase_url = \"http://w:1\"\ntoken = \"t\"\nsession_id = \"s\"\n\
+             [mixin]\nuser_id = \"u\"\nsession_id = \"s\"\nprivate_key = \"{}\"\n",
+            hex::encode([7u8; 32])
+        ))
+        .unwrap();
+        let wechat = config.wechat.unwrap().media_hosts;
+        assert!(host_allowed(&wechat, "wx.qlogo.cn"));
+        assert!(host_allowed(&wechat, "thirdwx.qlogo.cn"));
+        let wecom = config.wecom.unwrap().media_hosts;
+        assert!(host_allowed(&wecom, "wework.qpic.cn"));
+        assert!(host_allowed(&wecom, "wx.qlogo.cn"));
+        let mixin = config.mixin.unwrap();
+        assert!(host_allowed(
+            &mixin.avatar_hosts,
+            "mixin-images.zeromesh.net"
+        ));
+        assert!(!host_allowed(
+            &mixin.upload_hosts,
+            "mixin-images.zeromesh.net"
+        ));
+    }
+
+    #[test]
     fn errors_name_the_key() {
         let unknown = parse("[douyin]\naccess_tokn = \"a\"\n")
             .unwrap_err()
@@ -704,6 +757,7 @@ mod tests {
                 session_id: "s".into(),
                 private_key: key,
                 upload_hosts: vec![],
+                avatar_hosts: vec![],
                 blaze_url: mixin_blaze(),
             };
             assert_eq!(mixin.signing_seed().unwrap(), seed);

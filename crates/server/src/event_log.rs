@@ -415,6 +415,76 @@ impl EventLog {
             .collect()
     }
 
+    /// The first seq stored at or after `at_ms` (one past the newest when none is): a binary
+    /// search over seq, whose rows arrive in time order, in a few point reads however long the
+    /// log.
+    pub fn first_seq_since(&self, at_ms: i64) -> rusqlite::Result<i64> {
+        let reader = self.reader()?;
+        let connection = reader.connection();
+        let mut statement = connection.prepare_cached(
+            "SELECT seq, received_at_ms FROM events WHERE seq >= ?1 ORDER BY seq LIMIT 1",
+        )?;
+        let (mut low, mut high) = (1_i64, self.last_seq()? + 1);
+        // Rows below `low` are older than `at_ms`; the first row at or after `high` is not.
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let found: Option<(i64, i64)> = statement
+                .query_row(params![middle], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            match found {
+                Some((seq, received_at_ms)) if received_at_ms < at_ms => low = (seq + 1).min(high),
+                // The first row at or after `middle` is new enough (or there is none).
+                _ => high = middle,
+            }
+        }
+        Ok(low)
+    }
+
+    /// `platform`'s profile lookups answered 200 since seq `since` (request rows annotated as
+    /// lookups), newest first, at most `limit`: what the server already asked before it last
+    /// stopped. Answers over [`RECEIVED_BODY_MOST`] are skipped.
+    pub fn answered_lookups_since(
+        &self,
+        platform: Platform,
+        since: i64,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<AnsweredLookup>> {
+        let reader = self.reader()?;
+        let mut statement = reader.connection().prepare_cached(
+            "SELECT request.headers, answer.body, answer.received_at_ms
+             FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
+             WHERE answer.seq >= ?1 AND answer.direction = 'response'
+               AND request.platform = ?2 AND request.direction = 'outbound'
+               AND request.headers LIKE ?3 ESCAPE '\\'
+               AND answer.headers LIKE '[[\":status\",\"200\"]%'
+               AND length(answer.body) <= ?4
+             ORDER BY answer.seq DESC LIMIT ?5",
+        )?;
+        let lookup = format!(
+            "%\"{}\"%",
+            switchboard_protocol::headers::annotation::LOOKUP.replace('_', "\\_")
+        );
+        statement
+            .query_map(
+                params![
+                    since,
+                    platform.id(),
+                    lookup,
+                    RECEIVED_BODY_MOST,
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                |row| {
+                    let headers: String = row.get(0)?;
+                    Ok(AnsweredLookup {
+                        request_headers: serde_json::from_str(&headers).unwrap_or_default(),
+                        answer_body: row.get(1)?,
+                        answered_at_ms: row.get(2)?,
+                    })
+                },
+            )?
+            .collect()
+    }
+
     /// The newest seq, 0 when empty.
     pub fn last_seq(&self) -> rusqlite::Result<i64> {
         self.reader()?.connection().query_row(
@@ -423,6 +493,14 @@ impl EventLog {
             |row| row.get(0),
         )
     }
+}
+
+/// A profile lookup the log holds an OK answer to.
+#[derive(Debug, Clone)]
+pub struct AnsweredLookup {
+    pub request_headers: Vec<(String, String)>,
+    pub answer_body: Vec<u8>,
+    pub answered_at_ms: i64,
 }
 
 /// A pooled read connection.
@@ -515,7 +593,7 @@ pub fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_millis() as i64)
@@ -539,6 +617,113 @@ mod tests {
             request_seq: None,
             dedupe_key: key,
         }
+    }
+
+    /// A log whose rows arrived at the given times (ms), written with SQL so the times are ours.
+    fn log_at(
+        times: &[i64],
+        rows: impl Fn(&Connection, usize, i64),
+    ) -> (tempfile::TempDir, EventLog) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.sqlite");
+        let log = EventLog::open(&path).unwrap();
+        let writer = Connection::open(&path).unwrap();
+        for (index, at_ms) in times.iter().enumerate() {
+            rows(&writer, index, *at_ms);
+        }
+        (dir, log)
+    }
+
+    fn plain_row(writer: &Connection, _index: usize, at_ms: i64) {
+        writer
+            .execute(
+                "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('douyin', 'inbound', ?1, '[]', x'01')",
+                [at_ms],
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn the_first_seq_since_a_time_is_found_by_halving() {
+        let times: Vec<i64> = (1..=1000).map(|seq| seq * 10).collect();
+        let (_dir, log) = log_at(&times, plain_row);
+        assert_eq!(log.first_seq_since(0).unwrap(), 1, "everything");
+        assert_eq!(log.first_seq_since(10).unwrap(), 1);
+        assert_eq!(log.first_seq_since(4_995).unwrap(), 500);
+        assert_eq!(log.first_seq_since(5_000).unwrap(), 500);
+        assert_eq!(log.first_seq_since(10_000).unwrap(), 1000);
+        assert_eq!(
+            log.first_seq_since(10_001).unwrap(),
+            1001,
+            "nothing that new"
+        );
+        let (_dir, empty) = log_at(&[], plain_row);
+        assert_eq!(empty.first_seq_since(5).unwrap(), 1);
+    }
+
+    #[test]
+    fn answered_lookups_are_the_ok_answers_to_annotated_requests_newest_first() {
+        let lookup = format!(
+            r#"[[":method","POST"],[":url","https://api.mixin.one/users/fetch"],["{}","profiles"]]"#,
+            switchboard_protocol::headers::annotation::LOOKUP
+        );
+        let send = r#"[[":method","POST"],[":url","https://api.mixin.one/messages"]]"#;
+        // (request headers, answer status) per pair, a minute apart.
+        let pairs = [
+            (lookup.as_str(), "200"),
+            (send, "200"),
+            (lookup.as_str(), "429"),
+            (lookup.as_str(), "200"),
+        ];
+        let times: Vec<i64> = (0..pairs.len() as i64 * 2)
+            .map(|row| row * 60_000)
+            .collect();
+        let (_dir, log) = log_at(&times, |writer, index, at_ms| {
+            let (request, status) = pairs[index / 2];
+            if index % 2 == 0 {
+                writer.execute(
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, x'')",
+                    params![at_ms, request],
+                )
+            } else {
+                writer.execute(
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body, request_seq) VALUES ('mixin', 'response', ?1, ?2, ?3, ?4)",
+                    params![at_ms, format!(r#"[[":status","{status}"]]"#), format!("answer {}", index / 2).into_bytes(), index as i64],
+                )
+            }
+            .unwrap();
+        });
+        let answered = log.answered_lookups_since(Platform::Mixin, 0, 10).unwrap();
+        let bodies: Vec<String> = answered
+            .iter()
+            .map(|lookup| String::from_utf8(lookup.answer_body.clone()).unwrap())
+            .collect();
+        assert_eq!(bodies, ["answer 3", "answer 0"]);
+        assert_eq!(answered[0].answered_at_ms, 7 * 60_000);
+        assert!(
+            answered[0]
+                .request_headers
+                .iter()
+                .any(|(name, _)| name == ":url")
+        );
+        // Since the third pair: only the newest.
+        assert_eq!(
+            log.answered_lookups_since(Platform::Mixin, 5, 10)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            log.answered_lookups_since(Platform::Mixin, 0, 1)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            log.answered_lookups_since(Platform::Wechat, 0, 10)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

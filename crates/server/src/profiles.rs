@@ -20,8 +20,8 @@ use switchboard_protocol::headers::annotation;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::api::upload::ProxyCourier;
-use crate::event_log::Row;
-use crate::platforms::Courier;
+use crate::event_log::{AnsweredLookup, Row};
+use crate::platforms::{Courier, Outgoing, PlatformRules};
 use crate::state::{AppState, Live};
 
 /// A described id is not asked about again sooner.
@@ -81,6 +81,7 @@ impl Asker {
         let platform = self.courier.rules.platform();
         let mut live = self.courier.state.live.subscribe();
         let mut shutting_down = self.courier.state.shutting_down.clone();
+        self.remember_described().await;
         loop {
             let next_due = self
                 .waiting
@@ -107,6 +108,47 @@ impl Asker {
                         return;
                     }
                 }
+            }
+        }
+    }
+
+    /// The ids the log's answers described within the last [`REFRESH`], so a restart asks none
+    /// of them again; their answers are already rows, and the desk names them from those.
+    async fn remember_described(&mut self) {
+        let log = self.courier.state.log.clone();
+        let platform = self.courier.rules.platform();
+        let now_ms = crate::event_log::now_ms();
+        let since_ms = now_ms - REFRESH.as_millis() as i64;
+        let answered = tokio::task::spawn_blocking(move || {
+            let since = log.first_seq_since(since_ms)?;
+            log.answered_lookups_since(platform, since, IDS_KEPT)
+        })
+        .await;
+        let answered = match answered {
+            Ok(Ok(answered)) => answered,
+            Ok(Err(error)) => {
+                tracing::warn!(%platform, "the log's earlier lookups could not be read: {error}");
+                return;
+            }
+            Err(_) => return,
+        };
+        let now = Instant::now();
+        for lookup in answered {
+            let age =
+                Duration::from_millis(now_ms.saturating_sub(lookup.answered_at_ms).max(0) as u64);
+            let Some(described_at) = now.checked_sub(age) else {
+                continue;
+            };
+            for subject in described_by(self.codec, &lookup) {
+                if self.ids.len() >= IDS_KEPT {
+                    return;
+                }
+                // Newest first: an id's newest answer is the one that counts.
+                self.ids.entry(subject).or_insert(Standing {
+                    described_at: Some(described_at),
+                    due: None,
+                    failures: 0,
+                });
             }
         }
     }
@@ -248,19 +290,14 @@ impl Asker {
 
     /// Asks the platform; whether it answered OK.
     async fn call(&self, subjects: &[Subject]) -> bool {
-        let Ok(call) = self.codec.describe(subjects) else {
-            return false;
-        };
         let rules = &self.courier.rules;
-        let path = rules.configured_path(&call.path);
-        let mut outgoing = if call.method == "GET" {
-            crate::platforms::upload::get(path)
-        } else {
-            crate::platforms::upload::post(path, call.content_type, call.body)
+        let outgoing = match lookup_call(rules.as_ref(), self.codec, subjects) {
+            Ok(outgoing) => outgoing,
+            Err(why) => {
+                tracing::warn!(platform = %rules.platform(), "a profile lookup was not made: {why}");
+                return false;
+            }
         };
-        outgoing
-            .annotations
-            .push((annotation::LOOKUP.into(), "profiles".into()));
         match self.courier.send(outgoing.clone()).await {
             Ok(exchange) => {
                 let outcome = self.codec.outcome(&outgoing.path, &exchange.body);
@@ -297,9 +334,132 @@ impl Asker {
     }
 }
 
+/// The lookup call for `subjects`, as the proxy would forward it, annotated as a lookup; refused
+/// when the payload core cannot compose it or the platform's allow-list does not hold it (the
+/// allow-list binds the server's own calls as it binds the agents').
+fn lookup_call(
+    rules: &dyn PlatformRules,
+    codec: &dyn Codec,
+    subjects: &[Subject],
+) -> Result<Outgoing, String> {
+    let call = codec
+        .describe(subjects)
+        .map_err(|error| error.to_string())?;
+    let path = rules.configured_path(&call.path);
+    let mut outgoing = if call.method == "GET" {
+        crate::platforms::upload::get(path)
+    } else {
+        crate::platforms::upload::post(path, call.content_type, call.body)
+    };
+    if !rules.allows(&outgoing.method, &outgoing.path) {
+        return Err(format!(
+            "{} {} is not an allowed {} call",
+            outgoing.method,
+            outgoing.path,
+            rules.platform()
+        ));
+    }
+    outgoing
+        .annotations
+        .push((annotation::LOOKUP.into(), "profiles".into()));
+    Ok(outgoing)
+}
+
+/// Whom an OK answer in the log describes: the profiles the payload core reads from it, with
+/// the answer schema of the path its request called.
+fn described_by(codec: &dyn Codec, lookup: &AnsweredLookup) -> Vec<Subject> {
+    let Some(path) = lookup
+        .request_headers
+        .iter()
+        .find(|(name, _)| name == ":url")
+        .and_then(|(_, url)| reqwest::Url::parse(url).ok())
+        .map(|url| url.path().to_owned())
+    else {
+        return Vec::new();
+    };
+    if !codec.outcome(&path, &lookup.answer_body).ok {
+        return Vec::new();
+    }
+    let options = switchboard_payload::Options {
+        platform: Some(codec.platform()),
+        schema: codec
+            .endpoint_schemas(&path)
+            .map(|(_, answer)| answer.to_owned()),
+        skip_tree: true,
+        ..switchboard_payload::Options::default()
+    };
+    switchboard_payload::inspect(&lookup.answer_body, &options)
+        .events
+        .into_iter()
+        .filter_map(|event| event.profile)
+        .map(|profile| Subject {
+            id: profile.id,
+            group: profile.group,
+        })
+        .collect()
+}
+
 /// A random number of milliseconds in `least..=most`.
 fn between(least: u64, most: u64) -> u64 {
     let mut bytes = [0u8; 8];
     let _ = getrandom::fill(&mut bytes);
     least + u64::from_le_bytes(bytes) % (most.saturating_sub(least) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platforms::Platforms;
+    use switchboard_payload::Platform;
+
+    fn subjects() -> [Vec<Subject>; 2] {
+        [
+            vec![Subject {
+                id: "someone".into(),
+                group: false,
+            }],
+            vec![Subject {
+                id: "some-group".into(),
+                group: true,
+            }],
+        ]
+    }
+
+    #[tokio::test]
+    async fn every_lookup_a_platform_makes_is_on_its_allow_list_and_others_are_not_made() {
+        let sandbox = crate::sandbox::Sandbox::start().await.unwrap();
+        let platforms = Platforms::from_config(&sandbox.config("http://127.0.0.1:9")).unwrap();
+        let mut asked = 0;
+        for rules in platforms.iter() {
+            let codec = platforms::of(rules.platform());
+            if codec.lookups().is_none() {
+                continue;
+            }
+            for subjects in subjects() {
+                let outgoing = lookup_call(rules.as_ref(), codec, &subjects)
+                    .unwrap_or_else(|why| panic!("{}: {why}", rules.platform()));
+                assert!(
+                    outgoing
+                        .annotations
+                        .iter()
+                        .any(|(name, _)| name == annotation::LOOKUP)
+                );
+                asked += 1;
+            }
+        }
+        assert_eq!(asked, 8, "people and groups on four platforms");
+
+        // Mixin's lookups are not WeCom calls: through WeCom's allow-list they are not made.
+        let wecom = platforms.get(Platform::Wecom).unwrap();
+        for subjects in subjects() {
+            let refused = lookup_call(wecom.as_ref(), platforms::of(Platform::Mixin), &subjects);
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|why| why.contains("not an allowed wecom call")),
+                "{:?}",
+                refused.map(|outgoing| outgoing.path)
+            );
+        }
+    }
 }

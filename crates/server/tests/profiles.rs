@@ -47,6 +47,20 @@ async fn customer_writes(
     );
 }
 
+/// A customer writes `text` on each platform that is asked who they are: Yunhu's bot (its
+/// webhook carries a nickname but no picture, so get-user is asked), Mixin, E云's second
+/// customer and a WeCom room (its sender and the room are asked).
+async fn asked_customers_write(client: &reqwest::Client, server: &RunningServer, text: &str) {
+    for (platform, message) in [
+        ("yunhu", serde_json::json!({ "to": "bot", "text": text })),
+        ("mixin", serde_json::json!({ "text": text })),
+        ("wechat", serde_json::json!({ "text": text, "customer": 1 })),
+        ("wecom", serde_json::json!({ "text": text, "group": true })),
+    ] {
+        customer_writes(client, server, platform, message).await;
+    }
+}
+
 /// The lookups `platform` was asked, as (request row, its answer row).
 fn lookups(
     events: &[serde_json::Value],
@@ -91,35 +105,7 @@ async fn every_platform_that_can_be_asked_names_its_customers_once() {
     let dist = dist();
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
-    // Yunhu's bot webhook carries a nickname but no picture: its get-user is asked.
-    customer_writes(
-        &client,
-        &server,
-        "yunhu",
-        serde_json::json!({ "to": "bot", "text": "a" }),
-    )
-    .await;
-    customer_writes(
-        &client,
-        &server,
-        "mixin",
-        serde_json::json!({ "text": "a" }),
-    )
-    .await;
-    customer_writes(
-        &client,
-        &server,
-        "wechat",
-        serde_json::json!({ "text": "a", "customer": 1 }),
-    )
-    .await;
-    customer_writes(
-        &client,
-        &server,
-        "wecom",
-        serde_json::json!({ "text": "a", "group": true }),
-    )
-    .await;
+    asked_customers_write(&client, &server, "a").await;
     // Douyin's payload says who the customer is: nothing to ask.
     customer_writes(
         &client,
@@ -204,7 +190,35 @@ async fn every_platform_that_can_be_asked_names_its_customers_once() {
             "{platform} asked again"
         );
     }
+
+    // A restart remembers whom the log's answers described: they write again, nobody is asked.
+    let asked_before: Vec<usize> = ASKED
+        .iter()
+        .map(|platform| lookups(&after, platform).len())
+        .collect();
+    drop(server);
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    asked_customers_write(&client, &server, "c").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let restarted = all_events(&client, &server).await;
+    let asked_after: Vec<usize> = ASKED
+        .iter()
+        .map(|platform| lookups(&restarted, platform).len())
+        .collect();
+    assert_eq!(
+        asked_after, asked_before,
+        "asked again after a restart ({ASKED:?})"
+    );
+    let desk = project(&restarted);
+    assert_eq!(
+        title(&desk, Platform::Wechat, "wxid_sandbox_customer_c2"),
+        "Ming Zhao"
+    );
 }
+
+/// The platforms the server asks who their customers are.
+const ASKED: [&str; 4] = ["mixin", "wechat", "wecom", "yunhu"];
 
 #[tokio::test]
 async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
@@ -216,7 +230,7 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
         .push(("SWITCHBOARD_LIMITS_PROFILE_RETRY_SECS", "1".into()));
     let server = RunningServer::start_with(options);
     let client = server.logged_in_client().await;
-    for platform in ["mixin", "wechat"] {
+    for platform in ASKED {
         let refused = client
             .post(server.url(&format!("/api/sandbox/{platform}/refuse-profiles")))
             .json(&serde_json::json!({ "count": 2 }))
@@ -231,20 +245,14 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
         .await
         .unwrap();
     assert_eq!(douyin.status(), 404, "Douyin has no profile endpoint");
-    customer_writes(
-        &client,
-        &server,
-        "mixin",
-        serde_json::json!({ "text": "a" }),
-    )
-    .await;
-    customer_writes(
-        &client,
-        &server,
-        "wechat",
-        serde_json::json!({ "text": "a" }),
-    )
-    .await;
+    for platform in ASKED {
+        let message = if platform == "yunhu" {
+            serde_json::json!({ "to": "bot", "text": "a" })
+        } else {
+            serde_json::json!({ "text": "a" })
+        };
+        customer_writes(&client, &server, platform, message).await;
+    }
 
     // First the refusals, in each platform's own shape: the conversation keeps its short id.
     let events = eventually(
@@ -252,7 +260,7 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
         "two refused lookups each",
         || async {
             let events = all_events(&client, &server).await;
-            ["mixin", "wechat"]
+            ASKED
                 .iter()
                 .all(|platform| {
                     lookups(&events, platform)
@@ -271,6 +279,24 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
     let first_wechat = &lookups(&events, "wechat")[0].1;
     let body: serde_json::Value = serde_json::from_slice(&body_of(first_wechat)).unwrap();
     assert_eq!(body["code"], "1001", "E云's failure: {body}");
+    let first_wecom = &lookups(&events, "wecom")[0].1;
+    let body: serde_json::Value = serde_json::from_slice(&body_of(first_wecom)).unwrap();
+    assert_eq!(body["code"], 500, "wkteam's failure: {body}");
+    let first_yunhu = &lookups(&events, "yunhu")[0].1;
+    assert_eq!(
+        first_yunhu["headers"][0][1], "200",
+        "Yunhu refuses inside a 200"
+    );
+    let status = <switchboard_payload::protobuf::yunhu::StatusResponse as prost::Message>::decode(
+        body_of(first_yunhu).as_slice(),
+    )
+    .unwrap()
+    .status
+    .unwrap();
+    assert_ne!(
+        status.code, 1,
+        "Yunhu's failure is a Status other than 1: {status:?}"
+    );
     let desk = project(&events);
     let wechat = title(&desk, Platform::Wechat, "wxid_sandbox_customer_c1");
     if lookups(&events, "wechat").len() < 3 {
@@ -308,15 +334,23 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
         || async {
             let events = all_events(&client, &server).await;
             let desk = project(&events);
+            let described = |platform: Platform| {
+                desk.conversations().iter().any(|conversation| {
+                    conversation.key.platform == platform
+                        && conversation.title == "林晓"
+                        && conversation.avatar_url.is_some()
+                })
+            };
             (title(&desk, Platform::Wechat, "wxid_sandbox_customer_c1") == "林晓"
-                && desk.conversations().iter().any(|conversation| {
-                    conversation.key.platform == Platform::Mixin && conversation.title == "林晓"
-                }))
+                && [Platform::Mixin, Platform::Wecom, Platform::Yunhu]
+                    .into_iter()
+                    .all(described))
             .then_some(events)
         },
     )
     .await;
-    assert_eq!(lookups(&events, "mixin").len(), 3);
-    assert_eq!(lookups(&events, "wechat").len(), 3);
+    for platform in ASKED {
+        assert_eq!(lookups(&events, platform).len(), 3, "{platform}");
+    }
     let _: serde_json::Value = read_json(client.get(server.url("/api/config"))).await;
 }

@@ -170,6 +170,7 @@ impl Sandbox {
                 private_key: base64::engine::general_purpose::STANDARD
                     .encode(mixin_signing_key().to_bytes()),
                 upload_hosts: vec![host.clone()],
+                avatar_hosts: vec![host.clone()],
                 blaze_url: format!("ws://{host}/mixin-blaze"),
             }),
             wechat: Some(config::Wechat {

@@ -31,6 +31,8 @@ pub struct Mixin {
     private_key_text: String,
     /// Where Blaze listens (`wss://blaze.mixin.one/`).
     blaze_url: String,
+    /// Where an attachment's `upload_url` may point (its media hosts also hold the avatars').
+    upload_hosts: Vec<String>,
 }
 
 /// The claims Mixin checks.
@@ -52,8 +54,14 @@ impl Mixin {
                 platform: Platform::Mixin,
                 base_url: super::rules::parse_base_url(&settings.base_url)?,
                 routes: endpoints::ALL.iter().map(Route::of).collect(),
-                media_hosts: settings.upload_hosts.clone(),
+                media_hosts: settings
+                    .upload_hosts
+                    .iter()
+                    .chain(&settings.avatar_hosts)
+                    .cloned()
+                    .collect(),
             },
+            upload_hosts: settings.upload_hosts.clone(),
             user_id: settings.user_id.clone(),
             session_id: settings.session_id.clone(),
             key: SigningKey::from_bytes(&settings.signing_seed()?),
@@ -203,7 +211,7 @@ impl PlatformRules for Mixin {
     }
 
     fn upload<'a>(&'a self, courier: &'a dyn Courier, file: File) -> UploadFuture<'a> {
-        Box::pin(upload::upload(courier, &self.upstream.media_hosts, file))
+        Box::pin(upload::upload(courier, &self.upload_hosts, file))
     }
 
     fn transport(&self) -> Transport {
@@ -240,6 +248,7 @@ mod tests {
             session_id: "session".into(),
             private_key: base64::engine::general_purpose::STANDARD.encode([3u8; 32]),
             upload_hosts: vec![],
+            avatar_hosts: vec![],
             blaze_url: "wss://blaze.mixin.one/".into(),
         })
         .unwrap()
