@@ -559,7 +559,11 @@ fn overlay_environment(table: &mut toml::Table, variables: impl Iterator<Item = 
 }
 
 fn typed_value(key: &str, value: String) -> toml::Value {
-    if key == "upload_hosts" || key == "media_hosts" || key == "auto_assign" {
+    if key == "upload_hosts"
+        || key == "media_hosts"
+        || key == "avatar_hosts"
+        || key == "auto_assign"
+    {
         return toml::Value::Array(
             value
                 .split(',')
