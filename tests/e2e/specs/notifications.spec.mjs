@@ -35,6 +35,18 @@ async function setHidden(page, hidden) {
 
 const shown = (page) => page.evaluate(() => window.shownNotifications.map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
 
+// Logged in with notifications allowed and watched, a customer's new message open; its text.
+async function openAConversation(page, context, label) {
+  await context.grantPermissions(['notifications']);
+  await watchNotifications(page);
+  await logIn(page);
+  const text = `${label} ${Date.now()}`;
+  await customerSays(page, 0, text);
+  await page.locator('.conversation-row', { hasText: text }).click();
+  await expect(page.locator('.message-list')).toContainText(text);
+  return text;
+}
+
 async function customerSays(page, customer, text) {
   const response = await page.request.post('/api/sandbox/mixin/customer-message', { data: { text, customer } });
   expect(response.ok(), await response.text()).toBeTruthy();
@@ -67,13 +79,7 @@ test('a hidden tab is told by a notification and its title, and the notification
 });
 
 test('in a visible tab only a conversation not open is news', async ({ page, context }) => {
-  await context.grantPermissions(['notifications']);
-  await watchNotifications(page);
-  await logIn(page);
-  const open = `open ${Date.now()}`;
-  await customerSays(page, 0, open);
-  await page.locator('.conversation-row', { hasText: open }).click();
-  await expect(page.locator('.message-list')).toContainText(open);
+  const open = await openAConversation(page, context, 'open');
   // (That first message was news: nothing was open.)
   await page.evaluate(() => { window.shownNotifications = []; });
 
@@ -114,13 +120,7 @@ test('notifications are asked for only from the control, and the sound is off un
 });
 
 test('a hidden tab does not read the conversation it has open: it stays unread until the tab is shown', async ({ page, context }) => {
-  await context.grantPermissions(['notifications']);
-  await watchNotifications(page);
-  await logIn(page);
-  const first = `shown ${Date.now()}`;
-  await customerSays(page, 0, first);
-  await page.locator('.conversation-row', { hasText: first }).click();
-  await expect(page.locator('.message-list')).toContainText(first);
+  const first = await openAConversation(page, context, 'shown');
   const row = page.locator('.conversation-row[aria-selected="true"]');
   await expect(row.locator('.unread-badge')).toHaveCount(0);
 
