@@ -342,6 +342,7 @@ event-name = name { $name }
 event-profile-person = profile of a person
 event-profile-group = profile of a group
 event-profile-empty = nothing said
+event-described = in the log's profile answers, { $id } is: { $facts }
 event-sender = sender { $sender }
 event-ids = conversation { $conversation } · message { $message }
 event-target = message { $message }

@@ -324,6 +324,7 @@ event-name = 名称 { $name }
 event-profile-person = 个人资料
 event-profile-group = 群资料
 event-profile-empty = 未提供信息
+event-described = 日志里的资料应答说 { $id } 是：{ $facts }
 event-sender = 发送者 { $sender }
 event-ids = 会话 { $conversation } · 消息 { $message }
 event-target = 消息 { $message }

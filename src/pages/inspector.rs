@@ -1,5 +1,6 @@
 use crate::components::inspector::actions_bar::{ActionsBar, shared_payload};
 use crate::components::inspector::bytes_view::BytesView;
+use crate::components::inspector::described::describe_from_log;
 use crate::components::inspector::events_view::EventsView;
 use crate::components::inspector::input_panel::{InputPanel, load_first_file};
 use crate::components::inspector::state::InspectorState;
@@ -125,6 +126,7 @@ fn load_from_log(i18n: I18n, state: InspectorState, seq: i64) {
                         ],
                     );
                     state.load(row.body, &source);
+                    describe_from_log(state, row.platform);
                 }
                 None => state.notice.set(Some(
                     i18n.f("log-row-missing", &[("seq", seq.to_string().into())]),

@@ -310,6 +310,8 @@ impl Conversation {
 /// (its seq), so a later payload or profile answer wins whatever order pages load in.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Known {
+    /// Some row described it as a group.
+    group: bool,
     name: Option<(i64, String)>,
     avatar: Option<(i64, String)>,
     members: Option<(i64, u64)>,
@@ -341,6 +343,7 @@ impl Known {
                 None => false,
             }
         }
+        self.group |= profile.group;
         let name = profile.name.as_ref().filter(|name| !name.trim().is_empty());
         let avatar = profile.avatar_url.as_ref().filter(|url| !url.is_empty());
         newer(&mut self.name, seq, name)
@@ -472,6 +475,19 @@ impl Desk {
     pub fn avatar_of(&self, platform: Platform, id: &str) -> Option<&str> {
         let known = self.profiles.get(&(platform, id.to_owned()))?;
         known.avatar.as_ref().map(|(_, url)| url.as_str())
+    }
+
+    /// Everything known of a person or group: the newest name, picture and member count the
+    /// platform gave, each from whichever row said it last.
+    pub fn profile_of(&self, platform: Platform, id: &str) -> Option<Profile> {
+        let known = self.profiles.get(&(platform, id.to_owned()))?;
+        Some(Profile {
+            id: id.to_owned(),
+            group: known.group,
+            name: known.name.as_ref().map(|(_, name)| name.clone()),
+            avatar_url: known.avatar.as_ref().map(|(_, url)| url.clone()),
+            member_count: known.members.map(|(_, count)| count),
+        })
     }
 
     /// Learns what `profile` says (from the row `seq`); renames the conversations it is about.

@@ -6,7 +6,7 @@ use switchboard_payload::Platform;
 use switchboard_payload::customer::CustomerMessage;
 use switchboard_payload::platforms;
 use switchboard_payload::profile::Subject;
-use switchboard_protocol::headers::annotation::LOOKUP;
+use switchboard_protocol::headers::annotation::{LOOKUP, LOOKUP_PROFILES};
 
 fn row(seq: i64, platform: Platform, direction: Direction, body: &[u8]) -> Row {
     Row {
@@ -28,7 +28,7 @@ fn lookup(seq: i64, platform: Platform, subjects: &[Subject]) -> Row {
     request.headers = vec![
         (":method".into(), call.method.into()),
         (":url".into(), format!("https://api.example{}", call.path)),
-        (LOOKUP.into(), "profiles".into()),
+        (LOOKUP.into(), LOOKUP_PROFILES.into()),
     ];
     request
 }
@@ -371,4 +371,62 @@ fn a_name_from_a_payload_and_one_from_a_profile_answer_the_newest_wins() {
         conversation.title, "林晓",
         "the answer is newer than the payload"
     );
+}
+
+/// A Yunhu webhook of `event_type` about one user, in the shape the reference gives for joins
+/// and follows (`{userId, nickname, avatarUrl, chatId, chatType, time}`).
+fn yunhu_event(seq: i64, event_type: &str, event: serde_json::Value) -> Row {
+    let body = serde_json::json!({
+        "version": "1.0",
+        "header": {
+            "eventId": format!("e{seq}"),
+            "eventTime": 1_700_000_000_000_i64 + seq,
+            "eventType": event_type,
+        },
+        "event": event,
+    });
+    row(
+        seq,
+        Platform::Yunhu,
+        Direction::Inbound,
+        &serde_json::to_vec(&body).unwrap(),
+    )
+}
+
+#[test]
+fn yunhu_follows_and_joins_name_the_user_and_give_their_picture() {
+    let picture = "https://chat-img.jwznb.com/lin.png";
+    let followed = yunhu_event(
+        1,
+        "bot.followed",
+        serde_json::json!({
+            "time": 1_700_000_000_001_i64, "chatId": "bot-1", "chatType": "bot",
+            "userId": "7058262", "nickname": "林晓", "avatarUrl": picture,
+        }),
+    );
+    let joined = yunhu_event(
+        2,
+        "group.join",
+        serde_json::json!({
+            "time": 1_700_000_000_002_i64, "chatId": "g-1", "chatType": "group",
+            "userId": "7058263", "nickname": "Ming Zhao", "avatarUrl": "https://chat-img.jwznb.com/ming.png",
+        }),
+    );
+    let mut desk = Desk::new();
+    desk.apply(&followed);
+    desk.apply(&joined);
+    assert_eq!(desk.name_of(Platform::Yunhu, "7058262"), Some("林晓"));
+    assert_eq!(desk.avatar_of(Platform::Yunhu, "7058262"), Some(picture));
+    assert_eq!(desk.name_of(Platform::Yunhu, "7058263"), Some("Ming Zhao"));
+    assert_eq!(
+        desk.avatar_of(Platform::Yunhu, "7058263"),
+        Some("https://chat-img.jwznb.com/ming.png")
+    );
+
+    // The follower then writes under another nickname: the newer name, the follow's picture
+    // (the message shows none).
+    desk.apply(&yunhu_message(3, "小林"));
+    let conversation = yunhu_conversation(&desk);
+    assert_eq!(conversation.title, "小林");
+    assert_eq!(conversation.avatar_url.as_deref(), Some(picture));
 }

@@ -47,6 +47,8 @@ pub mod annotation {
     /// Set on a call that asks who ids are (a profile lookup): its answer describes people and
     /// groups.
     pub const LOOKUP: &str = "x-switchboard-lookup";
+    /// [`LOOKUP`]'s value on the server's profile lookups.
+    pub const LOOKUP_PROFILES: &str = "profiles";
     /// The agent whose session made the call. The server sets it from the session (whatever
     /// the browser sent is dropped); stored, never forwarded.
     pub const AGENT: &str = "x-switchboard-agent";

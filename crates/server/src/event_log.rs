@@ -329,25 +329,7 @@ impl EventLog {
                 break;
             }
             bytes += body_bytes;
-            let platform: String = row.get(1)?;
-            let direction: String = row.get(2)?;
-            let headers: String = row.get(5)?;
-            slice.events.push(Row {
-                seq: row.get(0)?,
-                platform: platform.parse().map_err(|error| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        1,
-                        rusqlite::types::Type::Text,
-                        Box::new(error),
-                    )
-                })?,
-                direction: Direction::parse(&direction).unwrap_or(Direction::Inbound),
-                received_at_ms: row.get(3)?,
-                content_type: row.get(4)?,
-                headers: serde_json::from_str(&headers).unwrap_or_default(),
-                body: row.get(6)?,
-                request_seq: row.get(7)?,
-            });
+            slice.events.push(row_from_sql(row)?);
         }
         Ok(slice)
     }
@@ -360,11 +342,7 @@ impl EventLog {
         platform: Platform,
         path: &str,
     ) -> rusqlite::Result<Option<Vec<u8>>> {
-        let escaped = path
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}\"%");
+        let pattern = format!("%{}\"%", like_escaped(path));
         self.reader()?
             .connection()
             .prepare_cached(
@@ -388,13 +366,7 @@ impl EventLog {
         receiver: &str,
         limit: usize,
     ) -> rusqlite::Result<Vec<Vec<u8>>> {
-        let pair =
-            serde_json::to_string(&(switchboard_protocol::headers::pseudo::RECEIVER, receiver))
-                .expect("two strings serialize");
-        let escaped = pair
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = like_escaped_pair(switchboard_protocol::headers::pseudo::RECEIVER, receiver);
         let reader = self.reader()?;
         let mut statement = reader.connection().prepare_cached(
             "SELECT body FROM events
@@ -460,16 +432,12 @@ impl EventLog {
                AND length(answer.body) <= ?4
              ORDER BY answer.seq DESC LIMIT ?5",
         )?;
-        let lookup = format!(
-            "%\"{}\"%",
-            switchboard_protocol::headers::annotation::LOOKUP.replace('_', "\\_")
-        );
         statement
             .query_map(
                 params![
                     since,
                     platform.id(),
-                    lookup,
+                    lookup_pattern(),
                     RECEIVED_BODY_MOST,
                     i64::try_from(limit).unwrap_or(i64::MAX)
                 ],
@@ -483,6 +451,57 @@ impl EventLog {
                 },
             )?
             .collect()
+    }
+
+    /// The newest profile lookups of `platform` answered 200 whose answer holds one of `ids`
+    /// (its bytes: JSON text or a protobuf string), at most `per_id` for each id: each request
+    /// row and its answer, in log order. What names the ids of one inspected payload; the
+    /// reader decodes the answers and keeps what they really say about the ids.
+    pub fn lookups_naming(
+        &self,
+        platform: Platform,
+        ids: &[String],
+        per_id: usize,
+    ) -> rusqlite::Result<Vec<Row>> {
+        let reader = self.reader()?;
+        let mut answers = reader.connection().prepare_cached(
+            "SELECT answer.seq, request.seq
+             FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
+             WHERE answer.direction = 'response'
+               AND request.platform = ?1 AND request.direction = 'outbound'
+               AND request.headers LIKE ?2 ESCAPE '\\'
+               AND answer.headers LIKE '[[\":status\",\"200\"]%'
+               AND length(answer.body) <= ?3
+               AND instr(answer.body, CAST(?4 AS BLOB)) > 0
+             ORDER BY answer.seq DESC LIMIT ?5",
+        )?;
+        let mut seqs = std::collections::BTreeSet::new();
+        for id in ids.iter().filter(|id| !id.is_empty()) {
+            let pairs = answers.query_map(
+                params![
+                    platform.id(),
+                    lookup_pattern(),
+                    RECEIVED_BODY_MOST,
+                    id,
+                    i64::try_from(per_id).unwrap_or(i64::MAX)
+                ],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+            )?;
+            for pair in pairs {
+                let (answer, request) = pair?;
+                seqs.insert(answer);
+                seqs.insert(request);
+            }
+        }
+        let mut row_at = reader.connection().prepare_cached(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq = ?1",
+        )?;
+        let mut rows = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            rows.push(row_at.query_row(params![seq], row_from_sql)?);
+        }
+        Ok(rows)
     }
 
     /// The newest seq, 0 when empty.
@@ -593,6 +612,49 @@ pub fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A row of `SELECT seq, platform, direction, received_at_ms, content_type, headers, body,
+/// request_seq`.
+fn row_from_sql(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let platform: String = row.get(1)?;
+    let direction: String = row.get(2)?;
+    let headers: String = row.get(5)?;
+    Ok(Row {
+        seq: row.get(0)?,
+        platform: platform.parse().map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                Box::new(error),
+            )
+        })?,
+        direction: Direction::parse(&direction).unwrap_or(Direction::Inbound),
+        received_at_ms: row.get(3)?,
+        content_type: row.get(4)?,
+        headers: serde_json::from_str(&headers).unwrap_or_default(),
+        body: row.get(6)?,
+        request_seq: row.get(7)?,
+    })
+}
+
+/// `text` for a LIKE pattern with `ESCAPE '\\'`: its `\\`, `%` and `_` taken literally.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A header pair as the log stores it (`["name","value"]`), escaped for LIKE: matches that
+/// name with that value, not the name written as some other header's value.
+fn like_escaped_pair(name: &str, value: &str) -> String {
+    like_escaped(&serde_json::to_string(&(name, value)).expect("two strings serialize"))
+}
+
+/// Request rows the server annotated as profile lookups.
+fn lookup_pattern() -> String {
+    use switchboard_protocol::headers::annotation::{LOOKUP, LOOKUP_PROFILES};
+    format!("%{}%", like_escaped_pair(LOOKUP, LOOKUP_PROFILES))
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -667,11 +729,15 @@ mod tests {
             r#"[[":method","POST"],[":url","https://api.mixin.one/users/fetch"],["{}","profiles"]]"#,
             switchboard_protocol::headers::annotation::LOOKUP
         );
-        let send = r#"[[":method","POST"],[":url","https://api.mixin.one/messages"]]"#;
+        // The annotation's name written as another header's value is not a lookup.
+        let send = format!(
+            r#"[[":method","POST"],[":url","https://api.mixin.one/messages"],["x-note","{}"]]"#,
+            switchboard_protocol::headers::annotation::LOOKUP
+        );
         // (request headers, answer status) per pair, a minute apart.
         let pairs = [
             (lookup.as_str(), "200"),
-            (send, "200"),
+            (send.as_str(), "200"),
             (lookup.as_str(), "429"),
             (lookup.as_str(), "200"),
         ];
@@ -721,6 +787,58 @@ mod tests {
         );
         assert!(
             log.answered_lookups_since(Platform::Wechat, 0, 10)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_lookups_naming_an_id_are_its_newest_ok_answers_with_their_requests() {
+        let lookup = format!(
+            r#"[[":method","POST"],[":url","https://api.mixin.one/users/fetch"],["{}","profiles"]]"#,
+            switchboard_protocol::headers::annotation::LOOKUP
+        );
+        // (answer status, answer body) per lookup; the request is the row before its answer.
+        let pairs = [
+            ("200", r#"{"data":[{"user_id":"u-1","full_name":"old"}]}"#),
+            ("200", r#"{"data":[{"user_id":"u-2","full_name":"other"}]}"#),
+            ("429", r#"{"error":{"code":429,"description":"u-1"}}"#),
+            ("200", r#"{"data":[{"user_id":"u-1","full_name":"new"}]}"#),
+        ];
+        let times: Vec<i64> = (0..pairs.len() as i64 * 2).collect();
+        let (_dir, log) = log_at(&times, |writer, index, at_ms| {
+            let (status, body) = pairs[index / 2];
+            if index % 2 == 0 {
+                writer.execute(
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, x'')",
+                    params![at_ms, lookup],
+                )
+            } else {
+                writer.execute(
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body, request_seq) VALUES ('mixin', 'response', ?1, ?2, ?3, ?4)",
+                    params![at_ms, format!(r#"[[":status","{status}"]]"#), body.as_bytes(), index as i64],
+                )
+            }
+            .unwrap();
+        });
+        let seqs = |ids: &[&str], per_id: usize| -> Vec<i64> {
+            let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+            log.lookups_naming(Platform::Mixin, &ids, per_id)
+                .unwrap()
+                .iter()
+                .map(|row| row.seq)
+                .collect()
+        };
+        assert_eq!(
+            seqs(&["u-1"], 10),
+            [1, 2, 7, 8],
+            "OK answers only, with requests"
+        );
+        assert_eq!(seqs(&["u-1"], 1), [7, 8], "the newest first");
+        assert_eq!(seqs(&["u-1", "u-2"], 1), [3, 4, 7, 8]);
+        assert!(seqs(&["u-3", ""], 10).is_empty());
+        assert!(
+            log.lookups_naming(Platform::Wechat, &["u-1".into()], 10)
                 .unwrap()
                 .is_empty()
         );

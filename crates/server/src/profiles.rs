@@ -50,8 +50,7 @@ pub fn start(state: &AppState) {
             codec,
             lookups,
             first_retry: Duration::from_secs(state.config.limits.profile_retry_secs),
-            ids: HashMap::new(),
-            waiting: HashSet::new(),
+            ledger: Ledger::default(),
         };
         tokio::spawn(asker.run());
     }
@@ -59,11 +58,138 @@ pub fn start(state: &AppState) {
 
 #[derive(Debug, Clone, Copy)]
 struct Standing {
-    /// When the platform last described it (its answer said OK).
-    described_at: Option<Instant>,
+    /// When the platform last described it (its answer said OK), in ms since the epoch: the
+    /// log's clock, so answers from before a restart count, however long the machine has run.
+    described_at_ms: Option<i64>,
     /// When to ask (again); `None`: nothing to ask.
     due: Option<Instant>,
     failures: u32,
+}
+
+/// Whom a platform has been asked about and whom to ask next: the rules of asking (once per id
+/// on first sight, again at most daily and only when it writes, failures retried later), kept
+/// apart from the calls so they can be tested on their own.
+#[derive(Debug, Default)]
+struct Ledger {
+    ids: HashMap<Subject, Standing>,
+    /// The ids with a `due` time: what the next wake-up is computed over (not every id).
+    waiting: HashSet<Subject>,
+}
+
+impl Ledger {
+    /// When the next id is due, if any is.
+    fn next_due(&self) -> Option<Instant> {
+        self.waiting
+            .iter()
+            .filter_map(|subject| self.ids.get(subject)?.due)
+            .min()
+    }
+
+    /// An answer in the log described `subject` at `at_ms`; the newest answer counts, so the
+    /// log's answers are remembered newest first. Whether there was room.
+    fn remember(&mut self, subject: Subject, at_ms: i64) -> bool {
+        if self.ids.len() >= IDS_KEPT {
+            return false;
+        }
+        self.ids.entry(subject).or_insert(Standing {
+            described_at_ms: Some(at_ms),
+            due: None,
+            failures: 0,
+        });
+        true
+    }
+
+    /// `subject` wrote (or was written about): asked now unless described within a day or
+    /// already waiting to be asked.
+    fn want(&mut self, subject: Subject, now: Instant, now_ms: i64) {
+        if let Some(standing) = self.ids.get_mut(&subject) {
+            // Described more than a day ago and writing again: refresh.
+            if standing.due.is_none()
+                && standing
+                    .described_at_ms
+                    .is_none_or(|at_ms| now_ms.saturating_sub(at_ms) >= REFRESH.as_millis() as i64)
+            {
+                standing.due = Some(now);
+                self.waiting.insert(subject);
+            }
+            return;
+        }
+        if self.ids.len() >= IDS_KEPT {
+            let oldest = self
+                .ids
+                .iter()
+                .filter(|(_, standing)| standing.due.is_none())
+                .min_by_key(|(_, standing)| standing.described_at_ms)
+                .map(|(subject, _)| subject.clone());
+            match oldest {
+                Some(oldest) => {
+                    self.ids.remove(&oldest);
+                }
+                // Every one still waiting for an answer: this one waits for a later sight.
+                None => return,
+            }
+        }
+        self.waiting.insert(subject.clone());
+        self.ids.insert(
+            subject,
+            Standing {
+                described_at_ms: None,
+                due: Some(now),
+                failures: 0,
+            },
+        );
+    }
+
+    /// The ids of one kind due by `now`, longest waiting first, at most `per_call`.
+    fn due(&self, group: bool, per_call: usize, now: Instant) -> Vec<Subject> {
+        let mut subjects: Vec<(&Subject, Instant)> = self
+            .ids
+            .iter()
+            .filter(|(subject, _)| subject.group == group)
+            .filter_map(|(subject, standing)| {
+                standing
+                    .due
+                    .filter(|due| *due <= now)
+                    .map(|due| (subject, due))
+            })
+            .collect();
+        subjects.sort_by_key(|(subject, due)| (*due, (*subject).clone()));
+        subjects
+            .into_iter()
+            .take(per_call.max(1))
+            .map(|(subject, _)| subject.clone())
+            .collect()
+    }
+
+    /// A call about `batch` came back: `described` (the platform answered OK), or else each is
+    /// retried after `retry(its failures so far)`.
+    fn answered(
+        &mut self,
+        batch: &[Subject],
+        described: bool,
+        now: Instant,
+        now_ms: i64,
+        retry: impl Fn(u32) -> Duration,
+    ) {
+        for subject in batch {
+            let Some(standing) = self.ids.get_mut(subject) else {
+                continue;
+            };
+            if described {
+                // Described, or not describable (the platform left it out): a short id it is,
+                // until a day has passed and it writes again.
+                *standing = Standing {
+                    described_at_ms: Some(now_ms),
+                    due: None,
+                    failures: 0,
+                };
+                self.waiting.remove(subject);
+            } else {
+                standing.failures += 1;
+                standing.due = Some(now + retry(standing.failures));
+            }
+        }
+    }
 }
 
 struct Asker {
@@ -71,9 +197,7 @@ struct Asker {
     codec: &'static dyn Codec,
     lookups: Lookups,
     first_retry: Duration,
-    ids: HashMap<Subject, Standing>,
-    /// The ids with a `due` time: what the next wake-up is computed over (not every id).
-    waiting: HashSet<Subject>,
+    ledger: Ledger,
 }
 
 impl Asker {
@@ -83,11 +207,7 @@ impl Asker {
         let mut shutting_down = self.courier.state.shutting_down.clone();
         self.remember_described().await;
         loop {
-            let next_due = self
-                .waiting
-                .iter()
-                .filter_map(|subject| self.ids.get(subject)?.due)
-                .min();
+            let next_due = self.ledger.next_due();
             let wait = async {
                 match next_due {
                     Some(due) => tokio::time::sleep_until(due.into()).await,
@@ -117,8 +237,7 @@ impl Asker {
     async fn remember_described(&mut self) {
         let log = self.courier.state.log.clone();
         let platform = self.courier.rules.platform();
-        let now_ms = crate::event_log::now_ms();
-        let since_ms = now_ms - REFRESH.as_millis() as i64;
+        let since_ms = crate::event_log::now_ms() - REFRESH.as_millis() as i64;
         let answered = tokio::task::spawn_blocking(move || {
             let since = log.first_seq_since(since_ms)?;
             log.answered_lookups_since(platform, since, IDS_KEPT)
@@ -132,23 +251,11 @@ impl Asker {
             }
             Err(_) => return,
         };
-        let now = Instant::now();
         for lookup in answered {
-            let age =
-                Duration::from_millis(now_ms.saturating_sub(lookup.answered_at_ms).max(0) as u64);
-            let Some(described_at) = now.checked_sub(age) else {
-                continue;
-            };
             for subject in described_by(self.codec, &lookup) {
-                if self.ids.len() >= IDS_KEPT {
+                if !self.ledger.remember(subject, lookup.answered_at_ms) {
                     return;
                 }
-                // Newest first: an id's newest answer is the one that counts.
-                self.ids.entry(subject).or_insert(Standing {
-                    described_at: Some(described_at),
-                    due: None,
-                    failures: 0,
-                });
             }
         }
     }
@@ -156,6 +263,7 @@ impl Asker {
     /// Notes the people and groups a delivered row names that nobody has described yet.
     fn saw(&mut self, row: &Row) {
         let now = Instant::now();
+        let now_ms = crate::event_log::now_ms();
         for event in crate::delivered::delivered_events(row) {
             if event.outgoing == Some(true) || event.kind == EventType::Profile {
                 continue;
@@ -163,127 +271,49 @@ impl Asker {
             if let Some(sender) = &event.sender_id
                 && !self.codec.describes_sender(&event)
             {
-                self.want(
+                self.ledger.want(
                     Subject {
                         id: sender.clone(),
                         group: false,
                     },
                     now,
+                    now_ms,
                 );
             }
             if event.conversation_kind == Some(ConversationKind::Group)
                 && let Some(group) = &event.conversation_id
             {
-                self.want(
+                self.ledger.want(
                     Subject {
                         id: group.clone(),
                         group: true,
                     },
                     now,
+                    now_ms,
                 );
             }
         }
     }
 
-    fn want(&mut self, subject: Subject, now: Instant) {
-        if let Some(standing) = self.ids.get_mut(&subject) {
-            // Described more than a day ago and writing again: refresh.
-            if standing.due.is_none()
-                && standing
-                    .described_at
-                    .is_none_or(|at| now.duration_since(at) >= REFRESH)
-            {
-                standing.due = Some(now);
-                self.waiting.insert(subject);
-            }
-            return;
-        }
-        if self.ids.len() >= IDS_KEPT {
-            let oldest = self
-                .ids
-                .iter()
-                .filter(|(_, standing)| standing.due.is_none())
-                .min_by_key(|(_, standing)| standing.described_at)
-                .map(|(subject, _)| subject.clone());
-            match oldest {
-                Some(oldest) => {
-                    self.ids.remove(&oldest);
-                }
-                // Every one still waiting for an answer: this one waits for a later sight.
-                None => return,
-            }
-        }
-        self.waiting.insert(subject.clone());
-        self.ids.insert(
-            subject,
-            Standing {
-                described_at: None,
-                due: Some(now),
-                failures: 0,
-            },
-        );
-    }
-
     /// One call for the due ids of one kind (people first), then the platform's pause.
     async fn ask_due(&mut self) {
         let now = Instant::now();
-        let due = |group: bool| -> Vec<Subject> {
-            let mut subjects: Vec<(&Subject, Instant)> = self
-                .ids
-                .iter()
-                .filter(|(subject, _)| subject.group == group)
-                .filter_map(|(subject, standing)| {
-                    standing
-                        .due
-                        .filter(|due| *due <= now)
-                        .map(|due| (subject, due))
-                })
-                .collect();
-            subjects.sort_by_key(|(subject, due)| (*due, (*subject).clone()));
-            let per_call = if group {
-                self.lookups.groups_per_call
-            } else {
-                self.lookups.people_per_call
-            };
-            subjects
-                .into_iter()
-                .take(per_call.max(1))
-                .map(|(subject, _)| subject.clone())
-                .collect()
-        };
-        let mut batch = due(false);
+        let mut batch = self.ledger.due(false, self.lookups.people_per_call, now);
         if batch.is_empty() {
-            batch = due(true);
+            batch = self.ledger.due(true, self.lookups.groups_per_call, now);
         }
         if batch.is_empty() {
             return;
         }
         let described = self.call(&batch).await;
-        let now = Instant::now();
-        for subject in &batch {
-            let failures = self
-                .ids
-                .get(subject)
-                .map_or(0, |standing| standing.failures)
-                + 1;
-            let retry = self.backoff(failures);
-            let Some(standing) = self.ids.get_mut(subject) else {
-                continue;
-            };
-            if described {
-                // Described, or not describable (the platform left it out): a short id it is,
-                // until a day has passed and it writes again.
-                *standing = Standing {
-                    described_at: Some(now),
-                    due: None,
-                    failures: 0,
-                };
-                self.waiting.remove(subject);
-            } else {
-                standing.failures = failures;
-                standing.due = Some(now + retry);
-            }
-        }
+        let first_retry = self.first_retry;
+        self.ledger.answered(
+            &batch,
+            described,
+            Instant::now(),
+            crate::event_log::now_ms(),
+            |failures| backoff(first_retry, failures),
+        );
         let (least, most) = self.lookups.pause_ms;
         tokio::time::sleep(Duration::from_millis(between(least, most))).await;
     }
@@ -321,17 +351,16 @@ impl Asker {
             }
         }
     }
+}
 
-    /// The wait before the `failures`th retry: the first retry doubled per failure, capped,
-    /// with a quarter of jitter.
-    fn backoff(&self, failures: u32) -> Duration {
-        let base = self
-            .first_retry
-            .saturating_mul(1 << failures.saturating_sub(1).min(16))
-            .min(MAX_BACKOFF);
-        let quarter = base.as_millis() as u64 / 4;
-        base - Duration::from_millis(quarter) + Duration::from_millis(between(0, quarter * 2))
-    }
+/// The wait before the `failures`th retry: the first retry doubled per failure, capped, with a
+/// quarter of jitter.
+fn backoff(first_retry: Duration, failures: u32) -> Duration {
+    let base = first_retry
+        .saturating_mul(1 << failures.saturating_sub(1).min(16))
+        .min(MAX_BACKOFF);
+    let quarter = base.as_millis() as u64 / 4;
+    base - Duration::from_millis(quarter) + Duration::from_millis(between(0, quarter * 2))
 }
 
 /// The lookup call for `subjects`, as the proxy would forward it, annotated as a lookup; refused
@@ -359,9 +388,10 @@ fn lookup_call(
             rules.platform()
         ));
     }
-    outgoing
-        .annotations
-        .push((annotation::LOOKUP.into(), "profiles".into()));
+    outgoing.annotations.push((
+        annotation::LOOKUP.into(),
+        annotation::LOOKUP_PROFILES.into(),
+    ));
     Ok(outgoing)
 }
 
@@ -423,6 +453,100 @@ mod tests {
                 group: true,
             }],
         ]
+    }
+
+    const HOUR_MS: i64 = 3600 * 1000;
+
+    fn person(id: &str) -> Subject {
+        Subject {
+            id: id.into(),
+            group: false,
+        }
+    }
+
+    fn no_retry(_: u32) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    #[test]
+    fn an_id_is_asked_on_first_sight_once_and_again_only_when_it_writes_a_day_later() {
+        let mut ledger = Ledger::default();
+        let start = Instant::now();
+        let start_ms = 1_800_000_000_000;
+        ledger.want(person("a"), start, start_ms);
+        ledger.want(person("a"), start, start_ms);
+        assert_eq!(ledger.due(false, 20, start), [person("a")], "asked once");
+        assert_eq!(ledger.next_due(), Some(start));
+        ledger.answered(&[person("a")], true, start, start_ms, no_retry);
+        assert_eq!(ledger.next_due(), None, "described: nothing to ask");
+
+        // It writes again within the day: not asked.
+        let later = start + Duration::from_secs(3600);
+        ledger.want(person("a"), later, start_ms + 23 * HOUR_MS);
+        assert!(ledger.due(false, 20, later).is_empty());
+        // A day later, only because it writes again.
+        assert!(ledger.due(false, 20, later + REFRESH).is_empty());
+        ledger.want(person("a"), later, start_ms + 24 * HOUR_MS);
+        assert_eq!(ledger.due(false, 20, later), [person("a")], "refreshed");
+    }
+
+    #[test]
+    fn what_the_log_described_before_a_restart_counts_by_the_log_s_clock() {
+        let mut ledger = Ledger::default();
+        // A machine up for a minute: its monotonic clock cannot say "two days ago", the log's can.
+        let now = Instant::now();
+        let now_ms = 1_800_000_000_000;
+        assert!(ledger.remember(person("recent"), now_ms - 2 * HOUR_MS));
+        assert!(ledger.remember(person("old"), now_ms - 48 * HOUR_MS));
+        // Remembered newest first: an older answer does not override a newer one.
+        assert!(ledger.remember(person("recent"), now_ms - 47 * HOUR_MS));
+        ledger.want(person("recent"), now, now_ms);
+        ledger.want(person("old"), now, now_ms);
+        ledger.want(person("new"), now, now_ms);
+        assert_eq!(ledger.due(false, 20, now), [person("new"), person("old")]);
+    }
+
+    #[test]
+    fn a_failed_call_is_retried_after_its_backoff_and_a_group_waits_for_its_own_call() {
+        let mut ledger = Ledger::default();
+        let now = Instant::now();
+        let group = Subject {
+            id: "g".into(),
+            group: true,
+        };
+        ledger.want(person("a"), now, 0);
+        ledger.want(person("b"), now, 0);
+        ledger.want(group.clone(), now, 0);
+        assert_eq!(ledger.due(false, 1, now), [person("a")], "one per call");
+        assert_eq!(ledger.due(true, 20, now), [group]);
+        let retries = |failures: u32| Duration::from_secs(u64::from(failures) * 10);
+        ledger.answered(&[person("a"), person("b")], false, now, 0, retries);
+        assert!(
+            ledger
+                .due(false, 20, now + Duration::from_secs(9))
+                .is_empty()
+        );
+        assert_eq!(
+            ledger.due(false, 20, now + Duration::from_secs(10)).len(),
+            2
+        );
+        let again = now + Duration::from_secs(10);
+        ledger.answered(&[person("a")], false, again, 0, retries);
+        assert_eq!(
+            ledger.due(false, 20, again + Duration::from_secs(19)),
+            [person("b")],
+            "a's second failure waits longer"
+        );
+        // The backoff itself doubles, capped, within a quarter either way.
+        let first = Duration::from_secs(10);
+        for (failures, base) in [(1, 10), (2, 20), (3, 40), (20, 3600)] {
+            let wait = backoff(first, failures).as_secs_f64();
+            let base = base as f64;
+            assert!(
+                wait >= base * 0.75 && wait <= base * 1.25,
+                "{failures}: {wait}"
+            );
+        }
     }
 
     #[tokio::test]

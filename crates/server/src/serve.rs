@@ -42,6 +42,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             ),
         )
         .route("/events/stream", get(api::events::stream))
+        .route("/events/lookups/{platform}", get(api::events::lookups))
         .route(
             "/proxy/{platform}/{*path}",
             axum::routing::any(api::proxy::forward),

@@ -200,20 +200,91 @@ async fn every_platform_that_can_be_asked_names_its_customers_once() {
     let server = RunningServer::start(data.path(), dist.path());
     let client = server.logged_in_client().await;
     asked_customers_write(&client, &server, "c").await;
+    // A customer nobody has asked about yet writes too: the restarted server still asks.
+    customer_writes(
+        &client,
+        &server,
+        "wechat",
+        serde_json::json!({ "text": "c", "customer": 0 }),
+    )
+    .await;
+    let restarted = eventually(
+        Duration::from_secs(20),
+        "the messages written after the restart, and the new customer's lookup",
+        || async {
+            let events = all_events(&client, &server).await;
+            let desk = project(&events);
+            let wrote_c = |platform: &str| {
+                desk.conversations().iter().any(|conversation| {
+                    conversation.key.platform.id() == platform
+                        && conversation
+                            .last_message()
+                            .and_then(|message| message.content.text.as_deref())
+                            == Some("c")
+                })
+            };
+            let new_one_named =
+                title(&desk, Platform::Wechat, "wxid_sandbox_customer_c1") == "林晓";
+            (ASKED.iter().all(|platform| wrote_c(platform)) && new_one_named).then_some(events)
+        },
+    )
+    .await;
+    // Time for a wrongly repeated lookup to show up.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let restarted = all_events(&client, &server).await;
+    let restarted_later = all_events(&client, &server).await;
     let asked_after: Vec<usize> = ASKED
         .iter()
-        .map(|platform| lookups(&restarted, platform).len())
+        .map(|platform| lookups(&restarted_later, platform).len())
         .collect();
+    let mut expected = asked_before.clone();
+    // Only the new customer: one more lookup on E云.
+    expected[ASKED
+        .iter()
+        .position(|platform| *platform == "wechat")
+        .unwrap()] += 1;
     assert_eq!(
-        asked_after, asked_before,
-        "asked again after a restart ({ASKED:?})"
+        asked_after, expected,
+        "after a restart only the new customer is asked ({ASKED:?})"
     );
     let desk = project(&restarted);
     assert_eq!(
         title(&desk, Platform::Wechat, "wxid_sandbox_customer_c2"),
         "Ming Zhao"
+    );
+
+    // The inspector names one payload's ids from just the answers that name them.
+    let naming = |platform: &str, ids: &[&str]| {
+        let query: Vec<String> = ids.iter().map(|id| format!("id={id}")).collect();
+        client.get(server.url(&format!(
+            "/api/events/lookups/{platform}?{}",
+            query.join("&")
+        )))
+    };
+    let rows: Vec<serde_json::Value> =
+        read_json(naming("wecom", &["R:10820914206954100", "nobody"])).await;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.len() < lookups(&restarted, "wecom").len() * 2,
+        "the room's answers only, not every lookup"
+    );
+    let desk = project(&rows);
+    assert_eq!(
+        desk.profile_of(Platform::Wecom, "R:10820914206954100")
+            .and_then(|profile| profile.member_count),
+        Some(3)
+    );
+    assert_eq!(
+        desk.name_of(Platform::Wecom, "R:10820914206954100"),
+        Some("售后服务群")
+    );
+    assert!(desk.profile_of(Platform::Wecom, "nobody").is_none());
+    let rows: Vec<serde_json::Value> = read_json(naming("wechat", &["nobody"])).await;
+    assert!(rows.is_empty());
+    let too_many: Vec<String> = (0..17).map(|index| format!("id{index}")).collect();
+    let too_many: Vec<&str> = too_many.iter().map(String::as_str).collect();
+    assert_eq!(
+        naming("wechat", &too_many).send().await.unwrap().status(),
+        400
     );
 }
 
@@ -297,13 +368,51 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
         status.code, 1,
         "Yunhu's failure is a Status other than 1: {status:?}"
     );
-    let desk = project(&events);
-    let wechat = title(&desk, Platform::Wechat, "wxid_sandbox_customer_c1");
-    if lookups(&events, "wechat").len() < 3 {
-        assert_eq!(
-            wechat, "wxid_sandbox_customer_c1",
-            "a short id while refused"
-        );
+    // Each platform's log up to its second refusal (only refusals so far, whatever the others
+    // did since): every conversation there goes by its short id, and names nobody.
+    for platform in ASKED {
+        let second_refusal = lookups(&events, platform)
+            .iter()
+            .filter_map(|(_, answer)| answer["seq"].as_i64())
+            .nth(1)
+            .unwrap();
+        let until: Vec<serde_json::Value> = events
+            .iter()
+            .filter(|event| event["seq"].as_i64().unwrap() <= second_refusal)
+            .cloned()
+            .collect();
+        let desk = project(&until);
+        // The conversation this test's customer wrote in (the seeds' are there too).
+        let conversations: Vec<_> = desk
+            .conversations()
+            .into_iter()
+            .filter(|conversation| {
+                conversation.key.platform.id() == platform
+                    && conversation
+                        .last_message()
+                        .and_then(|message| message.content.text.as_deref())
+                        == Some("a")
+            })
+            .collect();
+        assert_eq!(conversations.len(), 1, "{platform}");
+        for conversation in conversations {
+            // Yunhu's bot webhook names its sender itself; the picture is what get-user adds.
+            if platform != "yunhu" {
+                let customer = conversation
+                    .peer_id
+                    .as_deref()
+                    .unwrap_or(&conversation.key.id);
+                assert_eq!(
+                    conversation.title,
+                    switchboard_payload::profile::short_id(customer),
+                    "{platform}: a short id while refused"
+                );
+            }
+            assert!(
+                conversation.avatar_url.is_none(),
+                "{platform}: no picture yet"
+            );
+        }
     }
     // The conversation stays usable: a reply goes out.
     let reply = switchboard_payload::platforms::of(Platform::Wechat)

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use switchboard_payload::profile::Profile;
 use switchboard_payload::tree::ReadingChoices;
 use switchboard_payload::unwrap::Format;
 use switchboard_payload::{Inspection, Options, Platform, inspect};
@@ -36,6 +37,9 @@ pub struct InspectorState {
     pub expanded: RwSignal<HashSet<String>>,
     /// A short message for the user: "Copied", "Link copied", a share-link error.
     pub notice: RwSignal<Option<String>>,
+    /// Who the payload's ids are, as the log's profile answers say (a payload opened from the
+    /// log; see `described.rs`).
+    pub described: RwSignal<Vec<Profile>>,
 }
 
 impl InspectorState {
@@ -66,6 +70,7 @@ impl InspectorState {
             selected: RwSignal::new(None),
             expanded: RwSignal::new(rows::initially_expanded()),
             notice: RwSignal::new(None),
+            described: RwSignal::new(Vec::new()),
         }
     }
 
@@ -75,6 +80,7 @@ impl InspectorState {
         self.selected.set(None);
         self.expanded.set(rows::initially_expanded());
         self.source.set(source.into());
+        self.described.set(Vec::new());
         self.input.set(Arc::new(bytes));
     }
 

@@ -1,6 +1,7 @@
 // Names and faces: customers on all five platforms show by name with a picture in the list and
 // the thread header, search finds them by name, a group shows its name, size and each sender,
-// and a reload shows the names again without a new profile call.
+// and a reload shows the names again without a new profile call; the inspector names a payload's
+// ids from the log; a picture that fails leaves the initial.
 import { test, expect } from '@playwright/test';
 import { logIn } from '../support/agents.mjs';
 
@@ -103,4 +104,25 @@ test('a group shows its name, its member count and each sender by name', async (
   await expect(first.locator('.bubble-meta strong')).toHaveText('林晓');
   await expectPicture(first);
   await expect(page.locator('.message-list .bubble', { hasText: `${stamp} b` }).locator('.bubble-meta strong')).toHaveText('Ming Zhao');
+
+  // Its raw payload in the inspector (a fresh page load): the events name the sender and the
+  // group as the log's profile answers do.
+  const href = await first.locator('.inspect-link').getAttribute('href');
+  await page.goto(href);
+  const event = page.locator('.event-list .event.bubble', { hasText: `${stamp} a` });
+  await expect(event.locator('.bubble-meta strong')).toHaveText('林晓');
+  await expect(event.locator('.described', { hasText: '林晓' })).toHaveCount(1);
+  await expect(event.locator('.described', { hasText: /售后服务群.*3 members/ })).toHaveCount(1);
+});
+
+test('a picture that fails to load leaves the initial of the name', async ({ page }) => {
+  // Every picture fails, as when a platform's image host is down.
+  await page.route('**/api/media/**', (route) => route.fulfill({ status: 502, body: '' }));
+  await logIn(page);
+  const stamp = `broken ${Date.now()}`;
+  await customerSays(page, 'wechat', { text: stamp, customer: 1 });
+  const row = rowOf(page, 'wechat', 'Ming Zhao', stamp);
+  await expect(row).toHaveCount(1, { timeout: 20_000 });
+  await expect(row.locator('.avatar')).toHaveText('M');
+  await expect(row.locator('.avatar img')).toHaveCount(0);
 });

@@ -1,14 +1,15 @@
 //! `GET /api/events?after=SEQ&limit=N` pages through the log (`?before=SEQ` pages back from the
 //! newest, so a desk can show the present first); `GET /api/events/stream` follows it
 //! live (SSE). The stream resumes after `Last-Event-ID` (or `?after=`): every event is read back
-//! from the log by seq, so a reconnect neither misses nor repeats one.
+//! from the log by seq, so a reconnect neither misses nor repeats one. `GET
+//! /api/events/lookups/{platform}?id=…` finds the profile answers that name given ids.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Extension;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Query, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::ApiError;
+use super::route_platform::RoutePlatform;
 use crate::auth::CurrentAgent;
 use crate::event_log::Slice;
 use crate::state::{AppState, Live};
@@ -54,6 +56,39 @@ pub async fn page(
         }
     };
     Ok(streamed_page(slice, next_after, next_before))
+}
+
+/// Ids one `/api/events/lookups` call may name, how long each may be, and answers per id.
+const LOOKUP_IDS_MOST: usize = 16;
+const LOOKUP_ID_BYTES_MOST: usize = 256;
+const LOOKUPS_PER_ID: usize = 4;
+
+/// `GET /api/events/lookups/{platform}?id=A&id=B`: the log's newest OK profile lookups whose
+/// answers hold these ids, each request row with its answer, in log order (a JSON array of
+/// rows). The inspector names the ids of the one payload it shows by projecting them, as the
+/// desk does with the whole log.
+pub async fn lookups(
+    State(state): State<AppState>,
+    RoutePlatform(platform): RoutePlatform,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let ids: Vec<String> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(name, _)| name == "id")
+        .map(|(_, id)| id.into_owned())
+        .collect();
+    if ids.len() > LOOKUP_IDS_MOST || ids.iter().any(|id| id.len() > LOOKUP_ID_BYTES_MOST) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("at most {LOOKUP_IDS_MOST} ids of at most {LOOKUP_ID_BYTES_MOST} bytes each"),
+        ));
+    }
+    let log = state.log.clone();
+    let rows =
+        tokio::task::spawn_blocking(move || log.lookups_naming(platform, &ids, LOOKUPS_PER_ID))
+            .await
+            .map_err(|_| anyhow::anyhow!("the event log reader stopped"))?
+            .map_err(|error| anyhow::anyhow!("reading the event log: {error}"))?;
+    Ok(axum::Json(rows).into_response())
 }
 
 /// A [`switchboard_protocol::Page`] written one event at a time: the rows are held once, as read, and never a second

@@ -1,0 +1,61 @@
+//! Who the ids of a payload opened from the log are: the log's profile answers that name them
+//! (`/api/events/lookups/{platform}`), projected as the desk projects the whole log, so the
+//! events show the names and pictures an agent sees, beside what the bytes themselves say.
+
+use leptos::prelude::*;
+use switchboard_desk::{Desk, Row};
+use switchboard_payload::Platform;
+use switchboard_payload::profile::Profile;
+
+use super::state::InspectorState;
+
+/// Ids asked about at most (the server's bound).
+const IDS_MOST: usize = 16;
+
+/// Asks the log who the inspected payload's senders and conversations are, and keeps what it
+/// says in `state.described`. Quiet on failure: the events then show the payload's own words.
+pub fn describe_from_log(state: InspectorState, platform: Platform) {
+    let ids = state.inspection.with_untracked(|shared| {
+        let mut ids: Vec<String> = Vec::new();
+        for event in &shared.0.events {
+            for id in [&event.sender_id, &event.conversation_id]
+                .into_iter()
+                .flatten()
+            {
+                if !id.is_empty() && !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+            }
+        }
+        ids.truncate(IDS_MOST);
+        ids
+    });
+    if ids.is_empty() {
+        return;
+    }
+    let input = state.input.get_untracked();
+    let query = ids
+        .iter()
+        .map(|id| format!("id={}", String::from(js_sys::encode_uri_component(id))))
+        .collect::<Vec<_>>()
+        .join("&");
+    let url = format!("/api/events/lookups/{}?{query}", platform.id());
+    leptos::task::spawn_local(async move {
+        let Ok(rows) = crate::api::get_json::<Vec<Row>>(&url).await else {
+            return;
+        };
+        let mut desk = Desk::new();
+        for row in &rows {
+            desk.apply(row);
+        }
+        let described: Vec<Profile> = ids
+            .iter()
+            .filter_map(|id| desk.profile_of(platform, id))
+            .filter(Profile::says_something)
+            .collect();
+        // Only for the payload it was asked for: another may have been opened since.
+        if std::sync::Arc::ptr_eq(&state.input.get_untracked(), &input) {
+            state.described.set(described);
+        }
+    });
+}
