@@ -723,6 +723,29 @@ mod tests {
         assert_eq!(empty.first_seq_since(5).unwrap(), 1);
     }
 
+    /// Mixin request rows and their answers, `gap_ms` apart: per pair (request headers, answer
+    /// status, answer body); the answer to the pair at index `i` is row `2i + 2`.
+    fn log_of_calls(pairs: &[(&str, &str, Vec<u8>)], gap_ms: i64) -> (tempfile::TempDir, EventLog) {
+        let times: Vec<i64> = (0..pairs.len() as i64 * 2)
+            .map(|row| row * gap_ms)
+            .collect();
+        log_at(&times, |writer, index, at_ms| {
+            let (request, status, body) = &pairs[index / 2];
+            if index % 2 == 0 {
+                writer.execute(
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, x'')",
+                    params![at_ms, request],
+                )
+            } else {
+                writer.execute(
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body, request_seq) VALUES ('mixin', 'response', ?1, ?2, ?3, ?4)",
+                    params![at_ms, format!(r#"[[":status","{status}"]]"#), body, index as i64],
+                )
+            }
+            .unwrap();
+        })
+    }
+
     #[test]
     fn answered_lookups_are_the_ok_answers_to_annotated_requests_newest_first() {
         let lookup = format!(
@@ -735,30 +758,17 @@ mod tests {
             switchboard_protocol::headers::annotation::LOOKUP
         );
         // (request headers, answer status) per pair, a minute apart.
-        let pairs = [
+        let pairs: Vec<(&str, &str, Vec<u8>)> = [
             (lookup.as_str(), "200"),
             (send.as_str(), "200"),
             (lookup.as_str(), "429"),
             (lookup.as_str(), "200"),
-        ];
-        let times: Vec<i64> = (0..pairs.len() as i64 * 2)
-            .map(|row| row * 60_000)
-            .collect();
-        let (_dir, log) = log_at(&times, |writer, index, at_ms| {
-            let (request, status) = pairs[index / 2];
-            if index % 2 == 0 {
-                writer.execute(
-                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, x'')",
-                    params![at_ms, request],
-                )
-            } else {
-                writer.execute(
-                    "INSERT INTO events (platform, direction, received_at_ms, headers, body, request_seq) VALUES ('mixin', 'response', ?1, ?2, ?3, ?4)",
-                    params![at_ms, format!(r#"[[":status","{status}"]]"#), format!("answer {}", index / 2).into_bytes(), index as i64],
-                )
-            }
-            .unwrap();
-        });
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(index, (request, status))| (request, status, format!("answer {index}").into_bytes()))
+        .collect();
+        let (_dir, log) = log_of_calls(&pairs, 60_000);
         let answered = log.answered_lookups_since(Platform::Mixin, 0, 10).unwrap();
         let bodies: Vec<String> = answered
             .iter()
@@ -798,29 +808,17 @@ mod tests {
             r#"[[":method","POST"],[":url","https://api.mixin.one/users/fetch"],["{}","profiles"]]"#,
             switchboard_protocol::headers::annotation::LOOKUP
         );
-        // (answer status, answer body) per lookup; the request is the row before its answer.
-        let pairs = [
+        // (answer status, answer body) per lookup.
+        let pairs: Vec<(&str, &str, Vec<u8>)> = [
             ("200", r#"{"data":[{"user_id":"u-1","full_name":"old"}]}"#),
             ("200", r#"{"data":[{"user_id":"u-2","full_name":"other"}]}"#),
             ("429", r#"{"error":{"code":429,"description":"u-1"}}"#),
             ("200", r#"{"data":[{"user_id":"u-1","full_name":"new"}]}"#),
-        ];
-        let times: Vec<i64> = (0..pairs.len() as i64 * 2).collect();
-        let (_dir, log) = log_at(&times, |writer, index, at_ms| {
-            let (status, body) = pairs[index / 2];
-            if index % 2 == 0 {
-                writer.execute(
-                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, x'')",
-                    params![at_ms, lookup],
-                )
-            } else {
-                writer.execute(
-                    "INSERT INTO events (platform, direction, received_at_ms, headers, body, request_seq) VALUES ('mixin', 'response', ?1, ?2, ?3, ?4)",
-                    params![at_ms, format!(r#"[[":status","{status}"]]"#), body.as_bytes(), index as i64],
-                )
-            }
-            .unwrap();
-        });
+        ]
+        .into_iter()
+        .map(|(status, body)| (lookup.as_str(), status, body.as_bytes().to_vec()))
+        .collect();
+        let (_dir, log) = log_of_calls(&pairs, 1);
         let seqs = |ids: &[&str], per_id: usize| -> Vec<i64> {
             let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
             log.lookups_naming(Platform::Mixin, &ids, per_id)

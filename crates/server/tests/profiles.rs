@@ -90,6 +90,11 @@ fn project(events: &[serde_json::Value]) -> Desk {
     desk
 }
 
+/// The text of a conversation's newest message.
+fn last_text(conversation: &switchboard_desk::Conversation) -> Option<&str> {
+    conversation.last_message()?.content.text.as_deref()
+}
+
 fn title(desk: &Desk, platform: Platform, id: &str) -> String {
     desk.conversation(&ConversationKey {
         platform,
@@ -217,10 +222,7 @@ async fn every_platform_that_can_be_asked_names_its_customers_once() {
             let wrote_c = |platform: &str| {
                 desk.conversations().iter().any(|conversation| {
                     conversation.key.platform.id() == platform
-                        && conversation
-                            .last_message()
-                            .and_then(|message| message.content.text.as_deref())
-                            == Some("c")
+                        && last_text(conversation) == Some("c")
                 })
             };
             let new_one_named =
@@ -387,11 +389,7 @@ async fn a_refused_lookup_leaves_the_short_id_and_is_tried_again_later() {
             .conversations()
             .into_iter()
             .filter(|conversation| {
-                conversation.key.platform.id() == platform
-                    && conversation
-                        .last_message()
-                        .and_then(|message| message.content.text.as_deref())
-                        == Some("a")
+                conversation.key.platform.id() == platform && last_text(conversation) == Some("a")
             })
             .collect();
         assert_eq!(conversations.len(), 1, "{platform}");
