@@ -343,10 +343,12 @@ impl Known {
                 None => false,
             }
         }
+        let became_group = profile.group && !self.group;
         self.group |= profile.group;
         let name = profile.name.as_ref().filter(|name| !name.trim().is_empty());
         let avatar = profile.avatar_url.as_ref().filter(|url| !url.is_empty());
-        newer(&mut self.name, seq, name)
+        became_group
+            | newer(&mut self.name, seq, name)
             | newer(&mut self.avatar, seq, avatar)
             | newer(&mut self.members, seq, profile.member_count.as_ref())
     }
@@ -669,7 +671,7 @@ impl Desk {
             recalls: Vec::new(),
             edits: Vec::new(),
             conversation: row.header(annotation::CONVERSATION).map(str::to_owned),
-            lookup: row.header(annotation::LOOKUP).is_some(),
+            lookup: row.header(annotation::LOOKUP) == Some(annotation::LOOKUP_PROFILES),
             seed: row.is_seed(),
         };
         let status = if pending.seed {

@@ -22,6 +22,10 @@ pub const REDACTED_HEADERS: &[&str] = &[
 
 pub const REDACTED: &str = "[redacted]";
 
+/// The newest profile lookups of a platform that [`EventLog::lookups_naming`] looks through:
+/// a bound on the work one question costs, however long the log.
+pub const LOOKUPS_SCANNED: i64 = 20_000;
+
 /// The largest body [`EventLog::newest_received`] reads back.
 pub const RECEIVED_BODY_MOST: i64 = 64 * 1024;
 
@@ -100,6 +104,7 @@ CREATE TRIGGER IF NOT EXISTS events_are_append_only_update BEFORE UPDATE ON even
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_are_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE INDEX IF NOT EXISTS events_answers ON events (request_seq) WHERE request_seq IS NOT NULL;
 CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, filler BLOB);
 ";
 
@@ -165,6 +170,10 @@ impl EventLog {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(&format!(
+            "CREATE INDEX IF NOT EXISTS lookup_requests ON events (platform, seq) WHERE {}",
+            lookup_condition()
+        ))?;
         allow_desk_rows(&connection)?;
         #[cfg(unix)]
         restrict_to_owner(path);
@@ -453,10 +462,12 @@ impl EventLog {
             .collect()
     }
 
-    /// The newest profile lookups of `platform` answered 200 whose answer holds one of `ids`
-    /// (its bytes: JSON text or a protobuf string), at most `per_id` for each id: each request
-    /// row and its answer, in log order. What names the ids of one inspected payload; the
-    /// reader decodes the answers and keeps what they really say about the ids.
+    /// The newest profile lookups of `platform` that asked about one of `ids` and were answered
+    /// 200, at most `per_id` for each id: each request row and its answer, in log order. The
+    /// request is matched, not the answer: it names exactly the ids asked about (in its body or
+    /// URL, as a whole token), where a group's answer also lists every member. Only the newest
+    /// [`LOOKUPS_SCANNED`] lookups of the platform are looked through, newest first. What names
+    /// the ids of one inspected payload; the reader decodes the answers.
     pub fn lookups_naming(
         &self,
         platform: Platform,
@@ -464,36 +475,53 @@ impl EventLog {
         per_id: usize,
     ) -> rusqlite::Result<Vec<Row>> {
         let reader = self.reader()?;
-        let mut answers = reader.connection().prepare_cached(
-            "SELECT answer.seq, request.seq
-             FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
-             WHERE answer.direction = 'response'
-               AND request.platform = ?1 AND request.direction = 'outbound'
-               AND request.headers LIKE ?2 ESCAPE '\\'
-               AND answer.headers LIKE '[[\":status\",\"200\"]%'
-               AND length(answer.body) <= ?3
-               AND instr(answer.body, CAST(?4 AS BLOB)) > 0
-             ORDER BY answer.seq DESC LIMIT ?5",
+        let connection = reader.connection();
+        let mut requests = connection.prepare_cached(&lookup_requests_newest_first())?;
+        let mut answer_to = connection.prepare_cached(
+            "SELECT seq FROM events
+             WHERE request_seq = ?1 AND direction = 'response'
+               AND headers LIKE '[[\":status\",\"200\"]%' AND length(body) <= ?2
+             ORDER BY seq LIMIT 1",
         )?;
+        let mut wanted: Vec<(&[u8], usize)> = ids
+            .iter()
+            .filter(|id| !id.is_empty())
+            .map(|id| (id.as_bytes(), per_id))
+            .collect();
         let mut seqs = std::collections::BTreeSet::new();
-        for id in ids.iter().filter(|id| !id.is_empty()) {
-            let pairs = answers.query_map(
-                params![
-                    platform.id(),
-                    lookup_pattern(),
-                    RECEIVED_BODY_MOST,
-                    id,
-                    i64::try_from(per_id).unwrap_or(i64::MAX)
-                ],
-                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
-            )?;
-            for pair in pairs {
-                let (answer, request) = pair?;
-                seqs.insert(answer);
-                seqs.insert(request);
+        let mut scanned = requests.query(params![platform.id(), LOOKUPS_SCANNED])?;
+        while let Some(request) = scanned.next()? {
+            if wanted.iter().all(|(_, left)| *left == 0) {
+                break;
+            }
+            let seq: i64 = request.get(0)?;
+            let headers = request.get_ref(1)?.as_bytes()?;
+            let body = request.get_ref(2)?.as_bytes()?;
+            let asked: Vec<usize> = wanted
+                .iter()
+                .enumerate()
+                .filter(|(_, (id, left))| {
+                    *left > 0 && (names_token(body, id) || names_token(headers, id))
+                })
+                .map(|(index, _)| index)
+                .collect();
+            if asked.is_empty() {
+                continue;
+            }
+            let Some(answer) = answer_to
+                .query_row(params![seq, RECEIVED_BODY_MOST], |row| row.get::<_, i64>(0))
+                .optional()?
+            else {
+                continue;
+            };
+            seqs.insert(seq);
+            seqs.insert(answer);
+            for index in asked {
+                wanted[index].1 -= 1;
             }
         }
-        let mut row_at = reader.connection().prepare_cached(
+        drop(scanned);
+        let mut row_at = connection.prepare_cached(
             "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
              FROM events WHERE seq = ?1",
         )?;
@@ -649,10 +677,44 @@ fn like_escaped_pair(name: &str, value: &str) -> String {
     like_escaped(&serde_json::to_string(&(name, value)).expect("two strings serialize"))
 }
 
+/// Whether `haystack` holds `token` standing alone: not inside a longer run of letters, digits,
+/// `-` or `_` (a numeric id inside a longer number is not that id).
+fn names_token(haystack: &[u8], token: &[u8]) -> bool {
+    let part_of_id = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'-' || *byte == b'_';
+    if token.is_empty() || token.len() > haystack.len() {
+        return false;
+    }
+    (0..=haystack.len() - token.len()).any(|start| {
+        let end = start + token.len();
+        &haystack[start..end] == token
+            && (start == 0 || !part_of_id(&haystack[start - 1]))
+            && haystack.get(end).is_none_or(|next| !part_of_id(next))
+    })
+}
+
 /// Request rows the server annotated as profile lookups.
 fn lookup_pattern() -> String {
     use switchboard_protocol::headers::annotation::{LOOKUP, LOOKUP_PROFILES};
     format!("%{}%", like_escaped_pair(LOOKUP, LOOKUP_PROFILES))
+}
+
+/// The SQL condition that picks the server's profile lookups among the rows. The partial index
+/// `lookup_requests` is made on exactly this text, so a query that says it reads the lookups
+/// alone, not the log. The pair holds no quote and nothing LIKE treats specially (a test
+/// checks), so it stands in the SQL as it is.
+fn lookup_condition() -> String {
+    use switchboard_protocol::headers::annotation::{LOOKUP, LOOKUP_PROFILES};
+    let pair = serde_json::to_string(&(LOOKUP, LOOKUP_PROFILES)).expect("two strings serialize");
+    format!("direction = 'outbound' AND headers LIKE '%{pair}%'")
+}
+
+/// A platform's (`?1`) profile lookup requests, newest first, at most `?2`.
+fn lookup_requests_newest_first() -> String {
+    format!(
+        "SELECT seq, headers, body FROM events INDEXED BY lookup_requests
+         WHERE platform = ?1 AND {} ORDER BY seq DESC LIMIT ?2",
+        lookup_condition()
+    )
 }
 
 pub fn now_ms() -> i64 {
@@ -725,25 +787,35 @@ mod tests {
 
     /// Mixin request rows and their answers, `gap_ms` apart: per pair (request headers, answer
     /// status, answer body); the answer to the pair at index `i` is row `2i + 2`.
-    fn log_of_calls(pairs: &[(&str, &str, Vec<u8>)], gap_ms: i64) -> (tempfile::TempDir, EventLog) {
-        let times: Vec<i64> = (0..pairs.len() as i64 * 2)
+    /// Mixin calls and their answers, `gap_ms` apart: the answer to the call at index `i` is
+    /// row `2i + 2`.
+    fn log_of_calls(calls: &[Call<'_>], gap_ms: i64) -> (tempfile::TempDir, EventLog) {
+        let times: Vec<i64> = (0..calls.len() as i64 * 2)
             .map(|row| row * gap_ms)
             .collect();
         log_at(&times, |writer, index, at_ms| {
-            let (request, status, body) = &pairs[index / 2];
+            let call = &calls[index / 2];
             if index % 2 == 0 {
                 writer.execute(
-                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, x'')",
-                    params![at_ms, request],
+                    "INSERT INTO events (platform, direction, received_at_ms, headers, body) VALUES ('mixin', 'outbound', ?1, ?2, ?3)",
+                    params![at_ms, call.headers, call.body],
                 )
             } else {
                 writer.execute(
                     "INSERT INTO events (platform, direction, received_at_ms, headers, body, request_seq) VALUES ('mixin', 'response', ?1, ?2, ?3, ?4)",
-                    params![at_ms, format!(r#"[[":status","{status}"]]"#), body, index as i64],
+                    params![at_ms, format!(r#"[[":status","{}"]]"#, call.status), call.answer, index as i64],
                 )
             }
             .unwrap();
         })
+    }
+
+    /// A request row (its headers and body) and its answer (status and body).
+    struct Call<'a> {
+        headers: &'a str,
+        body: Vec<u8>,
+        status: &'a str,
+        answer: Vec<u8>,
     }
 
     #[test]
@@ -758,7 +830,7 @@ mod tests {
             switchboard_protocol::headers::annotation::LOOKUP
         );
         // (request headers, answer status) per pair, a minute apart.
-        let pairs: Vec<(&str, &str, Vec<u8>)> = [
+        let calls: Vec<Call> = [
             (lookup.as_str(), "200"),
             (send.as_str(), "200"),
             (lookup.as_str(), "429"),
@@ -766,9 +838,14 @@ mod tests {
         ]
         .into_iter()
         .enumerate()
-        .map(|(index, (request, status))| (request, status, format!("answer {index}").into_bytes()))
+        .map(|(index, (headers, status))| Call {
+            headers,
+            body: Vec::new(),
+            status,
+            answer: format!("answer {index}").into_bytes(),
+        })
         .collect();
-        let (_dir, log) = log_of_calls(&pairs, 60_000);
+        let (_dir, log) = log_of_calls(&calls, 60_000);
         let answered = log.answered_lookups_since(Platform::Mixin, 0, 10).unwrap();
         let bodies: Vec<String> = answered
             .iter()
@@ -808,17 +885,36 @@ mod tests {
             r#"[[":method","POST"],[":url","https://api.mixin.one/users/fetch"],["{}","profiles"]]"#,
             switchboard_protocol::headers::annotation::LOOKUP
         );
-        // (answer status, answer body) per lookup.
-        let pairs: Vec<(&str, &str, Vec<u8>)> = [
-            ("200", r#"{"data":[{"user_id":"u-1","full_name":"old"}]}"#),
-            ("200", r#"{"data":[{"user_id":"u-2","full_name":"other"}]}"#),
-            ("429", r#"{"error":{"code":429,"description":"u-1"}}"#),
-            ("200", r#"{"data":[{"user_id":"u-1","full_name":"new"}]}"#),
+        // (ids asked, answer status, answer body) per lookup. The second asks about u-2 alone,
+        // though its answer (a group's, say) also lists u-1.
+        let calls: Vec<Call> = [
+            (
+                "u-1",
+                "200",
+                r#"{"data":[{"user_id":"u-1","full_name":"old"}]}"#,
+            ),
+            (
+                "u-2",
+                "200",
+                r#"{"data":[{"user_id":"u-2","members":["u-1"]}]}"#,
+            ),
+            ("u-1", "429", r#"{"error":{"code":429}}"#),
+            (
+                "u-1",
+                "200",
+                r#"{"data":[{"user_id":"u-1","full_name":"new"}]}"#,
+            ),
+            ("u-10", "200", r#"{"data":[{"user_id":"u-10"}]}"#),
         ]
         .into_iter()
-        .map(|(status, body)| (lookup.as_str(), status, body.as_bytes().to_vec()))
+        .map(|(id, status, answer)| Call {
+            headers: lookup.as_str(),
+            body: format!(r#"["{id}"]"#).into_bytes(),
+            status,
+            answer: answer.as_bytes().to_vec(),
+        })
         .collect();
-        let (_dir, log) = log_of_calls(&pairs, 1);
+        let (_dir, log) = log_of_calls(&calls, 1);
         let seqs = |ids: &[&str], per_id: usize| -> Vec<i64> {
             let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
             log.lookups_naming(Platform::Mixin, &ids, per_id)
@@ -840,6 +936,32 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn ids_are_found_in_requests_as_whole_tokens() {
+        assert!(names_token(br#"{"wcId":"wxid_a,wxid_b"}"#, b"wxid_b"));
+        assert!(names_token(
+            b"/conversations/c354135b-d7c8",
+            b"c354135b-d7c8"
+        ));
+        assert!(names_token(b"\x0a\x077058262", b"7058262"));
+        assert!(
+            !names_token(b"[\"17058262\"]", b"7058262"),
+            "inside a longer number"
+        );
+        assert!(!names_token(b"[\"wxid_ab\"]", b"wxid_a"));
+        assert!(!names_token(b"ab", b"abc"));
+        assert!(!names_token(b"abc", b""));
+        // The lookup condition stands in SQL as it is.
+        let condition = lookup_condition();
+        let pattern = condition
+            .split("LIKE '")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('\'');
+        assert_eq!(pattern, lookup_pattern(), "nothing in it needs escaping");
+        assert!(!pattern.trim_matches('%').contains(['%', '_', '\\', '\'']));
     }
 
     #[test]

@@ -116,8 +116,9 @@ async fn the_server_stamps_every_request_row_with_the_agent_who_caused_it() {
     .await;
     let sent = lin
         .post(server.url("/api/proxy/douyin/im/send/msg/"))
-        // A page cannot pass for another agent.
+        // A page cannot pass for another agent, nor for the server's own profile lookups.
         .header("x-switchboard-agent", "admin")
+        .header("x-switchboard-lookup", "profiles")
         .json(&serde_json::json!({
             "msg_id": customer["message_id"],
             "conversation_id": "@sandbox-conversation-_000sandbox-customer-c1",
@@ -146,6 +147,12 @@ async fn the_server_stamps_every_request_row_with_the_agent_who_caused_it() {
         .map(|pair| pair[1].as_str().unwrap())
         .collect();
     assert_eq!(agents, ["林晓"]);
+    assert!(
+        !request["headers"]
+            .to_string()
+            .contains("x-switchboard-lookup"),
+        "{request}"
+    );
     let delivered: serde_json::Value =
         read_json(lin.get(server.url("/api/sandbox/douyin/received?contains=x-switchboard-agent")))
             .await;

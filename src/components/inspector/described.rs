@@ -9,8 +9,10 @@ use switchboard_payload::profile::Profile;
 
 use super::state::InspectorState;
 
-/// Ids asked about at most (the server's bound).
+/// Ids asked about at most, and their longest (the server's bounds: a longer id would void the
+/// whole question).
 const IDS_MOST: usize = 16;
+const ID_BYTES_MOST: usize = 256;
 
 /// Asks the log who the inspected payload's senders and conversations are, and keeps what it
 /// says in `state.described`. Quiet on failure: the events then show the payload's own words.
@@ -22,7 +24,7 @@ pub fn describe_from_log(state: InspectorState, platform: Platform) {
                 .into_iter()
                 .flatten()
             {
-                if !id.is_empty() && !ids.contains(id) {
+                if !id.is_empty() && id.len() <= ID_BYTES_MOST && !ids.contains(id) {
                     ids.push(id.clone());
                 }
             }

@@ -117,12 +117,18 @@ test('a group shows its name, its member count and each sender by name', async (
 
 test('a picture that fails to load leaves the initial of the name', async ({ page }) => {
   // Every picture fails, as when a platform's image host is down.
-  await page.route('**/api/media/**', (route) => route.fulfill({ status: 502, body: '' }));
+  let refused = 0;
+  await page.route('**/api/media/**', (route) => {
+    refused += 1;
+    return route.fulfill({ status: 502, body: '' });
+  });
   await logIn(page);
   const stamp = `broken ${Date.now()}`;
   await customerSays(page, 'wechat', { text: stamp, customer: 1 });
   const row = rowOf(page, 'wechat', 'Ming Zhao', stamp);
   await expect(row).toHaveCount(1, { timeout: 20_000 });
+  // The picture was tried and failed (not merely absent), and the initial stands in for it.
+  await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThan(0);
   await expect(row.locator('.avatar')).toHaveText('M');
   await expect(row.locator('.avatar img')).toHaveCount(0);
 });

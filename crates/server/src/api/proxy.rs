@@ -60,9 +60,12 @@ pub async fn forward(
         .filter(|(name, _)| FORWARDED_REQUEST_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
         .collect();
-    // The agent is the session's: whatever the browser said is dropped.
+    // The agent is the session's: whatever the browser said is dropped; so is a claim to be
+    // one of the server's own profile lookups.
     let mut annotations = crate::header_text::loggable(&headers, |name| {
-        annotation::ALL.contains(&name.as_str()) && name.as_str() != annotation::AGENT
+        annotation::ALL.contains(&name.as_str())
+            && name.as_str() != annotation::AGENT
+            && name.as_str() != annotation::LOOKUP
     });
     annotations.push((annotation::AGENT.to_owned(), agent));
     let outgoing = Outgoing {
