@@ -94,6 +94,9 @@ pub fn BytesView() -> impl IntoView {
     view! {
         <div
             class="bytes"
+            // A scrolling region: reachable by Tab, so the keyboard can scroll it too.
+            tabindex="0"
+            role="region"
             aria-label=move || crate::i18n::use_i18n().t("bytes-label")
             node_ref=container
             on:scroll=move |_| {
