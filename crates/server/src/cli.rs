@@ -94,6 +94,10 @@ pub struct ServeArgs {
     /// Directory of the built browser app (Trunk's output).
     #[arg(long, env = "SWITCHBOARD_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Keep the event log in PostgreSQL (`postgres://user:password@host:port/name`) instead of
+    /// SQLite in the data directory: any number of instances may share it.
+    #[arg(long, env = "SWITCHBOARD_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Args)]

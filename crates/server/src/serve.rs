@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::event_log::EventLog;
+use crate::event_log::{EventLog, PostgresLog, SqliteLog};
 use crate::platforms::Platforms;
 use crate::sandbox::{Sandbox, lock, seed};
 use crate::secrets::Secrets;
@@ -153,9 +153,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("restricting {}", args.data_dir.display()))?;
     }
     let secrets = Secrets::load_or_create(&args.data_dir)?;
-    let log_path = args.data_dir.join("events.sqlite");
-    let log = EventLog::open(&log_path)
-        .with_context(|| format!("opening the event log {}", log_path.display()))?;
+    let log = open_log(&args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let (shutdown_sender, shutting_down) = watch::channel(false);
@@ -273,4 +271,21 @@ impl Write for LossyStderr {
 
 async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The configured event log: PostgreSQL when `--database` names one, else SQLite in the data
+/// directory.
+pub fn open_log(args: &ServeArgs) -> anyhow::Result<Arc<EventLog>> {
+    Ok(match &args.database {
+        Some(url) => {
+            Arc::new(PostgresLog::open(url).context("opening the event log in PostgreSQL")?)
+        }
+        None => {
+            let path = args.data_dir.join("events.sqlite");
+            Arc::new(
+                SqliteLog::open(&path)
+                    .with_context(|| format!("opening the event log {}", path.display()))?,
+            )
+        }
+    })
 }

@@ -174,7 +174,7 @@ pub struct Append {
 
 impl AppState {
     pub fn new(
-        log: EventLog,
+        log: Arc<EventLog>,
         platforms: Platforms,
         secrets: Secrets,
         config: Config,
@@ -182,7 +182,10 @@ impl AppState {
         shutting_down: watch::Receiver<bool>,
         sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     ) -> anyhow::Result<AppState> {
-        let newest = log.last_seq().context("reading the event log")?;
+        // On a thread of its own: a backend may block on a runtime, and this one may be async.
+        let newest = std::thread::scope(|scope| scope.spawn(|| log.last_seq()).join())
+            .map_err(|_| anyhow::anyhow!("reading the event log panicked"))?
+            .context("reading the event log")?;
         let hosted = crate::hosted::HostedFiles::new(data_dir);
         let sessions = crate::sessions::Sessions::open(data_dir)?;
         let agents = Arc::new(crate::agents::Agents::open(data_dir)?);
@@ -196,7 +199,6 @@ impl AppState {
             .context("building the HTTP client")?;
         let media_client =
             crate::public_address::client(config.upstream_timeout_secs, sandbox.is_some())?;
-        let log = Arc::new(log);
         let newest = Arc::new(watch::channel(newest).0);
         let live = broadcast::channel(LIVE_BUFFER).0;
         let health = Arc::new(LogHealth::default());
@@ -497,7 +499,7 @@ impl Writer {
         // SQLite may undo only the failing statement on a full disk and commit the rest: a
         // batch whose rows failed for want of space is a failing log all the same.
         let storage_failure = result.outcomes.iter().find_map(|outcome| match outcome {
-            Err(error) if is_storage_failure(error) => Some(error.to_string()),
+            Err(error) if error.is_storage_failure() => Some(error.to_string()),
             _ => None,
         });
         self.health.record(storage_failure.map_or(Ok(()), Err));
@@ -542,22 +544,6 @@ impl Writer {
         self.health.record(outcome.clone());
         outcome
     }
-}
-
-/// Errors that say the log cannot take writes (as opposed to one bad row).
-fn is_storage_failure(error: &rusqlite::Error) -> bool {
-    use rusqlite::ErrorCode;
-    matches!(
-        error.sqlite_error_code(),
-        Some(
-            ErrorCode::DiskFull
-                | ErrorCode::SystemIoFailure
-                | ErrorCode::ReadOnly
-                | ErrorCode::CannotOpen
-                | ErrorCode::DatabaseBusy
-                | ErrorCode::DatabaseLocked
-        )
-    )
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

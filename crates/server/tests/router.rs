@@ -14,7 +14,7 @@ use switchboard_protocol::Platform;
 use switchboard_protocol::headers::answer;
 use switchboard_server::cli::ServeArgs;
 use switchboard_server::config::{self, Config};
-use switchboard_server::event_log::EventLog;
+use switchboard_server::event_log::SqliteLog;
 use switchboard_server::platforms::Platforms;
 use switchboard_server::secrets::Secrets;
 use switchboard_server::serve::router;
@@ -47,7 +47,7 @@ impl Console {
         };
         let (shutdown, shutting_down) = tokio::sync::watch::channel(false);
         let state = AppState::new(
-            EventLog::open(&data.path().join("events.sqlite")).unwrap(),
+            std::sync::Arc::new(SqliteLog::open(&data.path().join("events.sqlite")).unwrap()),
             Platforms::from_config(&config).unwrap(),
             Secrets::load_or_create(data.path()).unwrap(),
             config,
@@ -61,6 +61,7 @@ impl Console {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_owned(),
             dist: dist.path().to_owned(),
+            database: None,
         };
         Console {
             router: router(state, &args),

@@ -1,82 +1,18 @@
-//! The append-only event log: every webhook, proxied request and upstream response, stored in
-//! SQLite (WAL) before anything is acknowledged. Rows are never updated or deleted — triggers
-//! refuse it — and credentials never reach a row: header values that carry them are redacted on
-//! the way in, so no caller can forget.
+//! The event log in SQLite (WAL) in the data directory: the one-machine default. One writing
+//! connection, pooled read-only ones beside it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-/// Header names whose values are credentials (lower case).
-pub const REDACTED_HEADERS: &[&str] = &[
-    "authorization",
-    "cookie",
-    "set-cookie",
-    "token",
-    "access-token",
-    "x-api-key",
-    "proxy-authorization",
-];
+use super::{
+    AnsweredLookup, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore, LookupPicker,
+    NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped, like_escaped_pair,
+    lookup_condition, lookup_pattern, now_ms, redact,
+};
 
-pub const REDACTED: &str = "[redacted]";
-
-/// The newest profile lookups of a platform that [`EventLog::lookups_naming`] looks through:
-/// a bound on the work one question costs, however long the log.
-pub const LOOKUPS_SCANNED: i64 = 20_000;
-
-/// The largest body [`EventLog::newest_received`] reads back.
-pub const RECEIVED_BODY_MOST: i64 = 64 * 1024;
-
-pub use switchboard_protocol::{Direction, Platform, Row};
-
-/// What to append.
-#[derive(Debug, Clone)]
-pub struct NewEvent<'a> {
-    pub platform: Platform,
-    pub direction: Direction,
-    pub content_type: Option<&'a str>,
-    pub headers: &'a [(String, String)],
-    pub body: &'a [u8],
-    /// For a response: the seq of the request it answers.
-    pub request_seq: Option<i64>,
-    /// A platform's id for the delivery (Douyin: event and message id, E云 `newMsgId`): a retry is not stored twice.
-    pub dedupe_key: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Appended {
-    /// Stored and durable, at this seq.
-    Stored(i64),
-    /// Already stored (same platform and dedupe key) at this seq.
-    Duplicate(i64),
-}
-
-impl Appended {
-    pub fn seq(self) -> i64 {
-        match self {
-            Appended::Stored(seq) | Appended::Duplicate(seq) => seq,
-        }
-    }
-}
-
-/// Rows read in one go, bounded by count and by body bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Slice {
-    pub events: Vec<Row>,
-    /// Whether rows beyond these matched (the count or the byte bound stopped the read).
-    pub more: bool,
-}
-
-/// What one committed batch did: every row shares the commit's receive time.
-#[derive(Debug)]
-pub struct Batch {
-    pub received_at_ms: i64,
-    pub outcomes: Vec<rusqlite::Result<Appended>>,
-}
-
-pub struct EventLog {
+pub struct SqliteLog {
     path: PathBuf,
     /// The one connection that writes. Readers never take it: WAL lets them read beside it.
     connection: Mutex<Connection>,
@@ -161,10 +97,10 @@ fn allow_desk_rows(connection: &Connection) -> rusqlite::Result<()> {
     }
 }
 
-impl EventLog {
+impl SqliteLog {
     /// Opens (creating if needed) the log at `path`: WAL, and every commit synced to disk, so a
     /// row that `append` returned survives a crash of the process or the machine.
-    pub fn open(path: &Path) -> rusqlite::Result<EventLog> {
+    pub fn open(path: &Path) -> rusqlite::Result<SqliteLog> {
         let connection = Connection::open(path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
@@ -177,7 +113,7 @@ impl EventLog {
         allow_desk_rows(&connection)?;
         #[cfg(unix)]
         restrict_to_owner(path);
-        Ok(EventLog {
+        Ok(SqliteLog {
             path: path.to_path_buf(),
             connection: Mutex::new(connection),
             readers: Mutex::new(Vec::new()),
@@ -211,110 +147,6 @@ impl EventLog {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Appends one event and returns once it is durable.
-    pub fn append(&self, event: &NewEvent<'_>) -> rusqlite::Result<Appended> {
-        let connection = self.connection();
-        insert(&connection, event, now_ms())
-    }
-
-    /// Appends several events in one transaction — one sync to disk for all of them, which is
-    /// what lets the intake acknowledge thousands of webhooks a second with durability on.
-    /// Each event succeeds or fails on its own; the outer error means nothing was stored.
-    pub fn append_batch(&self, events: &[NewEvent<'_>]) -> rusqlite::Result<Batch> {
-        let mut connection = self.connection();
-        let transaction = connection.transaction()?;
-        let received_at_ms = now_ms();
-        let mut outcomes = Vec::with_capacity(events.len());
-        for event in events {
-            // No savepoint per event: a failing statement (a constraint) is undone by SQLite
-            // on its own and the transaction goes on. Parsing SAVEPOINT/RELEASE for every row
-            // was half the writer's time.
-            match insert(&transaction, event, received_at_ms) {
-                // The failure (I/O, full disk) rolled the whole transaction back: nothing of
-                // this batch is stored, and nothing after it may be committed row by row.
-                Err(error) if transaction.is_autocommit() => return Err(error),
-                outcome => outcomes.push(outcome),
-            }
-        }
-        transaction.commit()?;
-        Ok(Batch {
-            received_at_ms,
-            outcomes,
-        })
-    }
-
-    /// Proves the log still takes a durable write (a committed row in a side table, never in
-    /// `events`): what `/healthz` asks after a write failed.
-    /// The probe writes as much as a large webhook (256 KiB, new pages on disk) and removes
-    /// it in the same commit: a disk with room for a tiny row only still fails it.
-    pub fn probe_write(&self) -> rusqlite::Result<()> {
-        let mut connection = self.connection();
-        let transaction = connection.transaction()?;
-        transaction.execute(
-            "INSERT OR REPLACE INTO writer_probe (id, at_ms, filler) VALUES (1, ?1, zeroblob(262144))",
-            params![now_ms()],
-        )?;
-        transaction.execute("UPDATE writer_probe SET filler = NULL WHERE id = 1", [])?;
-        transaction.commit()
-    }
-
-    /// Up to `limit` events with seq greater than `after`, oldest first.
-    pub fn after(&self, after: i64, limit: usize) -> rusqlite::Result<Vec<Row>> {
-        Ok(self.after_within(after, limit, usize::MAX)?.events)
-    }
-
-    /// Up to `limit` events with seq greater than `after`, oldest first, stopping once their
-    /// bodies pass `max_bytes` (at least one event, however large, so paging always moves on).
-    pub fn after_within(
-        &self,
-        after: i64,
-        limit: usize,
-        max_bytes: usize,
-    ) -> rusqlite::Result<Slice> {
-        self.select(
-            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
-             FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            after,
-            limit,
-            max_bytes,
-        )
-    }
-
-    /// The `desk` rows after `after`, in log order, bounded like [`EventLog::after_within`].
-    pub fn desk_rows_after(&self, after: i64, limit: usize) -> rusqlite::Result<Slice> {
-        self.select(
-            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
-             FROM events WHERE seq > ?1 AND direction = 'desk' ORDER BY seq LIMIT ?2",
-            after,
-            limit,
-            usize::MAX,
-        )
-    }
-
-    /// The newest `limit` events before `before`, in log order.
-    pub fn before(&self, before: i64, limit: usize) -> rusqlite::Result<Vec<Row>> {
-        Ok(self.before_within(before, limit, usize::MAX)?.events)
-    }
-
-    /// The newest events before `before`, in log order, bounded like [`EventLog::after_within`]
-    /// (the bound drops the oldest).
-    pub fn before_within(
-        &self,
-        before: i64,
-        limit: usize,
-        max_bytes: usize,
-    ) -> rusqlite::Result<Slice> {
-        let mut slice = self.select(
-            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
-             FROM events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
-            before,
-            limit,
-            max_bytes,
-        )?;
-        slice.events.reverse();
-        Ok(slice)
-    }
-
     fn select(
         &self,
         sql: &str,
@@ -342,17 +174,109 @@ impl EventLog {
         }
         Ok(slice)
     }
+}
+
+impl LogStore for SqliteLog {
+    /// Appends one event and returns once it is durable.
+    fn append(&self, event: &NewEvent<'_>) -> Result<Appended, LogError> {
+        let connection = self.connection();
+        Ok(insert(&connection, event, now_ms())?)
+    }
+
+    /// Appends several events in one transaction — one sync to disk for all of them, which is
+    /// what lets the intake acknowledge thousands of webhooks a second with durability on.
+    /// Each event succeeds or fails on its own; the outer error means nothing was stored.
+    fn append_batch(&self, events: &[NewEvent<'_>]) -> Result<Batch, LogError> {
+        let mut connection = self.connection();
+        let transaction = connection.transaction()?;
+        let received_at_ms = now_ms();
+        let mut outcomes = Vec::with_capacity(events.len());
+        for event in events {
+            // No savepoint per event: a failing statement (a constraint) is undone by SQLite
+            // on its own and the transaction goes on. Parsing SAVEPOINT/RELEASE for every row
+            // was half the writer's time.
+            match insert(&transaction, event, received_at_ms) {
+                // The failure (I/O, full disk) rolled the whole transaction back: nothing of
+                // this batch is stored, and nothing after it may be committed row by row.
+                Err(error) if transaction.is_autocommit() => return Err(error.into()),
+                outcome => outcomes.push(outcome.map_err(LogError::from)),
+            }
+        }
+        transaction.commit()?;
+        Ok(Batch {
+            received_at_ms,
+            outcomes,
+        })
+    }
+
+    /// Proves the log still takes a durable write (a committed row in a side table, never in
+    /// `events`): what `/healthz` asks after a write failed.
+    /// The probe writes as much as a large webhook (256 KiB, new pages on disk) and removes
+    /// it in the same commit: a disk with room for a tiny row only still fails it.
+    fn probe_write(&self) -> Result<(), LogError> {
+        let mut connection = self.connection();
+        let transaction = connection.transaction()?;
+        transaction.execute(
+            "INSERT OR REPLACE INTO writer_probe (id, at_ms, filler) VALUES (1, ?1, zeroblob(262144))",
+            params![now_ms()],
+        )?;
+        transaction.execute("UPDATE writer_probe SET filler = NULL WHERE id = 1", [])?;
+        Ok(transaction.commit()?)
+    }
+
+    /// Up to `limit` events with seq greater than `after`, oldest first, stopping once their
+    /// bodies pass `max_bytes` (at least one event, however large, so paging always moves on).
+    fn after_within(&self, after: i64, limit: usize, max_bytes: usize) -> Result<Slice, LogError> {
+        Ok(self.select(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            after,
+            limit,
+            max_bytes,
+        )?)
+    }
+
+    /// The `desk` rows after `after`, in log order, bounded like [`SqliteLog::after_within`].
+    fn desk_rows_after(&self, after: i64, limit: usize) -> Result<Slice, LogError> {
+        Ok(self.select(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq > ?1 AND direction = 'desk' ORDER BY seq LIMIT ?2",
+            after,
+            limit,
+            usize::MAX,
+        )?)
+    }
+
+    /// The newest events before `before`, in log order, bounded like [`SqliteLog::after_within`]
+    /// (the bound drops the oldest).
+    fn before_within(
+        &self,
+        before: i64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Slice, LogError> {
+        let mut slice = self.select(
+            "SELECT seq, platform, direction, received_at_ms, content_type, headers, body, request_seq
+             FROM events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+            before,
+            limit,
+            max_bytes,
+        )?;
+        slice.events.reverse();
+        Ok(slice)
+    }
 
     /// The body of the newest 200 answer to a call of `platform` whose URL ends with `path` (an
     /// E云 `/syncFinder` page, where the next pull resumes; failures are not answers). Request rows keep their URL in the
     /// `:url` pseudo-header, so the match is on the stored header text.
-    pub fn newest_answer_to(
+    fn newest_answer_to(
         &self,
         platform: Platform,
         path: &str,
-    ) -> rusqlite::Result<Option<Vec<u8>>> {
+    ) -> Result<Option<Vec<u8>>, LogError> {
         let pattern = format!("%{}\"%", like_escaped(path));
-        self.reader()?
+        Ok(self
+            .reader()?
             .connection()
             .prepare_cached(
                 "SELECT answer.body FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
@@ -362,19 +286,19 @@ impl EventLog {
                  ORDER BY answer.seq DESC LIMIT 1",
             )?
             .query_row(params![platform.id(), pattern], |row| row.get(0))
-            .optional()
+            .optional()?)
     }
 
     /// The bodies of `platform`'s newest `limit` inbound rows that its own receiver (`:receiver`
     /// = `receiver`) stored, newest first: where a socket without resume picks up (Yunhu's
     /// last `msg_seq` per chat). Bodies over [`RECEIVED_BODY_MOST`] are skipped: a big message
     /// costs a page listed again, not the memory of 5 000 of them.
-    pub fn newest_received(
+    fn newest_received(
         &self,
         platform: Platform,
         receiver: &str,
         limit: usize,
-    ) -> rusqlite::Result<Vec<Vec<u8>>> {
+    ) -> Result<Vec<Vec<u8>>, LogError> {
         let escaped = like_escaped_pair(switchboard_protocol::headers::pseudo::RECEIVER, receiver);
         let reader = self.reader()?;
         let mut statement = reader.connection().prepare_cached(
@@ -383,7 +307,7 @@ impl EventLog {
                AND length(body) <= ?4
              ORDER BY seq DESC LIMIT ?3",
         )?;
-        statement
+        Ok(statement
             .query_map(
                 params![
                     platform.id(),
@@ -393,13 +317,13 @@ impl EventLog {
                 ],
                 |row| row.get(0),
             )?
-            .collect()
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The first seq stored at or after `at_ms` (one past the newest when none is): a binary
     /// search over seq, whose rows arrive in time order, in a few point reads however long the
     /// log.
-    pub fn first_seq_since(&self, at_ms: i64) -> rusqlite::Result<i64> {
+    fn first_seq_since(&self, at_ms: i64) -> Result<i64, LogError> {
         let reader = self.reader()?;
         let connection = reader.connection();
         let mut statement = connection.prepare_cached(
@@ -424,12 +348,12 @@ impl EventLog {
     /// `platform`'s profile lookups answered 200 since seq `since` (request rows annotated as
     /// lookups), newest first, at most `limit`: what the server already asked before it last
     /// stopped. Answers over [`RECEIVED_BODY_MOST`] are skipped.
-    pub fn answered_lookups_since(
+    fn answered_lookups_since(
         &self,
         platform: Platform,
         since: i64,
         limit: usize,
-    ) -> rusqlite::Result<Vec<AnsweredLookup>> {
+    ) -> Result<Vec<AnsweredLookup>, LogError> {
         let reader = self.reader()?;
         let mut statement = reader.connection().prepare_cached(
             "SELECT request.headers, answer.body, answer.received_at_ms
@@ -441,7 +365,7 @@ impl EventLog {
                AND length(answer.body) <= ?4
              ORDER BY answer.seq DESC LIMIT ?5",
         )?;
-        statement
+        Ok(statement
             .query_map(
                 params![
                     since,
@@ -459,7 +383,7 @@ impl EventLog {
                     })
                 },
             )?
-            .collect()
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The newest profile lookups of `platform` that asked about one of `ids` and were answered
@@ -468,12 +392,12 @@ impl EventLog {
     /// URL, as a whole token), where a group's answer also lists every member. Only the newest
     /// [`LOOKUPS_SCANNED`] lookups of the platform are looked through, newest first. What names
     /// the ids of one inspected payload; the reader decodes the answers.
-    pub fn lookups_naming(
+    fn lookups_naming(
         &self,
         platform: Platform,
         ids: &[String],
         per_id: usize,
-    ) -> rusqlite::Result<Vec<Row>> {
+    ) -> Result<Vec<Row>, LogError> {
         let reader = self.reader()?;
         let connection = reader.connection();
         let mut requests = connection.prepare_cached(&lookup_requests_newest_first())?;
@@ -483,28 +407,23 @@ impl EventLog {
                AND headers LIKE '[[\":status\",\"200\"]%' AND length(body) <= ?2
              ORDER BY seq LIMIT 1",
         )?;
-        let mut wanted: Vec<(&[u8], usize)> = ids
-            .iter()
-            .filter(|id| !id.is_empty())
-            .map(|id| (id.as_bytes(), per_id))
-            .collect();
+        let mut picker = LookupPicker::new(ids, per_id);
         let mut seqs = std::collections::BTreeSet::new();
         let mut scanned = requests.query(params![platform.id(), LOOKUPS_SCANNED])?;
         while let Some(request) = scanned.next()? {
-            if wanted.iter().all(|(_, left)| *left == 0) {
+            if picker.is_done() {
                 break;
             }
             let seq: i64 = request.get(0)?;
-            let headers = request.get_ref(1)?.as_bytes()?;
-            let body = request.get_ref(2)?.as_bytes()?;
-            let asked: Vec<usize> = wanted
-                .iter()
-                .enumerate()
-                .filter(|(_, (id, left))| {
-                    *left > 0 && (names_token(body, id) || names_token(headers, id))
-                })
-                .map(|(index, _)| index)
-                .collect();
+            let headers = request
+                .get_ref(1)?
+                .as_bytes()
+                .map_err(rusqlite::Error::from)?;
+            let body = request
+                .get_ref(2)?
+                .as_bytes()
+                .map_err(rusqlite::Error::from)?;
+            let asked = picker.asked_by(headers, body);
             if asked.is_empty() {
                 continue;
             }
@@ -516,9 +435,7 @@ impl EventLog {
             };
             seqs.insert(seq);
             seqs.insert(answer);
-            for index in asked {
-                wanted[index].1 -= 1;
-            }
+            picker.took(&asked);
         }
         drop(scanned);
         let mut row_at = connection.prepare_cached(
@@ -533,26 +450,18 @@ impl EventLog {
     }
 
     /// The newest seq, 0 when empty.
-    pub fn last_seq(&self) -> rusqlite::Result<i64> {
-        self.reader()?.connection().query_row(
+    fn last_seq(&self) -> Result<i64, LogError> {
+        Ok(self.reader()?.connection().query_row(
             "SELECT COALESCE(MAX(seq), 0) FROM events",
             [],
             |row| row.get(0),
-        )
+        )?)
     }
-}
-
-/// A profile lookup the log holds an OK answer to.
-#[derive(Debug, Clone)]
-pub struct AnsweredLookup {
-    pub request_headers: Vec<(String, String)>,
-    pub answer_body: Vec<u8>,
-    pub answered_at_ms: i64,
 }
 
 /// A pooled read connection.
 struct Reader<'a> {
-    log: &'a EventLog,
+    log: &'a SqliteLog,
     connection: Option<Connection>,
 }
 
@@ -627,19 +536,6 @@ fn insert(
     Ok(Appended::Stored(connection.last_insert_rowid()))
 }
 
-pub fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            if REDACTED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                (name.clone(), REDACTED.to_owned())
-            } else {
-                (name.clone(), value.clone())
-            }
-        })
-        .collect()
-}
-
 /// A row of `SELECT seq, platform, direction, received_at_ms, content_type, headers, body,
 /// request_seq`.
 fn row_from_sql(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -664,50 +560,6 @@ fn row_from_sql(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-/// `text` for a LIKE pattern with `ESCAPE '\\'`: its `\\`, `%` and `_` taken literally.
-fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// A header pair as the log stores it (`["name","value"]`), escaped for LIKE: matches that
-/// name with that value, not the name written as some other header's value.
-fn like_escaped_pair(name: &str, value: &str) -> String {
-    like_escaped(&serde_json::to_string(&(name, value)).expect("two strings serialize"))
-}
-
-/// Whether `haystack` holds `token` standing alone: not inside a longer run of letters, digits,
-/// `-` or `_` (a numeric id inside a longer number is not that id).
-fn names_token(haystack: &[u8], token: &[u8]) -> bool {
-    let part_of_id = |byte: &u8| byte.is_ascii_alphanumeric() || *byte == b'-' || *byte == b'_';
-    if token.is_empty() || token.len() > haystack.len() {
-        return false;
-    }
-    (0..=haystack.len() - token.len()).any(|start| {
-        let end = start + token.len();
-        &haystack[start..end] == token
-            && (start == 0 || !part_of_id(&haystack[start - 1]))
-            && haystack.get(end).is_none_or(|next| !part_of_id(next))
-    })
-}
-
-/// Request rows the server annotated as profile lookups.
-fn lookup_pattern() -> String {
-    use switchboard_protocol::headers::annotation::{LOOKUP, LOOKUP_PROFILES};
-    format!("%{}%", like_escaped_pair(LOOKUP, LOOKUP_PROFILES))
-}
-
-/// The SQL condition that picks the server's profile lookups among the rows. The partial index
-/// `lookup_requests` is made on exactly this text, so a query that says it reads the lookups
-/// alone, not the log. The pair holds no quote and nothing LIKE treats specially (a test
-/// checks), so it stands in the SQL as it is.
-fn lookup_condition() -> String {
-    use switchboard_protocol::headers::annotation::{LOOKUP, LOOKUP_PROFILES};
-    let pair = serde_json::to_string(&(LOOKUP, LOOKUP_PROFILES)).expect("two strings serialize");
-    format!("direction = 'outbound' AND headers LIKE '%{pair}%'")
-}
-
 /// A platform's (`?1`) profile lookup requests, newest first, at most `?2`.
 fn lookup_requests_newest_first() -> String {
     format!(
@@ -715,12 +567,6 @@ fn lookup_requests_newest_first() -> String {
          WHERE platform = ?1 AND {} ORDER BY seq DESC LIMIT ?2",
         lookup_condition()
     )
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
 #[cfg(test)]
@@ -747,10 +593,10 @@ mod tests {
     fn log_at(
         times: &[i64],
         rows: impl Fn(&Connection, usize, i64),
-    ) -> (tempfile::TempDir, EventLog) {
+    ) -> (tempfile::TempDir, SqliteLog) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.sqlite");
-        let log = EventLog::open(&path).unwrap();
+        let log = SqliteLog::open(&path).unwrap();
         let writer = Connection::open(&path).unwrap();
         for (index, at_ms) in times.iter().enumerate() {
             rows(&writer, index, *at_ms);
@@ -789,7 +635,7 @@ mod tests {
     /// status, answer body); the answer to the pair at index `i` is row `2i + 2`.
     /// Mixin calls and their answers, `gap_ms` apart: the answer to the call at index `i` is
     /// row `2i + 2`.
-    fn log_of_calls(calls: &[Call<'_>], gap_ms: i64) -> (tempfile::TempDir, EventLog) {
+    fn log_of_calls(calls: &[Call<'_>], gap_ms: i64) -> (tempfile::TempDir, SqliteLog) {
         let times: Vec<i64> = (0..calls.len() as i64 * 2)
             .map(|row| row * gap_ms)
             .collect();
@@ -939,32 +785,6 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_found_in_requests_as_whole_tokens() {
-        assert!(names_token(br#"{"wcId":"wxid_a,wxid_b"}"#, b"wxid_b"));
-        assert!(names_token(
-            b"/conversations/c354135b-d7c8",
-            b"c354135b-d7c8"
-        ));
-        assert!(names_token(b"\x0a\x077058262", b"7058262"));
-        assert!(
-            !names_token(b"[\"17058262\"]", b"7058262"),
-            "inside a longer number"
-        );
-        assert!(!names_token(b"[\"wxid_ab\"]", b"wxid_a"));
-        assert!(!names_token(b"ab", b"abc"));
-        assert!(!names_token(b"abc", b""));
-        // The lookup condition stands in SQL as it is.
-        let condition = lookup_condition();
-        let pattern = condition
-            .split("LIKE '")
-            .nth(1)
-            .unwrap()
-            .trim_end_matches('\'');
-        assert_eq!(pattern, lookup_pattern(), "nothing in it needs escaping");
-        assert!(!pattern.trim_matches('%').contains(['%', '_', '\\', '\'']));
-    }
-
-    #[test]
     fn a_log_made_before_desk_rows_takes_them_and_keeps_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("events.sqlite");
@@ -983,7 +803,7 @@ mod tests {
             );
             assert!(refused.is_err(), "the old check refuses desk rows");
         }
-        let log = EventLog::open(&path).unwrap();
+        let log = SqliteLog::open(&path).unwrap();
         let headers = Vec::new();
         let desk = NewEvent {
             direction: Direction::Desk,
@@ -995,7 +815,7 @@ mod tests {
         assert_eq!(rows[1].direction, Direction::Desk);
         drop(log);
         // Opening again changes nothing more.
-        assert_eq!(EventLog::open(&path).unwrap().last_seq().unwrap(), 2);
+        assert_eq!(SqliteLog::open(&path).unwrap().last_seq().unwrap(), 2);
     }
 
     #[test]
@@ -1004,7 +824,7 @@ mod tests {
         let path = dir.path().join("events.sqlite");
         let headers = vec![("X-Douyin-Signature".to_owned(), "abc".to_owned())];
         {
-            let log = EventLog::open(&path).unwrap();
+            let log = SqliteLog::open(&path).unwrap();
             assert_eq!(log.last_seq().unwrap(), 0);
             assert_eq!(
                 log.append(&webhook(&headers, b"{\"a\":1}", None)).unwrap(),
@@ -1015,7 +835,7 @@ mod tests {
                 Appended::Stored(2)
             );
         }
-        let log = EventLog::open(&path).unwrap();
+        let log = SqliteLog::open(&path).unwrap();
         let events = log.after(0, 10).unwrap();
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].body, b"{\"a\":1}");
@@ -1033,7 +853,7 @@ mod tests {
     #[test]
     fn a_retried_delivery_is_stored_once() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         let first = log.append(&webhook(&[], b"x", Some("msg-1"))).unwrap();
         let again = log.append(&webhook(&[], b"x", Some("msg-1"))).unwrap();
         assert_eq!(first, Appended::Stored(1));
@@ -1046,7 +866,7 @@ mod tests {
     }
 
     /// Every stored body, in log order.
-    fn bodies(log: &EventLog) -> Vec<Vec<u8>> {
+    fn bodies(log: &SqliteLog) -> Vec<Vec<u8>> {
         log.after(0, 100)
             .unwrap()
             .into_iter()
@@ -1057,7 +877,7 @@ mod tests {
     #[test]
     fn a_batch_commits_together_and_fails_one_by_one() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         let dangling = NewEvent {
             direction: Direction::Response,
             request_seq: Some(999),
@@ -1086,7 +906,7 @@ mod tests {
     #[test]
     fn a_full_disk_never_reports_a_stored_row_as_failed_or_the_reverse() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         log.append(&webhook(&[], b"first", None)).unwrap();
         // SQLITE_FULL undoes the one statement or, depending on where it struck, the whole
         // transaction: either way the batch's outcomes must say exactly what is stored.
@@ -1124,7 +944,7 @@ mod tests {
     #[test]
     fn a_read_in_progress_does_not_hold_up_the_writer() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         for body in [b"a", b"b", b"c"] {
             log.append(&webhook(&[], body, None)).unwrap();
         }
@@ -1149,7 +969,7 @@ mod tests {
     #[test]
     fn reads_stop_at_their_byte_bound_but_always_move_on() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         let big = vec![b'x'; 1000];
         for _ in 0..5 {
             log.append(&webhook(&[], &big, None)).unwrap();
@@ -1178,7 +998,7 @@ mod tests {
     #[test]
     fn rows_cannot_be_changed_or_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         log.append(&webhook(&[], b"x", None)).unwrap();
         let connection = log.connection();
         let update = connection.execute("UPDATE events SET body = x'00'", []);
@@ -1190,7 +1010,7 @@ mod tests {
     #[test]
     fn credentials_in_headers_never_reach_a_row() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         let headers: Vec<(String, String)> = [
             ("Authorization", "Bearer secret-jwt"),
             ("token", "yunhu-user-token"),
@@ -1218,7 +1038,7 @@ mod tests {
     #[test]
     fn a_response_links_to_its_request() {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::open(&dir.path().join("events.sqlite")).unwrap();
+        let log = SqliteLog::open(&dir.path().join("events.sqlite")).unwrap();
         let request = log
             .append(&NewEvent {
                 direction: Direction::Outbound,

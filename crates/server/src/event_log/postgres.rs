@@ -1,0 +1,633 @@
+//! The event log in PostgreSQL, for any number of `switchboard serve` instances on one database
+//! (`--database postgres://…`).
+//!
+//! **Seq is commit order.** With concurrent writers an identity column alone is not: a
+//! transaction that took seq 10 can commit after one that took 11, and a reader that already
+//! passed 11 would skip 10 forever. Here every appending transaction first takes one
+//! transaction-scoped advisory lock ([`APPEND_LOCK`]) and only then draws its seqs, so
+//! appends — from this instance's writer or any other's — commit one after another in seq
+//! order: the lock is released only once the commit is visible, and the next holder draws
+//! higher seqs. A reader that sees seq N therefore sees every row below N, and `after=N`
+//! (the stream's `Last-Event-ID`) is exact on any instance. Each instance commits its appends
+//! in batches (the writer thread), so the lock is taken once per batch, not per row.
+//!
+//! The server's storage layer is synchronous (one writer thread, readers on the blocking pool),
+//! the same shape for SQLite and PostgreSQL; this backend runs `tokio-postgres` and its
+//! `deadpool-postgres` pool on a small runtime of its own and blocks on it.
+
+use std::future::Future;
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use super::{
+    AnsweredLookup, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore, LookupPicker,
+    NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped, like_escaped_pair,
+    lookup_condition, lookup_pattern, now_ms, redact,
+};
+
+/// Taken by every appending transaction: appends commit in seq order (see the module's doc).
+const APPEND_LOCK: i64 = 0x5357_4c4f_4701;
+/// Taken while migrating, so instances starting together migrate once.
+const MIGRATE_LOCK: i64 = 0x5357_4c4f_4702;
+
+/// Connections one instance keeps to the database at most.
+const POOL_SIZE: usize = 16;
+
+/// Lookup requests read per round trip while [`LogStore::lookups_naming`] looks through them.
+const LOOKUPS_PER_READ: i64 = 500;
+
+const COLUMNS: &str =
+    "seq, platform, direction, received_at_ms, content_type, headers, body, request_seq";
+
+/// The schema, one migration after another; each is applied once, in its own transaction, and
+/// recorded in `switchboard_migrations` by its number (its place here, from 1).
+fn migrations() -> Vec<String> {
+    vec![format!(
+        "CREATE TABLE events (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            platform TEXT NOT NULL,
+            direction TEXT NOT NULL
+                CHECK (direction IN ('inbound', 'outbound', 'response', 'pulled', 'rejected', 'desk')),
+            received_at_ms BIGINT NOT NULL,
+            content_type TEXT,
+            headers TEXT NOT NULL,
+            body BYTEA NOT NULL,
+            request_seq BIGINT REFERENCES events (seq),
+            dedupe_key TEXT,
+            UNIQUE (platform, dedupe_key)
+        );
+        CREATE INDEX events_answers ON events (request_seq) WHERE request_seq IS NOT NULL;
+        CREATE INDEX lookup_requests ON events (platform, seq) WHERE {lookups};
+        CREATE FUNCTION switchboard_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$;
+        CREATE TRIGGER events_are_append_only BEFORE UPDATE OR DELETE ON events
+            FOR EACH ROW EXECUTE FUNCTION switchboard_refuse_change();
+        CREATE TRIGGER events_are_never_emptied BEFORE TRUNCATE ON events
+            FOR EACH STATEMENT EXECUTE FUNCTION switchboard_refuse_change();
+        CREATE TABLE writer_probe (id INTEGER PRIMARY KEY, at_ms BIGINT NOT NULL, filler BYTEA);",
+        lookups = lookup_condition()
+    )]
+}
+
+pub struct PostgresLog {
+    /// Runs the pool's connections; `None` only while dropping.
+    runtime: Option<tokio::runtime::Runtime>,
+    pool: Pool,
+}
+
+impl PostgresLog {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/name`) and brings
+    /// its schema up to date.
+    pub fn open(url: &str) -> Result<PostgresLog, LogError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|error| LogError::Unreachable(format!("the database URL: {error}")))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("postgres")
+            .enable_all()
+            .build()
+            .map_err(|error| LogError::Unreachable(format!("starting its runtime: {error}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|error| LogError::Unreachable(error.to_string()))?;
+        let log = PostgresLog {
+            runtime: Some(runtime),
+            pool,
+        };
+        log.run(async {
+            let mut client = log.client().await?;
+            migrate(&mut client).await
+        })?;
+        Ok(log)
+    }
+
+    /// Runs `work` on the log's runtime and waits for it. From a thread inside another runtime
+    /// (the server's blocking pool) it waits on a thread of its own: a runtime cannot be
+    /// blocked on from inside another.
+    fn run<T: Send>(
+        &self,
+        work: impl Future<Output = Result<T, LogError>> + Send,
+    ) -> Result<T, LogError> {
+        let runtime = self.runtime.as_ref().expect("held until dropped");
+        if tokio::runtime::Handle::try_current().is_err() {
+            return runtime.block_on(work);
+        }
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| runtime.block_on(work))
+                .join()
+                .unwrap_or_else(|_| Err(LogError::Unreachable("a database call panicked".into())))
+        })
+    }
+
+    async fn client(&self) -> Result<Object, LogError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|error| LogError::Unreachable(error.to_string()))
+    }
+
+    /// Rows with seq in `seqs`, in log order.
+    async fn rows_at(&self, client: &Object, seqs: &[i64]) -> Result<Vec<Row>, LogError> {
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM events WHERE seq = ANY($1) ORDER BY seq"
+            ))
+            .await?;
+        client
+            .query(&statement, &[&seqs])
+            .await?
+            .iter()
+            .map(row_from_sql)
+            .collect()
+    }
+
+    /// The rows a page of `(seq, body size)` allows within `limit` rows and `max_bytes` of
+    /// bodies (at least one), and whether more matched: sized first, so a page never holds more
+    /// bodies than it returns.
+    async fn bounded_page(
+        &self,
+        client: &Object,
+        sizes: &[tokio_postgres::Row],
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Slice, LogError> {
+        let mut seqs = Vec::new();
+        let mut bytes = 0usize;
+        let mut more = false;
+        for size in sizes {
+            let body_bytes = usize::try_from(size.get::<_, i32>(1)).unwrap_or(0);
+            if seqs.len() == limit
+                || (!seqs.is_empty() && bytes.saturating_add(body_bytes) > max_bytes)
+            {
+                more = true;
+                break;
+            }
+            bytes += body_bytes;
+            seqs.push(size.get::<_, i64>(0));
+        }
+        Ok(Slice {
+            events: self.rows_at(client, &seqs).await?,
+            more,
+        })
+    }
+}
+
+impl Drop for PostgresLog {
+    fn drop(&mut self) {
+        // Never blocks, so dropping the log is safe anywhere, async code included.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+async fn migrate(client: &mut Object) -> Result<(), LogError> {
+    let transaction = client.transaction().await?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
+        .await?;
+    transaction
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS switchboard_migrations (
+                version INTEGER PRIMARY KEY,
+                applied_at_ms BIGINT NOT NULL
+            )",
+        )
+        .await?;
+    let applied: i32 = transaction
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM switchboard_migrations",
+            &[],
+        )
+        .await?
+        .get(0);
+    for (index, migration) in migrations().iter().enumerate() {
+        let version = index as i32 + 1;
+        if version <= applied {
+            continue;
+        }
+        transaction.batch_execute(migration).await?;
+        transaction
+            .execute(
+                "INSERT INTO switchboard_migrations (version, applied_at_ms) VALUES ($1, $2)",
+                &[&version, &now_ms()],
+            )
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Appends `events` in one transaction under [`APPEND_LOCK`]. With `savepoints`, each row is
+/// its own savepoint and fails alone; without, the first failing row fails the whole call (the
+/// caller then tries again with savepoints: a statement error ends a PostgreSQL transaction, and
+/// a savepoint per row would cost two more round trips per row on the usual, clean batch).
+async fn append_all(
+    client: &mut Object,
+    events: &[NewEvent<'_>],
+    received_at_ms: i64,
+    savepoints: bool,
+) -> Result<Vec<Result<Appended, LogError>>, LogError> {
+    let transaction = client.transaction().await?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
+        .await?;
+    let existing = transaction
+        .prepare_cached("SELECT seq FROM events WHERE platform = $1 AND dedupe_key = $2")
+        .await?;
+    let insert = transaction
+        .prepare_cached(
+            "INSERT INTO events (platform, direction, received_at_ms, content_type, headers, body, request_seq, dedupe_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
+        )
+        .await?;
+    let mut outcomes = Vec::with_capacity(events.len());
+    for event in events {
+        if savepoints {
+            transaction.batch_execute("SAVEPOINT row").await?;
+        }
+        let outcome: Result<Appended, tokio_postgres::Error> = async {
+            if let Some(key) = event.dedupe_key
+                && let Some(found) = transaction
+                    .query_opt(&existing, &[&event.platform.id(), &key])
+                    .await?
+            {
+                return Ok(Appended::Duplicate(found.get(0)));
+            }
+            let headers = serde_json::to_string(&redact(event.headers)).expect("headers serialize");
+            let stored = transaction
+                .query_one(
+                    &insert,
+                    &[
+                        &event.platform.id(),
+                        &event.direction.as_str(),
+                        &received_at_ms,
+                        &event.content_type,
+                        &headers,
+                        &event.body,
+                        &event.request_seq,
+                        &event.dedupe_key,
+                    ],
+                )
+                .await?;
+            Ok(Appended::Stored(stored.get(0)))
+        }
+        .await;
+        match outcome {
+            Ok(appended) => {
+                if savepoints {
+                    transaction.batch_execute("RELEASE SAVEPOINT row").await?;
+                }
+                outcomes.push(Ok(appended));
+            }
+            Err(error) if savepoints && !connection_lost(&error) => {
+                transaction
+                    .batch_execute("ROLLBACK TO SAVEPOINT row")
+                    .await?;
+                outcomes.push(Err(LogError::Postgres(error)));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    transaction.commit().await?;
+    Ok(outcomes)
+}
+
+/// Whether a statement's failure left the connection unusable (so no savepoint can save a row):
+/// the database said nothing of it.
+fn connection_lost(error: &tokio_postgres::Error) -> bool {
+    error.is_closed() || error.as_db_error().is_none()
+}
+
+/// A row of `SELECT` [`COLUMNS`].
+fn row_from_sql(row: &tokio_postgres::Row) -> Result<Row, LogError> {
+    let platform: &str = row.get(1);
+    let direction: &str = row.get(2);
+    let headers: &str = row.get(5);
+    Ok(Row {
+        seq: row.get(0),
+        platform: platform
+            .parse()
+            .map_err(|_| LogError::Unreadable(format!("platform {platform:?}")))?,
+        direction: Direction::parse(direction).unwrap_or(Direction::Inbound),
+        received_at_ms: row.get(3),
+        content_type: row.get(4),
+        headers: serde_json::from_str(headers).unwrap_or_default(),
+        body: row.get(6),
+        request_seq: row.get(7),
+    })
+}
+
+fn limit_of(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+impl LogStore for PostgresLog {
+    fn append(&self, event: &NewEvent<'_>) -> Result<Appended, LogError> {
+        let batch = self.append_batch(std::slice::from_ref(event))?;
+        batch
+            .outcomes
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Err(LogError::Unreadable("no outcome for the row".into())))
+    }
+
+    fn append_batch(&self, events: &[NewEvent<'_>]) -> Result<Batch, LogError> {
+        let received_at_ms = now_ms();
+        let outcomes = self.run(async {
+            let mut client = self.client().await?;
+            match append_all(&mut client, events, received_at_ms, false).await {
+                Ok(outcomes) => Ok(outcomes),
+                // One row failed (and with it the transaction): again, a savepoint a row.
+                Err(LogError::Postgres(error)) if !connection_lost(&error) => {
+                    append_all(&mut client, events, received_at_ms, true).await
+                }
+                Err(error) => Err(error),
+            }
+        })?;
+        Ok(Batch {
+            received_at_ms,
+            outcomes,
+        })
+    }
+
+    fn probe_write(&self) -> Result<(), LogError> {
+        self.run(async {
+            let mut client = self.client().await?;
+            let transaction = client.transaction().await?;
+            transaction
+                .execute(
+                    "INSERT INTO writer_probe (id, at_ms, filler) VALUES (1, $1, $2)
+                     ON CONFLICT (id) DO UPDATE SET at_ms = EXCLUDED.at_ms, filler = EXCLUDED.filler",
+                    &[&now_ms(), &vec![0u8; 256 * 1024]],
+                )
+                .await?;
+            transaction
+                .execute("UPDATE writer_probe SET filler = NULL WHERE id = 1", &[])
+                .await?;
+            transaction.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn after_within(&self, after: i64, limit: usize, max_bytes: usize) -> Result<Slice, LogError> {
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT seq, octet_length(body) FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .await?;
+            let sizes = client
+                .query(&statement, &[&after, &limit_of(limit.saturating_add(1))])
+                .await?;
+            self.bounded_page(&client, &sizes, limit, max_bytes).await
+        })
+    }
+
+    fn desk_rows_after(&self, after: i64, limit: usize) -> Result<Slice, LogError> {
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT seq, octet_length(body) FROM events
+                     WHERE seq > $1 AND direction = 'desk' ORDER BY seq LIMIT $2",
+                )
+                .await?;
+            let sizes = client
+                .query(&statement, &[&after, &limit_of(limit.saturating_add(1))])
+                .await?;
+            self.bounded_page(&client, &sizes, limit, usize::MAX).await
+        })
+    }
+
+    fn before_within(
+        &self,
+        before: i64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Slice, LogError> {
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT seq, octet_length(body) FROM events WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+                )
+                .await?;
+            let sizes = client
+                .query(&statement, &[&before, &limit_of(limit.saturating_add(1))])
+                .await?;
+            // Newest first, so the bound drops the oldest; `rows_at` puts them in log order.
+            self.bounded_page(&client, &sizes, limit, max_bytes).await
+        })
+    }
+
+    fn newest_answer_to(
+        &self,
+        platform: Platform,
+        path: &str,
+    ) -> Result<Option<Vec<u8>>, LogError> {
+        let pattern = format!("%{}\"%", like_escaped(path));
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT answer.body FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
+                     WHERE request.platform = $1 AND request.direction = 'outbound'
+                       AND request.headers LIKE $2 ESCAPE '\\'
+                       AND answer.headers LIKE '[[\":status\",\"200\"]%'
+                     ORDER BY answer.seq DESC LIMIT 1",
+                )
+                .await?;
+            Ok(client
+                .query_opt(&statement, &[&platform.id(), &pattern])
+                .await?
+                .map(|row| row.get(0)))
+        })
+    }
+
+    fn newest_received(
+        &self,
+        platform: Platform,
+        receiver: &str,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, LogError> {
+        let pattern = format!(
+            "%{}%",
+            like_escaped_pair(switchboard_protocol::headers::pseudo::RECEIVER, receiver)
+        );
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT body FROM events
+                     WHERE platform = $1 AND direction = 'inbound' AND headers LIKE $2 ESCAPE '\\'
+                       AND octet_length(body) <= $4
+                     ORDER BY seq DESC LIMIT $3",
+                )
+                .await?;
+            Ok(client
+                .query(
+                    &statement,
+                    &[
+                        &platform.id(),
+                        &pattern,
+                        &limit_of(limit),
+                        &(RECEIVED_BODY_MOST as i32),
+                    ],
+                )
+                .await?
+                .iter()
+                .map(|row| row.get(0))
+                .collect())
+        })
+    }
+
+    fn first_seq_since(&self, at_ms: i64) -> Result<i64, LogError> {
+        let last = self.last_seq()?;
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT seq, received_at_ms FROM events WHERE seq >= $1 ORDER BY seq LIMIT 1",
+                )
+                .await?;
+            // Seqs are in time order: halve, as the SQLite log does, in a few point reads.
+            let (mut low, mut high) = (1_i64, last + 1);
+            while low < high {
+                let middle = low + (high - low) / 2;
+                let found = client.query_opt(&statement, &[&middle]).await?;
+                match found.map(|row| (row.get::<_, i64>(0), row.get::<_, i64>(1))) {
+                    Some((seq, received_at_ms)) if received_at_ms < at_ms => {
+                        low = (seq + 1).min(high)
+                    }
+                    _ => high = middle,
+                }
+            }
+            Ok(low)
+        })
+    }
+
+    fn answered_lookups_since(
+        &self,
+        platform: Platform,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<AnsweredLookup>, LogError> {
+        self.run(async {
+            let client = self.client().await?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT request.headers, answer.body, answer.received_at_ms
+                     FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
+                     WHERE answer.seq >= $1 AND answer.direction = 'response'
+                       AND request.platform = $2 AND request.direction = 'outbound'
+                       AND request.headers LIKE $3 ESCAPE '\\'
+                       AND answer.headers LIKE '[[\":status\",\"200\"]%'
+                       AND octet_length(answer.body) <= $4
+                     ORDER BY answer.seq DESC LIMIT $5",
+                )
+                .await?;
+            Ok(client
+                .query(
+                    &statement,
+                    &[
+                        &since,
+                        &platform.id(),
+                        &lookup_pattern(),
+                        &(RECEIVED_BODY_MOST as i32),
+                        &limit_of(limit),
+                    ],
+                )
+                .await?
+                .iter()
+                .map(|row| AnsweredLookup {
+                    request_headers: serde_json::from_str(row.get(0)).unwrap_or_default(),
+                    answer_body: row.get(1),
+                    answered_at_ms: row.get(2),
+                })
+                .collect())
+        })
+    }
+
+    fn lookups_naming(
+        &self,
+        platform: Platform,
+        ids: &[String],
+        per_id: usize,
+    ) -> Result<Vec<Row>, LogError> {
+        self.run(async {
+            let client = self.client().await?;
+            let requests = client
+                .prepare_cached(&format!(
+                    "SELECT seq, headers, body FROM events
+                     WHERE platform = $1 AND {} AND seq < $2 ORDER BY seq DESC LIMIT $3",
+                    lookup_condition()
+                ))
+                .await?;
+            let answer_to = client
+                .prepare_cached(
+                    "SELECT seq FROM events
+                     WHERE request_seq = $1 AND direction = 'response'
+                       AND headers LIKE '[[\":status\",\"200\"]%' AND octet_length(body) <= $2
+                     ORDER BY seq LIMIT 1",
+                )
+                .await?;
+            let mut picker = LookupPicker::new(ids, per_id);
+            let mut seqs = Vec::new();
+            let mut before = i64::MAX;
+            let mut scanned = 0;
+            'reading: while scanned < LOOKUPS_SCANNED && !picker.is_done() {
+                let page = client
+                    .query(&requests, &[&platform.id(), &before, &LOOKUPS_PER_READ])
+                    .await?;
+                if page.is_empty() {
+                    break;
+                }
+                for request in &page {
+                    scanned += 1;
+                    let seq: i64 = request.get(0);
+                    before = seq;
+                    let headers: &str = request.get(1);
+                    let body: &[u8] = request.get(2);
+                    let asked = picker.asked_by(headers.as_bytes(), body);
+                    if !asked.is_empty()
+                        && let Some(answer) = client
+                            .query_opt(&answer_to, &[&seq, &(RECEIVED_BODY_MOST as i32)])
+                            .await?
+                    {
+                        seqs.push(seq);
+                        seqs.push(answer.get::<_, i64>(0));
+                        picker.took(&asked);
+                    }
+                    if picker.is_done() || scanned >= LOOKUPS_SCANNED {
+                        break 'reading;
+                    }
+                }
+            }
+            self.rows_at(&client, &seqs).await
+        })
+    }
+
+    fn last_seq(&self) -> Result<i64, LogError> {
+        self.run(async {
+            let client = self.client().await?;
+            Ok(client
+                .query_one("SELECT COALESCE(MAX(seq), 0) FROM events", &[])
+                .await?
+                .get(0))
+        })
+    }
+}
