@@ -1,11 +1,11 @@
 //! What the event log costs a row, for `bench/server.sh`: the proxy's two rows (request and
-//! linked answer) appended through `EventLog::append_batch` — durable, as the server does —
+//! linked answer) appended through `LogStore::append_batch` (SQLite) — durable, as the server does —
 //! in batches of 1, 10 and 64. Prints wall and CPU time per row (CPU from
 //! `/proc/thread-self/stat`, so Linux only; elsewhere CPU shows as 0).
 
 use std::time::Instant;
 
-use switchboard_server::event_log::{Direction, EventLog, NewEvent};
+use switchboard_server::event_log::{Direction, LogStore, NewEvent, SqliteLog};
 
 const ROWS: usize = 20_000;
 
@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
         dedupe_key: None,
     };
     for batch in [1, 10, 64] {
-        let log = EventLog::open(&dir.path().join(format!("batch-{batch}.sqlite")))?;
+        let log = SqliteLog::open(&dir.path().join(format!("batch-{batch}.sqlite")))?;
         let answer = NewEvent {
             direction: Direction::Response,
             headers: &response_headers,

@@ -318,14 +318,16 @@ async fn a_refused_session_stops_receiving_and_says_why() {
 
 /// Inbound Mixin message ids in the log file, read directly (the server is dead).
 fn stored_message_ids(data: &std::path::Path) -> Vec<String> {
-    let log = rusqlite::Connection::open(data.join("events.sqlite")).unwrap();
-    let mut statement = log
-        .prepare("SELECT body FROM events WHERE platform = 'mixin' AND direction = 'inbound' ORDER BY seq")
-        .unwrap();
-    let bodies: Vec<Vec<u8>> = statement
-        .query_map([], |row| row.get(0))
+    let log = support::open_log(data);
+    let bodies: Vec<Vec<u8>> = std::thread::spawn(move || log.after(0, usize::MAX).unwrap())
+        .join()
         .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
+        .filter(|row| {
+            row.platform == switchboard_payload::Platform::Mixin
+                && row.direction == switchboard_protocol::Direction::Inbound
+        })
+        .map(|row| row.body)
         .collect();
     bodies
         .iter()

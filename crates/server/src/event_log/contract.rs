@@ -20,7 +20,8 @@ fn backends() -> Vec<(&'static str, Arc<EventLog>, Box<dyn std::any::Any>)> {
     backends
 }
 
-fn webhook<'a>(
+/// A Douyin webhook delivery.
+pub(super) fn webhook<'a>(
     headers: &'a [(String, String)],
     body: &'a [u8],
     key: Option<&'a str>,

@@ -11,6 +11,7 @@
 #[cfg(test)]
 mod contract;
 mod postgres;
+mod queries;
 mod sqlite;
 
 use std::time::{SystemTime, UNIX_EPOCH};

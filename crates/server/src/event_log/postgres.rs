@@ -20,6 +20,7 @@ use std::future::Future;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+use super::queries::{self, for_postgres};
 use super::{
     AnsweredLookup, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore, LookupPicker,
     NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped, like_escaped_pair,
@@ -443,13 +444,7 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             let statement = client
-                .prepare_cached(
-                    "SELECT answer.body FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
-                     WHERE request.platform = $1 AND request.direction = 'outbound'
-                       AND request.headers LIKE $2 ESCAPE '\\'
-                       AND answer.headers LIKE '[[\":status\",\"200\"]%'
-                     ORDER BY answer.seq DESC LIMIT 1",
-                )
+                .prepare_cached(&for_postgres(queries::NEWEST_ANSWER_TO))
                 .await?;
             Ok(client
                 .query_opt(&statement, &[&platform.id(), &pattern])
@@ -471,12 +466,7 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             let statement = client
-                .prepare_cached(
-                    "SELECT body FROM events
-                     WHERE platform = $1 AND direction = 'inbound' AND headers LIKE $2 ESCAPE '\\'
-                       AND octet_length(body) <= $4
-                     ORDER BY seq DESC LIMIT $3",
-                )
+                .prepare_cached(&for_postgres(queries::NEWEST_RECEIVED))
                 .await?;
             Ok(client
                 .query(
@@ -496,27 +486,16 @@ impl LogStore for PostgresLog {
     }
 
     fn first_seq_since(&self, at_ms: i64) -> Result<i64, LogError> {
-        let last = self.last_seq()?;
-        self.run(async {
-            let client = self.client().await?;
-            let statement = client
-                .prepare_cached(
-                    "SELECT seq, received_at_ms FROM events WHERE seq >= $1 ORDER BY seq LIMIT 1",
-                )
-                .await?;
-            // Seqs are in time order: halve, as the SQLite log does, in a few point reads.
-            let (mut low, mut high) = (1_i64, last + 1);
-            while low < high {
-                let middle = low + (high - low) / 2;
-                let found = client.query_opt(&statement, &[&middle]).await?;
-                match found.map(|row| (row.get::<_, i64>(0), row.get::<_, i64>(1))) {
-                    Some((seq, received_at_ms)) if received_at_ms < at_ms => {
-                        low = (seq + 1).min(high)
-                    }
-                    _ => high = middle,
-                }
-            }
-            Ok(low)
+        let last_seq = self.last_seq()?;
+        let query = for_postgres(queries::FIRST_AT_OR_AFTER);
+        // A round trip a step: this is asked once, when the server starts.
+        queries::first_seq_by_halving(at_ms, last_seq, |seq| {
+            self.run(async {
+                let client = self.client().await?;
+                let statement = client.prepare_cached(&query).await?;
+                let found = client.query_opt(&statement, &[&seq]).await?;
+                Ok(found.map(|row| (row.get::<_, i64>(0), row.get::<_, i64>(1))))
+            })
         })
     }
 
@@ -529,16 +508,7 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             let statement = client
-                .prepare_cached(
-                    "SELECT request.headers, answer.body, answer.received_at_ms
-                     FROM events AS answer JOIN events AS request ON answer.request_seq = request.seq
-                     WHERE answer.seq >= $1 AND answer.direction = 'response'
-                       AND request.platform = $2 AND request.direction = 'outbound'
-                       AND request.headers LIKE $3 ESCAPE '\\'
-                       AND answer.headers LIKE '[[\":status\",\"200\"]%'
-                       AND octet_length(answer.body) <= $4
-                     ORDER BY answer.seq DESC LIMIT $5",
-                )
+                .prepare_cached(&for_postgres(queries::ANSWERED_LOOKUPS_SINCE))
                 .await?;
             Ok(client
                 .query(
@@ -578,12 +548,7 @@ impl LogStore for PostgresLog {
                 ))
                 .await?;
             let answer_to = client
-                .prepare_cached(
-                    "SELECT seq FROM events
-                     WHERE request_seq = $1 AND direction = 'response'
-                       AND headers LIKE '[[\":status\",\"200\"]%' AND octet_length(body) <= $2
-                     ORDER BY seq LIMIT 1",
-                )
+                .prepare_cached(&for_postgres(queries::OK_ANSWER_TO))
                 .await?;
             let mut picker = LookupPicker::new(ids, per_id);
             let mut seqs = Vec::new();
@@ -629,5 +594,69 @@ impl LogStore for PostgresLog {
                 .await?
                 .get(0))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event_log::contract::{test_postgres, webhook};
+
+    /// A plain connection to `url`, for what the log itself would never do.
+    fn raw(url: &str) -> (tokio::runtime::Runtime, tokio_postgres::Client) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client
+        });
+        (runtime, client)
+    }
+
+    #[test]
+    fn instances_starting_together_migrate_once_and_rows_cannot_be_changed() {
+        let Some(url) = test_postgres::fresh_database() else {
+            return;
+        };
+        let opened: Vec<_> = (0..3)
+            .map(|_| {
+                let url = url.clone();
+                std::thread::spawn(move || PostgresLog::open(&url).map(|_| ()))
+            })
+            .collect();
+        for instance in opened {
+            instance.join().unwrap().unwrap();
+        }
+        let log = PostgresLog::open(&url).unwrap();
+        log.append(&webhook(&[], b"kept", None)).unwrap();
+        let (runtime, client) = raw(&url);
+        runtime.block_on(async {
+            let versions: Vec<i32> = client
+                .query("SELECT version FROM switchboard_migrations ORDER BY version", &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            assert_eq!(versions, (1..=migrations().len() as i32).collect::<Vec<_>>());
+            for change in [
+                "UPDATE events SET body = 'x'",
+                "DELETE FROM events",
+                "TRUNCATE events",
+            ] {
+                let refused = client.batch_execute(change).await.unwrap_err();
+                assert!(
+                    refused.to_string().contains("append-only")
+                        || refused
+                            .as_db_error()
+                            .is_some_and(|db| db.message().contains("append-only")),
+                    "{change}: {refused}"
+                );
+            }
+        });
+        assert_eq!(log.after(0, 10).unwrap()[0].body, b"kept");
     }
 }

@@ -70,7 +70,11 @@ impl RunningServer {
             .arg("--dist")
             .arg(options.dist)
             .env("SWITCHBOARD_LOG", "warn")
+            .env_remove("SWITCHBOARD_DATABASE")
             .stdout(Stdio::piped());
+        if let Some(database) = database_of(options.data_dir) {
+            command.arg("--database").arg(database);
+        }
         if let Some(config) = options.config {
             command.arg("--config").arg(config);
         }
@@ -372,4 +376,67 @@ pub fn dist_with_index(html: &str) -> tempfile::TempDir {
 /// The smallest built app: an `index.html` titled Switchboard.
 pub fn dist() -> tempfile::TempDir {
     dist_with_index("<!DOCTYPE html><title>Switchboard</title>")
+}
+
+/// Whether this run of the suite keeps the servers' logs in PostgreSQL
+/// (`SWITCHBOARD_TEST_BACKEND=postgres`, with the cluster `./x test` starts), not SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("SWITCHBOARD_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
+/// The database the server of `data_dir` keeps its log in on a PostgreSQL run: one per data
+/// directory, made on first use, so a restart on the same directory finds its log again.
+pub fn database_of(data_dir: &Path) -> Option<String> {
+    if !on_postgres() {
+        return None;
+    }
+    let admin = std::env::var("SWITCHBOARD_TEST_POSTGRES")
+        .expect("a PostgreSQL run names its cluster in SWITCHBOARD_TEST_POSTGRES");
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(data_dir.as_os_str().as_encoded_bytes());
+    let name = format!("d_{}", hex::encode(&digest[..12]));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // On a thread of its own: the caller may be inside a runtime already.
+    let create = name.clone();
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                .await
+                .expect("the test cluster answers");
+            tokio::spawn(connection);
+            let exists = client
+                .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&create])
+                .await
+                .unwrap()
+                .is_some();
+            if !exists {
+                client
+                    .batch_execute(&format!("CREATE DATABASE {create}"))
+                    .await
+                    .unwrap();
+            }
+        })
+    })
+    .join()
+    .unwrap();
+    let mut url = url::Url::parse(&std::env::var("SWITCHBOARD_TEST_POSTGRES").unwrap()).unwrap();
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+/// The log of the server of `data_dir`, opened beside it (or after it stopped), on whichever
+/// backend this run uses.
+pub fn open_log(data_dir: &Path) -> std::sync::Arc<switchboard_server::event_log::EventLog> {
+    use switchboard_server::event_log::{PostgresLog, SqliteLog};
+    match database_of(data_dir) {
+        Some(url) => std::sync::Arc::new(
+            std::thread::spawn(move || PostgresLog::open(&url).unwrap())
+                .join()
+                .unwrap(),
+        ),
+        None => std::sync::Arc::new(SqliteLog::open(&data_dir.join("events.sqlite")).unwrap()),
+    }
 }
