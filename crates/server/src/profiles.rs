@@ -260,8 +260,12 @@ impl Asker {
         }
     }
 
-    /// Notes the people and groups a delivered row names that nobody has described yet.
+    /// Notes the people and groups a delivered row names that nobody has described yet. The
+    /// sandbox's seed payloads are samples, not customers writing: nobody is asked about them.
     fn saw(&mut self, row: &Row) {
+        if row.is_seed() {
+            return;
+        }
         let now = Instant::now();
         let now_ms = crate::event_log::now_ms();
         for event in crate::delivered::delivered_events(row) {

@@ -183,7 +183,7 @@ impl AppState {
         sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     ) -> anyhow::Result<AppState> {
         // On a thread of its own: a backend may block on a runtime, and this one may be async.
-        let newest = std::thread::scope(|scope| scope.spawn(|| log.last_seq()).join())
+        let newest_seq = std::thread::scope(|scope| scope.spawn(|| log.last_seq()).join())
             .map_err(|_| anyhow::anyhow!("reading the event log panicked"))?
             .context("reading the event log")?;
         let hosted = crate::hosted::HostedFiles::new(data_dir);
@@ -199,17 +199,36 @@ impl AppState {
             .context("building the HTTP client")?;
         let media_client =
             crate::public_address::client(config.upstream_timeout_secs, sandbox.is_some())?;
-        let newest = Arc::new(watch::channel(newest).0);
+        let newest = Arc::new(watch::channel(newest_seq).0);
         let live = broadcast::channel(LIVE_BUFFER).0;
         let health = Arc::new(LogHealth::default());
         let rejections =
             crate::rejections::RejectionLimiter::new(config.limits.rejected_per_minute);
         let large_bodies = Arc::new(tokio::sync::Semaphore::new(config.limits.large_bodies));
+        // A log other instances write to as well: live rows come from the log, in seq order,
+        // read by the tail whenever any instance commits; the writer only wakes it.
+        let tail = if log.is_shared() {
+            let wake = Arc::new(Wake::default());
+            spawn_tail(Tail {
+                log: log.clone(),
+                after: newest_seq,
+                newest: newest.clone(),
+                live: live.clone(),
+                wake: wake.clone(),
+                shutting_down: shutting_down.clone(),
+            })?;
+            let woken = wake.clone();
+            log.watch_commits(Arc::new(move || woken.wake()));
+            Some(wake)
+        } else {
+            None
+        };
         let writer = spawn_writer(Writer {
             log: log.clone(),
             newest: newest.clone(),
             live: live.clone(),
             health: health.clone(),
+            tail,
         })?;
         Ok(AppState(Arc::new(Shared {
             log,
@@ -428,6 +447,8 @@ struct Writer {
     newest: Arc<watch::Sender<i64>>,
     live: broadcast::Sender<Live>,
     health: Arc<LogHealth>,
+    /// Set when the log is shared: live rows are the tail's to send, the writer wakes it.
+    tail: Option<Arc<Wake>>,
 }
 
 /// The writer thread: takes whatever appends are waiting (up to [`MAX_BATCH`]), commits them in
@@ -503,6 +524,13 @@ impl Writer {
             _ => None,
         });
         self.health.record(storage_failure.map_or(Ok(()), Err));
+        if let Some(tail) = &self.tail {
+            tail.wake();
+            for ((_, reply), outcome) in batch.into_iter().zip(result.outcomes) {
+                let _ = reply.send(outcome.context("appending to the event log"));
+            }
+            return;
+        }
         let stored = result
             .outcomes
             .iter()
@@ -543,6 +571,105 @@ impl Writer {
         };
         self.health.record(outcome.clone());
         outcome
+    }
+}
+
+/// A wake-up for the tail: set by any number of wakers, taken by the one waiter.
+#[derive(Default)]
+pub struct Wake {
+    woken: std::sync::Mutex<bool>,
+    signal: std::sync::Condvar,
+}
+
+impl Wake {
+    pub fn wake(&self) {
+        *self
+            .woken
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = true;
+        self.signal.notify_one();
+    }
+
+    /// Waits until woken or `most` has passed.
+    fn wait(&self, most: Duration) {
+        let woken = self
+            .woken
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (mut woken, _) = self
+            .signal
+            .wait_timeout_while(woken, most, |woken| !*woken)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *woken = false;
+    }
+}
+
+/// How often the tail reads the log unwoken: a wake-up lost with a connection costs at most
+/// this much delay.
+const TAIL_UNWOKEN: Duration = Duration::from_secs(1);
+/// Rows the tail reads at a time.
+const TAIL_BATCH: usize = 512;
+
+/// Follows a log that several instances write: every committed row, in seq order — which is
+/// commit order, so reading after the last row sent skips nothing — goes to this instance's
+/// live streams, whichever instance wrote it.
+struct Tail {
+    log: Arc<EventLog>,
+    /// The last row sent.
+    after: i64,
+    newest: Arc<watch::Sender<i64>>,
+    live: broadcast::Sender<Live>,
+    wake: Arc<Wake>,
+    shutting_down: watch::Receiver<bool>,
+}
+
+fn spawn_tail(mut tail: Tail) -> anyhow::Result<()> {
+    std::thread::Builder::new()
+        .name("event-log-tail".into())
+        .spawn(move || {
+            // Ends with the server: when it shuts down or its state is gone.
+            while tail.shutting_down.has_changed().is_ok() && !*tail.shutting_down.borrow() {
+                tail.wake.wait(TAIL_UNWOKEN);
+                tail.send_new_rows();
+            }
+        })
+        .context("starting the event log tail")?;
+    Ok(())
+}
+
+impl Tail {
+    fn send_new_rows(&mut self) {
+        loop {
+            let slice =
+                match self
+                    .log
+                    .after_within(self.after, TAIL_BATCH, TAIL_BATCH * LIVE_INLINE_BYTES)
+                {
+                    Ok(slice) => slice,
+                    Err(error) => {
+                        tracing::warn!("the live tail could not read the log: {error}");
+                        return;
+                    }
+                };
+            for row in slice.events {
+                self.after = row.seq;
+                // No receiver is fine: no stream is open.
+                let _ = self.live.send(if row.body.len() <= LIVE_INLINE_BYTES {
+                    Live::Row(Arc::new(LiveRow::new(row)))
+                } else {
+                    Live::Large(row.seq)
+                });
+            }
+            let after = self.after;
+            self.newest.send_if_modified(|newest| {
+                let grew = after > *newest;
+                *newest = (*newest).max(after);
+                grew
+            });
+            if !slice.more {
+                return;
+            }
+        }
     }
 }
 

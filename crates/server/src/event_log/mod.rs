@@ -14,6 +14,7 @@ mod postgres;
 mod queries;
 mod sqlite;
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use postgres::PostgresLog;
@@ -241,6 +242,21 @@ pub trait LogStore: Send + Sync {
 
     /// The newest seq, 0 when empty.
     fn last_seq(&self) -> Result<i64, LogError>;
+
+    /// Whether other instances append to this log too (several servers on one database). Then
+    /// this instance's live streams take committed rows from the log, in seq order, not from
+    /// its own writer: the writer sees only its own rows.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Calls `woken` whenever any instance commits rows, and once each time the watch starts
+    /// (or starts again after losing the database), so nothing committed meanwhile waits. A
+    /// wake-up says only "read the log": it carries no rows. A log no one else writes to never
+    /// calls it.
+    fn watch_commits(&self, woken: Arc<dyn Fn() + Send + Sync>) {
+        let _ = woken;
+    }
 
     /// Up to `limit` events with seq greater than `after`, oldest first.
     fn after(&self, after: i64, limit: usize) -> Result<Vec<Row>, LogError> {

@@ -16,6 +16,7 @@
 //! `deadpool-postgres` pool on a small runtime of its own and blocks on it.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
@@ -31,6 +32,11 @@ use super::{
 const APPEND_LOCK: i64 = 0x5357_4c4f_4701;
 /// Taken while migrating, so instances starting together migrate once.
 const MIGRATE_LOCK: i64 = 0x5357_4c4f_4702;
+
+/// The channel every appending transaction notifies at commit.
+const COMMITS: &str = "switchboard_commits";
+/// How long a lost watch waits before it connects again.
+const WATCH_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Connections one instance keeps to the database at most.
 const POOL_SIZE: usize = 16;
@@ -75,6 +81,8 @@ pub struct PostgresLog {
     /// Runs the pool's connections; `None` only while dropping.
     runtime: Option<tokio::runtime::Runtime>,
     pool: Pool,
+    /// For connections of its own (the commit watch), outside the pool.
+    config: tokio_postgres::Config,
 }
 
 impl PostgresLog {
@@ -91,7 +99,7 @@ impl PostgresLog {
             .build()
             .map_err(|error| LogError::Unreachable(format!("starting its runtime: {error}")))?;
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -105,6 +113,7 @@ impl PostgresLog {
         let log = PostgresLog {
             runtime: Some(runtime),
             pool,
+            config,
         };
         log.run(async {
             let mut client = log.client().await?;
@@ -302,8 +311,54 @@ async fn append_all(
             Err(error) => return Err(error.into()),
         }
     }
+    // Delivered at commit, to every instance listening: a wake-up, no rows (see `watch_commits`).
+    transaction
+        .batch_execute(&format!("NOTIFY {COMMITS}"))
+        .await?;
     transaction.commit().await?;
     Ok(outcomes)
+}
+
+/// Listens on [`COMMITS`] on a connection of its own, calling `woken` for every notification,
+/// and once as soon as it listens (what was committed while it was not). Returns when the
+/// connection is lost.
+async fn listen(
+    config: &tokio_postgres::Config,
+    woken: &(dyn Fn() + Send + Sync),
+) -> Result<(), LogError> {
+    use futures_util::StreamExt;
+    let (client, mut connection) = config.connect(NoTls).await?;
+    let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel();
+    // The connection is driven here, by polling its messages: notifications arrive among them.
+    let driver = tokio::spawn(async move {
+        let mut messages =
+            futures_util::stream::poll_fn(move |context| connection.poll_message(context));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(tokio_postgres::AsyncMessage::Notification(_)) => {
+                    if notifications.send(()).is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!("the commit watch's connection failed: {error}");
+                    return;
+                }
+            }
+        }
+    });
+    client.batch_execute(&format!("LISTEN {COMMITS}")).await?;
+    woken();
+    while received.recv().await.is_some() {
+        // Many commits, one read: what queued meanwhile is taken at once.
+        while received.try_recv().is_ok() {}
+        woken();
+    }
+    driver.abort();
+    Err(LogError::Unreachable(
+        "the commit watch's connection closed".into(),
+    ))
 }
 
 /// Whether a statement's failure left the connection unusable (so no savepoint can save a row):
@@ -586,6 +641,23 @@ impl LogStore for PostgresLog {
         })
     }
 
+    fn is_shared(&self) -> bool {
+        true
+    }
+
+    fn watch_commits(&self, woken: Arc<dyn Fn() + Send + Sync>) {
+        let config = self.config.clone();
+        let runtime = self.runtime.as_ref().expect("held until dropped");
+        runtime.spawn(async move {
+            loop {
+                if let Err(error) = listen(&config, woken.as_ref()).await {
+                    tracing::warn!("the event log's commit watch was lost: {error}");
+                }
+                tokio::time::sleep(WATCH_RETRY).await;
+            }
+        });
+    }
+
     fn last_seq(&self) -> Result<i64, LogError> {
         self.run(async {
             let client = self.client().await?;
@@ -635,13 +707,19 @@ mod tests {
         let (runtime, client) = raw(&url);
         runtime.block_on(async {
             let versions: Vec<i32> = client
-                .query("SELECT version FROM switchboard_migrations ORDER BY version", &[])
+                .query(
+                    "SELECT version FROM switchboard_migrations ORDER BY version",
+                    &[],
+                )
                 .await
                 .unwrap()
                 .iter()
                 .map(|row| row.get(0))
                 .collect();
-            assert_eq!(versions, (1..=migrations().len() as i32).collect::<Vec<_>>());
+            assert_eq!(
+                versions,
+                (1..=migrations().len() as i32).collect::<Vec<_>>()
+            );
             for change in [
                 "UPDATE events SET body = 'x'",
                 "DELETE FROM events",

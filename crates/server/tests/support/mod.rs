@@ -31,6 +31,9 @@ pub struct Options<'a> {
     pub stderr_closed: bool,
     /// Add [`ADMIN`] before the server starts (off: the server prints the setup link).
     pub first_admin: bool,
+    /// Keep the log in this PostgreSQL database (another instance's too), whichever backend
+    /// the run uses.
+    pub database: Option<String>,
 }
 
 impl<'a> Options<'a> {
@@ -43,6 +46,7 @@ impl<'a> Options<'a> {
             stderr: None,
             stderr_closed: false,
             first_admin: true,
+            database: None,
         }
     }
 }
@@ -72,7 +76,11 @@ impl RunningServer {
             .env("SWITCHBOARD_LOG", "warn")
             .env_remove("SWITCHBOARD_DATABASE")
             .stdout(Stdio::piped());
-        if let Some(database) = database_of(options.data_dir) {
+        if let Some(database) = options
+            .database
+            .clone()
+            .or_else(|| database_of(options.data_dir))
+        {
             command.arg("--database").arg(database);
         }
         if let Some(config) = options.config {
@@ -390,11 +398,16 @@ pub fn database_of(data_dir: &Path) -> Option<String> {
     if !on_postgres() {
         return None;
     }
-    let admin = std::env::var("SWITCHBOARD_TEST_POSTGRES")
-        .expect("a PostgreSQL run names its cluster in SWITCHBOARD_TEST_POSTGRES");
     use sha2::Digest;
     let digest = sha2::Sha256::digest(data_dir.as_os_str().as_encoded_bytes());
-    let name = format!("d_{}", hex::encode(&digest[..12]));
+    Some(database_named(&format!("d_{}", hex::encode(&digest[..12]))))
+}
+
+/// The test cluster's database `name` (made if missing), as a URL.
+pub fn database_named(name: &str) -> String {
+    let admin = std::env::var("SWITCHBOARD_TEST_POSTGRES")
+        .expect("a PostgreSQL run names its cluster in SWITCHBOARD_TEST_POSTGRES");
+    let name = name.to_owned();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -424,7 +437,7 @@ pub fn database_of(data_dir: &Path) -> Option<String> {
     .unwrap();
     let mut url = url::Url::parse(&std::env::var("SWITCHBOARD_TEST_POSTGRES").unwrap()).unwrap();
     url.set_path(&name);
-    Some(url.to_string())
+    url.to_string()
 }
 
 /// The log of the server of `data_dir`, opened beside it (or after it stopped), on whichever
