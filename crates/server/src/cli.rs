@@ -42,6 +42,14 @@ pub struct AgentArgs {
         global = true
     )]
     pub data_dir: PathBuf,
+    /// The PostgreSQL database the team is kept in, when the servers keep theirs there.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_DATABASE",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +86,9 @@ pub struct RotateSecretArgs {
     /// The server's data directory.
     #[arg(long, env = "SWITCHBOARD_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The PostgreSQL database the secrets are kept in, when the servers keep theirs there.
+    #[arg(long, env = "SWITCHBOARD_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -94,8 +105,9 @@ pub struct ServeArgs {
     /// Directory of the built browser app (Trunk's output).
     #[arg(long, env = "SWITCHBOARD_DIST", default_value = "dist")]
     pub dist: PathBuf,
-    /// Keep the event log in PostgreSQL (`postgres://user:password@host:port/name`) instead of
-    /// SQLite in the data directory: any number of instances may share it.
+    /// Keep everything — the event log, the team and its sessions, the webhook secrets — in
+    /// PostgreSQL (`postgres://user:password@host:port/name`) instead of the data directory:
+    /// any number of instances may share it.
     #[arg(long, env = "SWITCHBOARD_DATABASE", hide_env_values = true)]
     pub database: Option<String>,
 }

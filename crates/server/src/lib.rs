@@ -10,6 +10,7 @@ pub mod body_guard;
 pub mod cli;
 pub mod config;
 pub mod connections;
+pub mod database;
 pub mod delivered;
 pub mod event_log;
 pub mod header_text;

@@ -20,10 +20,47 @@ pub struct Secrets {
     webhooks: Arc<WebhookSecrets>,
 }
 
-/// Every platform's webhook secret, re-read when its file changes (a rotation).
+/// How long an instance on a shared database goes on with a webhook secret before it asks the
+/// database again: a rotation reaches every instance within this.
+const SHARED_SECRETS_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Every platform's webhook secret, re-read when its file changes (a rotation), or — in a
+/// database several instances share — when it was read more than [`SHARED_SECRETS_FRESH`] ago.
 struct WebhookSecrets {
     directory: PathBuf,
     known: Mutex<BTreeMap<&'static str, (String, Option<FileVersion>)>>,
+    shared: Option<Shared>,
+}
+
+struct Shared {
+    database: Arc<crate::database::Database>,
+    /// Every platform's secret, and when it was read.
+    read: Mutex<(BTreeMap<String, String>, Option<std::time::Instant>)>,
+}
+
+/// Every platform's secret in the shared database, each made (by whichever instance comes first)
+/// where missing.
+fn shared_secrets(
+    database: &crate::database::Database,
+) -> Result<BTreeMap<String, String>, crate::event_log::LogError> {
+    database.run(async {
+        let client = database.client().await?;
+        for platform in Platform::ALL {
+            client
+                .execute(
+                    "INSERT INTO webhook_secrets (platform, secret) VALUES ($1, $2)
+                     ON CONFLICT (platform) DO NOTHING",
+                    &[&platform.id(), &random_token()],
+                )
+                .await?;
+        }
+        Ok(client
+            .query("SELECT platform, secret FROM webhook_secrets", &[])
+            .await?
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect())
+    })
 }
 
 /// Where a data directory keeps `platform`'s webhook secret.
@@ -78,12 +115,43 @@ impl Secrets {
             webhooks: Arc::new(WebhookSecrets {
                 directory,
                 known: Mutex::new(known),
+                shared: None,
+            }),
+        })
+    }
+
+    /// The secrets in a database several instances share: one set for all of them, so a
+    /// platform's webhook URL works on any instance. (`data_dir` keeps nothing of them.)
+    pub fn shared(database: Arc<crate::database::Database>) -> anyhow::Result<Secrets> {
+        let secrets = shared_secrets(&database)?;
+        Ok(Secrets {
+            webhooks: Arc::new(WebhookSecrets {
+                directory: PathBuf::new(),
+                known: Mutex::new(BTreeMap::new()),
+                shared: Some(Shared {
+                    database,
+                    read: Mutex::new((secrets, Some(std::time::Instant::now()))),
+                }),
             }),
         })
     }
 
     /// `platform`'s current webhook secret (read again if its file changed).
     pub fn webhook_secret(&self, platform: Platform) -> String {
+        if let Some(shared) = &self.webhooks.shared {
+            let mut read = shared
+                .read
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if read.1.is_none_or(|at| at.elapsed() >= SHARED_SECRETS_FRESH) {
+                match shared_secrets(&shared.database) {
+                    Ok(secrets) => *read = (secrets, Some(std::time::Instant::now())),
+                    // The database is away: the secrets known stand (none is made up).
+                    Err(error) => tracing::warn!("reading the webhook secrets: {error}"),
+                }
+            }
+            return read.0.get(platform.id()).cloned().unwrap_or_default();
+        }
         let path = self.webhooks.directory.join(platform.id());
         let mut known = self
             .webhooks
@@ -107,6 +175,27 @@ impl Secrets {
         constant_time_eq(candidate, &self.webhook_secret(platform))
     }
 
+    /// Replaces `platform`'s webhook secret in a shared database and returns the new one.
+    pub fn rotate_shared(
+        database: &crate::database::Database,
+        platform: Platform,
+    ) -> anyhow::Result<String> {
+        let secret = random_token();
+        database.run(async {
+            database
+                .client()
+                .await?
+                .execute(
+                    "INSERT INTO webhook_secrets (platform, secret) VALUES ($1, $2)
+                     ON CONFLICT (platform) DO UPDATE SET secret = EXCLUDED.secret",
+                    &[&platform.id(), &secret],
+                )
+                .await?;
+            Ok(())
+        })?;
+        Ok(secret)
+    }
+
     /// Replaces `platform`'s webhook secret in `data_dir` and returns the new one.
     pub fn rotate(data_dir: &Path, platform: Platform) -> anyhow::Result<String> {
         let path = webhook_secret_path(data_dir, platform);
@@ -122,13 +211,12 @@ impl Secrets {
 
 /// `switchboard rotate-secret PLATFORM`: the new secret, and the webhook path that carries it.
 pub fn rotate_command(args: &crate::cli::RotateSecretArgs) -> anyhow::Result<()> {
-    if !args.data_dir.join("webhook-secrets").is_dir() {
-        anyhow::bail!(
-            "{} is not a Switchboard data directory (no webhook-secrets); pass --data-dir",
-            args.data_dir.display()
-        );
-    }
-    let secret = Secrets::rotate(&args.data_dir, args.platform)?;
+    let secret = match &args.database {
+        Some(url) => {
+            Secrets::rotate_shared(&*crate::database::Database::open(url)?, args.platform)?
+        }
+        None => rotate_in_data_dir(args)?,
+    };
     println!(
         "New {} webhook secret. Its webhook path is now /hooks/{}/{secret}",
         args.platform.name(),
@@ -139,6 +227,16 @@ pub fn rotate_command(args: &crate::cli::RotateSecretArgs) -> anyhow::Result<()>
         args.platform.name()
     );
     Ok(())
+}
+
+fn rotate_in_data_dir(args: &crate::cli::RotateSecretArgs) -> anyhow::Result<String> {
+    if !args.data_dir.join("webhook-secrets").is_dir() {
+        anyhow::bail!(
+            "{} is not a Switchboard data directory (no webhook-secrets); pass --data-dir",
+            args.data_dir.display()
+        );
+    }
+    Secrets::rotate(&args.data_dir, args.platform)
 }
 
 pub fn constant_time_eq(left: &str, right: &str) -> bool {

@@ -17,6 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
+use crate::database::Database;
 use crate::event_log::{EventLog, PostgresLog, SqliteLog};
 use crate::platforms::Platforms;
 use crate::sandbox::{Sandbox, lock, seed};
@@ -152,8 +153,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         std::fs::set_permissions(&args.data_dir, std::fs::Permissions::from_mode(0o700))
             .with_context(|| format!("restricting {}", args.data_dir.display()))?;
     }
-    let secrets = Secrets::load_or_create(&args.data_dir)?;
-    let log = open_log(&args)?;
+    let database = args
+        .database
+        .as_deref()
+        .map(Database::open)
+        .transpose()
+        .context("opening the PostgreSQL database")?;
+    let secrets = match &database {
+        Some(database) => Secrets::shared(database.clone())?,
+        None => Secrets::load_or_create(&args.data_dir)?,
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let (shutdown_sender, shutting_down) = watch::channel(false);
@@ -180,11 +189,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         };
         let platforms = Platforms::from_config(&config)?;
         let state = AppState::new(
-            log,
             platforms,
             secrets,
             config,
             &args.data_dir,
+            database.clone(),
             shutting_down,
             sandbox.clone(),
         )?;
@@ -243,7 +252,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SWITCHBOARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        // The database client's debug lines carry statements' parameters: webhook secrets,
+        // password hashes, rows. Never below warnings, whatever else is asked.
+        .add_directive("tokio_postgres=warn".parse().expect("a valid directive"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| LossyStderr)
@@ -273,15 +285,16 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// The configured event log: PostgreSQL when `--database` names one, else SQLite in the data
-/// directory.
-pub fn open_log(args: &ServeArgs) -> anyhow::Result<Arc<EventLog>> {
-    Ok(match &args.database {
-        Some(url) => {
-            Arc::new(PostgresLog::open(url).context("opening the event log in PostgreSQL")?)
-        }
+/// The configured event log: in the shared database when there is one, else SQLite in the
+/// data directory.
+pub fn open_log(
+    data_dir: &std::path::Path,
+    database: Option<&Arc<Database>>,
+) -> anyhow::Result<Arc<EventLog>> {
+    Ok(match database {
+        Some(database) => Arc::new(PostgresLog::on(database.clone())),
         None => {
-            let path = args.data_dir.join("events.sqlite");
+            let path = data_dir.join("events.sqlite");
             Arc::new(
                 SqliteLog::open(&path)
                     .with_context(|| format!("opening the event log {}", path.display()))?,

@@ -5,14 +5,20 @@
 //! Every API request asks [`Sessions::agent_of`]; it answers from memory, and re-reads the
 //! table whenever another connection changed the file (`PRAGMA data_version`): an agent
 //! disabled by `switchboard agent disable` in another process is out on their next request.
+//! In the PostgreSQL database several instances share, the same holds across instances: every
+//! change to agents or sessions bumps `team_version`, which each request compares.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
+
+use crate::database::Database;
 
 /// How long a login lasts.
 pub const SESSION_DAYS: i64 = 30;
@@ -24,8 +30,14 @@ pub struct Sessions {
     connection: Mutex<Watched>,
 }
 
+/// Where sessions are kept.
+enum Store {
+    Sqlite(Connection),
+    Postgres(Arc<Database>),
+}
+
 struct Watched {
-    connection: Connection,
+    connection: Store,
     /// `PRAGMA data_version` when `live` was read.
     version: i64,
     /// Every live session's key → (agent, expiry in ms).
@@ -45,23 +57,51 @@ fn now_ms() -> i64 {
         .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
-fn data_version(connection: &Connection) -> rusqlite::Result<i64> {
-    connection.query_row("PRAGMA data_version", [], |row| row.get(0))
+/// What changes whenever anyone changes the sessions or the agents (SQLite: another
+/// connection wrote the file; PostgreSQL: `team_version`).
+fn version_of(store: &Store) -> anyhow::Result<i64> {
+    Ok(match store {
+        Store::Sqlite(connection) => {
+            connection.query_row("PRAGMA data_version", [], |row| row.get(0))?
+        }
+        Store::Postgres(database) => database.run(async {
+            Ok(database
+                .client()
+                .await?
+                .query_one("SELECT version FROM team_version WHERE id = 1", &[])
+                .await?
+                .get::<_, i64>(0))
+        })?,
+    })
 }
 
 /// The sessions of agents who are not disabled.
-fn read_live(connection: &Connection) -> rusqlite::Result<HashMap<SessionKey, (String, i64)>> {
-    let mut statement = connection.prepare_cached(
-        "SELECT sessions.key, sessions.agent, sessions.expires_at_ms FROM sessions
-         JOIN agents ON agents.name = sessions.agent WHERE agents.disabled = 0",
-    )?;
-    let rows = statement.query_map([], |row| {
-        let key: Vec<u8> = row.get(0)?;
-        Ok((key, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
-    })?;
+const LIVE_SESSIONS: &str =
+    "SELECT sessions.key, sessions.agent, sessions.expires_at_ms FROM sessions
+     JOIN agents ON agents.name = sessions.agent WHERE NOT agents.disabled";
+
+fn read_live(store: &Store) -> anyhow::Result<HashMap<SessionKey, (String, i64)>> {
+    let rows: Vec<(Vec<u8>, String, i64)> = match store {
+        Store::Sqlite(connection) => {
+            let mut statement = connection.prepare_cached(LIVE_SESSIONS)?;
+            statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        }
+        Store::Postgres(database) => database.run(async {
+            Ok(database
+                .client()
+                .await?
+                .query(LIVE_SESSIONS, &[])
+                .await?
+                .iter()
+                .map(|row| (row.get(0), row.get(1), row.get(2)))
+                .collect())
+        })?,
+    };
     Ok(rows
-        .filter_map(|row| {
-            let (key, agent, expires) = row.ok()?;
+        .into_iter()
+        .filter_map(|(key, agent, expires)| {
             Some((SessionKey::try_from(key.as_slice()).ok()?, (agent, expires)))
         })
         .collect())
@@ -69,13 +109,38 @@ fn read_live(connection: &Connection) -> rusqlite::Result<HashMap<SessionKey, (S
 
 impl Sessions {
     pub fn open(data_dir: &Path) -> anyhow::Result<Sessions> {
-        let connection = crate::agents::open_team(data_dir)?;
-        connection.execute(
-            "DELETE FROM sessions WHERE expires_at_ms <= ?1",
-            params![now_ms()],
-        )?;
+        Sessions::watching(Store::Sqlite(crate::agents::open_team(data_dir)?))
+    }
+
+    /// The sessions in a shared database.
+    pub fn on(database: Arc<Database>) -> anyhow::Result<Sessions> {
+        Sessions::watching(Store::Postgres(database))
+    }
+
+    fn watching(connection: Store) -> anyhow::Result<Sessions> {
+        match &connection {
+            Store::Sqlite(sqlite) => {
+                sqlite.execute(
+                    "DELETE FROM sessions WHERE expires_at_ms <= ?1",
+                    params![now_ms()],
+                )?;
+            }
+            Store::Postgres(database) => {
+                database.run(async {
+                    database
+                        .client()
+                        .await?
+                        .execute(
+                            "DELETE FROM sessions WHERE expires_at_ms <= $1",
+                            &[&now_ms()],
+                        )
+                        .await?;
+                    Ok(())
+                })?;
+            }
+        }
+        let version = version_of(&connection)?;
         let live = read_live(&connection)?;
-        let version = data_version(&connection)?;
         Ok(Sessions {
             connection: Mutex::new(Watched {
                 connection,
@@ -93,12 +158,27 @@ impl Sessions {
         let key = key_of(&id);
         let expires = now_ms() + SESSION_DAYS * DAY_MS;
         let mut watched = self.lock();
-        let inserted = watched.connection.execute(
-            "INSERT INTO sessions (key, agent, expires_at_ms)
-             SELECT ?1, name, ?3 FROM agents
-             WHERE name = ?2 AND disabled = 0 AND (?4 IS NULL OR password_hash = ?4)",
-            params![key.as_slice(), agent, expires, password_hash],
-        )?;
+        let inserted = match &watched.connection {
+            Store::Sqlite(connection) => connection.execute(
+                "INSERT INTO sessions (key, agent, expires_at_ms)
+                 SELECT ?1, name, ?3 FROM agents
+                 WHERE name = ?2 AND disabled = 0 AND (?4 IS NULL OR password_hash = ?4)",
+                params![key.as_slice(), agent, expires, password_hash],
+            )? as u64,
+            Store::Postgres(database) => database.run(async {
+                Ok(database
+                    .client()
+                    .await?
+                    .execute(
+                        "INSERT INTO sessions (key, agent, expires_at_ms)
+                         SELECT $1, name, $3 FROM agents
+                         WHERE name = $2 AND NOT disabled
+                           AND ($4::TEXT IS NULL OR password_hash = $4)",
+                        &[&key.as_slice(), &agent, &expires, &password_hash],
+                    )
+                    .await?)
+            })?,
+        };
         if inserted == 0 {
             anyhow::bail!("{agent} was disabled or given a new password during the login");
         }
@@ -111,7 +191,7 @@ impl Sessions {
     pub fn agent_of(&self, session_id: &str) -> Option<String> {
         let key = key_of(session_id);
         let mut watched = self.lock();
-        match data_version(&watched.connection) {
+        match version_of(&watched.connection) {
             Ok(version) if version != watched.version => {
                 match read_live(&watched.connection) {
                     Ok(live) => {
@@ -143,10 +223,22 @@ impl Sessions {
         let key = key_of(session_id);
         let mut watched = self.lock();
         watched.live.remove(&key);
-        watched.connection.execute(
-            "DELETE FROM sessions WHERE key = ?1",
-            params![key.as_slice()],
-        )?;
+        match &watched.connection {
+            Store::Sqlite(connection) => {
+                connection.execute(
+                    "DELETE FROM sessions WHERE key = ?1",
+                    params![key.as_slice()],
+                )?;
+            }
+            Store::Postgres(database) => database.run(async {
+                database
+                    .client()
+                    .await?
+                    .execute("DELETE FROM sessions WHERE key = $1", &[&key.as_slice()])
+                    .await?;
+                Ok(())
+            })?,
+        }
         Ok(())
     }
 
@@ -188,9 +280,10 @@ mod tests {
             "sessions survive a restart"
         );
         assert!(reopened.agent_of(&first).is_none());
-        let stored: Vec<u8> = reopened
-            .lock()
-            .connection
+        let Store::Sqlite(connection) = &reopened.lock().connection else {
+            unreachable!()
+        };
+        let stored: Vec<u8> = connection
             .query_row("SELECT key FROM sessions", [], |row| row.get(0))
             .unwrap();
         assert_ne!(stored, second.as_bytes(), "only a hash is stored");

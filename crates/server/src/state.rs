@@ -173,22 +173,34 @@ pub struct Append {
 }
 
 impl AppState {
+    /// The state of a server keeping what it keeps in `database` (PostgreSQL) when given,
+    /// else in `data_dir`.
     pub fn new(
-        log: Arc<EventLog>,
         platforms: Platforms,
         secrets: Secrets,
         config: Config,
         data_dir: &std::path::Path,
+        database: Option<Arc<crate::database::Database>>,
         shutting_down: watch::Receiver<bool>,
         sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     ) -> anyhow::Result<AppState> {
+        let log = crate::serve::open_log(data_dir, database.as_ref())?;
         // On a thread of its own: a backend may block on a runtime, and this one may be async.
         let newest_seq = std::thread::scope(|scope| scope.spawn(|| log.last_seq()).join())
             .map_err(|_| anyhow::anyhow!("reading the event log panicked"))?
             .context("reading the event log")?;
         let hosted = crate::hosted::HostedFiles::new(data_dir);
-        let sessions = crate::sessions::Sessions::open(data_dir)?;
-        let agents = Arc::new(crate::agents::Agents::open(data_dir)?);
+        let (sessions, agents) = match &database {
+            Some(database) => (
+                crate::sessions::Sessions::on(database.clone())?,
+                crate::agents::Agents::on(database.clone()),
+            ),
+            None => (
+                crate::sessions::Sessions::open(data_dir)?,
+                crate::agents::Agents::open(data_dir)?,
+            ),
+        };
+        let agents = Arc::new(agents);
         let setup_token = agents.is_empty()?.then(crate::secrets::random_token);
         let client = reqwest::Client::builder()
             // A redirect could lead anywhere: never follow one.

@@ -56,6 +56,29 @@ async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
         servers[0].logged_in_client().await,
         servers[1].logged_in_client().await,
     ];
+    // One team, one set of sessions: a login on one instance holds on the other (a browser
+    // that reconnects elsewhere stays logged in), and one webhook URL reaches either.
+    let me = clients[0]
+        .get(servers[1].url("/api/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "instance 0's session on instance 1");
+    let secret = support::webhook_secret_in(&database, "wecom");
+    for server in &servers {
+        let delivered = reqwest::Client::new()
+            .post(server.url(&format!("/hooks/wecom/{secret}")))
+            .json(&serde_json::json!({ "messageType": 0 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            delivered.status(),
+            200,
+            "{}",
+            delivered.text().await.unwrap()
+        );
+    }
     let before = all_events(&clients[0], &servers[0]).await;
     let after = before.last().map_or(0, |row| row["seq"].as_i64().unwrap());
     let stream = clients[0]

@@ -14,7 +14,6 @@ use switchboard_protocol::Platform;
 use switchboard_protocol::headers::answer;
 use switchboard_server::cli::ServeArgs;
 use switchboard_server::config::{self, Config};
-use switchboard_server::event_log::SqliteLog;
 use switchboard_server::platforms::Platforms;
 use switchboard_server::secrets::Secrets;
 use switchboard_server::serve::router;
@@ -47,11 +46,11 @@ impl Console {
         };
         let (shutdown, shutting_down) = tokio::sync::watch::channel(false);
         let state = AppState::new(
-            std::sync::Arc::new(SqliteLog::open(&data.path().join("events.sqlite")).unwrap()),
             Platforms::from_config(&config).unwrap(),
             Secrets::load_or_create(data.path()).unwrap(),
             config,
             data.path(),
+            None,
             shutting_down,
             None,
         )

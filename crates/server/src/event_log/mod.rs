@@ -17,7 +17,7 @@ mod sqlite;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use postgres::PostgresLog;
+pub use postgres::{PostgresLog, schema as postgres_schema};
 pub use sqlite::SqliteLog;
 pub use switchboard_protocol::{Direction, Platform, Row};
 

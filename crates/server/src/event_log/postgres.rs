@@ -18,8 +18,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use deadpool_postgres::Object;
 use tokio_postgres::NoTls;
+
+use crate::database::Database;
 
 use super::queries::{self, for_postgres};
 use super::{
@@ -30,16 +32,11 @@ use super::{
 
 /// Taken by every appending transaction: appends commit in seq order (see the module's doc).
 const APPEND_LOCK: i64 = 0x5357_4c4f_4701;
-/// Taken while migrating, so instances starting together migrate once.
-const MIGRATE_LOCK: i64 = 0x5357_4c4f_4702;
 
 /// The channel every appending transaction notifies at commit.
 const COMMITS: &str = "switchboard_commits";
 /// How long a lost watch waits before it connects again.
 const WATCH_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Connections one instance keeps to the database at most.
-const POOL_SIZE: usize = 16;
 
 /// Lookup requests read per round trip while [`LogStore::lookups_naming`] looks through them.
 const LOOKUPS_PER_READ: i64 = 500;
@@ -47,10 +44,9 @@ const LOOKUPS_PER_READ: i64 = 500;
 const COLUMNS: &str =
     "seq, platform, direction, received_at_ms, content_type, headers, body, request_seq";
 
-/// The schema, one migration after another; each is applied once, in its own transaction, and
-/// recorded in `switchboard_migrations` by its number (its place here, from 1).
-fn migrations() -> Vec<String> {
-    vec![format!(
+/// The event log's tables: the database's first migration ([`crate::database`]).
+pub fn schema() -> String {
+    format!(
         "CREATE TABLE events (
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             platform TEXT NOT NULL,
@@ -74,78 +70,34 @@ fn migrations() -> Vec<String> {
             FOR EACH STATEMENT EXECUTE FUNCTION switchboard_refuse_change();
         CREATE TABLE writer_probe (id INTEGER PRIMARY KEY, at_ms BIGINT NOT NULL, filler BYTEA);",
         lookups = lookup_condition()
-    )]
+    )
 }
 
 pub struct PostgresLog {
-    /// Runs the pool's connections; `None` only while dropping.
-    runtime: Option<tokio::runtime::Runtime>,
-    pool: Pool,
-    /// For connections of its own (the commit watch), outside the pool.
-    config: tokio_postgres::Config,
+    database: Arc<Database>,
 }
 
 impl PostgresLog {
     /// Connects to the database at `url` (`postgres://user:password@host:port/name`) and brings
     /// its schema up to date.
     pub fn open(url: &str) -> Result<PostgresLog, LogError> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|error| LogError::Unreachable(format!("the database URL: {error}")))?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("postgres")
-            .enable_all()
-            .build()
-            .map_err(|error| LogError::Unreachable(format!("starting its runtime: {error}")))?;
-        let manager = Manager::from_config(
-            config.clone(),
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .build()
-            .map_err(|error| LogError::Unreachable(error.to_string()))?;
-        let log = PostgresLog {
-            runtime: Some(runtime),
-            pool,
-            config,
-        };
-        log.run(async {
-            let mut client = log.client().await?;
-            migrate(&mut client).await
-        })?;
-        Ok(log)
+        Ok(PostgresLog::on(Database::open(url)?))
     }
 
-    /// Runs `work` on the log's runtime and waits for it. From a thread inside another runtime
-    /// (the server's blocking pool) it waits on a thread of its own: a runtime cannot be
-    /// blocked on from inside another.
+    /// The log in a database already open.
+    pub fn on(database: Arc<Database>) -> PostgresLog {
+        PostgresLog { database }
+    }
+
     fn run<T: Send>(
         &self,
         work: impl Future<Output = Result<T, LogError>> + Send,
     ) -> Result<T, LogError> {
-        let runtime = self.runtime.as_ref().expect("held until dropped");
-        if tokio::runtime::Handle::try_current().is_err() {
-            return runtime.block_on(work);
-        }
-        std::thread::scope(|scope| {
-            scope
-                .spawn(|| runtime.block_on(work))
-                .join()
-                .unwrap_or_else(|_| Err(LogError::Unreachable("a database call panicked".into())))
-        })
+        self.database.run(work)
     }
 
     async fn client(&self) -> Result<Object, LogError> {
-        self.pool
-            .get()
-            .await
-            .map_err(|error| LogError::Unreachable(error.to_string()))
+        self.database.client().await
     }
 
     /// Rows with seq in `seqs`, in log order.
@@ -192,52 +144,6 @@ impl PostgresLog {
             more,
         })
     }
-}
-
-impl Drop for PostgresLog {
-    fn drop(&mut self) {
-        // Never blocks, so dropping the log is safe anywhere, async code included.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
-    }
-}
-
-async fn migrate(client: &mut Object) -> Result<(), LogError> {
-    let transaction = client.transaction().await?;
-    transaction
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
-        .await?;
-    transaction
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS switchboard_migrations (
-                version INTEGER PRIMARY KEY,
-                applied_at_ms BIGINT NOT NULL
-            )",
-        )
-        .await?;
-    let applied: i32 = transaction
-        .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM switchboard_migrations",
-            &[],
-        )
-        .await?
-        .get(0);
-    for (index, migration) in migrations().iter().enumerate() {
-        let version = index as i32 + 1;
-        if version <= applied {
-            continue;
-        }
-        transaction.batch_execute(migration).await?;
-        transaction
-            .execute(
-                "INSERT INTO switchboard_migrations (version, applied_at_ms) VALUES ($1, $2)",
-                &[&version, &now_ms()],
-            )
-            .await?;
-    }
-    transaction.commit().await?;
-    Ok(())
 }
 
 /// Appends `events` in one transaction under [`APPEND_LOCK`]. With `savepoints`, each row is
@@ -646,9 +552,8 @@ impl LogStore for PostgresLog {
     }
 
     fn watch_commits(&self, woken: Arc<dyn Fn() + Send + Sync>) {
-        let config = self.config.clone();
-        let runtime = self.runtime.as_ref().expect("held until dropped");
-        runtime.spawn(async move {
+        let config = self.database.config().clone();
+        self.database.spawn(async move {
             loop {
                 if let Err(error) = listen(&config, woken.as_ref()).await {
                     tracing::warn!("the event log's commit watch was lost: {error}");
@@ -718,7 +623,7 @@ mod tests {
                 .collect();
             assert_eq!(
                 versions,
-                (1..=migrations().len() as i32).collect::<Vec<_>>()
+                (1..=crate::database::migrations().len() as i32).collect::<Vec<_>>()
             );
             for change in [
                 "UPDATE events SET body = 'x'",

@@ -59,10 +59,15 @@ impl RunningServer {
     }
 
     pub fn start_with(options: Options<'_>) -> Self {
+        let database = options
+            .database
+            .clone()
+            .or_else(|| database_of(options.data_dir));
         if options.first_admin {
             // Already there when the data directory is reused (a restart): refused, fine.
-            agent_command(
+            agent_command_on(
                 options.data_dir,
+                database.clone(),
                 &["add", ADMIN, "--admin"],
                 Some(ADMIN_PASSWORD),
             );
@@ -76,11 +81,7 @@ impl RunningServer {
             .env("SWITCHBOARD_LOG", "warn")
             .env_remove("SWITCHBOARD_DATABASE")
             .stdout(Stdio::piped());
-        if let Some(database) = options
-            .database
-            .clone()
-            .or_else(|| database_of(options.data_dir))
-        {
+        if let Some(database) = database {
             command.arg("--database").arg(database);
         }
         if let Some(config) = options.config {
@@ -184,15 +185,29 @@ impl Drop for RunningServer {
 /// Runs `switchboard agent ARGS --data-dir DIR`, with `password` as standard input; its
 /// output, and whether it succeeded.
 pub fn agent_command(data_dir: &Path, args: &[&str], password: Option<&str>) -> (bool, String) {
+    agent_command_on(data_dir, database_of(data_dir), args, password)
+}
+
+/// [`agent_command`] on the team in `database` (PostgreSQL) when given.
+pub fn agent_command_on(
+    data_dir: &Path,
+    database: Option<String>,
+    args: &[&str],
+    password: Option<&str>,
+) -> (bool, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_switchboard"));
     command
         .arg("agent")
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
+        .env_remove("SWITCHBOARD_DATABASE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if let Some(database) = database {
+        command.arg("--database").arg(database);
+    }
     if password.is_some() {
         command.arg("--password-stdin");
     }
@@ -368,10 +383,42 @@ pub fn body_of(event: &serde_json::Value) -> Vec<u8> {
 
 /// `platform`'s webhook secret, from the data directory.
 pub fn webhook_secret(data_dir: &Path, platform: &str) -> String {
+    if let Some(database) = database_of(data_dir) {
+        return webhook_secret_in(&database, platform);
+    }
     std::fs::read_to_string(data_dir.join("webhook-secrets").join(platform))
         .unwrap()
         .trim()
         .to_owned()
+}
+
+/// `platform`'s webhook secret in a shared database.
+pub fn webhook_secret_in(database: &str, platform: &str) -> String {
+    let database = database.to_owned();
+    let platform = platform.to_owned();
+    // On a thread of its own: the caller may be inside a runtime already.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            client
+                .query_one(
+                    "SELECT secret FROM webhook_secrets WHERE platform = $1",
+                    &[&platform],
+                )
+                .await
+                .unwrap()
+                .get::<_, String>(0)
+        })
+    })
+    .join()
+    .unwrap()
 }
 
 /// A built-app directory holding just an `index.html` with this body.

@@ -1,13 +1,16 @@
 //! The team: agents (a name, an argon2id password hash, admin or not, disabled or not) and
-//! the canned replies they share, in `team.sqlite` in the data directory (the owner's only).
+//! the canned replies they share, in `team.sqlite` in the data directory (the owner's only),
+//! or in the PostgreSQL database several instances share ([`postgres`]).
 //!
 //! `switchboard agent …` and a running server open the same file (WAL, a busy timeout), so an
 //! agent added or disabled from the terminal counts at once: disabling deletes the agent's
 //! sessions in the same transaction, and [`crate::sessions::Sessions`] notices the change on
 //! the next request.
 
+pub mod postgres;
+
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 use argon2::Argon2;
@@ -108,7 +111,18 @@ impl AgentError {
 impl std::error::Error for AgentError {}
 
 pub struct Agents {
-    connection: Mutex<Connection>,
+    store: Store,
+}
+
+/// Where the team is kept.
+enum Store {
+    Sqlite(Mutex<Connection>),
+    Postgres(Arc<crate::database::Database>),
+}
+
+/// The team's tables in PostgreSQL (a migration of [`crate::database`]).
+pub fn postgres_schema() -> &'static str {
+    postgres::SCHEMA
 }
 
 /// A hash to verify against when the name is unknown, so a wrong name costs what a wrong
@@ -175,34 +189,70 @@ fn now_ms() -> i64 {
         .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
+/// Runs `$body` (a future, given `$client`: a connection of the shared database) and waits.
+macro_rules! shared {
+    ($database:expr, |$client:ident| $body:expr) => {
+        $database
+            .run(async {
+                #[allow(unused_mut)]
+                let mut $client = $database.client().await?;
+                $body.await
+            })
+            .map_err(anyhow::Error::from)
+    };
+}
+
 impl Agents {
     pub fn open(data_dir: &Path) -> anyhow::Result<Agents> {
         Ok(Agents {
-            connection: Mutex::new(open_team(data_dir)?),
+            store: Store::Sqlite(Mutex::new(open_team(data_dir)?)),
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The team in a shared database.
+    pub fn on(database: Arc<crate::database::Database>) -> Agents {
+        Agents {
+            store: Store::Postgres(database),
+        }
+    }
+
+    /// The team's SQLite connection; `None` when the team is in PostgreSQL.
+    fn lock(&self) -> Option<std::sync::MutexGuard<'_, Connection>> {
+        match &self.store {
+            Store::Sqlite(connection) => Some(
+                connection
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
+            Store::Postgres(_) => None,
+        }
     }
 
     pub fn is_empty(&self) -> anyhow::Result<bool> {
-        let count: i64 = self
-            .lock()
-            .query_row("SELECT COUNT(*) FROM agents", [], |row| row.get(0))?;
+        let count: i64 = match &self.store {
+            Store::Postgres(database) => shared!(database, |client| postgres::count(&client))?,
+            Store::Sqlite(_) => self.lock().expect("SQLite").query_row(
+                "SELECT COUNT(*) FROM agents",
+                [],
+                |row| row.get(0),
+            )?,
+        };
         Ok(count == 0)
     }
 
     /// Adds an agent. The caller's mistakes come back as [`AgentError`] inside the error.
     pub fn add(&self, name: &str, password: &str, admin: bool) -> anyhow::Result<()> {
         let hash = checked_hash(name, password)?;
-        let inserted = self.lock().execute(
-            "INSERT OR IGNORE INTO agents (name, password_hash, admin, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![name, hash, admin, now_ms()],
-        )?;
-        if inserted == 0 {
+        let inserted = match &self.store {
+            Store::Postgres(database) => shared!(database, |client| postgres::add(&client, name, &hash, admin, now_ms()))?,
+            Store::Sqlite(_) => {
+                self.lock().expect("SQLite").execute(
+                    "INSERT OR IGNORE INTO agents (name, password_hash, admin, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                    params![name, hash, admin, now_ms()],
+                )? == 1
+            }
+        };
+        if !inserted {
             return Err(AgentError::Exists.into());
         }
         Ok(())
@@ -211,16 +261,26 @@ impl Agents {
     /// Adds the first admin, only while there is no agent at all (the one-time setup link).
     pub fn add_first_admin(&self, name: &str, password: &str) -> anyhow::Result<bool> {
         let hash = checked_hash(name, password)?;
-        let inserted = self.lock().execute(
-            "INSERT INTO agents (name, password_hash, admin, created_at_ms)
-             SELECT ?1, ?2, 1, ?3 WHERE NOT EXISTS (SELECT 1 FROM agents)",
-            params![name, hash, now_ms()],
-        )?;
-        Ok(inserted == 1)
+        match &self.store {
+            Store::Postgres(database) => shared!(database, |client| postgres::add_first_admin(
+                &mut client,
+                name,
+                &hash,
+                now_ms()
+            )),
+            Store::Sqlite(_) => Ok(self.lock().expect("SQLite").execute(
+                "INSERT INTO agents (name, password_hash, admin, created_at_ms)
+                 SELECT ?1, ?2, 1, ?3 WHERE NOT EXISTS (SELECT 1 FROM agents)",
+                params![name, hash, now_ms()],
+            )? == 1),
+        }
     }
 
     pub fn list(&self) -> anyhow::Result<Vec<Agent>> {
-        let connection = self.lock();
+        if let Store::Postgres(database) = &self.store {
+            return shared!(database, |client| postgres::list(&client));
+        }
+        let connection = self.lock().expect("SQLite");
         let mut statement =
             connection.prepare("SELECT name, admin, disabled FROM agents ORDER BY name")?;
         let agents = statement
@@ -231,14 +291,20 @@ impl Agents {
 
     /// The agent and the hash `password` matched, if it is theirs and they are not disabled.
     pub fn verify(&self, name: &str, password: &str) -> anyhow::Result<Option<(Agent, String)>> {
-        let found: Option<(String, bool, bool)> = self
-            .lock()
-            .query_row(
-                "SELECT password_hash, admin, disabled FROM agents WHERE name = ?1",
-                params![name],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
+        let found: Option<(String, bool, bool)> = match &self.store {
+            Store::Postgres(database) => {
+                shared!(database, |client| postgres::credentials(&client, name))?
+            }
+            Store::Sqlite(_) => self
+                .lock()
+                .expect("SQLite")
+                .query_row(
+                    "SELECT password_hash, admin, disabled FROM agents WHERE name = ?1",
+                    params![name],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?,
+        };
         let Some((hash, admin, disabled)) = found else {
             verify_decoy(password);
             return Ok(None);
@@ -258,14 +324,20 @@ impl Agents {
     }
 
     pub fn get(&self, name: &str) -> anyhow::Result<Option<Agent>> {
-        Ok(self
-            .lock()
-            .query_row(
-                "SELECT name, admin, disabled FROM agents WHERE name = ?1",
-                params![name],
-                agent_of_row,
-            )
-            .optional()?)
+        match &self.store {
+            Store::Postgres(database) => {
+                shared!(database, |client| postgres::get(&client, name))
+            }
+            Store::Sqlite(_) => Ok(self
+                .lock()
+                .expect("SQLite")
+                .query_row(
+                    "SELECT name, admin, disabled FROM agents WHERE name = ?1",
+                    params![name],
+                    agent_of_row,
+                )
+                .optional()?),
+        }
     }
 
     /// Whether `name` is an agent who may be given work (exists, not disabled).
@@ -275,7 +347,15 @@ impl Agents {
 
     /// Disables (or enables) an agent; disabling ends every session of theirs at once.
     pub fn set_disabled(&self, name: &str, disabled: bool) -> anyhow::Result<()> {
-        let mut connection = self.lock();
+        if let Store::Postgres(database) = &self.store {
+            let changed = shared!(database, |client| postgres::set_disabled(
+                &mut client,
+                name,
+                disabled
+            ))?;
+            return changed_or(changed);
+        }
+        let mut connection = self.lock().expect("SQLite");
         let transaction = connection.transaction()?;
         if disabled {
             let other_admins: i64 = transaction.query_row(
@@ -310,7 +390,15 @@ impl Agents {
     pub fn set_password(&self, name: &str, password: &str) -> anyhow::Result<()> {
         check_password(password)?;
         let hash = hash_password(password)?;
-        let mut connection = self.lock();
+        if let Store::Postgres(database) = &self.store {
+            let changed = shared!(database, |client| postgres::set_password(
+                &mut client,
+                name,
+                &hash
+            ))?;
+            return changed_or(changed);
+        }
+        let mut connection = self.lock().expect("SQLite");
         let transaction = connection.transaction()?;
         let changed = transaction.execute(
             "UPDATE agents SET password_hash = ?2 WHERE name = ?1",
@@ -325,7 +413,10 @@ impl Agents {
     }
 
     pub fn canned_replies(&self) -> anyhow::Result<Vec<CannedReply>> {
-        let connection = self.lock();
+        if let Store::Postgres(database) = &self.store {
+            return shared!(database, |client| postgres::canned_replies(&client));
+        }
+        let connection = self.lock().expect("SQLite");
         let mut statement =
             connection.prepare("SELECT shortcut, text FROM canned_replies ORDER BY shortcut")?;
         let replies = statement
@@ -353,7 +444,18 @@ impl Agents {
         if reply.text.trim().is_empty() || reply.text.len() > MAX_CANNED_TEXT_BYTES {
             bail!("a canned reply's text is 1 to {MAX_CANNED_TEXT_BYTES} bytes");
         }
-        let connection = self.lock();
+        if let Store::Postgres(database) = &self.store {
+            let stored = shared!(database, |client| postgres::put_canned_reply(
+                &mut client,
+                reply,
+                MAX_CANNED as i64
+            ))?;
+            if !stored {
+                bail!("at most {MAX_CANNED} canned replies");
+            }
+            return Ok(());
+        }
+        let connection = self.lock().expect("SQLite");
         let count: i64 =
             connection.query_row("SELECT COUNT(*) FROM canned_replies", [], |row| row.get(0))?;
         if count as usize >= MAX_CANNED {
@@ -377,10 +479,24 @@ impl Agents {
     }
 
     pub fn delete_canned_reply(&self, shortcut: &str) -> anyhow::Result<bool> {
-        Ok(self.lock().execute(
+        if let Store::Postgres(database) = &self.store {
+            return shared!(database, |client| postgres::delete_canned_reply(
+                &client, shortcut
+            ));
+        }
+        Ok(self.lock().expect("SQLite").execute(
             "DELETE FROM canned_replies WHERE shortcut = ?1",
             params![shortcut],
         )? == 1)
+    }
+}
+
+/// A change's outcome as the caller's error, where it was refused.
+fn changed_or(changed: postgres::Changed) -> anyhow::Result<()> {
+    match changed {
+        postgres::Changed::Done => Ok(()),
+        postgres::Changed::NoSuchAgent => Err(AgentError::NoSuchAgent.into()),
+        postgres::Changed::LastAdmin => Err(AgentError::LastAdmin.into()),
     }
 }
 
@@ -400,7 +516,10 @@ pub fn command(args: &crate::cli::AgentArgs) -> anyhow::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&args.data_dir, std::fs::Permissions::from_mode(0o700));
     }
-    let agents = Agents::open(&args.data_dir)?;
+    let agents = match &args.database {
+        Some(url) => Agents::on(crate::database::Database::open(url)?),
+        None => Agents::open(&args.data_dir)?,
+    };
     match &args.action {
         AgentAction::Add { name, admin, .. } => {
             agents.add(name, &password_from_stdin()?, *admin)?;
@@ -492,6 +611,7 @@ mod tests {
         assert!(agents.verify("ming", "new password").unwrap().is_some());
         let stored: String = agents
             .lock()
+            .unwrap()
             .query_row(
                 "SELECT password_hash FROM agents WHERE name = 'ming'",
                 [],
