@@ -27,6 +27,7 @@ pub fn migrations() -> Vec<String> {
     vec![
         crate::event_log::postgres_schema(),
         crate::agents::postgres_schema().to_owned(),
+        crate::hosted::POSTGRES_SCHEMA.to_owned(),
     ]
 }
 

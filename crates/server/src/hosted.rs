@@ -1,24 +1,50 @@
 //! Files we host for platforms that take media by URL only (E云's `sendImage2` and `sendFile`):
-//! an upload is kept under the data directory and served at
+//! an upload is kept under the data directory (or in the database several instances share, so
+//! any of them serves it) and served at
 //! `GET /files/{token}/{name}` without a session, the 128-bit random token standing in for one.
 //! The platform fetches it from the server's public address, the one its callbacks reach.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// Where hosted files live: `{data dir}/files/{token}/{name}`.
-#[derive(Debug, Clone)]
+use crate::database::Database;
+
+/// Where hosted files live: `{data dir}/files/{token}/{name}`, or the shared database's
+/// `hosted_files`.
+#[derive(Clone)]
 pub struct HostedFiles {
     directory: PathBuf,
+    database: Option<Arc<Database>>,
 }
+
+/// The hosted files' table: a migration of [`crate::database`].
+pub const POSTGRES_SCHEMA: &str = "
+CREATE TABLE hosted_files (
+    token TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bytes BYTEA NOT NULL,
+    stored_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (token, name)
+);
+";
 
 impl HostedFiles {
     pub fn new(data_dir: &std::path::Path) -> HostedFiles {
         HostedFiles {
             directory: data_dir.join("files"),
+            database: None,
+        }
+    }
+
+    /// The hosted files in a shared database.
+    pub fn on(database: Arc<Database>) -> HostedFiles {
+        HostedFiles {
+            directory: PathBuf::new(),
+            database: Some(database),
         }
     }
 
@@ -27,13 +53,57 @@ impl HostedFiles {
     pub async fn store(&self, name: &str, bytes: &[u8]) -> std::io::Result<String> {
         let token = uuid::Uuid::new_v4().simple().to_string();
         let name = safe_name(name);
-        let directory = self.directory.join(&token);
-        tokio::fs::create_dir_all(&directory).await?;
-        tokio::fs::write(directory.join(&name), bytes).await?;
+        if let Some(database) = self.database.clone() {
+            let (token, name, bytes) = (token.clone(), name.clone(), bytes.to_vec());
+            tokio::task::spawn_blocking(move || {
+                database.run(async {
+                    database
+                        .client()
+                        .await?
+                        .execute(
+                            "INSERT INTO hosted_files (token, name, bytes, stored_at_ms) VALUES ($1, $2, $3, $4)",
+                            &[&token, &name, &bytes, &crate::event_log::now_ms()],
+                        )
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(std::io::Error::other)?
+            .map_err(std::io::Error::other)?;
+        } else {
+            let directory = self.directory.join(&token);
+            tokio::fs::create_dir_all(&directory).await?;
+            tokio::fs::write(directory.join(&name), bytes).await?;
+        }
         let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
             .collect::<String>()
             .replace('+', "%20");
         Ok(format!("/files/{token}/{encoded}"))
+    }
+
+    /// The bytes kept at `path` (or under `token` and `name` in the database).
+    async fn read(&self, path: PathBuf, token: &str, name: &str) -> Option<Vec<u8>> {
+        let Some(database) = self.database.clone() else {
+            return tokio::fs::read(&path).await.ok();
+        };
+        let (token, name) = (token.to_owned(), name.to_owned());
+        tokio::task::spawn_blocking(move || {
+            database.run(async {
+                Ok(database
+                    .client()
+                    .await?
+                    .query_opt(
+                        "SELECT bytes FROM hosted_files WHERE token = $1 AND name = $2",
+                        &[&token, &name],
+                    )
+                    .await?
+                    .map(|row| row.get::<_, Vec<u8>>(0)))
+            })
+        })
+        .await
+        .ok()?
+        .ok()?
     }
 
     fn path_of(&self, token: &str, name: &str) -> Option<PathBuf> {
@@ -115,7 +185,7 @@ pub async fn serve(
     let Some(path) = hosted.path_of(&token, &name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
+    let Some(bytes) = hosted.read(path, &token, &name).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let (content_type, disposition) = served_as(&name);

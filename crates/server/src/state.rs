@@ -189,7 +189,10 @@ impl AppState {
         let newest_seq = std::thread::scope(|scope| scope.spawn(|| log.last_seq()).join())
             .map_err(|_| anyhow::anyhow!("reading the event log panicked"))?
             .context("reading the event log")?;
-        let hosted = crate::hosted::HostedFiles::new(data_dir);
+        let hosted = match &database {
+            Some(database) => crate::hosted::HostedFiles::on(database.clone()),
+            None => crate::hosted::HostedFiles::new(data_dir),
+        };
         let (sessions, agents) = match &database {
             Some(database) => (
                 crate::sessions::Sessions::on(database.clone())?,

@@ -79,6 +79,22 @@ async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
             delivered.text().await.unwrap()
         );
     }
+    // A file hosted for E云 through one instance is served by the other (E云 fetches it from
+    // whichever the load balancer picks).
+    let hosted = support::upload(
+        &clients[0],
+        &servers[0],
+        "wechat",
+        (b"\x89PNG\r\n\x1a\nfile", "图.png", "image/png"),
+    )
+    .await;
+    let url = reqwest::Url::parse(hosted.url.as_deref().unwrap()).unwrap();
+    let fetched = reqwest::get(servers[1].url(url.path())).await.unwrap();
+    assert_eq!(fetched.status(), 200, "{url}");
+    assert_eq!(
+        &fetched.bytes().await.unwrap()[..],
+        b"\x89PNG\r\n\x1a\nfile"
+    );
     let before = all_events(&clients[0], &servers[0]).await;
     let after = before.last().map_or(0, |row| row["seq"].as_i64().unwrap());
     let stream = clients[0]
