@@ -57,6 +57,7 @@ receiving-connecting-again = Not receiving: connecting to { $over }… attempt {
 receiving-connecting = Not receiving yet: connecting to { $over }…
 receiving-backing-off = Not receiving: reconnecting to { $over } in { $seconds } s — attempt { $attempt }{ $error }{ $last }.
 receiving-stopped = Stopped receiving over { $over }{ $error }. Correct the configuration and restart the server.
+receiving-standby = Another instance receives over { $over }; this one takes over if it stops.
 receiving-next-pull = Receiving over { $over }: next pull { $at }.
 receiving-idle = Receiving over { $over }{ $last }.
 receiving-also-webhook = {" "}It also receives on its webhook URL.

@@ -57,6 +57,7 @@ receiving-connecting-again = 未接收：正在连接 { $over }…（第 { $atte
 receiving-connecting = 尚未接收：正在连接 { $over }…
 receiving-backing-off = 未接收：{ $seconds } 秒后重新连接 { $over }（第 { $attempt } 次尝试）{ $error }{ $last }。
 receiving-stopped = 已停止通过 { $over } 接收{ $error }。请修正配置后重启服务器。
+receiving-standby = 另一个实例正在通过 { $over } 接收；它停止时由本实例接替。
 receiving-next-pull = 正通过 { $over } 接收：下次拉取 { $at }。
 receiving-idle = 正通过 { $over } 接收{ $last }。
 receiving-also-webhook = 也可通过 Webhook 地址接收。

@@ -107,6 +107,7 @@ pub fn describe(receive: &Receive, now_ms: i64) -> Sentence {
             )
         }
         (_, ReceiveState::Stopped) => Sentence::new("receiving-stopped", vec![over(), error()]),
+        (_, ReceiveState::Standby) => Sentence::new("receiving-standby", vec![over()]),
         (Transport::Poll, ReceiveState::Idle) => Sentence::new(
             "receiving-next-pull",
             vec![over(), ("at", time(receive.retry_at))],
@@ -168,6 +169,10 @@ mod tests {
             panic!("no transport: {stopped:?}");
         };
         assert_eq!(over.id, "transport-blaze");
+        assert_eq!(
+            describe(&blaze(ReceiveState::Standby), 10_000).id,
+            "receiving-standby"
+        );
 
         assert_eq!(
             describe(&Receive::webhook(), 10_000).id,

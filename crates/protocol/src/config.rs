@@ -111,6 +111,9 @@ pub enum ReceiveState {
     Stopped,
     /// Nothing to keep open: a webhook, or a pull between two runs.
     Idle,
+    /// Another instance on the same database receives for this platform (one at a time); this
+    /// one takes over if that one stops.
+    Standby,
 }
 
 /// Which actions a platform supports: the one capability table the desk reads.

@@ -162,3 +162,60 @@ async fn migrate(client: &mut Object) -> Result<(), LogError> {
     transaction.commit().await?;
     Ok(())
 }
+
+/// How often an instance asks for a lead it does not hold, and checks one it holds.
+const LEAD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A lead held: a session-level advisory lock on a connection of its own. Dropped (or its
+/// connection lost), the lock is released and another instance takes the lead.
+pub struct Lease {
+    client: tokio_postgres::Client,
+    closed: tokio::sync::oneshot::Receiver<()>,
+}
+
+impl Database {
+    /// Waits until this instance holds the lead for `key` (one instance at a time across all
+    /// that share the database), asking every [`LEAD_EVERY`].
+    pub async fn lead(&self, key: i64) -> Lease {
+        loop {
+            match self.try_lead(key).await {
+                Ok(Some(lease)) => return lease,
+                Ok(None) => {}
+                Err(error) => tracing::warn!("asking for the lead: {error}"),
+            }
+            tokio::time::sleep(LEAD_EVERY).await;
+        }
+    }
+
+    async fn try_lead(&self, key: i64) -> Result<Option<Lease>, LogError> {
+        let (client, connection) = self.config.connect(NoTls).await?;
+        let (closed_sender, closed) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let _ = connection.await;
+            let _ = closed_sender.send(());
+        });
+        let held: bool = client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+            .await?
+            .get(0);
+        Ok(held.then_some(Lease { client, closed }))
+    }
+}
+
+impl Lease {
+    /// Resolves once the lead may be lost: the connection closed, or the database stopped
+    /// answering it. The holder stops leading then; the lock goes with the connection.
+    pub async fn lost(&mut self) {
+        loop {
+            tokio::select! {
+                _ = &mut self.closed => return,
+                _ = tokio::time::sleep(LEAD_EVERY) => {
+                    let answered = tokio::time::timeout(LEAD_EVERY, self.client.simple_query("SELECT 1")).await;
+                    if !matches!(answered, Ok(Ok(_))) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -62,6 +62,8 @@ pub struct Shared {
     pub sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     /// How each platform that keeps a connection or polls is receiving ([`crate::receive`]).
     pub receiving: Arc<crate::receive::board::Board>,
+    /// The PostgreSQL database this instance shares with others, if it does.
+    pub database: Option<Arc<crate::database::Database>>,
     /// The one writer: appends queue here and are committed in batches.
     writer: std::sync::mpsc::Sender<Job>,
 }
@@ -267,6 +269,7 @@ impl AppState {
             presence: crate::presence::Board::default(),
             sandbox,
             receiving: Arc::default(),
+            database,
             writer,
         })))
     }

@@ -104,14 +104,15 @@ async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
         .await
         .unwrap();
 
-    // Customers write through both instances, alternately; each instance's writer commits
-    // its own rows.
+    // Customers write through both instances, alternately, on platforms that deliver by
+    // webhook (each instance runs a sandbox of its own, and only one receives from sockets);
+    // each instance's writer commits its own rows.
     for n in 0..20 {
         let (client, server) = (&clients[n % 2], &servers[n % 2]);
         let response = client
             .post(server.url(&format!(
                 "/api/sandbox/{}/customer-message",
-                ["douyin", "yunhu"][n / 2 % 2]
+                ["douyin", "wecom"][n / 2 % 2]
             )))
             .json(&serde_json::json!({ "text": format!("message {n}") }))
             .send()
@@ -146,5 +147,197 @@ async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
                 .any(|text| text.contains(&format!("message {n}"))),
             "message {n}"
         );
+    }
+}
+
+/// Reads a live stream's ids, sending each to `ids` as it comes, until the stream ends.
+async fn follow(response: reqwest::Response, ids: tokio::sync::mpsc::UnboundedSender<i64>) {
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            for id in block.lines().filter_map(|line| line.strip_prefix("id:")) {
+                let _ = ids.send(id.trim().parse().unwrap());
+            }
+        }
+    }
+}
+
+async fn receive_state(client: &reqwest::Client, server: &RunningServer, platform: &str) -> String {
+    support::receive_of(client, server, platform).await["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The failover: two instances, webhooks posted to both in turn, a live stream on each; one is
+/// killed (`kill -9`) mid-load. Every webhook an instance acknowledged is in the log once; the
+/// dead instance's stream resumes on the living one with its `Last-Event-ID`, with no gap and no
+/// repeat; what the dead one received for (Mixin's Blaze, E云's pull) moves to the living one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_an_instance_dies_its_streams_resume_on_the_other_and_its_receivers_move() {
+    if !on_postgres() {
+        eprintln!("skipped: instances share a log in PostgreSQL (the suite's PostgreSQL pass)");
+        return;
+    }
+    let database = support::database_named(&format!("f_{}", uuid::Uuid::new_v4().simple()));
+    let dist = dist();
+    let data = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut servers: Vec<RunningServer> = data
+        .iter()
+        .map(|dir| {
+            RunningServer::start_with(Options {
+                database: Some(database.clone()),
+                ..Options::new(dir.path(), dist.path())
+            })
+        })
+        .collect();
+    // One login: the session holds on both.
+    let client = servers[0].logged_in_client().await;
+
+    // One instance receives for each platform that keeps a line open or pulls; the other stands by.
+    let mut leader = 0;
+    for platform in ["mixin", "wechat"] {
+        let started = std::time::Instant::now();
+        loop {
+            let states = [
+                receive_state(&client, &servers[0], platform).await,
+                receive_state(&client, &servers[1], platform).await,
+            ];
+            let standing_by = states.iter().filter(|state| *state == "standby").count();
+            if standing_by == 1 {
+                if platform == "mixin" {
+                    leader = usize::from(states[0] == "standby");
+                }
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{platform}: one receives, one stands by: {states:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let survivor = 1 - leader;
+
+    let after = all_events(&client, &servers[survivor])
+        .await
+        .last()
+        .map_or(0, |row| row["seq"].as_i64().unwrap());
+    let mut streams = Vec::new();
+    for server in &servers {
+        let (ids, seen) = tokio::sync::mpsc::unbounded_channel();
+        let response = client
+            .get(server.url("/api/events/stream"))
+            .header("Last-Event-ID", after.to_string())
+            .send()
+            .await
+            .unwrap();
+        tokio::spawn(follow(response, ids));
+        streams.push(seen);
+    }
+
+    // The load: webhooks to each instance in turn; the leader is killed after 60 of them.
+    let secret = support::webhook_secret_in(&database, "wecom");
+    let http = reqwest::Client::new();
+    let mut acknowledged = Vec::new();
+    for n in 0..160 {
+        if n == 60 {
+            servers[leader].kill();
+        }
+        let server = &servers[n % 2];
+        let marker = format!("failover-load-{n}");
+        let delivered = http
+            .post(server.url(&format!("/hooks/wecom/{secret}")))
+            .json(&serde_json::json!({ "messageType": 0, "marker": marker }))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await;
+        if let Ok(delivered) = delivered
+            && delivered.status() == 200
+        {
+            acknowledged.push(marker);
+        }
+    }
+    assert!(
+        acknowledged.len() >= 100,
+        "{} acknowledged",
+        acknowledged.len()
+    );
+
+    // Every acknowledged webhook is in the log exactly once.
+    let rows = all_events(&client, &servers[survivor]).await;
+    let bodies: Vec<String> = rows
+        .iter()
+        .map(|row| String::from_utf8_lossy(&support::body_of(row)).into_owned())
+        .collect();
+    for marker in &acknowledged {
+        let quoted = format!("\"{marker}\"");
+        let stored = bodies.iter().filter(|body| body.contains(&quoted)).count();
+        assert_eq!(stored, 1, "{marker} stored {stored} times");
+    }
+    let logged: Vec<i64> = rows
+        .iter()
+        .map(|row| row["seq"].as_i64().unwrap())
+        .filter(|seq| *seq > after)
+        .collect();
+    let last = *logged.last().unwrap();
+
+    // The dead instance's stream ended; it resumes on the living one from its last id.
+    let mut seen_on_dead = Vec::new();
+    while let Ok(id) = streams[leader].try_recv() {
+        seen_on_dead.push(id);
+    }
+    let resume_from = seen_on_dead.last().copied().unwrap_or(after);
+    let (ids, mut resumed) = tokio::sync::mpsc::unbounded_channel();
+    let response = client
+        .get(servers[survivor].url("/api/events/stream"))
+        .header("Last-Event-ID", resume_from.to_string())
+        .send()
+        .await
+        .unwrap();
+    tokio::spawn(follow(response, ids));
+    let mut whole = seen_on_dead.clone();
+    while whole.last().is_none_or(|id| *id < last) {
+        let id = tokio::time::timeout(Duration::from_secs(10), resumed.recv())
+            .await
+            .unwrap_or_else(|_| panic!("row {last} within 10 s"))
+            .unwrap();
+        whole.push(id);
+    }
+    whole.retain(|id| *id <= last);
+    assert_eq!(
+        whole, logged,
+        "the dead instance's stream, resumed: no gap, no repeat"
+    );
+
+    // The living instance's own stream saw everything too.
+    let mut on_survivor = Vec::new();
+    while on_survivor.last().is_none_or(|id| *id < last) {
+        let id = tokio::time::timeout(Duration::from_secs(10), streams[survivor].recv())
+            .await
+            .unwrap_or_else(|_| panic!("row {last} within 10 s on the survivor"))
+            .unwrap();
+        on_survivor.push(id);
+    }
+    on_survivor.retain(|id| *id <= last);
+    assert_eq!(on_survivor, logged);
+
+    // The receivers move to the living instance within seconds.
+    for platform in ["mixin", "wechat"] {
+        let started = std::time::Instant::now();
+        loop {
+            let state = receive_state(&client, &servers[survivor], platform).await;
+            if state != "standby" {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{platform} still standing by"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }

@@ -47,11 +47,53 @@ pub fn start(state: &AppState) {
                 agent: None,
             },
         };
-        tokio::spawn(supervise(line));
+        match state.database.clone() {
+            Some(database) => tokio::spawn(lead_then_supervise(database, line)),
+            None => tokio::spawn(async move { supervise(&line).await }),
+        };
     }
 }
 
-async fn supervise(line: ServerLine) {
+/// The advisory lock of the lead for receiving `platform`.
+fn lead_key(platform: switchboard_payload::Platform) -> i64 {
+    const RECEIVING: i64 = 0x5357_4c4f_4800;
+    RECEIVING
+        + switchboard_payload::Platform::ALL
+            .iter()
+            .position(|known| *known == platform)
+            .unwrap_or(0) as i64
+}
+
+/// On a database several instances share, one instance receives for a platform at a time (a
+/// Blaze connection, a push socket, a pull cursor are one per account): the others stand by
+/// until its lead is lost — the instance died or lost the database — and one of them takes
+/// over within seconds. Frames received twice around a handover are kept once: the log's
+/// unique dedupe index refuses the second.
+async fn lead_then_supervise(database: Arc<crate::database::Database>, line: ServerLine) {
+    let mut shutting_down = line.state().shutting_down.clone();
+    let platform = line.rules().platform();
+    let board = line.state().receiving.clone();
+    loop {
+        board.update(platform, |receive| {
+            receive.state = ReceiveState::Standby;
+            receive.since = Some(now_ms());
+            receive.retry_at = None;
+        });
+        let mut lease = tokio::select! {
+            lease = database.lead(lead_key(platform)) => lease,
+            _ = shutting_down.wait_for(|closing| *closing) => return,
+        };
+        tracing::info!(platform = platform.id(), "this instance receives now");
+        tokio::select! {
+            () = supervise(&line) => return,
+            () = lease.lost() => {
+                tracing::warn!(platform = platform.id(), "lost the lead to receive: standing by");
+            }
+        }
+    }
+}
+
+async fn supervise(line: &ServerLine) {
     let mut shutting_down = line.state().shutting_down.clone();
     let platform = line.rules().platform();
     let board = line.state().receiving.clone();
@@ -63,7 +105,7 @@ async fn supervise(line: ServerLine) {
             receive.attempt = attempt;
             receive.retry_at = None;
         });
-        let Some(session) = line.rules().receive(&line) else {
+        let Some(session) = line.rules().receive(line) else {
             return;
         };
         let ended = tokio::select! {
