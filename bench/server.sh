@@ -2,8 +2,11 @@
 # Server benchmark, loopback only, bounded in time:
 #   1. webhook intake: acknowledged webhooks/s and p50/p99 latency, durability on
 #      (SQLite WAL, synchronous=FULL: a 2xx means the row is on disk);
-#   2. proxy forwarding req/s, beside nginx forwarding the same requests to the same sandbox.
-# Needs Debian's wrk and nginx (installed if missing). Usage: bench/server.sh [seconds per run]
+#   2. proxy forwarding req/s, beside nginx forwarding the same requests to the same sandbox;
+#   3. webhook intake with the log in PostgreSQL (a cluster of its own, durable defaults:
+#      fsync and synchronous_commit on), one instance and then two on the same database.
+# Needs Debian's wrk, nginx and postgresql (installed if missing).
+# Usage: bench/server.sh [seconds per run] [postgres: section 3 only]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -19,29 +22,24 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx
 fi
 cargo build --release -q -p switchboard-server --bin switchboard --example proxy_floor --example log_floor --example sse_clients --example open_loop
+# `bench/server.sh SECONDS postgres`: only the PostgreSQL lines (section 3).
+ONLY="${2:-}"
 
 WORK="$(mktemp -d)"
-SERVER_PID=""; NGINX_PID=""; FLOOR_PID=""; SSE_PID=""
+SERVER_PID=""; NGINX_PID=""; FLOOR_PID=""; SSE_PID=""; SECOND_PID=""; PG_CTL=(); PG_WORK=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$SECOND_PID" ] && kill "$SECOND_PID" 2>/dev/null || true
+  [ "${#PG_CTL[@]}" -gt 0 ] && "${PG_CTL[@]}" -m fast stop >/dev/null 2>&1 || true
   [ -n "$SSE_PID" ] && kill "$SSE_PID" 2>/dev/null || true
   [ -n "$FLOOR_PID" ] && kill "$FLOOR_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   rm -rf "$WORK"
+  [ -n "$PG_WORK" ] && rm -rf "$PG_WORK"
 }
 trap cleanup EXIT
 
 mkdir -p "$WORK/dist" && echo '<!DOCTYPE html><title>Switchboard</title>' > "$WORK/dist/index.html"
-echo "bench password" | "$CARGO_TARGET_DIR/release/switchboard" agent add bench --admin --password-stdin --data-dir "$WORK/data" > /dev/null
-SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 \
-  --data-dir "$WORK/data" --dist "$WORK/dist" > "$WORK/stdout" &
-SERVER_PID=$!
-for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.1; done
-BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
-SANDBOX="$(sed -n 's/^Sandbox mode: every platform is emulated at //p' "$WORK/stdout")"
-SECRET="$(tr -d "\n" < "$WORK/data/webhook-secrets/wecom")"
-COOKIE="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d '{"name":"bench","password":"bench password"}' "$BASE/api/login" \
-  | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
 
 # wrk script: POST a fixed body with headers taken from the environment.
 cat > "$WORK/post.lua" <<'LUA'
@@ -52,11 +50,55 @@ local cookie = os.getenv("COOKIE")
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 LUA
 
+# Starts `switchboard serve` with extra arguments; sets STARTED_PID and STARTED_BASE.
+start_server() { # stdout-file args...
+  local out="$1"; shift
+  SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 --dist "$WORK/dist" "$@" > "$out" &
+  STARTED_PID=$!
+  for _ in $(seq 100); do [ "$(wc -l < "$out")" -ge 3 ] && break; sleep 0.1; done
+  STARTED_BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$out")"
+}
+
 # CPU ticks (user + system) of each switchboard thread: "thread-id name ticks" lines.
 thread_ticks() {
   for task in /proc/"$SERVER_PID"/task/*; do
     printf '%s %s %s\n' "${task##*/}" "$(tr ' ' '_' < "$task/comm")" "$(awk '{print $14 + $15}' "$task/stat")"
   done
+}
+
+# CPU ticks of every process of the run ("pid name ticks" lines), the two instances told apart.
+process_ticks() {
+  for proc in /proc/[0-9]*; do
+    local pid="${proc#/proc/}"
+    local name; name="$(tr -d '\n' 2>/dev/null < "/proc/$pid/comm")" || continue
+    case "$name" in
+      switchboard) [ "$pid" = "$SECOND_PID" ] && name="switchboard-2" || name="switchboard-1" ;;
+      postgres|wrk) ;;
+      *) continue ;;
+    esac
+    awk -v pid="$pid" -v name="$name" '{print pid, name, $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true
+  done
+}
+
+# The cores each kind of process used between processes.before and processes.after (wrk's
+# own is not counted: it has exited by then).
+cores_by_process() {
+  awk -v seconds="$SECONDS_PER_RUN" -v ticks="$(getconf CLK_TCK)" '
+    FNR == NR { before[$1] = $3; next }
+    { used[$2] += $3 - (($1 in before) ? before[$1] : 0) }
+    END { line = ""; for (name in used) if (used[name] / ticks / seconds >= 0.01)
+            line = line sprintf("%s %.2f  ", name, used[name] / ticks / seconds)
+          print "    cores by process: " line }' "$WORK/processes.before" "$WORK/processes.after"
+}
+
+# One wrk run's summary line from its output file.
+summary() { # name file
+  local rps p50 p99 errors
+  rps="$(awk '/Requests\/sec/ {print $2}' "$2")"
+  p50="$(awk '$1=="50%" {print $2}' "$2")"
+  p99="$(awk '$1=="99%" {print $2}' "$2")"
+  errors="$(awk '/Non-2xx/ {print $5}' "$2")"
+  printf '%-34s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
 }
 
 run() { # name url body cookie
@@ -70,15 +112,79 @@ run() { # name url body cookie
     END { line = ""; for (name in used) if (used[name] > 0)
             line = line sprintf("%s %.2f  ", name, used[name] / ticks / seconds)
           print "    switchboard, cores by thread: " line }' "$WORK/ticks.before" "$WORK/ticks.after" > "$WORK/$1.cpu"
-  local rps p50 p99 errors
-  rps="$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt")"
-  p50="$(awk '$1=="50%" {print $2}' "$WORK/$1.txt")"
-  p99="$(awk '$1=="99%" {print $2}' "$WORK/$1.txt")"
-  errors="$(awk '/Non-2xx/ {print $5}' "$WORK/$1.txt")"
-  printf '%-34s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  summary "$1" "$WORK/$1.txt"
   cat "$WORK/$1.cpu"
-  echo "$rps" > "$WORK/$1.rps"
+  awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt" > "$WORK/$1.rps"
 }
+
+# A wkteam event has no delivery id, so every request is a new row (nothing de-duplicated away).
+WEBHOOK='{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}'
+
+postgres_lines() {
+  local bin port run=() url secret
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$bin" ]; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  # A directory of its own: as root the cluster is the postgres user's, who cannot enter $WORK.
+  PG_WORK="$(mktemp -d)"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_WORK"; run=(runuser -u postgres --); fi
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "${run[@]}" "$bin/initdb" -D "$PG_WORK/data" -A trust -U switchboard > /dev/null
+  PG_CTL=("${run[@]}" "$bin/pg_ctl" -D "$PG_WORK/data")
+  # The defaults a deployment starts from: every commit flushed to disk before it returns.
+  "${PG_CTL[@]}" -l "$PG_WORK/log" -w start -o "-p $port -k $PG_WORK -c listen_addresses=127.0.0.1 -c max_connections=200" > /dev/null
+  url="postgres://switchboard@127.0.0.1:$port/postgres"
+  echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync and synchronous_commit on, the same 2 cores"
+  start_server "$WORK/pg-a.out" --data-dir "$WORK/pg-a" --database "$url"
+  SERVER_PID=$STARTED_PID; local first=$STARTED_BASE
+  secret="$("$bin/psql" -Atq "$url" -c "select secret from webhook_secrets where platform = 'wecom'")"
+  process_ticks > "$WORK/processes.before"
+  run "intake on PostgreSQL, 1 instance" "$first/hooks/wecom/$secret" "$WEBHOOK" ""
+  process_ticks > "$WORK/processes.after"
+  cores_by_process
+  start_server "$WORK/pg-b.out" --data-dir "$WORK/pg-b" --database "$url"
+  SECOND_PID=$STARTED_PID; local second=$STARTED_BASE
+  # Two instances, each taking half the connections, at once; where the 2 cores went.
+  process_ticks > "$WORK/processes.before"
+  local loads=()
+  for base in "$first" "$second"; do
+    BODY="$WEBHOOK" COOKIE="" wrk -t1 -c"$((CONNECTIONS / 2))" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/post.lua" \
+      "$base/hooks/wecom/$secret" > "$WORK/pg-two-${base##*:}.txt" &
+    loads+=($!)
+  done
+  wait "${loads[@]}"
+  process_ticks > "$WORK/processes.after"
+  local total=0
+  for base in "$first" "$second"; do
+    summary "  instance :${base##*:} of 2" "$WORK/pg-two-${base##*:}.txt"
+    total=$(awk -v sum="$total" '/Requests\/sec/ {print sum + $2}' "$WORK/pg-two-${base##*:}.txt")
+  done
+  printf '%-34s %10.2f req/s\n' "intake on PostgreSQL, 2 instances" "$total"
+  cores_by_process
+  echo "rows in the PostgreSQL log: $("$bin/psql" -Atq "$url" -c 'select count(*) from events')"
+  kill "$SECOND_PID" 2>/dev/null || true; SECOND_PID=""
+  kill "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+}
+
+if [ "$ONLY" = "postgres" ]; then
+  echo "loopback, ${SECONDS_PER_RUN}s per run, $CONNECTIONS connections, $(nproc) cores"
+  postgres_lines
+  exit 0
+fi
+
+echo "bench password" | "$CARGO_TARGET_DIR/release/switchboard" agent add bench --admin --password-stdin --data-dir "$WORK/data" > /dev/null
+SWITCHBOARD_LOG=warn "$CARGO_TARGET_DIR/release/switchboard" serve --listen 127.0.0.1:0 \
+  --data-dir "$WORK/data" --dist "$WORK/dist" > "$WORK/stdout" &
+SERVER_PID=$!
+for _ in $(seq 100); do [ "$(wc -l < "$WORK/stdout")" -ge 3 ] && break; sleep 0.1; done
+BASE="$(sed -n 's/^Switchboard is running at \(.*\)\/$/\1/p' "$WORK/stdout")"
+SANDBOX="$(sed -n 's/^Sandbox mode: every platform is emulated at //p' "$WORK/stdout")"
+SECRET="$(tr -d "\n" < "$WORK/data/webhook-secrets/wecom")"
+COOKIE="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d '{"name":"bench","password":"bench password"}' "$BASE/api/login" \
+  | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
 
 echo "loopback, ${SECONDS_PER_RUN}s per run, $CONNECTIONS connections, wrk -t2, $(nproc) cores"
 # A wkteam event has no delivery id, so every request is a new row (nothing de-duplicated away).
@@ -92,7 +198,6 @@ SSE_CLIENTS="${SSE_CLIENTS:-1000}"
 OPEN_LOOP_RATES="${OPEN_LOOP_RATES:-250 500 1000}"
 # The streams stay open for the two closed-loop runs and every open-loop rate, with room to spare.
 STREAM_SECONDS=$(( SECONDS_PER_RUN * ($(echo $OPEN_LOOP_RATES | wc -w) + 3) + 20 ))
-WEBHOOK='{"seq":"1","token":"sandbox-wecom-session","event":{"event_type":"ROOM_TOPIC","payload":{"room_id":"r","topic":"bench"}}}'
 CONNECTIONS=8 run "intake, 8 conns, 0 live streams" "$BASE/hooks/wecom/$SECRET" "$WEBHOOK" ""
 "$CARGO_TARGET_DIR/release/examples/sse_clients" "$BASE" "$COOKIE" "$SSE_CLIENTS" "$STREAM_SECONDS" > "$WORK/sse.out" &
 SSE_PID=$!
@@ -160,3 +265,4 @@ PY
 echo "rows in the event log after the intake run: $STORED"
 # What a logged row costs, durable, by how many rows share a commit (examples/log_floor.rs).
 TMPDIR="$WORK" "$CARGO_TARGET_DIR/release/examples/log_floor"
+postgres_lines

@@ -146,10 +146,140 @@ impl PostgresLog {
     }
 }
 
-/// Appends `events` in one transaction under [`APPEND_LOCK`]. With `savepoints`, each row is
-/// its own savepoint and fails alone; without, the first failing row fails the whole call (the
-/// caller then tries again with savepoints: a statement error ends a PostgreSQL transaction, and
-/// a savepoint per row would cost two more round trips per row on the usual, clean batch).
+/// Appends `events` in one transaction under [`APPEND_LOCK`], the new rows in one statement
+/// (arrays of each column, unnested): one round trip for the batch instead of one a row. The
+/// first failing row fails the whole call, and the caller tries again a row at a time.
+///
+/// Under the lock nobody else draws seqs, and an `INSERT … SELECT` draws them in the order the
+/// `SELECT` yields rows (`ORDER BY` its ordinality): the returned seqs, sorted, are the rows' in
+/// the order given.
+async fn append_together(
+    client: &mut Object,
+    events: &[NewEvent<'_>],
+    received_at_ms: i64,
+) -> Result<Vec<Result<Appended, LogError>>, LogError> {
+    let transaction = client.transaction().await?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
+        .await?;
+    // Delivery ids the log holds already, and the first of each within this batch.
+    let keyed: Vec<(&str, &str)> = events
+        .iter()
+        .filter_map(|event| Some((event.platform.id(), event.dedupe_key?)))
+        .collect();
+    let mut known: std::collections::HashMap<(String, String), i64> = if keyed.is_empty() {
+        Default::default()
+    } else {
+        let platforms: Vec<&str> = keyed.iter().map(|(platform, _)| *platform).collect();
+        let keys: Vec<&str> = keyed.iter().map(|(_, key)| *key).collect();
+        transaction
+            .query(
+                "SELECT events.platform, events.dedupe_key, events.seq
+                 FROM UNNEST($1::TEXT[], $2::TEXT[]) AS wanted (platform, dedupe_key)
+                 JOIN events ON events.platform = wanted.platform AND events.dedupe_key = wanted.dedupe_key",
+                &[&platforms, &keys],
+            )
+            .await?
+            .iter()
+            .map(|row| ((row.get(0), row.get(1)), row.get(2)))
+            .collect()
+    };
+    // Each event: stored as the `n`th new row, or a duplicate of a stored one or of a new one.
+    enum Fate {
+        New(usize),
+        Stored(i64),
+        SameAsNew(usize),
+    }
+    let mut firsts: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    let mut fates = Vec::with_capacity(events.len());
+    let mut new_rows: Vec<&NewEvent<'_>> = Vec::new();
+    for event in events {
+        let key = event.dedupe_key.map(|key| (event.platform.id(), key));
+        if let Some((platform, key)) = key {
+            if let Some(seq) = known.get(&(platform.to_owned(), key.to_owned())) {
+                fates.push(Fate::Stored(*seq));
+                continue;
+            }
+            if let Some(first) = firsts.get(&(platform, key)) {
+                fates.push(Fate::SameAsNew(*first));
+                continue;
+            }
+            firsts.insert((platform, key), new_rows.len());
+        }
+        fates.push(Fate::New(new_rows.len()));
+        new_rows.push(event);
+    }
+    known.clear();
+    let mut seqs: Vec<i64> = if new_rows.is_empty() {
+        Vec::new()
+    } else {
+        let headers: Vec<String> = new_rows
+            .iter()
+            .map(|event| serde_json::to_string(&redact(event.headers)).expect("headers serialize"))
+            .collect();
+        let platforms: Vec<&str> = new_rows.iter().map(|event| event.platform.id()).collect();
+        let directions: Vec<&str> = new_rows
+            .iter()
+            .map(|event| event.direction.as_str())
+            .collect();
+        let content_types: Vec<Option<&str>> =
+            new_rows.iter().map(|event| event.content_type).collect();
+        let dedupe_keys: Vec<Option<&str>> =
+            new_rows.iter().map(|event| event.dedupe_key).collect();
+        let bodies: Vec<&[u8]> = new_rows.iter().map(|event| event.body).collect();
+        let request_seqs: Vec<Option<i64>> =
+            new_rows.iter().map(|event| event.request_seq).collect();
+        transaction
+            .query(
+                "INSERT INTO events (platform, direction, received_at_ms, content_type, headers, body, request_seq, dedupe_key)
+                 SELECT platform, direction, $3, content_type, headers, body, request_seq, dedupe_key
+                 FROM UNNEST($1::TEXT[], $2::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[], $7::BIGINT[], $8::TEXT[])
+                     WITH ORDINALITY AS new (platform, direction, content_type, headers, body, request_seq, dedupe_key, place)
+                 ORDER BY place
+                 RETURNING seq",
+                &[
+                    &platforms,
+                    &directions,
+                    &received_at_ms,
+                    &content_types,
+                    &headers,
+                    &bodies,
+                    &request_seqs,
+                    &dedupe_keys,
+                ],
+            )
+            .await?
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    };
+    seqs.sort_unstable();
+    if seqs.len() != new_rows.len() {
+        return Err(LogError::Unreadable(format!(
+            "{} rows inserted, {} returned",
+            new_rows.len(),
+            seqs.len()
+        )));
+    }
+    transaction
+        .batch_execute(&format!("NOTIFY {COMMITS}"))
+        .await?;
+    transaction.commit().await?;
+    Ok(fates
+        .into_iter()
+        .map(|fate| {
+            Ok(match fate {
+                Fate::New(place) => Appended::Stored(seqs[place]),
+                Fate::Stored(seq) => Appended::Duplicate(seq),
+                Fate::SameAsNew(place) => Appended::Duplicate(seqs[place]),
+            })
+        })
+        .collect())
+}
+
+/// Appends `events` in one transaction under [`APPEND_LOCK`], a row at a time, each in a
+/// savepoint of its own when `savepoints`, so a bad row fails alone (a statement error ends a
+/// PostgreSQL transaction): what a batch whose one-statement append failed is given.
 async fn append_all(
     client: &mut Object,
     events: &[NewEvent<'_>],
@@ -310,7 +440,7 @@ impl LogStore for PostgresLog {
         let received_at_ms = now_ms();
         let outcomes = self.run(async {
             let mut client = self.client().await?;
-            match append_all(&mut client, events, received_at_ms, false).await {
+            match append_together(&mut client, events, received_at_ms).await {
                 Ok(outcomes) => Ok(outcomes),
                 // One row failed (and with it the transaction): again, a savepoint a row.
                 Err(LogError::Postgres(error)) if !connection_lost(&error) => {
