@@ -132,6 +132,7 @@ postgres_lines() {
   PG_WORK="$(mktemp -d)"
   if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_WORK"; run=(runuser -u postgres --); fi
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  cd "$PG_WORK"  # the postgres user may not enter the checkout
   "${run[@]}" "$bin/initdb" -D "$PG_WORK/data" -A trust -U switchboard > /dev/null
   PG_CTL=("${run[@]}" "$bin/pg_ctl" -D "$PG_WORK/data")
   # The defaults a deployment starts from: every commit flushed to disk before it returns.

@@ -22,7 +22,7 @@ pub const AUTO_ASSIGNER: &str = "switchboard (auto-assign)";
 const PAGE: usize = 5000;
 
 /// Starts the assigner when some platform asks for it.
-pub fn start(state: &AppState) {
+pub fn start(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
     let platforms: HashSet<Platform> = state
         .config
         .desk
@@ -32,7 +32,7 @@ pub fn start(state: &AppState) {
         .filter(|platform| state.platforms.get(*platform).is_some())
         .collect();
     if platforms.is_empty() {
-        return;
+        return None;
     }
     let assigner = Assigner {
         state: state.clone(),
@@ -42,7 +42,7 @@ pub fn start(state: &AppState) {
     };
     // Subscribed before the log is read: nothing committed in between is missed.
     let live = state.live.subscribe();
-    tokio::spawn(assigner.run(live));
+    Some(tokio::spawn(assigner.run(live)))
 }
 
 struct Assigner {

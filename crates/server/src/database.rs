@@ -4,8 +4,9 @@
 //! synchronous (one writer thread, readers on the blocking pool), so callers block on
 //! [`Database::run`].
 //!
-//! The schema is a list of migrations, applied in order at start, each once, recorded in
-//! `switchboard_migrations`, under an advisory lock so instances starting together migrate once.
+//! Each part keeps its own tables and brings them up to date when it opens ([`Database::migrate`]):
+//! its list of migrations, each applied once, recorded in `switchboard_migrations` by part and
+//! number, under an advisory lock so instances starting together migrate once.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,7 +14,46 @@ use std::sync::Arc;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use crate::event_log::{LogError, now_ms};
+/// Why the database did not do what it was asked.
+#[derive(Debug)]
+pub enum DatabaseError {
+    /// No connection could be had (or a call could not be made).
+    Unreachable(String),
+    Postgres(tokio_postgres::Error),
+}
+
+impl std::fmt::Display for DatabaseError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseError::Unreachable(why) => {
+                write!(formatter, "the database is unreachable: {why}")
+            }
+            DatabaseError::Postgres(error) => match error.as_db_error() {
+                Some(db) => write!(
+                    formatter,
+                    "PostgreSQL: {} ({})",
+                    db.message(),
+                    db.code().code()
+                ),
+                None => write!(formatter, "PostgreSQL: {error}"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for DatabaseError {}
+
+impl From<tokio_postgres::Error> for DatabaseError {
+    fn from(error: tokio_postgres::Error) -> DatabaseError {
+        DatabaseError::Postgres(error)
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
+}
 
 /// Taken while migrating.
 const MIGRATE_LOCK: i64 = 0x5357_4c4f_4702;
@@ -21,14 +61,28 @@ const MIGRATE_LOCK: i64 = 0x5357_4c4f_4702;
 /// Connections one instance keeps to the database at most.
 const POOL_SIZE: usize = 16;
 
-/// The schema, one migration after another: each is applied once, in its own transaction, and
-/// recorded by its number (its place here, from 1). Never edit one that has shipped: add one.
-pub fn migrations() -> Vec<String> {
-    vec![
-        crate::event_log::postgres_schema(),
-        crate::agents::postgres_schema().to_owned(),
-        crate::hosted::POSTGRES_SCHEMA.to_owned(),
-    ]
+/// The longest a caller waits for a connection (from the pool, or a new one).
+const WAIT_MOST: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Every connection's bounds, so a database that stalls, or an instance whose host dies, holds
+/// nobody for long: a statement or a wait for a lock fails after 15 s; a transaction left idle
+/// (its client gone quiet) is ended after 10 s, releasing its locks; and the server drops a
+/// connection whose peer stopped answering TCP keepalives (5 s idle, 3 probes 2 s apart), which
+/// frees a dead instance's leads in about 11 s instead of the system's default two hours. The
+/// URL's own `options` come first and stay.
+fn bound(config: &mut tokio_postgres::Config) {
+    const BOUNDS: &str = "-c statement_timeout=15000 -c lock_timeout=15000 \
+        -c idle_in_transaction_session_timeout=10000 -c tcp_keepalives_idle=5 \
+        -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 -c tcp_user_timeout=11000";
+    let options = match config.get_options() {
+        Some(given) if !given.is_empty() => format!("{given} {BOUNDS}"),
+        _ => BOUNDS.to_owned(),
+    };
+    config
+        .options(&options)
+        .connect_timeout(WAIT_MOST)
+        .keepalives(true)
+        .keepalives_idle(std::time::Duration::from_secs(5));
 }
 
 pub struct Database {
@@ -42,16 +96,19 @@ pub struct Database {
 impl Database {
     /// Connects to the database at `url` (`postgres://user:password@host:port/name`) and brings
     /// its schema up to date.
-    pub fn open(url: &str) -> Result<Arc<Database>, LogError> {
-        let config: tokio_postgres::Config = url
+    pub fn open(url: &str) -> Result<Arc<Database>, DatabaseError> {
+        let mut config: tokio_postgres::Config = url
             .parse()
-            .map_err(|error| LogError::Unreachable(format!("the database URL: {error}")))?;
+            .map_err(|error| DatabaseError::Unreachable(format!("the database URL: {error}")))?;
+        bound(&mut config);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("postgres")
             .enable_all()
             .build()
-            .map_err(|error| LogError::Unreachable(format!("starting its runtime: {error}")))?;
+            .map_err(|error| {
+                DatabaseError::Unreachable(format!("starting its runtime: {error}"))
+            })?;
         let manager = Manager::from_config(
             config.clone(),
             NoTls,
@@ -62,27 +119,25 @@ impl Database {
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(WAIT_MOST))
+            .create_timeout(Some(WAIT_MOST))
+            .recycle_timeout(Some(WAIT_MOST))
             .build()
-            .map_err(|error| LogError::Unreachable(error.to_string()))?;
-        let database = Database {
+            .map_err(|error| DatabaseError::Unreachable(error.to_string()))?;
+        Ok(Arc::new(Database {
             runtime: Some(runtime),
             pool,
             config,
-        };
-        database.run(async {
-            let mut client = database.client().await?;
-            migrate(&mut client).await
-        })?;
-        Ok(Arc::new(database))
+        }))
     }
 
     /// Runs `work` on the database's runtime and waits for it. From a thread inside another
     /// runtime (the server's blocking pool, or async code at start) it waits on a thread of its
     /// own: a runtime cannot be blocked on from inside another.
-    pub fn run<T: Send>(
+    pub fn run<T: Send, E: From<DatabaseError> + Send>(
         &self,
-        work: impl Future<Output = Result<T, LogError>> + Send,
-    ) -> Result<T, LogError> {
+        work: impl Future<Output = Result<T, E>> + Send,
+    ) -> Result<T, E> {
         let runtime = self.runtime.as_ref().expect("held until dropped");
         if tokio::runtime::Handle::try_current().is_err() {
             return runtime.block_on(work);
@@ -91,7 +146,9 @@ impl Database {
             scope
                 .spawn(|| runtime.block_on(work))
                 .join()
-                .unwrap_or_else(|_| Err(LogError::Unreachable("a database call panicked".into())))
+                .unwrap_or_else(|_| {
+                    Err(DatabaseError::Unreachable("a database call panicked".into()).into())
+                })
         })
     }
 
@@ -104,11 +161,11 @@ impl Database {
     }
 
     /// A pooled connection.
-    pub async fn client(&self) -> Result<Object, LogError> {
+    pub async fn client(&self) -> Result<Object, DatabaseError> {
         self.pool
             .get()
             .await
-            .map_err(|error| LogError::Unreachable(error.to_string()))
+            .map_err(|error| DatabaseError::Unreachable(error.to_string()))
     }
 
     /// How to connect, for a connection of one's own.
@@ -126,45 +183,78 @@ impl Drop for Database {
     }
 }
 
-async fn migrate(client: &mut Object) -> Result<(), LogError> {
-    let transaction = client.transaction().await?;
-    transaction
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
-        .await?;
-    transaction
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS switchboard_migrations (
-                version INTEGER PRIMARY KEY,
-                applied_at_ms BIGINT NOT NULL
-            )",
-        )
-        .await?;
-    let applied: i32 = transaction
-        .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM switchboard_migrations",
-            &[],
-        )
-        .await?
-        .get(0);
-    for (index, migration) in migrations().iter().enumerate() {
-        let version = index as i32 + 1;
-        if version <= applied {
-            continue;
-        }
-        transaction.batch_execute(migration).await?;
-        transaction
-            .execute(
-                "INSERT INTO switchboard_migrations (version, applied_at_ms) VALUES ($1, $2)",
-                &[&version, &now_ms()],
-            )
-            .await?;
+impl Database {
+    /// Brings `part`'s tables up to date: applies its `steps` not applied yet, in order, in one
+    /// transaction, each recorded by its number (its place in `steps`, from 1). Never edit a
+    /// step that has shipped: add one.
+    pub fn migrate(&self, part: &str, steps: &[&str]) -> Result<(), DatabaseError> {
+        self.run(async {
+            let mut client = self.client().await?;
+            let transaction = client.transaction().await?;
+            transaction
+                .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
+                .await?;
+            transaction
+                .batch_execute(
+                    "CREATE TABLE IF NOT EXISTS switchboard_migrations (
+                        part TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        applied_at_ms BIGINT NOT NULL,
+                        PRIMARY KEY (part, version)
+                    )",
+                )
+                .await?;
+            let applied: i32 = transaction
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM switchboard_migrations WHERE part = $1",
+                    &[&part],
+                )
+                .await?
+                .get(0);
+            for (index, step) in steps.iter().enumerate() {
+                let version = index as i32 + 1;
+                if version <= applied {
+                    continue;
+                }
+                transaction.batch_execute(step).await?;
+                transaction
+                    .execute(
+                        "INSERT INTO switchboard_migrations (part, version, applied_at_ms) VALUES ($1, $2, $3)",
+                        &[&part, &version, &now_ms()],
+                    )
+                    .await?;
+            }
+            transaction.commit().await?;
+            Ok(())
+        })
     }
-    transaction.commit().await?;
-    Ok(())
 }
 
 /// How often an instance asks for a lead it does not hold, and checks one it holds.
 const LEAD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long the database may take to answer a lead's check before the lead counts as lost.
+const LEASE_ANSWER_MOST: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The leads: one instance at a time does each of these. Fixed numbers (they are the
+/// database's, across versions of the server).
+pub mod leads {
+    use switchboard_payload::Platform;
+
+    /// Receiving for `platform` (its Blaze connection, push socket or pull).
+    pub fn receiving(platform: Platform) -> i64 {
+        0x5357_4c4f_4800
+            + match platform {
+                Platform::Yunhu => 1,
+                Platform::Douyin => 2,
+                Platform::Wecom => 3,
+                Platform::Mixin => 4,
+                Platform::Wechat => 5,
+            }
+    }
+
+    /// The team-wide background work: profile lookups and automatic assignment.
+    pub const BACKGROUND: i64 = 0x5357_4c4f_4900;
+}
 
 /// A lead held: a session-level advisory lock on a connection of its own. Dropped (or its
 /// connection lost), the lock is released and another instance takes the lead.
@@ -178,27 +268,38 @@ impl Database {
     /// that share the database), asking every [`LEAD_EVERY`].
     pub async fn lead(&self, key: i64) -> Lease {
         loop {
-            match self.try_lead(key).await {
-                Ok(Some(lease)) => return lease,
-                Ok(None) => {}
+            match self.stand_by(key).await {
+                Ok(lease) => return lease,
                 Err(error) => tracing::warn!("asking for the lead: {error}"),
             }
             tokio::time::sleep(LEAD_EVERY).await;
         }
     }
 
-    async fn try_lead(&self, key: i64) -> Result<Option<Lease>, LogError> {
+    /// Asks for the lead on one connection of its own until it is granted (the lock is the
+    /// connection's) or the connection fails.
+    async fn stand_by(&self, key: i64) -> Result<Lease, DatabaseError> {
         let (client, connection) = self.config.connect(NoTls).await?;
-        let (closed_sender, closed) = tokio::sync::oneshot::channel();
+        let (closed_sender, mut closed) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
             let _ = connection.await;
             let _ = closed_sender.send(());
         });
-        let held: bool = client
-            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
-            .await?
-            .get(0);
-        Ok(held.then_some(Lease { client, closed }))
+        loop {
+            let held: bool = client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+                .await?
+                .get(0);
+            if held {
+                return Ok(Lease { client, closed });
+            }
+            tokio::select! {
+                _ = &mut closed => {
+                    return Err(DatabaseError::Unreachable("the connection asking for the lead closed".into()));
+                }
+                _ = tokio::time::sleep(LEAD_EVERY) => {}
+            }
+        }
     }
 }
 
@@ -210,7 +311,8 @@ impl Lease {
             tokio::select! {
                 _ = &mut self.closed => return,
                 _ = tokio::time::sleep(LEAD_EVERY) => {
-                    let answered = tokio::time::timeout(LEAD_EVERY, self.client.simple_query("SELECT 1")).await;
+                    // Generous: on a loaded machine a second is no proof the database is gone.
+                    let answered = tokio::time::timeout(LEASE_ANSWER_MOST, self.client.simple_query("SELECT 1")).await;
                     if !matches!(answered, Ok(Ok(_))) {
                         return;
                     }

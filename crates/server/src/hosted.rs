@@ -21,7 +21,7 @@ pub struct HostedFiles {
     database: Option<Arc<Database>>,
 }
 
-/// The hosted files' table: a migration of [`crate::database`].
+/// The hosted files' table: their first migration.
 pub const POSTGRES_SCHEMA: &str = "
 CREATE TABLE hosted_files (
     token TEXT NOT NULL,
@@ -40,12 +40,13 @@ impl HostedFiles {
         }
     }
 
-    /// The hosted files in a shared database.
-    pub fn on(database: Arc<Database>) -> HostedFiles {
-        HostedFiles {
+    /// The hosted files in a shared database, their table brought up to date.
+    pub fn on(database: Arc<Database>) -> Result<HostedFiles, crate::database::DatabaseError> {
+        database.migrate("hosted", &[POSTGRES_SCHEMA])?;
+        Ok(HostedFiles {
             directory: PathBuf::new(),
             database: Some(database),
-        }
+        })
     }
 
     /// Keeps `bytes` and answers the path they are served at (`/files/{token}/{name}`,
@@ -56,7 +57,7 @@ impl HostedFiles {
         if let Some(database) = self.database.clone() {
             let (token, name, bytes) = (token.clone(), name.clone(), bytes.to_vec());
             tokio::task::spawn_blocking(move || {
-                database.run(async {
+                database.run::<_, crate::database::DatabaseError>(async {
                     database
                         .client()
                         .await?
@@ -87,9 +88,13 @@ impl HostedFiles {
         let Some(database) = self.database.clone() else {
             return tokio::fs::read(&path).await.ok();
         };
+        // Anyone may ask (the token is the only key): a few at a time, so requests for files
+        // never take the database connections the log's writer needs.
+        static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+        let _turn = READING.acquire().await.ok()?;
         let (token, name) = (token.to_owned(), name.to_owned());
         tokio::task::spawn_blocking(move || {
-            database.run(async {
+            database.run::<_, crate::database::DatabaseError>(async {
                 Ok(database
                     .client()
                     .await?

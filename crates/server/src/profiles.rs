@@ -31,8 +31,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// if they write).
 const IDS_KEPT: usize = 100_000;
 
-/// Starts a lookup task for every configured platform that can be asked.
-pub fn start(state: &AppState) {
+/// Starts a lookup task for every configured platform that can be asked; their handles.
+pub fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
     for rules in state.platforms.iter() {
         let codec = platforms::of(rules.platform());
         let Some(lookups) = codec.lookups() else {
@@ -52,8 +53,9 @@ pub fn start(state: &AppState) {
             first_retry: Duration::from_secs(state.config.limits.profile_retry_secs),
             ledger: Ledger::default(),
         };
-        tokio::spawn(asker.run());
+        tasks.push(tokio::spawn(asker.run()));
     }
+    tasks
 }
 
 #[derive(Debug, Clone, Copy)]

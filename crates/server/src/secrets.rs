@@ -38,21 +38,24 @@ struct Shared {
     read: Mutex<(BTreeMap<String, String>, Option<std::time::Instant>)>,
 }
 
-/// Every platform's secret in the shared database, each made (by whichever instance comes first)
-/// where missing.
+/// Every platform's secret in the shared database; with `make_missing`, each missing one is
+/// made first (by whichever instance comes first).
 fn shared_secrets(
     database: &crate::database::Database,
-) -> Result<BTreeMap<String, String>, crate::event_log::LogError> {
-    database.run(async {
+    make_missing: bool,
+) -> Result<BTreeMap<String, String>, crate::database::DatabaseError> {
+    database.run::<_, crate::database::DatabaseError>(async {
         let client = database.client().await?;
-        for platform in Platform::ALL {
-            client
-                .execute(
-                    "INSERT INTO webhook_secrets (platform, secret) VALUES ($1, $2)
-                     ON CONFLICT (platform) DO NOTHING",
-                    &[&platform.id(), &random_token()],
-                )
-                .await?;
+        if make_missing {
+            for platform in Platform::ALL {
+                client
+                    .execute(
+                        "INSERT INTO webhook_secrets (platform, secret) VALUES ($1, $2)
+                         ON CONFLICT (platform) DO NOTHING",
+                        &[&platform.id(), &random_token()],
+                    )
+                    .await?;
+            }
         }
         Ok(client
             .query("SELECT platform, secret FROM webhook_secrets", &[])
@@ -123,7 +126,11 @@ impl Secrets {
     /// The secrets in a database several instances share: one set for all of them, so a
     /// platform's webhook URL works on any instance. (`data_dir` keeps nothing of them.)
     pub fn shared(database: Arc<crate::database::Database>) -> anyhow::Result<Secrets> {
-        let secrets = shared_secrets(&database)?;
+        database.migrate(
+            "secrets",
+            &["CREATE TABLE webhook_secrets (platform TEXT PRIMARY KEY, secret TEXT NOT NULL)"],
+        )?;
+        let secrets = shared_secrets(&database, true)?;
         Ok(Secrets {
             webhooks: Arc::new(WebhookSecrets {
                 directory: PathBuf::new(),
@@ -144,9 +151,12 @@ impl Secrets {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             if read.1.is_none_or(|at| at.elapsed() >= SHARED_SECRETS_FRESH) {
-                match shared_secrets(&shared.database) {
-                    Ok(secrets) => *read = (secrets, Some(std::time::Instant::now())),
-                    // The database is away: the secrets known stand (none is made up).
+                // Counted as read either way: a database that is away is asked again in a
+                // second, not by every webhook meanwhile.
+                read.1 = Some(std::time::Instant::now());
+                match shared_secrets(&shared.database, false) {
+                    Ok(secrets) => read.0 = secrets,
+                    // The secrets known stand (none is made up).
                     Err(error) => tracing::warn!("reading the webhook secrets: {error}"),
                 }
             }
@@ -181,7 +191,7 @@ impl Secrets {
         platform: Platform,
     ) -> anyhow::Result<String> {
         let secret = random_token();
-        database.run(async {
+        database.run::<_, crate::database::DatabaseError>(async {
             database
                 .client()
                 .await?

@@ -18,7 +18,6 @@ use tower_http::trace::TraceLayer;
 use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::database::Database;
-use crate::event_log::{EventLog, PostgresLog, SqliteLog};
 use crate::platforms::Platforms;
 use crate::sandbox::{Sandbox, lock, seed};
 use crate::secrets::Secrets;
@@ -237,8 +236,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let _ = stdout.flush();
         drop(stdout);
         crate::receive::start(&state);
-        crate::profiles::start(&state);
-        crate::auto_assign::start(&state);
+        start_background(&state);
         let limits = state.config.limits.clone();
         let app = router(state, &args);
         connections::serve(listener, app, &limits, async move {
@@ -285,20 +283,38 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// The configured event log: in the shared database when there is one, else SQLite in the
-/// data directory.
-pub fn open_log(
-    data_dir: &std::path::Path,
-    database: Option<&Arc<Database>>,
-) -> anyhow::Result<Arc<EventLog>> {
-    Ok(match database {
-        Some(database) => Arc::new(PostgresLog::on(database.clone())),
-        None => {
-            let path = data_dir.join("events.sqlite");
-            Arc::new(
-                SqliteLog::open(&path)
-                    .with_context(|| format!("opening the event log {}", path.display()))?,
-            )
+/// Starts the team-wide background work: profile lookups and automatic assignment. On a
+/// database several instances share, one instance does it at a time (else each would ask every
+/// platform, and assign every conversation, once per instance): the one holding the lead, which
+/// stops it when the lead is lost and another may take over.
+fn start_background(state: &AppState) {
+    let start = |state: &AppState| -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = crate::profiles::start(state);
+        tasks.extend(crate::auto_assign::start(state));
+        tasks
+    };
+    let Some(database) = state.database.clone() else {
+        start(state);
+        return;
+    };
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut shutting_down = state.shutting_down.clone();
+        loop {
+            let mut lease = tokio::select! {
+                lease = database.lead(crate::database::leads::BACKGROUND) => lease,
+                _ = shutting_down.wait_for(|closing| *closing) => return,
+            };
+            let tasks = start(&state);
+            tokio::select! {
+                () = lease.lost() => {
+                    tracing::warn!("lost the lead of the background work: standing by");
+                    for task in tasks {
+                        task.abort();
+                    }
+                }
+                _ = shutting_down.wait_for(|closing| *closing) => return,
+            }
         }
-    })
+    });
 }

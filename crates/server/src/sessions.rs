@@ -64,7 +64,7 @@ fn version_of(store: &Store) -> anyhow::Result<i64> {
         Store::Sqlite(connection) => {
             connection.query_row("PRAGMA data_version", [], |row| row.get(0))?
         }
-        Store::Postgres(database) => database.run(async {
+        Store::Postgres(database) => database.run::<_, crate::database::DatabaseError>(async {
             Ok(database
                 .client()
                 .await?
@@ -88,7 +88,7 @@ fn read_live(store: &Store) -> anyhow::Result<HashMap<SessionKey, (String, i64)>
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?
         }
-        Store::Postgres(database) => database.run(async {
+        Store::Postgres(database) => database.run::<_, crate::database::DatabaseError>(async {
             Ok(database
                 .client()
                 .await?
@@ -114,6 +114,7 @@ impl Sessions {
 
     /// The sessions in a shared database.
     pub fn on(database: Arc<Database>) -> anyhow::Result<Sessions> {
+        database.migrate("team", &[crate::agents::postgres::SCHEMA])?;
         Sessions::watching(Store::Postgres(database))
     }
 
@@ -126,7 +127,7 @@ impl Sessions {
                 )?;
             }
             Store::Postgres(database) => {
-                database.run(async {
+                database.run::<_, crate::database::DatabaseError>(async {
                     database
                         .client()
                         .await?
@@ -165,19 +166,21 @@ impl Sessions {
                  WHERE name = ?2 AND disabled = 0 AND (?4 IS NULL OR password_hash = ?4)",
                 params![key.as_slice(), agent, expires, password_hash],
             )? as u64,
-            Store::Postgres(database) => database.run(async {
-                Ok(database
-                    .client()
-                    .await?
-                    .execute(
-                        "INSERT INTO sessions (key, agent, expires_at_ms)
+            Store::Postgres(database) => {
+                database.run::<_, crate::database::DatabaseError>(async {
+                    Ok(database
+                        .client()
+                        .await?
+                        .execute(
+                            "INSERT INTO sessions (key, agent, expires_at_ms)
                          SELECT $1, name, $3 FROM agents
                          WHERE name = $2 AND NOT disabled
                            AND ($4::TEXT IS NULL OR password_hash = $4)",
-                        &[&key.as_slice(), &agent, &expires, &password_hash],
-                    )
-                    .await?)
-            })?,
+                            &[&key.as_slice(), &agent, &expires, &password_hash],
+                        )
+                        .await?)
+                })?
+            }
         };
         if inserted == 0 {
             anyhow::bail!("{agent} was disabled or given a new password during the login");
@@ -230,14 +233,16 @@ impl Sessions {
                     params![key.as_slice()],
                 )?;
             }
-            Store::Postgres(database) => database.run(async {
-                database
-                    .client()
-                    .await?
-                    .execute("DELETE FROM sessions WHERE key = $1", &[&key.as_slice()])
-                    .await?;
-                Ok(())
-            })?,
+            Store::Postgres(database) => {
+                database.run::<_, crate::database::DatabaseError>(async {
+                    database
+                        .client()
+                        .await?
+                        .execute("DELETE FROM sessions WHERE key = $1", &[&key.as_slice()])
+                        .await?;
+                    Ok(())
+                })?
+            }
         }
         Ok(())
     }

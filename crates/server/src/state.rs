@@ -186,19 +186,19 @@ impl AppState {
         shutting_down: watch::Receiver<bool>,
         sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     ) -> anyhow::Result<AppState> {
-        let log = crate::serve::open_log(data_dir, database.as_ref())?;
+        let log = crate::event_log::open(data_dir, database.as_ref())?;
         // On a thread of its own: a backend may block on a runtime, and this one may be async.
         let newest_seq = std::thread::scope(|scope| scope.spawn(|| log.last_seq()).join())
             .map_err(|_| anyhow::anyhow!("reading the event log panicked"))?
             .context("reading the event log")?;
         let hosted = match &database {
-            Some(database) => crate::hosted::HostedFiles::on(database.clone()),
+            Some(database) => crate::hosted::HostedFiles::on(database.clone())?,
             None => crate::hosted::HostedFiles::new(data_dir),
         };
         let (sessions, agents) = match &database {
             Some(database) => (
                 crate::sessions::Sessions::on(database.clone())?,
-                crate::agents::Agents::on(database.clone()),
+                crate::agents::Agents::on(database.clone())?,
             ),
             None => (
                 crate::sessions::Sessions::open(data_dir)?,

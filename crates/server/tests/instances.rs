@@ -95,6 +95,38 @@ async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
         &fetched.bytes().await.unwrap()[..],
         b"\x89PNG\r\n\x1a\nfile"
     );
+    // A delivery retried to the other instance is stored once: the database's unique index,
+    // not one process's memory, refuses the second.
+    let douyin = support::webhook_secret_in(&database, "douyin");
+    let body = br#"{"event":"im_receive_msg","from_user_id":"a","to_user_id":"b","content":{"text":"once"}}"#;
+    let mut seqs = Vec::new();
+    for server in servers.iter().chain(&servers) {
+        let delivered = reqwest::Client::new()
+            .post(server.url(&format!("/hooks/douyin/{douyin}")))
+            .header(
+                "X-Douyin-Signature",
+                switchboard_server::platforms::douyin::signature(
+                    switchboard_server::sandbox::credentials::DOUYIN_CLIENT_SECRET,
+                    body,
+                ),
+            )
+            .header("content-type", "application/json")
+            .body(&body[..])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(delivered.status(), 200);
+        seqs.push(
+            delivered.headers()["x-switchboard-seq"]
+                .to_str()
+                .unwrap()
+                .to_owned(),
+        );
+        if seqs.len() > 1 {
+            assert!(delivered.headers().contains_key("x-switchboard-duplicate"));
+        }
+    }
+    assert!(seqs.iter().all(|seq| *seq == seqs[0]), "{seqs:?}");
     let before = all_events(&clients[0], &servers[0]).await;
     let after = before.last().map_or(0, |row| row["seq"].as_i64().unwrap());
     let stream = clients[0]

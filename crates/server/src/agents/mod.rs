@@ -120,11 +120,6 @@ enum Store {
     Postgres(Arc<crate::database::Database>),
 }
 
-/// The team's tables in PostgreSQL (a migration of [`crate::database`]).
-pub fn postgres_schema() -> &'static str {
-    postgres::SCHEMA
-}
-
 /// A hash to verify against when the name is unknown, so a wrong name costs what a wrong
 /// password does (no timing tells which names exist).
 fn decoy_hash() -> &'static str {
@@ -193,12 +188,12 @@ fn now_ms() -> i64 {
 macro_rules! shared {
     ($database:expr, |$client:ident| $body:expr) => {
         $database
-            .run(async {
+            .run::<_, crate::database::DatabaseError>(async {
                 #[allow(unused_mut)]
                 let mut $client = $database.client().await?;
                 $body.await
             })
-            .map_err(anyhow::Error::from)
+            .map_err(|error: crate::database::DatabaseError| anyhow::Error::from(error))
     };
 }
 
@@ -209,11 +204,12 @@ impl Agents {
         })
     }
 
-    /// The team in a shared database.
-    pub fn on(database: Arc<crate::database::Database>) -> Agents {
-        Agents {
+    /// The team in a shared database, its tables brought up to date.
+    pub fn on(database: Arc<crate::database::Database>) -> anyhow::Result<Agents> {
+        database.migrate("team", &[postgres::SCHEMA])?;
+        Ok(Agents {
             store: Store::Postgres(database),
-        }
+        })
     }
 
     /// The team's SQLite connection; `None` when the team is in PostgreSQL.
@@ -517,7 +513,7 @@ pub fn command(args: &crate::cli::AgentArgs) -> anyhow::Result<()> {
         let _ = std::fs::set_permissions(&args.data_dir, std::fs::Permissions::from_mode(0o700));
     }
     let agents = match &args.database {
-        Some(url) => Agents::on(crate::database::Database::open(url)?),
+        Some(url) => Agents::on(crate::database::Database::open(url)?)?,
         None => Agents::open(&args.data_dir)?,
     };
     match &args.action {

@@ -5,9 +5,9 @@
 use deadpool_postgres::Object;
 use switchboard_protocol::{Agent, CannedReply};
 
-use crate::event_log::LogError;
+use crate::database::DatabaseError as LogError;
 
-/// The team's tables and the webhook secrets: the database's second migration.
+/// The team's tables: its first migration.
 pub const SCHEMA: &str = "
 CREATE TABLE agents (
     name TEXT PRIMARY KEY,
@@ -33,10 +33,6 @@ CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON agents
     FOR EACH STATEMENT EXECUTE FUNCTION switchboard_team_changed();
 CREATE TRIGGER sessions_changed AFTER INSERT OR UPDATE OR DELETE ON sessions
     FOR EACH STATEMENT EXECUTE FUNCTION switchboard_team_changed();
-CREATE TABLE webhook_secrets (
-    platform TEXT PRIMARY KEY,
-    secret TEXT NOT NULL
-);
 ";
 
 fn agent_of(row: &tokio_postgres::Row) -> Agent {

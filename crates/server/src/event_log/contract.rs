@@ -141,6 +141,62 @@ fn a_retried_delivery_is_stored_once_and_a_bad_row_fails_alone() {
 }
 
 #[test]
+fn each_outcome_of_a_clean_batch_is_its_own_row() {
+    for (backend, log, _place) in backends() {
+        let stored = log
+            .append(&webhook(&[], b"stored earlier", Some("old")))
+            .unwrap()
+            .seq();
+        let bodies: Vec<Vec<u8>> = (0..40)
+            .map(|index| format!("row {index}").into_bytes())
+            .collect();
+        let keys: Vec<String> = (0..40).map(|index| format!("key {index}")).collect();
+        let mut events: Vec<NewEvent> = bodies
+            .iter()
+            .zip(&keys)
+            .map(|(body, key)| NewEvent {
+                // Platforms and directions mixed, so a column out of step would show.
+                platform: [Platform::Douyin, Platform::Wechat][body.len() % 2],
+                direction: [Direction::Inbound, Direction::Desk][body.len() % 2],
+                ..webhook(&[], body, Some(key.as_str()))
+            })
+            .collect();
+        // A retry within the batch, and one of a row stored before it.
+        events.insert(7, events[3].clone());
+        events.insert(20, webhook(&[], b"retried", Some("old")));
+        let outcomes = log.append_batch(&events).unwrap().outcomes;
+        assert_eq!(outcomes.len(), events.len(), "{backend}");
+        let rows = log.after(stored, 100).unwrap();
+        let by_seq: std::collections::HashMap<i64, &Row> =
+            rows.iter().map(|row| (row.seq, row)).collect();
+        for (event, outcome) in events.iter().zip(&outcomes) {
+            let seq = outcome.as_ref().unwrap().seq();
+            if event.body == b"retried" {
+                assert_eq!(
+                    outcome.as_ref().unwrap(),
+                    &Appended::Duplicate(stored),
+                    "{backend}"
+                );
+                continue;
+            }
+            let row = by_seq[&seq];
+            assert_eq!(row.body, event.body, "{backend}: seq {seq}");
+            assert_eq!(
+                (row.platform, row.direction),
+                (event.platform, event.direction),
+                "{backend}"
+            );
+        }
+        assert_eq!(
+            outcomes[7].as_ref().unwrap(),
+            &Appended::Duplicate(outcomes[3].as_ref().unwrap().seq())
+        );
+        let in_log: Vec<Vec<u8>> = rows.iter().map(|row| row.body.clone()).collect();
+        assert_eq!(in_log, bodies, "{backend}: forty rows, in the order given");
+    }
+}
+
+#[test]
 fn pages_are_bounded_by_count_and_bytes_and_always_move_on() {
     for (backend, log, _place) in backends() {
         let bodies: Vec<Vec<u8>> = (0..6).map(|index| vec![b'a' + index; 100]).collect();

@@ -17,7 +17,7 @@ mod sqlite;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use postgres::{PostgresLog, schema as postgres_schema};
+pub use postgres::PostgresLog;
 pub use sqlite::SqliteLog;
 pub use switchboard_protocol::{Direction, Platform, Row};
 
@@ -137,6 +137,15 @@ impl std::error::Error for LogError {
 impl From<rusqlite::Error> for LogError {
     fn from(error: rusqlite::Error) -> LogError {
         LogError::Sqlite(error)
+    }
+}
+
+impl From<crate::database::DatabaseError> for LogError {
+    fn from(error: crate::database::DatabaseError) -> LogError {
+        match error {
+            crate::database::DatabaseError::Unreachable(why) => LogError::Unreachable(why),
+            crate::database::DatabaseError::Postgres(error) => LogError::Postgres(error),
+        }
     }
 }
 
@@ -271,6 +280,25 @@ pub trait LogStore: Send + Sync {
 
 /// The log the server was configured with.
 pub type EventLog = dyn LogStore;
+
+/// The configured event log: in the shared database when there is one, else SQLite in the
+/// data directory.
+pub fn open(
+    data_dir: &std::path::Path,
+    database: Option<&Arc<crate::database::Database>>,
+) -> anyhow::Result<Arc<EventLog>> {
+    use anyhow::Context;
+    Ok(match database {
+        Some(database) => Arc::new(PostgresLog::on(database.clone())?),
+        None => {
+            let path = data_dir.join("events.sqlite");
+            Arc::new(
+                SqliteLog::open(&path)
+                    .with_context(|| format!("opening the event log {}", path.display()))?,
+            )
+        }
+    })
+}
 
 /// Which lookups to keep for [`LogStore::lookups_naming`]: the request is matched, not the
 /// answer, since it names exactly the ids asked about (in its body or URL, as a whole token),

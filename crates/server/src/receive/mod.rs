@@ -54,16 +54,6 @@ pub fn start(state: &AppState) {
     }
 }
 
-/// The advisory lock of the lead for receiving `platform`.
-fn lead_key(platform: switchboard_payload::Platform) -> i64 {
-    const RECEIVING: i64 = 0x5357_4c4f_4800;
-    RECEIVING
-        + switchboard_payload::Platform::ALL
-            .iter()
-            .position(|known| *known == platform)
-            .unwrap_or(0) as i64
-}
-
 /// On a database several instances share, one instance receives for a platform at a time (a
 /// Blaze connection, a push socket, a pull cursor are one per account): the others stand by
 /// until its lead is lost — the instance died or lost the database — and one of them takes
@@ -80,7 +70,7 @@ async fn lead_then_supervise(database: Arc<crate::database::Database>, line: Ser
             receive.retry_at = None;
         });
         let mut lease = tokio::select! {
-            lease = database.lead(lead_key(platform)) => lease,
+            lease = database.lead(crate::database::leads::receiving(platform)) => lease,
             _ = shutting_down.wait_for(|closing| *closing) => return,
         };
         tracing::info!(platform = platform.id(), "this instance receives now");
