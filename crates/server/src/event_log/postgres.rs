@@ -24,7 +24,7 @@ use tokio_postgres::NoTls;
 use crate::database::Database;
 
 use super::queries::{self, for_postgres};
-use super::{
+use super::store::{
     AnsweredLookup, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore, LookupPicker,
     NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped, like_escaped_pair,
     lookup_condition, lookup_pattern, now_ms, redact,

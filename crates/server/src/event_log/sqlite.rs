@@ -6,10 +6,11 @@ use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use super::{
+use super::queries;
+use super::store::{
     AnsweredLookup, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore, LookupPicker,
     NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped, like_escaped_pair,
-    lookup_condition, lookup_pattern, now_ms, queries, redact,
+    lookup_condition, lookup_pattern, now_ms, redact,
 };
 
 pub struct SqliteLog {
