@@ -1,8 +1,6 @@
 //! What the server needs of an event log, whichever keeps it: the [`LogStore`] trait, the rows
 //! it takes and gives, its errors, and the pieces both backends share.
 
-
-
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -267,7 +265,6 @@ pub trait LogStore: Send + Sync {
 
 /// The log the server was configured with.
 pub type EventLog = dyn LogStore;
-
 
 /// Which lookups to keep for [`LogStore::lookups_naming`]: the request is matched, not the
 /// answer, since it names exactly the ids asked about (in its body or URL, as a whole token),
