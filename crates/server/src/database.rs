@@ -28,16 +28,24 @@ impl std::fmt::Display for DatabaseError {
             DatabaseError::Unreachable(why) => {
                 write!(formatter, "the database is unreachable: {why}")
             }
-            DatabaseError::Postgres(error) => match error.as_db_error() {
-                Some(db) => write!(
-                    formatter,
-                    "PostgreSQL: {} ({})",
-                    db.message(),
-                    db.code().code()
-                ),
-                None => write!(formatter, "PostgreSQL: {error}"),
-            },
+            DatabaseError::Postgres(error) => write_postgres_error(formatter, error),
         }
+    }
+}
+
+/// A PostgreSQL error in a sentence: the database's own message and code where it gave one.
+pub fn write_postgres_error(
+    formatter: &mut std::fmt::Formatter<'_>,
+    error: &tokio_postgres::Error,
+) -> std::fmt::Result {
+    match error.as_db_error() {
+        Some(db) => write!(
+            formatter,
+            "PostgreSQL: {} ({})",
+            db.message(),
+            db.code().code()
+        ),
+        None => write!(formatter, "PostgreSQL: {error}"),
     }
 }
 
@@ -166,6 +174,15 @@ impl Database {
             .get()
             .await
             .map_err(|error| DatabaseError::Unreachable(error.to_string()))
+    }
+
+    /// Runs one statement on a pooled connection and waits; the rows it changed.
+    pub fn execute(
+        &self,
+        statement: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, DatabaseError> {
+        self.run(async { Ok(self.client().await?.execute(statement, params).await?) })
     }
 
     /// How to connect, for a connection of one's own.

@@ -57,17 +57,10 @@ impl HostedFiles {
         if let Some(database) = self.database.clone() {
             let (token, name, bytes) = (token.clone(), name.clone(), bytes.to_vec());
             tokio::task::spawn_blocking(move || {
-                database.run::<_, crate::database::DatabaseError>(async {
-                    database
-                        .client()
-                        .await?
-                        .execute(
-                            "INSERT INTO hosted_files (token, name, bytes, stored_at_ms) VALUES ($1, $2, $3, $4)",
-                            &[&token, &name, &bytes, &crate::event_log::now_ms()],
-                        )
-                        .await?;
-                    Ok(())
-                })
+                database.execute(
+                    "INSERT INTO hosted_files (token, name, bytes, stored_at_ms) VALUES ($1, $2, $3, $4)",
+                    &[&token, &name, &bytes, &crate::event_log::now_ms()],
+                )
             })
             .await
             .map_err(std::io::Error::other)?

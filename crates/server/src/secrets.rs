@@ -191,18 +191,11 @@ impl Secrets {
         platform: Platform,
     ) -> anyhow::Result<String> {
         let secret = random_token();
-        database.run::<_, crate::database::DatabaseError>(async {
-            database
-                .client()
-                .await?
-                .execute(
-                    "INSERT INTO webhook_secrets (platform, secret) VALUES ($1, $2)
-                     ON CONFLICT (platform) DO UPDATE SET secret = EXCLUDED.secret",
-                    &[&platform.id(), &secret],
-                )
-                .await?;
-            Ok(())
-        })?;
+        database.execute(
+            "INSERT INTO webhook_secrets (platform, secret) VALUES ($1, $2)
+             ON CONFLICT (platform) DO UPDATE SET secret = EXCLUDED.secret",
+            &[&platform.id(), &secret],
+        )?;
         Ok(secret)
     }
 

@@ -127,17 +127,10 @@ impl Sessions {
                 )?;
             }
             Store::Postgres(database) => {
-                database.run::<_, crate::database::DatabaseError>(async {
-                    database
-                        .client()
-                        .await?
-                        .execute(
-                            "DELETE FROM sessions WHERE expires_at_ms <= $1",
-                            &[&now_ms()],
-                        )
-                        .await?;
-                    Ok(())
-                })?;
+                database.execute(
+                    "DELETE FROM sessions WHERE expires_at_ms <= $1",
+                    &[&now_ms()],
+                )?;
             }
         }
         let version = version_of(&connection)?;
@@ -234,14 +227,7 @@ impl Sessions {
                 )?;
             }
             Store::Postgres(database) => {
-                database.run::<_, crate::database::DatabaseError>(async {
-                    database
-                        .client()
-                        .await?
-                        .execute("DELETE FROM sessions WHERE key = $1", &[&key.as_slice()])
-                        .await?;
-                    Ok(())
-                })?
+                database.execute("DELETE FROM sessions WHERE key = $1", &[&key.as_slice()])?;
             }
         }
         Ok(())

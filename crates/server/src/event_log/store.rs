@@ -94,15 +94,7 @@ impl std::fmt::Display for LogError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LogError::Sqlite(error) => write!(formatter, "SQLite: {error}"),
-            LogError::Postgres(error) => match error.as_db_error() {
-                Some(db) => write!(
-                    formatter,
-                    "PostgreSQL: {} ({})",
-                    db.message(),
-                    db.code().code()
-                ),
-                None => write!(formatter, "PostgreSQL: {error}"),
-            },
+            LogError::Postgres(error) => crate::database::write_postgres_error(formatter, error),
             LogError::Unreachable(why) => write!(formatter, "the database is unreachable: {why}"),
             LogError::Unreadable(why) => write!(formatter, "an unreadable row: {why}"),
         }
