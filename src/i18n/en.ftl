@@ -306,6 +306,17 @@ paste-loaded = { $bytes ->
 }
 input-label = Payload input
 payload-label = Payload
+compare-title = Compare with another payload
+compare-label = Second payload
+compare-placeholder = Paste the payload to compare with: the changes from the first one are listed and marked in its tree
+changes-count = { $count ->
+    [0] No differences
+    [one] 1 change
+   *[other] { $count } changes
+}
+change-added = added
+change-removed = removed
+change-changed = changed
 open-file = Open file…
 open-file-label = Open a payload file
 drop-hint = or drop a file anywhere on this page
@@ -355,6 +366,8 @@ tree-items = { $count ->
 }
 nested-from-string = ↳ decoded from the string: { $chain }
 nested-from-string-as = ↳ decoded from the string: { $chain } as { $schema }
+nested-from-frame = ↳ decoded from the frame: { $chain }
+nested-from-frame-as = ↳ decoded from the frame: { $chain } as { $schema }
 read-as-label = Read { $field } as
 read-as = as { $reading }
 bytes-label = Bytes
@@ -375,6 +388,7 @@ kind-packed = packed
 kind-element = element
 kind-attribute = attribute
 kind-text = text
+kind-frame = frame
 upload-broke-off = the upload broke off
 not-found-title = Page not found
 not-found-body = There is no page at this address. Go to:
@@ -399,6 +413,9 @@ format-hex = hex
 format-base64 = base64
 format-base64url = base64url
 format-gzip = gzip
+format-delimited = varint-delimited frames
+format-grpc = gRPC / Connect frames
+format-gzip-frames = gzip frames (Blaze)
 format-protobuf = protobuf
 format-text = text
 announce-customer-wrote = New message from { $name }: { $text }

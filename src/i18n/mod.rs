@@ -153,6 +153,9 @@ pub fn format_name(i18n: I18n, format: switchboard_payload::unwrap::Format) -> S
         Format::Base64 => "format-base64",
         Format::Base64Url => "format-base64url",
         Format::Gzip => "format-gzip",
+        Format::Delimited => "format-delimited",
+        Format::Grpc => "format-grpc",
+        Format::GzipFrames => "format-gzip-frames",
         Format::Protobuf => "format-protobuf",
         Format::Text => "format-text",
     })

@@ -1,5 +1,6 @@
-use crate::components::inspector::actions_bar::{ActionsBar, shared_payload};
+use crate::components::inspector::actions_bar::{ActionsBar, open_shared, shared_payload};
 use crate::components::inspector::bytes_view::BytesView;
+use crate::components::inspector::compare_view::CompareView;
 use crate::components::inspector::described::describe_from_log;
 use crate::components::inspector::events_view::EventsView;
 use crate::components::inspector::input_panel::{InputPanel, load_first_file};
@@ -19,7 +20,7 @@ pub fn Inspector() -> impl IntoView {
     provide_context(state);
     // A share link carries its payload in the fragment.
     match shared_payload() {
-        Some(Ok(bytes)) => state.load(bytes, i18n.t("source-share-link")),
+        Some(Ok((bytes, view))) => open_shared(state, bytes, view, i18n.t("source-share-link")),
         Some(Err(error)) => state.notice.set(Some(error)),
         None => {}
     }
@@ -80,6 +81,7 @@ pub fn Inspector() -> impl IntoView {
             >
                 <SummaryBar/>
                 <ActionsBar/>
+                <CompareView/>
                 {move || error().map(|error| view! { <p class="decode-error" role="alert">{error}</p> })}
                 <div class="inspector-views">
                     <TreeView/>

@@ -3,11 +3,14 @@
 use serde::Serialize;
 
 use crate::event::{Event, Platform};
+use crate::framing::Frame;
 use crate::platforms;
 use crate::protobuf::raw::RawMessage;
 use crate::protobuf::recognize::{self, SchemaMatch};
 use crate::protobuf::schema::Schemas;
-use crate::tree::{Builder, ExpansionBudget, Node, NodeKind, ReadingChoices, leaf};
+use crate::tree::{
+    Builder, ExpansionBudget, Interpretation, Nested, Node, NodeKind, ReadingChoices, leaf,
+};
 use crate::unwrap::{self, Body, Format, Limits, UnwrapError};
 
 #[derive(Debug, Clone, Default)]
@@ -66,14 +69,32 @@ impl Inspection {
 }
 
 pub fn inspect(input: &[u8], options: &Options) -> Inspection {
-    let schemas = Schemas::builtin();
-    let unwrapped = unwrap::unwrap(input, options.format, options.limits);
-    let (platform, schema, events) = recognize(&unwrapped, options, schemas);
     let budget = ExpansionBudget::default();
+    let mut inspection = inspect_within(input, options, &budget, None);
+    inspection.unexpanded = budget.skipped();
+    inspection
+}
+
+/// One inspection, of the whole input or (`frame`: its index) of one frame of a stream, whose
+/// paths then start at `/#index` and which is never a stream itself.
+fn inspect_within(
+    input: &[u8],
+    options: &Options,
+    budget: &ExpansionBudget,
+    frame: Option<usize>,
+) -> Inspection {
+    let schemas = Schemas::builtin();
+    let unwrapped =
+        unwrap::unwrap_detecting(input, options.format, options.limits, frame.is_none());
+    if let Some(Body::Frames(frames)) = &unwrapped.body {
+        return inspect_frames(&unwrapped, frames, options, budget);
+    }
+    let (platform, schema, events) = recognize(&unwrapped, options, schemas);
+    let root = frame.map_or_else(String::new, frame_path);
     let tree = if options.skip_tree {
-        leaf(String::new(), String::new(), NodeKind::Bytes, None)
+        leaf(String::new(), root, NodeKind::Bytes, None)
     } else {
-        build_tree(&unwrapped, options, schemas, schema.as_ref(), &budget)
+        build_tree(&unwrapped, options, schemas, schema.as_ref(), budget, root)
     };
     Inspection {
         platform,
@@ -83,7 +104,108 @@ pub fn inspect(input: &[u8], options: &Options) -> Inspection {
         tree,
         error: unwrapped.error,
         bytes: unwrapped.bytes,
-        unexpanded: budget.skipped(),
+        unexpanded: 0,
+    }
+}
+
+fn frame_path(index: usize) -> String {
+    format!("/#{index}")
+}
+
+/// A stream: each frame decoded on its own (schema, events, tree), under one node per frame.
+fn inspect_frames(
+    unwrapped: &unwrap::Unwrapped,
+    frames: &[Frame],
+    options: &Options,
+    budget: &ExpansionBudget,
+) -> Inspection {
+    let frame_options = Options {
+        format: None,
+        ..options.clone()
+    };
+    let mut root = leaf(String::new(), String::new(), NodeKind::Array, None);
+    root.range = Some([0, unwrapped.bytes.len()]);
+    let (mut platform, mut schema, mut events) = (None, None, Vec::new());
+    for (index, frame) in frames.iter().enumerate() {
+        let content = &unwrapped.bytes[frame.content.clone()];
+        let inner = inspect_within(content, &frame_options, budget, Some(index + 1));
+        platform = platform.or(inner.platform);
+        events.extend(inner.events);
+        let mut node = leaf(
+            format!("#{}", index + 1),
+            frame_path(index + 1),
+            NodeKind::Frame,
+            None,
+        );
+        node.range = Some([frame.range.start, frame.range.end]);
+        node.tag_range =
+            (!frame.header.is_empty()).then_some([frame.header.start, frame.header.end]);
+        node.type_name = inner.schema.as_ref().map(|matched| matched.name.clone());
+        if let Some(flags) = frame.flags {
+            node.interpretations.push(Interpretation {
+                name: "flags",
+                value: frame_flags(flags),
+            });
+        }
+        if let Some(error) = &inner.error {
+            node.interpretations.push(Interpretation {
+                name: "error",
+                value: error.to_string(),
+            });
+        }
+        schema = schema.or(inner.schema);
+        let mut tree = inner.tree;
+        let inflated = inner.chain.iter().any(|format| format.is_encoding());
+        if inflated {
+            node.nested = Some(Box::new(Nested {
+                chain: inner.chain,
+                schema: node.type_name.clone(),
+                tree,
+            }));
+        } else if !options.skip_tree {
+            shift_ranges(&mut tree, frame.content.start);
+            node.value = tree.value.take();
+            node.nested = tree.nested.take();
+            node.children = tree.children;
+        }
+        root.children.push(node);
+    }
+    Inspection {
+        platform,
+        schema,
+        chain: unwrapped.chain.clone(),
+        events,
+        tree: root,
+        error: None,
+        bytes: unwrapped.bytes.clone(),
+        unexpanded: 0,
+    }
+}
+
+/// A gRPC / Connect flag byte in words.
+fn frame_flags(flags: u8) -> String {
+    let mut words = Vec::new();
+    if flags & 1 != 0 {
+        words.push("compressed");
+    }
+    if flags & 2 != 0 {
+        words.push("end of stream");
+    }
+    if words.is_empty() {
+        words.push("uncompressed");
+    }
+    format!("0x{flags:02x} ({})", words.join(", "))
+}
+
+/// Moves a frame's tree from its content's offsets to the stream's. A nested payload keeps its
+/// own bytes' offsets.
+fn shift_ranges(node: &mut Node, by: usize) {
+    for range in [&mut node.range, &mut node.tag_range].into_iter().flatten() {
+        range[0] += by;
+        range[1] += by;
+    }
+    for child in &mut node.children {
+        shift_ranges(child, by);
     }
 }
 
@@ -150,7 +272,7 @@ fn recognize(
                 events,
             )
         }
-        Some(Body::Xml(_) | Body::Text(_)) | None => (None, None, Vec::new()),
+        Some(Body::Xml(_) | Body::Text(_) | Body::Frames(_)) | None => (None, None, Vec::new()),
     }
 }
 
@@ -161,6 +283,7 @@ fn build_tree(
     schemas: &Schemas,
     schema: Option<&SchemaMatch>,
     budget: &ExpansionBudget,
+    root: String,
 ) -> Node {
     let builder = Builder {
         bytes: &unwrapped.bytes,
@@ -173,29 +296,24 @@ fn build_tree(
     let whole = Some([0, unwrapped.bytes.len()]);
     match &unwrapped.body {
         Some(Body::Literal(literal) | Body::TextProto(literal)) => {
-            builder.literal(String::new(), String::new(), literal)
+            builder.literal(String::new(), root, literal)
         }
-        Some(Body::Xml(text)) => builder.xml(String::new(), String::new(), text),
+        Some(Body::Xml(text)) => builder.xml(String::new(), root, text),
         Some(Body::Protobuf(message)) => builder.message(
             String::new(),
-            String::new(),
+            root,
             message.root(),
             schema.map(|m| m.name.as_str()),
         ),
         Some(Body::Text(text)) => {
-            let mut node = leaf(
-                String::new(),
-                String::new(),
-                NodeKind::Text,
-                Some(text.clone()),
-            );
+            let mut node = leaf(String::new(), root, NodeKind::Text, Some(text.clone()));
             node.range = whole;
             node.nested = builder.nested(text);
             node
         }
-        // Nothing decoded: the bytes as they are.
-        None => {
-            let mut node = leaf(String::new(), String::new(), NodeKind::Bytes, None);
+        // Nothing decoded: the bytes as they are. (A stream is inspected frame by frame.)
+        Some(Body::Frames(_)) | None => {
+            let mut node = leaf(String::new(), root, NodeKind::Bytes, None);
             node.range = whole;
             node
         }

@@ -7,8 +7,10 @@
 pub mod codec;
 pub mod compose;
 pub mod customer;
+pub mod diff;
 pub mod endpoint;
 pub mod event;
+pub mod framing;
 pub mod hexdump;
 pub mod inspect;
 pub mod outcome;

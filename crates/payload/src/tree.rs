@@ -72,6 +72,8 @@ pub enum NodeKind {
     Element,
     Attribute,
     Text,
+    /// One frame of a stream: its content's decode as children, or nested when inflated.
+    Frame,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -620,6 +622,8 @@ impl Builder<'_> {
                     schema,
                 )
             }
+            // A stream hidden in a string is left to the inspector, on its own.
+            unwrap::Body::Frames(_) => return None,
             unwrap::Body::Text(text) => {
                 if chain.len() < 2 || !crate::protobuf::raw::is_printable(text) {
                     return None;

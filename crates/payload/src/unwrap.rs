@@ -5,6 +5,7 @@ use std::io::Read;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use crate::framing::{self, Frame, Framing};
 use crate::protobuf::raw::{self, RawMessage};
 use crate::text::literal::{self, Dialect, Literal};
 
@@ -24,12 +25,18 @@ pub enum Format {
     #[serde(rename = "base64url")]
     Base64Url,
     Gzip,
+    /// Several messages, each after its varint length.
+    Delimited,
+    /// Several messages, each after gRPC / Connect's 5-byte header.
+    Grpc,
+    /// Several gzip members back to back (Mixin's Blaze frames).
+    GzipFrames,
     Protobuf,
     Text,
 }
 
 impl Format {
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 14] = [
         Format::Json,
         Format::Jsonc,
         Format::NodeDump,
@@ -39,6 +46,9 @@ impl Format {
         Format::Base64,
         Format::Base64Url,
         Format::Gzip,
+        Format::Delimited,
+        Format::Grpc,
+        Format::GzipFrames,
         Format::Protobuf,
         Format::Text,
     ];
@@ -55,6 +65,9 @@ impl Format {
             Format::Base64 => ("base64", "base64"),
             Format::Base64Url => ("base64url", "base64url"),
             Format::Gzip => ("gzip", "gzip"),
+            Format::Delimited => ("delimited", "varint-delimited frames"),
+            Format::Grpc => ("grpc", "gRPC / Connect frames"),
+            Format::GzipFrames => ("gzip_frames", "gzip frames"),
             Format::Protobuf => ("protobuf", "protobuf"),
             Format::Text => ("text", "text"),
         }
@@ -92,6 +105,8 @@ pub enum Body {
     Xml(String),
     Protobuf(RawMessage),
     Text(String),
+    /// A stream cut into frames; each frame's content is decoded on its own.
+    Frames(Vec<Frame>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -170,6 +185,17 @@ pub struct Unwrapped {
 
 /// Unwraps `input`, detecting each layer, or applying `forced` as the first step.
 pub fn unwrap(input: &[u8], forced: Option<Format>, limits: Limits) -> Unwrapped {
+    unwrap_detecting(input, forced, limits, true)
+}
+
+/// As [`unwrap`]; a frame's content is never detected as a stream of frames itself, so frames
+/// nest one level and no deeper.
+pub(crate) fn unwrap_detecting(
+    input: &[u8],
+    forced: Option<Format>,
+    limits: Limits,
+    allow_framing: bool,
+) -> Unwrapped {
     let mut chain = Vec::new();
     if input.len() > limits.max_size {
         return Unwrapped {
@@ -193,7 +219,7 @@ pub fn unwrap(input: &[u8], forced: Option<Format>, limits: Limits) -> Unwrapped
     for _ in 0..8 {
         let (format, outcome) = match next.take() {
             Some(format) => (format, apply(format, &bytes, limits)),
-            None => detect_and_apply(&bytes, limits),
+            None => detect_and_apply(&bytes, limits, allow_framing),
         };
         chain.push(format);
         match outcome {
@@ -306,18 +332,68 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
         Format::Text => Ok(Step::Final(Body::Text(
             String::from_utf8_lossy(bytes).into_owned(),
         ))),
+        Format::Delimited | Format::Grpc | Format::GzipFrames => {
+            let framing = match format {
+                Format::Delimited => Framing::Delimited,
+                Format::Grpc => Framing::Grpc,
+                _ => Framing::GzipMembers,
+            };
+            framing::split(framing, bytes, limits.max_size)
+                .map(|frames| Step::Final(Body::Frames(frames)))
+                .map_err(|error| fail(error.offset, error.message))
+        }
+    }
+}
+
+/// The format a detected framing is spelled as in a chain.
+fn framing_format(framing: Framing) -> Format {
+    match framing {
+        Framing::Delimited => Format::Delimited,
+        Framing::Grpc => Format::Grpc,
+        Framing::GzipMembers => Format::GzipFrames,
     }
 }
 
 /// Guesses the outermost format and peels it in the same pass: the parse or decode that
 /// confirms a guess is the one whose result is kept.
-fn detect_and_apply(bytes: &[u8], limits: Limits) -> (Format, Result<Step, UnwrapError>) {
+fn detect_and_apply(
+    bytes: &[u8],
+    limits: Limits,
+    allow_framing: bool,
+) -> (Format, Result<Step, UnwrapError>) {
     let with = |format: Format| (format, apply(format, bytes, limits));
+    // A stream is recognized only where no other reading fits (see `framing::detect`): one
+    // protobuf message is tried first, and costs nothing more when it is one.
+    let binary = || {
+        let protobuf = with(Format::Protobuf);
+        if protobuf.1.is_err()
+            && allow_framing
+            && let Some(framing) = framing::detect(bytes)
+        {
+            return with(framing_format(framing));
+        }
+        protobuf
+    };
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        return with(Format::Gzip);
+        // Inflating the first member shows whether another one follows: a stream of them.
+        return match gunzip_member(bytes, limits.max_size) {
+            Ok((_, rest)) if allow_framing && rest.starts_with(&[0x1f, 0x8b]) => {
+                with(Format::GzipFrames)
+            }
+            outcome => (
+                Format::Gzip,
+                outcome
+                    .map(|(inner, _)| Step::Inner(inner))
+                    .map_err(|message| UnwrapError {
+                        format: Format::Gzip,
+                        offset: 0,
+                        message,
+                    }),
+            ),
+        };
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return with(Format::Protobuf);
+        return binary();
     };
     let trimmed = text.trim();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -361,7 +437,7 @@ fn detect_and_apply(bytes: &[u8], limits: Limits) -> (Format, Result<Step, Unwra
     if raw::is_printable(text) {
         return with(Format::Text);
     }
-    with(Format::Protobuf)
+    binary()
 }
 
 fn looks_like_node_dump(text: &str) -> bool {
@@ -492,15 +568,21 @@ pub fn decode_base64(bytes: &[u8]) -> Result<Vec<u8>, LayerError> {
 }
 
 fn gunzip(bytes: &[u8], max_size: usize) -> Result<Vec<u8>, String> {
+    gunzip_member(bytes, max_size).map(|(inflated, _)| inflated)
+}
+
+/// The first gzip member inflated, and the bytes after it.
+fn gunzip_member(bytes: &[u8], max_size: usize) -> Result<(Vec<u8>, &[u8]), String> {
     let mut out = Vec::new();
-    let mut decoder = flate2::read::GzDecoder::new(bytes).take(max_size as u64 + 1);
-    decoder
+    let mut decoder = flate2::bufread::GzDecoder::new(bytes);
+    (&mut decoder)
+        .take(max_size as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|error| format!("the gzip stream is corrupt: {error}"))?;
     if out.len() > max_size {
         return Err(format!("decompresses to more than {max_size} bytes"));
     }
-    Ok(out)
+    Ok((out, decoder.into_inner()))
 }
 
 fn line_column_to_offset(text: &str, row: u32, column: u32) -> usize {

@@ -120,7 +120,9 @@ pub struct InspectArgs {
     /// Only consider this platform's shapes: yunhu, douyin, wecom, mixin, wechat.
     #[arg(long, value_parser = parse_platform)]
     pub platform: Option<switchboard_payload::Platform>,
-    /// Force the outermost format: json, node_dump, xml, hex, base64, base64url, gzip, protobuf, text.
+    /// Force the outermost format: json, jsonc, node_dump, textproto, xml, hex, base64, base64url,
+    /// gzip, delimited (varint-delimited frames), grpc (gRPC / Connect frames), gzip_frames,
+    /// protobuf, text.
     #[arg(long, value_parser = parse_format)]
     pub format: Option<switchboard_payload::unwrap::Format>,
     /// Decode a protobuf payload as this message, e.g. yunhu.PushMessage.
@@ -129,6 +131,10 @@ pub struct InspectArgs {
     /// Also print a hex dump of the decoded bytes.
     #[arg(long)]
     pub hex: bool,
+    /// Compare with an earlier payload: `--diff A B` prints what was added, removed and changed
+    /// from A to B, field by field (`--json`: as JSON).
+    #[arg(long, value_name = "BEFORE")]
+    pub diff: Option<PathBuf>,
     /// The payload file, or `-` to read standard input.
     pub file: PathBuf,
 }

@@ -25,6 +25,10 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         ..Options::default()
     };
     let inspection = inspect(&bytes, &options);
+    if let Some(before) = &args.diff {
+        let before = inspect(&read_input(before)?, &options);
+        return print_diff(&before, &inspection, args.json);
+    }
     let mut stdout = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut stdout, &inspection)?;
@@ -40,6 +44,59 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     stdout.flush()?;
     match &inspection.error {
         // Everything decoded before the fault was printed; the fault makes the run fail.
+        Some(error) => bail!("{error}"),
+        None => Ok(()),
+    }
+}
+
+/// `--diff`: the changes from one payload to the other, and what each decoded as.
+fn print_diff(before: &Inspection, after: &Inspection, json: bool) -> anyhow::Result<()> {
+    let changes = switchboard_payload::diff::diff(&before.tree, &after.tree);
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &serde_json::json!({ "changes": changes }))?;
+        stdout.write_all(b"\n")?;
+    } else {
+        let mut out = String::new();
+        for (name, inspection) in [("before", before), ("after", after)] {
+            let chain: Vec<&str> = inspection.chain.iter().map(|f| f.name()).collect();
+            let schema = inspection
+                .schema
+                .as_ref()
+                .map_or("unknown schema", |matched| matched.name.as_str());
+            let _ = writeln!(
+                out,
+                "{name:<7} {} · {}",
+                chain.join(" → "),
+                printable(schema)
+            );
+        }
+        let _ = writeln!(out, "\nchanges: {}", changes.len());
+        for change in &changes {
+            let (mark, what) = match change.kind {
+                switchboard_payload::diff::ChangeKind::Added => ("+", change.after.clone()),
+                switchboard_payload::diff::ChangeKind::Removed => ("-", change.before.clone()),
+                switchboard_payload::diff::ChangeKind::Changed => (
+                    "~",
+                    Some(format!(
+                        "{} → {}",
+                        change.before.as_deref().unwrap_or(""),
+                        change.after.as_deref().unwrap_or("")
+                    )),
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "  {mark} {}: {}",
+                printable(&change.at),
+                printable(what.as_deref().unwrap_or(""))
+            );
+        }
+        stdout.write_all(out.as_bytes())?;
+    }
+    stdout.flush()?;
+    // Each side decoded up to its fault; a fault makes the run fail, as a single inspection does.
+    match before.error.as_ref().or(after.error.as_ref()) {
         Some(error) => bail!("{error}"),
         None => Ok(()),
     }

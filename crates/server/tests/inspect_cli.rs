@@ -281,3 +281,96 @@ fn keys_that_hold_terminal_escapes_are_shown_escaped() {
     assert!(stdout.contains(r"\u{1b}]0;pwned\u{7}"), "{stdout}");
     assert!(stdout.contains(r"left\u{202e}right"), "{stdout}");
 }
+
+#[test]
+fn diff_lists_what_changed_from_one_payload_to_the_other() {
+    let before = std::fs::read_to_string(fixture("wecom/message_text.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&before).unwrap();
+    // The same callback, its text edited.
+    let mut edited = json.clone();
+    let text = find_string_member(&mut edited, "text").expect("a text member");
+    let was = std::mem::replace(text, serde_json::Value::String("改过的内容".into()));
+    let after = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(after.path(), serde_json::to_vec_pretty(&edited).unwrap()).unwrap();
+
+    let report = report_of(
+        switchboard()
+            .args(["inspect", "--diff"])
+            .arg(fixture("wecom/message_text.json"))
+            .arg(after.path()),
+    );
+    assert!(report.contains("changes: 1\n"), "{report}");
+    assert!(
+        report.contains(&format!("~ message/text: {was} → \"改过的内容\"")),
+        "{report}"
+    );
+
+    let output = switchboard()
+        .args(["inspect", "--json", "--diff"])
+        .arg(fixture("wecom/message_text.json"))
+        .arg(fixture("wecom/message_text.json"))
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&output)["changes"], serde_json::json!([]));
+}
+
+/// The first string member named `name`, anywhere in `value`.
+fn find_string_member<'a>(
+    value: &'a mut serde_json::Value,
+    name: &str,
+) -> Option<&'a mut serde_json::Value> {
+    match value {
+        serde_json::Value::Object(members) => {
+            if members.get(name).is_some_and(serde_json::Value::is_string) {
+                return members.get_mut(name);
+            }
+            members
+                .values_mut()
+                .find_map(|member| find_string_member(member, name))
+        }
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .find_map(|item| find_string_member(item, name)),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_stream_of_delimited_messages_prints_one_frame_each() {
+    let push = std::fs::read(fixture("proto/yunhu_push_message.bin")).unwrap();
+    let mut stream = Vec::new();
+    for _ in 0..3 {
+        let mut length = push.len();
+        while length >= 0x80 {
+            stream.push((length as u8) | 0x80);
+            length >>= 7;
+        }
+        stream.push(length as u8);
+        stream.extend_from_slice(&push);
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &stream).unwrap();
+    let report = report_of(switchboard().arg("inspect").arg(file.path()));
+    assert!(
+        report.starts_with("chain:    varint-delimited frames\n"),
+        "{report}"
+    );
+    for frame in [
+        "#1 yunhu.WsWrapper",
+        "#2 yunhu.WsWrapper",
+        "#3 yunhu.WsWrapper",
+    ] {
+        assert!(report.contains(frame), "{frame}: {report}");
+    }
+}
+
+/// What a successful run printed.
+fn report_of(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}

@@ -9,9 +9,6 @@ use super::rows::node_at;
 use super::state::InspectorState;
 use crate::i18n::use_i18n;
 
-/// The fragment key carrying the payload.
-pub const SHARE_KEY: &str = "p=";
-
 pub fn copy_to_clipboard(state: InspectorState, text: String, what: &'static str) {
     let i18n = use_i18n();
     let written = crate::components::clipboard::write_text(&text);
@@ -38,11 +35,45 @@ fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
-/// The payload of a share link in the current URL, if any.
-pub fn shared_payload() -> Option<Result<Vec<u8>, String>> {
+/// The payload and view of a share link in the current URL, if any.
+pub fn shared_payload() -> Option<Result<(Vec<u8>, share::View), String>> {
     let hash = window().location().hash().ok()?;
-    let fragment = hash.strip_prefix('#')?.strip_prefix(SHARE_KEY)?;
-    Some(share::decode(fragment, 16 * 1024 * 1024))
+    share::parse(hash.strip_prefix('#')?, 16 * 1024 * 1024)
+}
+
+/// The view the inspector shows now, as a share link keeps it.
+fn current_view(state: InspectorState) -> share::View {
+    share::View {
+        format: state
+            .format
+            .get_untracked()
+            .map(|format| format.id().to_owned()),
+        platform: state
+            .platform
+            .get_untracked()
+            .map(|platform| platform.id().to_owned()),
+        schema: state.schema.get_untracked(),
+        readings: state.choices.get_untracked().0,
+    }
+}
+
+/// Shows a shared payload in the view it was shared in.
+pub fn open_shared(state: InspectorState, payload: Vec<u8>, view: share::View, source: String) {
+    use switchboard_payload::unwrap::Format;
+    state
+        .format
+        .set(view.format.as_deref().and_then(Format::from_id));
+    state.platform.set(
+        view.platform
+            .as_deref()
+            .and_then(switchboard_payload::Platform::from_id),
+    );
+    state.schema.set(view.schema);
+    state.load(payload, source);
+    // After `load`, which starts a new payload with no choices.
+    state
+        .choices
+        .set(switchboard_payload::tree::ReadingChoices(view.readings));
 }
 
 #[component]
@@ -80,14 +111,15 @@ pub fn ActionsBar() -> impl IntoView {
                 }
             }>{move || i18n.t("copy-value")}</button>
             <button disabled=move || !has_input() on:click=move |_| {
-                let fragment = state.input.with_untracked(|bytes| share::encode(bytes));
+                let view = current_view(state);
+                let fragment = state.input.with_untracked(|bytes| share::fragment(bytes, &view));
                 let location = window().location();
                 let base = format!(
                     "{}{}",
                     location.origin().unwrap_or_default(),
                     location.pathname().unwrap_or_default()
                 );
-                let link = format!("{base}#{SHARE_KEY}{fragment}");
+                let link = format!("{base}#{fragment}");
                 let _ = window().history().map(|history| {
                     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link))
                 });

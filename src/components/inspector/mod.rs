@@ -2,6 +2,7 @@
 
 pub mod actions_bar;
 pub mod bytes_view;
+pub mod compare_view;
 pub mod described;
 pub mod events_view;
 pub mod input_panel;

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use switchboard_payload::diff::Change;
 use switchboard_payload::profile::Profile;
 use switchboard_payload::tree::ReadingChoices;
 use switchboard_payload::unwrap::Format;
@@ -40,6 +41,10 @@ pub struct InspectorState {
     /// Who the payload's ids are, as the log's profile answers say (a payload opened from the
     /// log; see `described.rs`).
     pub described: RwSignal<Vec<Profile>>,
+    /// A second payload to compare the first with (`compare_view.rs`).
+    pub compare: RwSignal<Arc<Vec<u8>>>,
+    /// The changes from the first payload to the second, when there is a second.
+    pub comparison: Memo<Option<Arc<Vec<Change>>>>,
 }
 
 impl InspectorState {
@@ -59,6 +64,26 @@ impl InspectorState {
             };
             Shared(Arc::new(input.with(|bytes| inspect(bytes, &options))))
         });
+        let compare = RwSignal::new(Arc::new(Vec::new()));
+        let comparison = Memo::new(move |_| {
+            let other = compare.get();
+            if other.is_empty() {
+                return None;
+            }
+            // Read with the same overrides; the per-field choices name the first one's fields.
+            let options = Options {
+                format: format.get(),
+                platform: platform.get(),
+                schema: schema.get(),
+                ..Options::default()
+            };
+            let other = inspect(&other, &options);
+            let first = inspection.get();
+            Some(Arc::new(switchboard_payload::diff::diff(
+                &first.0.tree,
+                &other.tree,
+            )))
+        });
         InspectorState {
             input,
             source: RwSignal::new(String::new()),
@@ -71,6 +96,8 @@ impl InspectorState {
             expanded: RwSignal::new(rows::initially_expanded()),
             notice: RwSignal::new(None),
             described: RwSignal::new(Vec::new()),
+            compare,
+            comparison,
         }
     }
 
@@ -89,6 +116,7 @@ impl InspectorState {
         self.platform.set(None);
         self.schema.set(None);
         self.load(Vec::new(), "");
+        self.compare.set(Arc::new(Vec::new()));
         self.notice.set(None);
     }
 }

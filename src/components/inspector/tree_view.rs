@@ -202,8 +202,14 @@ fn TreeRow(row: Row) -> impl IntoView {
     // The root of a nested payload says how it was found.
     let nested_marker = match row.steps.split_last() {
         Some((Step::Nested, parent_steps)) => node_at(&shared.0.tree, parent_steps)
-            .and_then(|parent| parent.nested.as_ref())
-            .map(|nested| {
+            .and_then(|parent| Some((parent.kind, parent.nested.as_ref()?)))
+            .map(|(parent_kind, nested)| {
+                // Inflated from a frame of a stream, or found inside a string.
+                let (plain, with_schema) = if parent_kind == NodeKind::Frame {
+                    ("nested-from-frame", "nested-from-frame-as")
+                } else {
+                    ("nested-from-string", "nested-from-string-as")
+                };
                 let i18n = use_i18n();
                 let chain: Vec<String> = nested
                     .chain
@@ -213,22 +219,24 @@ fn TreeRow(row: Row) -> impl IntoView {
                 let chain = chain.join(" → ");
                 match &nested.schema {
                     Some(schema) => i18n.f(
-                        "nested-from-string-as",
+                        with_schema,
                         &[("chain", chain.into()), ("schema", schema.into())],
                     ),
-                    None => i18n.f("nested-from-string", &[("chain", chain.into())]),
+                    None => i18n.f(plain, &[("chain", chain.into())]),
                 }
             }),
         _ => None,
     };
     let toggle_key = key.clone();
     let select_key = key.clone();
+    let node_path = node.path.clone();
     let indent = format!("{}px", row.depth * 16);
     view! {
         <div
             class="tree-row"
             class:selected=move || is_selected.get()
             class:in-nested=row.in_nested
+            class:changed=move || super::compare_view::changed(state, &node_path)
             id=row_id(&key)
             role="treeitem"
             aria-expanded=row.expandable.then_some(if row.expanded { "true" } else { "false" })
@@ -323,6 +331,7 @@ fn kind_name(kind: NodeKind) -> &'static str {
         NodeKind::Element => "kind-element",
         NodeKind::Attribute => "kind-attribute",
         NodeKind::Text => "kind-text",
+        NodeKind::Frame => "kind-frame",
     }
 }
 

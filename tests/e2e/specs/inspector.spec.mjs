@@ -16,6 +16,7 @@ function native(path) {
 const formatNames = {
   json: 'JSON', jsonc: 'JSON with comments', node_dump: 'Node console dump', textproto: 'protobuf text format',
   xml: 'XML', hex: 'hex', base64: 'base64', base64url: 'base64url', gzip: 'gzip', protobuf: 'protobuf', text: 'text',
+  delimited: 'varint-delimited frames', grpc: 'gRPC / Connect frames', gzip_frames: 'gzip frames (Blaze)',
 };
 const platformNames = { yunhu: 'Yunhu', douyin: 'Douyin', wecom: 'WeCom', mixin: 'Mixin', wechat: 'WeChat' };
 
@@ -91,6 +92,28 @@ test('a truncated protobuf shows the offset of the error and the tree before it'
   await expect(page.locator('.byte.error')).toHaveCount(1);
 });
 
+test('a varint-delimited stream of three messages shows three frames, each with its bytes', async ({ page }) => {
+  const push = readFileSync(join(fixtures, 'proto/yunhu_push_message.bin'));
+  const length = [];
+  for (let value = push.length; ; value >>= 7) {
+    if (value < 0x80) { length.push(value); break; }
+    length.push((value & 0x7f) | 0x80);
+  }
+  const frame = Buffer.concat([Buffer.from(length), push]);
+  const stream = Buffer.concat([frame, frame, frame]);
+  const single = native(join(fixtures, 'proto/yunhu_push_message.bin'));
+  await page.goto('/inspect');
+  await paste(page, stream.toString('hex'));
+  await expect(page.getByTestId('chain')).toHaveText('hex → varint-delimited frames');
+  await expect(page.getByTestId('schema')).toContainText('yunhu.WsWrapper');
+  const frames = page.locator('.tree-row[aria-level="2"]');
+  await expect(frames).toHaveCount(3);
+  await expect(frames.locator('.label')).toHaveText(['#1', '#2', '#3']);
+  await expect(page.locator('.event-list > li')).toHaveCount(3 * single.events.length);
+  // The third frame's bytes: from its length prefix to the end of the stream.
+  await expect(frames.nth(2)).toContainText(`@${2 * frame.length}..${stream.length}`);
+});
+
 test('a share link reopens the same payload and view', async ({ page, context }) => {
   await page.goto('/inspect');
   await paste(page, readFileSync(join(fixtures, 'wecom/event_room_topic.json'), 'utf8'));
@@ -102,6 +125,46 @@ test('a share link reopens the same payload and view', async ({ page, context })
   await second.goto(link);
   await expect(second.getByTestId('schema')).toContainText('wecom.callback.event.ROOM_TOPIC');
   await expect(second.locator('.event-list > li').first()).toHaveAttribute('data-type', 'topic');
+});
+
+test('a field decoded as another reading stays so through a share link', async ({ page, context }) => {
+  await page.goto('/inspect');
+  // Field 1 = "Hi": a string, and also the message {9: 105}.
+  await paste(page, '0a024869');
+  const field = page.locator('.tree-row[aria-level="2"]').first();
+  await expect(field.locator('.value')).toHaveText('Hi');
+  // The switch shows on the selected row.
+  await field.click();
+  await page.getByLabel('Read 1 as').selectOption({ label: 'as message' });
+  await expect(page.locator('.tree-row[aria-level="3"] .value')).toHaveText('105');
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByLabel('Share link').inputValue();
+  expect(link).toMatch(/\/inspect#p=[A-Za-z0-9_-]+&v=[A-Za-z0-9_-]+$/);
+  const second = await context.newPage();
+  await second.goto(link);
+  await expect(second.locator('.tree-row[aria-level="3"] .value')).toHaveText('105');
+  await expect(second.getByLabel('Read 1 as')).toHaveValue(await page.getByLabel('Read 1 as').inputValue());
+});
+
+test('comparing two payloads lists the one changed field and marks its row', async ({ page }) => {
+  const first = readFileSync(join(fixtures, 'wecom/message_text.json'), 'utf8');
+  const edited = JSON.parse(first);
+  edited.message.text = '改过的内容';
+  await page.goto('/inspect');
+  await paste(page, first);
+  await page.getByText('Compare with another payload').click();
+  await page.getByLabel('Second payload').fill(JSON.stringify(edited));
+  await expect(page.getByTestId('changes-count')).toHaveText('1 change');
+  const change = page.locator('.changes .change');
+  await expect(change).toHaveCount(1);
+  await expect(change).toHaveAttribute('data-kind', 'changed');
+  await expect(change.locator('.change-at')).toHaveText('message/text');
+  await expect(change.locator('.change-after')).toHaveText('"改过的内容"');
+  await expect(page.locator('.tree-row.changed .label')).toHaveText('text');
+  // The same payload twice: nothing to report.
+  await page.getByLabel('Second payload').fill(first);
+  await expect(page.getByTestId('changes-count')).toHaveText('No differences');
+  await expect(page.locator('.tree-row.changed')).toHaveCount(0);
 });
 
 test('overriding the schema changes the field names', async ({ page }) => {
