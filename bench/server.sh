@@ -136,16 +136,29 @@ postgres_lines() {
   "${run[@]}" "$bin/initdb" -D "$PG_WORK/data" -A trust -U switchboard > /dev/null
   PG_CTL=("${run[@]}" "$bin/pg_ctl" -D "$PG_WORK/data")
   # The defaults a deployment starts from: every commit flushed to disk before it returns.
-  "${PG_CTL[@]}" -l "$PG_WORK/log" -w start -o "-p $port -k $PG_WORK -c listen_addresses=127.0.0.1 -c max_connections=200" > /dev/null
+  "${PG_CTL[@]}" -l "$PG_WORK/log" -w start -o "-p $port -k $PG_WORK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" > /dev/null
   url="postgres://switchboard@127.0.0.1:$port/postgres"
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync and synchronous_commit on, the same 2 cores"
   start_server "$WORK/pg-a.out" --data-dir "$WORK/pg-a" --database "$url"
   SERVER_PID=$STARTED_PID; local first=$STARTED_BASE
   secret="$("$bin/psql" -Atq "$url" -c "select secret from webhook_secrets where platform = 'wecom'")"
+  "$bin/psql" -Atq "$url" -c "create extension pg_stat_statements" > /dev/null
+  # Where the database's time went: appends per transaction, and time spent waiting for the
+  # append lock (seq order is commit order; see crates/server/src/event_log/postgres.rs).
+  appends() {
+    "$bin/psql" -Atq "$url" -F ' ' -c "select
+        coalesce(sum(calls) filter (where query like 'INSERT INTO events%'), 0),
+        coalesce(sum(rows) filter (where query like 'INSERT INTO events%'), 0),
+        coalesce(round(sum(total_exec_time) filter (where query like 'SELECT pg_advisory_xact_lock%')), 0)
+      from pg_stat_statements" | awk '{ printf "    append transactions: %d, %.1f rows each; waiting for the append lock: %d ms in all\n", $1, ($1 ? $2 / $1 : 0), $3 }'
+    "$bin/psql" -Atq "$url" -c "select pg_stat_statements_reset()" > /dev/null
+  }
+  "$bin/psql" -Atq "$url" -c "select pg_stat_statements_reset()" > /dev/null
   process_ticks > "$WORK/processes.before"
   run "intake on PostgreSQL, 1 instance" "$first/hooks/wecom/$secret" "$WEBHOOK" ""
   process_ticks > "$WORK/processes.after"
   cores_by_process
+  appends
   start_server "$WORK/pg-b.out" --data-dir "$WORK/pg-b" --database "$url"
   SECOND_PID=$STARTED_PID; local second=$STARTED_BASE
   # Two instances, each taking half the connections, at once; where the 2 cores went.
@@ -165,6 +178,7 @@ postgres_lines() {
   done
   printf '%-34s %10.2f req/s\n' "intake on PostgreSQL, 2 instances" "$total"
   cores_by_process
+  appends
   echo "rows in the PostgreSQL log: $("$bin/psql" -Atq "$url" -c 'select count(*) from events')"
   kill "$SECOND_PID" 2>/dev/null || true; SECOND_PID=""
   kill "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""

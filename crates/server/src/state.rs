@@ -8,7 +8,9 @@ use anyhow::Context;
 use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::config::Config;
-use crate::event_log::{Appended, Direction, EventLog, NewEvent, Platform, Row, Slice, redact};
+use crate::event_log::{
+    AppendTurn, Appended, Direction, EventLog, LogError, NewEvent, Platform, Row, Slice, redact,
+};
 use crate::platforms::Platforms;
 use crate::secrets::Secrets;
 
@@ -480,6 +482,12 @@ fn spawn_writer(writer: Writer) -> anyhow::Result<std::sync::mpsc::Sender<Job>> 
         .name("event-log-writer".into())
         .spawn(move || {
             while let Ok(first) = jobs.recv() {
+                // A log other instances append to: wait for the turn first, so what arrives
+                // meanwhile joins this batch rather than waiting for the next turn.
+                let turn = match &first {
+                    Job::Append(..) => writer.log.turn(),
+                    Job::Probe(_) => Ok(None),
+                };
                 let mut batch = Vec::new();
                 let mut probes = Vec::new();
                 let mut next = Some(first);
@@ -493,7 +501,7 @@ fn spawn_writer(writer: Writer) -> anyhow::Result<std::sync::mpsc::Sender<Job>> 
                     }
                 }
                 if !batch.is_empty() {
-                    writer.commit(batch);
+                    writer.commit(batch, turn);
                 }
                 if !probes.is_empty() {
                     let outcome = writer.probe();
@@ -510,13 +518,21 @@ fn spawn_writer(writer: Writer) -> anyhow::Result<std::sync::mpsc::Sender<Job>> 
 type Pending = (Append, oneshot::Sender<anyhow::Result<Appended>>);
 
 impl Writer {
-    fn commit(&self, batch: Vec<Pending>) {
+    fn commit(
+        &self,
+        batch: Vec<Pending>,
+        turn: Result<Option<Box<dyn AppendTurn + '_>>, LogError>,
+    ) {
         let committed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let events: Vec<NewEvent<'_>> = batch
                 .iter()
                 .map(|(append, _)| append.as_new_event())
                 .collect();
-            self.log.append_batch(&events)
+            match turn {
+                Ok(Some(turn)) => turn.append_batch(&events),
+                Ok(None) => self.log.append_batch(&events),
+                Err(error) => Err(error),
+            }
         }));
         let batch_result = match committed {
             Ok(Ok(result)) => Ok(result),

@@ -18,16 +18,16 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use deadpool_postgres::Object;
+use deadpool_postgres::{GenericClient, Object};
 use tokio_postgres::NoTls;
 
 use crate::database::Database;
 
 use super::queries::{self, for_postgres};
 use super::store::{
-    AnsweredLookup, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore, LookupPicker,
-    NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped, like_escaped_pair,
-    lookup_condition, lookup_pattern, now_ms, redact,
+    AnsweredLookup, AppendTurn, Appended, Batch, Direction, LOOKUPS_SCANNED, LogError, LogStore,
+    LookupPicker, NewEvent, Platform, RECEIVED_BODY_MOST, Row, Slice, like_escaped,
+    like_escaped_pair, lookup_condition, lookup_pattern, now_ms, redact,
 };
 
 /// Taken by every appending transaction: appends commit in seq order (see the module's doc).
@@ -147,6 +147,54 @@ impl PostgresLog {
     }
 }
 
+/// A connection in an appending transaction that holds [`APPEND_LOCK`] (`PostgresLog::turn`).
+struct PostgresTurn<'a> {
+    log: &'a PostgresLog,
+    /// Taken by the append; still here when the turn is dropped unused.
+    client: Option<Object>,
+}
+
+impl AppendTurn for PostgresTurn<'_> {
+    fn append_batch(mut self: Box<Self>, events: &[NewEvent<'_>]) -> Result<Batch, LogError> {
+        let mut client = self.client.take().expect("a turn appends once");
+        let received_at_ms = now_ms();
+        let outcomes = self.log.run(async {
+            match insert_together(&client, events, received_at_ms).await {
+                Ok(outcomes) => {
+                    client
+                        .batch_execute(&format!("NOTIFY {COMMITS}; COMMIT"))
+                        .await?;
+                    Ok(outcomes)
+                }
+                // One row failed (and with it the transaction): again, a savepoint a row (the
+                // lock is taken again; rows that came meanwhile from elsewhere come first).
+                Err(LogError::Postgres(error)) if !connection_lost(&error) => {
+                    client.batch_execute("ROLLBACK").await?;
+                    append_all(&mut client, events, received_at_ms, true).await
+                }
+                Err(error) => Err(error),
+            }
+        });
+        // After a failure the transaction's state is unknown: the connection must not go back
+        // to the pool inside one.
+        let outcomes = outcomes.inspect_err(|_| drop(Object::take(client)))?;
+        Ok(Batch {
+            received_at_ms,
+            outcomes,
+        })
+    }
+}
+
+impl Drop for PostgresTurn<'_> {
+    fn drop(&mut self) {
+        // Unused (or its append panicked): closing the connection ends its transaction and
+        // frees the lock; back in the pool, it would hold both.
+        if let Some(client) = self.client.take() {
+            drop(Object::take(client));
+        }
+    }
+}
+
 /// An appending transaction: READ COMMITTED whatever the database's default (each statement
 /// then sees what committed before it, the previous lock holder's rows included), holding
 /// [`APPEND_LOCK`].
@@ -174,6 +222,20 @@ async fn append_together(
     received_at_ms: i64,
 ) -> Result<Vec<Result<Appended, LogError>>, LogError> {
     let transaction = begin_append(client).await?;
+    let outcomes = insert_together(&transaction, events, received_at_ms).await?;
+    transaction
+        .batch_execute(&format!("NOTIFY {COMMITS}"))
+        .await?;
+    transaction.commit().await?;
+    Ok(outcomes)
+}
+
+/// The statements of [`append_together`], in a transaction that holds the append lock.
+async fn insert_together(
+    transaction: &impl GenericClient,
+    events: &[NewEvent<'_>],
+    received_at_ms: i64,
+) -> Result<Vec<Result<Appended, LogError>>, LogError> {
     // Delivery ids the log holds already, and the first of each within this batch.
     let keyed: Vec<(&str, &str)> = events
         .iter()
@@ -273,10 +335,6 @@ async fn append_together(
             seqs.len()
         )));
     }
-    transaction
-        .batch_execute(&format!("NOTIFY {COMMITS}"))
-        .await?;
-    transaction.commit().await?;
     Ok(fates
         .into_iter()
         .map(|fate| {
@@ -462,6 +520,24 @@ impl LogStore for PostgresLog {
             received_at_ms,
             outcomes,
         })
+    }
+
+    fn turn(&self) -> Result<Option<Box<dyn AppendTurn + '_>>, LogError> {
+        let client = self.run(async {
+            let client = self.client().await?;
+            // As `begin_append`, with the transaction left open for the turn.
+            client
+                .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                .await?;
+            client
+                .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
+                .await?;
+            Ok(client)
+        })?;
+        Ok(Some(Box::new(PostgresTurn {
+            log: self,
+            client: Some(client),
+        })))
     }
 
     fn probe_write(&self) -> Result<(), LogError> {

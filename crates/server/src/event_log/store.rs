@@ -166,6 +166,13 @@ impl LogError {
     }
 }
 
+/// A turn to append (see [`LogStore::turn`]): appending uses it up and ends it. Dropped
+/// unused, it gives the turn up.
+pub trait AppendTurn {
+    /// As [`LogStore::append_batch`], in this turn.
+    fn append_batch(self: Box<Self>, events: &[NewEvent<'_>]) -> Result<Batch, LogError>;
+}
+
 /// What the server needs of its event log. Every method blocks: call it from the writer thread
 /// or `spawn_blocking`, never from async code directly.
 pub trait LogStore: Send + Sync {
@@ -175,6 +182,14 @@ pub trait LogStore: Send + Sync {
     /// Appends several events in one transaction (one sync for all of them). Each event succeeds
     /// or fails on its own; the outer error means nothing was stored.
     fn append_batch(&self, events: &[NewEvent<'_>]) -> Result<Batch, LogError>;
+
+    /// Waits for this instance's turn to append, when other instances append to the same log
+    /// (their commits come first: seq order is commit order). The writer gathers its batch only
+    /// then, so what arrived while it waited goes in the same commit instead of waiting for the
+    /// next turn. `None`: no turn to wait for; append with [`LogStore::append_batch`].
+    fn turn(&self) -> Result<Option<Box<dyn AppendTurn + '_>>, LogError> {
+        Ok(None)
+    }
 
     /// Proves the log still takes a durable write (outside `events`).
     fn probe_write(&self) -> Result<(), LogError>;
