@@ -127,8 +127,18 @@ fn load_from_log(i18n: I18n, state: InspectorState, seq: i64) {
                             ),
                         ],
                     );
-                    state.load(row.body, &source);
-                    describe_from_log(state, row.platform);
+                    let platform = row.platform;
+                    state.load(row.body.clone(), &source);
+                    state.log_row.set(Some(std::sync::Arc::new(row)));
+                    describe_from_log(state, platform);
+                    if let Ok(config) =
+                        crate::api::get_json::<switchboard_protocol::ServerConfig>("/api/config")
+                            .await
+                    {
+                        state
+                            .sandbox
+                            .set(config.mode == switchboard_protocol::Mode::Sandbox);
+                    }
                 }
                 None => state.notice.set(Some(
                     i18n.f("log-row-missing", &[("seq", seq.to_string().into())]),

@@ -63,6 +63,9 @@ pub mod annotation {
     ];
 }
 
+/// The value the log keeps in place of a credential-bearing header's.
+pub const REDACTED: &str = "[redacted]";
+
 /// Headers on the server's own answers.
 pub mod answer {
     /// The log seq a webhook delivery was stored as.

@@ -4,6 +4,7 @@
 //! serde only, so the server (native) and the app (wasm32) share every type.
 
 pub mod config;
+pub mod curl;
 pub mod desk;
 pub mod headers;
 pub mod platform;

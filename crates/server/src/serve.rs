@@ -43,6 +43,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         )
         .route("/events/stream", get(api::events::stream))
         .route("/events/lookups/{platform}", get(api::events::lookups))
+        .route("/events/{seq}/replay", post(api::sandbox::replay))
         .route(
             "/proxy/{platform}/{*path}",
             axum::routing::any(api::proxy::forward),

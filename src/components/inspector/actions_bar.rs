@@ -76,11 +76,56 @@ pub fn open_shared(state: InspectorState, payload: Vec<u8>, view: share::View, s
         .set(switchboard_payload::tree::ReadingChoices(view.readings));
 }
 
+/// Posts a logged webhook into the intake again (sandbox only) and says where it landed.
+fn replay(state: InspectorState, seq: i64) {
+    let i18n = use_i18n();
+    leptos::task::spawn_local(async move {
+        #[derive(serde::Deserialize)]
+        struct Replayed {
+            seq: Option<i64>,
+            duplicate: bool,
+        }
+        let url = format!("/api/events/{seq}/replay");
+        let said = match crate::api::post_json(&url, &serde_json::json!({})).await {
+            Ok((_, text)) => match serde_json::from_str::<Replayed>(&text) {
+                Ok(Replayed {
+                    seq: Some(landed),
+                    duplicate,
+                }) => i18n.f(
+                    if duplicate {
+                        "replayed-duplicate"
+                    } else {
+                        "replayed"
+                    },
+                    &[("seq", landed.to_string().into())],
+                ),
+                Ok(Replayed { seq: None, .. }) | Err(_) => {
+                    i18n.f("replay-failed", &[("error", text.into())])
+                }
+            },
+            Err(error) => i18n.f("replay-failed", &[("error", error.describe(i18n).into())]),
+        };
+        state.notice.set(Some(said));
+    });
+}
+
 #[component]
 pub fn ActionsBar() -> impl IntoView {
     let state = expect_context::<InspectorState>();
     let i18n = use_i18n();
     let share_link = RwSignal::new(None::<String>);
+    let curl = RwSignal::new(None::<String>);
+    // A row that came over HTTP can be sent again; the command names this server's address.
+    let curl_command = move || {
+        let row = state.log_row.get()?;
+        let origin = window().location().origin().ok()?;
+        switchboard_protocol::curl::as_curl(&row, &origin)
+    };
+    // In sandbox mode a webhook from the log can go into the intake again, without a shell.
+    let replayable = move || {
+        let row = state.log_row.get()?;
+        (state.sandbox.get() && switchboard_protocol::curl::is_webhook(&row)).then_some(row.seq)
+    };
     let selected_node = move |pick: fn(&switchboard_payload::tree::Node) -> Option<String>| {
         let shared = state.inspection.get_untracked();
         let steps = super::rows::steps_of(&state.selected.get_untracked()?)?;
@@ -126,13 +171,26 @@ pub fn ActionsBar() -> impl IntoView {
                 share_link.set(Some(link.clone()));
                 copy_to_clipboard(state, link, "what-share-link");
             }>{move || i18n.t("share-link")}</button>
+            {move || replayable().map(|seq| view! {
+                <button on:click=move |_| replay(state, seq)>{move || i18n.t("replay")}</button>
+            })}
+            {move || curl_command().map(|command| view! {
+                <button on:click=move |_| {
+                    curl.set(Some(command.clone()));
+                    copy_to_clipboard(state, command.clone(), "what-curl");
+                }>{move || i18n.t("copy-curl")}</button>
+            })}
             <button disabled=move || !has_input() on:click=move |_| {
                 share_link.set(None);
+                curl.set(None);
                 let _ = window().history().map(|history| {
                     history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/inspect"))
                 });
                 state.clear();
             }>{move || i18n.t("clear")}</button>
+            {move || curl.get().filter(|_| state.log_row.with(Option::is_some)).map(|command| view! {
+                <textarea class="curl-command" readonly rows="6" spellcheck="false" aria-label=move || i18n.t("curl-label") prop:value=command></textarea>
+            })}
             {move || share_link.get().map(|link| view! {
                 <input class="share-link" readonly aria-label=move || i18n.t("share-link") prop:value=link/>
             })}

@@ -41,6 +41,10 @@ pub struct InspectorState {
     /// Who the payload's ids are, as the log's profile answers say (a payload opened from the
     /// log; see `described.rs`).
     pub described: RwSignal<Vec<Profile>>,
+    /// The log row the payload was opened from (the desk's "inspect"), for "Copy as curl".
+    pub log_row: RwSignal<Option<Arc<switchboard_protocol::Row>>>,
+    /// Whether the server runs against the sandbox (a webhook from the log can be replayed).
+    pub sandbox: RwSignal<bool>,
     /// A second payload to compare the first with (`compare_view.rs`).
     pub compare: RwSignal<Arc<Vec<u8>>>,
     /// The changes from the first payload to the second, when there is a second.
@@ -96,6 +100,8 @@ impl InspectorState {
             expanded: RwSignal::new(rows::initially_expanded()),
             notice: RwSignal::new(None),
             described: RwSignal::new(Vec::new()),
+            log_row: RwSignal::new(None),
+            sandbox: RwSignal::new(false),
             compare,
             comparison,
         }
@@ -108,6 +114,7 @@ impl InspectorState {
         self.expanded.set(rows::initially_expanded());
         self.source.set(source.into());
         self.described.set(Vec::new());
+        self.log_row.set(None);
         self.input.set(Arc::new(bytes));
     }
 

@@ -2,6 +2,10 @@
 // unread badges, login, and a dropped live stream that loses and repeats nothing.
 import { test, expect } from '@playwright/test';
 import { ADMIN, logIn } from '../support/agents.mjs';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const PLATFORMS = ['yunhu', 'douyin', 'wecom', 'mixin', 'wechat'];
 
@@ -147,6 +151,51 @@ test('a bubble opens its raw payload in the inspector', async ({ page }) => {
   await page.locator('.message-list .bubble', { hasText: text }).getByRole('link', { name: 'inspect' }).click();
   await expect(page).toHaveURL(/\/inspect#log=\d+$/);
   await expect(page.locator('.events')).toContainText(text);
+});
+
+test('a webhook from the log, copied as curl and run, is the same delivery; replayed in the sandbox too', async ({ page }) => {
+  await logIn(page);
+  const text = `curl me ${Date.now()}`;
+  const delivered = await customerSays(page, 'wecom', text, 0);
+  await page.goto(`/inspect#log=${delivered.seq}`);
+  await expect(page.locator('.events')).toContainText(text);
+  const original = (await (await page.request.get(`/api/events?after=${delivered.seq - 1}&limit=1`)).json()).events[0];
+  await page.getByRole('button', { name: 'Copy as curl' }).click();
+  const command = await page.getByLabel('curl command').inputValue();
+  expect(command).toContain('${SWITCHBOARD_WEBHOOK_SECRET:?');
+  const secret = readFileSync(join(process.env.SWITCHBOARD_E2E_DATA, 'webhook-secrets/wecom'), 'utf8').trim();
+  const run = (script) => execFileSync('bash', ['-c', script], { env: { ...process.env, SWITCHBOARD_WEBHOOK_SECRET: secret } }).toString();
+
+  // What the command sends, byte for byte, caught by a listener of our own.
+  const caught = await new Promise((resolve) => {
+    const server = createServer((request, response) => {
+      const chunks = [];
+      request.on('data', (chunk) => chunks.push(chunk));
+      request.on('end', () => {
+        response.end('{"ok":true}');
+        server.close();
+        resolve({ url: request.url, headers: request.headers, body: Buffer.concat(chunks) });
+      });
+    }).listen(0, '127.0.0.1', () => {
+      // Not `run`: a synchronous child would block the listener it talks to.
+      const origin = new URL(page.url()).origin;
+      const script = command.replace(`'${origin}/`, `'http://127.0.0.1:${server.address().port}/`);
+      execFile('bash', ['-c', script], { env: { ...process.env, SWITCHBOARD_WEBHOOK_SECRET: secret } }, () => {});
+    });
+  });
+  expect(caught.url).toBe(`/hooks/wecom/${secret}`);
+  expect(caught.body.toString('base64')).toBe(original.body_base64);
+  for (const [name, value] of original.headers) expect(caught.headers[name.toLowerCase()]).toBe(value);
+
+  // Sent to the intake itself: the same delivery, which the log already holds as that row.
+  const answer = run(command.replace('curl -sS', 'curl -sS -i'));
+  expect(answer).toContain(`x-switchboard-seq: ${original.seq}\r\n`);
+  expect(answer).toContain('x-switchboard-duplicate: true\r\n');
+
+  await page.getByRole('button', { name: 'Replay into the intake' }).click();
+  await expect(page.locator('.actions-bar .notice')).toHaveText(
+    `Replayed into the intake: the log already holds it, as row ${original.seq}`,
+  );
 });
 
 for (const platform of PLATFORMS) {

@@ -4,6 +4,9 @@
 //! Where the platform pushes on a socket our server keeps (Mixin Blaze), the emulator pushes it
 //! there and the answer waits (a few seconds at most) until our server acknowledged it.
 //!
+//! `POST /api/events/{seq}/replay`: a logged webhook posted again into our own intake, with the
+//! headers and body it came with (what "Copy as curl" sends, without a shell).
+//!
 //! `POST /api/sandbox/{platform}/drop-connection` `{refuse_for_secs?}`: the emulator closes the
 //! platform's socket to our server and, with `refuse_for_secs`, refuses it that long.
 
@@ -256,4 +259,72 @@ fn sandbox_off() -> ApiError {
         StatusCode::NOT_FOUND,
         "the sandbox is off: platforms are configured for real",
     )
+}
+
+#[derive(Debug, Serialize)]
+pub struct Replayed {
+    /// The intake's answer.
+    pub status: u16,
+    /// Where it landed in the log: a new row, or the one it duplicates.
+    pub seq: Option<i64>,
+    pub duplicate: bool,
+}
+
+/// Sandbox only: against a real platform, a replay would be a forged delivery.
+pub async fn replay(
+    State(state): State<AppState>,
+    axum::extract::Path(seq): axum::extract::Path<i64>,
+) -> Result<Json<Replayed>, ApiError> {
+    let sandbox = state.sandbox.clone().ok_or_else(sandbox_off)?;
+    let log = state.log.clone();
+    let row = tokio::task::spawn_blocking(move || log.after(seq.saturating_sub(1), 1))
+        .await
+        .map_err(|_| anyhow::anyhow!("the event log reader stopped"))?
+        .map_err(|error| anyhow::anyhow!("reading the event log: {error}"))?
+        .into_iter()
+        .find(|row| row.seq == seq)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no row {seq} in the log")))?;
+    if !switchboard_protocol::curl::is_webhook(&row) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("row {seq} is no webhook that came over HTTP: only those can be replayed"),
+        ));
+    }
+    let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the intake is not listening yet",
+        )
+    })?;
+    let (headers, _) = switchboard_protocol::curl::sendable_headers(&row);
+    let mut post = state
+        .client
+        .post(format!(
+            "{intake}/hooks/{}/{}",
+            row.platform,
+            state.secrets.webhook_secret(row.platform)
+        ))
+        .body(row.body.clone());
+    for (name, value) in headers {
+        post = post.header(name, value);
+    }
+    let response = post.send().await.map_err(|error| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("posting the webhook failed: {}", error.without_url()),
+        )
+    })?;
+    let answer = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    Ok(Json(Replayed {
+        status: response.status().as_u16(),
+        seq: answer(switchboard_protocol::headers::answer::SEQ).and_then(|seq| seq.parse().ok()),
+        duplicate: answer(switchboard_protocol::headers::answer::DUPLICATE).as_deref()
+            == Some("true"),
+    }))
 }

@@ -17,7 +17,7 @@ pub const REDACTED_HEADERS: &[&str] = &[
     "proxy-authorization",
 ];
 
-pub const REDACTED: &str = "[redacted]";
+pub use switchboard_protocol::headers::REDACTED;
 
 /// The newest profile lookups of a platform that [`LogStore::lookups_naming`] looks through:
 /// a bound on the work one question costs, however long the log.
