@@ -437,3 +437,47 @@ async fn header_values_that_are_not_utf8_are_kept_as_bytes() {
     );
     assert!(headers.iter().any(|(name, _)| name == "x-sender-name"));
 }
+
+#[tokio::test]
+async fn a_logged_webhook_replays_into_the_intake_as_the_same_delivery() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = dist();
+    let server = RunningServer::start(data.path(), dist.path());
+    let client = server.logged_in_client().await;
+    let delivered: serde_json::Value = read_json(
+        client
+            .post(server.url("/api/sandbox/douyin/customer-message"))
+            .json(&serde_json::json!({"text": "replay me"})),
+    )
+    .await;
+    let seq = delivered["seq"].as_i64().expect("the webhook's row");
+    // Its headers go again (the signature among them): the intake takes it, as the row it holds.
+    let replayed: serde_json::Value =
+        read_json(client.post(server.url(&format!("/api/events/{seq}/replay")))).await;
+    assert_eq!(
+        replayed,
+        serde_json::json!({"status": 200, "seq": seq, "duplicate": true})
+    );
+    // Only a webhook that came over HTTP replays.
+    let seed = all_events(&client, &server)
+        .await
+        .into_iter()
+        .find(|event| event["direction"] != "inbound")
+        .expect("a row that is no webhook");
+    let refused = client
+        .post(server.url(&format!("/api/events/{}/replay", seed["seq"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(
+        refused.text().await.unwrap().contains("only those can be replayed"),
+        "says why"
+    );
+    let missing = client
+        .post(server.url("/api/events/999999/replay"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
