@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::protobuf::raw::{
     self, Field, Message, RawContent, RawField, Reading, packed_fixed32, packed_fixed64,
-    packed_varints,
+    packed_varints_at,
 };
 use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
 use crate::protobuf::wire::WireType;
@@ -400,7 +400,18 @@ impl Builder<'_> {
                         if field_schema.is_some_and(|f| f.repeated)
                             && kind.wire_type() != WireType::Len =>
                     {
-                        Some(("packed varint", None))
+                        // A repeated scalar is packed: read as the schema's own kind says.
+                        Some((
+                            match kind {
+                                FieldKind::Varint { zigzag: true } => "packed zigzag",
+                                FieldKind::Fixed32 => "packed fixed32",
+                                FieldKind::Float => "packed float",
+                                FieldKind::Fixed64 => "packed fixed64",
+                                FieldKind::Double => "packed double",
+                                _ => "packed varint",
+                            },
+                            None,
+                        ))
                     }
                     _ => None,
                 };
@@ -481,17 +492,36 @@ impl Builder<'_> {
                     node
                 }
             }
-            Reading::PackedVarint { .. } => {
-                let values = packed_varints(bytes);
-                self.packed(label, path, values.iter().map(u64::to_string), &field)
-            }
-            Reading::PackedFixed32 { .. } => {
-                let values = packed_fixed32(bytes);
-                self.packed(label, path, values.iter().map(u32::to_string), &field)
-            }
-            Reading::PackedFixed64 { .. } => {
-                let values = packed_fixed64(bytes);
-                self.packed(label, path, values.iter().map(u64::to_string), &field)
+            Reading::PackedVarint { .. }
+            | Reading::PackedZigzag { .. }
+            | Reading::PackedFixed32 { .. }
+            | Reading::PackedFloat { .. }
+            | Reading::PackedFixed64 { .. }
+            | Reading::PackedDouble { .. } => {
+                let zigzag = |value: u64| ((value >> 1) as i64) ^ -((value & 1) as i64);
+                let values: Vec<(String, std::ops::Range<usize>)> = match reading {
+                    Reading::PackedVarint { .. } => packed_varints_at(bytes)
+                        .into_iter()
+                        .map(|(value, at)| (value.to_string(), at))
+                        .collect(),
+                    Reading::PackedZigzag { .. } => packed_varints_at(bytes)
+                        .into_iter()
+                        .map(|(value, at)| (zigzag(value).to_string(), at))
+                        .collect(),
+                    Reading::PackedFixed32 { .. } => {
+                        fixed_at(packed_fixed32(bytes), 4, |bits| bits.to_string())
+                    }
+                    Reading::PackedFloat { .. } => fixed_at(packed_fixed32(bytes), 4, |bits| {
+                        f32::from_bits(bits).to_string()
+                    }),
+                    Reading::PackedFixed64 { .. } => {
+                        fixed_at(packed_fixed64(bytes), 8, |bits| bits.to_string())
+                    }
+                    _ => fixed_at(packed_fixed64(bytes), 8, |bits| {
+                        f64::from_bits(bits).to_string()
+                    }),
+                };
+                self.packed(label, path, values, &field)
             }
             Reading::Bytes => {
                 let mut node = leaf(label, path, NodeKind::Bytes, Some(hex(bytes)));
@@ -501,31 +531,33 @@ impl Builder<'_> {
         }
     }
 
+    /// A packed field's values, each with its own bytes (`at`: relative to the field's value).
     fn packed(
         &self,
         label: String,
         path: String,
-        values: impl Iterator<Item = String>,
+        values: Vec<(String, std::ops::Range<usize>)>,
         field: &RawField,
     ) -> Node {
-        let values: Vec<String> = values.collect();
+        let shown: Vec<&str> = values.iter().map(|(value, _)| value.as_str()).collect();
         let mut node = leaf(
             label,
             path.clone(),
             NodeKind::Packed,
-            Some(format!("[{}]", values.join(", "))),
+            Some(format!("[{}]", shown.join(", "))),
         );
+        let base = field.value.start;
         node.children = values
             .into_iter()
             .enumerate()
-            .map(|(index, value)| {
+            .map(|(index, (value, at))| {
                 let mut child = leaf(
                     format!("[{index}]"),
                     format!("{path}/{index}"),
                     NodeKind::Number,
                     Some(value),
                 );
-                child.range = Some([field.value.start, field.value.end]);
+                child.range = Some([base + at.start, base + at.end]);
                 child
             })
             .collect();
@@ -644,6 +676,19 @@ impl Builder<'_> {
             tree,
         }))
     }
+}
+
+/// Fixed-width values as text, each with its byte range within the packed bytes.
+fn fixed_at<T>(
+    values: Vec<T>,
+    width: usize,
+    text: impl Fn(T) -> String,
+) -> Vec<(String, std::ops::Range<usize>)> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| (text(value), index * width..(index + 1) * width))
+        .collect()
 }
 
 fn varint_interpretations(value: u64, kind: Option<&FieldKind>) -> Vec<Interpretation> {

@@ -137,3 +137,71 @@ fn nested_gzip_bombs_cost_a_fixed_budget_and_say_what_was_skipped() {
     assert_eq!(calm.unexpanded, 0);
     assert!(calm.expansion_note().is_none());
 }
+
+#[test]
+fn packed_bytes_can_be_read_as_every_packed_kind_each_value_with_its_bytes() {
+    // field 1 = 8 bytes: varints 1, 2, 3 (3 bytes) would not fill them; as fixed32 two values,
+    // as float 1.5 and -2.0; as one fixed64 / double.
+    let mut value = Vec::new();
+    value.extend_from_slice(&1.5f32.to_le_bytes());
+    value.extend_from_slice(&(-2.0f32).to_le_bytes());
+    let mut bytes = vec![0x0a, value.len() as u8];
+    bytes.extend_from_slice(&value);
+    let default = inspect(&bytes, &Options::default());
+    let field = &default.tree.children[0];
+    for reading in [
+        "packed fixed32",
+        "packed float",
+        "packed fixed64",
+        "packed double",
+    ] {
+        assert!(
+            field.readings.contains(&reading),
+            "{reading}: {:?}",
+            field.readings
+        );
+    }
+    let as_reading = |name: &str| {
+        let index = field.readings.iter().position(|&r| r == name).unwrap();
+        inspect(
+            &bytes,
+            &Options {
+                choices: ReadingChoices(vec![(field.path.clone(), index)]),
+                ..Options::default()
+            },
+        )
+        .tree
+        .children[0]
+            .clone()
+    };
+    let floats = as_reading("packed float");
+    assert_eq!(floats.value.as_deref(), Some("[1.5, -2]"));
+    assert_eq!(
+        floats.children[1].range,
+        Some([6, 10]),
+        "the second value's own bytes"
+    );
+    assert_eq!(as_reading("packed double").children.len(), 1);
+
+    // Varints 1, 300, -1 as zigzag (2, 600, 1 on the wire): each value's own bytes.
+    let bytes = [0x0a, 0x04, 0x02, 0xd8, 0x04, 0x01];
+    let field = inspect(&bytes, &Options::default()).tree.children[0].clone();
+    let zigzag = field
+        .readings
+        .iter()
+        .position(|&r| r == "packed zigzag")
+        .unwrap();
+    let read = inspect(
+        &bytes,
+        &Options {
+            choices: ReadingChoices(vec![(field.path.clone(), zigzag)]),
+            ..Options::default()
+        },
+    )
+    .tree
+    .children[0]
+        .clone();
+    assert_eq!(read.value.as_deref(), Some("[1, 300, -1]"));
+    let ranges: Vec<_> = read.children.iter().map(|child| child.range).collect();
+    assert_eq!(ranges, [Some([2, 3]), Some([3, 5]), Some([5, 6])]);
+}

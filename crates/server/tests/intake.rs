@@ -471,7 +471,11 @@ async fn a_logged_webhook_replays_into_the_intake_as_the_same_delivery() {
         .unwrap();
     assert_eq!(refused.status(), 400);
     assert!(
-        refused.text().await.unwrap().contains("only those can be replayed"),
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("only those can be replayed"),
         "says why"
     );
     let missing = client

@@ -68,10 +68,20 @@ pub enum Reading {
     PackedVarint {
         count: usize,
     },
+    /// Packed `sint32` / `sint64`: varints, zigzag-decoded.
+    PackedZigzag {
+        count: usize,
+    },
     PackedFixed32 {
         count: usize,
     },
+    PackedFloat {
+        count: usize,
+    },
     PackedFixed64 {
+        count: usize,
+    },
+    PackedDouble {
         count: usize,
     },
     Bytes,
@@ -85,6 +95,9 @@ impl Reading {
             Reading::PackedVarint { .. } => "packed varint",
             Reading::PackedFixed32 { .. } => "packed fixed32",
             Reading::PackedFixed64 { .. } => "packed fixed64",
+            Reading::PackedZigzag { .. } => "packed zigzag",
+            Reading::PackedFloat { .. } => "packed float",
+            Reading::PackedDouble { .. } => "packed double",
             Reading::Bytes => "bytes",
         }
     }
@@ -414,42 +427,39 @@ pub fn readings(bytes: &[u8], depth_left: usize) -> Vec<Reading> {
         ranked.insert(score, Reading::Text { printable });
     }
     if !bytes.is_empty() {
+        // Each packed reading is offered whenever the bytes are a whole number of its values;
+        // the signed and floating ones rank just below their unsigned twins (the user picks).
         if let Some((count, largest)) = scan_varints(bytes) {
             let score = if largest < SMALL_VARINT { 50 } else { 20 };
             ranked.insert(score, Reading::PackedVarint { count });
+            ranked.insert(score - 1, Reading::PackedZigzag { count });
         }
         if bytes.len().is_multiple_of(4) {
-            ranked.insert(
-                15,
-                Reading::PackedFixed32 {
-                    count: bytes.len() / 4,
-                },
-            );
+            let count = bytes.len() / 4;
+            ranked.insert(15, Reading::PackedFixed32 { count });
+            ranked.insert(13, Reading::PackedFloat { count });
         }
         if bytes.len().is_multiple_of(8) {
-            ranked.insert(
-                14,
-                Reading::PackedFixed64 {
-                    count: bytes.len() / 8,
-                },
-            );
+            let count = bytes.len() / 8;
+            ranked.insert(14, Reading::PackedFixed64 { count });
+            ranked.insert(12, Reading::PackedDouble { count });
         }
     }
     ranked.insert(30, Reading::Bytes);
     ranked.readings
 }
 
-/// Readings kept in descending score order as they are inserted (at most six kinds).
+/// Readings kept in descending score order as they are inserted (at most nine kinds).
 struct Ranked {
-    scores: [u32; 6],
+    scores: [u32; 9],
     readings: Vec<Reading>,
 }
 
 impl Default for Ranked {
     fn default() -> Self {
         Ranked {
-            scores: [0; 6],
-            readings: Vec::with_capacity(6),
+            scores: [0; 9],
+            readings: Vec::with_capacity(9),
         }
     }
 }
@@ -553,6 +563,19 @@ pub fn packed_varints(bytes: &[u8]) -> Vec<u64> {
         values.push(value);
     }
     values
+}
+
+/// The values of a packed varint field with each one's byte range (relative to `bytes`).
+pub fn packed_varints_at(bytes: &[u8]) -> Vec<(u64, std::ops::Range<usize>)> {
+    let mut reader = Reader::new(bytes, 0);
+    let mut values = Vec::new();
+    loop {
+        let start = reader.offset();
+        match reader.read_varint() {
+            Ok(value) => values.push((value, start..reader.offset())),
+            Err(_) => return values,
+        }
+    }
 }
 
 /// The values of a packed fixed32 field.
