@@ -5,6 +5,8 @@
 //! every later one look changed. Values are compared as the tree shows them: the exact text of
 //! a scalar, the reading of a length-delimited field, the type of a message.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::tree::{Node, NodeKind};
@@ -37,65 +39,73 @@ pub struct Change {
 /// The changes from `before` to `after`, in the order of the trees.
 pub fn diff(before: &Node, after: &Node) -> Vec<Change> {
     let mut changes = Vec::new();
-    compare(before, after, String::new(), &mut changes);
+    compare(before, after, String::new(), false, &mut changes);
     changes
 }
 
-fn compare(before: &Node, after: &Node, at: String, changes: &mut Vec<Change>) {
+/// `nested`: inside a payload decoded from a string or an inflated frame, whose paths start
+/// afresh and so name no row of the outer tree: its changes carry no path.
+fn compare(before: &Node, after: &Node, at: String, nested: bool, changes: &mut Vec<Change>) {
+    let path = |node: &Node| (!nested).then(|| node.path.clone());
     let (was, is) = (summary(before), summary(after));
     if was != is {
         changes.push(Change {
             kind: ChangeKind::Changed,
             at: at.clone(),
-            before_path: Some(before.path.clone()),
-            after_path: Some(after.path.clone()),
+            before_path: path(before),
+            after_path: path(after),
             before: Some(was),
             after: Some(is),
         });
     }
     match (&before.nested, &after.nested) {
-        (Some(was), Some(is)) => compare(&was.tree, &is.tree, join(&at, "↳"), changes),
-        (Some(was), None) => changes.push(gone(&was.tree, join(&at, "↳"))),
-        (None, Some(is)) => changes.push(came(&is.tree, join(&at, "↳"))),
+        (Some(was), Some(is)) => compare(&was.tree, &is.tree, join(&at, "↳"), true, changes),
+        (Some(was), None) => changes.push(gone(&was.tree, join(&at, "↳"), true)),
+        (None, Some(is)) => changes.push(came(&is.tree, join(&at, "↳"), true)),
         (None, None) => {}
     }
     let before_keys = keys(&before.children);
     let after_keys = keys(&after.children);
+    let after_index: HashMap<&str, usize> = after_keys
+        .iter()
+        .enumerate()
+        .map(|(index, key)| (key.as_str(), index))
+        .collect();
     let mut matched = vec![false; after.children.len()];
     for (child, key) in before.children.iter().zip(&before_keys) {
         let place = join(&at, key);
-        match after_keys.iter().position(|other| other == key) {
-            Some(index) => {
+        match after_index.get(key.as_str()) {
+            Some(&index) if !matched[index] => {
                 matched[index] = true;
-                compare(child, &after.children[index], place, changes);
+                compare(child, &after.children[index], place, nested, changes);
             }
-            None => changes.push(gone(child, place)),
+            _ => changes.push(gone(child, place, nested)),
         }
     }
     for ((child, key), matched) in after.children.iter().zip(&after_keys).zip(matched) {
         if !matched {
-            changes.push(came(child, join(&at, key)));
+            changes.push(came(child, join(&at, key), nested));
         }
     }
 }
 
-fn gone(node: &Node, at: String) -> Change {
+fn gone(node: &Node, at: String, nested: bool) -> Change {
     Change {
         kind: ChangeKind::Removed,
         at,
-        before_path: Some(node.path.clone()),
+        before_path: (!nested).then(|| node.path.clone()),
         after_path: None,
         before: Some(summary(node)),
         after: None,
     }
 }
 
-fn came(node: &Node, at: String) -> Change {
+fn came(node: &Node, at: String, nested: bool) -> Change {
     Change {
         kind: ChangeKind::Added,
         at,
         before_path: None,
-        after_path: Some(node.path.clone()),
+        after_path: (!nested).then(|| node.path.clone()),
         before: None,
         after: Some(summary(node)),
     }
@@ -110,31 +120,23 @@ fn join(at: &str, key: &str) -> String {
 }
 
 /// Each child's label, with its occurrence when the label repeats: `data[0]`, `data[1]`.
+/// Linear in the children (a packed field or an array may have a million).
 fn keys(children: &[Node]) -> Vec<String> {
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    children
+    let labels: Vec<String> = children.iter().map(label_of).collect();
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for label in &labels {
+        *totals.entry(label.as_str()).or_default() += 1;
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    labels
         .iter()
-        .map(|child| {
-            let label = label_of(child);
-            let total = children
-                .iter()
-                .filter(|other| label_of(other) == label)
-                .count();
-            let occurrence = match seen.iter_mut().find(|(seen, _)| *seen == label) {
-                Some((_, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    seen.push((label.clone(), 0));
-                    0
-                }
-            };
-            if total > 1 {
-                format!("{label}[{occurrence}]")
-            } else {
-                label
+        .map(|label| {
+            if totals[label.as_str()] == 1 {
+                return label.clone();
             }
+            let occurrence = seen.entry(label.as_str()).or_default();
+            *occurrence += 1;
+            format!("{label}[{}]", *occurrence - 1)
         })
         .collect()
 }

@@ -128,9 +128,6 @@ fn inspect_frames(
     let (mut platform, mut schema, mut events) = (None, None, Vec::new());
     for (index, frame) in frames.iter().enumerate() {
         let content = &unwrapped.bytes[frame.content.clone()];
-        let inner = inspect_within(content, &frame_options, budget, Some(index + 1));
-        platform = platform.or(inner.platform);
-        events.extend(inner.events);
         let mut node = leaf(
             format!("#{}", index + 1),
             frame_path(index + 1),
@@ -140,6 +137,30 @@ fn inspect_frames(
         node.range = Some([frame.range.start, frame.range.end]);
         node.tag_range =
             (!frame.header.is_empty()).then_some([frame.header.start, frame.header.end]);
+        // Frames are expansions of the stream: what they read and inflate comes out of the
+        // inspection's one budget, as nested payloads' does.
+        let Some(layer_limit) = budget.admit(content.len(), options.limits.max_size) else {
+            // Left undecoded (counted in `unexpanded`): its bytes are still there to see.
+            root.children.push(node);
+            continue;
+        };
+        let frame_options = Options {
+            limits: Limits {
+                max_size: layer_limit,
+                ..options.limits
+            },
+            ..frame_options.clone()
+        };
+        let inner = inspect_within(content, &frame_options, budget, Some(index + 1));
+        budget.charge(
+            &inner.chain,
+            inner.bytes.len(),
+            inner.error.is_some(),
+            layer_limit,
+            options.limits.max_size,
+        );
+        platform = platform.or(inner.platform);
+        events.extend(inner.events);
         node.type_name = inner.schema.as_ref().map(|matched| matched.name.clone());
         if let Some(flags) = frame.flags {
             node.interpretations.push(Interpretation {

@@ -148,7 +148,7 @@ impl ExpansionBudget {
 
     /// The layer size an expansion of `input` bytes may reach, having paid for the input; `None`
     /// (and one more skipped) when not even the input fits.
-    fn admit(&self, input: usize, layer_limit: usize) -> Option<usize> {
+    pub(crate) fn admit(&self, input: usize, layer_limit: usize) -> Option<usize> {
         let remaining = self.remaining.get();
         if input > remaining {
             self.skip();
@@ -158,9 +158,34 @@ impl ExpansionBudget {
         Some(layer_limit.min(remaining - input))
     }
 
-    fn spend(&self, bytes: usize) {
+    pub(crate) fn spend(&self, bytes: usize) {
         self.remaining
             .set(self.remaining.get().saturating_sub(bytes));
+    }
+
+    /// Pays for one expansion: every layer of its chain was at most as large as its last one
+    /// (`last_layer` bytes). A failed one that inflated may have read up to `layer_limit` before
+    /// it gave up: that much is paid, or a stream of near-bombs would each cost a full layer and
+    /// pay almost nothing. One cut short by the budget counts as not expanded.
+    pub(crate) fn charge(
+        &self,
+        chain: &[Format],
+        last_layer: usize,
+        failed: bool,
+        layer_limit: usize,
+        full_limit: usize,
+    ) {
+        let inflating = chain
+            .iter()
+            .any(|format| matches!(format, Format::Gzip | Format::GzipFrames));
+        self.spend(if failed && inflating {
+            layer_limit.max(last_layer)
+        } else {
+            last_layer.max(1) * chain.len().max(1)
+        });
+        if failed && layer_limit < full_limit {
+            self.skip();
+        }
     }
 
     fn skip(&self) {
@@ -612,13 +637,15 @@ impl Builder<'_> {
             max_size: layer_limit,
             ..self.limits
         };
-        let unwrapped = unwrap::unwrap(input, format, limits);
-        // Every layer of the chain was at most as large as the last one allowed.
-        self.budget
-            .spend(unwrapped.bytes.len().max(1) * unwrapped.chain.len().max(1));
-        if unwrapped.error.is_some() && layer_limit < self.limits.max_size {
-            self.budget.skip();
-        }
+        // A stream hidden in a string is not cut into frames here (the inspector does, given it).
+        let unwrapped = unwrap::unwrap_detecting(input, format, limits, false);
+        self.budget.charge(
+            &unwrapped.chain,
+            unwrapped.bytes.len(),
+            unwrapped.error.is_some(),
+            layer_limit,
+            self.limits.max_size,
+        );
         Some(unwrapped)
     }
 

@@ -195,3 +195,57 @@ fn frames_never_nest_and_a_damaged_stream_points_at_the_byte() {
     assert_eq!(error.offset, 3);
     assert_eq!(error.format, Format::Delimited);
 }
+
+#[test]
+fn frames_of_gzip_bombs_share_the_inspections_one_budget() {
+    // 100 gRPC frames, each a gzip of 4 MiB of zeros (~4 KB): 400 MiB if each were inflated in
+    // full; the inspection's budget lets through what 64 MiB allows and counts the rest.
+    let bomb = {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&vec![0u8; 4 << 20]).unwrap();
+        encoder.finish().unwrap()
+    };
+    let mut stream = Vec::new();
+    for _ in 0..100 {
+        stream.push(1);
+        stream.extend_from_slice(&(bomb.len() as u32).to_be_bytes());
+        stream.extend_from_slice(&bomb);
+    }
+    let inspection = inspect(&stream, &Options::default());
+    assert_eq!(inspection.chain, vec![Format::Grpc]);
+    assert_eq!(
+        inspection.tree.children.len(),
+        100,
+        "every frame keeps its node"
+    );
+    let inflated = inspection
+        .tree
+        .children
+        .iter()
+        .filter(|frame| frame.nested.is_some())
+        .count();
+    assert!(inflated <= 16, "{inflated} frames inflated in full");
+    assert!(inspection.unexpanded > 0);
+}
+
+#[test]
+fn a_change_inside_a_nested_payload_names_no_row_of_the_outer_tree() {
+    let before = inspect(
+        br#"{"text":"x","inner":"{\"text\":\"a\"}"}"#,
+        &Options::default(),
+    );
+    let after = inspect(
+        br#"{"text":"x","inner":"{\"text\":\"b\"}"}"#,
+        &Options::default(),
+    );
+    let changes = switchboard_payload::diff::diff(&before.tree, &after.tree);
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    // The string itself, a row of the outer tree; then what it holds, which names none.
+    assert_eq!(changes[0].at, "inner");
+    assert_eq!(changes[0].before_path.as_deref(), Some("/inner"));
+    assert_eq!(changes[1].at, "inner/↳/text");
+    assert_eq!(
+        changes[1].before_path, None,
+        "the outer /text did not change"
+    );
+}

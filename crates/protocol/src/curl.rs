@@ -73,7 +73,7 @@ pub fn as_curl(row: &Row, base: &str) -> Option<String> {
         command.push_str(&body_source(&row.body));
         command.push_str(" | ");
     }
-    command.push_str(&format!("curl -sS -X {method}"));
+    command.push_str(&format!("curl -sS -X {}", quoted(&method)));
     for line in lines {
         command.push_str(" \\\n");
         command.push_str(&line);
@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(
             command,
             "# Left out, redacted in the log: authorization\n\
-             printf '%s' '{\"a\":\"it'\\''s\"}' | curl -sS -X POST \\\n  \
+             printf '%s' '{\"a\":\"it'\\''s\"}' | curl -sS -X 'POST' \\\n  \
              -H 'content-type: application/json' \\\n  \
              -H 'x-signature: it'\\''s' \\\n  \
              --data-binary @- \\\n  \
@@ -198,7 +198,7 @@ mod tests {
         let command = as_curl(&forwarded, "http://ignored").unwrap();
         assert_eq!(
             command,
-            "printf '%s' 'AAH/' | base64 -d | curl -sS -X PUT \\\n  --data-binary @- \\\n  \
+            "printf '%s' 'AAH/' | base64 -d | curl -sS -X 'PUT' \\\n  --data-binary @- \\\n  \
              'https://upstream.example/v1/send?x=1'\n"
         );
         forwarded.direction = Direction::Response;

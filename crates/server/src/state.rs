@@ -485,7 +485,15 @@ fn spawn_writer(writer: Writer) -> anyhow::Result<std::sync::mpsc::Sender<Job>> 
                 // A log other instances append to: wait for the turn first, so what arrives
                 // meanwhile joins this batch rather than waiting for the next turn.
                 let turn = match &first {
-                    Job::Append(..) => writer.log.turn(),
+                    Job::Append(..) => {
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| writer.log.turn()))
+                            .unwrap_or_else(|panic| {
+                                Err(LogError::Unreachable(format!(
+                                    "taking a turn to append panicked: {}",
+                                    panic_message(&panic)
+                                )))
+                            })
+                    }
                     Job::Probe(_) => Ok(None),
                 };
                 let mut batch = Vec::new();

@@ -74,11 +74,13 @@ impl InspectorState {
             if other.is_empty() {
                 return None;
             }
-            // Read with the same overrides; the per-field choices name the first one's fields.
+            // Read with the same overrides, readings chosen per field included (the paths are
+            // the same where the two have the same shape).
             let options = Options {
                 format: format.get(),
                 platform: platform.get(),
                 schema: schema.get(),
+                choices: choices.get(),
                 ..Options::default()
             };
             let other = inspect(&other, &options);

@@ -141,6 +141,48 @@ fn a_retried_delivery_is_stored_once_and_a_bad_row_fails_alone() {
 }
 
 #[test]
+fn a_turn_appends_in_order_and_one_given_up_leaves_the_log_free() {
+    for (backend, log, _place) in backends() {
+        // Given up unused: the log goes on at once.
+        drop(log.turn().unwrap());
+        let started = std::time::Instant::now();
+        let first = log
+            .append(&webhook(&[], b"after a turn given up", None))
+            .unwrap()
+            .seq();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{backend}: the append waited {:?}",
+            started.elapsed()
+        );
+        let events = [
+            webhook(&[], b"in a turn, first", None),
+            webhook(&[], b"in a turn, second", None),
+        ];
+        let outcomes = match log.turn().unwrap() {
+            Some(turn) => turn.append_batch(&events).unwrap().outcomes,
+            None => log.append_batch(&events).unwrap().outcomes,
+        };
+        let seqs: Vec<i64> = outcomes
+            .into_iter()
+            .map(|outcome| outcome.unwrap().seq())
+            .collect();
+        assert!(first < seqs[0] && seqs[0] < seqs[1], "{backend}: {seqs:?}");
+        let bodies: Vec<Vec<u8>> = log
+            .after(first, 10)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.body)
+            .collect();
+        assert_eq!(
+            bodies,
+            [b"in a turn, first".to_vec(), b"in a turn, second".to_vec()],
+            "{backend}"
+        );
+    }
+}
+
+#[test]
 fn each_outcome_of_a_clean_batch_is_its_own_row() {
     for (backend, log, _place) in backends() {
         let stored = log

@@ -150,16 +150,20 @@ impl PostgresLog {
 /// A connection in an appending transaction that holds [`APPEND_LOCK`] (`PostgresLog::turn`).
 struct PostgresTurn<'a> {
     log: &'a PostgresLog,
-    /// Taken by the append; still here when the turn is dropped unused.
+    /// Taken out once the append committed; still here when the turn is dropped unused, failed
+    /// or panicked.
     client: Option<Object>,
 }
 
 impl AppendTurn for PostgresTurn<'_> {
     fn append_batch(mut self: Box<Self>, events: &[NewEvent<'_>]) -> Result<Batch, LogError> {
-        let mut client = self.client.take().expect("a turn appends once");
         let received_at_ms = now_ms();
-        let outcomes = self.log.run(async {
-            match insert_together(&client, events, received_at_ms).await {
+        let log = self.log;
+        // Borrowed, not taken: if anything below fails or panics, the turn still holds the
+        // connection and its `Drop` keeps it out of the pool.
+        let client = self.client.as_mut().expect("a turn appends once");
+        let outcomes = log.run(async {
+            match insert_together(&*client, events, received_at_ms).await {
                 Ok(outcomes) => {
                     client
                         .batch_execute(&format!("NOTIFY {COMMITS}; COMMIT"))
@@ -170,14 +174,13 @@ impl AppendTurn for PostgresTurn<'_> {
                 // lock is taken again; rows that came meanwhile from elsewhere come first).
                 Err(LogError::Postgres(error)) if !connection_lost(&error) => {
                     client.batch_execute("ROLLBACK").await?;
-                    append_all(&mut client, events, received_at_ms, true).await
+                    append_all(client, events, received_at_ms, true).await
                 }
                 Err(error) => Err(error),
             }
-        });
-        // After a failure the transaction's state is unknown: the connection must not go back
-        // to the pool inside one.
-        let outcomes = outcomes.inspect_err(|_| drop(Object::take(client)))?;
+        })?;
+        // Committed (or rolled back and appended anew): the connection is clean again.
+        drop(self.client.take());
         Ok(Batch {
             received_at_ms,
             outcomes,
@@ -187,8 +190,8 @@ impl AppendTurn for PostgresTurn<'_> {
 
 impl Drop for PostgresTurn<'_> {
     fn drop(&mut self) {
-        // Unused (or its append panicked): closing the connection ends its transaction and
-        // frees the lock; back in the pool, it would hold both.
+        // Unused, failed or panicked: closing the connection ends its transaction and frees the
+        // lock; back in the pool, it would hold both.
         if let Some(client) = self.client.take() {
             drop(Object::take(client));
         }
@@ -523,21 +526,25 @@ impl LogStore for PostgresLog {
     }
 
     fn turn(&self) -> Result<Option<Box<dyn AppendTurn + '_>>, LogError> {
-        let client = self.run(async {
-            let client = self.client().await?;
-            // As `begin_append`, with the transaction left open for the turn.
-            client
-                .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                .await?;
-            client
-                .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
-                .await?;
-            Ok(client)
-        })?;
-        Ok(Some(Box::new(PostgresTurn {
+        let client = self.run(async { self.client().await })?;
+        // The turn holds the connection from here on: should the lock not come (a lock
+        // timeout), dropping it keeps an aborted transaction out of the pool.
+        let mut turn = PostgresTurn {
             log: self,
             client: Some(client),
-        })))
+        };
+        let connection = turn.client.as_mut().expect("just set");
+        self.run(async {
+            // As `begin_append`, with the transaction left open for the turn.
+            connection
+                .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                .await?;
+            connection
+                .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
+                .await?;
+            Ok(())
+        })?;
+        Ok(Some(Box::new(turn)))
     }
 
     fn probe_write(&self) -> Result<(), LogError> {
