@@ -119,7 +119,8 @@ fn inspect_frames(
     options: &Options,
     budget: &ExpansionBudget,
 ) -> Inspection {
-    let frame_options = Options {
+    // Each frame's format is detected; its size limit is what the budget admits.
+    let mut frame_options = Options {
         format: None,
         ..options.clone()
     };
@@ -144,13 +145,7 @@ fn inspect_frames(
             root.children.push(node);
             continue;
         };
-        let frame_options = Options {
-            limits: Limits {
-                max_size: layer_limit,
-                ..options.limits
-            },
-            ..frame_options.clone()
-        };
+        frame_options.limits.max_size = layer_limit;
         let inner = inspect_within(content, &frame_options, budget, Some(index + 1));
         budget.charge(
             &inner.chain,

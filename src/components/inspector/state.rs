@@ -58,14 +58,16 @@ impl InspectorState {
         let platform = RwSignal::new(None);
         let schema = RwSignal::new(None::<String>);
         let choices = RwSignal::new(ReadingChoices::default());
+        // What the user told the inspector: both payloads are read with it.
+        let overrides = move || Options {
+            format: format.get(),
+            platform: platform.get(),
+            schema: schema.get(),
+            choices: choices.get(),
+            ..Options::default()
+        };
         let inspection = Memo::new(move |_| {
-            let options = Options {
-                format: format.get(),
-                platform: platform.get(),
-                schema: schema.get(),
-                choices: choices.get(),
-                ..Options::default()
-            };
+            let options = overrides();
             Shared(Arc::new(input.with(|bytes| inspect(bytes, &options))))
         });
         let compare = RwSignal::new(Arc::new(Vec::new()));
@@ -74,16 +76,9 @@ impl InspectorState {
             if other.is_empty() {
                 return None;
             }
-            // Read with the same overrides, readings chosen per field included (the paths are
-            // the same where the two have the same shape).
-            let options = Options {
-                format: format.get(),
-                platform: platform.get(),
-                schema: schema.get(),
-                choices: choices.get(),
-                ..Options::default()
-            };
-            let other = inspect(&other, &options);
+            // Readings chosen per field included: the paths are the same where the two payloads
+            // have the same shape.
+            let other = inspect(&other, &overrides());
             let first = inspection.get();
             Some(Arc::new(switchboard_payload::diff::diff(
                 &first.0.tree,

@@ -123,28 +123,12 @@ pub async fn customer_message(
             queued: !taken,
         }));
     }
-    let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the intake is not listening yet",
-        )
-    })?;
-    let mut post = state
-        .client
-        .post(format!(
-            "{intake}/hooks/{platform}/{}",
-            state.secrets.webhook_secret(platform)
-        ))
-        .body(delivery.body);
-    for (name, value) in &delivery.headers {
-        post = post.header(name, value);
-    }
-    let response = post.send().await.map_err(|error| {
-        ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            format!("posting the webhook failed: {}", error.without_url()),
-        )
-    })?;
+    let headers: Vec<(&str, &str)> = delivery
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let response = post_to_intake(&state, &sandbox, platform, &headers, delivery.body).await?;
     let status = response.status().as_u16();
     let seq = response
         .headers()
@@ -261,6 +245,39 @@ fn sandbox_off() -> ApiError {
     )
 }
 
+/// A webhook to our own intake over real HTTP, at the platform's webhook URL, as the platform
+/// would post it.
+async fn post_to_intake(
+    state: &AppState,
+    sandbox: &crate::sandbox::Sandbox,
+    platform: Platform,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<reqwest::Response, ApiError> {
+    let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the intake is not listening yet",
+        )
+    })?;
+    let mut post = state
+        .client
+        .post(format!(
+            "{intake}/hooks/{platform}/{}",
+            state.secrets.webhook_secret(platform)
+        ))
+        .body(body);
+    for (name, value) in headers {
+        post = post.header(*name, *value);
+    }
+    post.send().await.map_err(|error| {
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("posting the webhook failed: {}", error.without_url()),
+        )
+    })
+}
+
 #[derive(Debug, Serialize)]
 pub struct Replayed {
     /// The intake's answer.
@@ -290,30 +307,9 @@ pub async fn replay(
             format!("row {seq} is no webhook that came over HTTP: only those can be replayed"),
         ));
     }
-    let intake = lock(&sandbox.state.intake).clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the intake is not listening yet",
-        )
-    })?;
     let (headers, _) = switchboard_protocol::curl::sendable_headers(&row);
-    let mut post = state
-        .client
-        .post(format!(
-            "{intake}/hooks/{}/{}",
-            row.platform,
-            state.secrets.webhook_secret(row.platform)
-        ))
-        .body(row.body.clone());
-    for (name, value) in headers {
-        post = post.header(name, value);
-    }
-    let response = post.send().await.map_err(|error| {
-        ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            format!("posting the webhook failed: {}", error.without_url()),
-        )
-    })?;
+    let response =
+        post_to_intake(&state, &sandbox, row.platform, &headers, row.body.clone()).await?;
     let answer = |name: &str| {
         response
             .headers()
