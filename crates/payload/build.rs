@@ -4,6 +4,9 @@
 
 use std::path::PathBuf;
 
+#[path = "src/protobuf/descriptor.rs"]
+mod descriptor;
+
 const PROTOS: &[&str] = &["yunhu.proto", "douyin_im.proto"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -43,61 +46,24 @@ fn schema_names(file: &prost_types::FileDescriptorProto) -> String {
     out
 }
 
-/// `static MESSAGES: &[MessageTable]`: every message (nested ones too) with its fields.
+/// `static MESSAGES: &[MessageTable]`: every message (nested ones too) with its fields, as the
+/// payload core reads descriptors at run time (`src/protobuf/descriptor.rs`, shared).
 fn schema_tables(set: &prost_types::FileDescriptorSet) -> String {
     let mut out = String::from("pub static MESSAGES: &[MessageTable] = &[\n");
-    for file in &set.file {
-        for message in &file.message_type {
-            write_message(&mut out, file.package(), message);
+    for message in descriptor::messages(set) {
+        out.push_str(&format!(
+            "    MessageTable {{ name: {:?}, map_entry: {}, fields: &[\n",
+            message.name, message.map_entry
+        ));
+        for field in &message.fields {
+            // `FieldKind`'s Debug form is the table's variant syntax (`Varint { zigzag: true }`).
+            out.push_str(&format!(
+                "        FieldTable {{ number: {}, name: {:?}, kind: FieldKindTable::{:?}, repeated: {}, type_name: {:?} }},\n",
+                field.number, field.name, field.kind, field.repeated, field.type_name,
+            ));
         }
+        out.push_str("    ] },\n");
     }
     out.push_str("];\n");
     out
-}
-
-fn write_message(out: &mut String, scope: &str, message: &prost_types::DescriptorProto) {
-    use prost_types::field_descriptor_proto::{Label, Type};
-    let name = if scope.is_empty() {
-        message.name().to_owned()
-    } else {
-        format!("{scope}.{}", message.name())
-    };
-    for nested in &message.nested_type {
-        write_message(out, &name, nested);
-    }
-    out.push_str(&format!("    MessageTable {{ name: {name:?}, fields: &[\n"));
-    for field in &message.field {
-        let referenced = field.type_name().trim_start_matches('.');
-        let (kind, type_name) = match field.r#type() {
-            Type::Message | Type::Group => (
-                format!("FieldKindTable::Message({referenced:?})"),
-                referenced.to_owned(),
-            ),
-            Type::Enum => (
-                "FieldKindTable::Varint { zigzag: false }".to_owned(),
-                referenced.to_owned(),
-            ),
-            other => {
-                let kind = match other {
-                    Type::String => "FieldKindTable::String",
-                    Type::Bytes => "FieldKindTable::Bytes",
-                    Type::Bool => "FieldKindTable::Bool",
-                    Type::Sint32 | Type::Sint64 => "FieldKindTable::Varint { zigzag: true }",
-                    Type::Fixed32 | Type::Sfixed32 => "FieldKindTable::Fixed32",
-                    Type::Fixed64 | Type::Sfixed64 => "FieldKindTable::Fixed64",
-                    Type::Float => "FieldKindTable::Float",
-                    Type::Double => "FieldKindTable::Double",
-                    _ => "FieldKindTable::Varint { zigzag: false }",
-                };
-                (kind.to_owned(), format!("{other:?}").to_lowercase())
-            }
-        };
-        out.push_str(&format!(
-            "        FieldTable {{ number: {}, name: {:?}, kind: {kind}, repeated: {}, type_name: {type_name:?} }},\n",
-            field.number(),
-            field.name(),
-            field.label() == Label::Repeated,
-        ));
-    }
-    out.push_str("    ] },\n");
 }

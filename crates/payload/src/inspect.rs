@@ -1,5 +1,7 @@
 //! The one entry point: bytes in, everything the inspector and the desk need out.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::event::{Event, Platform};
@@ -25,6 +27,8 @@ pub struct Options {
     pub limits: Limits,
     /// Events only (what the desk needs): skip building the inspector's tree.
     pub skip_tree: bool,
+    /// Ours and the user's imported schemas ([`Schemas::with_imported`]); ours alone if unset.
+    pub schemas: Option<Arc<Schemas>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,7 +87,10 @@ fn inspect_within(
     budget: &ExpansionBudget,
     frame: Option<usize>,
 ) -> Inspection {
-    let schemas = Schemas::builtin();
+    let schemas: &Schemas = match &options.schemas {
+        Some(schemas) => schemas,
+        None => Schemas::builtin(),
+    };
     let unwrapped =
         unwrap::unwrap_detecting(input, options.format, options.limits, frame.is_none());
     if let Some(Body::Frames(frames)) = &unwrapped.body {

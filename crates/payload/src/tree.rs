@@ -7,7 +7,7 @@ use crate::protobuf::raw::{
     self, Field, Message, RawContent, RawField, Reading, packed_fixed32, packed_fixed64,
     packed_varints_at,
 };
-use crate::protobuf::schema::{FieldKind, MessageSchema, Schemas};
+use crate::protobuf::schema::{FieldKind, FieldSchema, MessageSchema, Schemas};
 use crate::protobuf::wire::WireType;
 use crate::text::literal::{Literal, LiteralValue};
 use crate::unwrap::{self, Format, Limits};
@@ -469,6 +469,7 @@ impl Builder<'_> {
                 node
             }
         };
+        read_as_declared(&mut node, field_schema);
         node.field_number = Some(field.number);
         node.wire_type = Some(field.wire_type);
         node.range = Some([field.value.start, field.value.end]);
@@ -716,6 +717,43 @@ fn fixed_at<T>(
         .enumerate()
         .map(|(index, value)| (text(value), index * width..(index + 1) * width))
         .collect()
+}
+
+/// A schema's type decides how a scalar reads: the value shown is the declared reading (a
+/// `sint64` zigzag-decoded, a negative `int64` signed, a `float` as a float), and the wire's
+/// unsigned value stays beside it as the `unsigned` interpretation.
+fn read_as_declared(node: &mut Node, schema: Option<&FieldSchema>) {
+    let Some(schema) = schema else {
+        return;
+    };
+    let declared = match (&schema.kind, schema.type_name.as_str()) {
+        (FieldKind::Varint { zigzag: true }, _) => "zigzag",
+        (FieldKind::Varint { .. }, "int32" | "int64")
+        | (FieldKind::Fixed32, "sfixed32")
+        | (FieldKind::Fixed64, "sfixed64") => "signed",
+        (FieldKind::Float, _) => "float",
+        (FieldKind::Double, _) => "double",
+        _ => return,
+    };
+    // Absent when it reads the same (a non-negative `int64`) or the wire type is not the
+    // declared one.
+    let Some(at) = node
+        .interpretations
+        .iter()
+        .position(|interpretation| interpretation.name == declared)
+    else {
+        return;
+    };
+    let reading = node.interpretations.remove(at);
+    if let Some(unsigned) = node.value.replace(reading.value) {
+        node.interpretations.insert(
+            0,
+            Interpretation {
+                name: "unsigned",
+                value: unsigned,
+            },
+        );
+    }
 }
 
 fn varint_interpretations(value: u64, kind: Option<&FieldKind>) -> Vec<Interpretation> {

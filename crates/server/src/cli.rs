@@ -125,9 +125,13 @@ pub struct InspectArgs {
     /// protobuf, text.
     #[arg(long, value_parser = parse_format)]
     pub format: Option<switchboard_payload::unwrap::Format>,
-    /// Decode a protobuf payload as this message, e.g. yunhu.PushMessage.
+    /// Decode a protobuf payload as this message, e.g. yunhu.PushMessage or one of `--proto`'s.
     #[arg(long)]
     pub schema: Option<String>,
+    /// Your own .proto file (repeat for more): its messages are named and recognized beside
+    /// ours. Files import each other by file name; google/protobuf/*.proto are built in.
+    #[arg(long = "proto", value_name = "FILE")]
+    pub protos: Vec<PathBuf>,
     /// Also print a hex dump of the decoded bytes.
     #[arg(long)]
     pub hex: bool,

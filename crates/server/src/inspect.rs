@@ -3,16 +3,24 @@
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use anyhow::{Context, bail};
+use switchboard_payload::protobuf::schema::Schemas;
 use switchboard_payload::tree::{Node, NodeKind};
 use switchboard_payload::{Inspection, Options, inspect};
+use switchboard_proto_import::ProtoFile;
 
 use crate::cli::InspectArgs;
 
 pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     let bytes = read_input(&args.file)?;
+    let schemas = schemas(&args.protos)?;
     if let Some(schema) = &args.schema
-        && switchboard_payload::protobuf::schema::Schemas::builtin()
+        && schemas
+            .as_deref()
+            .unwrap_or_else(|| Schemas::builtin())
             .message(schema)
             .is_none()
     {
@@ -22,6 +30,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         format: args.format,
         platform: args.platform,
         schema: args.schema.clone(),
+        schemas,
         ..Options::default()
     };
     let inspection = inspect(&bytes, &options);
@@ -47,6 +56,30 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
         Some(error) => bail!("{error}"),
         None => Ok(()),
     }
+}
+
+/// Ours, and those of the user's `--proto` files (compiled as the browser compiles them).
+fn schemas(protos: &[PathBuf]) -> anyhow::Result<Option<Arc<Schemas>>> {
+    if protos.is_empty() {
+        return Ok(None);
+    }
+    let files = protos
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .with_context(|| format!("{} has no file name", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok(ProtoFile {
+                name: name.to_owned(),
+                text,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let imported = switchboard_proto_import::compile(&files)?;
+    Ok(Some(Arc::new(Schemas::with_imported(&imported))))
 }
 
 /// `--diff`: the changes from one payload to the other, and what each decoded as.

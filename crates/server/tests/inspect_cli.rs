@@ -374,3 +374,64 @@ fn report_of(command: &mut Command) -> String {
     );
     String::from_utf8(output.stdout).unwrap()
 }
+
+#[test]
+fn proto_files_of_ones_own_name_and_recognize_a_payload() {
+    let proto = |name: &str| fixture(&format!("user-proto/{name}"));
+    let report = report_of(
+        switchboard()
+            .arg("inspect")
+            .arg("--proto")
+            .arg(proto("order.proto"))
+            .arg("--proto")
+            .arg(proto("common.proto"))
+            .arg(proto("order.hex")),
+    );
+    assert!(
+        report.contains("schema:   acme.Order (confidence"),
+        "recognized among ours: {report}"
+    );
+    assert!(report.contains("id"), "{report}");
+    assert!(report.contains("1234567890123456789"), "{report}");
+    assert!(
+        report.contains("-250"),
+        "a sint64 reads as declared: {report}"
+    );
+
+    // Forced by name, as JSON.
+    let output = switchboard()
+        .args(["inspect", "--json", "--schema", "acme.Order.Item"])
+        .arg("--proto")
+        .arg(proto("order.proto"))
+        .arg("--proto")
+        .arg(proto("common.proto"))
+        .arg(proto("order.hex"))
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&output)["schema"]["name"], "acme.Order.Item");
+
+    // Without the file its import names, the import is the error, placed.
+    let output = switchboard()
+        .arg("inspect")
+        .arg("--proto")
+        .arg(proto("order.proto"))
+        .arg(proto("order.hex"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("order.proto:4:1: "), "{stderr}");
+    assert!(stderr.contains("common.proto"), "{stderr}");
+
+    // A syntax error names its file, line and column.
+    let output = switchboard()
+        .arg("inspect")
+        .arg("--proto")
+        .arg(proto("broken.proto"))
+        .arg(proto("order.hex"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.proto:6:1: "), "{stderr}");
+}

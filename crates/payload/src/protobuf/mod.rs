@@ -1,5 +1,6 @@
 //! Protobuf: wire primitives, schema-less decoding, our schemas, and recognition.
 
+pub mod descriptor;
 pub mod raw;
 pub mod recognize;
 pub mod schema;

@@ -27,6 +27,15 @@ pub const CANDIDATES: &[&str] = &[
     douyin_im::RecallMessageRequestBody::SCHEMA,
 ];
 
+/// What a blob may be: our platforms' roots, then the user's imported messages (a tie goes
+/// to ours, in this order).
+pub fn candidates(schemas: &Schemas) -> impl Iterator<Item = &str> {
+    CANDIDATES
+        .iter()
+        .copied()
+        .chain(schemas.imported().iter().map(String::as_str))
+}
+
 /// Below this confidence a blob is reported as of unknown schema. A perfect fit needs at least
 /// three fields of evidence to reach it (see `Fit::confidence`): two small fields fit half the
 /// candidates by accident.
@@ -50,15 +59,14 @@ pub fn rank(message: &RawMessage, bytes: &[u8], schemas: &Schemas) -> Vec<Schema
     if message.is_empty() || message.error.is_some() {
         return Vec::new();
     }
-    let mut scored: Vec<(f64, usize, usize, &str)> = CANDIDATES
-        .iter()
+    let mut scored: Vec<(f64, usize, usize, &str)> = candidates(schemas)
         .enumerate()
         .filter_map(|(order, name)| {
             let confidence = fit(message.root(), bytes, name, schemas, 8).confidence();
             let size = schemas
                 .message(name)
                 .map_or(0, |schema| schema.fields.len());
-            (confidence >= MIN_CONFIDENCE).then_some((confidence, size, order, *name))
+            (confidence >= MIN_CONFIDENCE).then_some((confidence, size, order, name))
         })
         .collect();
     // Best fit first; on a tie, the smallest schema that explains everything, then list order.

@@ -4,12 +4,15 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use serde::{Deserialize, Serialize};
+
 use super::wire::WireType;
 
 /// Build-time tables of our schemas (see build.rs): names by number, no descriptor decoder.
 mod tables {
     pub struct MessageTable {
         pub name: &'static str,
+        pub map_entry: bool,
         pub fields: &'static [FieldTable],
     }
 
@@ -38,21 +41,7 @@ mod tables {
     include!(concat!(env!("OUT_DIR"), "/schema_tables.rs"));
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldKind {
-    Message(String),
-    String,
-    Bytes,
-    Bool,
-    /// Any varint integer or enum; `signed` means zigzag (sint32/sint64).
-    Varint {
-        zigzag: bool,
-    },
-    Fixed32,
-    Fixed64,
-    Float,
-    Double,
-}
+pub use super::descriptor::{FieldKind, FieldSchema, MessageSchema};
 
 impl FieldKind {
     /// The wire type a non-packed value of this kind uses.
@@ -66,23 +55,6 @@ impl FieldKind {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct FieldSchema {
-    pub number: u32,
-    pub name: String,
-    pub kind: FieldKind,
-    pub repeated: bool,
-    /// The `.proto` type as written (`string`, `uint64`, `yunhu.Sender`...).
-    pub type_name: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct MessageSchema {
-    /// Full name, e.g. `yunhu.PushMessage`.
-    pub name: String,
-    pub fields: Vec<FieldSchema>,
-}
-
 impl MessageSchema {
     pub fn field(&self, number: u32) -> Option<&FieldSchema> {
         self.fields.iter().find(|field| field.number == number)
@@ -92,6 +64,20 @@ impl MessageSchema {
 #[derive(Debug, Default)]
 pub struct Schemas {
     messages: HashMap<String, MessageSchema>,
+    /// The user's messages a payload may be, sorted (see [`Imported`]): recognition ranks them
+    /// beside our platforms' roots.
+    imported: Vec<String>,
+}
+
+/// Schemas a user compiled from their own `.proto` files: what the browser keeps and the CLI's
+/// `--proto` reads (compiled by `switchboard-proto-import`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    /// Every message the files define or import (well-known types included), so fields name
+    /// their nested messages.
+    pub messages: Vec<MessageSchema>,
+    /// The messages of the user's own files (not their imports' and not map entries).
+    pub roots: Vec<String>,
 }
 
 impl Schemas {
@@ -127,12 +113,42 @@ impl Schemas {
                     let schema = MessageSchema {
                         name: message.name.to_owned(),
                         fields,
+                        map_entry: message.map_entry,
                     };
                     (schema.name.clone(), schema)
                 })
                 .collect();
-            Schemas { messages }
+            Schemas {
+                messages,
+                imported: Vec::new(),
+            }
         })
+    }
+
+    /// Ours and the user's together. A user's message of the same full name as one of ours
+    /// replaces it: they said what it is.
+    pub fn with_imported(imported: &Imported) -> Schemas {
+        let mut messages = Schemas::builtin().messages.clone();
+        for message in &imported.messages {
+            messages.insert(message.name.clone(), message.clone());
+        }
+        let mut roots: Vec<String> = imported
+            .roots
+            .iter()
+            .filter(|name| messages.contains_key(*name))
+            .cloned()
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        Schemas {
+            messages,
+            imported: roots,
+        }
+    }
+
+    /// The user's root messages, sorted.
+    pub fn imported(&self) -> &[String] {
+        &self.imported
     }
 
     pub fn message(&self, name: &str) -> Option<&MessageSchema> {
@@ -147,9 +163,14 @@ impl Schemas {
             .collect()
     }
 
-    /// Every message name, sorted (for the UI's schema picker).
+    /// Every message name, sorted (for the UI's schema picker); map entries are left out.
     pub fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.messages.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self
+            .messages
+            .values()
+            .filter(|message| !message.map_entry)
+            .map(|message| message.name.as_str())
+            .collect();
         names.sort_unstable();
         names
     }

@@ -2,7 +2,7 @@
 //! the older names the Yunhu documentation uses) and its binary encoding, so a pasted
 //! `protoc --decode` dump yields the same events as the bytes would.
 
-use super::recognize::{CANDIDATES, SchemaMatch};
+use super::recognize::{SchemaMatch, candidates};
 use super::schema::{FieldKind, FieldSchema, MessageSchema, Schemas};
 use super::yunhu;
 use crate::text::literal::{Literal, LiteralValue};
@@ -49,19 +49,13 @@ pub const MIN_CONFIDENCE: f64 = 0.65;
 
 /// The best-fitting candidate message for a text-format payload.
 pub fn recognize(value: &Literal, schemas: &Schemas) -> Option<SchemaMatch> {
-    let mut scored: Vec<(f64, usize, usize, &str)> = CANDIDATES
-        .iter()
+    let mut scored: Vec<(f64, usize, usize, &str)> = candidates(schemas)
         .enumerate()
         .filter_map(|(order, name)| {
             let schema = schemas.message(name)?;
             let (matched, total) = fit(value, schema, schemas, 8);
             let confidence = if total == 0.0 { 0.0 } else { matched / total };
-            (confidence >= MIN_CONFIDENCE).then_some((
-                confidence,
-                schema.fields.len(),
-                order,
-                *name,
-            ))
+            (confidence >= MIN_CONFIDENCE).then_some((confidence, schema.fields.len(), order, name))
         })
         .collect();
     // Best fit first; on a tie, the smallest schema that explains everything, then list order.
