@@ -4,6 +4,8 @@ use crate::components::inspector::compare_view::CompareView;
 use crate::components::inspector::described::describe_from_log;
 use crate::components::inspector::events_view::EventsView;
 use crate::components::inspector::input_panel::{InputPanel, load_first_file};
+use crate::components::inspector::schema_panel::{SchemaPanel, add_files, all_proto_files};
+use crate::components::inspector::schemas::UserSchemas;
 use crate::components::inspector::state::InspectorState;
 use crate::components::inspector::summary_bar::SummaryBar;
 use crate::components::inspector::tree_view::TreeView;
@@ -16,7 +18,9 @@ use crate::i18n::{I18n, use_i18n};
 #[component]
 pub fn Inspector() -> impl IntoView {
     let i18n = use_i18n();
-    let state = InspectorState::new();
+    let user_schemas = UserSchemas::saved();
+    provide_context(user_schemas);
+    let state = InspectorState::new(user_schemas.schemas.into());
     provide_context(state);
     // A share link carries its payload in the fragment.
     match shared_payload() {
@@ -63,11 +67,16 @@ pub fn Inspector() -> impl IntoView {
             on:drop=move |event: leptos::ev::DragEvent| {
                 event.prevent_default();
                 let files = event.data_transfer().and_then(|transfer| transfer.files());
-                load_first_file(state, files);
+                // .proto files are schemas to keep, anything else a payload to inspect.
+                match files {
+                    Some(files) if all_proto_files(&files) => add_files(user_schemas, files),
+                    files => load_first_file(state, files),
+                }
             }
         >
             <h1 class="page-title">{move || i18n.t("nav-inspector")}</h1>
             <InputPanel/>
+            <SchemaPanel/>
             <Show
                 when=has_input
                 fallback=move || view! {

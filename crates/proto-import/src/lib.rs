@@ -6,63 +6,17 @@
 //! without end.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use miette::Diagnostic;
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
-use serde::{Deserialize, Serialize};
 use switchboard_payload::protobuf::descriptor;
-use switchboard_payload::protobuf::schema::Imported;
+pub use switchboard_payload::protobuf::imported::{CompileError, Imported, ProtoFile};
 
 /// At most this many files in one import.
 pub const MAX_FILES: usize = 64;
 /// At most this many bytes of `.proto` source in all.
 pub const MAX_SOURCE_BYTES: usize = 1024 * 1024;
-
-/// One `.proto` file as the user gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProtoFile {
-    /// Its file name, as other files import it (`common.proto`).
-    pub name: String,
-    pub text: String,
-}
-
-/// Why the files did not compile, and where: the file, and the line and column (1-based,
-/// columns in characters) when the compiler pointed at a place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CompileError {
-    pub file: Option<String>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for CompileError {
-    /// `order.proto:4:3: expected ';'` — the form compilers and editors link from.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line, self.column) {
-            (Some(file), Some(line), Some(column)) => {
-                write!(f, "{file}:{line}:{column}: {}", self.message)
-            }
-            (Some(file), _, _) => write!(f, "{file}: {}", self.message),
-            _ => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for CompileError {}
-
-impl CompileError {
-    fn general(message: impl Into<String>) -> Self {
-        CompileError {
-            file: None,
-            line: None,
-            column: None,
-            message: message.into(),
-        }
-    }
-}
 
 /// Compiles `files` (each also importable by the others) into schemas: every message they
 /// define or import, with the user's own as recognition candidates.

@@ -7,6 +7,8 @@ pub mod described;
 pub mod events_view;
 pub mod input_panel;
 pub mod rows;
+pub mod schema_panel;
+pub mod schemas;
 pub mod state;
 pub mod summary_bar;
 pub mod tree_view;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use switchboard_payload::diff::Change;
 use switchboard_payload::profile::Profile;
+use switchboard_payload::protobuf::schema::Schemas;
 use switchboard_payload::tree::ReadingChoices;
 use switchboard_payload::unwrap::Format;
 use switchboard_payload::{Inspection, Options, Platform, inspect};
@@ -49,10 +50,12 @@ pub struct InspectorState {
     pub compare: RwSignal<Arc<Vec<u8>>>,
     /// The changes from the first payload to the second, when there is a second.
     pub comparison: Memo<Option<Arc<Vec<Change>>>>,
+    /// Ours and the user's own schemas (`schemas.rs`), or ours alone.
+    pub schemas: Signal<Option<Arc<Schemas>>>,
 }
 
 impl InspectorState {
-    pub fn new() -> Self {
+    pub fn new(schemas: Signal<Option<Arc<Schemas>>>) -> Self {
         let input = RwSignal::new(Arc::new(Vec::new()));
         let format = RwSignal::new(None);
         let platform = RwSignal::new(None);
@@ -64,6 +67,7 @@ impl InspectorState {
             platform: platform.get(),
             schema: schema.get(),
             choices: choices.get(),
+            schemas: schemas.get(),
             ..Options::default()
         };
         let inspection = Memo::new(move |_| {
@@ -101,6 +105,7 @@ impl InspectorState {
             sandbox: RwSignal::new(false),
             compare,
             comparison,
+            schemas,
         }
     }
 
@@ -122,11 +127,5 @@ impl InspectorState {
         self.load(Vec::new(), "");
         self.compare.set(Arc::new(Vec::new()));
         self.notice.set(None);
-    }
-}
-
-impl Default for InspectorState {
-    fn default() -> Self {
-        Self::new()
     }
 }

@@ -82,20 +82,33 @@ pub fn SummaryBar() -> impl IntoView {
                     current=Signal::derive(move || state.platform.get().map(|p| p.id().to_owned()))
                     on_pick=Callback::new(move |id: Option<String>| state.platform.set(id.as_deref().and_then(Platform::from_id)))
                 />
-                <OverrideSelect
-                    label="override-schema"
-                    choices=Schemas::builtin()
-                        .names()
-                        .into_iter()
-                        .filter(|name| !name.starts_with("google."))
-                        .map(|name| (name.to_owned(), Signal::stored(name.to_owned())))
-                        .collect()
-                    current=Signal::derive(move || state.schema.get())
-                    on_pick=Callback::new(move |id: Option<String>| state.schema.set(id))
-                />
+                // Lists the user's schemas as they are added or removed.
+                {move || view! {
+                    <OverrideSelect
+                        label="override-schema"
+                        choices=schema_choices(state.schemas.get().as_deref())
+                        current=Signal::derive(move || state.schema.get())
+                        on_pick=Callback::new(move |id: Option<String>| state.schema.set(id))
+                    />
+                }}
             </div>
         </section>
     }
+}
+
+/// The user's own messages first, then ours (the well-known types left out).
+fn schema_choices(schemas: Option<&Schemas>) -> Vec<(String, Signal<String>)> {
+    let schemas = schemas.unwrap_or_else(|| Schemas::builtin());
+    let ours = schemas.names().into_iter().filter(|name| {
+        !name.starts_with("google.") && !schemas.imported().iter().any(|own| own == name)
+    });
+    schemas
+        .imported()
+        .iter()
+        .map(String::as_str)
+        .chain(ours)
+        .map(|name| (name.to_owned(), Signal::stored(name.to_owned())))
+        .collect()
 }
 
 /// One override: "auto" (the detected value) or a forced choice.

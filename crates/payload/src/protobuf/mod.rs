@@ -1,6 +1,7 @@
 //! Protobuf: wire primitives, schema-less decoding, our schemas, and recognition.
 
 pub mod descriptor;
+pub mod imported;
 pub mod raw;
 pub mod recognize;
 pub mod schema;

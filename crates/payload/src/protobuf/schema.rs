@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
-
 use super::wire::WireType;
 
 /// Build-time tables of our schemas (see build.rs): names by number, no descriptor decoder.
@@ -42,6 +40,7 @@ mod tables {
 }
 
 pub use super::descriptor::{FieldKind, FieldSchema, MessageSchema};
+pub use super::imported::Imported;
 
 impl FieldKind {
     /// The wire type a non-packed value of this kind uses.
@@ -67,17 +66,6 @@ pub struct Schemas {
     /// The user's messages a payload may be, sorted (see [`Imported`]): recognition ranks them
     /// beside our platforms' roots.
     imported: Vec<String>,
-}
-
-/// Schemas a user compiled from their own `.proto` files: what the browser keeps and the CLI's
-/// `--proto` reads (compiled by `switchboard-proto-import`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Imported {
-    /// Every message the files define or import (well-known types included), so fields name
-    /// their nested messages.
-    pub messages: Vec<MessageSchema>,
-    /// The messages of the user's own files (not their imports' and not map entries).
-    pub roots: Vec<String>,
 }
 
 impl Schemas {
