@@ -5,3 +5,4 @@ pub mod inspector;
 pub mod login;
 pub mod settings;
 pub mod top_bar;
+pub mod yielding;

@@ -20,7 +20,7 @@ pub fn Inspector() -> impl IntoView {
     let i18n = use_i18n();
     let user_schemas = UserSchemas::saved();
     provide_context(user_schemas);
-    let state = InspectorState::new(user_schemas.schemas.into());
+    let state = InspectorState::new(user_schemas);
     provide_context(state);
     // A share link carries its payload in the fragment.
     match shared_payload() {
@@ -89,6 +89,16 @@ pub fn Inspector() -> impl IntoView {
                 }
             >
                 <SummaryBar/>
+                {move || state.off_thread.decoding.get().map(|bytes| view! {
+                    <p class="hint decoding" role="status" data-testid="decoding">
+                        {move || i18n.f("decoding-off-thread", &[("bytes", bytes.into())])}
+                    </p>
+                })}
+                {move || state.off_thread.failure.get().map(|why| view! {
+                    <p class="decode-error" role="alert">
+                        {move || i18n.f("decoding-worker-failed", &[("error", why.clone().into())])}
+                    </p>
+                })}
                 <ActionsBar/>
                 <CompareView/>
                 {move || error().map(|error| view! { <p class="decode-error" role="alert">{error}</p> })}

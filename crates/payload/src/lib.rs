@@ -11,6 +11,7 @@ pub mod diff;
 pub mod endpoint;
 pub mod event;
 pub mod framing;
+pub mod handoff;
 pub mod hexdump;
 pub mod inspect;
 pub mod outcome;

@@ -109,7 +109,7 @@ pub enum Body {
     Frames(Vec<Frame>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnwrapError {
     /// Which step failed.
     pub format: Format,

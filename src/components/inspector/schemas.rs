@@ -1,22 +1,19 @@
 //! The user's own `.proto` schemas: kept in this browser (localStorage) until removed, and
-//! compiled in the schema worker (`crates/schema-worker`), a wasm module of its own that is
-//! loaded only when files are added or removed, so the compiler is not part of the first load.
+//! compiled in the inspector's worker (`worker.rs`), a wasm module of its own that is loaded
+//! only when files are added or removed, so the compiler is not part of the first load.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use switchboard_payload::protobuf::imported::{CompileError, Imported, ProtoFile};
 use switchboard_payload::protobuf::schema::Schemas;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::worker::{Job, JobError};
 
 /// Where the files and what they compiled to are kept (so a reload needs no worker).
 const STORAGE_KEY: &str = "switchboard.schemas";
-/// Trunk's loader for the worker module (`index.html`: `data-type="worker"`).
-const WORKER_URL: &str = "/schema-worker_loader.js";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Saved {
@@ -29,6 +26,8 @@ struct Saved {
 pub struct UserSchemas {
     /// The files as given, in the order added.
     pub files: RwSignal<Vec<ProtoFile>>,
+    /// What their files compiled to (the worker is sent this); `None` when there are none.
+    pub imported: RwSignal<Option<Arc<Imported>>>,
     /// Ours and theirs, once their files compiled; `None` when there are none.
     pub schemas: RwSignal<Option<Arc<Schemas>>>,
     /// Why the last change did not compile (the files kept are the ones before it).
@@ -40,10 +39,12 @@ impl UserSchemas {
     /// What this browser kept from earlier visits.
     pub fn saved() -> Self {
         let saved = read_saved().unwrap_or_default();
-        let schemas =
-            (!saved.files.is_empty()).then(|| Arc::new(Schemas::with_imported(&saved.imported)));
+        let any = !saved.files.is_empty();
+        let schemas = any.then(|| Arc::new(Schemas::with_imported(&saved.imported)));
+        let imported = any.then(|| Arc::new(saved.imported));
         UserSchemas {
             files: RwSignal::new(saved.files),
+            imported: RwSignal::new(imported),
             schemas: RwSignal::new(schemas),
             error: RwSignal::new(None),
             compiling: RwSignal::new(false),
@@ -97,9 +98,10 @@ impl UserSchemas {
                 let _ = storage.set_item(STORAGE_KEY, &json);
             }
         }
-        self.schemas.set(
-            (!saved.files.is_empty()).then(|| Arc::new(Schemas::with_imported(&saved.imported))),
-        );
+        let any = !saved.files.is_empty();
+        self.schemas
+            .set(any.then(|| Arc::new(Schemas::with_imported(&saved.imported))));
+        self.imported.set(any.then(|| Arc::new(saved.imported)));
         self.files.set(saved.files);
     }
 }
@@ -113,7 +115,7 @@ fn read_saved() -> Option<Saved> {
     serde_json::from_str(&json).ok()
 }
 
-/// One compile in a fresh worker: it says "ready", is sent the files, answers, and is ended.
+/// One compile in a fresh worker.
 async fn compile_in_worker(
     i18n: crate::i18n::I18n,
     files: &[ProtoFile],
@@ -122,39 +124,15 @@ async fn compile_in_worker(
         |key: &str, error: String| CompileError::general(i18n.f(key, &[("error", error.into())]));
     let request = serde_json::to_string(files)
         .map_err(|error| failed("schemas-worker-garbled", error.to_string()))?;
-    let worker = web_sys::Worker::new(WORKER_URL)
-        .map_err(|error| failed("schemas-worker-unstarted", crate::api::js_text(error)))?;
-    // The promise's settle functions, handed to the worker's handlers.
-    let settle: Rc<RefCell<Option<(js_sys::Function, js_sys::Function)>>> = Rc::default();
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        settle.replace(Some((resolve, reject)));
-    });
-    let on_message = {
-        let (settle, worker) = (settle.clone(), worker.clone());
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let data = event.data().as_string().unwrap_or_default();
-            if data == "ready" {
-                let _ = worker.post_message(&JsValue::from_str(&request));
-            } else if let Some((resolve, _)) = settle.borrow_mut().take() {
-                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&data));
-            }
-        })
+    let unstarted = |error| match error {
+        JobError::Failed(why) => why,
+        JobError::Cancelled => String::new(),
     };
-    let on_error = {
-        let settle = settle.clone();
-        Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            if let Some((_, reject)) = settle.borrow_mut().take() {
-                let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&event.message()));
-            }
-        })
-    };
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let answer = wasm_bindgen_futures::JsFuture::from(promise).await;
-    worker.terminate();
-    drop((on_message, on_error));
+    let (_job, answer) = Job::start(JsValue::from_str(&request), None)
+        .map_err(|error| failed("schemas-worker-unstarted", unstarted(error)))?;
     let answer = answer
-        .map_err(|error| failed("schemas-worker-stopped", crate::api::js_text(error)))?
+        .await
+        .map_err(|error| failed("schemas-worker-stopped", unstarted(error)))?
         .as_string()
         .unwrap_or_default();
     serde_json::from_str::<Result<Imported, CompileError>>(&answer)

@@ -5,17 +5,68 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use switchboard_payload::diff::Change;
+use switchboard_payload::handoff::Request;
 use switchboard_payload::profile::Profile;
 use switchboard_payload::protobuf::schema::Schemas;
 use switchboard_payload::tree::ReadingChoices;
 use switchboard_payload::unwrap::Format;
 use switchboard_payload::{Inspection, Options, Platform, inspect};
 
+use super::off_thread::{OFF_THREAD_BYTES, OffThread};
 use super::rows;
+use super::schemas::UserSchemas;
 
 /// An inspection shared between views; compared by identity so a new one always re-renders.
+/// The last one of a large payload's is freed a slice at a time, between the browser's turns
+/// (a tree of 400 000 nodes takes longer to free than a frame).
 #[derive(Clone)]
 pub struct Shared(pub Arc<Inspection>);
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if self.0.bytes.len() > OFF_THREAD_BYTES && Arc::strong_count(&self.0) == 1 {
+            let last = std::mem::replace(&mut self.0, empty());
+            if let Ok(inspection) = Arc::try_unwrap(last) {
+                leptos::task::spawn_local(free_in_slices(inspection.tree));
+            }
+        }
+    }
+}
+
+impl Shared {
+    /// The inspection of no input (what a large one shows until it is decoded).
+    pub fn empty() -> Shared {
+        Shared(empty())
+    }
+}
+
+/// The inspection of no input, made once.
+fn empty() -> Arc<Inspection> {
+    thread_local! {
+        static EMPTY: Arc<Inspection> = Arc::new(inspect(&[], &Options::default()));
+    }
+    EMPTY.with(Arc::clone)
+}
+
+/// Frees a tree a few thousand nodes at a time.
+async fn free_in_slices(tree: switchboard_payload::tree::Node) {
+    let mut left = vec![tree];
+    loop {
+        let started = js_sys::Date::now();
+        while js_sys::Date::now() - started < 4.0 {
+            for _ in 0..256 {
+                let Some(mut node) = left.pop() else {
+                    return;
+                };
+                left.append(&mut node.children);
+                if let Some(nested) = node.nested.take() {
+                    left.push(nested.tree);
+                }
+            }
+        }
+        crate::components::yielding::yield_to_browser().await;
+    }
+}
 
 impl PartialEq for Shared {
     fn eq(&self, other: &Self) -> bool {
@@ -52,10 +103,13 @@ pub struct InspectorState {
     pub comparison: Memo<Option<Arc<Vec<Change>>>>,
     /// Ours and the user's own schemas (`schemas.rs`), or ours alone.
     pub schemas: Signal<Option<Arc<Schemas>>>,
+    /// Large inputs, decoded in the worker (`off_thread.rs`).
+    pub off_thread: OffThread,
 }
 
 impl InspectorState {
-    pub fn new(schemas: Signal<Option<Arc<Schemas>>>) -> Self {
+    pub fn new(user: UserSchemas) -> Self {
+        let schemas: Signal<Option<Arc<Schemas>>> = user.schemas.into();
         let input = RwSignal::new(Arc::new(Vec::new()));
         let format = RwSignal::new(None);
         let platform = RwSignal::new(None);
@@ -70,9 +124,27 @@ impl InspectorState {
             schemas: schemas.get(),
             ..Options::default()
         };
+        let off_thread = OffThread::new();
+        // A small input is decoded here and now; a large one in the worker (see the effect).
         let inspection = Memo::new(move |_| {
             let options = overrides();
-            Shared(Arc::new(input.with(|bytes| inspect(bytes, &options))))
+            input.with(|bytes| {
+                if bytes.len() <= OFF_THREAD_BYTES {
+                    Shared(Arc::new(inspect(bytes, &options)))
+                } else {
+                    off_thread.inspection(bytes)
+                }
+            })
+        });
+        Effect::new(move |_| {
+            let request = Request {
+                format: format.get(),
+                platform: platform.get(),
+                schema: schema.get(),
+                choices: choices.get().0,
+                imported: user.imported.get().map(|imported| (*imported).clone()),
+            };
+            off_thread.decode(input.get(), request);
         });
         let compare = RwSignal::new(Arc::new(Vec::new()));
         let comparison = Memo::new(move |_| {
@@ -106,6 +178,7 @@ impl InspectorState {
             compare,
             comparison,
             schemas,
+            off_thread,
         }
     }
 

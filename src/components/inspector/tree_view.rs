@@ -1,6 +1,8 @@
 //! The decoded tree: collapsible, keyboard-navigable (arrows, Enter, Home/End), virtualized so
 //! only the rows on screen exist in the DOM.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use switchboard_payload::tree::{Node, NodeKind};
 
@@ -15,6 +17,16 @@ const OVERSCAN: usize = 20;
 /// Expand everything this deep at first when the tree is small enough.
 const INITIAL_DEPTH: usize = 4;
 const SMALL_TREE: usize = 400;
+
+/// The visible rows, compared by identity: a new listing always re-renders.
+#[derive(Clone)]
+struct RowList(Arc<Vec<Row>>);
+
+impl PartialEq for RowList {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 #[component]
 pub fn TreeView() -> impl IntoView {
@@ -32,21 +44,27 @@ pub fn TreeView() -> impl IntoView {
         } else {
             1
         };
-        state
+        let keys = rows::keys_to_depth(tree, depth);
+        // Only a change re-lists the rows (a large payload's top level is 100 000 of them).
+        if state
             .expanded
-            .update(|expanded| expanded.extend(rows::keys_to_depth(tree, depth)));
+            .with_untracked(|expanded| keys.iter().any(|key| !expanded.contains(key)))
+        {
+            state.expanded.update(|expanded| expanded.extend(keys));
+        }
     });
 
     // Rows carry the inspection they were made from: a new inspection with the same shape
     // (another schema, another reading) must still re-render every row.
+    // Shared, not copied: a large payload's top level alone is 100 000 rows.
     let rows_of = Memo::new(move |_| {
         let shared = state.inspection.get();
         let rows = state
             .expanded
             .with(|expanded| rows::flatten(&shared.0.tree, expanded));
-        (shared, rows)
+        (shared, RowList(Arc::new(rows)))
     });
-    let visible_rows = move || rows_of.with(|(_, rows)| rows.clone());
+    let visible_rows = move || rows_of.with(|(_, rows)| rows.0.clone());
     let window = move || {
         let rows = visible_rows();
         let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
@@ -71,7 +89,8 @@ pub fn TreeView() -> impl IntoView {
         let Some(key) = state.selected.get() else {
             return;
         };
-        if let Some(index) = rows_of.with(|(_, rows)| rows.iter().position(|row| row.key == key)) {
+        if let Some(index) = rows_of.with(|(_, rows)| rows.0.iter().position(|row| row.key == key))
+        {
             scroll_to_row(index);
         }
     });
@@ -138,7 +157,7 @@ pub fn TreeView() -> impl IntoView {
     let total_height = move || {
         format!(
             "{}px",
-            rows_of.with(|(_, rows)| rows.len()) as f64 * ROW_HEIGHT
+            rows_of.with(|(_, rows)| rows.0.len()) as f64 * ROW_HEIGHT
         )
     };
     let active = move || state.selected.get().map(|key| row_id(&key));
@@ -261,7 +280,12 @@ fn TreeRow(row: Row) -> impl IntoView {
                 Some(marker) => view! { <span class="nested-marker">{marker}</span> }.into_any(),
                 None => row_content(use_i18n(), node).into_any(),
             }}
-            <ReadingSwitch node=node.clone()/>
+            <ReadingSwitch
+                path=node.path.clone()
+                label=node.label.clone()
+                readings=node.readings.clone()
+                current=node.reading.unwrap_or(0)
+            />
         </div>
     }
     .attr("aria-level", (row.depth + 1).to_string())
@@ -335,20 +359,24 @@ fn kind_name(kind: NodeKind) -> &'static str {
     }
 }
 
-/// For an ambiguous length-delimited field: every reading, and switching in place.
+/// For an ambiguous length-delimited field: every reading, and switching in place. (Given the
+/// node's parts, not the node: a node holds its whole subtree.)
 #[component]
-fn ReadingSwitch(node: Node) -> impl IntoView {
+fn ReadingSwitch(
+    path: String,
+    label: String,
+    readings: Vec<&'static str>,
+    current: usize,
+) -> impl IntoView {
     let state = expect_context::<InspectorState>();
     let i18n = use_i18n();
-    if node.readings.len() < 2 {
+    if readings.len() < 2 {
         return ().into_any();
     }
-    let path = node.path.clone();
-    let current = node.reading.unwrap_or(0);
     view! {
         <select
             class="reading-switch"
-            aria-label=i18n.f("read-as-label", &[("field", (&node.label).into())])
+            aria-label=i18n.f("read-as-label", &[("field", label.into())])
             tabindex="-1"
             on:click=|event| event.stop_propagation()
             on:change=move |event| {
@@ -357,8 +385,7 @@ fn ReadingSwitch(node: Node) -> impl IntoView {
                 }
             }
         >
-            {node
-                .readings
+            {readings
                 .iter()
                 .enumerate()
                 .map(|(index, name)| {

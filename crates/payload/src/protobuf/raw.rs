@@ -88,6 +88,19 @@ pub enum Reading {
 }
 
 impl Reading {
+    /// Every reading's [`Reading::name`].
+    pub const NAMES: [&'static str; 9] = [
+        "message",
+        "string",
+        "packed varint",
+        "packed fixed32",
+        "packed fixed64",
+        "packed zigzag",
+        "packed float",
+        "packed double",
+        "bytes",
+    ];
+
     pub fn name(&self) -> &'static str {
         match self {
             Reading::Message => "message",

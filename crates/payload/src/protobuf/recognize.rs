@@ -1,6 +1,6 @@
 //! Which message is this blob? Scores a schema-less parse against candidate schemas.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::raw::{self, Field, Message, RawContent, RawMessage, Reading};
 use super::schema::{FieldKind, FieldSchema, Schemas};
@@ -41,7 +41,7 @@ pub fn candidates(schemas: &Schemas) -> impl Iterator<Item = &str> {
 /// candidates by accident.
 pub const MIN_CONFIDENCE: f64 = 0.8;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchemaMatch {
     pub name: String,
     /// 0..1: the share of fields (weighted, recursively) that fit the schema.

@@ -2,6 +2,7 @@
 //! in small chunks, then the live stream (reopened after a break, resuming after the last row).
 
 use super::*;
+use crate::components::yielding::yield_to_browser;
 
 impl DeskState {
     /// Loads the configuration and the whole log, then follows the stream.
@@ -299,18 +300,5 @@ pub(super) async fn sleep(duration: std::time::Duration) {
             duration,
         );
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Lets the browser handle input and paint before more work: a message to ourselves, which
-/// (unlike a zero timeout) is not throttled to 4 ms.
-pub(super) async fn yield_to_browser() {
-    let Ok(channel) = web_sys::MessageChannel::new() else {
-        return;
-    };
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        channel.port1().set_onmessage(Some(&resolve));
-    });
-    let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
