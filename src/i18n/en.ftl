@@ -306,6 +306,9 @@ paste-loaded = { $bytes ->
 }
 input-label = Payload input
 payload-label = Payload
+change-bytes-before = its bytes in the first payload
+change-bytes-after = its bytes in the second payload
+change-bytes-more = … (+{ $count } bytes)
 compare-title = Compare with another payload
 compare-label = Second payload
 compare-placeholder = Paste the payload to compare with: the changes from the first one are listed and marked in its tree

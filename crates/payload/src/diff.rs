@@ -34,6 +34,12 @@ pub struct Change {
     pub before: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// Its bytes in each payload's decoded bytes (the inspection's `bytes`), to show them side
+    /// by side; none inside a nested payload, whose ranges are its own bytes'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before_range: Option<[usize; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_range: Option<[usize; 2]>,
 }
 
 /// The changes from `before` to `after`, in the order of the trees.
@@ -56,6 +62,8 @@ fn compare(before: &Node, after: &Node, at: String, nested: bool, changes: &mut 
             after_path: path(after),
             before: Some(was),
             after: Some(is),
+            before_range: range(before, nested),
+            after_range: range(after, nested),
         });
     }
     match (&before.nested, &after.nested) {
@@ -97,6 +105,8 @@ fn gone(node: &Node, at: String, nested: bool) -> Change {
         after_path: None,
         before: Some(summary(node)),
         after: None,
+        before_range: range(node, nested),
+        after_range: None,
     }
 }
 
@@ -108,7 +118,21 @@ fn came(node: &Node, at: String, nested: bool) -> Change {
         after_path: (!nested).then(|| node.path.clone()),
         before: None,
         after: Some(summary(node)),
+        before_range: None,
+        after_range: range(node, nested),
     }
+}
+
+/// A node's bytes, tag included (what a field takes on the wire).
+fn range(node: &Node, nested: bool) -> Option<[usize; 2]> {
+    if nested {
+        return None;
+    }
+    let value = node.range?;
+    Some(
+        node.tag_range
+            .map_or(value, |tag| [tag[0].min(value[0]), value[1]]),
+    )
 }
 
 fn join(at: &str, key: &str) -> String {

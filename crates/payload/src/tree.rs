@@ -381,7 +381,7 @@ impl Builder<'_> {
                     },
                     Interpretation {
                         name: "float",
-                        value: f32::from_bits(*bits).to_string(),
+                        value: float_text(f32::from_bits(*bits)),
                     },
                 ];
                 node
@@ -400,7 +400,7 @@ impl Builder<'_> {
                     },
                     Interpretation {
                         name: "double",
-                        value: f64::from_bits(*bits).to_string(),
+                        value: float_text(f64::from_bits(*bits)),
                     },
                 ];
                 node
@@ -538,13 +538,13 @@ impl Builder<'_> {
                         fixed_at(packed_fixed32(bytes), 4, |bits| bits.to_string())
                     }
                     Reading::PackedFloat { .. } => fixed_at(packed_fixed32(bytes), 4, |bits| {
-                        f32::from_bits(bits).to_string()
+                        float_text(f32::from_bits(bits))
                     }),
                     Reading::PackedFixed64 { .. } => {
                         fixed_at(packed_fixed64(bytes), 8, |bits| bits.to_string())
                     }
                     _ => fixed_at(packed_fixed64(bytes), 8, |bits| {
-                        f64::from_bits(bits).to_string()
+                        float_text(f64::from_bits(bits))
                     }),
                 };
                 self.packed(label, path, values, &field)
@@ -779,6 +779,17 @@ fn varint_interpretations(value: u64, kind: Option<&FieldKind>) -> Vec<Interpret
         });
     }
     out
+}
+
+/// A float as people write it: the shortest text that reads back exactly, in exponent form
+/// where plain digits would run to dozens of zeros (`3.8131230087298516e-226`).
+fn float_text<F: std::fmt::Display + std::fmt::LowerExp + Copy + Into<f64>>(value: F) -> String {
+    let magnitude = value.into().abs();
+    if magnitude != 0.0 && magnitude.is_finite() && !(1e-7..1e21).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {

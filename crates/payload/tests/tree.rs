@@ -205,3 +205,23 @@ fn packed_bytes_can_be_read_as_every_packed_kind_each_value_with_its_bytes() {
     let ranges: Vec<_> = read.children.iter().map(|child| child.range).collect();
     assert_eq!(ranges, [Some([2, 3]), Some([3, 5]), Some([5, 6])]);
 }
+
+#[test]
+fn floats_far_from_one_read_in_exponent_form() {
+    // Field 1, fixed64 1234567890123456789: as a double, about 3.8e-226.
+    let mut bytes = vec![0x09];
+    bytes.extend_from_slice(&1_234_567_890_123_456_789u64.to_le_bytes());
+    // Field 2, fixed32 0x3f800000: 1 as a float, written plainly.
+    bytes.extend_from_slice(&[0x15, 0x00, 0x00, 0x80, 0x3f]);
+    let inspection = switchboard_payload::inspect(&bytes, &Default::default());
+    let reading = |node: usize, name: &str| {
+        inspection.tree.children[node]
+            .interpretations
+            .iter()
+            .find(|interpretation| interpretation.name == name)
+            .map(|interpretation| interpretation.value.clone())
+            .unwrap()
+    };
+    assert_eq!(reading(0, "double"), "3.8131230087298516e-226");
+    assert_eq!(reading(1, "float"), "1");
+}

@@ -12,8 +12,9 @@ use crate::i18n::use_i18n;
 /// Whether the first payload's node at `path` changed in the second one.
 pub fn changed(state: InspectorState, path: &str) -> bool {
     state.comparison.with(|comparison| {
-        comparison.as_ref().is_some_and(|changes| {
-            changes
+        comparison.as_ref().is_some_and(|comparison| {
+            comparison
+                .changes
                 .iter()
                 .any(|change| change.before_path.as_deref() == Some(path))
         })
@@ -46,19 +47,44 @@ pub fn CompareView() -> impl IntoView {
                     state.compare.set(Arc::new(text.into_bytes()));
                 }
             ></textarea>
-            {move || state.comparison.get().map(|changes| view! {
+            {move || state.comparison.get().map(|comparison| view! {
                 <p class="changes-count" role="status" data-testid="changes-count">
-                    {i18n.f("changes-count", &[("count", changes.len().into())])}
+                    {i18n.f("changes-count", &[("count", comparison.changes.len().into())])}
                 </p>
                 <ul class="changes">
-                    {changes.iter().map(change_row).collect_view()}
+                    {comparison
+                        .changes
+                        .iter()
+                        .map(|change| change_row(change, &comparison.before.0.bytes, &comparison.after_bytes))
+                        .collect_view()}
                 </ul>
             })}
         </details>
     }
 }
 
-fn change_row(change: &Change) -> impl IntoView + use<> {
+/// At most this many bytes of a change are shown on each side.
+const SHOWN_BYTES: usize = 32;
+
+/// A change's bytes in hex, cut after [`SHOWN_BYTES`].
+fn bytes_of(bytes: &[u8], range: Option<[usize; 2]>) -> Option<String> {
+    let [start, end] = range?;
+    let field = bytes.get(start..end)?;
+    let mut hex: Vec<String> = field
+        .iter()
+        .take(SHOWN_BYTES)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    if field.len() > SHOWN_BYTES {
+        hex.push(use_i18n().f(
+            "change-bytes-more",
+            &[("count", (field.len() - SHOWN_BYTES).into())],
+        ));
+    }
+    Some(hex.join(" "))
+}
+
+fn change_row(change: &Change, before: &[u8], after: &[u8]) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let (mark, kind, id) = match change.kind {
         ChangeKind::Added => ("+", "added", "change-added"),
@@ -73,6 +99,15 @@ fn change_row(change: &Change) -> impl IntoView + use<> {
             {change.before.clone().map(|before| view! { <span class="change-before">{before}</span> })}
             {(change.kind == ChangeKind::Changed).then_some(" → ")}
             {change.after.clone().map(|after| view! { <span class="change-after">{after}</span> })}
+            // The bytes side by side: what the field was on the wire, and what it is.
+            <span class="change-bytes">
+                <code class="change-bytes-before" title=i18n.t("change-bytes-before")>
+                    {bytes_of(before, change.before_range)}
+                </code>
+                <code class="change-bytes-after" title=i18n.t("change-bytes-after")>
+                    {bytes_of(after, change.after_range)}
+                </code>
+            </span>
         </li>
     }
 }

@@ -74,6 +74,15 @@ impl PartialEq for Shared {
     }
 }
 
+/// The changes from the first payload to the second, with both payloads' decoded bytes (the
+/// change ranges point into them).
+#[derive(PartialEq)]
+pub struct Comparison {
+    pub changes: Vec<Change>,
+    pub before: Shared,
+    pub after_bytes: Vec<u8>,
+}
+
 #[derive(Clone, Copy)]
 pub struct InspectorState {
     /// The payload exactly as pasted or dropped.
@@ -100,7 +109,7 @@ pub struct InspectorState {
     /// A second payload to compare the first with (`compare_view.rs`).
     pub compare: RwSignal<Arc<Vec<u8>>>,
     /// The changes from the first payload to the second, when there is a second.
-    pub comparison: Memo<Option<Arc<Vec<Change>>>>,
+    pub comparison: Memo<Option<Arc<Comparison>>>,
     /// Ours and the user's own schemas (`schemas.rs`), or ours alone.
     pub schemas: Signal<Option<Arc<Schemas>>>,
     /// Large inputs, decoded in the worker (`off_thread.rs`).
@@ -156,10 +165,11 @@ impl InspectorState {
             // have the same shape.
             let other = inspect(&other, &overrides());
             let first = inspection.get();
-            Some(Arc::new(switchboard_payload::diff::diff(
-                &first.0.tree,
-                &other.tree,
-            )))
+            Some(Arc::new(Comparison {
+                changes: switchboard_payload::diff::diff(&first.0.tree, &other.tree),
+                before: first,
+                after_bytes: other.bytes,
+            }))
         });
         InspectorState {
             input,

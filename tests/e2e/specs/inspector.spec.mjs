@@ -161,6 +161,10 @@ test('comparing two payloads lists the one changed field and marks its row', asy
   await expect(change).toHaveAttribute('data-kind', 'changed');
   await expect(change.locator('.change-at')).toHaveText('message/text');
   await expect(change.locator('.change-after')).toHaveText('"改过的内容"');
+  // Its bytes side by side: the value as each payload has it.
+  const hex = (text) => [...Buffer.from(text)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  await expect(change.locator('.change-bytes-before')).toHaveText(hex(JSON.stringify(JSON.parse(first).message.text)));
+  await expect(change.locator('.change-bytes-after')).toHaveText(hex('"改过的内容"'));
   await expect(page.locator('.tree-row.changed .label')).toHaveText('text');
   // The same payload twice: nothing to report.
   await page.getByLabel('Second payload').fill(first);
