@@ -10,6 +10,7 @@ pub mod off_thread;
 pub mod rows;
 pub mod schema_panel;
 pub mod schemas;
+pub mod shared;
 pub mod state;
 pub mod summary_bar;
 pub mod tree_view;

@@ -9,12 +9,10 @@ use switchboard_payload::handoff::{Decoder, Request};
 use switchboard_payload::{Inspection, inspect};
 use wasm_bindgen::JsValue;
 
-use super::state::Shared;
+use super::shared::{OFF_THREAD_BYTES, Shared};
 use super::worker::{Job, JobError};
 use crate::components::yielding::yield_to_browser;
 
-/// Above this many bytes a payload is decoded off the page's thread.
-pub const OFF_THREAD_BYTES: usize = 64 * 1024;
 /// How long the page reads the worker's answer before giving the browser its turn.
 const SLICE_MS: f64 = 8.0;
 /// Nodes read between looks at the clock.
