@@ -335,6 +335,8 @@ override-format = Format
 override-platform = Platform
 override-schema = Schema
 override-auto = auto
+worker-not-loaded = its script did not load
+worker-not-ready = it did not start within 15 seconds
 decoding-off-thread = Decoding { $bytes } bytes in the background: the page stays usable, and a new input cancels it.
 decoding-worker-failed = The background decoder failed, so this page decoded the payload itself: { $error }
 schemas-title = Your schemas ({ $count })
@@ -348,6 +350,7 @@ schemas-remove = Remove
 schemas-remove-label = Remove { $name }
 schemas-compiling = Compiling…
 schemas-error = Not compiled, nothing changed: { $error }
+schemas-not-kept = This browser refused to keep your schemas (its storage is full): they work until you leave this page.
 schemas-not-text = { $name } is not UTF-8 text
 schemas-paste-placeholder = syntax = "proto3";
 schemas-worker-unstarted = The schema compiler did not start: { $error }

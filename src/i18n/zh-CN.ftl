@@ -316,6 +316,8 @@ override-format = 格式
 override-platform = 平台
 override-schema = 结构
 override-auto = 自动
+worker-not-loaded = 其脚本未能加载
+worker-not-ready = 15 秒内未能启动
 decoding-off-thread = 正在后台解码 { $bytes } 字节：页面仍可使用，输入新内容会取消本次解码。
 decoding-worker-failed = 后台解码失败，已由本页自行解码：{ $error }
 schemas-title = 我的结构（{ $count }）
@@ -329,6 +331,7 @@ schemas-remove = 移除
 schemas-remove-label = 移除 { $name }
 schemas-compiling = 正在编译…
 schemas-error = 未能编译，未做任何更改：{ $error }
+schemas-not-kept = 本浏览器拒绝保存你的结构（存储已满）：在离开本页之前仍可使用。
 schemas-not-text = { $name } 不是 UTF-8 文本
 schemas-paste-placeholder = syntax = "proto3";
 schemas-worker-unstarted = 结构编译器未能启动：{ $error }

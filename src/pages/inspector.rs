@@ -1,7 +1,7 @@
 use crate::components::inspector::actions_bar::{ActionsBar, open_shared, shared_payload};
 use crate::components::inspector::bytes_view::BytesView;
 use crate::components::inspector::compare_view::CompareView;
-use crate::components::inspector::described::describe_from_log;
+use crate::components::inspector::described::describe_when_decoded;
 use crate::components::inspector::events_view::EventsView;
 use crate::components::inspector::input_panel::{InputPanel, load_first_file};
 use crate::components::inspector::schema_panel::{SchemaPanel, add_files, all_proto_files};
@@ -18,7 +18,7 @@ use crate::i18n::{I18n, use_i18n};
 #[component]
 pub fn Inspector() -> impl IntoView {
     let i18n = use_i18n();
-    let user_schemas = UserSchemas::saved();
+    let user_schemas = UserSchemas::saved(i18n);
     provide_context(user_schemas);
     let state = InspectorState::new(user_schemas);
     provide_context(state);
@@ -94,9 +94,9 @@ pub fn Inspector() -> impl IntoView {
                         {move || i18n.f("decoding-off-thread", &[("bytes", bytes.into())])}
                     </p>
                 })}
-                {move || state.off_thread.failure.get().map(|why| view! {
+                {move || state.off_thread.failure.get().map(|error| view! {
                     <p class="decode-error" role="alert">
-                        {move || i18n.f("decoding-worker-failed", &[("error", why.clone().into())])}
+                        {move || i18n.f("decoding-worker-failed", &[("error", error.describe(i18n).into())])}
                     </p>
                 })}
                 <ActionsBar/>
@@ -149,7 +149,7 @@ fn load_from_log(i18n: I18n, state: InspectorState, seq: i64) {
                     let platform = row.platform;
                     state.load(row.body.clone(), &source);
                     state.log_row.set(Some(std::sync::Arc::new(row)));
-                    describe_from_log(state, platform);
+                    describe_when_decoded(state, platform);
                     if let Ok(config) =
                         crate::api::get_json::<switchboard_protocol::ServerConfig>("/api/config")
                             .await

@@ -107,6 +107,29 @@ const KINDS: [NodeKind; 17] = [
     NodeKind::Frame,
 ];
 
+/// A kind's place in [`KINDS`]: a match, so a new kind does not compile until it is listed.
+fn kind_index(kind: NodeKind) -> u8 {
+    match kind {
+        NodeKind::Object => 0,
+        NodeKind::Array => 1,
+        NodeKind::Message => 2,
+        NodeKind::Group => 3,
+        NodeKind::String => 4,
+        NodeKind::Number => 5,
+        NodeKind::Bool => 6,
+        NodeKind::Null => 7,
+        NodeKind::Varint => 8,
+        NodeKind::Fixed32 => 9,
+        NodeKind::Fixed64 => 10,
+        NodeKind::Bytes => 11,
+        NodeKind::Packed => 12,
+        NodeKind::Element => 13,
+        NodeKind::Attribute => 14,
+        NodeKind::Text => 15,
+        NodeKind::Frame => 16,
+    }
+}
+
 // Which optional parts a node has (its first byte after label and path).
 const HAS_FIELD_NUMBER: u8 = 1;
 const HAS_WIRE_TYPE: u8 = 1 << 1;
@@ -169,12 +192,7 @@ fn put_node(out: &mut Vec<u8>, node: &Node) {
     .filter(|(present, _)| *present)
     .fold(0, |flags, (_, bit)| flags | bit);
     out.push(flags);
-    out.push(
-        KINDS
-            .iter()
-            .position(|kind| *kind == node.kind)
-            .unwrap_or(0) as u8,
-    );
+    out.push(kind_index(node.kind));
     if let Some(number) = node.field_number {
         put_varint(out, number.into());
     }
@@ -473,5 +491,17 @@ impl Decoder {
         };
         let children = self.count()?;
         Ok((node, nested, children))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KINDS, kind_index};
+
+    #[test]
+    fn every_kind_is_at_its_index() {
+        for (index, kind) in KINDS.iter().enumerate() {
+            assert_eq!(usize::from(kind_index(*kind)), index);
+        }
     }
 }

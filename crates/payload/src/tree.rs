@@ -735,8 +735,8 @@ fn read_as_declared(node: &mut Node, schema: Option<&FieldSchema>) {
         (FieldKind::Double, _) => "double",
         _ => return,
     };
-    // Absent when it reads the same (a non-negative `int64`) or the wire type is not the
-    // declared one.
+    // Absent when the wire type is not the declared one, or when it reads the same (a
+    // non-negative `int64`).
     let Some(at) = node
         .interpretations
         .iter()
@@ -745,6 +745,10 @@ fn read_as_declared(node: &mut Node, schema: Option<&FieldSchema>) {
         return;
     };
     let reading = node.interpretations.remove(at);
+    // A positive `sfixed64` reads as it is: nothing to add beside it.
+    if node.value.as_deref() == Some(reading.value.as_str()) {
+        return;
+    }
     if let Some(unsigned) = node.value.replace(reading.value) {
         node.interpretations.insert(
             0,

@@ -99,12 +99,13 @@ impl FileResolver for InMemory {
     }
 }
 
-/// The compiler's error with the line and column its first label points at.
+/// The compiler's error with the line and column its label points at: the last one, which for
+/// a duplicate is the second definition (the first is labelled before it).
 fn located(error: &protox::Error, sources: &BTreeMap<String, String>) -> CompileError {
     let file = error.file().map(str::to_owned);
     let offset = error
         .labels()
-        .and_then(|mut labels| labels.next())
+        .and_then(|labels| labels.last())
         .map(|label| label.offset());
     let (line, column) = match (file.as_ref().and_then(|f| sources.get(f)), offset) {
         (Some(text), Some(offset)) => {

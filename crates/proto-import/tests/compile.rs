@@ -81,6 +81,14 @@ fn an_unknown_type_and_a_missing_import_are_placed_too() {
 }
 
 #[test]
+fn a_duplicate_is_placed_at_the_second_definition() {
+    let twice = "syntax = \"proto3\";\nmessage A {\n  int32 a = 1;\n  int32 b = 1;\n}\n";
+    let error = compile(&[file("twice.proto", twice)]).unwrap_err();
+    assert_eq!(error.file.as_deref(), Some("twice.proto"));
+    assert_eq!(error.line, Some(4), "{error}");
+}
+
+#[test]
 fn what_a_stranger_can_send_is_bounded() {
     let many: Vec<ProtoFile> = (0..=MAX_FILES)
         .map(|index| file(&format!("f{index}.proto"), "syntax = \"proto3\";"))

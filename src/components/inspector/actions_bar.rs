@@ -132,14 +132,20 @@ pub fn ActionsBar() -> impl IntoView {
         node_at(&shared.0.tree, &steps).and_then(pick)
     };
     let has_input = move || state.input.with(|bytes| !bytes.is_empty());
+    // The JSON is of what is shown: not of a large payload still being decoded.
+    let has_decoded = move || {
+        state
+            .input
+            .with(|bytes| !bytes.is_empty() && state.off_thread.decoded(bytes))
+    };
     let has_selection = move || state.selected.get().is_some();
     view! {
         <section class="actions-bar" aria-label=move || i18n.t("actions-label")>
-            <button disabled=move || !has_input() on:click=move |_| {
+            <button disabled=move || !has_decoded() on:click=move |_| {
                 let json = state.inspection.with_untracked(|shared| shared.0.to_json_pretty());
                 copy_to_clipboard(state, json, "what-json");
             }>{move || i18n.t("copy-json")}</button>
-            <button disabled=move || !has_input() on:click=move |_| {
+            <button disabled=move || !has_decoded() on:click=move |_| {
                 let json = state.inspection.with_untracked(|shared| shared.0.to_json_pretty());
                 if download("switchboard-inspection.json", &json).is_err() {
                     state.notice.set(Some(i18n.t("download-refused")));

@@ -14,6 +14,19 @@ use super::state::InspectorState;
 const IDS_MOST: usize = 16;
 const ID_BYTES_MOST: usize = 256;
 
+/// As [`describe_from_log`], once the payload just loaded is decoded (a large one is decoded in
+/// the worker, after this is called).
+pub fn describe_when_decoded(state: InspectorState, platform: Platform) {
+    let asked = StoredValue::new(false);
+    Effect::new(move |_| {
+        let decoded = state.input.with(|input| state.off_thread.decoded(input));
+        if decoded && !asked.get_value() {
+            asked.set_value(true);
+            describe_from_log(state, platform);
+        }
+    });
+}
+
 /// Asks the log who the inspected payload's senders and conversations are, and keeps what it
 /// says in `state.described`. Quiet on failure: the events then show the payload's own words.
 pub fn describe_from_log(state: InspectorState, platform: Platform) {

@@ -18,6 +18,9 @@ const SLICE_MS: f64 = 8.0;
 /// Nodes read between looks at the clock.
 const NODES_PER_LOOK: usize = 512;
 
+/// A decode asked for: of this input (by identity), with these overrides.
+type Ask = (Arc<Vec<u8>>, Request);
+
 /// The decode of the current large input, once it is done.
 #[derive(Clone, Copy)]
 pub struct OffThread {
@@ -26,23 +29,35 @@ pub struct OffThread {
     /// A large input is being decoded: how many bytes.
     pub decoding: RwSignal<Option<usize>>,
     /// Why the worker could not decode it (it was then decoded on the page).
-    pub failure: RwSignal<Option<String>>,
+    pub failure: RwSignal<Option<JobError>>,
     job: StoredValue<Option<Job>, LocalStorage>,
     generation: StoredValue<u64>,
+    /// What the last decode was asked for (the input by identity): the same ask is not started
+    /// again.
+    last: StoredValue<Option<Ask>, LocalStorage>,
 }
 
 impl OffThread {
     pub fn new() -> Self {
+        let job = StoredValue::new_local(None::<Job>);
+        // Leaving the inspector ends a decode under way: its worker stops.
+        on_cleanup(move || {
+            if let Some(job) = job.try_update_value(Option::take).flatten() {
+                job.cancel();
+            }
+        });
         OffThread {
             done: RwSignal::new(None),
             decoding: RwSignal::new(None),
             failure: RwSignal::new(None),
-            job: StoredValue::new_local(None),
+            job,
             generation: StoredValue::new(0),
+            last: StoredValue::new_local(None),
         }
     }
 
-    /// The inspection of `input` if it is done; an empty one while it is decoded.
+    /// The inspection of `input` once it is decoded; until then the one before it of the same
+    /// input (another override is being applied), or an empty one.
     pub fn inspection(self, input: &Arc<Vec<u8>>) -> Shared {
         self.done
             .with(|done| {
@@ -53,19 +68,42 @@ impl OffThread {
             .unwrap_or_else(Shared::empty)
     }
 
+    /// Whether `input`'s inspection is the one shown (a small input's always is).
+    pub fn decoded(self, input: &Arc<Vec<u8>>) -> bool {
+        input.len() <= OFF_THREAD_BYTES
+            || self
+                .done
+                .with(|done| done.as_ref().is_some_and(|(of, _)| Arc::ptr_eq(of, input)))
+    }
+
     /// Starts decoding `input` (cancelling what is under way), or only cancels for a small one.
-    pub fn decode(self, input: Arc<Vec<u8>>, request: Request) {
+    /// `request` is asked for only for a large one.
+    pub fn decode(self, input: Arc<Vec<u8>>, request: impl FnOnce() -> Request) {
+        let request = (input.len() > OFF_THREAD_BYTES).then(request);
+        let same = self.last.with_value(|last| {
+            last.as_ref()
+                .zip(request.as_ref())
+                .is_some_and(|((of, asked), request)| Arc::ptr_eq(of, &input) && asked == request)
+        });
+        if same {
+            return;
+        }
+        self.last.set_value(
+            request
+                .as_ref()
+                .map(|request| (input.clone(), request.clone())),
+        );
         if let Some(job) = self.job.try_update_value(Option::take).flatten() {
             job.cancel();
         }
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
         self.failure.set(None);
-        if input.len() <= OFF_THREAD_BYTES {
+        let Some(request) = request else {
             self.decoding.set(None);
             self.done.set(None);
             return;
-        }
+        };
         self.decoding.set(Some(input.len()));
         let bytes = js_sys::Uint8Array::from(input.as_slice());
         let message = js_sys::Array::of2(
@@ -84,7 +122,8 @@ impl OffThread {
             }
         };
         leptos::task::spawn_local(async move {
-            let current = move || self.generation.get_value() == generation;
+            // The inspector may be gone by the time the worker answers.
+            let current = move || self.generation.try_get_value() == Some(generation);
             let result = match answer.await {
                 Err(JobError::Cancelled) => return,
                 Err(error) => Err(error),
@@ -114,8 +153,8 @@ impl OffThread {
 
     /// The worker could not: the page decodes it (blocking, but nothing is lost) and says why.
     fn on_the_page(self, input: Arc<Vec<u8>>, request: &Request, error: JobError) {
-        if let JobError::Failed(why) = error {
-            self.failure.set(Some(why));
+        if error != JobError::Cancelled {
+            self.failure.set(Some(error));
         }
         let inspection = inspect(&input, &request.options());
         self.finish(input, inspection);

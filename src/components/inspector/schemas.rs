@@ -10,10 +10,12 @@ use switchboard_payload::protobuf::imported::{CompileError, Imported, ProtoFile}
 use switchboard_payload::protobuf::schema::Schemas;
 use wasm_bindgen::JsValue;
 
-use super::worker::{Job, JobError};
+use super::worker::Job;
+use crate::i18n::I18n;
 
-/// Where the files and what they compiled to are kept (so a reload needs no worker).
-const STORAGE_KEY: &str = "switchboard.schemas";
+/// Where the files and what they compiled to are kept (so a reload needs no worker). The
+/// version changes when what is kept does.
+const STORAGE_KEY: &str = "switchboard.schemas.v1";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Saved {
@@ -21,10 +23,16 @@ struct Saved {
     imported: Imported,
 }
 
+/// The files alone: what is read back when what they compiled to no longer reads.
+#[derive(Deserialize)]
+struct SavedFiles {
+    files: Vec<ProtoFile>,
+}
+
 /// The user's schemas, shared by the inspector's views (provided as context).
 #[derive(Clone, Copy)]
 pub struct UserSchemas {
-    /// The files as given, in the order added.
+    /// The files kept, in the order added.
     pub files: RwSignal<Vec<ProtoFile>>,
     /// What their files compiled to (the worker is sent this); `None` when there are none.
     pub imported: RwSignal<Option<Arc<Imported>>>,
@@ -33,27 +41,56 @@ pub struct UserSchemas {
     /// Why the last change did not compile (the files kept are the ones before it).
     pub error: RwSignal<Option<CompileError>>,
     pub compiling: RwSignal<bool>,
+    /// The files the newest change asks for: a change made while another compiles builds on it.
+    wanted: StoredValue<Vec<ProtoFile>>,
+    job: StoredValue<Option<Job>, LocalStorage>,
+    generation: StoredValue<u64>,
+    i18n: I18n,
 }
 
 impl UserSchemas {
     /// What this browser kept from earlier visits.
-    pub fn saved() -> Self {
-        let saved = read_saved().unwrap_or_default();
+    pub fn saved(i18n: I18n) -> Self {
+        let json = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten());
+        let saved = json
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<Saved>(json).ok());
+        // Files whose compiled form no longer reads are compiled again.
+        let recompile = match &saved {
+            Some(_) => None,
+            None => json
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<SavedFiles>(json).ok())
+                .map(|saved| saved.files),
+        };
+        let saved = saved.unwrap_or_default();
         let any = !saved.files.is_empty();
-        let schemas = any.then(|| Arc::new(Schemas::with_imported(&saved.imported)));
-        let imported = any.then(|| Arc::new(saved.imported));
-        UserSchemas {
-            files: RwSignal::new(saved.files),
-            imported: RwSignal::new(imported),
-            schemas: RwSignal::new(schemas),
+        let job = StoredValue::new_local(None::<Job>);
+        on_cleanup(move || {
+            if let Some(job) = job.try_update_value(Option::take).flatten() {
+                job.cancel();
+            }
+        });
+        let user = UserSchemas {
+            files: RwSignal::new(saved.files.clone()),
+            imported: RwSignal::new(any.then(|| Arc::new(saved.imported.clone()))),
+            schemas: RwSignal::new(any.then(|| Arc::new(Schemas::with_imported(&saved.imported)))),
             error: RwSignal::new(None),
             compiling: RwSignal::new(false),
+            wanted: StoredValue::new(saved.files),
+            job,
+            generation: StoredValue::new(0),
+            i18n,
+        };
+        if let Some(files) = recompile.filter(|files| !files.is_empty()) {
+            user.replace(files);
         }
+        user
     }
 
     /// Adds files (one of the same name is replaced) and compiles the whole set.
     pub fn add(self, added: Vec<ProtoFile>) {
-        let mut files = self.files.get_untracked();
+        let mut files = self.wanted.get_value();
         for file in added {
             files.retain(|kept| kept.name != file.name);
             files.push(file);
@@ -62,40 +99,88 @@ impl UserSchemas {
     }
 
     pub fn remove(self, name: &str) {
-        let mut files = self.files.get_untracked();
+        let mut files = self.wanted.get_value();
         files.retain(|kept| kept.name != name);
         self.replace(files);
     }
 
-    /// Compiles `files` in the worker; only what compiles is kept.
+    /// Compiles `files` in a worker, ending the compile of an earlier change; only the newest
+    /// change's outcome counts, and only what compiles is kept.
     fn replace(self, files: Vec<ProtoFile>) {
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        if let Some(job) = self.job.try_update_value(Option::take).flatten() {
+            job.cancel();
+        }
+        self.wanted.set_value(files.clone());
         if files.is_empty() {
+            self.compiling.set(false);
             self.error.set(None);
             self.keep(Saved::default());
             return;
         }
+        let i18n = self.i18n;
+        let failed = move |key: &str, why: String| {
+            CompileError::general(i18n.f(key, &[("error", why.into())]))
+        };
+        let request = serde_json::to_string(&files).unwrap_or_default();
+        let (job, answer) = match Job::start(JsValue::from_str(&request), None) {
+            Ok(started) => started,
+            Err(error) => {
+                self.refuse(failed("schemas-worker-unstarted", error.describe(i18n)));
+                return;
+            }
+        };
+        self.job.set_value(Some(job));
         self.compiling.set(true);
-        let i18n = crate::i18n::use_i18n();
         leptos::task::spawn_local(async move {
-            let result = compile_in_worker(i18n, &files).await;
+            let answer = answer.await;
+            // The inspector may be gone, or a newer change under way.
+            if self.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            self.job.set_value(None);
             self.compiling.set(false);
-            match result {
+            let compiled = answer
+                .map_err(|error| failed("schemas-worker-stopped", error.describe(i18n)))
+                .and_then(|answer| {
+                    serde_json::from_str::<Result<Imported, CompileError>>(
+                        &answer.as_string().unwrap_or_default(),
+                    )
+                    .map_err(|error| failed("schemas-worker-garbled", error.to_string()))?
+                });
+            match compiled {
                 Ok(imported) => {
                     self.error.set(None);
                     self.keep(Saved { files, imported });
                 }
-                Err(error) => self.error.set(Some(error)),
+                Err(error) => self.refuse(error),
             }
         });
     }
 
+    /// The change did not compile: the files kept stay, and so does what they compiled to.
+    fn refuse(self, error: CompileError) {
+        self.compiling.set(false);
+        self.wanted.set_value(self.files.get_untracked());
+        self.error.set(Some(error));
+    }
+
     fn keep(self, saved: Saved) {
         if let Some(storage) = storage() {
-            if saved.files.is_empty() {
+            let kept = if saved.files.is_empty() {
+                storage.remove_item(STORAGE_KEY).is_ok()
+            } else {
+                serde_json::to_string(&saved)
+                    .ok()
+                    .is_some_and(|json| storage.set_item(STORAGE_KEY, &json).is_ok())
+            };
+            if !kept {
+                // Over the quota: the schemas work until the page is left, and an older set
+                // is not brought back by a reload.
                 let _ = storage.remove_item(STORAGE_KEY);
-            } else if let Ok(json) = serde_json::to_string(&saved) {
-                // Over the browser's quota the schemas still work until the page is left.
-                let _ = storage.set_item(STORAGE_KEY, &json);
+                self.error
+                    .set(Some(CompileError::general(self.i18n.t("schemas-not-kept"))));
             }
         }
         let any = !saved.files.is_empty();
@@ -108,33 +193,4 @@ impl UserSchemas {
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn read_saved() -> Option<Saved> {
-    let json = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
-    serde_json::from_str(&json).ok()
-}
-
-/// One compile in a fresh worker.
-async fn compile_in_worker(
-    i18n: crate::i18n::I18n,
-    files: &[ProtoFile],
-) -> Result<Imported, CompileError> {
-    let failed =
-        |key: &str, error: String| CompileError::general(i18n.f(key, &[("error", error.into())]));
-    let request = serde_json::to_string(files)
-        .map_err(|error| failed("schemas-worker-garbled", error.to_string()))?;
-    let unstarted = |error| match error {
-        JobError::Failed(why) => why,
-        JobError::Cancelled => String::new(),
-    };
-    let (_job, answer) = Job::start(JsValue::from_str(&request), None)
-        .map_err(|error| failed("schemas-worker-unstarted", unstarted(error)))?;
-    let answer = answer
-        .await
-        .map_err(|error| failed("schemas-worker-stopped", unstarted(error)))?
-        .as_string()
-        .unwrap_or_default();
-    serde_json::from_str::<Result<Imported, CompileError>>(&answer)
-        .map_err(|error| failed("schemas-worker-garbled", error.to_string()))?
 }

@@ -16,7 +16,11 @@ pub struct Shared(pub Arc<Inspection>);
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        if self.0.bytes.len() > OFF_THREAD_BYTES && Arc::strong_count(&self.0) == 1 {
+        // In the browser only: natively (the app's unit tests) there is no task to free it in.
+        if cfg!(target_arch = "wasm32")
+            && self.0.bytes.len() > OFF_THREAD_BYTES
+            && Arc::strong_count(&self.0) == 1
+        {
             let last = std::mem::replace(&mut self.0, empty());
             if let Ok(inspection) = Arc::try_unwrap(last) {
                 leptos::task::spawn_local(free_in_slices(inspection.tree));

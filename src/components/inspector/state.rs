@@ -90,19 +90,21 @@ impl InspectorState {
             })
         });
         Effect::new(move |_| {
-            let request = Request {
-                format: format.get(),
-                platform: platform.get(),
-                schema: schema.get(),
-                choices: choices.get().0,
-                imported: user.imported.get().map(|imported| (*imported).clone()),
-            };
-            off_thread.decode(input.get(), request);
+            let (format, platform, schema) = (format.get(), platform.get(), schema.get());
+            let (choices, imported) = (choices.get(), user.imported.get());
+            off_thread.decode(input.get(), move || Request {
+                format,
+                platform,
+                schema,
+                choices: choices.0,
+                imported: imported.map(|imported| (*imported).clone()),
+            });
         });
         let compare = RwSignal::new(Arc::new(Vec::new()));
         let comparison = Memo::new(move |_| {
             let other = compare.get();
-            if other.is_empty() {
+            // Nothing to compare with while the first payload is still being decoded.
+            if other.is_empty() || off_thread.decoding.get().is_some() {
                 return None;
             }
             // Readings chosen per field included: the paths are the same where the two payloads

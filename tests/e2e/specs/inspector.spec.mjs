@@ -281,6 +281,21 @@ test('a 4 MB input is decoded off the page: the page keeps answering, and a new 
   expect(Math.max(0, ...after), `tasks over 50 ms: ${after}`).toBeLessThan(100);
 });
 
+test('when the worker does not load, a large payload is decoded on the page and the page says why', async ({ page }) => {
+  await page.route('**/inspector-worker_loader.js', (route) => route.fulfill({ status: 404, body: '' }));
+  await page.goto('/inspect');
+  await page.getByLabel('Open a payload file').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: protobufOfSize(100 * 1024) });
+  await expect(page.getByRole('alert')).toContainText('The background decoder failed, so this page decoded the payload itself: its script did not load');
+  await expect(page.getByTestId('schema')).toContainText('yunhu.ListMessageResponse');
+  await expect(page.getByTestId('decoding')).toHaveCount(0);
+  // And schemas say they could not be compiled, instead of compiling for ever.
+  await page.getByTestId('schema-panel').locator('summary').click();
+  await page.getByLabel('Paste a .proto file').fill('syntax = "proto3"; message A { string a = 1; }');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByTestId('schema-error')).toContainText('The schema compiler stopped: its script did not load');
+  await expect(page.getByRole('status').filter({ hasText: 'Compiling' })).toHaveCount(0);
+});
+
 test('paste-to-tree time for 1 KB, 100 KB and 1 MB (printed, not asserted)', async ({ page }) => {
   test.setTimeout(120_000);
   for (const [name, size] of [['1 KB', 1024], ['100 KB', 100 * 1024], ['1 MB', 1024 * 1024]]) {

@@ -27,13 +27,21 @@ pub const CANDIDATES: &[&str] = &[
     douyin_im::RecallMessageRequestBody::SCHEMA,
 ];
 
+/// At most this many of the user's messages are ranked: every nested payload of an inspection
+/// is scored against each candidate, so a large import must not make a small payload slow. The
+/// others are still named, and can be picked by hand.
+pub const MAX_IMPORTED_CANDIDATES: usize = 256;
+
 /// What a blob may be: our platforms' roots, then the user's imported messages (a tie goes
 /// to ours, in this order).
 pub fn candidates(schemas: &Schemas) -> impl Iterator<Item = &str> {
-    CANDIDATES
-        .iter()
-        .copied()
-        .chain(schemas.imported().iter().map(String::as_str))
+    CANDIDATES.iter().copied().chain(
+        schemas
+            .imported()
+            .iter()
+            .take(MAX_IMPORTED_CANDIDATES)
+            .map(String::as_str),
+    )
 }
 
 /// Below this confidence a blob is reported as of unknown schema. A perfect fit needs at least

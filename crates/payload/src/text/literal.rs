@@ -505,9 +505,14 @@ impl Literal {
         }
     }
 
+    /// A finite number (`"NaN"`, `"inf"` and `1e400` are no coordinates or sizes).
     pub fn as_f64(&self) -> Option<f64> {
         match &self.value {
-            LiteralValue::Number(text) | LiteralValue::String(text) => text.trim().parse().ok(),
+            LiteralValue::Number(text) | LiteralValue::String(text) => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|value| value.is_finite()),
             _ => None,
         }
     }
