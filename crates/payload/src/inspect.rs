@@ -91,8 +91,23 @@ fn inspect_within(
         Some(schemas) => schemas,
         None => Schemas::builtin(),
     };
-    let unwrapped =
-        unwrap::unwrap_detecting(input, options.format, options.limits, frame.is_none());
+    // Events alone, of a message named in advance (how the desk reads its log): the platform's
+    // reader decodes it, so the schema-less pass that finds out what it is need not go below
+    // its top level (a third of the time for a 1 MB history page).
+    let named = options.skip_tree
+        && options
+            .schema
+            .as_deref()
+            .is_some_and(|name| schemas.message(name).is_some());
+    let limits = if named {
+        Limits {
+            max_depth: 1,
+            ..options.limits
+        }
+    } else {
+        options.limits
+    };
+    let unwrapped = unwrap::unwrap_detecting(input, options.format, limits, frame.is_none());
     if let Some(Body::Frames(frames)) = &unwrapped.body {
         return inspect_frames(&unwrapped, frames, options, budget);
     }
