@@ -60,7 +60,13 @@ const done = new Promise((finish) => {
   page.on('pageerror', (error) => { console.log(`FAILED ${error.message}`); failed = true; finish(); });
 });
 await page.goto(`http://127.0.0.1:${server.address().port}/`);
+// A page that hangs fails the bench rather than holding it for ever (a run takes ~20 s).
+const limit = setTimeout(() => {
+  console.log('FAILED the page did not finish within 5 minutes');
+  process.exit(1);
+}, 5 * 60 * 1000);
 await done;
+clearTimeout(limit);
 await browser.close();
 server.close();
 process.exit(failed ? 1 : 0);
