@@ -6,5 +6,6 @@ mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+mod storage;
 
 pub use app::App;

@@ -62,17 +62,16 @@ pub fn from_browser() -> Locale {
         .unwrap_or(Locale::En)
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 pub fn remembered() -> Option<Locale> {
-    let tag = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
+    let tag = crate::storage::local_storage()?
+        .get_item(STORAGE_KEY)
+        .ok()
+        .flatten()?;
     Locale::from_tag(&tag)
 }
 
 pub fn remember(locale: Locale) {
-    if let Some(storage) = storage() {
+    if let Some(storage) = crate::storage::local_storage() {
         let _ = storage.set_item(STORAGE_KEY, locale.tag());
     }
 }

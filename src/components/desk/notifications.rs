@@ -9,19 +9,15 @@ use crate::i18n::use_i18n;
 /// Where this browser keeps whether the sound is on (off unless the agent turned it on).
 const SOUND_KEY: &str = "switchboard.notification-sound";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// Whether a new customer message plays a sound (a setting, off by default).
 pub fn sound_on() -> bool {
-    storage()
+    crate::storage::local_storage()
         .and_then(|storage| storage.get_item(SOUND_KEY).ok().flatten())
         .is_some_and(|value| value == "on")
 }
 
 pub fn set_sound(on: bool) {
-    if let Some(storage) = storage() {
+    if let Some(storage) = crate::storage::local_storage() {
         let _ = storage.set_item(SOUND_KEY, if on { "on" } else { "off" });
     }
 }

@@ -51,7 +51,8 @@ pub struct UserSchemas {
 impl UserSchemas {
     /// What this browser kept from earlier visits.
     pub fn saved(i18n: I18n) -> Self {
-        let json = storage().and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten());
+        let json = crate::storage::local_storage()
+            .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten());
         let saved = json
             .as_deref()
             .and_then(|json| serde_json::from_str::<Saved>(json).ok());
@@ -64,7 +65,7 @@ impl UserSchemas {
                 .map(|saved| saved.files),
         };
         let saved = saved.unwrap_or_default();
-        let any = !saved.files.is_empty();
+        let (imported, schemas) = compiled(&saved);
         let job = StoredValue::new_local(None::<Job>);
         on_cleanup(move || {
             if let Some(job) = job.try_update_value(Option::take).flatten() {
@@ -73,8 +74,8 @@ impl UserSchemas {
         });
         let user = UserSchemas {
             files: RwSignal::new(saved.files.clone()),
-            imported: RwSignal::new(any.then(|| Arc::new(saved.imported.clone()))),
-            schemas: RwSignal::new(any.then(|| Arc::new(Schemas::with_imported(&saved.imported)))),
+            imported: RwSignal::new(imported),
+            schemas: RwSignal::new(schemas),
             error: RwSignal::new(None),
             compiling: RwSignal::new(false),
             wanted: StoredValue::new(saved.files),
@@ -167,7 +168,7 @@ impl UserSchemas {
     }
 
     fn keep(self, saved: Saved) {
-        if let Some(storage) = storage() {
+        if let Some(storage) = crate::storage::local_storage() {
             let kept = if saved.files.is_empty() {
                 storage.remove_item(STORAGE_KEY).is_ok()
             } else {
@@ -183,14 +184,20 @@ impl UserSchemas {
                     .set(Some(CompileError::general(self.i18n.t("schemas-not-kept"))));
             }
         }
-        let any = !saved.files.is_empty();
-        self.schemas
-            .set(any.then(|| Arc::new(Schemas::with_imported(&saved.imported))));
-        self.imported.set(any.then(|| Arc::new(saved.imported)));
+        let (imported, schemas) = compiled(&saved);
+        self.schemas.set(schemas);
+        self.imported.set(imported);
         self.files.set(saved.files);
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// What kept files compiled to, and ours with them; nothing when no files are kept.
+fn compiled(saved: &Saved) -> (Option<Arc<Imported>>, Option<Arc<Schemas>>) {
+    if saved.files.is_empty() {
+        return (None, None);
+    }
+    (
+        Some(Arc::new(saved.imported.clone())),
+        Some(Arc::new(Schemas::with_imported(&saved.imported))),
+    )
 }
