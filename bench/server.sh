@@ -7,6 +7,7 @@
 #      fsync and synchronous_commit on), one instance and then two on the same database.
 # Needs Debian's wrk, nginx and postgresql (installed if missing).
 # Usage: bench/server.sh [seconds per run] [postgres: section 3 only]
+#   (PG_ROUNDS=N repeats section 3's one-then-two-instances pair N times and prints the median ratio)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -138,49 +139,66 @@ postgres_lines() {
   # The defaults a deployment starts from: every commit flushed to disk before it returns.
   "${PG_CTL[@]}" -l "$PG_WORK/log" -w start -o "-p $port -k $PG_WORK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" > /dev/null
   url="postgres://switchboard@127.0.0.1:$port/postgres"
-  echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync and synchronous_commit on, the same 2 cores"
+  echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync and synchronous_commit on (a webhook is acknowledged once its row is flushed), the same 2 cores"
   start_server "$WORK/pg-a.out" --data-dir "$WORK/pg-a" --database "$url"
   SERVER_PID=$STARTED_PID; local first=$STARTED_BASE
   secret="$("$bin/psql" -Atq "$url" -c "select secret from webhook_secrets where platform = 'wecom'")"
   "$bin/psql" -Atq "$url" -c "create extension pg_stat_statements" > /dev/null
   # Where the database's time went: appends per transaction, and time spent waiting for the
-  # append lock (seq order is commit order; see crates/server/src/event_log/postgres.rs).
+  # append lock (seq order is commit order; the lock is freed before the commit's flush: see
+  # crates/server/src/event_log/postgres.rs).
   appends() {
     "$bin/psql" -Atq "$url" -F ' ' -c "select
-        coalesce(sum(calls) filter (where query like 'INSERT INTO events%'), 0),
-        coalesce(sum(rows) filter (where query like 'INSERT INTO events%'), 0),
+        coalesce(sum(calls) filter (where query like 'INSERT INTO events (%'), 0),
+        coalesce(sum(rows) filter (where query like 'INSERT INTO events (%'), 0),
         coalesce(round(sum(total_exec_time) filter (where query like 'SELECT pg_advisory_xact_lock%')), 0)
       from pg_stat_statements" | awk '{ printf "    append transactions: %d, %.1f rows each; waiting for the append lock: %d ms in all\n", $1, ($1 ? $2 / $1 : 0), $3 }'
+    # The statements that took the database's time: calls, ms in all, rows, the statement.
+    "$bin/psql" -Atq "$url" -F ' | ' -c "select calls, round(total_exec_time), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 80)
+      from pg_stat_statements order by total_exec_time desc limit 5" | sed 's/^/      /'
     "$bin/psql" -Atq "$url" -c "select pg_stat_statements_reset()" > /dev/null
   }
   "$bin/psql" -Atq "$url" -c "select pg_stat_statements_reset()" > /dev/null
-  process_ticks > "$WORK/processes.before"
-  run "intake on PostgreSQL, 1 instance" "$first/hooks/wecom/$secret" "$WEBHOOK" ""
-  process_ticks > "$WORK/processes.after"
-  cores_by_process
-  appends
-  start_server "$WORK/pg-b.out" --data-dir "$WORK/pg-b" --database "$url"
-  SECOND_PID=$STARTED_PID; local second=$STARTED_BASE
-  # Two instances, each taking half the connections, at once; where the 2 cores went.
-  process_ticks > "$WORK/processes.before"
-  local loads=()
-  for base in "$first" "$second"; do
-    BODY="$WEBHOOK" COOKIE="" wrk -t1 -c"$((CONNECTIONS / 2))" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/post.lua" \
-      "$base/hooks/wecom/$secret" > "$WORK/pg-two-${base##*:}.txt" &
-    loads+=($!)
+  # One instance, then two, PG_ROUNDS times (runs on this machine vary by ±15 %): the ratio of
+  # each round, and their median.
+  local ratios=() round
+  for round in $(seq "${PG_ROUNDS:-1}"); do
+    [ "${PG_ROUNDS:-1}" -gt 1 ] && echo "  round $round"
+    process_ticks > "$WORK/processes.before"
+    run "intake on PostgreSQL, 1 instance" "$first/hooks/wecom/$secret" "$WEBHOOK" ""
+    process_ticks > "$WORK/processes.after"
+    cores_by_process
+    appends
+    # The second instance runs only for the two-instance load: idle, its tail would still read
+    # every row the first one stores.
+    start_server "$WORK/pg-b.out" --data-dir "$WORK/pg-b" --database "$url"
+    SECOND_PID=$STARTED_PID; local second=$STARTED_BASE
+    # Two instances, each taking half the connections, at once; where the 2 cores went.
+    process_ticks > "$WORK/processes.before"
+    local loads=()
+    for base in "$first" "$second"; do
+      BODY="$WEBHOOK" COOKIE="" wrk -t1 -c"$((CONNECTIONS / 2))" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/post.lua" \
+        "$base/hooks/wecom/$secret" > "$WORK/pg-two-${base##*:}.txt" &
+      loads+=($!)
+    done
+    wait "${loads[@]}"
+    process_ticks > "$WORK/processes.after"
+    local total=0
+    for base in "$first" "$second"; do
+      summary "  instance :${base##*:} of 2" "$WORK/pg-two-${base##*:}.txt"
+      total=$(awk -v sum="$total" '/Requests\/sec/ {print sum + $2}' "$WORK/pg-two-${base##*:}.txt")
+    done
+    printf '%-34s %10.2f req/s\n' "intake on PostgreSQL, 2 instances" "$total"
+    cores_by_process
+    appends
+    ratios+=("$(awk -v two="$total" '{ printf "%.2f", two / $1 }' "$WORK/intake on PostgreSQL, 1 instance.rps")")
+    echo "    2 instances / 1: ${ratios[-1]}×"
+    kill "$SECOND_PID" 2>/dev/null || true; wait "$SECOND_PID" 2>/dev/null || true; SECOND_PID=""
   done
-  wait "${loads[@]}"
-  process_ticks > "$WORK/processes.after"
-  local total=0
-  for base in "$first" "$second"; do
-    summary "  instance :${base##*:} of 2" "$WORK/pg-two-${base##*:}.txt"
-    total=$(awk -v sum="$total" '/Requests\/sec/ {print sum + $2}' "$WORK/pg-two-${base##*:}.txt")
-  done
-  printf '%-34s %10.2f req/s\n' "intake on PostgreSQL, 2 instances" "$total"
-  cores_by_process
-  appends
+  if [ "${#ratios[@]}" -gt 1 ]; then
+    echo "2 instances / 1, median of ${#ratios[@]} rounds: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END { print (NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2) }')× (rounds: ${ratios[*]})"
+  fi
   echo "rows in the PostgreSQL log: $("$bin/psql" -Atq "$url" -c 'select count(*) from events')"
-  kill "$SECOND_PID" 2>/dev/null || true; SECOND_PID=""
   kill "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 }
 

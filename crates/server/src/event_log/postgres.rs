@@ -7,9 +7,21 @@
 //! transaction-scoped advisory lock ([`APPEND_LOCK`]) and only then draws its seqs, so
 //! appends — from this instance's writer or any other's — commit one after another in seq
 //! order: the lock is released only once the commit is visible, and the next holder draws
-//! higher seqs. A reader that sees seq N therefore sees every row below N, and `after=N`
-//! (the stream's `Last-Event-ID`) is exact on any instance. Each instance commits its appends
-//! in batches (the writer thread), so the lock is taken once per batch, not per row.
+//! higher seqs. Each instance commits its appends in batches (the writer thread), so the lock
+//! is taken once per batch, not per row.
+//!
+//! **The lock is not held through the disk's flush.** An appending transaction commits with
+//! `synchronous_commit` off, so it returns (and frees the lock) once its commit is in the WAL
+//! buffer; only then does its writer wait for the flush, with a synchronous commit of its own
+//! row in [`DURABLE`] naming its newest seq. While one instance waits for the disk, the next
+//! holds the lock, and concurrent flushes share one fsync (PostgreSQL's group commit). Held
+//! through the flush, the lock allowed one commit per fsync to all instances together.
+//! Readers read only up to the highest seq in [`DURABLE`]: the WAL is flushed in order, so a
+//! row at or below a seq whose commit was flushed is on disk too, and no reader is ever shown
+//! a row a crash of the database could take back (whose seq the next append would draw
+//! again). A reader that sees seq N therefore sees every row below N, and `after=N` (the
+//! stream's `Last-Event-ID`) is exact on any instance. An append is acknowledged only after
+//! its flush.
 //!
 //! The server's storage layer is synchronous (one writer thread, readers on the blocking pool),
 //! the same shape for SQLite and PostgreSQL; this backend runs `tokio-postgres` and its
@@ -33,8 +45,13 @@ use super::store::{
 /// Taken by every appending transaction: appends commit in seq order (see the module's doc).
 const APPEND_LOCK: i64 = 0x5357_4c4f_4701;
 
-/// The channel every appending transaction notifies at commit.
+/// The channel every writer notifies once its appends are durable (see [`DURABLE`]).
 const COMMITS: &str = "switchboard_commits";
+/// A row per writer (a log opened by an instance): the newest seq its flushed commits cover.
+/// The log's readable end is the highest (see the module's doc).
+const DURABLE: &str = "events_durable";
+/// Where readers stop: the newest seq known to be on disk.
+const READABLE_END: &str = "(SELECT COALESCE(MAX(seq), 0) FROM events_durable)";
 /// How long a lost watch waits before it connects again.
 const WATCH_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -73,8 +90,16 @@ pub fn schema() -> String {
     )
 }
 
+/// The second migration: the readable end ([`DURABLE`]). Rows stored before it were committed
+/// synchronously, so all of them are durable.
+const DURABLE_SCHEMA: &str =
+    "CREATE TABLE events_durable (writer BIGINT PRIMARY KEY, seq BIGINT NOT NULL);
+    INSERT INTO events_durable (writer, seq) SELECT 0, COALESCE(MAX(seq), 0) FROM events;";
+
 pub struct PostgresLog {
     database: Arc<Database>,
+    /// This log's row in [`DURABLE`].
+    writer: i64,
 }
 
 impl PostgresLog {
@@ -86,8 +111,23 @@ impl PostgresLog {
 
     /// The log in a database already open, its tables brought up to date.
     pub fn on(database: Arc<Database>) -> Result<PostgresLog, LogError> {
-        database.migrate("events", &[&schema()])?;
-        Ok(PostgresLog { database })
+        database.migrate("events", &[&schema(), DURABLE_SCHEMA])?;
+        let log = PostgresLog {
+            database,
+            writer: i64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().unwrap()),
+        };
+        // Rows of writers gone before (each start is a new writer) say no more than the
+        // highest: keep that one. A live writer whose row goes writes it again.
+        log.run(async {
+            log.client()
+                .await?
+                .batch_execute(&format!(
+                    "DELETE FROM {DURABLE} WHERE seq < (SELECT MAX(seq) FROM {DURABLE})"
+                ))
+                .await?;
+            Ok(())
+        })?;
+        Ok(log)
     }
 
     fn run<T: Send>(
@@ -158,28 +198,30 @@ struct PostgresTurn<'a> {
 impl AppendTurn for PostgresTurn<'_> {
     fn append_batch(mut self: Box<Self>, events: &[NewEvent<'_>]) -> Result<Batch, LogError> {
         let received_at_ms = now_ms();
-        let log = self.log;
+        let writer = self.log.writer;
         // Borrowed, not taken: if anything below fails or panics, the turn still holds the
         // connection and its `Drop` keeps it out of the pool.
         let client = self.client.as_mut().expect("a turn appends once");
-        let outcomes = log.run(async {
-            match insert_together(&*client, events, received_at_ms).await {
+        let outcomes = self.log.run(async {
+            let outcomes = match insert_together(&*client, events, received_at_ms).await {
+                // The commit and the flush after it in one round trip.
                 Ok(outcomes) => {
-                    client
-                        .batch_execute(&format!("NOTIFY {COMMITS}; COMMIT"))
-                        .await?;
-                    Ok(outcomes)
+                    make_durable(&*client, writer, &outcomes, "COMMIT;").await?;
+                    return Ok(outcomes);
                 }
                 // One row failed (and with it the transaction): again, a savepoint a row (the
                 // lock is taken again; rows that came meanwhile from elsewhere come first).
                 Err(LogError::Postgres(error)) if !connection_lost(&error) => {
                     client.batch_execute("ROLLBACK").await?;
-                    append_all(client, events, received_at_ms, true).await
+                    append_all(client, events, received_at_ms, true).await?
                 }
-                Err(error) => Err(error),
-            }
+                Err(error) => return Err(error),
+            };
+            make_durable(&*client, writer, &outcomes, "").await?;
+            Ok(outcomes)
         })?;
-        // Committed (or rolled back and appended anew): the connection is clean again.
+        // Committed and flushed (or rolled back and appended anew): the connection is clean
+        // again.
         drop(self.client.take());
         Ok(Batch {
             received_at_ms,
@@ -198,14 +240,17 @@ impl Drop for PostgresTurn<'_> {
     }
 }
 
-/// An appending transaction: READ COMMITTED whatever the database's default (each statement
-/// then sees what committed before it, the previous lock holder's rows included), holding
-/// [`APPEND_LOCK`].
+/// How every appending transaction starts: READ COMMITTED whatever the database's default
+/// (each statement then sees what committed before it, the previous lock holder's rows
+/// included), committing without waiting for the disk ([`make_durable`] waits, after the lock
+/// is free).
+const APPEND_SETTINGS: &str =
+    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off";
+
+/// An appending transaction ([`APPEND_SETTINGS`]) holding [`APPEND_LOCK`].
 async fn begin_append(client: &mut Object) -> Result<deadpool_postgres::Transaction<'_>, LogError> {
     let transaction = client.transaction().await?;
-    transaction
-        .batch_execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        .await?;
+    transaction.batch_execute(APPEND_SETTINGS).await?;
     transaction
         .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
         .await?;
@@ -226,11 +271,44 @@ async fn append_together(
 ) -> Result<Vec<Result<Appended, LogError>>, LogError> {
     let transaction = begin_append(client).await?;
     let outcomes = insert_together(&transaction, events, received_at_ms).await?;
-    transaction
-        .batch_execute(&format!("NOTIFY {COMMITS}"))
-        .await?;
     transaction.commit().await?;
     Ok(outcomes)
+}
+
+/// Waits for the flush of the appends this writer just committed (without waiting, to free
+/// the lock: [`APPEND_SETTINGS`]), then moves the log's readable end to their newest seq and wakes
+/// every instance's readers. The flush is a synchronous commit of this writer's row in
+/// [`DURABLE`]: it covers every commit before it in the WAL, the appends' and any seq they
+/// found already stored. The wake-up commits without waiting for the disk (it is no row), and
+/// apart: a notifying commit holds a lock of the whole database until it ends. `first`: what
+/// to say before, in the same round trip (the appending transaction's `COMMIT`).
+async fn make_durable(
+    client: &impl GenericClient,
+    writer: i64,
+    outcomes: &[Result<Appended, LogError>],
+    first: &str,
+) -> Result<(), LogError> {
+    let Some(newest) = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.as_ref().ok().map(|appended| appended.seq()))
+        .max()
+    else {
+        if !first.is_empty() {
+            client.batch_execute(first).await?;
+        }
+        return Ok(());
+    };
+    client
+        .batch_execute(&format!(
+            "{first}
+             BEGIN; SET LOCAL synchronous_commit TO on;
+             INSERT INTO {DURABLE} (writer, seq) VALUES ({writer}, {newest})
+                 ON CONFLICT (writer) DO UPDATE SET seq = GREATEST({DURABLE}.seq, EXCLUDED.seq);
+             COMMIT;
+             BEGIN; SET LOCAL synchronous_commit TO off; NOTIFY {COMMITS}; COMMIT"
+        ))
+        .await?;
+    Ok(())
 }
 
 /// The statements of [`append_together`], in a transaction that holds the append lock.
@@ -417,10 +495,6 @@ async fn append_all(
             Err(error) => return Err(error.into()),
         }
     }
-    // Delivered at commit, to every instance listening: a wake-up, no rows (see `watch_commits`).
-    transaction
-        .batch_execute(&format!("NOTIFY {COMMITS}"))
-        .await?;
     transaction.commit().await?;
     Ok(outcomes)
 }
@@ -510,14 +584,16 @@ impl LogStore for PostgresLog {
         let received_at_ms = now_ms();
         let outcomes = self.run(async {
             let mut client = self.client().await?;
-            match append_together(&mut client, events, received_at_ms).await {
-                Ok(outcomes) => Ok(outcomes),
+            let outcomes = match append_together(&mut client, events, received_at_ms).await {
+                Ok(outcomes) => outcomes,
                 // One row failed (and with it the transaction): again, a savepoint a row.
                 Err(LogError::Postgres(error)) if !connection_lost(&error) => {
-                    append_all(&mut client, events, received_at_ms, true).await
+                    append_all(&mut client, events, received_at_ms, true).await?
                 }
-                Err(error) => Err(error),
-            }
+                Err(error) => return Err(error),
+            };
+            make_durable(&client, self.writer, &outcomes, "").await?;
+            Ok(outcomes)
         })?;
         Ok(Batch {
             received_at_ms,
@@ -535,12 +611,11 @@ impl LogStore for PostgresLog {
         };
         let connection = turn.client.as_mut().expect("just set");
         self.run(async {
-            // As `begin_append`, with the transaction left open for the turn.
+            // As `begin_append`, with the transaction left open for the turn; one round trip.
             connection
-                .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                .await?;
-            connection
-                .execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])
+                .batch_execute(&format!(
+                    "BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK})"
+                ))
                 .await?;
             Ok(())
         })?;
@@ -570,9 +645,10 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             let statement = client
-                .prepare_cached(
-                    "SELECT seq, octet_length(body) FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
-                )
+                .prepare_cached(&format!(
+                    "SELECT seq, octet_length(body) FROM events
+                         WHERE seq > $1 AND seq <= {READABLE_END} ORDER BY seq LIMIT $2"
+                ))
                 .await?;
             let sizes = client
                 .query(&statement, &[&after, &limit_of(limit.saturating_add(1))])
@@ -585,10 +661,11 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             let statement = client
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "SELECT seq, octet_length(body) FROM events
-                     WHERE seq > $1 AND direction = 'desk' ORDER BY seq LIMIT $2",
-                )
+                     WHERE seq > $1 AND seq <= {READABLE_END} AND direction = 'desk'
+                     ORDER BY seq LIMIT $2"
+                ))
                 .await?;
             let sizes = client
                 .query(&statement, &[&after, &limit_of(limit.saturating_add(1))])
@@ -606,9 +683,10 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             let statement = client
-                .prepare_cached(
-                    "SELECT seq, octet_length(body) FROM events WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
-                )
+                .prepare_cached(&format!(
+                    "SELECT seq, octet_length(body) FROM events
+                         WHERE seq < $1 AND seq <= {READABLE_END} ORDER BY seq DESC LIMIT $2"
+                ))
                 .await?;
             let sizes = client
                 .query(&statement, &[&before, &limit_of(limit.saturating_add(1))])
@@ -726,7 +804,8 @@ impl LogStore for PostgresLog {
             let requests = client
                 .prepare_cached(&format!(
                     "SELECT seq, headers, body FROM events
-                     WHERE platform = $1 AND {} AND seq < $2 ORDER BY seq DESC LIMIT $3",
+                     WHERE platform = $1 AND {} AND seq < $2 AND seq <= {READABLE_END}
+                     ORDER BY seq DESC LIMIT $3",
                     lookup_condition()
                 ))
                 .await?;
@@ -789,7 +868,12 @@ impl LogStore for PostgresLog {
         self.run(async {
             let client = self.client().await?;
             Ok(client
-                .query_one("SELECT COALESCE(MAX(seq), 0) FROM events", &[])
+                .query_one(
+                    &format!(
+                        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= {READABLE_END}"
+                    ),
+                    &[],
+                )
                 .await?
                 .get(0))
         })
@@ -813,6 +897,47 @@ mod tests {
             client
         });
         (runtime, client)
+    }
+
+    /// A row another writer committed without waiting for the disk is not read until a flush
+    /// covers it: a crash of the database could still take it back, and its seq with it.
+    #[test]
+    fn rows_are_read_only_once_a_flush_covers_them() {
+        let Some(url) = test_postgres::fresh_database() else {
+            return;
+        };
+        let log = PostgresLog::open(&url).unwrap();
+        let first = log.append(&webhook(&[], b"first", None)).unwrap().seq();
+        let (runtime, client) = raw(&url);
+        runtime.block_on(async {
+            client
+                .batch_execute(&format!(
+                    "BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK});
+                     INSERT INTO events (platform, direction, received_at_ms, headers, body)
+                         VALUES ('wecom', 'inbound', 0, '[]', 'not yet flushed');
+                     COMMIT"
+                ))
+                .await
+                .unwrap();
+        });
+        let bodies = |rows: Vec<Row>| rows.into_iter().map(|row| row.body).collect::<Vec<_>>();
+        assert_eq!(bodies(log.after(0, 10).unwrap()), [b"first".to_vec()]);
+        assert_eq!(
+            bodies(log.before(i64::MAX, 10).unwrap()),
+            [b"first".to_vec()]
+        );
+        assert_eq!(log.last_seq().unwrap(), first);
+        // The next append's flush covers the row committed before it.
+        log.append(&webhook(&[], b"third", None)).unwrap();
+        assert_eq!(
+            bodies(log.after(0, 10).unwrap()),
+            [
+                b"first".to_vec(),
+                b"not yet flushed".to_vec(),
+                b"third".to_vec()
+            ]
+        );
+        assert_eq!(log.last_seq().unwrap(), first + 2);
     }
 
     #[test]
@@ -843,7 +968,7 @@ mod tests {
                 .iter()
                 .map(|row| row.get(0))
                 .collect();
-            assert_eq!(versions, [1], "applied once");
+            assert_eq!(versions, [1, 2], "each applied once");
             for change in [
                 "UPDATE events SET body = 'x'",
                 "DELETE FROM events",
