@@ -137,6 +137,26 @@ fn a_retried_delivery_is_stored_once_and_a_bad_row_fails_alone() {
             matches!(log.append(&other).unwrap(), Appended::Stored(_)),
             "{backend}"
         );
+        // The same in a turn: the bad row fails alone, and the log is free after it.
+        if let Some(turn) = log.turn().unwrap() {
+            let dangling = NewEvent {
+                direction: Direction::Response,
+                request_seq: Some(999),
+                ..webhook(&[], b"orphan", None)
+            };
+            let outcomes = turn
+                .append_batch(&[dangling, webhook(&[], b"d", None)])
+                .unwrap()
+                .outcomes;
+            assert!(outcomes[0].is_err(), "{backend}");
+            let fourth = outcomes[1].as_ref().unwrap().seq();
+            assert_eq!(
+                log.last_seq().unwrap(),
+                fourth,
+                "{backend}: read once flushed"
+            );
+            log.append(&webhook(&[], b"e", None)).unwrap();
+        }
     }
 }
 

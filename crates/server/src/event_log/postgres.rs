@@ -13,9 +13,12 @@
 //! **The lock is not held through the disk's flush.** An appending transaction commits with
 //! `synchronous_commit` off, so it returns (and frees the lock) once its commit is in the WAL
 //! buffer; only then does its writer wait for the flush, with a synchronous commit of its own
-//! row in [`DURABLE`] naming its newest seq. While one instance waits for the disk, the next
-//! holds the lock, and concurrent flushes share one fsync (PostgreSQL's group commit). Held
-//! through the flush, the lock allowed one commit per fsync to all instances together.
+//! row in [`DURABLE`] naming the newest committed seq ([`flush`]). While one instance waits for
+//! the disk, the next holds the lock, and concurrent flushes share one fsync (PostgreSQL's
+//! group commit). Held through the flush, the lock allowed one commit per fsync to all
+//! instances together. The insert, its commit and the flush are sent together
+//! ([`insert_and_flush`]): the lock is held across one round trip to this process at most (the
+//! turn's: the writer gathers its batch once the lock is granted, see [`LogStore::turn`]).
 //! Readers read only up to the highest seq in [`DURABLE`]: the WAL is flushed in order, so a
 //! row at or below a seq whose commit was flushed is on disk too, and no reader is ever shown
 //! a row a crash of the database could take back (whose seq the next append would draw
@@ -203,22 +206,20 @@ impl AppendTurn for PostgresTurn<'_> {
         // connection and its `Drop` keeps it out of the pool.
         let client = self.client.as_mut().expect("a turn appends once");
         let outcomes = self.log.run(async {
-            let outcomes = match insert_together(&*client, events, received_at_ms).await {
-                // The commit and the flush after it in one round trip.
-                Ok(outcomes) => {
-                    make_durable(&*client, writer, &outcomes, "COMMIT;").await?;
-                    return Ok(outcomes);
-                }
-                // One row failed (and with it the transaction): again, a savepoint a row (the
-                // lock is taken again; rows that came meanwhile from elsewhere come first).
+            // Under the lock: no duplicate can be stored meanwhile.
+            let planned = Planned::read(&*client, events).await?;
+            match insert_and_flush(client, None, &planned, received_at_ms, writer).await {
+                Ok(seqs) => planned.outcomes(seqs),
+                // One row failed (and with it the transaction, rolled back): again, a
+                // savepoint a row (the lock is taken again; rows that came meanwhile from
+                // elsewhere come first).
                 Err(LogError::Postgres(error)) if !connection_lost(&error) => {
-                    client.batch_execute("ROLLBACK").await?;
-                    append_all(client, events, received_at_ms, true).await?
+                    let outcomes = append_all(client, events, received_at_ms, true).await?;
+                    client.batch_execute(&flush(writer)).await?;
+                    Ok(outcomes)
                 }
-                Err(error) => return Err(error),
-            };
-            make_durable(&*client, writer, &outcomes, "").await?;
-            Ok(outcomes)
+                Err(error) => Err(error),
+            }
         })?;
         // Committed and flushed (or rolled back and appended anew): the connection is clean
         // again.
@@ -242,8 +243,8 @@ impl Drop for PostgresTurn<'_> {
 
 /// How every appending transaction starts: READ COMMITTED whatever the database's default
 /// (each statement then sees what committed before it, the previous lock holder's rows
-/// included), committing without waiting for the disk ([`make_durable`] waits, after the lock
-/// is free).
+/// included), committing without waiting for the disk ([`flush`] waits, after the lock is
+/// free).
 const APPEND_SETTINGS: &str =
     "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off";
 
@@ -257,175 +258,227 @@ async fn begin_append(client: &mut Object) -> Result<deadpool_postgres::Transact
     Ok(transaction)
 }
 
-/// Appends `events` in one transaction under [`APPEND_LOCK`], the new rows in one statement
-/// (arrays of each column, unnested): one round trip for the batch instead of one a row. The
-/// first failing row fails the whole call, and the caller tries again a row at a time.
-///
-/// Under the lock nobody else draws seqs, and an `INSERT … SELECT` draws them in the order the
-/// `SELECT` yields rows (`ORDER BY` its ordinality): the returned seqs, sorted, are the rows' in
-/// the order given.
+/// What `writer` says once its appends committed (without waiting for the disk, to free the
+/// lock: [`APPEND_SETTINGS`]): a synchronous commit of its row in [`DURABLE`], which waits for
+/// the flush of every commit before it in the WAL — the appends' and those of every seq they
+/// found already stored — then names the newest committed seq as readable, and wakes every
+/// instance's readers. Every seq at or below the newest committed one is committed too (seqs
+/// are drawn under the lock), and flushed (its commit came first). The wake-up commits without
+/// waiting for the disk (it is no row), and apart: a notifying commit holds a lock of the whole
+/// database until it ends.
+fn flush(writer: i64) -> String {
+    format!(
+        "BEGIN; SET LOCAL synchronous_commit TO on;
+         INSERT INTO {DURABLE} (writer, seq) SELECT {writer}, COALESCE(MAX(seq), 0) FROM events
+             ON CONFLICT (writer) DO UPDATE SET seq = GREATEST({DURABLE}.seq, EXCLUDED.seq);
+         COMMIT;
+         BEGIN; SET LOCAL synchronous_commit TO off; NOTIFY {COMMITS}; COMMIT"
+    )
+}
+
+/// Appends new rows in one statement (each column an array, unnested). Under the lock nobody
+/// else draws seqs, and an `INSERT … SELECT` draws them in the order the `SELECT` yields rows
+/// (`ORDER BY` its ordinality): the returned seqs, sorted, are the rows' in the order given.
+const INSERT_ROWS: &str = "INSERT INTO events (platform, direction, received_at_ms, content_type, headers, body, request_seq, dedupe_key)
+     SELECT platform, direction, $3, content_type, headers, body, request_seq, dedupe_key
+     FROM UNNEST($1::TEXT[], $2::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[], $7::BIGINT[], $8::TEXT[])
+         WITH ORDINALITY AS new (platform, direction, content_type, headers, body, request_seq, dedupe_key, place)
+     ORDER BY place
+     RETURNING seq";
+
+/// Appends `events` in one transaction under [`APPEND_LOCK`] and waits for its flush, in one
+/// round trip once the batch is planned (see [`insert_and_flush`]). The first failing row fails
+/// the whole call (the transaction is rolled back), and the caller tries again a row at a time.
 async fn append_together(
-    client: &mut Object,
-    events: &[NewEvent<'_>],
-    received_at_ms: i64,
-) -> Result<Vec<Result<Appended, LogError>>, LogError> {
-    let transaction = begin_append(client).await?;
-    let outcomes = insert_together(&transaction, events, received_at_ms).await?;
-    transaction.commit().await?;
-    Ok(outcomes)
-}
-
-/// Waits for the flush of the appends this writer just committed (without waiting, to free
-/// the lock: [`APPEND_SETTINGS`]), then moves the log's readable end to their newest seq and wakes
-/// every instance's readers. The flush is a synchronous commit of this writer's row in
-/// [`DURABLE`]: it covers every commit before it in the WAL, the appends' and any seq they
-/// found already stored. The wake-up commits without waiting for the disk (it is no row), and
-/// apart: a notifying commit holds a lock of the whole database until it ends. `first`: what
-/// to say before, in the same round trip (the appending transaction's `COMMIT`).
-async fn make_durable(
-    client: &impl GenericClient,
+    client: &Object,
     writer: i64,
-    outcomes: &[Result<Appended, LogError>],
-    first: &str,
-) -> Result<(), LogError> {
-    let Some(newest) = outcomes
-        .iter()
-        .filter_map(|outcome| outcome.as_ref().ok().map(|appended| appended.seq()))
-        .max()
-    else {
-        if !first.is_empty() {
-            client.batch_execute(first).await?;
-        }
-        return Ok(());
-    };
-    client
-        .batch_execute(&format!(
-            "{first}
-             BEGIN; SET LOCAL synchronous_commit TO on;
-             INSERT INTO {DURABLE} (writer, seq) VALUES ({writer}, {newest})
-                 ON CONFLICT (writer) DO UPDATE SET seq = GREATEST({DURABLE}.seq, EXCLUDED.seq);
-             COMMIT;
-             BEGIN; SET LOCAL synchronous_commit TO off; NOTIFY {COMMITS}; COMMIT"
-        ))
-        .await?;
-    Ok(())
-}
-
-/// The statements of [`append_together`], in a transaction that holds the append lock.
-async fn insert_together(
-    transaction: &impl GenericClient,
     events: &[NewEvent<'_>],
     received_at_ms: i64,
 ) -> Result<Vec<Result<Appended, LogError>>, LogError> {
-    // Delivery ids the log holds already, and the first of each within this batch.
-    let keyed: Vec<(&str, &str)> = events
-        .iter()
-        .filter_map(|event| Some((event.platform.id(), event.dedupe_key?)))
-        .collect();
-    let mut known: std::collections::HashMap<(String, String), i64> = if keyed.is_empty() {
-        Default::default()
-    } else {
-        let platforms: Vec<&str> = keyed.iter().map(|(platform, _)| *platform).collect();
-        let keys: Vec<&str> = keyed.iter().map(|(_, key)| *key).collect();
-        transaction
-            .query(
-                "SELECT events.platform, events.dedupe_key, events.seq
-                 FROM UNNEST($1::TEXT[], $2::TEXT[]) AS wanted (platform, dedupe_key)
-                 JOIN events ON events.platform = wanted.platform AND events.dedupe_key = wanted.dedupe_key",
-                &[&platforms, &keys],
-            )
-            .await?
-            .iter()
-            .map(|row| ((row.get(0), row.get(1)), row.get(2)))
-            .collect()
-    };
-    // Each event: stored as the `n`th new row, or a duplicate of a stored one or of a new one.
-    enum Fate {
-        New(usize),
-        Stored(i64),
-        SameAsNew(usize),
+    let planned = Planned::read(client, events).await?;
+    let begin = format!("BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK})");
+    let seqs = insert_and_flush(client, Some(&begin), &planned, received_at_ms, writer).await?;
+    planned.outcomes(seqs)
+}
+
+/// Inserts the planned rows in the transaction `begin` opens (or the one open), commits, and
+/// waits for the flush ([`flush`]): every request goes out at once (pipelined), so once the
+/// insert is sent the lock is held only while the database works. After a
+/// failed insert the transaction is aborted, and its `COMMIT` ends it as `ROLLBACK`. Returns
+/// the new rows' seqs.
+async fn insert_and_flush(
+    client: &Object,
+    begin: Option<&str>,
+    planned: &Planned<'_, '_>,
+    received_at_ms: i64,
+    writer: i64,
+) -> Result<Vec<i64>, LogError> {
+    let end = format!("COMMIT; {}", flush(writer));
+    if planned.new_rows.is_empty() {
+        // Only duplicates: nothing to insert (no transaction to open, or the open one to end),
+        // their rows' flush to wait for.
+        let flushing = match begin {
+            Some(_) => flush(writer),
+            None => end,
+        };
+        client.batch_execute(&flushing).await?;
+        return Ok(Vec::new());
     }
-    let mut firsts: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    let mut fates = Vec::with_capacity(events.len());
-    let mut new_rows: Vec<&NewEvent<'_>> = Vec::new();
-    for event in events {
-        let key = event.dedupe_key.map(|key| (event.platform.id(), key));
-        if let Some((platform, key)) = key {
-            if let Some(seq) = known.get(&(platform.to_owned(), key.to_owned())) {
-                fates.push(Fate::Stored(*seq));
-                continue;
+    let insert = client.prepare_cached(INSERT_ROWS).await?;
+    let columns = Columns::of(&planned.new_rows);
+    let params = columns.params(&received_at_ms);
+    // Joined, not tried: every request goes out, whichever fails.
+    let (begun, inserted, ended) = futures_util::join!(
+        async {
+            match begin {
+                Some(begin) => client.batch_execute(begin).await,
+                None => Ok(()),
             }
-            if let Some(first) = firsts.get(&(platform, key)) {
-                fates.push(Fate::SameAsNew(*first));
-                continue;
+        },
+        client.query(&insert, &params),
+        client.batch_execute(&end),
+    );
+    begun?;
+    let inserted = inserted?;
+    ended?;
+    Ok(inserted.iter().map(|row| row.get(0)).collect())
+}
+
+/// Each event of a batch: stored as the `n`th new row, or a duplicate of a stored one or of a
+/// new one.
+enum Fate {
+    New(usize),
+    Stored(i64),
+    SameAsNew(usize),
+}
+
+/// A batch sorted into the rows to insert and the duplicates. Read before the lock is taken
+/// ([`append_together`]), a duplicate stored meanwhile fails the insert on the unique index,
+/// and the batch is appended again a row at a time, under the lock.
+struct Planned<'a, 'e> {
+    fates: Vec<Fate>,
+    new_rows: Vec<&'a NewEvent<'e>>,
+}
+
+impl<'a, 'e> Planned<'a, 'e> {
+    /// Looks up the batch's delivery ids in the log and within the batch.
+    async fn read(
+        client: &impl GenericClient,
+        events: &'a [NewEvent<'e>],
+    ) -> Result<Planned<'a, 'e>, LogError> {
+        let keyed: Vec<(&str, &str)> = events
+            .iter()
+            .filter_map(|event| Some((event.platform.id(), event.dedupe_key?)))
+            .collect();
+        let known: std::collections::HashMap<(String, String), i64> = if keyed.is_empty() {
+            Default::default()
+        } else {
+            let platforms: Vec<&str> = keyed.iter().map(|(platform, _)| *platform).collect();
+            let keys: Vec<&str> = keyed.iter().map(|(_, key)| *key).collect();
+            let statement = client
+                .prepare_cached(
+                    "SELECT events.platform, events.dedupe_key, events.seq
+                     FROM UNNEST($1::TEXT[], $2::TEXT[]) AS wanted (platform, dedupe_key)
+                     JOIN events ON events.platform = wanted.platform AND events.dedupe_key = wanted.dedupe_key",
+                )
+                .await?;
+            client
+                .query(&statement, &[&platforms, &keys])
+                .await?
+                .iter()
+                .map(|row| ((row.get(0), row.get(1)), row.get(2)))
+                .collect()
+        };
+        let mut firsts: std::collections::HashMap<(&str, &str), usize> = Default::default();
+        let mut fates = Vec::with_capacity(events.len());
+        let mut new_rows = Vec::new();
+        for event in events {
+            if let Some(key) = event.dedupe_key {
+                let platform = event.platform.id();
+                if let Some(seq) = known.get(&(platform.to_owned(), key.to_owned())) {
+                    fates.push(Fate::Stored(*seq));
+                    continue;
+                }
+                if let Some(first) = firsts.get(&(platform, key)) {
+                    fates.push(Fate::SameAsNew(*first));
+                    continue;
+                }
+                firsts.insert((platform, key), new_rows.len());
             }
-            firsts.insert((platform, key), new_rows.len());
+            fates.push(Fate::New(new_rows.len()));
+            new_rows.push(event);
         }
-        fates.push(Fate::New(new_rows.len()));
-        new_rows.push(event);
+        Ok(Planned { fates, new_rows })
     }
-    known.clear();
-    let mut seqs: Vec<i64> = if new_rows.is_empty() {
-        Vec::new()
-    } else {
-        let headers: Vec<String> = new_rows
-            .iter()
-            .map(|event| serde_json::to_string(&redact(event.headers)).expect("headers serialize"))
-            .collect();
-        let platforms: Vec<&str> = new_rows.iter().map(|event| event.platform.id()).collect();
-        let directions: Vec<&str> = new_rows
-            .iter()
-            .map(|event| event.direction.as_str())
-            .collect();
-        let content_types: Vec<Option<&str>> =
-            new_rows.iter().map(|event| event.content_type).collect();
-        let dedupe_keys: Vec<Option<&str>> =
-            new_rows.iter().map(|event| event.dedupe_key).collect();
-        let bodies: Vec<&[u8]> = new_rows.iter().map(|event| event.body).collect();
-        let request_seqs: Vec<Option<i64>> =
-            new_rows.iter().map(|event| event.request_seq).collect();
-        transaction
-            .query(
-                "INSERT INTO events (platform, direction, received_at_ms, content_type, headers, body, request_seq, dedupe_key)
-                 SELECT platform, direction, $3, content_type, headers, body, request_seq, dedupe_key
-                 FROM UNNEST($1::TEXT[], $2::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[], $7::BIGINT[], $8::TEXT[])
-                     WITH ORDINALITY AS new (platform, direction, content_type, headers, body, request_seq, dedupe_key, place)
-                 ORDER BY place
-                 RETURNING seq",
-                &[
-                    &platforms,
-                    &directions,
-                    &received_at_ms,
-                    &content_types,
-                    &headers,
-                    &bodies,
-                    &request_seqs,
-                    &dedupe_keys,
-                ],
-            )
-            .await?
-            .iter()
-            .map(|row| row.get(0))
-            .collect()
-    };
-    seqs.sort_unstable();
-    if seqs.len() != new_rows.len() {
-        return Err(LogError::Unreadable(format!(
-            "{} rows inserted, {} returned",
-            new_rows.len(),
-            seqs.len()
-        )));
-    }
-    Ok(fates
-        .into_iter()
-        .map(|fate| {
-            Ok(match fate {
-                Fate::New(place) => Appended::Stored(seqs[place]),
-                Fate::Stored(seq) => Appended::Duplicate(seq),
-                Fate::SameAsNew(place) => Appended::Duplicate(seqs[place]),
+
+    /// Each event's outcome, given the seqs the insert returned.
+    fn outcomes(self, mut seqs: Vec<i64>) -> Result<Vec<Result<Appended, LogError>>, LogError> {
+        seqs.sort_unstable();
+        if seqs.len() != self.new_rows.len() {
+            return Err(LogError::Unreadable(format!(
+                "{} rows inserted, {} returned",
+                self.new_rows.len(),
+                seqs.len()
+            )));
+        }
+        Ok(self
+            .fates
+            .into_iter()
+            .map(|fate| {
+                Ok(match fate {
+                    Fate::New(place) => Appended::Stored(seqs[place]),
+                    Fate::Stored(seq) => Appended::Duplicate(seq),
+                    Fate::SameAsNew(place) => Appended::Duplicate(seqs[place]),
+                })
             })
-        })
-        .collect())
+            .collect())
+    }
+}
+
+/// The new rows as [`INSERT_ROWS`]'s column arrays.
+struct Columns<'e> {
+    platforms: Vec<&'static str>,
+    directions: Vec<&'static str>,
+    content_types: Vec<Option<&'e str>>,
+    headers: Vec<String>,
+    bodies: Vec<&'e [u8]>,
+    request_seqs: Vec<Option<i64>>,
+    dedupe_keys: Vec<Option<&'e str>>,
+}
+
+impl<'e> Columns<'e> {
+    fn of(rows: &[&NewEvent<'e>]) -> Columns<'e> {
+        Columns {
+            platforms: rows.iter().map(|event| event.platform.id()).collect(),
+            directions: rows.iter().map(|event| event.direction.as_str()).collect(),
+            content_types: rows.iter().map(|event| event.content_type).collect(),
+            headers: rows
+                .iter()
+                .map(|event| {
+                    serde_json::to_string(&redact(event.headers)).expect("headers serialize")
+                })
+                .collect(),
+            bodies: rows.iter().map(|event| event.body).collect(),
+            request_seqs: rows.iter().map(|event| event.request_seq).collect(),
+            dedupe_keys: rows.iter().map(|event| event.dedupe_key).collect(),
+        }
+    }
+
+    fn params<'p>(
+        &'p self,
+        received_at_ms: &'p i64,
+    ) -> [&'p (dyn tokio_postgres::types::ToSql + Sync); 8] {
+        [
+            &self.platforms,
+            &self.directions,
+            received_at_ms,
+            &self.content_types,
+            &self.headers,
+            &self.bodies,
+            &self.request_seqs,
+            &self.dedupe_keys,
+        ]
+    }
 }
 
 /// Appends `events` in one transaction under [`APPEND_LOCK`], a row at a time, each in a
@@ -584,16 +637,16 @@ impl LogStore for PostgresLog {
         let received_at_ms = now_ms();
         let outcomes = self.run(async {
             let mut client = self.client().await?;
-            let outcomes = match append_together(&mut client, events, received_at_ms).await {
-                Ok(outcomes) => outcomes,
+            match append_together(&client, self.writer, events, received_at_ms).await {
+                Ok(outcomes) => Ok(outcomes),
                 // One row failed (and with it the transaction): again, a savepoint a row.
                 Err(LogError::Postgres(error)) if !connection_lost(&error) => {
-                    append_all(&mut client, events, received_at_ms, true).await?
+                    let outcomes = append_all(&mut client, events, received_at_ms, true).await?;
+                    client.batch_execute(&flush(self.writer)).await?;
+                    Ok(outcomes)
                 }
-                Err(error) => return Err(error),
-            };
-            make_durable(&client, self.writer, &outcomes, "").await?;
-            Ok(outcomes)
+                Err(error) => Err(error),
+            }
         })?;
         Ok(Batch {
             received_at_ms,
