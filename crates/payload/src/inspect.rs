@@ -92,8 +92,8 @@ fn inspect_within(
         None => Schemas::builtin(),
     };
     // Events alone, of a message named in advance (how the desk reads its log): the platform's
-    // reader decodes it, so the schema-less pass that finds out what it is need not go below
-    // its top level (a third of the time for a 1 MB history page).
+    // reader decodes it, so the schema-less pass that finds out what it is need only check its
+    // structure, not read its values (most of the time for a 1 MB history page).
     let named = options.skip_tree
         && options
             .schema
@@ -102,6 +102,7 @@ fn inspect_within(
     let limits = if named {
         Limits {
             max_depth: 1,
+            shallow: true,
             ..options.limits
         }
     } else {

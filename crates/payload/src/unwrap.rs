@@ -161,6 +161,9 @@ pub struct Limits {
     /// Largest input, and largest decompressed layer, in bytes.
     pub max_size: usize,
     pub max_depth: usize,
+    /// A protobuf body is read for its structure only: its fields, their length-delimited
+    /// values left as bytes, not read as text or nested messages (see [`raw::decode_shallow`]).
+    pub shallow: bool,
 }
 
 impl Default for Limits {
@@ -168,7 +171,17 @@ impl Default for Limits {
         Limits {
             max_size: 16 * 1024 * 1024,
             max_depth: raw::DEFAULT_MAX_DEPTH,
+            shallow: false,
         }
+    }
+}
+
+/// A protobuf body, as deep as `limits` say.
+fn decode_protobuf(bytes: &[u8], limits: Limits) -> raw::RawMessage {
+    if limits.shallow {
+        raw::decode_shallow(bytes, limits.max_depth)
+    } else {
+        raw::decode_at(bytes, 0, limits.max_depth)
     }
 }
 
@@ -235,9 +248,7 @@ pub(crate) fn unwrap_detecting(
             Err(error) => {
                 // A malformed protobuf still has a partial body: everything before the fault.
                 let body = match format {
-                    Format::Protobuf => {
-                        Some(Body::Protobuf(raw::decode_at(&bytes, 0, limits.max_depth)))
-                    }
+                    Format::Protobuf => Some(Body::Protobuf(decode_protobuf(&bytes, limits))),
                     _ => None,
                 };
                 return Unwrapped {
@@ -320,7 +331,7 @@ fn apply(format: Format, bytes: &[u8], limits: Limits) -> Result<Step, UnwrapErr
             }
         }
         Format::Protobuf => {
-            let message = raw::decode_at(bytes, 0, limits.max_depth);
+            let message = decode_protobuf(bytes, limits);
             match &message.error {
                 None => Ok(Step::Final(Body::Protobuf(message))),
                 Some(error) => Err(fail(

@@ -230,9 +230,23 @@ pub fn decode(bytes: &[u8]) -> RawMessage {
 
 /// As [`decode`], with offsets starting at `base` and nesting limited to `max_depth`.
 pub fn decode_at(bytes: &[u8], base: usize, max_depth: usize) -> RawMessage {
+    decode_with(bytes, base, max_depth, true)
+}
+
+/// As [`decode_at`] from offset 0, reading the message's structure only: every
+/// length-delimited value is left as [`Reading::Bytes`], neither text nor a nested message.
+/// Whether the bytes are a well-formed message, and where they fail, is the same; what a
+/// reader that decodes the message by its schema anyway needs (a 1 MB list's values are not
+/// looked into twice).
+pub fn decode_shallow(bytes: &[u8], max_depth: usize) -> RawMessage {
+    decode_with(bytes, 0, max_depth, false)
+}
+
+fn decode_with(bytes: &[u8], base: usize, max_depth: usize, read_values: bool) -> RawMessage {
     let mut decoder = Decoder {
         // A field takes two bytes at least and usually many more: a guess that saves most regrowth.
         arena: Vec::with_capacity(bytes.len() / 16 + 4),
+        read_values,
     };
     let result = decoder.read_fields(&mut Reader::new(bytes, base), max_depth, None);
     RawMessage {
@@ -243,7 +257,10 @@ pub fn decode_at(bytes: &[u8], base: usize, max_depth: usize) -> RawMessage {
 
 /// Decodes strictly: the whole input must be a well-formed message, or `None`.
 pub fn decode_strict(bytes: &[u8], base: usize, depth_left: usize) -> Option<RawMessage> {
-    let mut decoder = Decoder { arena: Vec::new() };
+    let mut decoder = Decoder {
+        arena: Vec::new(),
+        read_values: true,
+    };
     decoder
         .read_fields(&mut Reader::new(bytes, base), depth_left, None)
         .ok()?;
@@ -255,6 +272,9 @@ pub fn decode_strict(bytes: &[u8], base: usize, depth_left: usize) -> Option<Raw
 
 struct Decoder {
     arena: Vec<RawField>,
+    /// Length-delimited values are read as their best reading ([`Decoder::choose`]), else
+    /// left as bytes.
+    read_values: bool,
 }
 
 impl Decoder {
@@ -285,7 +305,11 @@ impl Decoder {
                     let value_bytes = reader.slice(relative);
                     let start = reader.offset() - value_bytes.len();
                     let index = self.open(number, wire_type, tag, start..reader.offset());
-                    let reading = self.choose(value_bytes, start, depth_left);
+                    let reading = if self.read_values {
+                        self.choose(value_bytes, start, depth_left)
+                    } else {
+                        Reading::Bytes
+                    };
                     self.close(index, RawContent::Len { reading }, reader.offset());
                     continue;
                 }
@@ -610,6 +634,38 @@ pub fn packed_fixed64(bytes: &[u8]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shallow_decode_reads_the_structure_and_fails_where_the_full_one_does() {
+        // field 1: a nested message {1: "hi"}; field 2: text; field 3: varint 5.
+        let bytes = [
+            0x0a, 0x04, 0x0a, 0x02, b'h', b'i', 0x12, 0x02, b'o', b'k', 0x18, 0x05,
+        ];
+        let shallow = decode_shallow(&bytes, 1);
+        let readings: Vec<RawContent> = shallow.root().fields().map(|f| f.field.content).collect();
+        assert_eq!(
+            readings,
+            [
+                RawContent::Len {
+                    reading: Reading::Bytes
+                },
+                RawContent::Len {
+                    reading: Reading::Bytes
+                },
+                RawContent::Varint { value: 5 },
+            ],
+            "values left as bytes, nothing nested"
+        );
+        assert_eq!(shallow.arena.len(), 3, "nothing nested decoded");
+        assert!(shallow.error.is_none());
+        // Cut inside field 2: both fail at the same byte.
+        let cut = &bytes[..8];
+        assert_eq!(
+            decode_shallow(cut, 1).error.map(|error| error.offset),
+            decode_at(cut, 0, 1).error.map(|error| error.offset)
+        );
+        assert!(decode_shallow(cut, 1).error.is_some());
+    }
 
     #[test]
     fn decodes_scalars_with_ranges() {

@@ -54,9 +54,7 @@ pub fn proto_events(schema: &str, bytes: &[u8]) -> Vec<Event> {
         GetUserResponse::SCHEMA | GroupInfoResponse::SCHEMA => {
             profiles::answer_events(schema, bytes)
         }
-        ListMessageResponse::SCHEMA => ListMessageResponse::decode(bytes)
-            .map(|list| list.msg.iter().flat_map(listed_events).collect())
-            .unwrap_or_default(),
+        ListMessageResponse::SCHEMA => list_events(bytes),
         SendMessageRequest::SCHEMA => SendMessageRequest::decode(bytes)
             .map(|send| vec![send_event(&send)])
             .unwrap_or_default(),
@@ -129,26 +127,66 @@ fn push_events(push: &PushMessage, edited: bool) -> Vec<Event> {
     events
 }
 
-fn listed_events(msg: &Msg) -> Vec<Event> {
+/// A [`ListMessageResponse`] with its messages left as bytes, for [`list_events`]: the same
+/// fields, numbers and wire types, so what decodes as one decodes as the other.
+#[derive(Clone, PartialEq, prost::Message)]
+struct ListPage {
+    #[prost(message, optional, tag = "1")]
+    status: Option<crate::protobuf::yunhu::Status>,
+    /// Slices of the one copy of the page (see [`list_events`]).
+    #[prost(bytes = "bytes", repeated, tag = "2")]
+    msg: Vec<prost::bytes::Bytes>,
+    #[prost(uint64, tag = "3")]
+    total: u64,
+}
+
+/// A list response's events, one message at a time: each is decoded, read and dropped, rather
+/// than the whole page held as structs first (a 1 MB page lists ~7 000), and the events go
+/// straight into one vector. A message that does not decode fails the page, as it fails
+/// [`ListMessageResponse`].
+fn list_events(bytes: &[u8]) -> Vec<Event> {
+    // Copied once, so each message is a slice of the copy rather than a copy of its own.
+    let Ok(page) = ListPage::decode(prost::bytes::Bytes::copy_from_slice(bytes)) else {
+        return Vec::new();
+    };
+    let mut events = Vec::with_capacity(page.msg.len());
+    for msg in &page.msg {
+        match Msg::decode(msg.as_ref()) {
+            Ok(msg) => push_listed(&mut events, msg),
+            Err(_) => return Vec::new(),
+        }
+    }
+    events
+}
+
+/// The events of one listed message (its recall after it, if it was recalled), its texts
+/// moved out of it.
+fn push_listed(events: &mut Vec<Event>, msg: Msg) {
     let mut event = Event::new(EventType::Message, Platform::Yunhu);
-    event.message_id = non_empty(&msg.msg_id);
+    event.message_id = owned_non_empty(msg.msg_id);
     event.at_ms = (msg.send_time != 0).then_some(msg.send_time as i64);
-    apply_sender(&mut event, msg.sender.as_ref());
+    if let Some(sender) = msg.sender {
+        event.sender_id = owned_non_empty(sender.chat_id);
+        event.sender_name = owned_non_empty(sender.name);
+        event.sender_avatar = owned_non_empty(sender.avatar_url);
+    }
     event.outgoing = match msg.direction.as_str() {
         "right" => Some(true),
         "left" => Some(false),
         _ => None,
     };
-    event.quote_message_id = non_empty(&msg.quote_msg_id);
+    event.quote_message_id = owned_non_empty(msg.quote_msg_id);
     event.content = msg
         .content
         .as_ref()
         .map(|content| message_content(msg.content_type, content));
-    let mut events = vec![event];
-    if msg.msg_delete_time != 0 {
-        events.push(recall_of(&events[0], msg.msg_delete_time));
-    }
-    events
+    let recall = (msg.msg_delete_time != 0).then(|| recall_of(&event, msg.msg_delete_time));
+    events.push(event);
+    events.extend(recall);
+}
+
+fn owned_non_empty(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
 }
 
 fn recall_of(message: &Event, at: u64) -> Event {
@@ -917,5 +955,53 @@ impl Codec for Yunhu {
 
     fn customer_message(&self, message: &CustomerMessage) -> serde_json::Value {
         customer::message(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_read_a_message_at_a_time_and_fails_whole_as_it_decodes() {
+        let msg = |id: &str| Msg {
+            msg_id: id.into(),
+            ..Default::default()
+        };
+        let list = ListMessageResponse {
+            msg: vec![
+                msg("a"),
+                Msg {
+                    msg_delete_time: 9,
+                    ..msg("b")
+                },
+            ],
+            total: 2,
+            ..Default::default()
+        };
+        let events = list_events(&list.encode_to_vec());
+        let read: Vec<(EventType, Option<&str>, Option<&str>)> = events
+            .iter()
+            .map(|event| {
+                (
+                    event.kind,
+                    event.message_id.as_deref(),
+                    event.target_message_id.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (EventType::Message, Some("a"), None),
+                (EventType::Message, Some("b"), None),
+                (EventType::Recall, None, Some("b")),
+            ]
+        );
+        // A message that does not decode fails the page, as it fails the whole response.
+        let mut bytes = list.encode_to_vec();
+        bytes.extend_from_slice(&[0x12, 0x02, 0x08, 0x80]);
+        assert!(ListMessageResponse::decode(bytes.as_slice()).is_err());
+        assert!(list_events(&bytes).is_empty());
     }
 }
