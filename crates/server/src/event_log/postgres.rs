@@ -17,8 +17,9 @@
 //! the disk, the next holds the lock, and concurrent flushes share one fsync (PostgreSQL's
 //! group commit). Held through the flush, the lock allowed one commit per fsync to all
 //! instances together. The insert, its commit and the flush are sent together
-//! ([`insert_and_flush`]): the lock is held across one round trip to this process at most (the
-//! turn's: the writer gathers its batch once the lock is granted, see [`LogStore::turn`]).
+//! ([`insert_and_flush`]): the lock is held across no other round trip to this process than
+//! the turn's (the writer gathers its batch once the lock is granted, see [`LogStore::turn`])
+//! and, when the batch carries delivery ids, their lookup.
 //! Readers read only up to the highest seq in [`DURABLE`]: the WAL is flushed in order, so a
 //! row at or below a seq whose commit was flushed is on disk too, and no reader is ever shown
 //! a row a crash of the database could take back (whose seq the next append would draw
@@ -148,7 +149,8 @@ impl PostgresLog {
     async fn rows_at(&self, client: &Object, seqs: &[i64]) -> Result<Vec<Row>, LogError> {
         let statement = client
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM events WHERE seq = ANY($1) ORDER BY seq"
+                "SELECT {COLUMNS} FROM events WHERE seq = ANY($1) AND seq <= {READABLE_END}
+                 ORDER BY seq"
             ))
             .await?;
         client
@@ -213,12 +215,13 @@ impl AppendTurn for PostgresTurn<'_> {
                 // One row failed (and with it the transaction, rolled back): again, a
                 // savepoint a row (the lock is taken again; rows that came meanwhile from
                 // elsewhere come first).
-                Err(LogError::Postgres(error)) if !connection_lost(&error) => {
+                Err(Unstored::Refused(error)) => {
+                    tracing::debug!("a batch was refused ({error}): appending it a row at a time");
                     let outcomes = append_all(client, events, received_at_ms, true).await?;
                     client.batch_execute(&flush(writer)).await?;
                     Ok(outcomes)
                 }
-                Err(error) => Err(error),
+                Err(Unstored::Failed(error)) => Err(error),
             }
         })?;
         // Committed and flushed (or rolled back and appended anew): the connection is clean
@@ -268,11 +271,12 @@ async fn begin_append(client: &mut Object) -> Result<deadpool_postgres::Transact
 /// database until it ends.
 fn flush(writer: i64) -> String {
     format!(
-        "BEGIN; SET LOCAL synchronous_commit TO on;
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO on;
          INSERT INTO {DURABLE} (writer, seq) SELECT {writer}, COALESCE(MAX(seq), 0) FROM events
              ON CONFLICT (writer) DO UPDATE SET seq = GREATEST({DURABLE}.seq, EXCLUDED.seq);
          COMMIT;
-         BEGIN; SET LOCAL synchronous_commit TO off; NOTIFY {COMMITS}; COMMIT"
+         BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off;
+         NOTIFY {COMMITS}; COMMIT"
     )
 }
 
@@ -286,6 +290,28 @@ const INSERT_ROWS: &str = "INSERT INTO events (platform, direction, received_at_
      ORDER BY place
      RETURNING seq";
 
+/// Why [`insert_and_flush`] stored nothing it can vouch for.
+enum Unstored {
+    /// The transaction was refused and rolled back (a row failed, the lock did not come):
+    /// nothing was stored, so the batch may be appended again a row at a time.
+    Refused(tokio_postgres::Error),
+    /// Anything else: the connection was lost, or the commit went through and its flush
+    /// failed. Appending again could store the rows twice.
+    Failed(LogError),
+}
+
+impl From<LogError> for Unstored {
+    fn from(error: LogError) -> Unstored {
+        Unstored::Failed(error)
+    }
+}
+
+impl From<tokio_postgres::Error> for Unstored {
+    fn from(error: tokio_postgres::Error) -> Unstored {
+        Unstored::Failed(error.into())
+    }
+}
+
 /// Appends `events` in one transaction under [`APPEND_LOCK`] and waits for its flush, in one
 /// round trip once the batch is planned (see [`insert_and_flush`]). The first failing row fails
 /// the whole call (the transaction is rolled back), and the caller tries again a row at a time.
@@ -294,11 +320,11 @@ async fn append_together(
     writer: i64,
     events: &[NewEvent<'_>],
     received_at_ms: i64,
-) -> Result<Vec<Result<Appended, LogError>>, LogError> {
+) -> Result<Vec<Result<Appended, LogError>>, Unstored> {
     let planned = Planned::read(client, events).await?;
     let begin = format!("BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK})");
     let seqs = insert_and_flush(client, Some(&begin), &planned, received_at_ms, writer).await?;
-    planned.outcomes(seqs)
+    Ok(planned.outcomes(seqs)?)
 }
 
 /// Inserts the planned rows in the transaction `begin` opens (or the one open), commits, and
@@ -312,7 +338,7 @@ async fn insert_and_flush(
     planned: &Planned<'_, '_>,
     received_at_ms: i64,
     writer: i64,
-) -> Result<Vec<i64>, LogError> {
+) -> Result<Vec<i64>, Unstored> {
     let end = format!("COMMIT; {}", flush(writer));
     if planned.new_rows.is_empty() {
         // Only duplicates: nothing to insert (no transaction to open, or the open one to end),
@@ -338,8 +364,14 @@ async fn insert_and_flush(
         client.query(&insert, &params),
         client.batch_execute(&end),
     );
-    begun?;
-    let inserted = inserted?;
+    // Refused (and so rolled back by the `COMMIT` that follows) unless the connection is gone.
+    let refused = |error: tokio_postgres::Error| match connection_lost(&error) {
+        true => Unstored::Failed(error.into()),
+        false => Unstored::Refused(error),
+    };
+    begun.map_err(refused)?;
+    let inserted = inserted.map_err(refused)?;
+    // Committed: a failure now is the flush's, and the rows stay stored.
     ended?;
     Ok(inserted.iter().map(|row| row.get(0)).collect())
 }
@@ -637,16 +669,29 @@ impl LogStore for PostgresLog {
         let received_at_ms = now_ms();
         let outcomes = self.run(async {
             let mut client = self.client().await?;
-            match append_together(&client, self.writer, events, received_at_ms).await {
+            let appended = match append_together(&client, self.writer, events, received_at_ms).await
+            {
                 Ok(outcomes) => Ok(outcomes),
                 // One row failed (and with it the transaction): again, a savepoint a row.
-                Err(LogError::Postgres(error)) if !connection_lost(&error) => {
-                    let outcomes = append_all(&mut client, events, received_at_ms, true).await?;
-                    client.batch_execute(&flush(self.writer)).await?;
-                    Ok(outcomes)
+                Err(Unstored::Refused(error)) => {
+                    tracing::debug!("a batch was refused ({error}): appending it a row at a time");
+                    match append_all(&mut client, events, received_at_ms, true).await {
+                        Ok(outcomes) => client
+                            .batch_execute(&flush(self.writer))
+                            .await
+                            .map(|()| outcomes)
+                            .map_err(LogError::from),
+                        Err(error) => Err(error),
+                    }
                 }
-                Err(error) => Err(error),
+                Err(Unstored::Failed(error)) => Err(error),
+            };
+            if appended.is_err() {
+                // It may be inside a transaction a failed statement aborted (the flush's):
+                // back in the pool, it would fail whoever took it next.
+                drop(Object::take(client));
             }
+            appended
         })?;
         Ok(Batch {
             received_at_ms,
@@ -991,6 +1036,52 @@ mod tests {
             ]
         );
         assert_eq!(log.last_seq().unwrap(), first + 2);
+    }
+
+    /// A flush that fails after its batch committed fails the call, and the batch is not
+    /// appended again (its rows would be stored twice, for good: the log refuses deletes); the
+    /// connection it failed on, left in an aborted transaction, is not reused.
+    #[test]
+    fn a_failed_flush_fails_the_append_without_storing_it_twice() {
+        let Some(url) = test_postgres::fresh_database() else {
+            return;
+        };
+        let log = PostgresLog::open(&url).unwrap();
+        let (runtime, client) = raw(&url);
+        let refuse_flushes = |refused: bool| {
+            runtime.block_on(async {
+                client
+                    .batch_execute(if refused {
+                        "CREATE FUNCTION refuse_flush() RETURNS trigger LANGUAGE plpgsql AS $$
+                             BEGIN RAISE EXCEPTION 'flush refused'; END $$;
+                         CREATE TRIGGER refused BEFORE INSERT OR UPDATE ON events_durable
+                             FOR EACH ROW EXECUTE FUNCTION refuse_flush()"
+                    } else {
+                        "DROP TRIGGER refused ON events_durable"
+                    })
+                    .await
+                    .unwrap();
+            })
+        };
+        refuse_flushes(true);
+        let failed = log.append_batch(&[webhook(&[], b"a", None), webhook(&[], b"b", None)]);
+        assert!(
+            failed.unwrap_err().to_string().contains("flush refused"),
+            "the flush's failure is the call's"
+        );
+        for _ in 0..20 {
+            // Every pooled connection still reads.
+            log.after(0, 10).unwrap();
+        }
+        refuse_flushes(false);
+        log.append(&webhook(&[], b"c", None)).unwrap();
+        let bodies: Vec<Vec<u8>> = log
+            .after(0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.body)
+            .collect();
+        assert_eq!(bodies, [b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
     }
 
     #[test]
