@@ -20,6 +20,15 @@ fn backends() -> Vec<(&'static str, Arc<EventLog>, Box<dyn std::any::Any>)> {
     backends
 }
 
+/// The bodies of the first rows after `after`, in log order.
+pub(super) fn bodies_after(log: &dyn LogStore, after: i64) -> Vec<Vec<u8>> {
+    log.after(after, 10)
+        .unwrap()
+        .into_iter()
+        .map(|row| row.body)
+        .collect()
+}
+
 /// A Douyin webhook delivery.
 pub(super) fn webhook<'a>(
     headers: &'a [(String, String)],
@@ -116,12 +125,7 @@ fn a_retried_delivery_is_stored_once_and_a_bad_row_fails_alone() {
             "{backend}: dedupe sees its own batch"
         );
         let third = outcomes[3].as_ref().unwrap().seq();
-        let bodies: Vec<Vec<u8>> = log
-            .after(0, 10)
-            .unwrap()
-            .into_iter()
-            .map(|row| row.body)
-            .collect();
+        let bodies = bodies_after(log.as_ref(), 0);
         assert_eq!(bodies, [b"a".to_vec(), b"c".to_vec()], "{backend}");
         assert_eq!(log.last_seq().unwrap(), third);
         // Later, alone, and on another platform.
@@ -188,12 +192,7 @@ fn a_turn_appends_in_order_and_one_given_up_leaves_the_log_free() {
             .map(|outcome| outcome.unwrap().seq())
             .collect();
         assert!(first < seqs[0] && seqs[0] < seqs[1], "{backend}: {seqs:?}");
-        let bodies: Vec<Vec<u8>> = log
-            .after(first, 10)
-            .unwrap()
-            .into_iter()
-            .map(|row| row.body)
-            .collect();
+        let bodies = bodies_after(log.as_ref(), first);
         assert_eq!(
             bodies,
             [b"in a turn, first".to_vec(), b"in a turn, second".to_vec()],
