@@ -118,7 +118,9 @@ impl PostgresLog {
         database.migrate("events", &[&schema(), DURABLE_SCHEMA])?;
         let log = PostgresLog {
             database,
-            writer: i64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().unwrap()),
+            writer: getrandom::u64()
+                .map_err(|error| LogError::Unreachable(format!("no randomness: {error}")))?
+                as i64,
         };
         // Rows of writers gone before (each start is a new writer) say no more than the
         // highest: keep that one. A live writer whose row goes writes it again.
@@ -251,6 +253,12 @@ impl Drop for PostgresTurn<'_> {
 const APPEND_SETTINGS: &str =
     "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off";
 
+/// What opens an appending transaction ([`APPEND_SETTINGS`]) and takes [`APPEND_LOCK`], in one
+/// round trip.
+fn begin_locked() -> String {
+    format!("BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK})")
+}
+
 /// An appending transaction ([`APPEND_SETTINGS`]) holding [`APPEND_LOCK`].
 async fn begin_append(client: &mut Object) -> Result<deadpool_postgres::Transaction<'_>, LogError> {
     let transaction = client.transaction().await?;
@@ -322,8 +330,14 @@ async fn append_together(
     received_at_ms: i64,
 ) -> Result<Vec<Result<Appended, LogError>>, Unstored> {
     let planned = Planned::read(client, events).await?;
-    let begin = format!("BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK})");
-    let seqs = insert_and_flush(client, Some(&begin), &planned, received_at_ms, writer).await?;
+    let seqs = insert_and_flush(
+        client,
+        Some(&begin_locked()),
+        &planned,
+        received_at_ms,
+        writer,
+    )
+    .await?;
     Ok(planned.outcomes(seqs)?)
 }
 
@@ -339,17 +353,16 @@ async fn insert_and_flush(
     received_at_ms: i64,
     writer: i64,
 ) -> Result<Vec<i64>, Unstored> {
-    let end = format!("COMMIT; {}", flush(writer));
     if planned.new_rows.is_empty() {
         // Only duplicates: nothing to insert (no transaction to open, or the open one to end),
         // their rows' flush to wait for.
-        let flushing = match begin {
-            Some(_) => flush(writer),
-            None => end,
-        };
-        client.batch_execute(&flushing).await?;
+        let commit = if begin.is_some() { "" } else { "COMMIT;" };
+        client
+            .batch_execute(&format!("{commit} {}", flush(writer)))
+            .await?;
         return Ok(Vec::new());
     }
+    let end = format!("COMMIT; {}", flush(writer));
     let insert = client.prepare_cached(INSERT_ROWS).await?;
     let columns = Columns::of(&planned.new_rows);
     let params = columns.params(&received_at_ms);
@@ -710,11 +723,7 @@ impl LogStore for PostgresLog {
         let connection = turn.client.as_mut().expect("just set");
         self.run(async {
             // As `begin_append`, with the transaction left open for the turn; one round trip.
-            connection
-                .batch_execute(&format!(
-                    "BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK})"
-                ))
-                .await?;
+            connection.batch_execute(&begin_locked()).await?;
             Ok(())
         })?;
         Ok(Some(Box::new(turn)))
@@ -1010,10 +1019,11 @@ mod tests {
         runtime.block_on(async {
             client
                 .batch_execute(&format!(
-                    "BEGIN; {APPEND_SETTINGS}; SELECT pg_advisory_xact_lock({APPEND_LOCK});
+                    "{};
                      INSERT INTO events (platform, direction, received_at_ms, headers, body)
                          VALUES ('wecom', 'inbound', 0, '[]', 'not yet flushed');
-                     COMMIT"
+                     COMMIT",
+                    begin_locked()
                 ))
                 .await
                 .unwrap();
