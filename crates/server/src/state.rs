@@ -689,6 +689,9 @@ fn spawn_tail(mut tail: Tail) -> anyhow::Result<()> {
 
 impl Tail {
     fn send_new_rows(&mut self) {
+        if self.live.receiver_count() == 0 && self.skip_to_end() {
+            return;
+        }
         loop {
             let slice =
                 match self
@@ -710,16 +713,42 @@ impl Tail {
                     Live::Large(row.seq)
                 });
             }
-            let after = self.after;
-            self.newest.send_if_modified(|newest| {
-                let grew = after > *newest;
-                *newest = (*newest).max(after);
-                grew
-            });
+            self.moved_on();
             if !slice.more {
                 return;
             }
         }
+    }
+
+    /// With no live stream or watcher on this instance, rows read would go to no one: the tail
+    /// moves to the log's end without reading them (an instance taking only webhooks reads
+    /// nothing back). The end is read before the receivers are counted again, so a receiver
+    /// that subscribed after that count reads the log itself up to at least this end in its
+    /// catch-up, and one that subscribed before it is counted: no row is missed either way.
+    /// `false`: someone listens after all, or the end could not be read; read the rows.
+    fn skip_to_end(&mut self) -> bool {
+        let end = match self.log.last_seq() {
+            Ok(end) => end,
+            Err(error) => {
+                tracing::warn!("the live tail could not read the log's end: {error}");
+                return false;
+            }
+        };
+        if self.live.receiver_count() > 0 {
+            return false;
+        }
+        self.after = self.after.max(end);
+        self.moved_on();
+        true
+    }
+
+    fn moved_on(&self) {
+        let after = self.after;
+        self.newest.send_if_modified(|newest| {
+            let grew = after > *newest;
+            *newest = (*newest).max(after);
+            grew
+        });
     }
 }
 
@@ -729,4 +758,126 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|text| (*text).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::event_log::{AnsweredLookup, Batch, LogStore, SqliteLog};
+
+    /// SQLite, counting the rows the tail reads.
+    struct Counted {
+        log: SqliteLog,
+        rows_read: AtomicUsize,
+    }
+
+    impl LogStore for Counted {
+        fn append(&self, event: &NewEvent<'_>) -> Result<Appended, LogError> {
+            self.log.append(event)
+        }
+        fn append_batch(&self, events: &[NewEvent<'_>]) -> Result<Batch, LogError> {
+            self.log.append_batch(events)
+        }
+        fn probe_write(&self) -> Result<(), LogError> {
+            self.log.probe_write()
+        }
+        fn after_within(&self, after: i64, limit: usize, most: usize) -> Result<Slice, LogError> {
+            let slice = self.log.after_within(after, limit, most)?;
+            self.rows_read
+                .fetch_add(slice.events.len(), Ordering::Relaxed);
+            Ok(slice)
+        }
+        fn desk_rows_after(&self, after: i64, limit: usize) -> Result<Slice, LogError> {
+            self.log.desk_rows_after(after, limit)
+        }
+        fn before_within(&self, before: i64, limit: usize, most: usize) -> Result<Slice, LogError> {
+            self.log.before_within(before, limit, most)
+        }
+        fn newest_answer_to(&self, p: Platform, path: &str) -> Result<Option<Vec<u8>>, LogError> {
+            self.log.newest_answer_to(p, path)
+        }
+        fn newest_received(
+            &self,
+            p: Platform,
+            receiver: &str,
+            limit: usize,
+        ) -> Result<Vec<Vec<u8>>, LogError> {
+            self.log.newest_received(p, receiver, limit)
+        }
+        fn first_seq_since(&self, at_ms: i64) -> Result<i64, LogError> {
+            self.log.first_seq_since(at_ms)
+        }
+        fn answered_lookups_since(
+            &self,
+            p: Platform,
+            since: i64,
+            limit: usize,
+        ) -> Result<Vec<AnsweredLookup>, LogError> {
+            self.log.answered_lookups_since(p, since, limit)
+        }
+        fn lookups_naming(
+            &self,
+            p: Platform,
+            ids: &[String],
+            per: usize,
+        ) -> Result<Vec<Row>, LogError> {
+            self.log.lookups_naming(p, ids, per)
+        }
+        fn last_seq(&self) -> Result<i64, LogError> {
+            self.log.last_seq()
+        }
+    }
+
+    fn append(log: &Counted, bodies: &[&str]) {
+        for body in bodies {
+            log.append_batch(&[NewEvent {
+                platform: Platform::Douyin,
+                direction: Direction::Inbound,
+                content_type: None,
+                headers: &[],
+                body: body.as_bytes(),
+                request_seq: None,
+                dedupe_key: None,
+            }])
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_tail_nobody_listens_to_reads_no_rows_and_a_stream_opened_later_misses_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let counted = Arc::new(Counted {
+            log: SqliteLog::open(&dir.path().join("events.sqlite")).unwrap(),
+            rows_read: AtomicUsize::new(0),
+        });
+        let (_closing, shutting_down) = watch::channel(false);
+        let live = broadcast::channel(LIVE_BUFFER).0;
+        let mut tail = Tail {
+            log: counted.clone(),
+            after: 0,
+            newest: Arc::new(watch::channel(0).0),
+            live: live.clone(),
+            wake: Arc::new(Wake::default()),
+            shutting_down,
+        };
+        append(&counted, &["a", "b", "c"]);
+        tail.send_new_rows();
+        assert_eq!(counted.rows_read.load(Ordering::Relaxed), 0);
+        assert_eq!((tail.after, *tail.newest.borrow()), (3, 3));
+
+        // A stream subscribes, then catches up from the log: it reads 1..=3 itself, and the
+        // tail sends only what comes after.
+        let mut receiver = live.subscribe();
+        append(&counted, &["d", "e"]);
+        tail.send_new_rows();
+        let sent: Vec<i64> = std::iter::from_fn(|| match receiver.try_recv() {
+            Ok(Live::Row(row)) => Some(row.event.seq),
+            _ => None,
+        })
+        .collect();
+        assert_eq!(sent, [4, 5]);
+        assert_eq!(counted.rows_read.load(Ordering::Relaxed), 2);
+    }
 }
