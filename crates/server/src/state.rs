@@ -249,6 +249,19 @@ impl AppState {
             health: health.clone(),
             tail,
         })?;
+        // Presence the other instances announce goes to this instance's streams.
+        let presence = match &database {
+            Some(database) => {
+                let live = live.clone();
+                crate::presence::Board::shared(
+                    database.clone(),
+                    Arc::new(move |json: &str| {
+                        let _ = live.send(Live::Presence(Arc::from(json)));
+                    }),
+                )
+            }
+            None => crate::presence::Board::default(),
+        };
         Ok(AppState(Arc::new(Shared {
             log,
             platforms,
@@ -268,7 +281,7 @@ impl AppState {
             login_limits: crate::login_limits::LoginLimiter::default(),
             password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
             setup_token: std::sync::Mutex::new(setup_token),
-            presence: crate::presence::Board::default(),
+            presence,
             sandbox,
             receiving: Arc::default(),
             database,
@@ -307,6 +320,7 @@ impl AppState {
         if let Ok(json) = serde_json::to_string(presence) {
             let _ = self.live.send(Live::Presence(Arc::from(json)));
         }
+        self.presence.spread(presence);
     }
 
     /// Queues an append for the writer and returns once the row is durable (live streams are

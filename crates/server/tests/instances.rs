@@ -34,24 +34,104 @@ async fn stream_until(response: reqwest::Response, last: i64) -> Vec<i64> {
     ids
 }
 
+/// Two instances on a fresh database: its URL, the servers, and what they keep on disk.
+fn two_instances() -> (String, Vec<RunningServer>, Vec<tempfile::TempDir>) {
+    let database = support::database_named(&format!("i_{}", uuid::Uuid::new_v4().simple()));
+    let dist = dist();
+    let data = vec![
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        dist,
+    ];
+    let servers: Vec<RunningServer> = data[..2]
+        .iter()
+        .map(|dir| {
+            RunningServer::start_with(Options {
+                database: Some(database.clone()),
+                ..Options::new(dir.path(), data[2].path())
+            })
+        })
+        .collect();
+    (database, servers, data)
+}
+
+#[tokio::test]
+async fn an_agent_online_on_one_instance_is_online_on_both_and_sees_what_the_other_announces() {
+    if !on_postgres() {
+        eprintln!(
+            "skipped: instances share a database in PostgreSQL (the suite's PostgreSQL pass)"
+        );
+        return;
+    }
+    let (_database, servers, _dirs) = two_instances();
+    let clients = [
+        servers[0].logged_in_client().await,
+        servers[1].logged_in_client().await,
+    ];
+    let online_on_1 = || async {
+        let team = support::get_json(&clients[1], &servers[1].url("/api/agents")).await;
+        team.as_array()
+            .unwrap()
+            .iter()
+            .find(|agent| agent["name"] == "admin")
+            .unwrap()["online"]
+            .as_bool()
+            .unwrap()
+    };
+    let within = |what: &'static str, wanted: bool| async move {
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        while online_on_1().await != wanted {
+            assert!(std::time::Instant::now() < until, "{what} within 5 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    within("no stream: offline", false).await;
+    // The desk is open on instance 0 only.
+    let stream = clients[0]
+        .get(servers[0].url("/api/events/stream?after=999999999"))
+        .send()
+        .await
+        .unwrap();
+    within(
+        "instance 1 sees the agent of instance 0's stream online",
+        true,
+    )
+    .await;
+    // Typing announced through instance 1 reaches the stream on instance 0.
+    let announced = clients[1]
+        .post(servers[1].url("/api/presence"))
+        .json(
+            &serde_json::json!({"platform": "douyin", "conversation": "c1", "activity": "typing"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(announced.status(), 204);
+    let mut body = stream.bytes_stream();
+    let mut seen = String::new();
+    while !seen.contains("event: presence") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("the other instance's presence arrives")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        seen.contains(r#""conversation":"c1","activity":"typing","agent":"admin""#),
+        "{seen}"
+    );
+    drop(body);
+    within("the stream closed: offline on instance 1 too", false).await;
+}
+
 #[tokio::test]
 async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
     if !on_postgres() {
         eprintln!("skipped: instances share a log in PostgreSQL (the suite's PostgreSQL pass)");
         return;
     }
-    let database = support::database_named(&format!("i_{}", uuid::Uuid::new_v4().simple()));
-    let dist = dist();
-    let data = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let servers: Vec<RunningServer> = data
-        .iter()
-        .map(|dir| {
-            RunningServer::start_with(Options {
-                database: Some(database.clone()),
-                ..Options::new(dir.path(), dist.path())
-            })
-        })
-        .collect();
+    let (database, servers, _dirs) = two_instances();
     let clients = [
         servers[0].logged_in_client().await,
         servers[1].logged_in_client().await,

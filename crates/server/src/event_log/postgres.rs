@@ -35,7 +35,6 @@ use std::future::Future;
 use std::sync::Arc;
 
 use deadpool_postgres::{GenericClient, Object};
-use tokio_postgres::NoTls;
 
 use crate::database::Database;
 
@@ -597,48 +596,6 @@ async fn append_all(
     Ok(outcomes)
 }
 
-/// Listens on [`COMMITS`] on a connection of its own, calling `woken` for every notification,
-/// and once as soon as it listens (what was committed while it was not). Returns when the
-/// connection is lost.
-async fn listen(
-    config: &tokio_postgres::Config,
-    woken: &(dyn Fn() + Send + Sync),
-) -> Result<(), LogError> {
-    use futures_util::StreamExt;
-    let (client, mut connection) = config.connect(NoTls).await?;
-    let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel();
-    // The connection is driven here, by polling its messages: notifications arrive among them.
-    let driver = tokio::spawn(async move {
-        let mut messages =
-            futures_util::stream::poll_fn(move |context| connection.poll_message(context));
-        while let Some(message) = messages.next().await {
-            match message {
-                Ok(tokio_postgres::AsyncMessage::Notification(_)) => {
-                    if notifications.send(()).is_err() {
-                        return;
-                    }
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::warn!("the commit watch's connection failed: {error}");
-                    return;
-                }
-            }
-        }
-    });
-    client.batch_execute(&format!("LISTEN {COMMITS}")).await?;
-    woken();
-    while received.recv().await.is_some() {
-        // Many commits, one read: what queued meanwhile is taken at once.
-        while received.try_recv().is_ok() {}
-        woken();
-    }
-    driver.abort();
-    Err(LogError::Unreachable(
-        "the commit watch's connection closed".into(),
-    ))
-}
-
 /// Whether a statement's failure left the connection unusable (so no savepoint can save a row):
 /// the database said nothing of it.
 fn connection_lost(error: &tokio_postgres::Error) -> bool {
@@ -960,10 +917,14 @@ impl LogStore for PostgresLog {
     }
 
     fn watch_commits(&self, woken: Arc<dyn Fn() + Send + Sync>) {
-        let config = self.database.config().clone();
+        let database = self.database.clone();
         self.database.spawn(async move {
             loop {
-                if let Err(error) = listen(&config, woken.as_ref()).await {
+                // Woken once listening (what was committed while not), then at every commit.
+                let listened = database
+                    .listen(COMMITS, woken.as_ref(), &|_: &str| woken())
+                    .await;
+                if let Err(error) = listened {
                     tracing::warn!("the event log's commit watch was lost: {error}");
                 }
                 tokio::time::sleep(WATCH_RETRY).await;
@@ -999,7 +960,9 @@ mod tests {
             .build()
             .unwrap();
         let client = runtime.block_on(async {
-            let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
             tokio::spawn(connection);
             client
         });

@@ -1,10 +1,16 @@
 //! Who has the desk open (an agent with a live stream is online) and how often each agent
 //! may announce what they are doing. Presence is ephemeral: it lives here and on the stream,
-//! never in the log.
+//! never in the log. Instances sharing a database tell each other through it ([`shared`]): an
+//! agent online on any instance is online on all, and an announcement reaches every instance's
+//! streams.
 
-use std::collections::HashMap;
+mod roster;
+mod shared;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use roster::{Roster, lock};
 
 /// Announcements an agent may make per second (typing is sent every few seconds; more is a
 /// misbehaving page, dropped).
@@ -12,21 +18,16 @@ const ANNOUNCEMENTS_PER_SECOND: usize = 5;
 
 #[derive(Default)]
 pub struct Board {
-    inner: Arc<Mutex<Inner>>,
-}
-
-#[derive(Default)]
-struct Inner {
-    /// Open live streams per agent.
-    streams: HashMap<String, usize>,
-    /// Each agent's recent announcements.
-    announced: HashMap<String, Vec<Instant>>,
+    inner: Arc<Mutex<Roster>>,
+    /// Set when instances share a database: what this one says goes to the others.
+    spread: Option<shared::Spread>,
 }
 
 /// Held by a live stream: the agent counts as online until it is dropped.
 pub struct Online {
-    inner: Arc<Mutex<Inner>>,
+    inner: Arc<Mutex<Roster>>,
     agent: String,
+    spread: Option<shared::Spread>,
 }
 
 impl Drop for Online {
@@ -37,39 +38,72 @@ impl Drop for Online {
             if *count == 0 {
                 inner.streams.remove(&self.agent);
                 inner.announced.remove(&self.agent);
+                if let Some(spread) = &self.spread {
+                    spread.online(inner.online_here());
+                }
             }
         }
     }
 }
 
-fn lock(inner: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
-    inner
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl Board {
-    /// A live stream of `agent` opened.
-    pub fn join(&self, agent: &str) -> Online {
-        *lock(&self.inner)
-            .streams
-            .entry(agent.to_owned())
-            .or_insert(0) += 1;
-        Online {
-            inner: self.inner.clone(),
-            agent: agent.to_owned(),
+    /// The board of an instance sharing `database` with others: it tells them who is online
+    /// here and what agents here announce, and hands what they announce to `heard` (as the
+    /// presence's JSON) for this instance's streams.
+    pub fn shared(
+        database: Arc<crate::database::Database>,
+        heard: Arc<dyn Fn(&str) + Send + Sync>,
+    ) -> Board {
+        let inner = Arc::new(Mutex::new(Roster::default()));
+        let spread = shared::start(database, inner.clone(), heard);
+        Board {
+            inner,
+            spread: Some(spread),
         }
     }
 
-    pub fn is_online(&self, agent: &str) -> bool {
-        lock(&self.inner).streams.contains_key(agent)
+    /// A live stream of `agent` opened.
+    pub fn join(&self, agent: &str) -> Online {
+        let mut inner = lock(&self.inner);
+        let count = inner.streams.entry(agent.to_owned()).or_insert(0);
+        *count += 1;
+        if *count == 1
+            && let Some(spread) = &self.spread
+        {
+            spread.online(inner.online_here());
+        }
+        Online {
+            inner: self.inner.clone(),
+            agent: agent.to_owned(),
+            spread: self.spread.clone(),
+        }
     }
 
-    /// Agents online, by name.
+    /// Whether `agent` has a live stream open, on this instance or another.
+    pub fn is_online(&self, agent: &str) -> bool {
+        let inner = lock(&self.inner);
+        inner.streams.contains_key(agent)
+            || inner
+                .online_elsewhere(Instant::now())
+                .any(|name| name == agent)
+    }
+
+    /// Agents online on any instance, by name.
     pub fn online(&self) -> Vec<String> {
-        let mut names: Vec<String> = lock(&self.inner).streams.keys().cloned().collect();
+        let inner = lock(&self.inner);
+        let mut names = inner.online_here();
+        names.extend(inner.online_elsewhere(Instant::now()).cloned());
         names.sort();
+        names.dedup();
         names
+    }
+
+    /// Tells the other instances what an agent here announced (their streams show it; this
+    /// instance's are told by the caller).
+    pub fn spread(&self, presence: &switchboard_protocol::Presence) {
+        if let Some(spread) = &self.spread {
+            spread.presence(presence);
+        }
     }
 
     /// Whether `agent` may announce now (within the per-second allowance).
