@@ -156,8 +156,15 @@ async fn log_in(
         let _ = tokio::task::spawn_blocking(move || crate::agents::verify_decoy(&password)).await;
         return Err(Refusal::Wrong);
     }
-    if let Err(wait) = state.login_limits.attempt(&name, address) {
-        return Err(Refusal::Limited(wait.as_secs().max(1)));
+    let counted = {
+        let (state, name) = (state.clone(), name.clone());
+        tokio::task::spawn_blocking(move || state.login_limits.attempt(&name, address)).await
+    };
+    match counted {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(wait))) => return Err(Refusal::Limited(wait.as_secs().max(1))),
+        Ok(Err(error)) => return Err(Refusal::Failed(ApiError::internal(error))),
+        Err(error) => return Err(Refusal::Failed(ApiError::internal(error.into()))),
     }
     // Hashing is costly on purpose: a few at a time, off the async threads; the slot goes with
     // the work, so a caller who hangs up does not free it early.
@@ -181,7 +188,15 @@ async fn log_in(
     };
     match verified {
         Ok(Ok(Some((agent, hash)))) => {
-            state.login_limits.succeeded(&agent.name, address);
+            let given_back = {
+                let (state, name) = (state.clone(), agent.name.clone());
+                tokio::task::spawn_blocking(move || state.login_limits.succeeded(&name, address))
+                    .await
+            };
+            // The login stands: an attempt not given back only ages out.
+            if let Ok(Err(error)) = given_back {
+                tracing::warn!("giving a good login's attempt back: {error:#}");
+            }
             session_cookie(state, &agent.name, Some(&hash))
         }
         Ok(Ok(None)) => {

@@ -249,6 +249,10 @@ impl AppState {
             health: health.clone(),
             tail,
         })?;
+        let login_limits = match &database {
+            Some(database) => crate::login_limits::LoginLimiter::on(database.clone())?,
+            None => crate::login_limits::LoginLimiter::default(),
+        };
         // Presence the other instances announce goes to this instance's streams.
         let presence = match &database {
             Some(database) => {
@@ -278,7 +282,7 @@ impl AppState {
             hosted,
             sessions,
             agents,
-            login_limits: crate::login_limits::LoginLimiter::default(),
+            login_limits,
             password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
             setup_token: std::sync::Mutex::new(setup_token),
             presence,

@@ -126,6 +126,36 @@ async fn an_agent_online_on_one_instance_is_online_on_both_and_sees_what_the_oth
 }
 
 #[tokio::test]
+async fn failed_logins_spread_over_instances_are_limited_as_on_one() {
+    if !on_postgres() {
+        eprintln!(
+            "skipped: instances share a database in PostgreSQL (the suite's PostgreSQL pass)"
+        );
+        return;
+    }
+    let (_database, servers, _dirs) = two_instances();
+    let attempt = |server: &RunningServer, password: &str| {
+        reqwest::Client::new()
+            .post(server.url("/api/login"))
+            .json(&serde_json::json!({"name": support::ADMIN, "password": password}))
+            .send()
+    };
+    // A guesser behind a load balancer: five tries, alternately on each instance.
+    for n in 0..5 {
+        let refused = attempt(&servers[n % 2], "guess guess").await.unwrap();
+        assert_eq!(refused.status(), 401, "try {n}");
+    }
+    for server in &servers {
+        let limited = attempt(server, support::ADMIN_PASSWORD).await.unwrap();
+        assert_eq!(
+            limited.status(),
+            429,
+            "the name is locked on every instance after five tries in all"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_stream_on_one_instance_shows_what_both_write_in_order() {
     if !on_postgres() {
         eprintln!("skipped: instances share a log in PostgreSQL (the suite's PostgreSQL pass)");

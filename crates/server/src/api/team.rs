@@ -129,7 +129,14 @@ pub async fn password(
     Json(new): Json<NewPassword>,
 ) -> Result<Response, ApiError> {
     if name == me {
-        state.login_limits.attempt(&me, None).map_err(|wait| {
+        let counted = {
+            let (state, me) = (state.clone(), me.clone());
+            tokio::task::spawn_blocking(move || state.login_limits.attempt(&me, None))
+                .await
+                .map_err(|error| ApiError::internal(error.into()))?
+                .map_err(ApiError::internal)?
+        };
+        counted.map_err(|wait| {
             ApiError::said(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many tries: wait a while",

@@ -9,7 +9,7 @@
 //! seen every row below it, so `after=N` never skips a row that commits late.
 
 #[cfg(test)]
-mod contract;
+pub(crate) mod contract;
 mod postgres;
 mod queries;
 mod sqlite;

@@ -1,52 +1,24 @@
-//! Login attempts, limited per name from one address, per name from anywhere, and per
-//! address: an attempt counts as it starts (so parallel guesses cannot all slip in before the
-//! first failure is known) and a good login gives it back. Over a limit the login is refused
-//! without a password check until the oldest attempt ages out. A name locked from one address
-//! stays open from others up to its own, much higher, limit. The table is bounded: keys whose
-//! attempts all aged out go first, then the oldest.
+//! Login attempts counted in this instance's memory. The table is bounded: keys whose attempts
+//! all aged out go first, then the oldest.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The window attempts count in.
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failures a name may have from one address within the window.
-pub const NAME_AT_ADDRESS_FAILURES: usize = 5;
-/// Failures a name may have from all addresses together (a spread-out guesser).
-pub const NAME_FAILURES: usize = 50;
-/// Failures an address may have within the window (several agents behind one office NAT).
-pub const ADDRESS_FAILURES: usize = 20;
+use super::limits::{Key, WINDOW, keys};
+
 /// Keys remembered at most.
 const MAX_KEYS: usize = 10_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    NameAt(String, Option<IpAddr>),
-    Name(String),
-    Address(Option<IpAddr>),
-}
-
-fn keys(name: &str, address: Option<IpAddr>) -> [(Key, usize); 3] {
-    [
-        (
-            Key::NameAt(name.to_owned(), address),
-            NAME_AT_ADDRESS_FAILURES,
-        ),
-        (Key::Name(name.to_owned()), NAME_FAILURES),
-        (Key::Address(address), ADDRESS_FAILURES),
-    ]
-}
-
 #[derive(Default)]
-pub struct LoginLimiter {
+pub struct Attempts {
     attempts: Mutex<HashMap<Key, VecDeque<Instant>>>,
 }
 
-impl LoginLimiter {
+impl Attempts {
     /// Starts an attempt: `Err(wait)` while the name or the address has used up its tries,
-    /// else counted (as a failure until [`LoginLimiter::succeeded`]).
+    /// else counted (as a failure until [`Attempts::succeeded`]).
     pub fn attempt(&self, name: &str, address: Option<IpAddr>) -> Result<(), Duration> {
         self.attempt_at(name, address, Instant::now())
     }
@@ -123,11 +95,12 @@ impl LoginLimiter {
 
 #[cfg(test)]
 mod tests {
+    use super::super::limits::{ADDRESS_FAILURES, NAME_AT_ADDRESS_FAILURES};
     use super::*;
 
     #[test]
     fn a_name_is_refused_from_an_address_after_its_failures_until_the_window_passes() {
-        let limiter = LoginLimiter::default();
+        let limiter = Attempts::default();
         let start = Instant::now();
         let office: Option<IpAddr> = Some("10.0.0.1".parse().unwrap());
         let home: Option<IpAddr> = Some("10.0.0.2".parse().unwrap());
@@ -149,7 +122,7 @@ mod tests {
 
     #[test]
     fn an_address_is_refused_after_its_failures_whatever_the_name() {
-        let limiter = LoginLimiter::default();
+        let limiter = Attempts::default();
         let start = Instant::now();
         let attacker: Option<IpAddr> = Some("203.0.113.9".parse().unwrap());
         for attempt in 0..ADDRESS_FAILURES {
@@ -169,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_good_login_gives_its_try_back() {
-        let limiter = LoginLimiter::default();
+        let limiter = Attempts::default();
         for _ in 0..NAME_AT_ADDRESS_FAILURES {
             limiter.attempt("ming", None).unwrap();
         }
