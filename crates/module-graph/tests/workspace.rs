@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use switchboard_module_graph::Graph;
 
 /// Every crate root of the workspace.
-const ROOTS: [&str; 6] = [
+const ROOTS: [&str; 7] = [
     "src/lib.rs",
     "crates/protocol/src/lib.rs",
+    "crates/wire/src/lib.rs",
     "crates/payload/src/lib.rs",
     "crates/desk/src/lib.rs",
     "crates/server/src/lib.rs",

@@ -9,7 +9,7 @@
 
 use std::ops::{Deref, Range};
 
-use super::wire::{Found, Reader, WireError, WireType};
+use crate::wire::{Found, Reader, WireError, WireType};
 
 /// Nesting deeper than this is shown as bytes rather than decoded further.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
