@@ -189,52 +189,6 @@ impl Database {
     pub fn config(&self) -> &tokio_postgres::Config {
         &self.config
     }
-
-    /// Listens on `channel` on a connection of its own: calls `listening` once the `LISTEN` is
-    /// in effect (what was said before it is not heard: read again what matters), then `heard`
-    /// with every notification's payload, in order. Returns when the connection is lost.
-    pub async fn listen(
-        &self,
-        channel: &str,
-        listening: &(dyn Fn() + Send + Sync),
-        heard: &(dyn Fn(&str) + Send + Sync),
-    ) -> Result<(), DatabaseError> {
-        use futures_util::StreamExt;
-        let (client, mut connection) = self.config.connect(NoTls).await?;
-        let (notifications, mut received) = tokio::sync::mpsc::unbounded_channel();
-        let channel_name = channel.to_owned();
-        // The connection is driven here, by polling its messages: notifications arrive among
-        // them.
-        let driver = tokio::spawn(async move {
-            let mut messages =
-                futures_util::stream::poll_fn(move |context| connection.poll_message(context));
-            while let Some(message) = messages.next().await {
-                match message {
-                    Ok(tokio_postgres::AsyncMessage::Notification(notification)) => {
-                        if notifications.send(notification).is_err() {
-                            return;
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        tracing::warn!(
-                            "the connection listening on {channel_name} failed: {error}"
-                        );
-                        return;
-                    }
-                }
-            }
-        });
-        client.batch_execute(&format!("LISTEN {channel}")).await?;
-        listening();
-        while let Some(notification) = received.recv().await {
-            heard(notification.payload());
-        }
-        driver.abort();
-        Err(DatabaseError::Unreachable(format!(
-            "the connection listening on {channel} closed"
-        )))
-    }
 }
 
 impl Drop for Database {
@@ -383,4 +337,56 @@ impl Lease {
             }
         }
     }
+}
+
+/// Notifications a listener holds at most before `heard` takes them.
+const NOTIFICATIONS_QUEUED: usize = 4096;
+
+/// Listens on `channel` on a connection of its own (by `config`, so no task holds the
+/// [`Database`] and keeps it from being dropped): calls `listening` once the `LISTEN` is
+/// in effect (what was said before it is not heard: read again what matters), then `heard`
+/// with every notification's payload, in order. Returns when the connection is lost.
+pub async fn listen(
+    config: &tokio_postgres::Config,
+    channel: &str,
+    listening: &(dyn Fn() + Send + Sync),
+    heard: &(dyn Fn(&str) + Send + Sync),
+) -> Result<(), DatabaseError> {
+    use futures_util::StreamExt;
+    let (client, mut connection) = config.connect(NoTls).await?;
+    // Bounded: should `heard` fall behind, what the channel cannot hold is dropped (a wake-up
+    // or a presence; both are repeated).
+    let (notifications, mut received) = tokio::sync::mpsc::channel(NOTIFICATIONS_QUEUED);
+    let channel_name = channel.to_owned();
+    // The connection is driven here, by polling its messages: notifications arrive among
+    // them.
+    let driver = tokio::spawn(async move {
+        let mut messages =
+            futures_util::stream::poll_fn(move |context| connection.poll_message(context));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(tokio_postgres::AsyncMessage::Notification(notification)) => {
+                    if let Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) =
+                        notifications.try_send(notification)
+                    {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!("the connection listening on {channel_name} failed: {error}");
+                    return;
+                }
+            }
+        }
+    });
+    client.batch_execute(&format!("LISTEN {channel}")).await?;
+    listening();
+    while let Some(notification) = received.recv().await {
+        heard(notification.payload());
+    }
+    driver.abort();
+    Err(DatabaseError::Unreachable(format!(
+        "the connection listening on {channel} closed"
+    )))
 }

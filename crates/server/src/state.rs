@@ -864,7 +864,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tail_nobody_listens_to_reads_no_rows_and_a_stream_opened_later_misses_none() {
+    fn a_tail_nobody_listens_to_reads_no_rows_and_sends_a_new_receiver_what_comes_after() {
         let dir = tempfile::tempdir().unwrap();
         let counted = Arc::new(Counted {
             log: SqliteLog::open(&dir.path().join("events.sqlite")).unwrap(),

@@ -79,9 +79,9 @@ async fn an_agent_online_on_one_instance_is_online_on_both_and_sees_what_the_oth
             .unwrap()
     };
     let within = |what: &'static str, wanted: bool| async move {
-        let until = std::time::Instant::now() + Duration::from_secs(5);
+        let until = std::time::Instant::now() + Duration::from_secs(15);
         while online_on_1().await != wanted {
-            assert!(std::time::Instant::now() < until, "{what} within 5 s");
+            assert!(std::time::Instant::now() < until, "{what} within 15 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     };
@@ -97,25 +97,26 @@ async fn an_agent_online_on_one_instance_is_online_on_both_and_sees_what_the_oth
         true,
     )
     .await;
-    // Typing announced through instance 1 reaches the stream on instance 0.
-    let announced = clients[1]
-        .post(servers[1].url("/api/presence"))
-        .json(
-            &serde_json::json!({"platform": "douyin", "conversation": "c1", "activity": "typing"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(announced.status(), 204);
+    // Typing announced through instance 1 reaches the stream on instance 0. Presence is lossy
+    // by design (a page says it again every few seconds), so it is said again until heard.
     let mut body = stream.bytes_stream();
     let mut seen = String::new();
+    let until = std::time::Instant::now() + Duration::from_secs(15);
     while !seen.contains("event: presence") {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
+        assert!(
+            std::time::Instant::now() < until,
+            "the other instance's presence arrives within 15 s"
+        );
+        let announced = clients[1]
+            .post(servers[1].url("/api/presence"))
+            .json(&serde_json::json!({"platform": "douyin", "conversation": "c1", "activity": "typing"}))
+            .send()
             .await
-            .expect("the other instance's presence arrives")
-            .unwrap()
             .unwrap();
-        seen.push_str(&String::from_utf8_lossy(&chunk));
+        assert_eq!(announced.status(), 204);
+        if let Ok(chunk) = tokio::time::timeout(Duration::from_secs(1), body.next()).await {
+            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+        }
     }
     assert!(
         seen.contains(r#""conversation":"c1","activity":"typing","agent":"admin""#),

@@ -917,13 +917,13 @@ impl LogStore for PostgresLog {
     }
 
     fn watch_commits(&self, woken: Arc<dyn Fn() + Send + Sync>) {
-        let database = self.database.clone();
+        let config = self.database.config().clone();
         self.database.spawn(async move {
             loop {
                 // Woken once listening (what was committed while not), then at every commit.
-                let listened = database
-                    .listen(COMMITS, woken.as_ref(), &|_: &str| woken())
-                    .await;
+                let listened =
+                    crate::database::listen(&config, COMMITS, woken.as_ref(), &|_: &str| woken())
+                        .await;
                 if let Err(error) = listened {
                     tracing::warn!("the event log's commit watch was lost: {error}");
                 }

@@ -1,12 +1,21 @@
 //! Login attempts counted in the database every instance shares: one row per attempt and key,
-//! read and written under one transaction-scoped advisory lock, so two instances cannot both let
-//! the last allowed try through, and timed by the database's clock, so instances whose clocks
-//! differ count one window. Rows older than the window are deleted as attempts come, so the
-//! table holds at most one window of attempts (each of which paid for a password check).
+//! each key's rows read and written under a transaction-scoped advisory lock of its own (taken
+//! in one order), so two instances cannot both let the last allowed try through, and timed by
+//! the database's clock, so instances whose clocks differ count one window. Rows older than the
+//! window are deleted as attempts come.
+//!
+//! What a stranger can make this cost is bounded: a refusal is remembered here until its wait
+//! ends, so a flood of refused logins never reaches the database (a key over its limit stays
+//! over it until then, but for one thing: a good login that started before the refusal gives
+//! its try back, which only the instance it logged in on sees at once); and at most
+//! [`COUNTING_AT_ONCE`]
+//! attempts are counted at a time per instance (more are told to wait a second), so logins
+//! never take the connections the event log needs.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::limits::{Key, WINDOW, keys};
 use crate::database::{Database, DatabaseError};
@@ -22,15 +31,21 @@ CREATE INDEX login_attempts_by_key ON login_attempts (key, at_ms);
 CREATE INDEX login_attempts_by_age ON login_attempts (at_ms);
 ";
 
-/// Held while an attempt is counted (the database's advisory lock space is shared with the
-/// log's and the leads' keys, all distinct).
-const COUNTING_LOCK: i64 = 0x5357_4c4f_4a00;
+/// Attempts counted in the database at once by one instance.
+const COUNTING_AT_ONCE: usize = 4;
+/// The wait told to an attempt that found the counting busy.
+const BUSY_WAIT: Duration = Duration::from_secs(1);
+/// Refusals remembered at most (the oldest go first).
+const REFUSALS_KEPT: usize = 10_000;
 
 /// The database's clock in milliseconds since 1970.
 const NOW_MS: &str = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::BIGINT";
 
 pub struct Attempts {
     database: Arc<Database>,
+    counting: tokio::sync::Semaphore,
+    /// Keys over their limit, until when.
+    refused: Mutex<HashMap<Key, Instant>>,
 }
 
 impl Key {
@@ -50,7 +65,11 @@ impl Key {
 impl Attempts {
     pub fn on(database: Arc<Database>) -> anyhow::Result<Attempts> {
         database.migrate("login_limits", &[SCHEMA])?;
-        Ok(Attempts { database })
+        Ok(Attempts {
+            database,
+            counting: tokio::sync::Semaphore::new(COUNTING_AT_ONCE),
+            refused: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn attempt(
@@ -58,8 +77,65 @@ impl Attempts {
         name: &str,
         address: Option<IpAddr>,
     ) -> anyhow::Result<Result<(), Duration>> {
+        let keys = keys(name, address);
+        if let Some(wait) = self.refused_now(&keys) {
+            return Ok(Err(wait));
+        }
+        let Ok(_counting) = self.counting.try_acquire() else {
+            return Ok(Err(BUSY_WAIT));
+        };
+        let waits = self.count(&keys)?;
+        let wait = waits.iter().copied().max().unwrap_or_default();
+        if wait.is_zero() {
+            return Ok(Ok(()));
+        }
+        self.remember_refused(&keys, &waits);
+        Ok(Err(wait))
+    }
+
+    /// The wait of a key remembered as over its limit, if any.
+    fn refused_now(&self, keys: &[(Key, usize)]) -> Option<Duration> {
+        let now = Instant::now();
+        let refused = self
+            .refused
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        keys.iter()
+            .filter_map(|(key, _)| refused.get(key))
+            .filter_map(|until| until.checked_duration_since(now))
+            .filter(|wait| !wait.is_zero())
+            .max()
+    }
+
+    fn remember_refused(&self, keys: &[(Key, usize)], waits: &[Duration]) {
+        let now = Instant::now();
+        let mut refused = self
+            .refused
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        refused.retain(|_, until| *until > now);
+        while refused.len() + keys.len() > REFUSALS_KEPT {
+            let Some(soonest) = refused
+                .iter()
+                .min_by_key(|(_, until)| **until)
+                .map(|(key, _)| key.clone())
+            else {
+                break;
+            };
+            refused.remove(&soonest);
+        }
+        for ((key, _), wait) in keys.iter().zip(waits) {
+            if !wait.is_zero() {
+                refused.insert(key.clone(), now + *wait);
+            }
+        }
+    }
+
+    /// Counts an attempt against `keys` in the database, unless one is over its limit: then
+    /// nothing is counted, and each key's wait comes back (zero for a key under its limit).
+    fn count(&self, keys: &[(Key, usize); 3]) -> anyhow::Result<Vec<Duration>> {
         let window_ms = WINDOW.as_millis() as i64;
-        let keys: Vec<(String, i64)> = keys(name, address)
+        let keys: Vec<(String, i64)> = keys
             .iter()
             .map(|(key, allowed)| (key.as_text(), *allowed as i64))
             .collect();
@@ -71,9 +147,19 @@ impl Attempts {
                 .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
                 .start()
                 .await?;
-            transaction
-                .execute("SELECT pg_advisory_xact_lock($1)", &[&COUNTING_LOCK])
-                .await?;
+            // Each key's own lock, always in the same order: attempts on other names and
+            // addresses do not wait for this one.
+            let texts: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
+            let mut lock_order = texts.clone();
+            lock_order.sort_unstable();
+            for key in &lock_order {
+                transaction
+                    .execute(
+                        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                        &[key],
+                    )
+                    .await?;
+            }
             let now: i64 = transaction.query_one(NOW_MS, &[]).await?.get(0);
             transaction
                 .execute(
@@ -81,8 +167,9 @@ impl Attempts {
                     &[&(now - window_ms)],
                 )
                 .await?;
-            // Over a limit: the wait is until the oldest of the allowed newest attempts ages out.
-            let mut wait_ms = 0;
+            // Over a limit: the wait is until the oldest of the allowed newest attempts ages
+            // out (never longer than the window, should the database's clock step back).
+            let mut waits = Vec::with_capacity(keys.len());
             for (key, allowed) in &keys {
                 let oldest_allowed = transaction
                     .query_opt(
@@ -91,29 +178,37 @@ impl Attempts {
                         &[key, &(allowed - 1)],
                     )
                     .await?;
-                if let Some(row) = oldest_allowed {
+                let wait_ms = oldest_allowed.map_or(0, |row| {
                     let at_ms: i64 = row.get(0);
-                    wait_ms = wait_ms.max(window_ms - (now - at_ms));
-                }
+                    (window_ms - (now - at_ms)).clamp(0, window_ms)
+                });
+                waits.push(Duration::from_millis(wait_ms as u64));
             }
-            if wait_ms > 0 {
-                transaction.commit().await?;
-                return Ok(Err(Duration::from_millis(wait_ms as u64)));
+            if waits.iter().all(Duration::is_zero) {
+                transaction
+                    .execute(
+                        "INSERT INTO login_attempts (key, at_ms) SELECT unnest($1::TEXT[]), $2",
+                        &[&texts, &now],
+                    )
+                    .await?;
             }
-            let texts: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
-            transaction
-                .execute(
-                    "INSERT INTO login_attempts (key, at_ms) SELECT unnest($1::TEXT[]), $2",
-                    &[&texts, &now],
-                )
-                .await?;
             transaction.commit().await?;
-            Ok(Ok(()))
+            Ok(waits)
         })?)
     }
 
     pub fn succeeded(&self, name: &str, address: Option<IpAddr>) -> anyhow::Result<()> {
-        let [(name_at, _), (name_anywhere, _), (from, _)] = keys(name, address);
+        let keys = keys(name, address);
+        {
+            let mut refused = self
+                .refused
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            for (key, _) in &keys {
+                refused.remove(key);
+            }
+        }
+        let [(name_at, _), (name_anywhere, _), (from, _)] = keys;
         let (name_at, name_anywhere, from) =
             (name_at.as_text(), name_anywhere.as_text(), from.as_text());
         let database = &self.database;
@@ -168,6 +263,15 @@ mod tests {
                 "{wait:?}"
             );
         }
+        // A refusal is remembered: the database is not asked again until the wait ends.
+        let database = Database::open(&url).unwrap();
+        database
+            .execute(
+                "DELETE FROM login_attempts WHERE key LIKE 'name-at ming %'",
+                &[],
+            )
+            .unwrap();
+        assert!(instances[0].attempt("ming", office).unwrap().is_err());
         assert!(instances[0].attempt("lin", office).unwrap().is_ok());
         assert!(
             instances[1].attempt("ming", home).unwrap().is_ok(),
@@ -175,7 +279,7 @@ mod tests {
         );
         // ming logs in from home: the office stays locked until its tries age out.
         instances[1].succeeded("ming", home).unwrap();
-        assert!(instances[0].attempt("ming", office).unwrap().is_err());
+        assert!(instances[1].attempt("ming", office).unwrap().is_err());
 
         let attacker: Option<IpAddr> = Some("203.0.113.9".parse().unwrap());
         for n in 0..ADDRESS_FAILURES {
@@ -183,8 +287,8 @@ mod tests {
             assert!(instances[n % 2].attempt(&guess, attacker).unwrap().is_ok());
         }
         assert!(instances[0].attempt("wang", attacker).unwrap().is_err());
-        // A good login gives the address this try back.
-        instances[1].succeeded("guess0", attacker).unwrap();
+        // A good login (one that started before the refusal) gives the address a try back.
+        instances[0].succeeded("guess0", attacker).unwrap();
         assert!(instances[0].attempt("wang", attacker).unwrap().is_ok());
     }
 }

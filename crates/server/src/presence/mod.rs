@@ -55,7 +55,7 @@ impl Board {
         heard: Arc<dyn Fn(&str) + Send + Sync>,
     ) -> Board {
         let inner = Arc::new(Mutex::new(Roster::default()));
-        let spread = shared::start(database, inner.clone(), heard);
+        let spread = shared::start(&database, inner.clone(), heard);
         Board {
             inner,
             spread: Some(spread),

@@ -69,9 +69,11 @@ impl Spread {
     }
 }
 
-/// Starts speaking and listening on the database's runtime.
+/// Starts speaking and listening on the database's runtime. Neither task holds the database
+/// itself (the speaker a weak reference, the listener its address): dropped, it shuts its
+/// runtime and both tasks down.
 pub fn start(
-    database: Arc<Database>,
+    database: &Arc<Database>,
     inner: Arc<Mutex<Roster>>,
     heard: Arc<dyn Fn(&str) + Send + Sync>,
 ) -> Spread {
@@ -82,18 +84,25 @@ pub fn start(
     });
     let (queue, outgoing) = tokio::sync::mpsc::channel(QUEUE);
     let spread = Spread { queue };
-    database.spawn(speak(database.clone(), inner.clone(), me, outgoing));
-    database.spawn(listen(database.clone(), inner, me, spread.clone(), heard));
+    database.spawn(speak(Arc::downgrade(database), inner.clone(), me, outgoing));
+    database.spawn(listen(
+        database.config().clone(),
+        inner,
+        me,
+        spread.clone(),
+        heard,
+    ));
     spread
 }
 
 async fn speak(
-    database: Arc<Database>,
+    database: std::sync::Weak<Database>,
     inner: Arc<Mutex<Roster>>,
     me: u64,
     mut outgoing: tokio::sync::mpsc::Receiver<Outgoing>,
 ) {
     let mut parts_said = 0;
+    let mut unsure = 0;
     let mut every = tokio::time::interval(ONLINE_EVERY);
     loop {
         let next = tokio::select! {
@@ -109,6 +118,9 @@ async fn speak(
             Outgoing::Online(agents) => {
                 let parts = in_parts(agents);
                 let said_before = std::mem::replace(&mut parts_said, parts.len());
+                // Should a notification below fail, the parts said before are ended again
+                // with the next list (every ONLINE_EVERY at the latest).
+                unsure = said_before.max(parts.len());
                 // Parts said before and not now are ended, so a shrinking list leaves no names.
                 let ended = (parts.len()..said_before).map(|part| What::Online {
                     part: part as u32,
@@ -125,6 +137,9 @@ async fn speak(
                     .collect()
             }
         };
+        let Some(database) = database.upgrade() else {
+            return;
+        };
         for what in what {
             let Ok(payload) = serde_json::to_string(&Said { from: me, what }) else {
                 continue;
@@ -139,6 +154,7 @@ async fn speak(
             };
             if let Err(error) = said.await {
                 tracing::warn!("telling the other instances about presence: {error}");
+                parts_said = parts_said.max(unsure);
             }
         }
     }
@@ -162,15 +178,22 @@ fn in_parts(agents: Vec<String>) -> Vec<Vec<String>> {
 }
 
 async fn listen(
-    database: Arc<Database>,
+    config: tokio_postgres::Config,
     inner: Arc<Mutex<Roster>>,
     me: u64,
     spread: Spread,
     heard: Arc<dyn Fn(&str) + Send + Sync>,
 ) {
+    // (Again) listening: what was heard before may be stale (an instance may have gone while
+    // this one did not listen), so it is forgotten and asked for afresh.
     let listening = || {
+        let online_here = {
+            let mut roster = lock(&inner);
+            roster.elsewhere.clear();
+            roster.online_here()
+        };
         let _ = spread.queue.try_send(Outgoing::Hello);
-        spread.online(lock(&inner).online_here());
+        spread.online(online_here);
     };
     let on_notification = |payload: &str| {
         let Ok(said) = serde_json::from_str::<Said>(payload) else {
@@ -202,7 +225,9 @@ async fn listen(
         }
     };
     loop {
-        if let Err(error) = database.listen(CHANNEL, &listening, &on_notification).await {
+        if let Err(error) =
+            crate::database::listen(&config, CHANNEL, &listening, &on_notification).await
+        {
             tracing::warn!("listening for the other instances' presence: {error}");
         }
         tokio::time::sleep(LISTEN_RETRY).await;
