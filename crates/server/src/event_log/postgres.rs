@@ -50,6 +50,10 @@ const APPEND_LOCK: i64 = 0x5357_4c4f_4701;
 
 /// The channel every writer notifies once its appends are durable (see [`DURABLE`]).
 const COMMITS: &str = "switchboard_commits";
+/// A writer notifies [`COMMITS`] at most this often (and always after its last flush): the
+/// readers it wakes read at most every 10 ms anyway, and a notification per commit was a
+/// transaction per commit, under a lock of the whole database.
+const NOTIFY_EVERY: std::time::Duration = std::time::Duration::from_millis(5);
 /// A row per writer (a log opened by an instance): the newest seq its flushed commits cover.
 /// The log's readable end is the highest (see the module's doc).
 const DURABLE: &str = "events_durable";
@@ -103,6 +107,8 @@ pub struct PostgresLog {
     database: Arc<Database>,
     /// This log's row in [`DURABLE`].
     writer: i64,
+    /// Told after every flush; the notifier wakes the readers ([`notify_commits`]).
+    flushed: Arc<tokio::sync::Notify>,
 }
 
 impl PostgresLog {
@@ -115,11 +121,14 @@ impl PostgresLog {
     /// The log in a database already open, its tables brought up to date.
     pub fn on(database: Arc<Database>) -> Result<PostgresLog, LogError> {
         database.migrate("events", &[&schema(), DURABLE_SCHEMA])?;
+        let flushed = Arc::new(tokio::sync::Notify::new());
+        database.spawn(notify_commits(Arc::downgrade(&database), flushed.clone()));
         let log = PostgresLog {
             database,
             writer: getrandom::u64()
                 .map_err(|error| LogError::Unreachable(format!("no randomness: {error}")))?
                 as i64,
+            flushed,
         };
         // Rows of writers gone before (each start is a new writer) say no more than the
         // highest: keep that one. A live writer whose row goes writes it again.
@@ -225,6 +234,7 @@ impl AppendTurn for PostgresTurn<'_> {
                 Err(Unstored::Failed(error)) => Err(error),
             }
         })?;
+        self.log.flushed.notify_one();
         // Committed and flushed (or rolled back and appended anew): the connection is clean
         // again.
         drop(self.client.take());
@@ -271,20 +281,49 @@ async fn begin_append(client: &mut Object) -> Result<deadpool_postgres::Transact
 /// What `writer` says once its appends committed (without waiting for the disk, to free the
 /// lock: [`APPEND_SETTINGS`]): a synchronous commit of its row in [`DURABLE`], which waits for
 /// the flush of every commit before it in the WAL — the appends' and those of every seq they
-/// found already stored — then names the newest committed seq as readable, and wakes every
-/// instance's readers. Every seq at or below the newest committed one is committed too (seqs
-/// are drawn under the lock), and flushed (its commit came first). The wake-up commits without
-/// waiting for the disk (it is no row), and apart: a notifying commit holds a lock of the whole
-/// database until it ends.
+/// found already stored — then names the newest committed seq as readable. Every seq at or
+/// below the newest committed one is committed too (seqs are drawn under the lock), and flushed
+/// (its commit came first). Every instance's readers are woken after it ([`notify_commits`]).
 fn flush(writer: i64) -> String {
     format!(
         "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO on;
          INSERT INTO {DURABLE} (writer, seq) SELECT {writer}, COALESCE(MAX(seq), 0) FROM events
              ON CONFLICT (writer) DO UPDATE SET seq = GREATEST({DURABLE}.seq, EXCLUDED.seq);
-         COMMIT;
-         BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off;
-         NOTIFY {COMMITS}; COMMIT"
+         COMMIT"
     )
+}
+
+/// Wakes every instance's readers after this writer's flushes: a `NOTIFY` on [`COMMITS`] once
+/// `flushed` is told, at most every [`NOTIFY_EVERY`], so a burst of commits costs a few
+/// notifications and its last one is still followed by one. The notification commits without
+/// waiting for the disk (it is no row), and apart from the appends: a notifying commit holds a
+/// lock of the whole database until it ends. Holds the database weakly: it ends with it.
+async fn notify_commits(database: std::sync::Weak<Database>, flushed: Arc<tokio::sync::Notify>) {
+    loop {
+        // A flush told meanwhile left a permit: the last of a burst is never lost.
+        flushed.notified().await;
+        let sent_at = tokio::time::Instant::now();
+        let Some(database) = database.upgrade() else {
+            return;
+        };
+        let notified = async {
+            database
+                .client()
+                .await?
+                .batch_execute(&format!(
+                    "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off;
+                     NOTIFY {COMMITS}; COMMIT"
+                ))
+                .await?;
+            Ok::<_, crate::database::DatabaseError>(())
+        };
+        if let Err(error) = notified.await {
+            // The readers still read every second unwoken.
+            tracing::warn!("waking the log's readers: {error}");
+        }
+        drop(database);
+        tokio::time::sleep_until(sent_at + NOTIFY_EVERY).await;
+    }
 }
 
 /// Appends new rows in one statement (each column an array, unnested). Under the lock nobody
@@ -663,6 +702,7 @@ impl LogStore for PostgresLog {
             }
             appended
         })?;
+        self.flushed.notify_one();
         Ok(Batch {
             received_at_ms,
             outcomes,
@@ -971,6 +1011,51 @@ mod tests {
 
     /// A row another writer committed without waiting for the disk is not read until a flush
     /// covers it: a crash of the database could still take it back, and its seq with it.
+    #[test]
+    fn a_burst_of_appends_wakes_readers_a_few_times_and_after_its_last() {
+        let Some(url) = test_postgres::fresh_database() else {
+            return;
+        };
+        let log = PostgresLog::open(&url).unwrap();
+        let wakes = Arc::new(std::sync::Mutex::new(Vec::<std::time::Instant>::new()));
+        let heard = wakes.clone();
+        log.watch_commits(Arc::new(move || {
+            heard.lock().unwrap().push(std::time::Instant::now());
+        }));
+        let waited = std::time::Instant::now();
+        while wakes.lock().unwrap().is_empty() {
+            assert!(
+                waited.elapsed() < std::time::Duration::from_secs(10),
+                "listening"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let listening = wakes.lock().unwrap().len();
+        const APPENDS: usize = 60;
+        let burst_began = std::time::Instant::now();
+        for n in 0..APPENDS {
+            log.append(&webhook(&[], format!("burst {n}").as_bytes(), None))
+                .unwrap();
+        }
+        let last_appended = std::time::Instant::now();
+        let waited = std::time::Instant::now();
+        while !wakes.lock().unwrap().iter().any(|at| *at >= last_appended) {
+            assert!(
+                waited.elapsed() < std::time::Duration::from_secs(5),
+                "a wake-up after the burst's last append"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // At most one notification every NOTIFY_EVERY, and the one after the last.
+        let woken = wakes.lock().unwrap().len() - listening;
+        let most = (last_appended - burst_began).as_millis() / NOTIFY_EVERY.as_millis() + 2;
+        assert!(
+            woken as u128 <= most,
+            "{woken} wake-ups for {APPENDS} appends over {:?}",
+            last_appended - burst_began
+        );
+    }
+
     #[test]
     fn rows_are_read_only_once_a_flush_covers_them() {
         let Some(url) = test_postgres::fresh_database() else {
