@@ -144,6 +144,15 @@ postgres_lines() {
   SERVER_PID=$STARTED_PID; local first=$STARTED_BASE
   secret="$("$bin/psql" -Atq "$url" -c "select secret from webhook_secrets where platform = 'wecom'")"
   "$bin/psql" -Atq "$url" -c "create extension pg_stat_statements" > /dev/null
+  # Authenticated API calls: each /api request's session is checked against the database
+  # (requests that arrive together share one check; crates/server/src/sessions.rs).
+  echo "bench password" | "$CARGO_TARGET_DIR/release/switchboard" agent add bench --admin --password-stdin \
+    --database "$url" --data-dir "$WORK/pg-a" > /dev/null
+  local cookie
+  cookie="$(curl -s -D - -o /dev/null -H 'content-type: application/json' -d '{"name":"bench","password":"bench password"}' "$first/api/login" \
+    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')"
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Cookie: $cookie" "$first/api/config" > "$WORK/pg-api.txt"
+  summary "API calls on PostgreSQL (GET)" "$WORK/pg-api.txt"
   # Where the database's time went: appends per transaction, and time spent waiting for the
   # append lock (seq order is commit order; the lock is freed before the commit's flush: see
   # crates/server/src/event_log/postgres.rs).

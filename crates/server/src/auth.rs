@@ -349,9 +349,10 @@ pub async fn require_session(
     if let Err(error) = same_origin(request.method(), request.headers()) {
         return error.into_response();
     }
-    let agent = jar
-        .get(SESSION_COOKIE)
-        .and_then(|cookie| state.sessions.agent_of(cookie.value()));
+    let agent = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => state.sessions.agent_of(cookie.value()).await,
+        None => None,
+    };
     let Some(agent) = agent else {
         return ApiError::said(
             StatusCode::UNAUTHORIZED,

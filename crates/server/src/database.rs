@@ -168,6 +168,20 @@ impl Database {
             .spawn(task);
     }
 
+    /// Runs `work` on the database's runtime and awaits it from any other runtime, blocking
+    /// no thread. It runs to its end even if the caller stops waiting.
+    pub async fn run_async<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> Result<T, DatabaseError> {
+        self.runtime
+            .as_ref()
+            .expect("held until dropped")
+            .spawn(work)
+            .await
+            .map_err(|error| DatabaseError::Unreachable(format!("a database call failed: {error}")))
+    }
+
     /// A pooled connection.
     pub async fn client(&self) -> Result<Object, DatabaseError> {
         self.pool

@@ -327,7 +327,7 @@ impl Follower {
         // Asked at most once a second: a busy stream writes every few milliseconds.
         if self.session_checked_at.elapsed() >= SESSION_CHECK_EVERY {
             self.session_checked_at = tokio::time::Instant::now();
-            if self.state.sessions.agent_of(&self.session).is_none() {
+            if self.state.sessions.agent_of(&self.session).await.is_none() {
                 return Err(Stop::Done);
             }
         }
