@@ -36,6 +36,9 @@ pub struct Sessions {
     checks: Option<Arc<Checks>>,
 }
 
+/// How long a request waits for a check under way before it looks again.
+const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// One comparison of `team_version` at a time, shared by every request waiting for one.
 struct Checks {
     database: Arc<Database>,
@@ -76,7 +79,9 @@ impl Checks {
                 }
                 continue;
             }
-            if finished.changed().await.is_err() {
+            // Woken when the check under way finishes; and looked at again after a while in
+            // any case, should it have ended without saying so (a panic): then another starts.
+            if let Ok(Err(_)) = tokio::time::timeout(CHECK_WAIT, finished.changed()).await {
                 return false;
             }
         }
