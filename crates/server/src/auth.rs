@@ -315,9 +315,11 @@ pub async fn me(
     State(state): State<AppState>,
     Extension(CurrentAgent(name)): Extension<CurrentAgent>,
 ) -> Result<Json<Me>, ApiError> {
-    let agent = state
-        .agents
-        .get(&name)?
+    // Off the async threads: on PostgreSQL the team is a round trip away.
+    let agents = state.agents.clone();
+    let agent = tokio::task::spawn_blocking(move || agents.get(&name))
+        .await
+        .map_err(|error| ApiError::internal(error.into()))??
         .ok_or_else(|| ApiError::said(StatusCode::UNAUTHORIZED, "log in first", "请先登录"))?;
     Ok(Json(Me {
         name: agent.name,
@@ -327,10 +329,13 @@ pub async fn me(
 
 /// `POST /api/logout`: ends this session on the server, not only in this browser.
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
-    if let Some(cookie) = jar.get(SESSION_COOKIE)
-        && let Err(error) = state.sessions.end(cookie.value())
-    {
-        return ApiError::from(error).into_response();
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let (state, session) = (state.clone(), cookie.value().to_owned());
+        match tokio::task::spawn_blocking(move || state.sessions.end(&session)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => return ApiError::from(error).into_response(),
+            Err(error) => return ApiError::internal(error.into()).into_response(),
+        }
     }
     (
         jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),

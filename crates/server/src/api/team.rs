@@ -41,8 +41,9 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-fn require_admin(state: &AppState, agent: &str) -> Result<(), ApiError> {
-    match state.agents.get(agent)? {
+async fn require_admin(state: &AppState, agent: &str) -> Result<(), ApiError> {
+    let agent = agent.to_owned();
+    match blocking(state.agents.clone(), move |agents| agents.get(&agent)).await? {
         Some(found) if found.admin => Ok(()),
         _ => Err(ApiError::said(
             StatusCode::FORBIDDEN,
@@ -73,7 +74,7 @@ pub async fn add(
     Extension(CurrentAgent(me)): Extension<CurrentAgent>,
     Json(new): Json<NewAgent>,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, &me)?;
+    require_admin(&state, &me).await?;
     let name = new.name.trim().to_owned();
     blocking(state.agents.clone(), move |agents| {
         agents.add(&name, &new.password, new.admin)
@@ -105,7 +106,7 @@ async fn set_disabled(
     Path(name): Path<String>,
     disabled: bool,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, &me)?;
+    require_admin(&state, &me).await?;
     blocking(state.agents.clone(), move |agents| {
         agents.set_disabled(&name, disabled)
     })
@@ -156,7 +157,7 @@ pub async fn password(
             ));
         }
     } else {
-        require_admin(&state, &me)?;
+        require_admin(&state, &me).await?;
     }
     blocking(state.agents.clone(), move |agents| {
         agents.set_password(&name, &new.password)
