@@ -156,15 +156,10 @@ async fn log_in(
         let _ = tokio::task::spawn_blocking(move || crate::agents::verify_decoy(&password)).await;
         return Err(Refusal::Wrong);
     }
-    let counted = {
-        let (state, name) = (state.clone(), name.clone());
-        tokio::task::spawn_blocking(move || state.login_limits.attempt(&name, address)).await
-    };
-    match counted {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(wait))) => return Err(Refusal::Limited(wait.as_secs().max(1))),
-        Ok(Err(error)) => return Err(Refusal::Failed(ApiError::internal(error))),
-        Err(error) => return Err(Refusal::Failed(ApiError::internal(error.into()))),
+    match state.login_limits.attempt(&name, address).await {
+        Ok(Ok(())) => {}
+        Ok(Err(wait)) => return Err(Refusal::Limited(wait.as_secs().max(1))),
+        Err(error) => return Err(Refusal::Failed(ApiError::internal(error))),
     }
     // Hashing is costly on purpose: a few at a time, off the async threads; the slot goes with
     // the work, so a caller who hangs up does not free it early.
@@ -188,13 +183,8 @@ async fn log_in(
     };
     match verified {
         Ok(Ok(Some((agent, hash)))) => {
-            let given_back = {
-                let (state, name) = (state.clone(), agent.name.clone());
-                tokio::task::spawn_blocking(move || state.login_limits.succeeded(&name, address))
-                    .await
-            };
             // The login stands: an attempt not given back only ages out.
-            if let Ok(Err(error)) = given_back {
+            if let Err(error) = state.login_limits.succeeded(&agent.name, address).await {
                 tracing::warn!("giving a good login's attempt back: {error:#}");
             }
             session_cookie(state, &agent.name, Some(&hash))

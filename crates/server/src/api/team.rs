@@ -130,13 +130,11 @@ pub async fn password(
     Json(new): Json<NewPassword>,
 ) -> Result<Response, ApiError> {
     if name == me {
-        let counted = {
-            let (state, me) = (state.clone(), me.clone());
-            tokio::task::spawn_blocking(move || state.login_limits.attempt(&me, None))
-                .await
-                .map_err(|error| ApiError::internal(error.into()))?
-                .map_err(ApiError::internal)?
-        };
+        let counted = state
+            .login_limits
+            .attempt(&me, None)
+            .await
+            .map_err(ApiError::internal)?;
         counted.map_err(|wait| {
             ApiError::said(
                 StatusCode::TOO_MANY_REQUESTS,

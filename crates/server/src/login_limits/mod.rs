@@ -36,27 +36,27 @@ impl LoginLimiter {
     }
 
     /// Starts an attempt: `Ok(Err(wait))` while the name or the address has used up its tries,
-    /// else counted (as a failure until [`LoginLimiter::succeeded`]). May block on the database:
-    /// call it off the async threads.
-    pub fn attempt(
+    /// else counted (as a failure until [`LoginLimiter::succeeded`]). In a shared database the
+    /// counting runs on the database's runtime; no thread waits for it.
+    pub async fn attempt(
         &self,
         name: &str,
         address: Option<IpAddr>,
     ) -> anyhow::Result<Result<(), Duration>> {
         match self {
             LoginLimiter::Here(attempts) => Ok(attempts.attempt(name, address)),
-            LoginLimiter::Shared(attempts) => attempts.attempt(name, address),
+            LoginLimiter::Shared(attempts) => attempts.attempt(name, address).await,
         }
     }
 
     /// A good login: the name's failures are forgotten and the address gets this try back.
-    pub fn succeeded(&self, name: &str, address: Option<IpAddr>) -> anyhow::Result<()> {
+    pub async fn succeeded(&self, name: &str, address: Option<IpAddr>) -> anyhow::Result<()> {
         match self {
             LoginLimiter::Here(attempts) => {
                 attempts.succeeded(name, address);
                 Ok(())
             }
-            LoginLimiter::Shared(attempts) => attempts.succeeded(name, address),
+            LoginLimiter::Shared(attempts) => attempts.succeeded(name, address).await,
         }
     }
 }

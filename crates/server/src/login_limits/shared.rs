@@ -72,7 +72,7 @@ impl Attempts {
         })
     }
 
-    pub fn attempt(
+    pub async fn attempt(
         &self,
         name: &str,
         address: Option<IpAddr>,
@@ -84,7 +84,7 @@ impl Attempts {
         let Ok(_counting) = self.counting.try_acquire() else {
             return Ok(Err(BUSY_WAIT));
         };
-        let waits = self.count(&keys)?;
+        let waits = self.count(&keys).await?;
         let wait = waits.iter().copied().max().unwrap_or_default();
         if wait.is_zero() {
             return Ok(Ok(()));
@@ -133,71 +133,74 @@ impl Attempts {
 
     /// Counts an attempt against `keys` in the database, unless one is over its limit: then
     /// nothing is counted, and each key's wait comes back (zero for a key under its limit).
-    fn count(&self, keys: &[(Key, usize); 3]) -> anyhow::Result<Vec<Duration>> {
+    async fn count(&self, keys: &[(Key, usize); 3]) -> anyhow::Result<Vec<Duration>> {
         let window_ms = WINDOW.as_millis() as i64;
         let keys: Vec<(String, i64)> = keys
             .iter()
             .map(|(key, allowed)| (key.as_text(), *allowed as i64))
             .collect();
-        let database = &self.database;
-        Ok(database.run::<_, DatabaseError>(async {
-            let mut client = database.client().await?;
-            let transaction = client
-                .build_transaction()
-                .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
-                .start()
-                .await?;
-            // Each key's own lock, always in the same order: attempts on other names and
-            // addresses do not wait for this one.
-            let texts: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
-            let mut lock_order = texts.clone();
-            lock_order.sort_unstable();
-            for key in &lock_order {
+        let database = self.database.clone();
+        Ok(self
+            .database
+            .run_async(async move {
+                let mut client = database.client().await?;
+                let transaction = client
+                    .build_transaction()
+                    .isolation_level(tokio_postgres::IsolationLevel::ReadCommitted)
+                    .start()
+                    .await?;
+                // Each key's own lock, always in the same order: attempts on other names and
+                // addresses do not wait for this one.
+                let texts: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
+                let mut lock_order = texts.clone();
+                lock_order.sort_unstable();
+                for key in &lock_order {
+                    transaction
+                        .execute(
+                            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                            &[key],
+                        )
+                        .await?;
+                }
+                let now: i64 = transaction.query_one(NOW_MS, &[]).await?.get(0);
                 transaction
                     .execute(
-                        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                        &[key],
+                        "DELETE FROM login_attempts WHERE at_ms <= $1",
+                        &[&(now - window_ms)],
                     )
                     .await?;
-            }
-            let now: i64 = transaction.query_one(NOW_MS, &[]).await?.get(0);
-            transaction
-                .execute(
-                    "DELETE FROM login_attempts WHERE at_ms <= $1",
-                    &[&(now - window_ms)],
-                )
-                .await?;
-            // Over a limit: the wait is until the oldest of the allowed newest attempts ages
-            // out (never longer than the window, should the database's clock step back).
-            let mut waits = Vec::with_capacity(keys.len());
-            for (key, allowed) in &keys {
-                let oldest_allowed = transaction
-                    .query_opt(
-                        "SELECT at_ms FROM login_attempts WHERE key = $1
+                // Over a limit: the wait is until the oldest of the allowed newest attempts ages
+                // out (never longer than the window, should the database's clock step back).
+                let mut waits = Vec::with_capacity(keys.len());
+                for (key, allowed) in &keys {
+                    let oldest_allowed = transaction
+                        .query_opt(
+                            "SELECT at_ms FROM login_attempts WHERE key = $1
                          ORDER BY at_ms DESC, id DESC OFFSET $2 LIMIT 1",
-                        &[key, &(allowed - 1)],
-                    )
-                    .await?;
-                let wait_ms = oldest_allowed.map_or(0, |row| {
-                    let at_ms: i64 = row.get(0);
-                    (window_ms - (now - at_ms)).clamp(0, window_ms)
-                });
-                waits.push(Duration::from_millis(wait_ms as u64));
-            }
-            if waits.iter().all(Duration::is_zero) {
-                transaction
-                    .execute(
-                        "INSERT INTO login_attempts (key, at_ms) SELECT unnest($1::TEXT[]), $2",
-                        &[&texts, &now],
-                    )
-                    .await?;
-            }
-            transaction.commit().await?;
-            Ok(waits)
-        })?)
+                            &[key, &(allowed - 1)],
+                        )
+                        .await?;
+                    let wait_ms = oldest_allowed.map_or(0, |row| {
+                        let at_ms: i64 = row.get(0);
+                        (window_ms - (now - at_ms)).clamp(0, window_ms)
+                    });
+                    waits.push(Duration::from_millis(wait_ms as u64));
+                }
+                if waits.iter().all(Duration::is_zero) {
+                    transaction
+                        .execute(
+                            "INSERT INTO login_attempts (key, at_ms) SELECT unnest($1::TEXT[]), $2",
+                            &[&texts, &now],
+                        )
+                        .await?;
+                }
+                transaction.commit().await?;
+                Ok::<_, DatabaseError>(waits)
+            })
+            .await??)
     }
 
-    pub fn succeeded(&self, name: &str, address: Option<IpAddr>) -> anyhow::Result<()> {
+    pub async fn succeeded(&self, name: &str, address: Option<IpAddr>) -> anyhow::Result<()> {
         let keys = keys(name, address);
         {
             let mut refused = self
@@ -211,26 +214,28 @@ impl Attempts {
         let [(name_at, _), (name_anywhere, _), (from, _)] = keys;
         let (name_at, name_anywhere, from) =
             (name_at.as_text(), name_anywhere.as_text(), from.as_text());
-        let database = &self.database;
-        database.run::<_, DatabaseError>(async {
-            let mut client = database.client().await?;
-            let transaction = client.transaction().await?;
-            transaction
-                .execute(
-                    "DELETE FROM login_attempts WHERE key = $1 OR key = $2",
-                    &[&name_at, &name_anywhere],
-                )
-                .await?;
-            transaction
-                .execute(
-                    "DELETE FROM login_attempts WHERE id = (SELECT id FROM login_attempts
+        let database = self.database.clone();
+        self.database
+            .run_async(async move {
+                let mut client = database.client().await?;
+                let transaction = client.transaction().await?;
+                transaction
+                    .execute(
+                        "DELETE FROM login_attempts WHERE key = $1 OR key = $2",
+                        &[&name_at, &name_anywhere],
+                    )
+                    .await?;
+                transaction
+                    .execute(
+                        "DELETE FROM login_attempts WHERE id = (SELECT id FROM login_attempts
                      WHERE key = $1 ORDER BY at_ms DESC, id DESC LIMIT 1)",
-                    &[&from],
-                )
-                .await?;
-            transaction.commit().await?;
-            Ok(())
-        })?;
+                        &[&from],
+                    )
+                    .await?;
+                transaction.commit().await?;
+                Ok::<_, DatabaseError>(())
+            })
+            .await??;
         Ok(())
     }
 }
@@ -251,13 +256,25 @@ mod tests {
             Attempts::on(Database::open(&url).unwrap()).unwrap(),
             Attempts::on(Database::open(&url).unwrap()).unwrap(),
         ];
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let office: Option<IpAddr> = Some("10.0.0.1".parse().unwrap());
         let home: Option<IpAddr> = Some("10.0.0.2".parse().unwrap());
         for n in 0..NAME_AT_ADDRESS_FAILURES {
-            assert!(instances[n % 2].attempt("ming", office).unwrap().is_ok());
+            assert!(
+                runtime
+                    .block_on(instances[n % 2].attempt("ming", office))
+                    .unwrap()
+                    .is_ok()
+            );
         }
         for instance in &instances {
-            let wait = instance.attempt("ming", office).unwrap().unwrap_err();
+            let wait = runtime
+                .block_on(instance.attempt("ming", office))
+                .unwrap()
+                .unwrap_err();
             assert!(
                 wait <= WINDOW && wait > WINDOW - Duration::from_secs(60),
                 "{wait:?}"
@@ -271,24 +288,61 @@ mod tests {
                 &[],
             )
             .unwrap();
-        assert!(instances[0].attempt("ming", office).unwrap().is_err());
-        assert!(instances[0].attempt("lin", office).unwrap().is_ok());
         assert!(
-            instances[1].attempt("ming", home).unwrap().is_ok(),
+            runtime
+                .block_on(instances[0].attempt("ming", office))
+                .unwrap()
+                .is_err()
+        );
+        assert!(
+            runtime
+                .block_on(instances[0].attempt("lin", office))
+                .unwrap()
+                .is_ok()
+        );
+        assert!(
+            runtime
+                .block_on(instances[1].attempt("ming", home))
+                .unwrap()
+                .is_ok(),
             "a guesser elsewhere cannot lock ming out"
         );
         // ming logs in from home: the office stays locked until its tries age out.
-        instances[1].succeeded("ming", home).unwrap();
-        assert!(instances[1].attempt("ming", office).unwrap().is_err());
+        runtime
+            .block_on(instances[1].succeeded("ming", home))
+            .unwrap();
+        assert!(
+            runtime
+                .block_on(instances[1].attempt("ming", office))
+                .unwrap()
+                .is_err()
+        );
 
         let attacker: Option<IpAddr> = Some("203.0.113.9".parse().unwrap());
         for n in 0..ADDRESS_FAILURES {
             let guess = format!("guess{n}");
-            assert!(instances[n % 2].attempt(&guess, attacker).unwrap().is_ok());
+            assert!(
+                runtime
+                    .block_on(instances[n % 2].attempt(&guess, attacker))
+                    .unwrap()
+                    .is_ok()
+            );
         }
-        assert!(instances[0].attempt("wang", attacker).unwrap().is_err());
+        assert!(
+            runtime
+                .block_on(instances[0].attempt("wang", attacker))
+                .unwrap()
+                .is_err()
+        );
         // A good login (one that started before the refusal) gives the address a try back.
-        instances[0].succeeded("guess0", attacker).unwrap();
-        assert!(instances[0].attempt("wang", attacker).unwrap().is_ok());
+        runtime
+            .block_on(instances[0].succeeded("guess0", attacker))
+            .unwrap();
+        assert!(
+            runtime
+                .block_on(instances[0].attempt("wang", attacker))
+                .unwrap()
+                .is_ok()
+        );
     }
 }
