@@ -226,10 +226,7 @@ impl AppendTurn for PostgresTurn<'_> {
                 // savepoint a row (the lock is taken again; rows that came meanwhile from
                 // elsewhere come first).
                 Err(Unstored::Refused(error)) => {
-                    tracing::debug!("a batch was refused ({error}): appending it a row at a time");
-                    let outcomes = append_all(client, events, received_at_ms, true).await?;
-                    client.batch_execute(&flush(writer)).await?;
-                    Ok(outcomes)
+                    append_each_and_flush(client, writer, events, received_at_ms, error).await
                 }
                 Err(Unstored::Failed(error)) => Err(error),
             }
@@ -635,6 +632,21 @@ async fn append_all(
     Ok(outcomes)
 }
 
+/// After a batch was refused (`refused`: a row failed, nothing was stored): the batch again, a
+/// row at a time under the lock ([`append_all`]), then the flush that makes it readable.
+async fn append_each_and_flush(
+    client: &mut Object,
+    writer: i64,
+    events: &[NewEvent<'_>],
+    received_at_ms: i64,
+    refused: tokio_postgres::Error,
+) -> Result<Vec<Result<Appended, LogError>>, LogError> {
+    tracing::debug!("a batch was refused ({refused}): appending it a row at a time");
+    let outcomes = append_all(client, events, received_at_ms, true).await?;
+    client.batch_execute(&flush(writer)).await?;
+    Ok(outcomes)
+}
+
 /// Whether a statement's failure left the connection unusable (so no savepoint can save a row):
 /// the database said nothing of it.
 fn connection_lost(error: &tokio_postgres::Error) -> bool {
@@ -683,15 +695,8 @@ impl LogStore for PostgresLog {
                 Ok(outcomes) => Ok(outcomes),
                 // One row failed (and with it the transaction): again, a savepoint a row.
                 Err(Unstored::Refused(error)) => {
-                    tracing::debug!("a batch was refused ({error}): appending it a row at a time");
-                    match append_all(&mut client, events, received_at_ms, true).await {
-                        Ok(outcomes) => client
-                            .batch_execute(&flush(self.writer))
-                            .await
-                            .map(|()| outcomes)
-                            .map_err(LogError::from),
-                        Err(error) => Err(error),
-                    }
+                    append_each_and_flush(&mut client, self.writer, events, received_at_ms, error)
+                        .await
                 }
                 Err(Unstored::Failed(error)) => Err(error),
             };
