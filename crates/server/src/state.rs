@@ -600,11 +600,7 @@ impl Writer {
             })
             .max();
         if let Some(seq) = stored {
-            self.newest.send_if_modified(|newest| {
-                let grew = seq > *newest;
-                *newest = (*newest).max(seq);
-                grew
-            });
+            raise(&self.newest, seq);
         }
         for ((append, reply), outcome) in batch.into_iter().zip(result.outcomes) {
             if let Ok(Appended::Stored(seq)) = outcome {
@@ -731,7 +727,7 @@ impl Tail {
                     Live::Large(row.seq)
                 });
             }
-            self.moved_on();
+            raise(&self.newest, self.after);
             if !slice.more {
                 return;
             }
@@ -756,18 +752,18 @@ impl Tail {
             return false;
         }
         self.after = self.after.max(end);
-        self.moved_on();
+        raise(&self.newest, self.after);
         true
     }
+}
 
-    fn moved_on(&self) {
-        let after = self.after;
-        self.newest.send_if_modified(|newest| {
-            let grew = after > *newest;
-            *newest = (*newest).max(after);
-            grew
-        });
-    }
+/// Moves the newest seq up to `seq` (never down), telling its watchers only when it moved.
+fn raise(newest: &watch::Sender<i64>, seq: i64) {
+    newest.send_if_modified(|newest| {
+        let grew = seq > *newest;
+        *newest = (*newest).max(seq);
+        grew
+    });
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
